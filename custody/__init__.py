@@ -1,0 +1,1 @@
+"""scelle's custody layer: a signed, append-only ledger tied to handlers, time and legal authority."""

@@ -1,0 +1,39 @@
+"""Errors of the custody layer, under the one error tree rooted at ``evidence.errors.EvidenceError``."""
+
+from __future__ import annotations
+
+from evidence.errors import EvidenceError
+
+
+class CustodyError(EvidenceError):
+    """Root of the custody errors."""
+
+
+class ProofError(CustodyError):
+    """A Merkle inclusion or consistency proof does not verify (or is malformed)."""
+
+    exit_code = 3
+
+
+class SignatureError(CustodyError):
+    """A signature does not verify, or is made by a key that is not trusted."""
+
+    exit_code = 3
+
+
+class LedgerTamperedError(CustodyError):
+    """A stored ledger value does not match what the signed data says."""
+
+    exit_code = 3
+
+
+class AuthorityError(CustodyError):
+    """An action is not covered by a valid legal authority (missing, expired, out of scope)."""
+
+
+class KeyFileError(CustodyError):
+    """A key file is missing, malformed, or cannot be decrypted (wrong passphrase)."""
+
+
+class RecordError(CustodyError):
+    """A record is malformed (missing field, bad value, unknown instrument or action)."""

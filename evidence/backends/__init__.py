@@ -1,0 +1,1 @@
+"""Image sources: raw files and block devices, split raw sets, EWF (E01/Ex01/S01) sets."""

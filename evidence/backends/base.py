@@ -1,0 +1,80 @@
+"""The interface every image source implements, whatever its container format.
+
+An image source is the *media* (the bytes of the seized disk), independent of how they are stored: a raw file, a
+split raw set or an EWF set. Sources are opened read-only and never modify the files behind them.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageMetadata:
+    """What the container says about the media. Raw images carry none of it; EWF stores most of it.
+
+    ``stored_hashes`` maps an algorithm name (``md5``, ``sha1``) to the lower-case hex digest the container holds
+    for the whole media, as written at acquisition time.
+    """
+
+    case_number: str | None = None
+    evidence_number: str | None = None
+    examiner: str | None = None
+    description: str | None = None
+    notes: str | None = None
+    acquisition_date: str | None = None
+    system_date: str | None = None
+    acquisition_software: str | None = None
+    acquisition_os: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    media_type: str | None = None
+    sector_size: int = 512
+    chunk_size: int | None = None
+    compression: str | None = None
+    stored_hashes: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class ImageSource(abc.ABC):
+    """Random read access to the media of an image. Thread-safe: ``read_at`` may be called from several threads."""
+
+    #: ``raw``, ``split-raw`` or ``ewf``
+    format: str
+    #: the files that make up the image, in order
+    segments: tuple[Path, ...]
+    #: media size in bytes
+    size: int
+    metadata: ImageMetadata
+
+    @abc.abstractmethod
+    def read_at(self, offset: int, length: int) -> bytes:
+        """Return up to ``length`` bytes at ``offset``; fewer only at the end of the media.
+
+        Raises ``ImageError`` (naming the file) when the container cannot deliver the bytes (corrupt chunk,
+        truncated segment) instead of returning something shorter or zero-filled.
+        """
+
+    def readinto_at(self, offset: int, buffer: memoryview) -> int:
+        """Fill ``buffer`` from ``offset``; return the number of bytes read (short only at the end of the media)."""
+        data = self.read_at(offset, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the underlying files. Idempotent."""
+
+    def __enter__(self) -> ImageSource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,52 @@
+"""One error tree for the whole library.
+
+Every failure a user can cause (bad image, bad option, wrong key, tampered ledger) is an `EvidenceError`. Third-party
+errors are converted at the edge with ``raise ... from exc``; the CLI maps the root to a one-line message and an exit
+code (see ``cli.main``), so a user never sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+
+class EvidenceError(Exception):
+    """Root of every error scelle raises on purpose.
+
+    ``exit_code`` is what the CLI returns for it: 1 for "could not do it", 3 for "done, and the evidence does not
+    match" (integrity and verification failures), so scripts can tell the two apart.
+    """
+
+    exit_code = 1
+
+
+class UsageError(EvidenceError):
+    """An option or argument that makes no sense (bad size, unknown algorithm, ...)."""
+
+
+class ImageError(EvidenceError):
+    """An image cannot be opened or read: missing, truncated, corrupt segment, unknown format."""
+
+
+class VolumeError(ImageError):
+    """A partition table is unreadable, or a partition lies outside the image."""
+
+
+class FileSystemError(ImageError):
+    """No file system is recognised, or an entry cannot be read."""
+
+
+class EntryNotFoundError(FileSystemError):
+    """A path or inode asked for does not exist in the file system."""
+
+
+class ExtractionError(EvidenceError):
+    """Extracted data cannot be written safely under the target directory."""
+
+
+class AcquisitionError(EvidenceError):
+    """Acquisition failed: the source or the output could not be read or written."""
+
+
+class IntegrityError(EvidenceError):
+    """Data does not match its recorded digest or its expected size."""
+
+    exit_code = 3
