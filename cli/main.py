@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from evidence.errors import EvidenceError
+from evidence.version import __version__
 
 
 def _one_line(text: str) -> str:
@@ -38,7 +39,7 @@ class ScelleGroup(click.Group):
 
 
 @click.group(cls=ScelleGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="scelle", prog_name="scelle")
+@click.version_option(version=__version__, prog_name="scelle")
 def cli() -> None:
     """scelle: read and acquire evidence images, keep a signed custody ledger, verify it offline."""
 
