@@ -1,0 +1,129 @@
+"""Instants in custody records: stored as UTC RFC 3339 with ``Z``, with the original time zone kept apart.
+
+Chain-of-custody forms ask for the local time and time zone of each handling (ISO/IEC 27037); a court abroad needs
+one unambiguous instant. So every record stores the UTC instant in exactly one textual form (seconds, or
+microseconds when they are not zero, and ``Z``) and, separately, the zone the handler gave: an IANA name
+(``Africa/Casablanca``) or a fixed offset (``+01:00``, ``Z``). This module only converts; it never reads the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from custody.errors import RecordError
+
+_UTC_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$")
+_OFFSET_FORM = re.compile(r"^[+-](\d{2}):(\d{2})$")
+_ZONE_SUFFIX = re.compile(r"^(?P<time>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def format_utc(moment: datetime) -> str:
+    """Return the one stored form of an aware instant: ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` in UTC."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise RecordError(f"time {moment.isoformat()} has no time zone; custody times must be aware")
+    utc = moment.astimezone(UTC)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}"
+    return text + "Z"
+
+
+def parse_utc(text: object, *, field: str) -> datetime:
+    """Parse a stored instant, accepting only the form ``format_utc`` writes (so it has one encoding)."""
+    if not isinstance(text, str) or not _UTC_FORM.match(text):
+        raise RecordError(f"{field}: expected a UTC time like 2026-03-01T10:15:00Z, got {text!r}")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise RecordError(f"{field}: not a valid time: {text!r}") from exc
+    if text.endswith(".000000Z"):
+        raise RecordError(f"{field}: zero microseconds must be omitted: {text!r}")
+    return moment.astimezone(UTC)
+
+
+def zone_of(label: str) -> tzinfo:
+    """Return the tzinfo for a zone label: ``Z``/``UTC``, a ``±HH:MM`` offset or an IANA name."""
+    if label in ("Z", "UTC"):
+        return UTC
+    match = _OFFSET_FORM.match(label)
+    if match:
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if hours > 23 or minutes > 59:
+            raise RecordError(f"time zone offset out of range: {label!r}")
+        sign = -1 if label.startswith("-") else 1
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    problem = f"unknown time zone {label!r} (use an IANA name such as Africa/Casablanca, or an offset like +01:00)"
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*", label):
+        raise RecordError(problem)
+    try:
+        return ZoneInfo(label)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RecordError(problem) from exc
+
+
+def check_zone(label: object, *, field: str = "time zone") -> str:
+    """Validate a stored zone label and return it unchanged."""
+    if not isinstance(label, str):
+        raise RecordError(f"{field}: expected a time zone label, got {label!r}")
+    try:
+        zone_of(label)
+    except RecordError as exc:
+        raise RecordError(f"{field}: {exc}") from exc
+    return label
+
+
+def _offset_label(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    if offset is None or offset == timedelta(0):
+        return "Z"
+    total = int(offset.total_seconds()) // 60
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def parse_time_input(text: str, *, zone: str | None = None, end_of_day: bool = False) -> tuple[datetime, str]:
+    """Read a time a person typed and return ``(UTC instant, zone label)``.
+
+    Accepted: RFC 3339 with ``Z`` or an offset (``2026-03-01T10:15:00+01:00``), the same followed by an IANA zone in
+    brackets (RFC 9557: ``...+01:00[Africa/Casablanca]``), a local time without offset when ``zone`` names its zone,
+    or a date alone (midnight in that zone; the end of that day when ``end_of_day``, as a "valid until" date is
+    meant). A time without any zone is refused: guessing the examiner's zone is how custody timelines go wrong.
+    """
+    raw = text.strip()
+    bracket = _ZONE_SUFFIX.match(raw)
+    if bracket:
+        raw, zone = bracket.group("time"), bracket.group("zone")
+    tz = zone_of(zone) if zone is not None else None
+    if _DATE_ONLY.match(raw):
+        if tz is None:
+            tz = UTC
+            zone = "Z"
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError as exc:
+            raise RecordError(f"not a valid date: {text!r}") from exc
+        if end_of_day:
+            day += timedelta(days=1)
+        local = datetime.combine(day, time(0), tzinfo=tz)
+        return local.astimezone(UTC), zone or "Z"
+    try:
+        moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
+    except ValueError as exc:
+        raise RecordError(f"not a valid time: {text!r} (expected e.g. 2026-03-01T10:15:00+01:00)") from exc
+    if moment.tzinfo is None:
+        if tz is None:
+            raise RecordError(f"time {text!r} has no time zone: add Z, an offset such as +01:00, or a zone")
+        moment = moment.replace(tzinfo=tz)
+        return moment.astimezone(UTC), zone or _offset_label(moment)
+    if tz is not None and moment.utcoffset() != moment.astimezone(tz).utcoffset():
+        raise RecordError(f"time {text!r}: its offset does not match time zone {zone}")
+    return moment.astimezone(UTC), zone or _offset_label(moment)
+
+
+def local_time(moment: datetime, zone: str) -> datetime:
+    """Return ``moment`` shown in the original zone ``zone`` (for reports a handler can recognise)."""
+    return moment.astimezone(zone_of(zone))
