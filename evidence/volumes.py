@@ -19,6 +19,7 @@ from evidence.errors import VolumeError
 
 _FLAG_ALLOC = 0x1
 _FLAG_UNALLOC = 0x2
+_FLAG_META = 0x4
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,11 +61,15 @@ class Volume:
 
 
 def _slot(part: TskPartition) -> str:
-    if part.flags & _FLAG_ALLOC:
-        return f"{part.table_num:03d}:{part.slot_num:03d}"
-    if part.flags & _FLAG_UNALLOC:
+    """The slot column as mmls prints it: ``Meta``; ``-------`` without a slot; the slot alone when TSK gives no
+    table number (-1: GPT, Mac, Sun, BSD); ``table:slot`` otherwise (DOS, whose extended tables are numbered)."""
+    if part.flags & _FLAG_META:
+        return "Meta"
+    if part.slot_num < 0:
         return "-------"
-    return "Meta"
+    if part.table_num < 0:
+        return f"{part.slot_num:03d}"
+    return f"{part.table_num:03d}:{part.slot_num:03d}"
 
 
 def whole_media(source: ImageSource) -> Volume:
