@@ -135,7 +135,7 @@ def contenders(image: Path) -> dict[str, list[str]]:
     """Command lines to time; scelle and recursive_hasher are left out, with a note, when not installed."""
     found = {"floor": [sys.executable, str(Path(__file__).resolve()), "--floor", str(image)]}
     scelle = [sys.executable, "-m", "cli", "image", "ls", "--hash", "--json", str(image)]
-    probe = subprocess.run([*scelle[:4], "--help"], cwd=REPO, capture_output=True, check=False)
+    probe = subprocess.run([*scelle[:5], "--help"], cwd=REPO, capture_output=True, check=False)
     if probe.returncode == 0 and b"--hash" in probe.stdout:
         found["scelle"] = scelle
     else:
