@@ -166,6 +166,20 @@ def _check_sizes_and_times(case: GenFs, by_key: dict[tuple[str, str], dict[str, 
         assert got == [line.size, *times], line
 
 
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_bodyfile_is_fls_m_line_for_line(case: GenFs) -> None:
+    """`image ls --bodyfile` prints what `fls -r -m /` printed, NTFS ($FILE_NAME) lines and symlink targets included."""
+    expected = []
+    for line in case.ref("bodyfile.txt").read_bytes().decode("utf-8", "surrogateescape").splitlines():
+        head, *fields = line.rsplit("|", 4)
+        times = ["0" if t == str(TSK411_FILETIME_ZERO) else t for t in fields]
+        expected.append(escape_reference("|".join([head, *times])))
+    partition = [] if case.partition is None else ["--partition", str(case.partition)]
+    result = CliRunner().invoke(cli, ["image", "ls", "--bodyfile", str(case.path), *partition])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == expected
+
+
 IMAGES_WITH_TABLE = [i for i in MANIFEST["images"] if (REFERENCE / i["name"] / "mmls.txt").exists()]
 
 
@@ -202,6 +216,15 @@ def test_split_raw_and_e01_walk_like_the_raw_disk(copy: dict[str, Any]) -> None:
     assert len(original) > 30
     assert listing(copy["name"]) == original
     assert {s: _sha256(s) for s in segments} == before
+
+
+@pytest.mark.parametrize("image", MANIFEST["images"], ids=lambda i: i["name"])
+def test_media_digest_matches_the_generator(image: dict[str, Any]) -> None:
+    """`image hash` gives the SHA-256 the generator computed over the raw media before any copy or acquisition."""
+    result = CliRunner().invoke(cli, ["image", "hash", "--json", str(GENERATED / image["name"])])
+    assert result.exit_code == 0, result.output
+    digests = json.loads(result.stdout)
+    assert (digests["size"], digests["sha256"]) == (image["media_size"], "sha256:" + image["media_sha256"])
 
 
 def _ewfinfo(image: str) -> dict[str, str]:
