@@ -60,8 +60,8 @@ class Volume:
 
 
 def _slot(part: TskPartition) -> str:
-    if part.flags & _FLAG_ALLOC:
-        return f"{part.table_num:03d}:{part.slot_num:03d}"
+    if part.flags & _FLAG_ALLOC:  # mmls: table:slot, or just the slot when the table has no number (GPT)
+        return f"{part.slot_num:03d}" if part.table_num < 0 else f"{part.table_num:03d}:{part.slot_num:03d}"
     if part.flags & _FLAG_UNALLOC:
         return "-------"
     return "Meta"
