@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import threading
@@ -147,3 +149,28 @@ def test_parallel_reads_match_serial_reads() -> None:
         for thread in threads:
             thread.join()
     assert mismatches == []
+
+
+def dftt7_table() -> list[tuple[str, str, str]]:
+    """(MFT entry, path as fls prints it, md5) of the deleted files documented in DFTT #7's index.html."""
+    text = (IMAGES / "dftt/7-undel-ntfs/index.html").read_text(encoding="latin-1")
+    rows = re.findall(
+        r"<td>\d+</td><td>([\d-]+)</td><td><tt>\\([^<]+)</tt></td><td>\d+</td><td><tt>([0-9a-f]{32})", text
+    )
+    # sing2.dat's parent directory was reallocated, so TSK shows it under $OrphanFiles
+    return [
+        (entry, "$OrphanFiles/sing2.dat" if "dir3" in path else path.replace("\\", "/"), md5)
+        for entry, path, md5 in rows
+    ]
+
+
+def test_deleted_ntfs_files_are_recovered_as_documented_by_dftt() -> None:
+    rows = dftt7_table()
+    assert len(rows) == 9
+    with open_image(IMAGES / "dftt/7-undel-ntfs/7-ntfs-undel.dd") as source:
+        fs = open_filesystem(source)
+        for entry, path, md5 in rows:
+            found = fs.find(path)
+            assert not found.allocated
+            assert found.inode.split("-")[0] == entry.split("-")[0]
+            assert hashlib.md5(fs.read(found)).hexdigest() == md5, path  # noqa: S324 - DFTT documents MD5
