@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
+from cli.custody_bundle import export, verify_bundle_command
+
 
 @click.group()
 def custody() -> None:
-    """(not yet implemented)"""
+    """Custody ledger: keys, authorities, events, prosecutor bundles."""
+
+
+custody.add_command(export)
+custody.add_command(verify_bundle_command, "verify")

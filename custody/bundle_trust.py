@@ -18,7 +18,6 @@ from custody.errors import CustodyError, KeyFileError
 from custody.keys import PublicKeyInfo, fingerprint, load_public_key
 from custody.notes import KEY_SIZE, NoteError, parse_verifier_key
 
-Trust = str | bytes | PublicKeyInfo
 CHUNK = 1 << 20
 
 
@@ -39,8 +38,13 @@ class TrustedKey:
         return fingerprint(self.public_key)
 
 
+Trust = str | bytes | PublicKeyInfo | TrustedKey
+
+
 def trusted_key(value: Trust) -> TrustedKey:
     """Turn a verifier key string, raw key bytes or a ``PublicKeyInfo`` into a ``TrustedKey``."""
+    if isinstance(value, TrustedKey):
+        return value
     if isinstance(value, PublicKeyInfo):
         return TrustedKey(None, value.public_key)
     if isinstance(value, bytes):

@@ -31,6 +31,8 @@ from custody.merkle import leaf_hash, verify_inclusion
 from custody.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 from custody.records import Authority, Event
 
+_ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
+
 
 class BundleVerificationError(CustodyError):
     """A bundle did not verify: its findings say why."""
@@ -278,7 +280,8 @@ class _Verifier:
             else:
                 recorded = self._recorded(match)
                 self.add("file.ok", True, path=path, artefact=match,
-                         algorithms=", ".join(a.upper() for a in sorted(recorded) if a in digests))
+                         algorithms=", ".join(_ALGORITHM_NAMES.get(a, a) for a in ("sha256", "blake3")
+                                              if a in recorded))
 
     def _recorded(self, key: str) -> dict[str, str]:
         return {alg: v for e in self.contents.events for a in e.artefacts if a.key == key
