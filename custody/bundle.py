@@ -43,7 +43,7 @@ from custody.vocabulary import DIGEST_LENGTHS
 BUNDLE_FORMAT = "scelle-custody-bundle"
 BUNDLE_VERSION = 1
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[ \t\n\r]+')
+_TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")|[ \t\n\r]+')
 _HEX = re.compile(r"^[0-9a-f]+$")
 
 
@@ -105,7 +105,7 @@ class Bundle:
 def strip_whitespace(data: bytes | str) -> bytes:
     """The bytes of a JSON text without the whitespace between tokens (RFC 8259 §2); strings are kept whole."""
     text = data.decode("utf-8") if isinstance(data, bytes) else data
-    return _TOKENS.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text).encode("utf-8")
+    return _TOKENS.sub(r"\1", text).encode("utf-8")
 
 
 def _read(data: bytes) -> Bundle:
@@ -123,7 +123,7 @@ def _read(data: bytes) -> Bundle:
     version = obj.get("version")
     if version != BUNDLE_VERSION or isinstance(version, bool):
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
-    if strip_whitespace(text) != canonical.encode(obj):
+    if strip_whitespace(text) != encode_json(obj):  # RFC 8785 bytes (see custody.entries.encode_json)
         raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
     f = Fields(obj, "bundle")
     f.text("format")

@@ -191,8 +191,8 @@ RECHECK: Mapping[str, tuple[str, ...]] = {
         "calculer SHA-256(0x00 || feuille) et suivre entries[i].proof jusqu'à la racine du point de contrôle "
         "(RFC 9162, § 2.1.3.2).",
         "Vérifier le point de contrôle (note signée C2SP, Ed25519) avec la clé du registre, et chaque signature "
-        "d'entrée (Ed25519 sur « scelle-<kind>-v1 », un saut de ligne et le corps canonique) avec la clé publique de "
-        "l'entrée de clé correspondante.",
+        "d'entrée (Ed25519 sur «\u00a0scelle-<kind>-v1\u00a0», un saut de ligne et le corps canonique) avec la "
+        "clé publique de l'entrée de clé correspondante.",
         "Calculer les empreintes SHA-256 et BLAKE3 de chaque fichier de preuve et les comparer à celles ci-dessus.",
     ),
 }

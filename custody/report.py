@@ -34,6 +34,7 @@ tr{page-break-inside:avoid;break-inside:avoid}
 .meta td:first-child{width:24%;font-weight:bold;background:#f4f5f8}
 .digest{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:8.5pt;word-break:break-all}
 .small{font-size:8.5pt;color:#333}
+.nw{white-space:nowrap}
 .verdict{border:3px solid;padding:8px 12px;margin:12px 0;font-size:15pt;font-weight:bold}
 .verdict.ok{border-color:#1b6e2a;color:#1b6e2a;background:#eef8ef}
 .verdict.bad{border-color:#a4161a;color:#a4161a;background:#fbeeee}
@@ -54,7 +55,8 @@ def colon(lang: str) -> str:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Escape for HTML text and double-quoted attributes (apostrophes, frequent in French, need no escaping)."""
+    return escape(str(value), quote=False).replace('"', "&quot;")
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
@@ -163,7 +165,7 @@ def _artefacts(report: BundleReport, lang: str) -> str:
         checked = (f"{_e(files[artefact.key])}: {_e(label('file_match', lang))}" if artefact.key in files
                    else _e(label("not_checked", lang)))
         rows.append((_e(artefact.name or "—"), _e(size), f'<span class="digest">{digests}</span>',
-                     _e(", ".join(seals) or "—"), checked))
+                     "<br>".join(f"<span class=nw>{_e(x)}</span>" for x in seals) or "—", checked))
     headers = [label(k, lang) for k in ("name", "size", "digests", "seals", "file_check")]
     return f'<h2>{_e(label("artefacts", lang))}</h2>' + _table([_e(h) for h in headers], rows)
 
@@ -184,7 +186,7 @@ def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
     extra = [x for x in (event.purpose, event.tool) if x]
     categories = ", ".join(i18n.vocabulary(i18n.CATEGORIES, c, lang) for c in event.categories)
     where = _e(event.location or "—") + ("<br><span class=small>" + _e("; ".join(extra)) + "</span>" if extra else "")
-    return [f"{_e(local)}<br><span class=small>{_e(utc)}</span>", action + "</span>", who, where,
+    return [f"{_e(local)}<br><span class='small nw'>{_e(utc)}</span>", action + "</span>", who, where,
             "<br>".join(_e(c) for c in cited) or _e(label("none", lang))
             + (f"<br><span class=small>{_e(categories)}</span>" if categories else "")]
 
@@ -217,9 +219,9 @@ def _authority_row(a: Authority, lang: str) -> list[str]:
     return [f"<b>{_e(a.reference)}</b><br><span class=small>{_e(a.id)}</span>",
             _e(title) + (f"<br><span class=small>{_e(basis)}</span>" if basis else ""),
             _e(issuer) + "<br><span class=small>" + "<br>".join(_e(s) for s in states) + "</span>",
-            f"{_e(label('from', lang))} {_e(utc_date(a.valid_from))}<br>{_e(label('until', lang))} "
-            f"{_e(utc_date(a.valid_until))}<br><span class=small>{_e(label('issued', lang))} "
-            f"{_e(utc_date(a.issued))}</span>",
+            f"{_e(label('from', lang))} <span class=nw>{_e(utc_date(a.valid_from))}</span><br>"
+            f"{_e(label('until', lang))} <span class=nw>{_e(utc_date(a.valid_until))}</span><br>"
+            f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(utc_date(a.issued))}</span></span>",
             _e("; ".join(scope) or "—") + f"<br><span class=small>{_e(offence)}</span>"
             + ("<br>" + _e("; ".join(conditions)) if conditions else "")]
 

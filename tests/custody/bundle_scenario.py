@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from custody.entries import KeyEntry, LedgerHeader, SignedEntry, sign_entry
 from custody.keys import KeyPair, generate_key
@@ -23,8 +24,8 @@ CASE = "MA-2026-0042"
 ORIGIN = "dgsn.ma/scelle/MA-2026-0042"
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def artefact_bytes(label: str, size: int = 200_000) -> bytes:
@@ -136,7 +137,7 @@ def build(directory: Path) -> Scenario:
     au_order, au_29, au_31 = authorities()
     s.add(sign_entry("authority", au_order, [officer]))
     s.add(sign_entry("authority", au_29, [officer]))
-    common = {"case": CASE, "categories": ("content",)}
+    common: dict[str, Any] = {"case": CASE, "categories": ("content",)}
     _events(s, laptop, phone, common)
     s.add(sign_entry("authority", au_31, [officer]))
     _after_mla(s, laptop, common)
@@ -147,7 +148,7 @@ def _event(**fields: object) -> Event:
     return Event(**fields)  # type: ignore[arg-type]
 
 
-def _events(s: Scenario, laptop: Artefact, phone: Artefact, common: dict[str, object]) -> None:
+def _events(s: Scenario, laptop: Artefact, phone: Artefact, common: dict[str, Any]) -> None:
     officer, ma = s.officer.info.handler, s.examiner_ma.info.handler
     s.add_event(_event(id="ev-001", action="seized", artefacts=(laptop,), handler=officer,
                        occurred_at=utc(2026, 3, 3, 7), occurred_tz="Africa/Casablanca",
@@ -172,7 +173,7 @@ def _events(s: Scenario, laptop: Artefact, phone: Artefact, common: dict[str, ob
                        seal="SC-2026-17-B", **common), s.examiner_ma)
 
 
-def _after_mla(s: Scenario, laptop: Artefact, common: dict[str, object]) -> None:
+def _after_mla(s: Scenario, laptop: Artefact, common: dict[str, Any]) -> None:
     ma, fr = s.examiner_ma.info.handler, s.examiner_fr.info.handler
     s.add_event(_event(id="ev-006", action="transferred", artefacts=(laptop,), handler=ma, counter_party=fr,
                        occurred_at=utc(2026, 4, 2, 9), occurred_tz="Africa/Casablanca",
