@@ -24,7 +24,13 @@ from typing import Any
 from evidence.errors import AcquisitionError, IntegrityError, UsageError
 from evidence.ewf_chunks import ChunkCodec, make_codec
 from evidence.ewf_sections import EwfMetadata, MediaType, VolumeInfo
-from evidence.ewf_writer import DEFAULT_SEGMENT_SIZE, EwfSegmentWriter, segment_path, segment_paths_base
+from evidence.ewf_writer import (
+    DEFAULT_GROUP_BYTES,
+    DEFAULT_SEGMENT_SIZE,
+    EwfSegmentWriter,
+    segment_path,
+    segment_paths_base,
+)
 from evidence.sink import OutputFile
 
 SECTOR_SIZES = (512, 1024, 2048, 4096)
@@ -41,7 +47,8 @@ class E01Sink:
 
     ``media_size`` (bytes) is written into the ``volume`` section up front; pass ``None`` when unknown, and the
     sections are corrected at ``close``. ``compression`` is ``none``, ``fast`` or ``best``. ``workers`` compression
-    threads (default: the CPU count) process batches of ``batch_chunks`` chunks.
+    threads (default: the CPU count) process batches of ``batch_chunks`` chunks; chunk groups of up to
+    ``group_bytes`` are buffered before they are written, which with the batches bounds the memory used.
     """
 
     def __init__(
@@ -58,6 +65,7 @@ class E01Sink:
         physical: bool = True,
         workers: int | None = None,
         batch_chunks: int = DEFAULT_BATCH_CHUNKS,
+        group_bytes: int = DEFAULT_GROUP_BYTES,
     ) -> None:
         _check_geometry(sector_size, chunk_sectors, media_size)
         self._sector_size = sector_size
@@ -71,7 +79,11 @@ class E01Sink:
         if segment_path(base, 2, upper=upper).exists():
             raise AcquisitionError(f"{segment_path(base, 2, upper=upper)}: already exists; refusing to mix E01 sets")
         self._writer = EwfSegmentWriter(
-            output, volume=self._volume(media_size or 0), metadata=metadata, segment_size=segment_size
+            output,
+            volume=self._volume(media_size or 0),
+            metadata=metadata,
+            segment_size=segment_size,
+            group_bytes=group_bytes,
         )
         threads = max(1, workers or os.cpu_count() or 1)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="e01-deflate")
