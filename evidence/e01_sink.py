@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -89,7 +90,8 @@ class E01Sink:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="e01-deflate")
         self._out = ThreadPoolExecutor(1, thread_name_prefix="e01-write")
         self._pending: deque[Future[None]] = deque()
-        self._max_pending = 2 * threads + 2
+        self._max_pending = 4 * threads + 4
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
         self._staging = bytearray()
         self._written = 0
         self._unreadable: list[tuple[int, int]] = []
@@ -135,10 +137,10 @@ class E01Sink:
             self._staging += view[:take]
             view = view[take:]
             if len(self._staging) == self._batch_size:
-                self._submit(bytes(self._staging))
+                self._submit(self._staging, self._batch_size)
                 self._staging.clear()
         while len(view) >= self._batch_size:
-            self._submit(bytes(view[: self._batch_size]))
+            self._submit(view[: self._batch_size], self._batch_size)
             view = view[self._batch_size :]
         if view:
             self._staging += view
@@ -160,7 +162,8 @@ class E01Sink:
         try:
             padded = -self._written % self._sector_size
             if self._staging or padded:
-                self._submit(bytes(self._staging) + bytes(padded))
+                self._staging += bytes(padded)
+                self._submit(self._staging, len(self._staging))
                 self._staging.clear()
             self._drain(0)
             md5, sha1 = self._stored_hashes(media_digests, padded)
@@ -224,10 +227,22 @@ class E01Sink:
         if self._failed or self._finished:
             raise AcquisitionError(f"{self.first_segment}: the E01 sink is already closed")
 
-    def _submit(self, batch: bytes) -> None:
-        encoded = self._pool.submit(self._codec.encode_batch, batch)
+    def _submit(self, data: bytes | bytearray | memoryview, length: int) -> None:
+        # Batches are copied into recycled buffers: fresh ones would cost page faults on every batch.
+        try:
+            batch = self._free.get_nowait()
+        except queue.Empty:
+            batch = bytearray(self._batch_size)
+        batch[:length] = data
+        encoded = self._pool.submit(self._encode, batch, length)
         self._pending.append(self._out.submit(self._store, encoded))
         self._drain(self._max_pending)
+
+    def _encode(self, batch: bytearray, length: int) -> EncodedBatch:
+        try:
+            return self._codec.encode_batch(batch, length)
+        finally:
+            self._free.put(batch)
 
     def _store(self, encoded: Future[EncodedBatch]) -> None:
         if self._failed:

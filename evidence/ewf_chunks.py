@@ -55,21 +55,23 @@ class ChunkCodec:
             packed = self.compress(chunk)
             if len(packed) < len(chunk):
                 return packed, True
-        return bytes(chunk) + adler32(chunk).to_bytes(4, "little"), False
+        return b"".join((chunk, adler32(chunk).to_bytes(4, "little"))), False
 
-    def encode_batch(self, batch: bytes) -> list[tuple[bytes, bool]]:
-        """Encode consecutive chunks; ``batch`` holds whole chunks, except that the last one may be short.
+    def encode_batch(self, batch: bytes | bytearray, length: int | None = None) -> list[tuple[bytes, bool]]:
+        """Encode the chunks in ``batch[:length]``: whole chunks, except that the last one may be short.
 
-        All-zero chunks, common on disks, reuse one encoded copy instead of being compressed again.
+        All-zero chunks, common on disks, reuse one encoded copy instead of being compressed again. Nothing
+        returned refers to ``batch``, so the caller may reuse it at once.
         """
         size = self.chunk_size
+        end = len(batch) if length is None else length
         view = memoryview(batch)
         out: list[tuple[bytes, bool]] = []
-        for start in range(0, len(batch), size):
-            if batch.startswith(self._zero_chunk, start) and start + size <= len(batch):
+        for start in range(0, end, size):
+            if start + size <= end and batch.startswith(self._zero_chunk, start, start + size):
                 out.append(self._zero_stored)
             else:
-                out.append(self.encode(view[start : start + size]))
+                out.append(self.encode(view[start : min(start + size, end)]))
         return out
 
 

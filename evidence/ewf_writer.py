@@ -9,6 +9,7 @@ BLAKE3) as it writes it; only when the media size was not known up front does ``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ _GROUP_OVERHEAD = sec.DESCRIPTOR_SIZE + 2 * sec.table_section_size(0)
 #: Error ranges that may still arrive after a segment was judged big enough to be the last one.
 _ERROR_RANGE_SLACK = 64
 _READ_BLOCK = 4 * 1024 * 1024
+_WRITE_BUFFER = 4 * 1024 * 1024
 
 
 def segment_paths_base(output: Path) -> tuple[Path, bool]:
@@ -47,25 +49,59 @@ def segment_path(base: Path, number: int, *, upper: bool = True) -> Path:
     return base.with_name(f"{base.name}.{ext if upper else ext.lower()}")
 
 
-@dataclass(slots=True)
 class _Segment:
-    """One open segment file and its running digests."""
+    """One segment file being written: buffered writes, and the running SHA-256/BLAKE3 of everything written.
 
-    number: int
-    path: Path
-    handle: BinaryIO
-    offset: int = 0
-    volume_payload_at: int = 0
-    hashers: list[Any] = field(default_factory=lambda: [hashlib.sha256(), blake3.blake3()])
+    The buffer is reused, so writing many small chunks costs neither a system call nor a fresh allocation each, and
+    the digests are updated in large, GIL-free steps.
+    """
+
+    def __init__(self, number: int, path: Path, handle: BinaryIO) -> None:
+        self.number = number
+        self.path = path
+        self.handle = handle
+        self.offset = 0
+        self.volume_payload_at = 0
+        self.hashers: list[Any] = [hashlib.sha256(), blake3.blake3()]
+        self._buffer = bytearray(_WRITE_BUFFER)
+        self._view = memoryview(self._buffer)
+        self._fill = 0
 
     def write(self, data: bytes) -> None:
+        """Append ``data`` to the file."""
+        size = len(data)
+        if self._fill + size > _WRITE_BUFFER:
+            self.flush()
+        if size >= _WRITE_BUFFER:
+            self._emit(memoryview(data))
+        else:
+            self._view[self._fill : self._fill + size] = data
+            self._fill += size
+        self.offset += size
+
+    def flush(self) -> None:
+        """Write out what the buffer holds."""
+        if self._fill:
+            self._emit(self._view[: self._fill])
+            self._fill = 0
+
+    def close(self) -> None:
+        """Flush and close the file."""
         try:
-            self.handle.write(data)
+            self.flush()
+        finally:
+            self._view.release()
+            self.handle.close()
+
+    def _emit(self, data: memoryview) -> None:
+        try:
+            done = 0
+            while done < len(data):  # an unbuffered write may be short
+                done += self.handle.write(data[done:])
         except OSError as exc:
             raise AcquisitionError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
         for hasher in self.hashers:
             hasher.update(data)
-        self.offset += len(data)
 
 
 @dataclass(slots=True)
@@ -183,8 +219,10 @@ class EwfSegmentWriter:
     def abort(self) -> None:
         """Close the open file without finishing it; what was written stays on disk."""
         if self._segment is not None:
-            self._segment.handle.close()
-            self._segment = None
+            segment, self._segment = self._segment, None
+            with contextlib.suppress(OSError, AcquisitionError):  # the failure being aborted may be the disk
+                segment.close()
+            segment.handle.close()
 
     def _segment_start(self, number: int) -> int:
         leading = sum(sec.DESCRIPTOR_SIZE + len(p) for _, p in self._leading) if number == 1 else 0
@@ -206,7 +244,7 @@ class EwfSegmentWriter:
         number = len(self._done) + 1
         path = segment_path(self._base, number, upper=self._upper)
         try:
-            handle = path.open("xb")
+            handle = path.open("xb", buffering=0)
         except FileExistsError as exc:
             raise AcquisitionError(f"{path}: already exists; refusing to overwrite it") from exc
         except OSError as exc:
@@ -228,7 +266,9 @@ class EwfSegmentWriter:
             return
         base = segment.offset
         sectors_size = sec.DESCRIPTOR_SIZE + group.size
-        segment.write(sec.descriptor("sectors", base, sectors_size) + b"".join(group.chunks))
+        segment.write(sec.descriptor("sectors", base, sectors_size))
+        for chunk in group.chunks:
+            segment.write(chunk)
         table = sec.table_payload(base, group.entries)
         segment.write(sec.section("table", segment.offset, table))
         segment.write(sec.section("table2", segment.offset, table))
@@ -236,7 +276,7 @@ class EwfSegmentWriter:
 
     def _close_segment(self, segment: _Segment) -> None:
         try:
-            segment.handle.close()
+            segment.close()
         except OSError as exc:
             raise AcquisitionError(f"{segment.path}: cannot write: {exc.strerror or exc}") from exc
         self._done.append(segment)
