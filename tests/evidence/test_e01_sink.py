@@ -227,3 +227,18 @@ def _blake3(data: bytes) -> str:
     import blake3
 
     return blake3.blake3(data).hexdigest()
+
+
+@pytest.mark.slow
+def test_segment_100_is_named_eaa_and_libewf_finds_it(tmp_path: Path) -> None:
+    # Every chunk starts with its own number, so a segment read in the wrong order cannot go unnoticed.
+    chunk_count = 3200
+    data = b"".join(i.to_bytes(4, "little") + bytes(32764) for i in range(chunk_count))
+    _, files = write_e01(tmp_path / "many.E01", data, pieces=[4 * MIB], compression="none", segment_size=MIB)
+    names = [f.path.name for f in files]
+    assert len(names) > 100
+    assert names[98:101] == ["many.E99", "many.EAA", "many.EAB"]
+    assert sections(files[99].path)[0] == 100
+    media, handle = read_back(files[0].path)
+    assert media == data
+    assert handle.get_hash_value("MD5") == md5_hex(data)
