@@ -137,7 +137,8 @@ class EwfSegmentWriter:
         self._volume = volume
         self._chunk_size = chunk_size
         self._segment_size = segment_size
-        self._group_bytes = max(group_bytes, chunk_size + 4)
+        # Chunk offsets in a table are relative to the group and must stay below 2**31 (§9).
+        self._group_bytes = min(max(group_bytes, chunk_size + 4), sec.MAX_RELATIVE_OFFSET - chunk_size)
         header2 = sec.header2_payload(metadata)
         self._leading = [("header2", header2), ("header2", header2), ("header", sec.header_payload(metadata))]
         self._done: list[_Segment] = []
@@ -166,6 +167,11 @@ class EwfSegmentWriter:
         segment = self._segment
         if segment is None:
             raise AcquisitionError(f"{self.first_segment}: the E01 set is already closed")
+        group = self._group
+        if group.chunks and (
+            len(group.entries) >= sec.MAX_TABLE_ENTRIES or group.size + len(stored) > self._group_bytes
+        ):
+            self._flush_group(segment)
         if not self._fits(segment, len(stored)):
             if not self._group.chunks and segment.offset == self._segment_start(segment.number):
                 raise UsageError(f"E01 segment size {self._segment_size} cannot hold one chunk")
@@ -174,11 +180,6 @@ class EwfSegmentWriter:
             self._close_segment(segment)
             segment = self._open_segment()
         group = self._group
-        if group.chunks and (
-            len(group.entries) >= sec.MAX_TABLE_ENTRIES or group.size + len(stored) > self._group_bytes
-        ):
-            self._flush_group(segment)
-            group = self._group
         relative = sec.DESCRIPTOR_SIZE + group.size
         group.entries.append(relative | (sec.COMPRESSED_FLAG if compressed else 0))
         group.chunks.append(stored)

@@ -56,9 +56,10 @@ def test_aligned_media_uses_the_pipeline_digests(tmp_path: Path) -> None:
     assert read_back(files[0].path)[0] == data
 
 
-def test_multi_segment_set_respects_the_segment_size(tmp_path: Path) -> None:
+@pytest.mark.parametrize("group_bytes", [32 * MIB, 100_000])
+def test_multi_segment_set_respects_the_segment_size(tmp_path: Path, group_bytes: int) -> None:
     data = mixed_media(5 * MIB + 12_345)
-    _, files = write_e01(tmp_path / "set.E01", data, compression="none", segment_size=MIB)
+    _, files = write_e01(tmp_path / "set.E01", data, compression="none", segment_size=MIB, group_bytes=group_bytes)
     assert [f.path.suffix for f in files] == [f".E0{i}" for i in range(1, len(files) + 1)]
     assert len(files) >= 5
     for number, out in enumerate(files, start=1):
