@@ -23,8 +23,9 @@ MIB = 1024 * 1024
 @pytest.mark.parametrize("compression", ["none", "fast", "best"])
 def test_single_segment_reads_back_identically_with_hashes(tmp_path: Path, compression: str) -> None:
     data = mixed_media(3 * MIB + 3 * 512 + 100)  # neither whole chunks nor whole sectors
-    sink, files = write_e01(tmp_path / "disk.E01", data, compression=compression)
+    sink, files = write_e01(tmp_path / "disk.E01", data, compression=compression, unreadable=[(MIB, 8192)])
     assert [f.path.name for f in files] == ["disk.E01"]
+    assert sink.error_ranges() == [(2048, 16)]
     media, handle = read_back(files[0].path)
     assert media == padded(data)
     assert handle.get_media_size() == len(padded(data))
