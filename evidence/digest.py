@@ -158,7 +158,8 @@ class StreamHasher:
     def copy(self) -> StreamHasher:
         """An independent copy of the running state."""
         twin = StreamHasher.__new__(StreamHasher)
-        twin.name, twin._window, twin._next_boundary, twin.size = self.name, self._window, self._next_boundary, self.size
+        twin.name, twin._window, twin.size = self.name, self._window, self.size
+        twin._next_boundary = self._next_boundary
         twin._hasher = self._hasher.copy()
         twin.snapshots = list(self.snapshots)
         return twin
@@ -189,7 +190,7 @@ _pool: ThreadPoolExecutor | None = None
 
 def _shared_pool() -> ThreadPoolExecutor:
     # One small pool for every MultiDigest: threads are created once, not per object (low per-object overhead).
-    global _pool  # noqa: PLW0603 - a lazily created process-wide resource
+    global _pool
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=len(ALGORITHMS) - 1, thread_name_prefix="scelle-digest")

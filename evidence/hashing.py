@@ -11,10 +11,11 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from evidence.blockread import UnreadableRange
+from evidence.blockread import TolerantReader, UnreadableRange
 from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, StreamHasher, combine, parse_algorithms
 from evidence.errors import ImageError, IntegrityError
-from evidence.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Pipeline
+from evidence.media import MediaReader
+from evidence.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Fill, Pipeline
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 
 
@@ -28,6 +29,23 @@ ReadInto = Callable[[memoryview], int]
 """Fills the buffer with the next bytes of the stream; returns the count (0 at the end)."""
 
 
+def _hash_consumer(hasher: StreamHasher) -> Consumer:
+    def consume(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
+        hasher.update(data)
+
+    return consume
+
+
+def _run(fill: Fill, size: int, algorithms: Iterable[str], window: int | None, progress: ProgressObserver) -> (
+    DigestResult
+):
+    hashers = [StreamHasher(name, window) for name in parse_algorithms(algorithms, base=())]
+    read = Pipeline([_hash_consumer(h) for h in hashers]).run(fill, size, progress)
+    if read != size:
+        raise IntegrityError(f"media ended after {read} bytes, expected {size}")
+    return combine(hashers, window, expected_size=size)
+
+
 def _as_readinto(source: SupportsReadinto | ReadInto) -> ReadInto:
     if hasattr(source, "readinto"):
         method = source.readinto
@@ -36,7 +54,7 @@ def _as_readinto(source: SupportsReadinto | ReadInto) -> ReadInto:
             return method(buffer) or 0
 
         return readinto
-    return source  # type: ignore[return-value]
+    return source
 
 
 def digest_stream(
@@ -57,12 +75,6 @@ def digest_stream(
     readinto = _as_readinto(source)
     hashers = [StreamHasher(name, window) for name in parse_algorithms(algorithms, base=())]
 
-    def consumer(hasher: StreamHasher) -> Consumer:
-        def consume(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
-            hasher.update(data)
-
-        return consume
-
     def fill(offset: int, buffer: memoryview) -> tuple[int, list[UnreadableRange]]:
         done = 0
         while done < len(buffer):
@@ -72,7 +84,7 @@ def digest_stream(
             done += count
         return done, []
 
-    pipeline = Pipeline([*map(consumer, hashers), *extra_consumers], buffer_size=buffer_size, depth=depth)
+    pipeline = Pipeline([*map(_hash_consumer, hashers), *extra_consumers], buffer_size=buffer_size, depth=depth)
     read = pipeline.run(fill, size, progress)
     if size is not None:
         if read != size:
@@ -97,3 +109,42 @@ def digest_file(
             return digest_stream(handle, size, algorithms, window, progress=progress)
     except OSError as exc:
         raise ImageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+class PositionalReader(Protocol):
+    """Anything with a size and ``readinto_at`` (``ImageSource``, ``FileMedia``)."""
+
+    @property
+    def size(self) -> int: ...
+
+    def readinto_at(self, offset: int, buffer: memoryview, /) -> int: ...
+
+
+def digest_media(
+    media: PositionalReader,
+    algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
+    window: int | None = None,
+    *,
+    progress: ProgressObserver = NULL_PROGRESS,
+) -> DigestResult:
+    """Digests of all ``media.size`` bytes of an image (``evidence.open_image``), read once; errors propagate."""
+
+    def fill(offset: int, buffer: memoryview) -> tuple[int, list[UnreadableRange]]:
+        return media.readinto_at(offset, buffer), []
+
+    return _run(fill, media.size, algorithms, window, progress)
+
+
+def digest_source(
+    media: MediaReader,
+    algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
+    window: int | None = None,
+    *,
+    retries: int = 2,
+    progress: ProgressObserver = NULL_PROGRESS,
+) -> DigestResult:
+    """Digests of a source device re-read as at acquisition (retries, sector fallback, zeros for bad sectors).
+
+    Re-reading a source with the same unreadable sectors therefore gives the same digests as its acquisition.
+    """
+    return _run(TolerantReader(media, retries=retries).fill, media.size, algorithms, window, progress)

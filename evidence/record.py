@@ -203,7 +203,9 @@ def _from_json(data: dict[str, Any], base: Path) -> AcquisitionRecord:
         for w in piecewise["digests"]
     )
     outputs = tuple(
-        OutputFile(path=base / str(o["path"]), size=int(o["size"]), digests={str(k): str(v) for k, v in o["digests"].items()})
+        OutputFile(
+            path=base / str(o["path"]), size=int(o["size"]), digests={str(k): str(v) for k, v in o["digests"].items()}
+        )
         for o in data["outputs"]
     )
     return AcquisitionRecord(

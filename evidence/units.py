@@ -38,7 +38,9 @@ def parse_size(text: str, *, what: str = "size", minimum: int = 1) -> int:
         raise UsageError(f"bad {what} {text!r}: expected a number of bytes with an optional unit (4096, 650MB, 2GiB)")
     unit = match.group(2).lower()
     if unit not in _UNITS:
-        raise UsageError(f"bad {what} {text!r}: unknown unit {match.group(2)!r} (use B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)")
+        raise UsageError(
+            f"bad {what} {text!r}: unknown unit {match.group(2)!r} (use B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)"
+        )
     value = int(match.group(1)) * _UNITS[unit]
     if value < minimum:
         raise UsageError(f"bad {what} {text!r}: must be at least {minimum} bytes")
