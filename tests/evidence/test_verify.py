@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from evidence.backends import open_image
 from evidence.errors import ImageError, IntegrityError
 from evidence.media import FileMedia
-from evidence.record import RecordError, record_path_for
+from evidence.record import RecordError, load_record, record_path_for, write_record
 from evidence.verify import VerificationError, find_record, verify_image
 from tests.evidence.acquisition import MiB, make_source, run_acquire
 from tests.evidence.images import IMAGES
@@ -160,22 +162,17 @@ def test_e01_with_a_corrupt_chunk_fails(tmp_path: Path) -> None:
 
 
 def test_e01_with_a_record_checks_sha256_too(tmp_path: Path) -> None:
-    from evidence.record import load_record, write_record
-
     e01 = tmp_path / "image.E01"
     shutil.copy(IMAGES / "plaso" / "image.E01", e01)
     # A record as an E01 acquisition would write it, built from a raw acquisition of the same media.
     raw = tmp_path / "media.raw"
-    from evidence.backends import open_image
-
     with open_image(e01) as image:
         raw.write_bytes(image.read_at(0, image.size))
     run_acquire(FileMedia(raw), tmp_path / "copy.raw")
-    from dataclasses import replace
-
     record = load_record(record_path_for(tmp_path / "copy.raw"))
     digest = hashlib.sha256(e01.read_bytes()).hexdigest()
-    e01_record = replace(record, format="e01", outputs=(replace(record.outputs[0], path=e01, digests={"sha256": digest}),))
+    e01_output = replace(record.outputs[0], path=e01, digests={"sha256": digest})
+    e01_record = replace(record, format="e01", outputs=(e01_output,))
     write_record(tmp_path / "image.E01.acquisition.json", e01_record, exclusive=True)
     report = verify_image([e01])
     assert {(c.subject, c.algorithm) for c in report.checks} == {
