@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from cli.options import json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
-from evidence.acquire import acquire_image
-from evidence.digest import DEFAULT_WINDOW, labelled
-from evidence.record import AcquisitionRecord, CaseMetadata, record_path_for
-from evidence.units import format_size, parse_size
+
+if TYPE_CHECKING:
+    from evidence.record import AcquisitionRecord
 
 
 def _size(what: str, value: str | None) -> int | None:
+    from evidence.units import parse_size
+
     return None if value is None else parse_size(value, what=what)
 
 
@@ -57,6 +60,11 @@ def acquire(
     The acquisition record is written next to the output as OUTPUT.acquisition.json. Unreadable sectors are
     retried, then zero-filled and listed in the record. Ctrl-C or SIGTERM leaves a record marked incomplete.
     """
+    # The library is imported here, not at module level, so `scelle --help` and the other commands start faster.
+    from evidence.acquire import acquire_image
+    from evidence.digest import DEFAULT_WINDOW
+    from evidence.record import CaseMetadata, record_path_for
+
     case = CaseMetadata(
         case_number=case_number, evidence_number=evidence_number, examiner=examiner, description=description,
         notes=notes,
@@ -82,6 +90,9 @@ def acquire(
 
 
 def _render(record: AcquisitionRecord, record_path: str) -> None:
+    from evidence.digest import labelled
+    from evidence.units import format_size
+
     click.echo(f"acquired {record.source.path}: {format_size(record.media_size)} ({record.media_size} bytes)")
     for name, value in record.media_digests.items():
         click.echo(f"  {labelled(name, value)}")

@@ -7,25 +7,29 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
+from typing import TYPE_CHECKING
 
 from evidence.progress import NULL_PROGRESS, ProgressObserver
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class RichProgress:
     """Bytes done, throughput and ETA for each long operation the library reports."""
 
     def __init__(self) -> None:
+        # rich is imported only when a bar is shown: scripted runs (stderr not a terminal) start faster.
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.options import image_arguments, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
-from evidence.digest import labelled
-from evidence.verify import VerificationError, VerificationReport, verify_image
+
+if TYPE_CHECKING:
+    from evidence.verify import VerificationReport
 
 
 @click.command()
@@ -23,6 +25,8 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
 
     Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named).
     """
+    from evidence.verify import VerificationError, verify_image  # imported here: other commands start faster
+
     try:
         with terminate_as_interrupt(), progress_for(quiet) as progress:
             report = verify_image(images, source=source, progress=progress)
@@ -33,6 +37,8 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
 
 
 def _render(report: VerificationReport, as_json: bool) -> None:
+    from evidence.digest import labelled
+
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return

@@ -20,13 +20,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 import blake3
 
 from evidence.errors import IntegrityError, UsageError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 ALGORITHMS = ("md5", "sha1", "sha256", "blake3")
 """Every algorithm scelle computes, in the order they are listed in records."""
@@ -193,6 +195,8 @@ def _shared_pool() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # only when a large buffer is first hashed
+
             _pool = ThreadPoolExecutor(max_workers=len(ALGORITHMS) - 1, thread_name_prefix="scelle-digest")
         return _pool
 
