@@ -13,17 +13,17 @@ import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from evidence.blockread import TolerantReader, UnreadableRange, merge_ranges
-from evidence.digest import DEFAULT_ALGORITHMS, DEFAULT_WINDOW, StreamHasher, combine, parse_algorithms
+from evidence.digest import DEFAULT_ALGORITHMS, DEFAULT_WINDOW, DigestResult, StreamHasher, combine, parse_algorithms
 from evidence.errors import AcquisitionError, UsageError
 from evidence.media import FileMedia, MediaReader, SourceIdentity, block_device_identity
 from evidence.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Pipeline
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.raw_sink import RawSink, planned_paths
 from evidence.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
-from evidence.sink import ImageSink
+from evidence.sink import ImageSink, OutputFile
 from evidence.version import TOOL_NAME, __version__
 
 
@@ -97,6 +97,42 @@ class _Writer:
         self.written += len(data)
 
 
+class _Run:
+    """One pass over the media: tolerant reader, one hasher per algorithm, the sink's writer."""
+
+    def __init__(
+        self, media: IdentifiedMedia, sink: ImageSink, names: tuple[str, ...], window: int, retries: int,
+        buffer_size: int, depth: int,
+    ) -> None:
+        self.media = media
+        self.sink = sink
+        self.window = window
+        self.reader = TolerantReader(media, retries=retries)
+        self.hashers = [StreamHasher(name, window) for name in names]
+        self.writer = _Writer(sink)
+        consumers: list[Consumer] = [*map(_hasher_consumer, self.hashers), self.writer]
+        self.pipeline = Pipeline(consumers, buffer_size=buffer_size, depth=depth)
+
+    def execute(self, progress: ProgressObserver) -> tuple[DigestResult, list[OutputFile]]:
+        """Read, hash and write everything, then let the sink finalise its files with the media digests."""
+        self.pipeline.run(self.reader.fill, self.media.size, progress)
+        result = combine(self.hashers, self.window, expected_size=self.media.size)
+        return result, self.sink.close(result.digests)
+
+    def tally(self) -> dict[str, Any]:
+        """What the record says about this pass, whatever its outcome."""
+        return {
+            "bytes_acquired": self.writer.written,
+            "unreadable": tuple(self.writer.unreadable),
+            "read_errors": self.reader.read_errors,
+        }
+
+
+def _interrupt_reason(exc: KeyboardInterrupt) -> str:
+    # The CLI raises KeyboardInterrupt("SIGTERM") on SIGTERM; Python's own SIGINT handler gives no argument.
+    return f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})"
+
+
 def acquire(
     media: IdentifiedMedia,
     sink: ImageSink,
@@ -123,60 +159,28 @@ def acquire(
     if window <= 0:
         raise UsageError(f"piecewise window must be positive, got {window}")
     record = AcquisitionRecord(
-        status="in-progress",
-        tool=TOOL_NAME,
-        version=__version__,
-        host=dict(host if host is not None else host_info()),
-        started_at=rfc3339(clock()),
-        source=media.identity,
-        format=output_format,
-        algorithms=names,
-        case=case or CaseMetadata(),
-        media_size=media.size,
-        window=window,
+        status="in-progress", tool=TOOL_NAME, version=__version__, host=dict(host if host is not None else host_info()),
+        started_at=rfc3339(clock()), source=media.identity, format=output_format, algorithms=names,
+        case=case or CaseMetadata(), media_size=media.size, window=window,
     )
     write_record(record_path, record, exclusive=True)
-    reader = TolerantReader(media, retries=retries)
-    hashers = [StreamHasher(name, window) for name in names]
-    writer = _Writer(sink)
-    pipeline = Pipeline([*map(_hasher_consumer, hashers), writer], buffer_size=buffer_size, depth=depth)
-
-    def stopped(status: str, reason: str) -> None:
-        sink.abort()
-        write_record(
-            record_path,
-            record.finished(
-                status,
-                reason=reason,
-                ended_at=rfc3339(clock()),
-                bytes_acquired=writer.written,
-                unreadable=tuple(writer.unreadable),
-                read_errors=reader.read_errors,
-            ),
-        )
-
+    run = _Run(media, sink, names, window, retries, buffer_size, depth)
     progress.started(f"acquiring {media.identity.path}", media.size)
     try:
-        pipeline.run(reader.fill, media.size, progress)
-        result = combine(hashers, window, expected_size=media.size)
-        outputs = sink.close(result.digests)
-    except KeyboardInterrupt as exc:
-        stopped("incomplete", f"interrupted ({exc.args[0] if exc.args else 'SIGINT'})")
-        raise
+        result, outputs = run.execute(progress)
     except BaseException as exc:
-        stopped("failed", str(exc) or type(exc).__name__)
+        sink.abort()
+        if isinstance(exc, KeyboardInterrupt):
+            status, reason = "incomplete", _interrupt_reason(exc)
+        else:
+            status, reason = "failed", str(exc) or type(exc).__name__
+        write_record(record_path, record.finished(status, reason=reason, ended_at=rfc3339(clock()), **run.tally()))
         raise
     finally:
         progress.finished()
     final = record.finished(
-        "complete",
-        ended_at=rfc3339(clock()),
-        bytes_acquired=writer.written,
-        media_digests=result.hexdigests(),
-        windows=result.windows,
-        outputs=tuple(outputs),
-        unreadable=tuple(writer.unreadable),
-        read_errors=reader.read_errors,
+        "complete", ended_at=rfc3339(clock()), media_digests=result.hexdigests(), windows=result.windows,
+        outputs=tuple(outputs), **run.tally(),
     )
     write_record(record_path, final)
     return final
