@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import TaskID
 
 
 class RichProgress:
     """Bytes done, throughput and ETA for each long operation the library reports."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         # rich is imported only when a bar is shown: scripted runs (stderr not a terminal) start faster.
         from rich.console import Console
         from rich.progress import (
@@ -36,7 +37,7 @@ class RichProgress:
             DownloadColumn(binary_units=True),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=console or Console(stderr=True),
             transient=False,
         )
         self._task: TaskID | None = None

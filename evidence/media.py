@@ -170,12 +170,13 @@ class FileMedia:
         sysfs = block_device_identity(major, minor, sys_root=sys_root)
         size = os.lseek(self._fd, 0, os.SEEK_END)  # the kernel's own size, exact whatever the sector size
         block = sysfs.get("logical_block_size")
+        read_only = sysfs.get("read_only")
         return SourceIdentity(
             path=absolute,
             kind="block-device",
             size=size,
             device=f"{major}:{minor}",
-            read_only=sysfs.get("read_only") if isinstance(sysfs.get("read_only"), bool) else None,  # type: ignore[arg-type]
+            read_only=read_only if isinstance(read_only, bool) else None,
             model=_opt(sysfs.get("model")),
             serial=_opt(sysfs.get("serial")),
             vendor=_opt(sysfs.get("vendor")),
