@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -276,5 +276,21 @@ class MultiDigest:
 
 
 def digest_bytes(data: object, algorithms: Iterable[str] = DEFAULT_ALGORITHMS) -> dict[str, bytes]:
-    """One-shot digests of an in-memory buffer (small files: inline; large ones: one thread per algorithm)."""
-    return MultiDigest(algorithms).update(data).digests()
+    """One-shot digests of an in-memory buffer (small files: inline; large ones: one thread per algorithm).
+
+    The small-input path skips the streaming machinery: hashing many small files (``image ls --hash``) costs little
+    more than calling hashlib and blake3 directly.
+    """
+    view = as_bytes(data)
+    if len(view) < THREAD_THRESHOLD:
+        chosen = DEFAULT_ALGORITHMS if algorithms is DEFAULT_ALGORITHMS else parse_algorithms(algorithms, base=())
+        return {name: _ONE_SHOT[name](view) for name in chosen}
+    return MultiDigest(algorithms).update(view).digests()
+
+
+_ONE_SHOT: dict[str, Callable[[memoryview], bytes]] = {
+    "md5": lambda data: hashlib.md5(data, usedforsecurity=False).digest(),
+    "sha1": lambda data: hashlib.sha1(data, usedforsecurity=False).digest(),
+    "sha256": lambda data: hashlib.sha256(data).digest(),
+    "blake3": lambda data: blake3.blake3(data).digest(),
+}

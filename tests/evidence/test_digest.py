@@ -138,3 +138,10 @@ def test_stream_hasher_rejects_a_bad_window() -> None:
 def test_labelled() -> None:
     assert labelled("sha256", b"\x01\xff") == "sha256:01ff"
     assert labelled("md5", "abc") == "md5:abc"
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, (1 << 20) + 1])
+def test_digest_bytes_small_and_large(size: int) -> None:
+    data = bytes(i % 251 for i in range(size))
+    assert digest_bytes(data) == {name: reference(name, data) for name in ("sha256", "blake3")}
+    assert digest_bytes(bytearray(data), ALL) == {name: reference(name, data) for name in ALL}
