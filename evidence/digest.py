@@ -17,6 +17,7 @@ differs is the window holding the first differing byte, so a later mismatch is l
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -57,20 +58,32 @@ class Hasher(Protocol):
     def digest(self) -> bytes: ...
 
 
+_CONSTRUCTORS: dict[str, Callable[[], Hasher]] = {
+    # usedforsecurity=False keeps MD5/SHA-1 available on FIPS builds: they identify evidence, not authenticate it.
+    "md5": lambda: hashlib.md5(usedforsecurity=False),
+    "sha1": lambda: hashlib.sha1(usedforsecurity=False),
+    "sha256": hashlib.sha256,
+    # blake3's default is one thread: our own threads already run one algorithm each.
+    "blake3": blake3.blake3,
+}
+
+
 def new_hasher(name: str) -> Hasher:
     """A fresh hash object for ``name`` (one of ``ALGORITHMS``)."""
-    if name == "blake3":
-        # max_threads=1: our own threads already run one algorithm each; blake3's pool would compete for the cores.
-        hasher: Hasher = blake3.blake3(max_threads=1)
-        return hasher
-    if name in ALGORITHMS:
-        # usedforsecurity=False keeps MD5/SHA-1 available on FIPS builds: they identify evidence, not authenticate it.
-        return hashlib.new(name, usedforsecurity=False)
-    raise UsageError(f"unknown hash algorithm {name!r} (known: {', '.join(ALGORITHMS)})")
+    try:
+        return _CONSTRUCTORS[name]()
+    except KeyError:
+        raise UsageError(f"unknown hash algorithm {name!r} (known: {', '.join(ALGORITHMS)})") from None
 
 
 def parse_algorithms(extra: str | Iterable[str] = (), *, base: Iterable[str] = DEFAULT_ALGORITHMS) -> tuple[str, ...]:
     """The ordered, de-duplicated set ``base`` + ``extra``; ``extra`` may be a comma list such as ``"md5,sha1"``."""
+    if isinstance(extra, tuple) and isinstance(base, tuple):
+        return _parse_tuple(extra, base)  # the common case, cached: one MultiDigest per small file stays cheap
+    return _parse(extra, base)
+
+
+def _parse(extra: str | Iterable[str], base: Iterable[str]) -> tuple[str, ...]:
     names = [part.strip().lower() for part in extra.split(",")] if isinstance(extra, str) else list(extra)
     wanted = set(base)
     for name in names:
@@ -82,6 +95,11 @@ def parse_algorithms(extra: str | Iterable[str] = (), *, base: Iterable[str] = D
     if not wanted:
         raise UsageError("no hash algorithm selected")
     return tuple(name for name in ALGORITHMS if name in wanted)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_tuple(extra: tuple[str, ...], base: tuple[str, ...]) -> tuple[str, ...]:
+    return _parse(extra, base)
 
 
 def labelled(name: str, digest: bytes | str) -> str:
@@ -263,7 +281,11 @@ class MultiDigest:
     def result(self) -> DigestResult:
         """Finalise (once) and return sizes, digests and prefix digests; later calls return the same result."""
         if self._result is None:
-            self._result = combine(self._hashers, self.window, self.expected_size)
+            if self.window is None and self.expected_size is None:  # the per-file case: skip the bookkeeping
+                digests = {h.name: h.finish() for h in self._hashers}
+                self._result = DigestResult(size=self.size, digests=digests)
+            else:
+                self._result = combine(self._hashers, self.window, self.expected_size)
         return self._result
 
     def digests(self) -> dict[str, bytes]:
