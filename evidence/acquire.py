@@ -163,7 +163,11 @@ def acquire(
         started_at=rfc3339(clock()), source=media.identity, format=output_format, algorithms=names,
         case=case or CaseMetadata(), media_size=media.size, window=window,
     )
-    write_record(record_path, record, exclusive=True)
+    try:
+        write_record(record_path, record, exclusive=True)
+    except BaseException:
+        sink.abort()  # a sink may already hold open files (E01 creates its first segment at once)
+        raise
     run = _Run(media, sink, names, window, retries, buffer_size, depth)
     progress.started(f"acquiring {media.identity.path}", media.size)
     try:

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from evidence import canonical
-from evidence.acquire import acquire_image
+from evidence.acquire import acquire, acquire_image
 from evidence.errors import AcquisitionError, UsageError
 from evidence.media import FileMedia
 from evidence.progress import NullProgress
+from evidence.raw_sink import RawSink
 from evidence.record import load_record, record_path_for
 from tests.evidence.acquisition import FIXED_HOST, MiB, make_source, reference_digests, run_acquire
 
@@ -178,9 +179,6 @@ def test_an_interrupt_leaves_an_incomplete_record(tmp_path: Path) -> None:
                 raise KeyboardInterrupt
 
     media = FileMedia(source)
-    from evidence.acquire import acquire
-    from evidence.raw_sink import RawSink
-
     with pytest.raises(KeyboardInterrupt):
         acquire(media, RawSink(tmp_path / "o.raw"), record_path=tmp_path / "o.raw.acquisition.json",
                 buffer_size=MiB, depth=2, progress=InterruptAt())
@@ -191,3 +189,21 @@ def test_an_interrupt_leaves_an_incomplete_record(tmp_path: Path) -> None:
     # With a pool of two 1 MiB buffers the reader cannot be more than 2 MiB ahead of the writer.
     assert 3 * MiB <= record.bytes_acquired < 6 * MiB
     assert record.bytes_acquired == (tmp_path / "o.raw").stat().st_size
+
+
+def test_a_record_that_cannot_be_written_aborts_the_sink(tmp_path: Path) -> None:
+    source = tmp_path / "disk.img"
+    make_source(source, MiB)
+    record_path_for(tmp_path / "o.raw").write_text("someone else's")
+
+    class Watched(RawSink):
+        aborted = False
+
+        def abort(self) -> None:
+            Watched.aborted = True
+            super().abort()
+
+    with pytest.raises(AcquisitionError, match="a record already exists"):
+        acquire(FileMedia(source), Watched(tmp_path / "o.raw"), record_path=record_path_for(tmp_path / "o.raw"))
+    assert Watched.aborted
+    assert record_path_for(tmp_path / "o.raw").read_text() == "someone else's"
