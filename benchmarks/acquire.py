@@ -42,8 +42,8 @@ PLAIN_SHA256 = (
 )
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB) and stdout of one child process; fails loudly if the child fails."""
+def run(args: list[str], cwd: Path) -> tuple[float, int, str, float]:
+    """Wall seconds, peak RSS (KiB), stdout and CPU seconds of one child process; fails loudly if it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -53,7 +53,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{args[0]} failed ({proc.returncode}): {err.strip()}")
-    return elapsed, usage.ru_maxrss, out
+    return elapsed, usage.ru_maxrss, out, usage.ru_utime + usage.ru_stime
 
 
 def make_source(path: Path, size: int) -> None:
@@ -90,28 +90,34 @@ def main() -> None:
         dc3dd = shutil.which("dc3dd")
         times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
         peak_kib = 0
+        cpu_b: list[float] = []
         digests: set[str] = set()
         for round_number in range(options.repeat):
-            elapsed, _rss, out = run([sys.executable, "-c", PLAIN_SHA256, str(source)], ROOT)
+            elapsed, _rss, out, _cpu = run([sys.executable, "-c", PLAIN_SHA256, str(source)], ROOT)
             times["a"].append(elapsed)
             digests.add(out.strip())
             output = work / "scelle.raw"
-            elapsed, rss, out = run(
+            elapsed, rss, out, cpu = run(
                 [sys.executable, "-m", "cli", "acquire", str(source), str(output), "--format", "raw", "--quiet",
                  "--json"], ROOT,
             )
             times["b"].append(elapsed)
+            cpu_b.append(cpu)
             peak_kib = max(peak_kib, rss)
             digests.add(json.loads(out)["media_digests"]["sha256"])
             remove_outputs(work, "scelle.raw")
             if dc3dd:
-                elapsed, _rss, _out = run([dc3dd, f"if={source}", f"of={work / 'dc3dd.raw'}", "hash=sha256"], ROOT)
+                dc3dd_args = [dc3dd, f"if={source}", f"of={work / 'dc3dd.raw'}", "hash=sha256"]
+                elapsed, _rss, _out, _cpu = run(dc3dd_args, ROOT)
                 times["c"].append(elapsed)
                 remove_outputs(work, "dc3dd.raw")
-            print(f"round {round_number + 1}: " + ", ".join(f"({k}) {v[-1]:.3f} s" for k, v in times.items() if v))
+            print(f"round {round_number + 1}: " + ", ".join(f"({k}) {v[-1]:.3f} s" for k, v in times.items() if v)
+                  + f"; (b) used {cpu_b[-1]:.2f} CPU-s ({cpu_b[-1] / times['b'][-1]:.2f} cores)")
         if len(digests) != 1:
             raise SystemExit(f"the SHA-256 digests disagree: {sorted(digests)}")
         report(times, peak_kib, size)
+        start_up, _rss, _out, _cpu = run([sys.executable, "-m", "cli", "--version"], ROOT)
+        print(f"for reference: `scelle --version` (interpreter and CLI start-up) takes {start_up:.3f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
