@@ -13,7 +13,7 @@ The calls a tool needs::
 See docs/library_example.py.
 """
 
-from evidence.acquire import acquire, acquire_image
+from evidence.acquire import acquire_image
 from evidence.backends import ImageMetadata, ImageSource, open_image
 from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
 from evidence.entries import Entry, Timestamp
@@ -40,7 +40,6 @@ __all__ = [
     "VerificationError",
     "VerificationReport",
     "Volume",
-    "acquire",
     "acquire_image",
     "describe_image",
     "digest_bytes",
