@@ -90,10 +90,10 @@ def ls(
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
     with _open(images) as source, _stdout_may_close():
-        several = partition is None and len(open_filesystems(source).filesystems) > 1
         listing = list_entries(
             source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=_warn
         )
+        several = len(listing.filesystems) > 1
         for listed in listing:
             if listed.error:
                 _warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")

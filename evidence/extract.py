@@ -69,6 +69,9 @@ class _Tree:
             self._root_fd = os.open(root, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
         except OSError as exc:
             raise ExtractionError(f"{root}: cannot use as output directory: {exc.strerror or exc}") from exc
+        if os.path.lexists(root / MANIFEST_NAME):
+            os.close(self._root_fd)
+            raise ExtractionError(f"{root / MANIFEST_NAME}: already exists; extract into a new or empty directory")
         self._current: tuple[str, int] | None = None
         self._used: dict[str, set[str]] = {"": {MANIFEST_NAME.casefold()}}
         self._dirs: dict[bytes, str] = {b"": ""}

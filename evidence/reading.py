@@ -142,6 +142,53 @@ def _ignore(_message: str) -> None:
     return None
 
 
+class Listing:
+    """The entries of every file system of an image (or of one partition), as ``fls -r -p`` lists them.
+
+    Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
+    and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
+    an allocated one is an error. ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is
+    skipped: partitions without a file system, directories that cannot be read.
+    """
+
+    def __init__(
+        self,
+        source: ImageSource,
+        partition: int | None = None,
+        *,
+        include_deleted: bool = True,
+        hashes: bool = False,
+        timeline: bool = False,
+        warn: Callable[[str], None] = _ignore,
+    ) -> None:
+        self._opened = open_filesystems(source, partition)
+        self._options = (include_deleted, hashes, timeline)
+        self._warn = warn
+
+    @property
+    def filesystems(self) -> list[FileSystem]:
+        """The file systems listed, in partition order."""
+        return self._opened.filesystems
+
+    def __iter__(self) -> Iterator[Listed]:
+        include_deleted, hashes, timeline = self._options
+        for volume, reason in self._opened.skipped:
+            self._warn(f"{volume.label}: skipped: {reason}")
+        for fs in self._opened.filesystems:
+            for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
+                if not (hashes and entry.has_content):
+                    yield Listed(entry)
+                    continue
+                try:
+                    yield Listed(entry, fs.hash(entry))
+                except EvidenceError as exc:
+                    if entry.allocated:
+                        raise
+                    yield Listed(entry, None, str(exc))
+            for problem in fs.errors:
+                self._warn(f"{fs.context}: {problem}")
+
+
 def list_entries(
     source: ImageSource,
     partition: int | None = None,
@@ -150,29 +197,9 @@ def list_entries(
     hashes: bool = False,
     timeline: bool = False,
     warn: Callable[[str], None] = _ignore,
-) -> Iterator[Listed]:
-    """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``.
-
-    ``hashes`` adds SHA-256 and BLAKE3 of regular files; a deleted file whose content cannot be read gets none (and
-    ``error`` says why) while an allocated one is an error. ``timeline`` adds the NTFS ``$FILE_NAME`` records.
-    ``warn`` receives what is skipped: partitions without a file system, directories that cannot be read.
-    """
-    opened = open_filesystems(source, partition)
-    for volume, reason in opened.skipped:
-        warn(f"{volume.label}: skipped: {reason}")
-    for fs in opened.filesystems:
-        for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
-            if not (hashes and entry.has_content):
-                yield Listed(entry)
-                continue
-            try:
-                yield Listed(entry, fs.hash(entry))
-            except EvidenceError as exc:
-                if entry.allocated:
-                    raise
-                yield Listed(entry, None, str(exc))
-        for problem in fs.errors:
-            warn(f"{fs.context}: {problem}")
+) -> Listing:
+    """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``."""
+    return Listing(source, partition, include_deleted=include_deleted, hashes=hashes, timeline=timeline, warn=warn)
 
 
 def read_entry(

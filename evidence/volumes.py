@@ -19,7 +19,6 @@ from evidence.errors import VolumeError
 
 _FLAG_ALLOC = 0x1
 _FLAG_UNALLOC = 0x2
-_FLAG_META = 0x4
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,15 +60,11 @@ class Volume:
 
 
 def _slot(part: TskPartition) -> str:
-    """The slot column as mmls prints it: ``Meta``; ``-------`` without a slot; the slot alone when TSK gives no
-    table number (-1: GPT, Mac, Sun, BSD); ``table:slot`` otherwise (DOS, whose extended tables are numbered)."""
-    if part.flags & _FLAG_META:
-        return "Meta"
-    if part.slot_num < 0:
+    if part.flags & _FLAG_ALLOC:  # mmls: table:slot, or just the slot when the table has no number (GPT)
+        return f"{part.slot_num:03d}" if part.table_num < 0 else f"{part.table_num:03d}:{part.slot_num:03d}"
+    if part.flags & _FLAG_UNALLOC:
         return "-------"
-    if part.table_num < 0:
-        return f"{part.slot_num:03d}"
-    return f"{part.table_num:03d}:{part.slot_num:03d}"
+    return "Meta"
 
 
 def whole_media(source: ImageSource) -> Volume:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,12 @@ from evidence.backends.base import ImageMetadata, ImageSource
 from evidence.backends.ewf_layout import EWF1_SIGNATURES, ChunkVerifier
 from evidence.backends.raw import open_readonly
 from evidence.errors import ImageError
+
+_DEFAULT_CHUNK = 32768
+#: reads of at least this many chunks go to libewf in one call, bypassing the cache
+_DIRECT_READ_CHUNKS = 8
+#: chunks kept for small reads (64 x 32 KiB = 2 MiB with the default chunk size)
+_CACHED_CHUNKS = 64
 
 #: libewf format codes (libewf/definitions.h) -> the names ``ewfinfo`` prints
 FORMAT_NAMES = {
@@ -115,6 +122,7 @@ class EwfSource(ImageSource):
         self.format = "ewf"
         self._lock = threading.Lock()
         self._verifier: ChunkVerifier | None = None
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._handle: Any = pyewf.handle()
         try:
             self._handle.open([str(path) for path in paths], "r")
@@ -181,12 +189,45 @@ class EwfSource(ImageSource):
             raise ImageError(f"{self.segments[-1]}: EWF set incomplete: cannot read the last media byte")
 
     def read_at(self, offset: int, length: int) -> bytes:
-        """Return up to ``length`` media bytes from ``offset``; fewer only at the end of the media."""
+        """Return up to ``length`` media bytes from ``offset``; fewer only at the end of the media.
+
+        Small reads (TSK reads sectors and blocks all over the media) are served from whole chunks kept in a small
+        LRU cache, so libewf does not fetch the same chunk again for each; large reads go to libewf in one call.
+        """
         if offset < 0 or length < 0:
             raise ImageError(f"{self.segments[0]}: invalid read at offset {offset}, length {length}")
         length = max(0, min(length, self.size - offset))
         if length == 0:
             return b""
+        chunk_size = self.metadata.chunk_size or _DEFAULT_CHUNK
+        if length >= _DIRECT_READ_CHUNKS * chunk_size:
+            return self._read_checked(offset, length)
+        parts: list[bytes] = []
+        position, end = offset, offset + length
+        while position < end:
+            index, inside = divmod(position, chunk_size)
+            chunk = self._chunk(index, chunk_size)
+            piece = chunk[inside : inside + end - position]
+            parts.append(piece)
+            position += len(piece)
+        return b"".join(parts)
+
+    def _chunk(self, index: int, chunk_size: int) -> bytes:
+        with self._lock:
+            cached = self._cache.get(index)
+            if cached is not None:
+                self._cache.move_to_end(index)
+                return cached
+        start = index * chunk_size
+        data = self._read_checked(start, min(chunk_size, self.size - start))
+        with self._lock:
+            self._cache[index] = data
+            if len(self._cache) > _CACHED_CHUNKS:
+                self._cache.popitem(last=False)
+        return data
+
+    def _read_checked(self, offset: int, length: int) -> bytes:
+        """``length`` bytes from libewf, every all-zero chunk among them checked against its stored form."""
         with self._lock:
             if self._handle is None:
                 raise ImageError(f"{self.segments[0]}: image is closed")
@@ -220,6 +261,7 @@ class EwfSource(ImageSource):
         with self._lock:
             handle, self._handle = self._handle, None
             verifier, self._verifier = self._verifier, None
+            self._cache.clear()
         if handle is not None:
             handle.close()
         if verifier is not None:
