@@ -9,6 +9,7 @@ import click
 from cli.options import json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from evidence.errors import UsageError
 
 if TYPE_CHECKING:
     from evidence.record import AcquisitionRecord
@@ -18,6 +19,14 @@ def _size(what: str, value: str | None) -> int | None:
     from evidence.units import parse_size
 
     return None if value is None else parse_size(value, what=what)
+
+
+def _split_size(output_format: str, split: str | None, segment_size: str | None) -> int | None:
+    if segment_size is not None and output_format != "e01":
+        raise UsageError("--segment-size is for --format e01; split raw output with --split")
+    if segment_size is not None and split is not None:
+        raise UsageError("give --split or --segment-size, not both")
+    return _size("--segment-size", segment_size) if segment_size is not None else _size("--split", split)
 
 
 @click.command()
@@ -33,7 +42,13 @@ def _size(what: str, value: str | None) -> int | None:
 @click.option("--examiner", help="Examiner name.")
 @click.option("--description", help="Description of the evidence.")
 @click.option("--notes", help="Notes.")
-@click.option("--compress", type=click.Choice(["none", "fast", "best"]), default="none", show_default=True)
+@click.option(
+    "--compress",
+    type=click.Choice(["none", "fast", "best"]),
+    default=None,
+    help="E01 chunk compression (default fast; raw images are never compressed).",
+)
+@click.option("--segment-size", metavar="SIZE", help="E01 segment size: OUTPUT.E01, .E02, ... (default 1500MiB).")
 @click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")
 @json_option
@@ -49,13 +64,17 @@ def acquire(
     examiner: str | None,
     description: str | None,
     notes: str | None,
-    compress: str,
+    compress: str | None,
+    segment_size: str | None,
     window: str | None,
     retries: int,
     as_json: bool,
     quiet: bool,
 ) -> None:
     """Acquire SOURCE (a file or block device, opened read-only) into OUTPUT with SHA-256 + BLAKE3 digests.
+
+    With --format e01, OUTPUT.E01 (.E02, ...) is an EnCase 6 image holding the case metadata and the media MD5 and
+    SHA-1, readable by libewf, EnCase, FTK and X-Ways.
 
     The acquisition record is written next to the output as OUTPUT.acquisition.json. Unreadable sectors are
     retried, then zero-filled and listed in the record. Ctrl-C or SIGTERM leaves a record marked incomplete.
@@ -74,7 +93,7 @@ def acquire(
             source,
             output,
             output_format=output_format,
-            split_size=_size("--split", split),
+            split_size=_split_size(output_format, split, segment_size),
             extra_algorithms=extra_hashes.split(","),
             compress=compress,
             case=case,

@@ -17,13 +17,14 @@ from typing import Any, Protocol
 
 from evidence.blockread import TolerantReader, UnreadableRange, merge_ranges
 from evidence.digest import DEFAULT_ALGORITHMS, DEFAULT_WINDOW, DigestResult, StreamHasher, combine, parse_algorithms
+from evidence.e01_acquire import make_e01_sink
 from evidence.errors import AcquisitionError, UsageError
 from evidence.media import FileMedia, MediaReader, SourceIdentity, block_device_identity
 from evidence.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Pipeline
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.raw_sink import RawSink, planned_paths
 from evidence.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
-from evidence.sink import ImageSink, OutputFile
+from evidence.sink import DescribedSink, ImageSink, OutputFile
 from evidence.version import TOOL_NAME, __version__
 
 
@@ -44,19 +45,25 @@ class SinkFactory(Protocol):
         media_size: int,
         source: SourceIdentity,
         case: CaseMetadata,
-        compress: str,
+        compress: str | None,
     ) -> ImageSink: ...
 
 
 def _raw_factory(
-    output: Path, *, split_size: int | None, media_size: int, source: SourceIdentity, case: CaseMetadata, compress: str
+    output: Path,
+    *,
+    split_size: int | None,
+    media_size: int,
+    source: SourceIdentity,
+    case: CaseMetadata,
+    compress: str | None,
 ) -> ImageSink:
-    if compress != "none":
+    if compress not in (None, "none"):
         raise UsageError(f"--compress {compress} needs --format e01; raw images are never compressed")
     return RawSink(output, split_size=split_size, expected_size=media_size)
 
 
-SINK_FACTORIES: dict[str, SinkFactory] = {"raw": _raw_factory}
+SINK_FACTORIES: dict[str, SinkFactory] = {"raw": _raw_factory, "e01": make_e01_sink}
 """Output formats by name. The E01 writer registers ``"e01"`` here."""
 
 REQUIRED_ALGORITHMS: dict[str, tuple[str, ...]] = {"e01": ("md5", "sha1")}
@@ -184,7 +191,8 @@ def acquire(
         progress.finished()
     final = record.finished(
         "complete", ended_at=rfc3339(clock()), media_digests=result.hexdigests(), windows=result.windows,
-        outputs=tuple(outputs), **run.tally(),
+        outputs=tuple(outputs), format_details=dict(sink.details) if isinstance(sink, DescribedSink) else {},
+        **run.tally(),
     )
     write_record(record_path, final)
     return final
@@ -219,13 +227,17 @@ def acquire_image(
     output_format: str = "raw",
     split_size: int | None = None,
     extra_algorithms: Iterable[str] = (),
-    compress: str = "none",
+    compress: str | None = None,
     case: CaseMetadata | None = None,
     window: int = DEFAULT_WINDOW,
     retries: int = 2,
     progress: ProgressObserver = NULL_PROGRESS,
 ) -> AcquisitionRecord:
-    """Acquire ``source`` (file or block device) into ``output`` in ``output_format``; the CLI's single call."""
+    """Acquire ``source`` (file or block device) into ``output`` in ``output_format``; the CLI's single call.
+
+    ``split_size`` is the raw split size or the E01 segment size; ``compress`` (``none``/``fast``/``best``) applies
+    to E01 only and defaults to ``fast`` there.
+    """
     factory = SINK_FACTORIES.get(output_format)
     if factory is None:
         known = ", ".join(sorted(SINK_FACTORIES))

@@ -113,16 +113,20 @@ class E01Sink:
         return dict(self._stored)
 
     @property
-    def settings(self) -> dict[str, str | int]:
-        """How the image is written, for the acquisition record (deflate implementation included)."""
-        return {
-            "format": "e01",
+    def details(self) -> dict[str, str | int]:
+        """How the image is written (deflate implementation included) and, after ``close``, the stored digests.
+
+        The acquisition record keeps this, so it says which deflate library produced the chunks.
+        """
+        details: dict[str, str | int] = {
             "compression": self._codec.level.name.lower(),
             "deflate": self._codec.implementation,
             "sector_size": self._sector_size,
             "chunk_size": self._codec.chunk_size,
             "segment_size": self._segment_size,
         }
+        details.update({f"stored_{name}": value for name, value in self._stored.items()})
+        return details
 
     def write(self, data: memoryview) -> None:
         """Append the next media bytes; blocks while ``max_pending`` batches are still being compressed/written."""

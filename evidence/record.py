@@ -91,6 +91,8 @@ class AcquisitionRecord:
     window: int | None = None
     windows: tuple[WindowDigest, ...] = ()
     outputs: tuple[OutputFile, ...] = ()
+    #: how the sink wrote its files (E01: compression, deflate library, chunk and segment size, stored digests)
+    format_details: Mapping[str, str | int] = field(default_factory=dict)
     unreadable: tuple[UnreadableRange, ...] = ()
     read_errors: int = 0
 
@@ -113,6 +115,7 @@ class AcquisitionRecord:
             "ended_at": self.ended_at,
             "source": self.source.to_json(),
             "format": self.format,
+            "format_details": dict(self.format_details),
             "media_size": self.media_size,
             "bytes_acquired": self.bytes_acquired,
             "algorithms": list(self.algorithms),
@@ -218,6 +221,7 @@ def _from_json(data: dict[str, Any], base: Path) -> AcquisitionRecord:
         ended_at=data["ended_at"],
         source=SourceIdentity.from_json(data["source"]),
         format=str(data["format"]),
+        format_details={str(k): v for k, v in data.get("format_details", {}).items() if isinstance(v, str | int)},
         algorithms=algorithms,
         media_size=int(data["media_size"]),
         bytes_acquired=int(data["bytes_acquired"]),

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from evidence.backends import open_image
+from evidence.backends.base import ImageSource
 from evidence.backends.ewf import SIGNATURES
 from evidence.digest import ALGORITHMS, DigestResult, WindowDigest, labelled
 from evidence.errors import ImageError, IntegrityError
-from evidence.hashing import digest_file, digest_media, digest_source, digest_stream
+from evidence.hashing import PositionalReader, digest_file, digest_media, digest_source, digest_stream
 from evidence.media import FileMedia
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, load_record
@@ -200,31 +201,75 @@ def _segment_problems(images: Sequence[Path], outputs: Sequence[Any]) -> list[st
     return problems
 
 
+class _Prefix:
+    """The first ``size`` bytes of an image, for digests that cover less than the whole media."""
+
+    def __init__(self, media: ImageSource, size: int) -> None:
+        self._media = media
+        self.size = size
+
+    def readinto_at(self, offset: int, buffer: memoryview, /) -> int:
+        return self._media.readinto_at(offset, buffer[: max(0, min(len(buffer), self.size - offset))])
+
+
+def _digest_container(
+    image: ImageSource, stored: Mapping[str, str], record: AcquisitionRecord | None, progress: ProgressObserver
+) -> tuple[DigestResult | None, DigestResult | None]:
+    """Digests to compare with the stored hashes (whole media) and with the record (the source's bytes).
+
+    EWF stores whole sectors: a source whose size is not a multiple of the sector size was zero-padded, so its
+    stored MD5/SHA-1 cover the padded media while the record covers the source's own bytes. Then the two are
+    computed separately; otherwise one pass serves both.
+    """
+    window = record.window if record else None
+    passes: list[tuple[PositionalReader, set[str], int | None]] = []
+    if record is None or record.media_size == image.size:
+        passes.append((image, set(stored) | (set(record.media_digests) if record else set()), window))
+    else:
+        passes += [(image, set(stored), None), (_Prefix(image, record.media_size), set(record.media_digests), window)]
+    results: list[DigestResult | None] = []
+    for media, algorithms, size_window in passes:
+        if not algorithms:
+            results.append(None)
+            continue
+        progress.started(f"verifying {image.segments[0]}", media.size)
+        try:
+            results.append(digest_media(media, sorted(algorithms), size_window, progress=progress))
+        finally:
+            progress.finished()
+    return (results[0], results[0]) if len(results) == 1 else (results[0], results[1])
+
+
+def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> str | None:
+    if record is None or 0 <= image.size - record.media_size < image.metadata.sector_size:
+        return None
+    return f"{image.segments[0]}: the image holds {image.size} bytes, the record says {record.media_size}"
+
+
 def _verify_container(
     images: Sequence[Path], record_path: Path | None, record: AcquisitionRecord | None, progress: ProgressObserver
 ) -> VerificationReport:
     with open_image(list(images)) as image:
         stored = dict(image.metadata.stored_hashes)
-        algorithms = set(stored) | (set(record.media_digests) if record else set())
         base = VerificationReport(
             image=str(images[0]), record=str(record_path) if record_path else None, format=image.format,
             media_size=image.size,
         )
-        if not algorithms:
+        if not stored and record is None:
             raise VerificationError(replace(base, problems=(
                 "no stored hash in the image and no acquisition record next to it: nothing to verify against",
             )))
-        progress.started(f"verifying {images[0]}", image.size)
+        problem = _size_problem(image, record)
+        if problem is not None:
+            return replace(base, problems=(problem,))
         try:
-            result = digest_media(image, sorted(algorithms), record.window if record else None, progress=progress)
+            whole, source = _digest_container(image, stored, record, progress)
         except ImageError as exc:
             return replace(base, problems=(str(exc),))
-        finally:
-            progress.finished()
-    checks = compare_digests("stored", stored, result.hexdigests())
+    checks = compare_digests("stored", stored, whole.hexdigests() if whole else {})
     mismatches: list[WindowMismatch] = []
-    if record is not None:
-        more, mismatches = _check_against_record("media", record, result)
+    if record is not None and source is not None:
+        more, mismatches = _check_against_record("media", record, source)
         checks += more
         for output in record.outputs:
             computed = digest_file(output.path, output.digests).hexdigests()

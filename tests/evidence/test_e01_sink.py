@@ -245,3 +245,13 @@ def test_segment_100_is_named_eaa_and_libewf_finds_it(tmp_path: Path) -> None:
     media, handle = read_back(files[0].path)
     assert media == data
     assert handle.get_hash_value("MD5") == md5_hex(data)
+
+
+@pytest.mark.parametrize("sector_size", [1024, 4096])
+def test_large_sectors_read_back(tmp_path: Path, sector_size: int) -> None:
+    data = mixed_media(2 * MIB + 100)
+    _, files = write_e01(tmp_path / "s.E01", data, sector_size=sector_size, chunk_sectors=8)
+    media, handle = read_back(files[0].path)
+    assert handle.get_bytes_per_sector() == sector_size
+    assert media == padded(data, sector_size)
+    assert handle.get_hash_value("MD5") == md5_hex(padded(data, sector_size))
