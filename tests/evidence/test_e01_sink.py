@@ -255,3 +255,17 @@ def test_large_sectors_read_back(tmp_path: Path, sector_size: int) -> None:
     assert handle.get_bytes_per_sector() == sector_size
     assert media == padded(data, sector_size)
     assert handle.get_hash_value("MD5") == md5_hex(padded(data, sector_size))
+
+
+def test_a_full_last_segment_keeps_room_for_the_error_list(tmp_path: Path) -> None:
+    chunks, chunk = 40, 32768
+    data = mixed_media(chunks * chunk)
+    ranges = [(i * chunk, 512) for i in range(30)]  # an error2 of 844 bytes, reported only after the data
+    _, one = write_e01(tmp_path / "one.E01", data, compression="none", unreadable=ranges)
+    # Segment limits from "everything just fits" down by one chunk: wherever the limit falls, no file exceeds it.
+    for shrink in range(0, chunk + 4, 512):
+        limit = one[0].size - shrink
+        out = Path(tempfile.mkdtemp(dir=tmp_path)) / "cut.E01"
+        _, files = write_e01(out, data, compression="none", segment_size=limit, unreadable=ranges)
+        assert all(f.size <= limit for f in files), (limit, [f.size for f in files])
+    assert read_back(files[0].path)[0] == data
