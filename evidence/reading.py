@@ -12,12 +12,11 @@ from evidence.backends.base import ImageMetadata, ImageSource
 from evidence.backends.tsk import TskFsInfo, TskImage
 from evidence.entries import Entry
 from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
-from evidence.file_digests import digest_chunks
+from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
 from evidence.filesystems import FileSystem
+from evidence.hashing import digest_media
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.volumes import Volume, find_volume, list_volumes
-
-MEDIA_CHUNK = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,22 +107,15 @@ def describe_image(source: ImageSource) -> ImageReport:
     return ImageReport(source.format, source.size, [str(p) for p in source.segments], source.metadata, reports)
 
 
-def _media_chunks(source: ImageSource, progress: ProgressObserver) -> Iterator[bytes]:
-    offset = 0
-    while offset < source.size:
-        data = source.read_at(offset, MEDIA_CHUNK)
-        if not data:
-            raise ImageError(f"{source.segments[0]}: media ends at byte {offset}, expected {source.size}")
-        offset += len(data)
-        progress.advanced(offset)
-        yield data
-
-
 def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) -> dict[str, str]:
-    """SHA-256 and BLAKE3 of the whole media, read once in large chunks; exactly ``source.size`` bytes."""
+    """SHA-256 and BLAKE3 of the whole media, exactly ``source.size`` bytes, read once.
+
+    Uses the acquisition pipeline (``evidence.hashing.digest_media``): reading (EWF decompression) overlaps with one
+    hashing thread per algorithm.
+    """
     progress.started("hashing media", source.size)
     try:
-        return digest_chunks(_media_chunks(source, progress))
+        return digest_media(source, FILE_ALGORITHMS, progress=progress).hexdigests()
     finally:
         progress.finished()
 
