@@ -258,3 +258,19 @@ def test_checkpoint_cosigned_by_an_unknown_key_is_not_verified(scenario: Scenari
     bundle = replace(export_bundle(scenario.leaves, scenario.checkpoint()).bundle, checkpoint=note)
     report = verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key)
     assert failed_codes(report) == {"checkpoint.foreign"}
+
+
+def test_event_about_two_artefacts_is_disclosed_whole_and_reported(tmp_path: Path) -> None:
+    s = build(tmp_path)
+    both = tuple(a for e in s.entries if isinstance(e.body, Event) and e.body.id in ("ev-003", "ev-004")
+                 for a in e.body.artefacts)
+    stored = next(e.body for e in s.entries if isinstance(e.body, Event) and e.body.id == "ev-005")
+    assert isinstance(stored, Event)
+    s.add_event(replace(stored, id="ev-010", action="stored", artefacts=both, seal=None,
+                        occurred_at=utc(2026, 4, 11), recorded_at=utc(2026, 4, 11, 1)), s.examiner_ma)
+    laptop = sha256_key(s.laptop)
+    export = export_bundle(s.leaves, s.checkpoint(), artefacts=[laptop])
+    assert export.also_named == (sha256_key(s.phone),)
+    report = verify_bundle(export.bundle.to_bytes(), s.ledger_key.info.public_key)
+    assert report.verified, [f for f in report.findings if not f.ok]
+    assert report.contents.events[-1].id == "ev-010"
