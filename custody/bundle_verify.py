@@ -123,7 +123,7 @@ class _Verifier:
             open_note(note, {name: self.trusted.public_key})
         except (SignatureError, NoteError) as exc:
             self.add("checkpoint.bad", False, detail=exc)
-            return point
+            return None  # an untrusted root proves nothing: no proof is reported as passing against it
         foreign = [s.name for s in signatures if s.name != name]
         for signer in foreign:
             self.add("checkpoint.foreign", False, signer=signer)

@@ -112,6 +112,7 @@ def test_wrong_trusted_key_is_not_verified(scenario: Scenario) -> None:
     report = verify_bundle(bundle_for(scenario), other.info.public_key)
     assert not report.verified
     assert {"checkpoint.bad", "header.key"} <= failed_codes(report)
+    assert "proofs.ok" not in {f.code for f in report.findings}
     with pytest.raises(BundleVerificationError, match="NOT VERIFIED"):
         report.require_verified()
 
