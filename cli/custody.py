@@ -13,4 +13,4 @@ def custody() -> None:
 
 
 custody.add_command(export)
-custody.add_command(verify_bundle_command, "verify")
+custody.add_command(verify_bundle_command)

@@ -9,13 +9,16 @@ argument is a bundle.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import click
 
 from evidence.version import __version__
 
 LANG = click.Choice(["en", "fr"])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _outputs(report_path: str | None, case_uco: str | None, lang: str, result: object) -> None:
@@ -76,17 +79,29 @@ def verify_bundle(bundle: str, trust: str | None, artefacts: tuple[str, ...] = (
     result.require_verified()
 
 
-@click.command("verify-bundle")
+def bundle_verify_options(func: F) -> F:
+    """The options of bundle verification (--trust, --artefact, --report, --lang, --case-uco), to add to the
+    ``custody verify`` command that also verifies ledgers."""
+    for option in reversed([
+        click.option("--trust", metavar="LEDGER_PUBKEY",
+                     help="Bundle: the ledger's public key (file from `scelle custody key show --public`, or "
+                          "name+id+key), obtained out of band."),
+        click.option("--artefact", "artefacts", multiple=True, type=click.Path(dir_okay=False),
+                     help="Bundle: an evidence file to re-hash (SHA-256 + BLAKE3) against it; repeat for more."),
+        click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report."),
+        click.option("--lang", type=LANG, default="en", show_default=True, help="Language of report and summary."),
+        click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False),
+                     help="Also write a CASE/UCO JSON-LD file."),
+    ]):
+        func = option(func)
+    return func
+
+
+@click.command("verify")
 @click.argument("bundle", type=click.Path(dir_okay=False))
-@click.option("--trust", required=True, metavar="LEDGER_PUBKEY",
-              help="The ledger's public key (file from `scelle custody key show --public`, or name+id+key).")
-@click.option("--artefact", "artefacts", multiple=True, type=click.Path(dir_okay=False),
-              help="An evidence file to re-hash (SHA-256 + BLAKE3) against the bundle; repeat for more.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
-@click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
-@click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
+@bundle_verify_options
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict and findings as JSON.")
-def verify_bundle_command(bundle: str, trust: str, artefacts: tuple[str, ...], report_path: str | None, lang: str,
-                          case_uco: str | None, as_json: bool) -> None:
-    """Verify BUNDLE offline against the trusted ledger key; exit 0 only on VERIFIED."""
+def verify_bundle_command(bundle: str, trust: str | None, artefacts: tuple[str, ...], report_path: str | None,
+                          lang: str, case_uco: str | None, as_json: bool) -> None:
+    """Verify BUNDLE offline against the trusted ledger key (--trust); exit 0 only on VERIFIED, 3 otherwise."""
     verify_bundle(bundle, trust, artefacts, report_path, lang, case_uco, as_json)
