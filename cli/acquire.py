@@ -1,11 +1,123 @@
-"""`scelle acquire`."""
+"""`scelle acquire SOURCE OUTPUT`: image a file or block device, hashing it on the way, and record it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+from cli.options import json_option, quiet_option
+from cli.progress import progress_for
+from cli.signals import terminate_as_interrupt
+from evidence.errors import UsageError
+
+if TYPE_CHECKING:
+    from evidence.record import AcquisitionRecord
+
+
+def _size(what: str, value: str | None) -> int | None:
+    from evidence.units import parse_size
+
+    return None if value is None else parse_size(value, what=what)
+
+
+def _split_size(output_format: str, split: str | None, segment_size: str | None) -> int | None:
+    if segment_size is not None and output_format != "e01":
+        raise UsageError("--segment-size is for --format e01; split raw output with --split")
+    if segment_size is not None and split is not None:
+        raise UsageError("give --split or --segment-size, not both")
+    return _size("--segment-size", segment_size) if segment_size is not None else _size("--split", split)
 
 
 @click.command()
-def acquire() -> None:
-    """(not yet implemented)"""
-    raise click.ClickException("not yet implemented")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["raw", "e01"]), default="raw", show_default=True)
+@click.option("--split", "split", metavar="SIZE", help="Split raw output into OUTPUT.001, .002, ... of SIZE (2GiB).")
+@click.option(
+    "--hash", "extra_hashes", default="", metavar="ALGS", help="Add digests: md5,sha1 (sha256+blake3 always)."
+)
+@click.option("--case", "case_number", help="Case number.")
+@click.option("--evidence", "evidence_number", help="Evidence number.")
+@click.option("--examiner", help="Examiner name.")
+@click.option("--description", help="Description of the evidence.")
+@click.option("--notes", help="Notes.")
+@click.option(
+    "--compress",
+    type=click.Choice(["none", "fast", "best"]),
+    default=None,
+    help="E01 chunk compression (default fast; raw images are never compressed).",
+)
+@click.option("--segment-size", metavar="SIZE", help="E01 segment size: OUTPUT.E01, .E02, ... (default 1500MiB).")
+@click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
+@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")
+@json_option
+@quiet_option
+def acquire(
+    source: str,
+    output: str,
+    output_format: str,
+    split: str | None,
+    extra_hashes: str,
+    case_number: str | None,
+    evidence_number: str | None,
+    examiner: str | None,
+    description: str | None,
+    notes: str | None,
+    compress: str | None,
+    segment_size: str | None,
+    window: str | None,
+    retries: int,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Acquire SOURCE (a file or block device, opened read-only) into OUTPUT with SHA-256 + BLAKE3 digests.
+
+    With --format e01, OUTPUT.E01 (.E02, ...) is an EnCase 6 image holding the case metadata and the media MD5 and
+    SHA-1, readable by libewf, EnCase, FTK and X-Ways.
+
+    The acquisition record is written next to the output as OUTPUT.acquisition.json. Unreadable sectors are
+    retried, then zero-filled and listed in the record. Ctrl-C or SIGTERM leaves a record marked incomplete.
+    """
+    # The library is imported here, not at module level, so `scelle --help` and the other commands start faster.
+    from evidence.acquire import acquire_image
+    from evidence.digest import DEFAULT_WINDOW
+    from evidence.record import CaseMetadata, record_path_for
+
+    case = CaseMetadata(
+        case_number=case_number, evidence_number=evidence_number, examiner=examiner, description=description,
+        notes=notes,
+    )
+    with terminate_as_interrupt(), progress_for(quiet) as progress:
+        record = acquire_image(
+            source,
+            output,
+            output_format=output_format,
+            split_size=_split_size(output_format, split, segment_size),
+            extra_algorithms=extra_hashes.split(","),
+            compress=compress,
+            case=case,
+            window=_size("--window", window) or DEFAULT_WINDOW,
+            retries=retries,
+            progress=progress,
+        )
+    record_path = record_path_for(output)
+    if as_json:
+        click.echo(record.encode(record_path.parent).decode("utf-8"))
+    else:
+        _render(record, str(record_path))
+
+
+def _render(record: AcquisitionRecord, record_path: str) -> None:
+    from evidence.digest import labelled
+    from evidence.units import format_size
+
+    click.echo(f"acquired {record.source.path}: {format_size(record.media_size)} ({record.media_size} bytes)")
+    for name, value in record.media_digests.items():
+        click.echo(f"  {labelled(name, value)}")
+    for output in record.outputs:
+        click.echo(f"  wrote {output.path} ({output.size} bytes)")
+    if record.unreadable:
+        total = sum(r.length for r in record.unreadable)
+        click.echo(f"  unreadable: {len(record.unreadable)} range(s), {total} bytes written as zeros (see the record)")
+    click.echo(f"  record: {record_path}")

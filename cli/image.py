@@ -1,10 +1,166 @@
-"""`scelle image` commands."""
+"""`scelle image`: info, ls, cat, extract, hash. Each command parses, calls one library function, renders."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import click
+
+from cli.image_render import info_json, info_text, listed_text
+from evidence.backends import open_image
+from evidence.backends.base import ImageSource
+from evidence.extract import extract as extract_files
+from evidence.reading import describe_image, hash_media, list_entries, open_filesystems, read_entry
+from evidence.timeline import bodyfile_line
+
+F = Callable[..., Any]
+
+
+def _images(func: F) -> F:
+    # Paths are checked by the library, so a missing file or a directory gets scelle's one-line error.
+    return click.argument("images", nargs=-1, required=True, type=click.Path(path_type=str))(func)
+
+
+def _partition(func: F) -> F:
+    return click.option(
+        "--partition", "-p", type=int, default=None, help="Partition (TSK address, as `image info`/mmls show it)."
+    )(func)
+
+
+def _json(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"scelle: warning: {' '.join(message.split())}", err=True)
+
+
+def _open(images: tuple[str, ...]) -> ImageSource:
+    return open_image(list(images))
+
+
+@contextmanager
+def _stdout_may_close() -> Iterator[None]:
+    """Stop quietly when the reader of stdout goes away (``scelle image ls x.E01 | head``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail again
+        os.close(devnull)
 
 
 @click.group()
 def image() -> None:
-    """(not yet implemented)"""
+    """Read evidence images: raw, split raw (.001/.000/.aa) and EWF (E01/Ex01/S01)."""
+
+
+@image.command()
+@_images
+@_json
+def info(images: tuple[str, ...], as_json: bool) -> None:
+    """Format, media size, segments, stored hashes and case metadata, volumes and file systems."""
+    with _open(images) as source:
+        report = describe_image(source)
+    if as_json:
+        click.echo(json.dumps(info_json(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(info_text(report))
+
+
+@image.command(name="ls")
+@_images
+@_partition
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per entry and line.")
+@click.option("--bodyfile", is_flag=True, help="TSK mactime bodyfile, as `fls -r -m /` prints it.")
+@click.option("--hash", "with_hash", is_flag=True, help="Add SHA-256 and BLAKE3 of every regular file.")
+@click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
+def ls(
+    images: tuple[str, ...], partition: int | None, as_json: bool, bodyfile: bool, with_hash: bool, no_deleted: bool
+) -> None:
+    """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
+    if as_json and bodyfile:
+        raise click.UsageError("--json and --bodyfile are exclusive")
+    if bodyfile and with_hash:
+        raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
+    with _open(images) as source, _stdout_may_close():
+        listing = list_entries(
+            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=_warn
+        )
+        several = len(listing.filesystems) > 1
+        for listed in listing:
+            if listed.error:
+                _warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
+            if as_json:
+                record = listed.entry.to_json(with_hashes=with_hash, **(listed.digests or {}))
+                click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            elif bodyfile:
+                click.echo(bodyfile_line(listed.entry))
+            else:
+                click.echo(listed_text(listed, several))
+
+
+@image.command()
+@_images
+@_partition
+@click.option("--path", "entry_path", default=None, help="Entry path as `image ls` prints it.")
+@click.option("--inode", default=None, help="Inode as `image ls` prints it: 14, or 64-128-2 for an NTFS stream.")
+def cat(images: tuple[str, ...], partition: int | None, entry_path: str | None, inode: str | None) -> None:
+    """Write the raw content of one entry to stdout (as `icat` does)."""
+    if (entry_path is None) == (inode is None):
+        raise click.UsageError("give exactly one of --path and --inode")
+    out = sys.stdout.buffer
+    with _open(images) as source, _stdout_may_close():
+        for chunk in read_entry(source, partition, path=entry_path, inode=inode):
+            out.write(chunk)
+        out.flush()
+
+
+def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """IMAGE... then PATH...: the leading arguments that are files on this host are the image's segments."""
+    count = 1
+    while count < len(args) and os.path.isfile(args[count]):
+        count += 1
+    return list(args[:count]), list(args[count:])
+
+
+@image.command()
+@click.argument("args", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Target directory.")
+@_partition
+@click.option("--path", "extra_paths", multiple=True, help="Entry to extract (repeatable), like PATH.")
+def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_paths: tuple[str, ...]) -> None:
+    """Extract files (deleted ones too) under DIR with a JSON manifest.
+
+    Arguments: IMAGE... [PATH...]. The leading arguments that exist as files here are the image; the rest are
+    paths inside it (as `image ls` prints them). Use --path when a path inside the image could be mistaken for a
+    file here.
+    """
+    images, paths = _split_images(args)
+    with open_image(images) as source:
+        filesystems = open_filesystems(source, partition)
+        for volume, reason in filesystems.skipped:
+            _warn(f"{volume.label}: skipped: {reason}")
+        manifest = extract_files(filesystems.filesystems, out_dir, paths + list(extra_paths))
+    click.echo(str(manifest))
+
+
+@image.command(name="hash")
+@_images
+@_json
+def hash_(images: tuple[str, ...], as_json: bool) -> None:
+    """SHA-256 and BLAKE3 of the whole media (the bytes of the disk, not of the container files)."""
+    with _open(images) as source:
+        digests = hash_media(source)
+        size = source.size
+    if as_json:
+        click.echo(json.dumps({"size": size, **{k: f"{k}:{v}" for k, v in digests.items()}}, indent=2))
+    else:
+        for name, value in digests.items():
+            click.echo(f"{name}:{value}")

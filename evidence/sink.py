@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,3 +36,15 @@ class ImageSink(Protocol):
 
     def abort(self) -> None:
         """Stop after a failure or an interruption: leave what was written, release the files, never finalise."""
+
+
+@runtime_checkable
+class DescribedSink(Protocol):
+    """A sink that says how it wrote its files (E01: compression, deflate library, stored digests).
+
+    The acquisition record keeps ``details`` under ``format_details``; read it after ``close``.
+    """
+
+    @property
+    def details(self) -> Mapping[str, str | int]:
+        """Format settings and facts worth recording, as JSON-able strings and integers."""

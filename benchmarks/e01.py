@@ -1,0 +1,148 @@
+"""scelle's E01 writer against ewfacquire on mixed content (issue 4).
+
+Builds SIZE MiB of mixed content (zeros, random, text, ext2 images; benchmarks/mixed_content.py) in a temporary
+directory, then times, in one run and from the page cache:
+
+* ``ewfacquire -u -q -c fast -d sha1 -f encase6`` (MD5 + SHA-1, EnCase 6 format, one segment), and
+* scelle writing the same E01 with MD5 + SHA-1: through ``scelle acquire --format e01 --compress fast --hash
+  md5,sha1`` when the CLI has it (which also computes the record's SHA-256 + BLAKE3 and the segment files'
+  digests), else through the library (``E01Sink`` fed by a small read-and-hash pipeline that stands in for
+  ``evidence.acquire``); the output says which.
+
+It prints both times, the speed-up (goal: >= 3.5x) and both output sizes (goal: scelle <= 1.10x), then checks
+scelle's image with ``ewfverify`` (skip with --no-verify).
+
+    python benchmarks/e01.py [--size 512] [--keep DIR] [--no-verify]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+from mixed_content import MIB, write_mixed
+
+ROOT = Path(__file__).resolve().parents[1]
+SEGMENT = "1500MiB"
+BUFFER = 4 * MIB
+
+
+def run_ewfacquire(source: Path, target: Path) -> float:
+    ewfacquire = shutil.which("ewfacquire")
+    if ewfacquire is None:
+        raise SystemExit("ewfacquire is not installed (Debian package ewf-tools)")
+    args = [ewfacquire, "-u", "-q", "-c", "fast", "-d", "sha1", "-f", "encase6", "-S", SEGMENT, "-t", str(target),
+            "-C", "BENCH", "-E", "1", "-e", "bench", "-D", "mixed content", "-N", "benchmark", str(source)]
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cli_has_e01() -> bool:
+    result = subprocess.run([sys.executable, "-m", "cli", "acquire", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    return result.returncode == 0 and "e01" in result.stdout and "--compress" in result.stdout
+
+
+def run_scelle_cli(source: Path, target: Path) -> float:
+    args = [sys.executable, "-m", "cli", "acquire", str(source), str(target), "--format", "e01", "--compress", "fast",
+            "--hash", "md5,sha1", "--segment-size", SEGMENT, "--case", "BENCH", "--evidence", "1", "--examiner",
+            "bench", "--description", "mixed content", "--notes", "benchmark", "--quiet"]
+    start = time.perf_counter()
+    subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cli_startup() -> float:
+    """Seconds the CLI takes to start and exit (imports): a fixed cost inside the CLI timing."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cli", "--version"], cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def run_scelle_library(source: Path, target: Path) -> float:
+    sys.path.insert(0, str(ROOT))
+    from evidence.e01_sink import E01Sink
+    from evidence.ewf_sections import EwfMetadata
+    from evidence.ewf_writer import DEFAULT_SEGMENT_SIZE
+
+    start = time.perf_counter()
+    meta = EwfMetadata(acquired_at=datetime.now().astimezone(), case_number="BENCH", evidence_number="1",
+                       examiner="bench", description="mixed content", notes="benchmark", software_version="0.1.0")
+    size = source.stat().st_size
+    sink = E01Sink(target, media_size=size, metadata=meta, compression="fast", segment_size=DEFAULT_SEGMENT_SIZE)
+    hashers = {"md5": hashlib.md5(usedforsecurity=False), "sha1": hashlib.sha1(usedforsecurity=False)}
+    # One thread per digest, as the acquisition pipeline does; buffers rotate once both digests are done with them.
+    pools = {name: ThreadPoolExecutor(1) for name in hashers}
+    buffers = [bytearray(BUFFER) for _ in range(4)]
+    busy: list[list[Future[None]]] = [[] for _ in buffers]
+    with source.open("rb", buffering=0) as handle:
+        index = 0
+        while True:
+            for future in busy[index]:
+                future.result()
+            view = memoryview(buffers[index])
+            count = handle.readinto(view)
+            if not count:
+                break
+            block = view[:count]
+            busy[index] = [pools[name].submit(h.update, block) for name, h in hashers.items()]
+            sink.write(block)
+            index = (index + 1) % len(buffers)
+    for pool in pools.values():
+        pool.shutdown(wait=True)
+    sink.close({name: h.digest() for name, h in hashers.items()})
+    return time.perf_counter() - start
+
+
+def total_size(first: Path) -> int:
+    return sum(p.stat().st_size for p in first.parent.glob(first.stem + ".[Ee]??"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=512, help="MiB of mixed content (default 512)")
+    parser.add_argument("--keep", type=Path, help="write into this directory and keep the files")
+    parser.add_argument("--no-verify", action="store_true", help="do not run ewfverify on scelle's image")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="scelle-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        source = write_mixed(work / "mixed.raw", args.size * MIB)
+        source.read_bytes()  # both tools read from the page cache
+        via_cli = cli_has_e01()
+        runner = run_scelle_cli if via_cli else run_scelle_library
+        os.sync()  # neither tool pays for flushing the other's output
+        ewf_time = run_ewfacquire(source, work / "ewfacquire")
+        os.sync()
+        scelle_time = runner(source, work / "scelle.E01")
+        ewf_size, scelle_size = total_size(work / "ewfacquire.E01"), total_size(work / "scelle.E01")
+        mb = args.size * MIB / 1e6
+        how = "scelle acquire (CLI)" if via_cli else "E01Sink via the library (CLI acquire --format e01 not found)"
+        print(f"media: {args.size} MiB of mixed content (zeros, random, text, ext2 images)")
+        print(f"ewfacquire -c fast -d sha1: {ewf_time:6.2f} s  {mb / ewf_time:6.0f} MB/s  output {ewf_size:,} bytes")
+        print(f"scelle, {how}:")
+        print(f"  --compress fast md5+sha1:   {scelle_time:6.2f} s  {mb / scelle_time:6.0f} MB/s  "
+              f"output {scelle_size:,} bytes")
+        if via_cli:
+            print(f"  (of which CLI start-up: {cli_startup():.2f} s; the CLI also computes SHA-256 + BLAKE3 of the "
+                  "media and of each segment file)")
+        print(f"speed-up: {ewf_time / scelle_time:.2f}x (goal >= 3.5x)")
+        print(f"size ratio scelle/ewfacquire: {scelle_size / ewf_size:.3f} (goal <= 1.10)")
+        if not args.no_verify and shutil.which("ewfverify"):
+            verify = subprocess.run(["ewfverify", "-q", "-d", "sha1", str(work / "scelle.E01")], capture_output=True,
+                                    text=True, check=False)
+            print("ewfverify on scelle's image:", "SUCCESS" if verify.returncode == 0 else "FAILURE")
+
+
+if __name__ == "__main__":
+    main()

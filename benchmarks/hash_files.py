@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Time hashing every file of an ext4 image: scelle vs dfImageTools' recursive_hasher vs a bare pytsk3 loop.
+
+Usage (from the repository root):
+    /work/venv/bin/python benchmarks/hash_files.py [--files 2000] [--runs 3] [--image IMG] [--keep]
+
+The script builds (in a temporary directory) an ext4 image of --files files of varied sizes in nested directories,
+then deletes 5% of them (debugfs), unless --image names an existing image. Each contender runs as a subprocess with
+its output sent to /dev/null, once to warm the page cache and then --runs times; the median is reported:
+
+- floor: this script's --floor mode, a bare pytsk3 walk that reads every allocated regular file and feeds SHA-256
+  and BLAKE3, nothing else (no deleted entries, no metadata, no output);
+- scelle: `python -m cli image ls --hash --json IMAGE` (also lists deleted entries and computes both digests);
+- recursive_hasher: dfImageTools' console script (pip install dfimagetools), which hashes with SHA-256 only.
+
+Goals (issue acceptance): scelle <= 1.3 x floor, recursive_hasher >= 3 x scelle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHUNK = 1 << 20
+EPOCH = "1709285400"
+
+
+def _sizes(count: int, rng: random.Random) -> list[int]:
+    """80% small (0-16 KiB), 18% medium (16-128 KiB), 2% large (256 KiB-1 MiB): about 32 KiB a file on average."""
+    sizes = []
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.80:
+            sizes.append(rng.randrange(0, 16 << 10))
+        elif roll < 0.98:
+            sizes.append(rng.randrange(16 << 10, 128 << 10))
+        else:
+            sizes.append(rng.randrange(256 << 10, 1 << 20))
+    return sizes
+
+
+def build_image(workdir: Path, count: int) -> Path:
+    """ext4 image (4 KiB blocks) of `count` files in 40 directories, 5% of them then deleted with debugfs."""
+    rng = random.Random(20240301)  # reproducible contents, not security
+    source = workdir / "tree"
+    names = []
+    for index, size in enumerate(_sizes(count, rng)):
+        rel = f"dir{index % 40:02d}/sub{index % 7}/file{index:05d}.bin"
+        path = source / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(rng.randbytes(size))
+        names.append(rel)
+    total = sum(p.stat().st_size for p in source.rglob("*") if p.is_file())
+    image = workdir / "bench-ext4.raw"
+    env = {**os.environ, "E2FSPROGS_FAKE_TIME": EPOCH, "TZ": "UTC"}
+    blocks = (total * 5 // 4 + (32 << 20)) // 4096
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-b", "4096", "-N", str(count * 2 + 512), "-d", str(source), str(image),
+                    str(blocks)], check=True, env=env, capture_output=True)
+    doomed = rng.sample(names, count // 20)
+    script = "".join(f'rm "{name}"\n' for name in doomed)
+    subprocess.run(["debugfs", "-w", "-f", "-", str(image)], input=script.encode(), check=True, env=env,
+                   capture_output=True)
+    shutil.rmtree(source)
+    print(f"built {image.name}: {count} files ({len(doomed)} deleted), {total / 1e6:.1f} MB of file data, "
+          f"image {image.stat().st_size / 1e6:.1f} MB")
+    return image
+
+
+def floor(image: Path) -> int:
+    """The floor: walk with pytsk3, hash allocated regular files with SHA-256 and BLAKE3; returns the file count."""
+    import blake3
+    import pytsk3
+
+    fs = pytsk3.FS_Info(pytsk3.Img_Info(str(image)))
+    stack = [fs.open_dir(path="/")]
+    seen = set()
+    hashed = 0
+    while stack:
+        for entry in stack.pop():
+            name, meta = entry.info.name, entry.info.meta
+            if meta is None or name.name in (b".", b"..") or not name.flags & pytsk3.TSK_FS_NAME_FLAG_ALLOC:
+                continue
+            if meta.type == pytsk3.TSK_FS_META_TYPE_DIR:
+                if meta.addr not in seen:
+                    seen.add(meta.addr)
+                    stack.append(entry.as_directory())
+            elif meta.type == pytsk3.TSK_FS_META_TYPE_REG:
+                sha, b3 = hashlib.sha256(), blake3.blake3()
+                offset = 0
+                while offset < meta.size:
+                    data = entry.read_random(offset, min(CHUNK, meta.size - offset))
+                    if not data:
+                        raise OSError(f"short read in inode {meta.addr}")
+                    sha.update(data)
+                    b3.update(data)
+                    offset += len(data)
+                hashed += 1
+    return hashed
+
+
+def _timed(argv: list[str], runs: int) -> float:
+    """Median wall time of `runs` runs (after one warm-up run), output discarded; a failure stops the benchmark."""
+    times = []
+    for attempt in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
+        if attempt:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def _count_lines(argv: list[str], key: str) -> int:
+    """How many lines of a contender's output carry a digest (checks it really hashed the files)."""
+    out = subprocess.run(argv, cwd=REPO, capture_output=True, check=True).stdout.decode(errors="replace")
+    if key == "json":
+        return sum(1 for line in out.splitlines() if line.strip() and json.loads(line).get("sha256"))
+    return sum(1 for line in out.splitlines() if len(line.split("\t")[0]) == 64)
+
+
+def contenders(image: Path) -> dict[str, list[str]]:
+    """Command lines to time; scelle and recursive_hasher are left out, with a note, when not installed."""
+    found = {"floor": [sys.executable, str(Path(__file__).resolve()), "--floor", str(image)]}
+    scelle = [sys.executable, "-m", "cli", "image", "ls", "--hash", "--json", str(image)]
+    probe = subprocess.run([*scelle[:5], "--help"], cwd=REPO, capture_output=True, check=False)
+    if probe.returncode == 0 and b"--hash" in probe.stdout:
+        found["scelle"] = scelle
+    else:
+        print("scelle: `image ls --hash` not available yet, skipped")
+    hasher = shutil.which("recursive_hasher") or str(Path(sys.executable).with_name("recursive_hasher"))
+    if Path(hasher).exists():
+        found["recursive_hasher"] = [hasher, str(image)]
+    else:
+        print("recursive_hasher: not installed (pip install dfimagetools), skipped")
+    return found
+
+
+def report(image: Path, runs: int) -> None:
+    commands = contenders(image)
+    expected = floor(image)
+    print(f"allocated regular files: {expected}")
+    if "scelle" in commands:
+        print(f"scelle lines with sha256: {_count_lines(commands['scelle'], 'json')}")
+    if "recursive_hasher" in commands:
+        print(f"recursive_hasher lines with a digest: {_count_lines(commands['recursive_hasher'], 'text')}")
+    times = {name: _timed(argv, runs) for name, argv in commands.items()}
+    for name, seconds in times.items():
+        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, process start included)")
+    in_process = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        floor(image)
+        in_process.append(time.perf_counter() - start)
+    print(f"    floor, in-process walk only: {statistics.median(in_process):.3f} s")
+    if "scelle" in times:
+        print(f"scelle / floor: {times['scelle'] / times['floor']:.2f} (goal <= 1.3)")
+    if "scelle" in times and "recursive_hasher" in times:
+        print(f"recursive_hasher / scelle: {times['recursive_hasher'] / times['scelle']:.2f} (goal >= 3)")
+    if "recursive_hasher" in times:
+        print(f"recursive_hasher / floor: {times['recursive_hasher'] / times['floor']:.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--image", type=Path, help="use this image instead of building one")
+    parser.add_argument("--keep", action="store_true", help="keep the built image and print its path")
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor:
+        floor(args.floor)
+        return 0
+    if args.image:
+        report(args.image, args.runs)
+        return 0
+    workdir = Path(tempfile.mkdtemp(prefix="scelle-bench-"))
+    try:
+        report(build_image(workdir, args.files), args.runs)
+    finally:
+        if args.keep:
+            print(f"image kept in {workdir}")
+        else:
+            shutil.rmtree(workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""How `scelle image` output looks: text for people, JSON for tools. Pure functions of library results."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from evidence.reading import ImageReport, Listed, VolumeReport
+from evidence.timeline import fls_line
+
+
+def _size(count: int) -> str:
+    value, unit = float(count), "B"
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            break
+        value /= 1024
+    return f"{count} bytes" if unit == "B" else f"{count} bytes ({value:.1f} {unit})"
+
+
+def _volume_json(report: VolumeReport) -> dict[str, object]:
+    volume = report.volume
+    fs = report.filesystem
+    return {
+        "index": volume.index,
+        "table": volume.table,
+        "slot": volume.slot,
+        "start_sector": volume.start_sector,
+        "sector_count": volume.sector_count,
+        "sector_size": volume.sector_size,
+        "offset": volume.offset,
+        "length": volume.length,
+        "description": volume.description,
+        "allocated": volume.allocated,
+        "filesystem": None
+        if fs is None
+        else {"type": fs.type, "block_size": fs.block_size, "block_count": fs.block_count, "root_inode": fs.root_inum},
+        "problem": report.problem,
+    }
+
+
+def info_json(report: ImageReport) -> dict[str, object]:
+    """The ``image info --json`` document."""
+    return {
+        "format": report.format,
+        "size": report.size,
+        "segments": report.segments,
+        "metadata": dataclasses.asdict(report.metadata),
+        "volumes": [_volume_json(v) for v in report.volumes],
+    }
+
+
+def _metadata_lines(report: ImageReport) -> list[str]:
+    meta = report.metadata
+    lines = []
+    labels = (
+        ("case number", meta.case_number),
+        ("evidence number", meta.evidence_number),
+        ("examiner", meta.examiner),
+        ("description", meta.description),
+        ("notes", meta.notes),
+        ("acquisition date", meta.acquisition_date),
+        ("system date", meta.system_date),
+        ("acquired with", meta.acquisition_software),
+        ("acquisition OS", meta.acquisition_os),
+        ("model", meta.model),
+        ("serial number", meta.serial_number),
+        ("media type", meta.media_type),
+        ("compression", meta.compression),
+        ("chunk size", str(meta.chunk_size) if meta.chunk_size else None),
+    )
+    lines += [f"{label + ':':18}{value}" for label, value in labels if value]
+    lines += [f"{'stored ' + name + ':':18}{value}" for name, value in sorted(meta.stored_hashes.items())]
+    lines += [f"{key + ':':18}{value}" for key, value in sorted(meta.extra.items())]
+    return lines
+
+
+def _volume_line(report: VolumeReport) -> str:
+    volume = report.volume
+    index = "-" if volume.index is None else f"{volume.index:03d}"
+    end = volume.start_sector + volume.sector_count - 1
+    fs = report.filesystem
+    found = fs.type if fs is not None else (f"({report.problem})" if report.problem else "")
+    columns = f"{index:>5}  {volume.slot:8} {volume.start_sector:>12} {end:>12} {volume.sector_count:>12}"
+    return f"{columns}  {volume.description:28} {found}".rstrip()
+
+
+def info_text(report: ImageReport) -> str:
+    """The ``image info`` text."""
+    sector = report.metadata.sector_size
+    lines = [
+        f"{'format:':18}{report.format}",
+        f"{'media size:':18}{_size(report.size)}, {report.size // sector} sectors of {sector} bytes",
+        f"{'segments:':18}{len(report.segments)}",
+        *(f"  {segment}" for segment in report.segments),
+        *_metadata_lines(report),
+    ]
+    table = report.volumes[0].volume.table
+    sizes = {v.volume.sector_size for v in report.volumes}
+    lines.append(f"volumes: {table or 'no partition table'}" + (f", {sizes.pop()}-byte sectors" if table else ""))
+    lines.append(f"{'index':>5}  {'slot':8} {'start':>12} {'end':>12} {'length':>12}  {'description':28} file system")
+    lines += [_volume_line(v) for v in report.volumes]
+    return "\n".join(lines)
+
+
+def listed_text(listed: Listed, with_partition: bool) -> str:
+    """One ``image ls`` text line: ``fls -r -p`` style, with the partition and the digests when asked."""
+    line = fls_line(listed.entry)
+    if with_partition and listed.entry.partition is not None:
+        line = f"[p{listed.entry.partition}] {line}"
+    if listed.digests:
+        line += "".join(f"\t{name}:{value}" for name, value in listed.digests.items())
+    return line

@@ -1,0 +1,265 @@
+"""File systems: every one TSK opens (NTFS, FAT, exFAT, ext2/3/4, HFS+, ISO 9660, UFS), walked the way ``fls -r -p`` is.
+
+``FileSystem.walk`` yields the entries ``fls -r -p`` prints, in its order: deleted names, orphan files under
+``$OrphanFiles``, TSK's virtual entries (``$MBR``, ``$FAT1``...) and NTFS streams (``name:stream``, inode
+``64-128-2``). It follows TSK's rules for descending into a directory (both name and metadata are directories, the
+name is allocated or both are unallocated) and guards against loops the same way (a directory is not entered again
+below itself). The walk is iterative with an explicit stack, so a very deep tree cannot exhaust Python's stack.
+
+A directory that cannot be read is skipped, as ``fls`` does, but never silently: its address and the reason go to
+``FileSystem.errors``.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from evidence.backends.base import ImageSource
+from evidence.backends.tsk import (
+    NTFS_ATTR_DATA,
+    NTFS_ATTR_FNAME,
+    NTFS_ATTR_IDXROOT,
+    TskAttribute,
+    TskFileReader,
+    TskFileSystem,
+    TskImage,
+    TskMeta,
+    TskName,
+)
+from evidence.content import CHUNK_SIZE, entry_for_inode, find_entry, hash_content, iter_content
+from evidence.entries import META_TYPE_LETTERS, NAME_TYPE_LETTERS, Entry, escape_name, timestamp, type_word
+from evidence.errors import FileSystemError
+from evidence.volumes import Volume, check_inside, whole_media
+
+_NAME_UNALLOC = 0x2
+_META_ALLOC = 0x1
+_META_UNALLOC = 0x2
+_DIR_NAME_TYPES = {3, 11, 0}  # directory, virtual directory, undefined
+_DIR_META_TYPES = {2, 11}  # directory, virtual directory
+_NT_EPOCH_DELTA = 116444736000000000
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    names: Iterator[TskName]
+    prefix: bytes
+    ancestors: frozenset[int]
+
+
+@dataclass(slots=True)
+class WalkOptions:
+    """What a walk includes besides allocated entries."""
+
+    include_deleted: bool = True
+    filename_records: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def _is_dot(name: bytes) -> bool:
+    return name in (b".", b"..")
+
+
+def _letter(letters: str, value: int) -> str:
+    return letters[value] if 0 <= value < len(letters) else "-"
+
+
+def nt_time(value: int) -> tuple[int, int]:
+    """An NTFS FILETIME as (unix seconds, nanoseconds), 0 when out of TSK's range (as ``nt2unixtime`` does)."""
+    if value < _NT_EPOCH_DELTA:
+        return 0, 0
+    seconds, rest = divmod(value - _NT_EPOCH_DELTA, 10_000_000)
+    if seconds > 0xFFFFFFFF:
+        return 0, 0
+    return seconds, rest * 100
+
+
+class FileSystem:
+    """One file system of an image: walk it, look entries up, read their content."""
+
+    def __init__(self, source: ImageSource, volume: Volume, image: TskImage | None = None) -> None:
+        check_inside(source, volume)
+        self.source = source
+        self.volume = volume
+        self.partition = volume.index
+        self._image = image if image is not None else TskImage(source)
+        where = "" if volume.index is None else f" {volume.label} (offset {volume.offset})"
+        self._context = f"{source.segments[0]}:{where}" if where else f"{source.segments[0]}"
+        self._tsk = TskFileSystem(self._image, volume.offset, self._context)
+        self.info = self._tsk.info
+        #: directories the last walk could not read (address: reason)
+        self.errors: list[str] = []
+
+    @property
+    def context(self) -> str:
+        """How messages name this file system (image, and partition when there is one)."""
+        return self._context
+
+    # -- walking -------------------------------------------------------------------------------------------------
+
+    def walk(self, include_deleted: bool = True, filename_records: bool = False) -> Iterator[Entry]:
+        """Every entry ``fls -r -p`` lists (only allocated ones when ``include_deleted`` is False).
+
+        ``filename_records`` adds the NTFS ``$FILE_NAME`` records that ``fls -m`` puts in a timeline.
+        """
+        options = WalkOptions(include_deleted, filename_records, [])
+        self.errors = options.errors
+        root = self.info.root_inum
+        stack = [_Frame(iter(self._list(root, options)), b"", frozenset({root}))]
+        while stack:
+            frame = stack[-1]
+            name = next(frame.names, None)
+            if name is None:
+                stack.pop()
+                continue
+            if _is_dot(name.name):
+                continue
+            if include_deleted or not name.flags & _NAME_UNALLOC:
+                yield from self._records(name, frame.prefix, options)
+            if self._descends(name) and name.meta_addr not in frame.ancestors:
+                children = self._list(name.meta_addr, options)
+                stack.append(
+                    _Frame(iter(children), frame.prefix + name.name + b"/", frame.ancestors | {name.meta_addr})
+                )
+
+    def _list(self, addr: int, options: WalkOptions) -> list[TskName]:
+        try:
+            return self._tsk.list_dir(addr)
+        except FileSystemError as exc:
+            options.errors.append(f"directory {addr}: {exc}")
+            return []
+
+    @staticmethod
+    def _descends(name: TskName) -> bool:
+        meta = name.meta
+        if meta is None or name.type not in _DIR_NAME_TYPES or meta.type not in _DIR_META_TYPES:
+            return False
+        return not name.flags & _NAME_UNALLOC or bool(meta.flags & _META_UNALLOC)
+
+    def _records(self, name: TskName, prefix: bytes, options: WalkOptions) -> Iterator[Entry]:
+        """The lines ``fls`` prints for one name: one per NTFS data stream / index, else one."""
+        if not (self._tsk.is_ntfs and name.meta is not None):
+            yield self._entry(name, prefix, None)
+            return
+        fname_ids = [a.id for a in name.attributes if a.type == NTFS_ATTR_FNAME]
+        printed = False
+        for attr in name.attributes:
+            if attr.type in (NTFS_ATTR_DATA, NTFS_ATTR_IDXROOT):
+                printed = True
+                yield self._entry(name, prefix, attr)
+            elif attr.type == NTFS_ATTR_FNAME and options.filename_records and attr.id == fname_ids[-1]:
+                yield self._filename_record(name, prefix, attr)
+        if not printed:
+            yield self._entry(name, prefix, None)
+
+    def _entry(self, name: TskName, prefix: bytes, attr: TskAttribute | None, **extra: object) -> Entry:
+        meta = name.meta
+        raw = prefix + name.name
+        if attr is not None and attr.name and not (attr.type == NTFS_ATTR_IDXROOT and attr.name == b"$I30"):
+            raw += b":" + attr.name
+        name_letter = _letter(NAME_TYPE_LETTERS, name.type)
+        meta_letter = raw_letter = "-" if meta is None else _letter(META_TYPE_LETTERS, meta.type)
+        if attr is not None and attr.type == NTFS_ATTR_DATA and meta is not None and meta.type in _DIR_META_TYPES:
+            meta_letter = "r"  # a directory's data stream is a file (fls prints d/r)
+        times = meta.times if meta is not None else ((0, 0),) * 4
+        fields: dict[str, object] = {
+            "partition": self.partition,
+            "path": escape_name(raw),
+            "path_bytes": raw,
+            "inode": str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",
+            "meta_addr": name.meta_addr,
+            "attr_type": None if attr is None else attr.type,
+            "attr_id": None if attr is None else attr.id,
+            "allocated": not name.flags & _NAME_UNALLOC,
+            "reallocated": bool(name.flags & _NAME_UNALLOC and meta is not None and meta.flags & _META_ALLOC),
+            "name_type": name_letter,
+            "meta_type": meta_letter,
+            "meta_type_raw": raw_letter,
+            "type": type_word(name_letter, meta_letter),
+            "size": (attr.size if attr is not None else meta.size) if meta is not None else 0,
+            "mode": None if meta is None else meta.mode,
+            "uid": None if meta is None else meta.uid,
+            "gid": None if meta is None else meta.gid,
+            "mtime": timestamp(*times[0]),
+            "atime": timestamp(*times[1]),
+            "ctime": timestamp(*times[2]),
+            "crtime": timestamp(*times[3]),
+            "link_target": escape_name(meta.link) if meta is not None and meta.link else None,
+        }
+        fields.update(extra)
+        return Entry(**fields)  # type: ignore[arg-type]
+
+    def _filename_record(self, name: TskName, prefix: bytes, attr: TskAttribute) -> Entry:
+        """The ``$FILE_NAME`` times TSK keeps apart from the standard ones (parsed from the attribute itself)."""
+        data = self.read_range(name.meta_addr, 0, min(attr.size, 66), NTFS_ATTR_FNAME, attr.id)
+        values = struct.unpack_from("<4Q", data, 8) if len(data) >= 40 else (0, 0, 0, 0)
+        crtime, mtime, ctime, atime = (nt_time(value) for value in values)
+        return self._entry(
+            name,
+            prefix,
+            None,
+            inode=f"{name.meta_addr}-{attr.type}-{attr.id}",
+            attr_type=attr.type,
+            attr_id=attr.id,
+            size=attr.size,
+            mtime=timestamp(*mtime),
+            atime=timestamp(*atime),
+            ctime=timestamp(*ctime),
+            crtime=timestamp(*crtime),
+            filename_record=True,
+        )
+
+    # -- looking up and reading -------------------------------------------------------------------------------------
+
+    def find(self, path: str) -> Entry:
+        """The entry at ``path`` as ``fls -r -p`` prints it (``dir/name``, ``name:stream``); allocated one first."""
+        return find_entry(self, path)
+
+    def entry_for_inode(self, inode: str) -> Entry:
+        """An entry for an address as ``fls``/``icat`` write it (``14``, ``64-128-2``), to read its content."""
+        return entry_for_inode(self, inode)
+
+    def iter_content(self, target: Entry | str, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        """The content of an entry (or of the entry at a path) in chunks, as ``icat`` outputs it."""
+        return iter_content(self, self.find(target) if isinstance(target, str) else target, chunk_size)
+
+    def read(self, target: Entry | str) -> bytes:
+        """The whole content of a small entry; use ``iter_content`` for large files."""
+        return b"".join(self.iter_content(target))
+
+    def hash(self, target: Entry | str) -> dict[str, str]:
+        """SHA-256 and BLAKE3 (hex) of an entry's content."""
+        return hash_content(self, self.find(target) if isinstance(target, str) else target)
+
+
+    def read_range(
+        self, addr: int, offset: int, length: int, attr_type: int | None = None, attr_id: int | None = None
+    ) -> bytes:
+        """Up to ``length`` bytes at ``offset`` of inode ``addr`` (its default data, or the attribute given)."""
+        return self._tsk.reader(addr).read(offset, length, attr_type, attr_id)
+
+    def reader(self, addr: int) -> TskFileReader:
+        """A reader for the content of inode ``addr`` (kept open across chunks)."""
+        return self._tsk.reader(addr)
+
+    def stat(self, addr: int) -> tuple[TskMeta, tuple[TskAttribute, ...]]:
+        """TSK metadata and attributes of inode ``addr``."""
+        return self._tsk.stat(addr)
+
+    def list_names(self, addr: int) -> list[TskName]:
+        """The raw directory listing of ``addr`` (for lookups)."""
+        return self._tsk.list_dir(addr)
+
+    def entries_of(self, name: TskName, prefix: bytes) -> list[Entry]:
+        """The ``fls`` lines for one directory entry found under ``prefix``."""
+        return list(self._records(name, prefix, WalkOptions()))
+
+    def root_inum(self) -> int:
+        """Address of the root directory."""
+        return self.info.root_inum
+
+
+def open_filesystem_at(source: ImageSource, volume: Volume | None = None, image: TskImage | None = None) -> FileSystem:
+    """Open the file system of ``volume`` (the whole media if None); ``FileSystemError`` if TSK finds none."""
+    return FileSystem(source, volume if volume is not None else whole_media(source), image)

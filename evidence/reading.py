@@ -1,0 +1,207 @@
+"""The top-level reading calls: open the file systems of an image, describe an image, hash its media.
+
+These are what ``scelle image`` commands call (one call each) and what a tool using the library needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from evidence.backends.base import ImageMetadata, ImageSource
+from evidence.backends.tsk import TskFsInfo, TskImage
+from evidence.entries import Entry
+from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
+from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
+from evidence.filesystems import FileSystem
+from evidence.hashing import digest_media
+from evidence.progress import NULL_PROGRESS, ProgressObserver
+from evidence.volumes import Volume, find_volume, list_volumes
+
+
+@dataclass(frozen=True, slots=True)
+class Partitions:
+    """The file systems found in an image, and the partitions where none could be opened (with the reason)."""
+
+    filesystems: list[FileSystem]
+    skipped: list[tuple[Volume, str]] = field(default_factory=list)
+
+
+def _candidates(volumes: list[Volume]) -> list[Volume]:
+    return [volume for volume in volumes if volume.allocated]
+
+
+def open_filesystems(source: ImageSource, partition: int | None = None) -> Partitions:
+    """Open the file system of ``partition`` (TSK partition address), or every one the image holds.
+
+    With ``partition`` given, a missing partition, one past the end of the image or one without a file system is an
+    error. Without it, partitions holding no recognisable file system are reported in ``skipped``; an image where no
+    file system opens at all is a ``FileSystemError``.
+    """
+    image = TskImage(source)
+    volumes = list_volumes(source, image)
+    if partition is not None:
+        if volumes[0].index is None:
+            raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
+        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)])
+    found: list[FileSystem] = []
+    skipped: list[tuple[Volume, str]] = []
+    for volume in _candidates(volumes):
+        try:
+            found.append(FileSystem(source, volume, image))
+        except FileSystemError as exc:
+            skipped.append((volume, str(exc)))
+    if not found:
+        reasons = "; ".join(reason for _volume, reason in skipped) or f"{source.segments[0]}: nothing to open"
+        raise FileSystemError(reasons)
+    return Partitions(found, skipped)
+
+
+def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> FileSystem:
+    """The file system of ``volume`` (a ``Volume`` or a partition address); without it, the image's only one.
+
+    Raises ``FileSystemError`` when there is none and, when ``volume`` is None, ``VolumeError`` when there are
+    several (name one).
+    """
+    if isinstance(volume, Volume):
+        return FileSystem(source, volume)
+    found = open_filesystems(source, volume).filesystems
+    if len(found) > 1:
+        indexes = ", ".join(str(fs.partition) for fs in found)
+        raise VolumeError(f"{source.segments[0]}: several file systems (partitions {indexes}): choose one")
+    return found[0]
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeReport:
+    """A volume with the file system found in it (or why there is none)."""
+
+    volume: Volume
+    filesystem: TskFsInfo | None
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageReport:
+    """What ``scelle image info`` shows."""
+
+    format: str
+    size: int
+    segments: list[str]
+    metadata: ImageMetadata
+    volumes: list[VolumeReport]
+
+
+def describe_image(source: ImageSource) -> ImageReport:
+    """Format, media size, segments, container metadata, volumes and the file system of each."""
+    image = TskImage(source)
+    reports = []
+    for volume in list_volumes(source, image):
+        if not volume.allocated:
+            reports.append(VolumeReport(volume, None, None))
+            continue
+        try:
+            reports.append(VolumeReport(volume, FileSystem(source, volume, image).info, None))
+        except ImageError as exc:  # VolumeError, FileSystemError: shown per volume, the others still listed
+            reports.append(VolumeReport(volume, None, str(exc)))
+    return ImageReport(source.format, source.size, [str(p) for p in source.segments], source.metadata, reports)
+
+
+def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) -> dict[str, str]:
+    """SHA-256 and BLAKE3 of the whole media, exactly ``source.size`` bytes, read once.
+
+    Uses the acquisition pipeline (``evidence.hashing.digest_media``): reading (EWF decompression) overlaps with one
+    hashing thread per algorithm.
+    """
+    progress.started("hashing media", source.size)
+    try:
+        return digest_media(source, FILE_ALGORITHMS, progress=progress).hexdigests()
+    finally:
+        progress.finished()
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An entry of ``scelle image ls``, with its content digests when they were asked for."""
+
+    entry: Entry
+    digests: dict[str, str] | None = None
+    #: why the digests are missing for a deleted file whose content TSK cannot read
+    error: str | None = None
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+class Listing:
+    """The entries of every file system of an image (or of one partition), as ``fls -r -p`` lists them.
+
+    Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
+    and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
+    an allocated one is an error. ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is
+    skipped: partitions without a file system, directories that cannot be read.
+    """
+
+    def __init__(
+        self,
+        source: ImageSource,
+        partition: int | None = None,
+        *,
+        include_deleted: bool = True,
+        hashes: bool = False,
+        timeline: bool = False,
+        warn: Callable[[str], None] = _ignore,
+    ) -> None:
+        self._opened = open_filesystems(source, partition)
+        self._options = (include_deleted, hashes, timeline)
+        self._warn = warn
+
+    @property
+    def filesystems(self) -> list[FileSystem]:
+        """The file systems listed, in partition order."""
+        return self._opened.filesystems
+
+    def __iter__(self) -> Iterator[Listed]:
+        include_deleted, hashes, timeline = self._options
+        for volume, reason in self._opened.skipped:
+            self._warn(f"{volume.label}: skipped: {reason}")
+        for fs in self._opened.filesystems:
+            for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
+                if not (hashes and entry.has_content):
+                    yield Listed(entry)
+                    continue
+                try:
+                    yield Listed(entry, fs.hash(entry))
+                except EvidenceError as exc:
+                    if entry.allocated:
+                        raise
+                    yield Listed(entry, None, str(exc))
+            for problem in fs.errors:
+                self._warn(f"{fs.context}: {problem}")
+
+
+def list_entries(
+    source: ImageSource,
+    partition: int | None = None,
+    *,
+    include_deleted: bool = True,
+    hashes: bool = False,
+    timeline: bool = False,
+    warn: Callable[[str], None] = _ignore,
+) -> Listing:
+    """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``."""
+    return Listing(source, partition, include_deleted=include_deleted, hashes=hashes, timeline=timeline, warn=warn)
+
+
+def read_entry(
+    source: ImageSource, partition: int | None = None, *, path: str | None = None, inode: str | None = None
+) -> Iterator[bytes]:
+    """The content of the entry at ``path`` or ``inode`` (``14`` or ``64-128-2``), in chunks, as ``icat`` gives it."""
+    if (path is None) == (inode is None):
+        raise UsageError("give exactly one of a path or an inode")
+    fs = open_filesystem(source, partition)
+    entry = fs.find(path) if path is not None else fs.entry_for_inode(inode or "")
+    if entry.type in ("dir", "virtual-dir") and entry.attr_type is None:
+        raise FileSystemError(f"{fs.context}: {entry.path} is a directory")
+    return fs.iter_content(entry)
