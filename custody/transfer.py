@@ -23,6 +23,7 @@ from custody.fields import Fields
 from custody.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.ledger import Appended, EventDraft, Ledger, now_or_clock
 from custody.records import Event
+from evidence.errors import EvidenceError
 
 OFFER_KIND = "scelle-transfer-offer"
 OFFER_VERSION = 1
@@ -78,7 +79,7 @@ class TransferOffer:
             return cls.from_json(canonical.decode(data))
         except OSError as exc:
             raise CustodyError(f"{path}: cannot read the offer: {exc.strerror or exc}") from exc
-        except RecordError as exc:
+        except EvidenceError as exc:
             raise RecordError(f"{path}: not a valid transfer offer: {exc}") from exc
 
 

@@ -76,6 +76,7 @@ class _Replay(LedgerView):
         self.authorities: dict[str, Authority] = {}
         self.problems: dict[str, list[str]] = {}
         self.heads: dict[str, str] = {}
+        self.event_ids: set[str] = set()
         self.events = 0
 
     def registered(self, fingerprint: str) -> Handler | None:
@@ -127,7 +128,9 @@ class _Verifier:
                 found.append(f"signature by {signature.key} does not verify")
         return found
 
-    def apply(self, entry: SignedEntry, replay: _Replay) -> list[str]:
+    def apply(self, entry: SignedEntry, replay: _Replay, signed: bool) -> list[str]:
+        """Add a verified entry to the replayed state; an unsigned key is not registered and an unsigned
+        authority covers nothing (the events relying on it are reported)."""
         body = entry.body
         if isinstance(body, LedgerHeader):
             return ["a second ledger header"]
@@ -135,6 +138,8 @@ class _Verifier:
             fp = body.handler.key_fingerprint
             if fp in replay.handlers:
                 return [f"key {fp} registered twice"]
+            if not signed:
+                return []
             replay.handlers[fp] = body.handler
             replay.public_keys[fp] = Ed25519PublicKey.from_public_bytes(body.public_key)
             return []
@@ -143,12 +148,15 @@ class _Verifier:
                 return [f"authority {body.id} recorded twice"]
             problems = check_authority(body, replay.authorities)
             replay.authorities[body.id] = body
-            replay.problems[body.id] = problems
+            replay.problems[body.id] = problems if signed else [*problems, "its entry is not validly signed"]
             return [f"authority {body.reference} ({body.instrument}): {p}" for p in problems]
         return self.apply_event(body, replay)
 
     def apply_event(self, event: Event, replay: _Replay) -> list[str]:
         found = [f"event {event.id} ({event.action}): {p}" for p in event_findings(event, replay)]
+        if event.id in replay.event_ids:
+            found.append(f"event {event.id} recorded twice")
+        replay.event_ids.add(event.id)
         for artefact in event.artefacts:
             replay.heads[artefact.key] = event.id
         replay.events += 1
@@ -192,7 +200,8 @@ class _Verifier:
             self.signer = _CheckpointKey(entry.body.origin, vkey)
         problems = self.signatures(entry, payload, self.replay)
         try:
-            problems += self.apply(entry, self.replay) if seq or entry.kind != "ledger" else []
+            if seq or entry.kind != "ledger":
+                problems += self.apply(entry, self.replay, signed=not problems)
         except EvidenceError as exc:
             problems.append(str(exc))
         for problem in problems:
@@ -201,11 +210,17 @@ class _Verifier:
     def run_rows(self) -> int:
         expected = 0
         for seq, kind, entry_id, leaf, stored_hash in self.store.entries():
+            if not isinstance(seq, int):
+                raise LedgerTamperedError(f"{self.store.path}: entry position {seq!r} is not an integer")
             if seq != expected:
                 gap = f"entries {expected}..{seq - 1} are missing" if seq > expected else f"entry {seq} is out of order"
                 self.find(f"{gap} (deleted or moved rows)")
             expected = seq + 1
-            self.row(seq, kind, entry_id, bytes(leaf), bytes(stored_hash))
+            if not isinstance(leaf, bytes) or not isinstance(stored_hash, bytes):
+                self.find(f"entry {seq}: leaf or leaf hash is not stored as a BLOB (rewritten row)")
+                leaf = leaf if isinstance(leaf, bytes) else str(leaf).encode("utf-8", "surrogateescape")
+                stored_hash = stored_hash if isinstance(stored_hash, bytes) else b""
+            self.row(seq, str(kind), str(entry_id), leaf, stored_hash)
         return expected
 
 
