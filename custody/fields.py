@@ -23,6 +23,8 @@ _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")
 
 def require_mapping(obj: object, where: str) -> Mapping[str, Any]:
     """Return ``obj`` when it is a JSON object, else raise ``RecordError`` naming ``where``."""
+    if type(obj) is dict:
+        return obj
     if not isinstance(obj, Mapping):
         raise RecordError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     return obj

@@ -9,8 +9,10 @@ the ledger is; verification never trusts it and recomputes the whole tree from t
 
 from __future__ import annotations
 
+from hashlib import sha256 as _sha256
+
 from custody.errors import LedgerTamperedError
-from custody.merkle import HASH_SIZE, empty_root, node_hash
+from custody.merkle import HASH_SIZE, NODE_PREFIX, empty_root
 
 
 class Frontier:
@@ -32,17 +34,18 @@ class Frontier:
         carry = self.size
         while carry & 1:
             right = nodes.pop()
-            nodes[-1] = node_hash(nodes[-1], right)
+            nodes[-1] = _sha256(NODE_PREFIX + nodes[-1] + right).digest()
             carry >>= 1
         self.size += 1
 
     def root(self) -> bytes:
-        """The RFC 9162 root of the tree so far."""
-        if not self._nodes:
+        """The RFC 9162 root of the tree so far (``node_hash`` inlined: verification calls this per checkpoint)."""
+        nodes = self._nodes
+        if not nodes:
             return empty_root()
-        result = self._nodes[-1]
-        for node in reversed(self._nodes[:-1]):
-            result = node_hash(node, result)
+        result = nodes[-1]
+        for i in range(len(nodes) - 2, -1, -1):
+            result = _sha256(NODE_PREFIX + nodes[i] + result).digest()
         return result
 
     def to_bytes(self) -> bytes:

@@ -124,33 +124,17 @@ def _handler(obj: object, where: str) -> Handler:
 
 
 _MEMO_SIZE = 4096
-_memo: dict[tuple[object, ...], Any] = {}
-
-
-def _memo_key(kind: str, obj: object) -> tuple[object, ...] | None:
-    """A hashable key for a small JSON object whose members are scalars or objects of strings (None when it is
-    not one). Types are part of the key, so ``1`` and ``true`` never share an entry."""
-    if type(obj) is not dict:
-        return None
-    key: list[object] = [kind]
-    for name, value in obj.items():
-        if type(value) is dict:
-            if not all(type(v) is str for v in value.values()):
-                return None
-            value = tuple(value.items())
-        elif type(value) not in (str, int, bool, type(None)):
-            return None
-        key += (name, type(value), value)
-    return tuple(key)
+_memo: dict[tuple[str, str], Any] = {}
 
 
 def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
     """Parse a handler or artefact once per distinct JSON value: a ledger names the same few handlers and
-    artefacts in thousands of events, and parsing is a pure function of the value. Only successful parses are
+    artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``repr`` of the
+    parsed JSON object, which tells every JSON value apart (``1``/``true``, escapes); only successful parses are
     kept, so a refused value is refused every time."""
-    key = _memo_key(kind, obj)
-    if key is None:
+    if type(obj) is not dict:
         return parse(obj)
+    key = (kind, repr(obj))
     found = _memo.get(key)
     if found is None:
         found = parse(obj)
@@ -158,6 +142,10 @@ def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
             _memo.clear()
         _memo[key] = found
     return found
+
+
+def _event_handler(obj: object) -> Handler:
+    return _handler(obj, "event.handler")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -190,31 +178,33 @@ class Event(Record):
     def __post_init__(self) -> None:
         # Every check is here (not in from_json) so that a record built in code is held to the same rules; the
         # fast predicates run first because a ledger verification builds one Event per entry.
-        for name in ("id", "case"):
-            if not is_ident(getattr(self, name)):
-                check_ident(getattr(self, name), f"event.{name}")
+        if not (is_ident(self.id) and is_ident(self.case)):
+            check_ident(self.id, "event.id")
+            check_ident(self.case, "event.case")
         if self.action not in ACTIONS:
             raise RecordError(f"event: unknown action {self.action!r} (known: {', '.join(ACTIONS)})")
-        if not self.artefacts or not all(isinstance(a, Artefact) for a in self.artefacts):
+        artefacts = self.artefacts
+        if not artefacts or not all(type(a) is Artefact for a in artefacts):
             raise RecordError("event: at least one artefact is required")
-        if len(self.artefacts) > 1 and len({a.key for a in self.artefacts}) != len(self.artefacts):
+        if len(artefacts) > 1 and len({a.key for a in artefacts}) != len(artefacts):
             raise RecordError("event: the same artefact is listed twice")
         check_zone(self.occurred_tz, field="event.occurred_tz")
-        if (self.action == "transferred") != (self.counter_party is not None):
+        counter = self.counter_party
+        if (self.action == "transferred") != (counter is not None):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
-        if self.counter_party is not None and self.counter_party.key_fingerprint == self.handler.key_fingerprint:
+        if counter is not None and counter.key_fingerprint == self.handler.key_fingerprint:
             raise RecordError("event: a transfer needs two different handlers")
-        for name in ("location", "purpose", "seal", "tool"):
-            value = getattr(self, name)
-            if value is not None and not is_plain_text(value):
-                check_text(value, f"event.{name}")
-        for i, note in enumerate(self.notes):
-            if not is_plain_text(note):
+        texts = (self.location, self.purpose, self.seal, self.tool, *self.notes)
+        if not all(value is None or is_plain_text(value) for value in texts):
+            for name in ("location", "purpose", "seal", "tool"):
+                if getattr(self, name) is not None:
+                    check_text(getattr(self, name), f"event.{name}")
+            for i, note in enumerate(self.notes):
                 check_text(note, f"event.notes[{i}]")
         if self.categories:
             object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
         refs = self.authorities + self.prev
-        if not all(is_ident(ref) for ref in refs):
+        if refs and not all(is_ident(ref) for ref in refs):
             for i, ref in enumerate(refs):
                 check_ident(ref, f"event reference {i}")
         if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):
@@ -253,7 +243,7 @@ class Event(Record):
         return cls(
             id=get("id"), case=get("case"), action=get("action"),
             artefacts=tuple(_memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
-            handler=_memoised("handler", get("handler"), lambda h: _handler(h, "event.handler")),
+            handler=_memoised("handler", get("handler"), _event_handler),
             counter_party=None if counter is None else _handler(counter, "event.counter_party"),
             occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"), occurred_tz=get("occurred_tz"),
             recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),

@@ -42,7 +42,7 @@ def parse_utc(text: object, *, field: str) -> datetime:
         raise RecordError(f"{field}: not a valid time: {text!r}") from exc
     if text.endswith(".000000Z"):
         raise RecordError(f"{field}: zero microseconds must be omitted: {text!r}")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 @functools.lru_cache(maxsize=512)
