@@ -15,6 +15,7 @@ import click
 from evidence.errors import UsageError
 
 if TYPE_CHECKING:
+    from custody.acquired import AcquisitionCustody
     from custody.keys import KeyPair
     from custody.ledger import Appended, Ledger
 
@@ -94,3 +95,31 @@ def render_appended(appended: Appended, as_json: bool, what: str) -> None:
               "entry": entry.body.to_json()})
     else:
         click.echo(f"{what} {entry.entry_id} (entry {appended.index}, ledger size {appended.size})")
+
+
+@contextmanager
+def custody_for_acquisition(
+    ledger: str | None, key_file: str | None, authorities: tuple[str, ...], ledger_key: str | None,
+    zone: str | None, location: str | None, seal: str | None,
+) -> Iterator[AcquisitionCustody | None]:
+    """For `scelle acquire --ledger`: open the ledger and keys and check the authority before the source is read."""
+    if ledger is None:
+        if key_file or authorities or ledger_key:
+            raise UsageError("--key, --authority and --ledger-key go with --ledger")
+        yield None
+        return
+    from custody.acquired import AcquisitionCustody
+    from custody.timeutil import check_zone
+
+    if key_file is None:
+        raise UsageError("--ledger needs --key (the examiner's key signs the acquired event)")
+    label = check_zone(zone or "Z", field="--tz")
+    pair = load_key(key_file)
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+        yield AcquisitionCustody.prepare(opened, pair, split_values(authorities), occurred_tz=label, location=location,
+                                         seal=seal)
+
+
+def split_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Values of a repeatable option, each also split on commas."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cli.custody_common import emit, ledger_for_append, ledger_key_option, load_key, parse_time, render_appended
+from cli.custody_common import (
+    emit,
+    ledger_for_append,
+    ledger_key_option,
+    load_key,
+    parse_time,
+    render_appended,
+    split_values,
+)
 from cli.options import json_option
 from custody.vocabulary import ACTIONS, AUTHORITY_TYPES, CHANNELS, INSTRUMENT_NAMES
 
@@ -17,10 +25,6 @@ if TYPE_CHECKING:
     from custody.legal import Authority
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def event_options(func: F) -> F:
@@ -51,11 +55,11 @@ def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
     from custody.ledger import EventDraft
 
     when = parse_time(opts["at"], opts["zone"]) or (datetime.now(UTC), opts["zone"] or "Z")
-    ids = tuple(ledger.resolve_authority(ref).id for ref in _split(opts["authorities"]))
+    ids = tuple(ledger.resolve_authority(ref).id for ref in split_values(opts["authorities"]))
     return EventDraft(action=action, artefacts=tuple(artefact_from_ref(a) for a in opts["artefacts"]),
                       occurred_at=when[0], occurred_tz=when[1], authorities=ids, location=opts["location"],
                       purpose=opts["purpose"], seal=opts["seal"], tool=opts["tool"],
-                      categories=_split(opts["categories"]), notes=tuple(opts["notes"]))
+                      categories=split_values(opts["categories"]), notes=tuple(opts["notes"]))
 
 
 @click.command()
@@ -204,7 +208,7 @@ def _authority(o: dict[str, Any]) -> Authority:
         contact=o["contact"], requesting_state=o["requesting_state"], requested_state=o["requested_state"],
         executing_authority=o["executing_authority"], channel=o["channel"], addressee=o["addressee"],
         validation=validation, offence=offence, facts=o["facts"], necessity=o["necessity"],
-        scope=Scope(categories=_split(o["categories"]), identifiers=tuple(o["identifiers"]),
+        scope=Scope(categories=split_values(o["categories"]), identifiers=tuple(o["identifiers"]),
                     time_from=at("data_from"), time_until=at("data_until", end=True), custodian=o["custodian"]),
         emergency=o["emergency"], mla_to_follow=o["mla_to_follow"], consent_by=o["consent_by"], extends=o["extends"],
         related=tuple(o["related"]), document_digest=document,

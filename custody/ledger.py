@@ -243,6 +243,10 @@ class Ledger:
 
     # Appending
 
+    def writable(self) -> None:
+        """Raise unless this ledger was opened with its key (appending needs it to sign checkpoints)."""
+        self._require_key()
+
     def _require_key(self) -> KeyPair:
         if self._key is None:
             raise CustodyError(f"{self.store.path}: appending needs the ledger key")

@@ -172,3 +172,20 @@ def test_two_artefacts_in_one_event_link_to_both_histories(new_ledger: Callable[
     both = ledger.record(keys["amina"], draft("acquired", artefacts=(phone, disk)), now=utc(2026, 3, 4))
     assert both.entry.body.prev == (second, first)  # type: ignore[union-attr]
     assert verify_ledger(str(ledger.store.path)).ok
+
+
+def test_append_acquired_event_carries_the_record_digests(new_ledger: Callable[[], Ledger],
+                                                          keys: dict[str, KeyPair]) -> None:
+    from custody.acquired import append_acquired_event
+
+    ledger = new_ledger()
+    ledger.add_authority(domestic_order(), keys["amina"])
+    digests = {"sha256": "ab" * 32, "blake3": "cd" * 32, "md5": "ef" * 16}
+    appended = append_acquired_event(ledger, keys["amina"], "au-ma-order", digests, occurred_at=utc(2026, 3, 3),
+                                     size=4096, name="disk.E01", acquisition_record="sha256:" + "01" * 32,
+                                     now=utc(2026, 3, 3, 1))
+    event = appended.entry.body
+    assert isinstance(event, Event) and dict(event.artefacts[0].digests) == digests
+    with pytest.raises(AuthorityError, match="not valid at"):
+        append_acquired_event(ledger, keys["amina"], "au-ma-order", digests, occurred_at=utc(2027, 1, 1),
+                              now=utc(2027, 1, 1))
