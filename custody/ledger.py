@@ -26,7 +26,7 @@ from custody.identity import Handler
 from custody.keys import KeyPair, verify_signature
 from custody.legal import Authority
 from custody.merkle import MerkleTree, leaf_hash
-from custody.notes import Checkpoint, key_name_for, parse_verifier_key, sign_checkpoint
+from custody.notes import Checkpoint, parse_verifier_key, sign_checkpoint
 from custody.records import Artefact, Event
 from custody.store import Store
 
@@ -120,7 +120,7 @@ class Ledger:
 
         ``key_file`` (where the encrypted ledger key lives) is kept as an unsigned hint, so that later appends can
         find the key without the examiner naming it each time; verification never uses it."""
-        header = LedgerHeader(origin=origin, case=case, key_name=key_name_for(ledger_key.info.name),
+        header = LedgerHeader(origin=origin, case=case, key_name=parse_verifier_key(ledger_key.info.vkey)[0],
                               public_key=ledger_key.info.public_key, created_at=now_or_clock(now))
         entry = sign_entry("ledger", header, [ledger_key])
         store = Store.create(path)
