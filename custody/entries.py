@@ -23,7 +23,7 @@ from typing import Any
 
 from custody import canonical
 from custody.errors import RecordError
-from custody.fields import Fields, Record, check_ident, check_text
+from custody.fields import Fields, Record, check_ident, check_text, require_mapping
 from custody.identity import Handler
 from custody.keys import KeyPair, fingerprint
 from custody.notes import verifier_key
@@ -122,7 +122,7 @@ class KeyEntry(Record):
     def from_json(cls, obj: object) -> KeyEntry:
         f = Fields(obj, "key")
         try:
-            handler = Handler.from_json(f.raw("handler"))
+            handler = Handler.from_json(require_mapping(f.raw("handler"), "key.handler"))
         except (TypeError, ValueError, KeyError) as exc:
             raise RecordError(f"key.handler: not a valid handler: {exc}") from exc
         result = cls(handler=handler, public_key=_public_key(f.raw("public_key"), "key.public_key"),

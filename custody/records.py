@@ -116,7 +116,7 @@ class Artefact(Record):
 
 def _handler(obj: object, where: str) -> Handler:
     try:
-        return Handler.from_json(obj)
+        return Handler.from_json(require_mapping(obj, where))
     except RecordError as exc:
         raise RecordError(f"{where}: {exc}") from exc
     except (TypeError, ValueError, KeyError) as exc:

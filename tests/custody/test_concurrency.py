@@ -23,8 +23,8 @@ PASSPHRASE = "concurrency test passphrase"  # noqa: S105 - a test passphrase
 @pytest.fixture
 def setup(tmp_path: Path, keys: dict[str, KeyPair]) -> tuple[Path, Path, Path]:
     ledger_key, handler_key = tmp_path / "ledger.key", tmp_path / "amina.key"
-    save_private_key(keys["ledger"], ledger_key, PASSPHRASE.encode())
-    save_private_key(keys["amina"], handler_key, PASSPHRASE.encode())
+    save_private_key(keys["ledger"], ledger_key, PASSPHRASE.encode(), rounds=4)  # a cheap KDF: tests only
+    save_private_key(keys["amina"], handler_key, PASSPHRASE.encode(), rounds=4)
     path = tmp_path / "ledger.db"
     with Ledger.create(path, case=CASE, origin=ORIGIN, ledger_key=keys["ledger"], now=utc(2026, 3, 1)) as ledger:
         ledger.add_authority(domestic_order(), keys["amina"], now=utc(2026, 3, 1, 12))
