@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.custody_common import custody_for_acquisition
 from cli.options import json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
@@ -51,6 +52,13 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
 @click.option("--segment-size", metavar="SIZE", help="E01 segment size: OUTPUT.E01, .E02, ... (default 1500MiB).")
 @click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")
+@click.option("--ledger", type=click.Path(dir_okay=False), help="Custody ledger: append the acquired event.")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Examiner's key (with --ledger).")
+@click.option("--authority", "authorities", multiple=True, metavar="ID", help="Authority id or reference (--ledger).")
+@click.option("--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: the one used at init).")
+@click.option("--location", help="Where the acquisition happens (custody event).")
+@click.option("--seal", help="Seal or exhibit number (custody event).")
+@click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z).")
 @json_option
 @quiet_option
 def acquire(
@@ -68,6 +76,13 @@ def acquire(
     segment_size: str | None,
     window: str | None,
     retries: int,
+    ledger: str | None,
+    key_file: str | None,
+    authorities: tuple[str, ...],
+    ledger_key: str | None,
+    location: str | None,
+    seal: str | None,
+    zone: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -78,6 +93,9 @@ def acquire(
 
     The acquisition record is written next to the output as OUTPUT.acquisition.json. Unreadable sectors are
     retried, then zero-filled and listed in the record. Ctrl-C or SIGTERM leaves a record marked incomplete.
+
+    With --ledger, --key and --authority, the `acquired` custody event carrying the record's digests is appended
+    in the same run; a wrong key, ledger or authority is refused before the source is read.
     """
     # The library is imported here, not at module level, so `scelle --help` and the other commands start faster.
     from evidence.acquire import acquire_image
@@ -88,24 +106,28 @@ def acquire(
         case_number=case_number, evidence_number=evidence_number, examiner=examiner, description=description,
         notes=notes,
     )
-    with terminate_as_interrupt(), progress_for(quiet) as progress:
-        record = acquire_image(
-            source,
-            output,
-            output_format=output_format,
-            split_size=_split_size(output_format, split, segment_size),
-            extra_algorithms=extra_hashes.split(","),
-            compress=compress,
-            case=case,
-            window=_size("--window", window) or DEFAULT_WINDOW,
-            retries=retries,
-            progress=progress,
-        )
-    record_path = record_path_for(output)
+    with custody_for_acquisition(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
+        with terminate_as_interrupt(), progress_for(quiet) as progress:
+            record = acquire_image(
+                source,
+                output,
+                output_format=output_format,
+                split_size=_split_size(output_format, split, segment_size),
+                extra_algorithms=extra_hashes.split(","),
+                compress=compress,
+                case=case,
+                window=_size("--window", window) or DEFAULT_WINDOW,
+                retries=retries,
+                progress=progress,
+            )
+        record_path = record_path_for(output)
+        appended = None if custody is None else custody.append(record_path, tool=f"{record.tool} {record.version}")
     if as_json:
         click.echo(record.encode(record_path.parent).decode("utf-8"))
     else:
         _render(record, str(record_path))
+    if appended is not None:
+        click.echo(f"custody: recorded acquired {appended.entry.entry_id} in {ledger}", err=as_json)
 
 
 def _render(record: AcquisitionRecord, record_path: str) -> None:

@@ -2,8 +2,8 @@
 
 ``export`` writes BUNDLE.json (and optionally the HTML report and the CASE/UCO JSON-LD) from a ledger; ``verify_bundle``
 checks a bundle offline against a trusted ledger key, prints the verdict and one line per check, and exits 0 only
-on VERIFIED (3 otherwise). The group in ``cli.custody`` registers ``export`` and sends ``verify`` here when its
-argument is a bundle.
+on VERIFIED (3 otherwise). ``cli.custody`` registers ``export``, and its ``verify`` command takes the options of
+``bundle_verify_options`` and calls ``verify_bundle`` when its argument is a bundle rather than a ledger.
 """
 
 from __future__ import annotations
@@ -95,13 +95,3 @@ def bundle_verify_options(func: F) -> F:
     ]):
         func = option(func)
     return func
-
-
-@click.command("verify")
-@click.argument("bundle", type=click.Path(dir_okay=False))
-@bundle_verify_options
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict and findings as JSON.")
-def verify_bundle_command(bundle: str, trust: str | None, artefacts: tuple[str, ...], report_path: str | None,
-                          lang: str, case_uco: str | None, as_json: bool) -> None:
-    """Verify BUNDLE offline against the trusted ledger key (--trust); exit 0 only on VERIFIED, 3 otherwise."""
-    verify_bundle(bundle, trust, artefacts, report_path, lang, case_uco, as_json)

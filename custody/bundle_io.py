@@ -83,11 +83,19 @@ def read_bundle_file(path: str | Path) -> bytes:
         raise CustodyError(f"{path}: cannot read the bundle: {exc.strerror or exc}") from exc
 
 
-def looks_like_bundle(path: str | Path) -> bool:
-    """True when ``path`` is a file that starts like JSON (a bundle); a ledger is an SQLite file."""
+def _head(path: str | Path) -> bytes:
     try:
         with open(path, "rb") as stream:
-            head = stream.read(64).lstrip()
+            return stream.read(64)
     except OSError:
-        return False
-    return head.startswith(b"{")
+        return b""
+
+
+def looks_like_bundle(path: str | Path) -> bool:
+    """True when ``path`` is a file that starts like JSON (a bundle)."""
+    return _head(path).lstrip().startswith(b"{")
+
+
+def looks_like_ledger(path: str | Path) -> bool:
+    """True when ``path`` is an SQLite database file (how a ledger is stored)."""
+    return _head(path).startswith(b"SQLite format 3\x00")

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from custody.errors import RecordError
-from custody.fields import Fields, Record, check_ident, check_text
+from custody.fields import Fields, Record, check_ident, check_text, is_ident, is_plain_text, require_mapping
 from custody.identity import Handler
 from custody.legal import Authority, Conditions, Offence, Scope, Validation
-from custody.timeutil import check_zone, format_utc
+from custody.timeutil import check_zone, format_utc, parse_utc
 from custody.vocabulary import (
     ACTIONS,
     ACTIONS_NEEDING_AUTHORITY,
@@ -53,8 +53,9 @@ __all__ = [
     "signing_payload",
 ]
 
-ENTRY_KINDS: tuple[str, ...] = ("key", "authority", "event")
-"""Kinds of signed ledger entries: a handler's public key, a legal authority, a custody event."""
+ENTRY_KINDS: tuple[str, ...] = ("ledger", "key", "authority", "event")
+"""Kinds of signed ledger entries: the ledger's own header (first entry), a handler's public key, a legal authority,
+a custody event."""
 
 
 def signing_payload(kind: str, body: bytes) -> bytes:
@@ -86,7 +87,8 @@ class Artefact(Record):
         object.__setattr__(self, "digests", MappingProxyType(dict(sorted(self.digests.items()))))
         if self.name is not None:
             check_text(self.name, "artefact.name")
-        if self.size is not None and (isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0):
+        size = self.size
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not 0 <= size < 2**53):
             raise RecordError(f"artefact.size: expected a byte count, got {self.size!r}")
         if self.acquisition_record is not None:
             parse_digest_ref(self.acquisition_record, "artefact.acquisition_record")
@@ -114,11 +116,36 @@ class Artefact(Record):
 
 def _handler(obj: object, where: str) -> Handler:
     try:
-        return Handler.from_json(obj)
+        return Handler.from_json(require_mapping(obj, where))
     except RecordError as exc:
         raise RecordError(f"{where}: {exc}") from exc
     except (TypeError, ValueError, KeyError) as exc:
         raise RecordError(f"{where}: not a valid handler: {exc}") from exc
+
+
+_MEMO_SIZE = 4096
+_memo: dict[tuple[str, str], Any] = {}
+
+
+def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
+    """Parse a handler or artefact once per distinct JSON value: a ledger names the same few handlers and
+    artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``repr`` of the
+    parsed JSON object, which tells every JSON value apart (``1``/``true``, escapes); only successful parses are
+    kept, so a refused value is refused every time."""
+    if type(obj) is not dict:
+        return parse(obj)
+    key = (kind, repr(obj))
+    found = _memo.get(key)
+    if found is None:
+        found = parse(obj)
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = found
+    return found
+
+
+def _event_handler(obj: object) -> Handler:
+    return _handler(obj, "event.handler")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,27 +176,37 @@ class Event(Record):
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        check_ident(self.id, "event.id")
-        check_ident(self.case, "event.case")
+        # Every check is here (not in from_json) so that a record built in code is held to the same rules; the
+        # fast predicates run first because a ledger verification builds one Event per entry.
+        if not (is_ident(self.id) and is_ident(self.case)):
+            check_ident(self.id, "event.id")
+            check_ident(self.case, "event.case")
         if self.action not in ACTIONS:
             raise RecordError(f"event: unknown action {self.action!r} (known: {', '.join(ACTIONS)})")
-        if not self.artefacts:
+        artefacts = self.artefacts
+        if not artefacts or not all(type(a) is Artefact for a in artefacts):
             raise RecordError("event: at least one artefact is required")
-        keys = [a.key for a in self.artefacts]
-        if len(set(keys)) != len(keys):
+        if len(artefacts) > 1 and len({a.key for a in artefacts}) != len(artefacts):
             raise RecordError("event: the same artefact is listed twice")
         check_zone(self.occurred_tz, field="event.occurred_tz")
-        if (self.action == "transferred") != (self.counter_party is not None):
+        counter = self.counter_party
+        if (self.action == "transferred") != (counter is not None):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
-        if self.counter_party is not None and self.counter_party.key_fingerprint == self.handler.key_fingerprint:
+        if counter is not None and counter.key_fingerprint == self.handler.key_fingerprint:
             raise RecordError("event: a transfer needs two different handlers")
-        for name in ("location", "purpose", "seal", "tool"):
-            value = getattr(self, name)
-            if value is not None:
-                check_text(value, f"event.{name}")
-        object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
-        for i, ref in enumerate(self.authorities + self.prev):
-            check_ident(ref, f"event reference {i}")
+        texts = (self.location, self.purpose, self.seal, self.tool, *self.notes)
+        if not all(value is None or is_plain_text(value) for value in texts):
+            for name in ("location", "purpose", "seal", "tool"):
+                if getattr(self, name) is not None:
+                    check_text(getattr(self, name), f"event.{name}")
+            for i, note in enumerate(self.notes):
+                check_text(note, f"event.notes[{i}]")
+        if self.categories:
+            object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
+        refs = self.authorities + self.prev
+        if refs and not all(is_ident(ref) for ref in refs):
+            for i, ref in enumerate(refs):
+                check_ident(ref, f"event reference {i}")
         if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):
             raise RecordError("event: an authority or previous-event id is listed twice")
 
@@ -197,23 +234,37 @@ class Event(Record):
 
     @classmethod
     def from_json(cls, obj: object) -> Event:
-        f = Fields(obj, "event")
-        artefacts = f.raw("artefacts")
-        if not isinstance(artefacts, list):
-            raise RecordError("event.artefacts: expected a list")
-        counter = f.raw("counter_party")
-        result = cls(
-            id=f.ident("id"), case=f.ident("case"), action=f.text("action"),
-            artefacts=tuple(Artefact.from_json(a) for a in artefacts),
-            handler=_handler(f.raw("handler"), "event.handler"),
+        o = require_mapping(obj, "event")
+        unknown = o.keys() - _EVENT_MEMBERS
+        if unknown:
+            raise RecordError(f"event: unknown member(s) {', '.join(sorted(unknown))}")
+        get: Callable[[str], Any] = o.get
+        counter = get("counter_party")
+        return cls(
+            id=get("id"), case=get("case"), action=get("action"),
+            artefacts=tuple(_memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
+            handler=_memoised("handler", get("handler"), _event_handler),
             counter_party=None if counter is None else _handler(counter, "event.counter_party"),
-            occurred_at=f.time("occurred_at"), occurred_tz=f.text("occurred_tz"), recorded_at=f.time("recorded_at"),
-            location=f.opt_text("location"), purpose=f.opt_text("purpose"), seal=f.opt_text("seal"),
-            tool=f.opt_text("tool"), categories=f.texts("categories"), authorities=f.idents("authorities"),
-            prev=f.idents("prev"), notes=f.texts("notes"),
+            occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"), occurred_tz=get("occurred_tz"),
+            recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),
+            purpose=get("purpose"), seal=get("seal"), tool=get("tool"),
+            categories=_list(get("categories"), "categories"), authorities=_list(get("authorities"), "authorities"),
+            prev=_list(get("prev"), "prev"), notes=_list(get("notes"), "notes"),
         )
-        f.finish()
-        return result
+
+
+_EVENT_MEMBERS = frozenset(Event.__dataclass_fields__)
+
+
+def _list(value: object, name: str) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if type(value) is not list:
+        raise RecordError(f"event.{name}: expected a list, got {type(value).__name__}")
+    return tuple(value)
+
+
+_KNOWN_SIGNERS: set[str] = set()  # fingerprints already checked well formed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,7 +275,11 @@ class Signature(Record):
     sig: bytes
 
     def __post_init__(self) -> None:
-        parse_digest_ref(self.key, "signature.key")
+        if self.key not in _KNOWN_SIGNERS:
+            if parse_digest_ref(self.key, "signature.key")[0] != "sha256":
+                raise RecordError("signature.key: a key fingerprint is sha256:<hex>")
+            if len(_KNOWN_SIGNERS) < _MEMO_SIZE:
+                _KNOWN_SIGNERS.add(self.key)
         if not isinstance(self.sig, bytes) or len(self.sig) != 64:
             raise RecordError("signature.sig: an Ed25519 signature is 64 bytes")
 
@@ -233,6 +288,15 @@ class Signature(Record):
 
     @classmethod
     def from_json(cls, obj: object) -> Signature:
+        if type(obj) is dict and len(obj) == 2 and obj.get("key") in _KNOWN_SIGNERS:
+            sig = obj.get("sig")
+            if type(sig) is str and len(sig) == 88:
+                try:
+                    raw = base64.b64decode(sig, validate=True)
+                except (binascii.Error, ValueError):
+                    raw = b""
+                if len(raw) == 64 and base64.b64encode(raw).decode("ascii") == sig:
+                    return cls(key=obj["key"], sig=raw)
         f = Fields(obj, "signature")
         key, sig = f.text("key"), f.text("sig")
         f.finish()

@@ -8,16 +8,17 @@ microseconds when they are not zero, and ``Z``) and, separately, the zone the ha
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from custody.errors import RecordError
 
-_UTC_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$")
-_OFFSET_FORM = re.compile(r"^[+-](\d{2}):(\d{2})$")
-_ZONE_SUFFIX = re.compile(r"^(?P<time>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]$")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UTC_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
+_OFFSET_FORM = re.compile(r"[+-]([0-9]{2}):([0-9]{2})")
+_ZONE_SUFFIX = re.compile(r"(?P<time>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]")
+_DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def format_utc(moment: datetime) -> str:
@@ -33,7 +34,7 @@ def format_utc(moment: datetime) -> str:
 
 def parse_utc(text: object, *, field: str) -> datetime:
     """Parse a stored instant, accepting only the form ``format_utc`` writes (so it has one encoding)."""
-    if not isinstance(text, str) or not _UTC_FORM.match(text):
+    if not isinstance(text, str) or not _UTC_FORM.fullmatch(text):
         raise RecordError(f"{field}: expected a UTC time like 2026-03-01T10:15:00Z, got {text!r}")
     try:
         moment = datetime.fromisoformat(text)
@@ -41,14 +42,15 @@ def parse_utc(text: object, *, field: str) -> datetime:
         raise RecordError(f"{field}: not a valid time: {text!r}") from exc
     if text.endswith(".000000Z"):
         raise RecordError(f"{field}: zero microseconds must be omitted: {text!r}")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=512)
 def zone_of(label: str) -> tzinfo:
     """Return the tzinfo for a zone label: ``Z``/``UTC``, a ``±HH:MM`` offset or an IANA name."""
     if label in ("Z", "UTC"):
         return UTC
-    match = _OFFSET_FORM.match(label)
+    match = _OFFSET_FORM.fullmatch(label)
     if match:
         hours, minutes = int(match.group(1)), int(match.group(2))
         if hours > 23 or minutes > 59:
@@ -64,14 +66,21 @@ def zone_of(label: str) -> tzinfo:
         raise RecordError(problem) from exc
 
 
+_KNOWN_ZONES: set[object] = set()
+
+
 def check_zone(label: object, *, field: str = "time zone") -> str:
     """Validate a stored zone label and return it unchanged."""
+    if label in _KNOWN_ZONES:
+        return label  # type: ignore[return-value]
     if not isinstance(label, str):
         raise RecordError(f"{field}: expected a time zone label, got {label!r}")
     try:
         zone_of(label)
     except RecordError as exc:
         raise RecordError(f"{field}: {exc}") from exc
+    if len(_KNOWN_ZONES) < 512:
+        _KNOWN_ZONES.add(label)
     return label
 
 
@@ -94,11 +103,11 @@ def parse_time_input(text: str, *, zone: str | None = None, end_of_day: bool = F
     meant). A time without any zone is refused: guessing the examiner's zone is how custody timelines go wrong.
     """
     raw = text.strip()
-    bracket = _ZONE_SUFFIX.match(raw)
+    bracket = _ZONE_SUFFIX.fullmatch(raw)
     if bracket:
         raw, zone = bracket.group("time"), bracket.group("zone")
     tz = zone_of(zone) if zone is not None else None
-    if _DATE_ONLY.match(raw):
+    if _DATE_ONLY.fullmatch(raw):
         if tz is None:
             tz = UTC
             zone = "Z"

@@ -49,7 +49,7 @@ INSTRUMENT_NAMES: tuple[str, ...] = (
 (CETS 224, ``sap-``), Regulation (EU) 2023/1543 orders, the EIO (Directive 2014/41/EU), JIT agreements, consent.
 Their rules are in ``custody.authority.INSTRUMENTS``."""
 
-_HEX = re.compile(r"^[0-9a-f]+$")
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def check_digest(algorithm: str, value: str, where: str) -> None:
@@ -57,7 +57,7 @@ def check_digest(algorithm: str, value: str, where: str) -> None:
     expected = DIGEST_LENGTHS.get(algorithm)
     if expected is None:
         raise RecordError(f"{where}: unknown digest algorithm {algorithm!r} (known: {', '.join(DIGEST_LENGTHS)})")
-    if not isinstance(value, str) or len(value) != expected or not _HEX.match(value):
+    if not isinstance(value, str) or len(value) != expected or not _HEX.fullmatch(value):
         raise RecordError(f"{where}: {algorithm} must be {expected} lower-case hex digits, got {value!r}")
 
 

@@ -11,19 +11,74 @@ The calls a tool needs::
     verify_image(["case/disk.raw"])                 # raises VerificationError (exit 3) on any mismatch
 
 See docs/library_example.py.
+
+Importing the package is cheap: each name is imported from its module on first use (PEP 562), so a command that
+needs only the acquisition path (``scelle acquire``) does not load pytsk3, pyewf or the file-system layer.
 """
 
-from evidence.acquire import acquire_image
-from evidence.backends import ImageMetadata, ImageSource, open_image
-from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
-from evidence.entries import Entry, Timestamp
-from evidence.errors import EvidenceError
-from evidence.filesystems import FileSystem
-from evidence.hashing import digest_file, digest_media, digest_stream
-from evidence.reading import describe_image, hash_media, open_filesystem, open_filesystems
-from evidence.record import AcquisitionRecord, CaseMetadata, load_record
-from evidence.verify import VerificationError, VerificationReport, verify_image
-from evidence.volumes import Volume, list_volumes
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evidence.acquire import acquire_image
+    from evidence.backends import ImageMetadata, ImageSource, open_image
+    from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
+    from evidence.entries import Entry, Timestamp
+    from evidence.errors import EvidenceError
+    from evidence.filesystems import FileSystem
+    from evidence.hashing import digest_file, digest_media, digest_stream
+    from evidence.reading import describe_image, hash_media, open_filesystem, open_filesystems
+    from evidence.record import AcquisitionRecord, CaseMetadata, load_record
+    from evidence.verify import VerificationError, VerificationReport, verify_image
+    from evidence.volumes import Volume, list_volumes
+
+_LAZY: dict[str, str] = {
+    "acquire_image": "evidence.acquire",
+    "ImageMetadata": "evidence.backends",
+    "ImageSource": "evidence.backends",
+    "open_image": "evidence.backends",
+    "DEFAULT_ALGORITHMS": "evidence.digest",
+    "DigestResult": "evidence.digest",
+    "MultiDigest": "evidence.digest",
+    "digest_bytes": "evidence.digest",
+    "Entry": "evidence.entries",
+    "Timestamp": "evidence.entries",
+    "EvidenceError": "evidence.errors",
+    "FileSystem": "evidence.filesystems",
+    "digest_file": "evidence.hashing",
+    "digest_media": "evidence.hashing",
+    "digest_stream": "evidence.hashing",
+    "describe_image": "evidence.reading",
+    "hash_media": "evidence.reading",
+    "open_filesystem": "evidence.reading",
+    "open_filesystems": "evidence.reading",
+    "AcquisitionRecord": "evidence.record",
+    "CaseMetadata": "evidence.record",
+    "load_record": "evidence.record",
+    "VerificationError": "evidence.verify",
+    "VerificationReport": "evidence.verify",
+    "verify_image": "evidence.verify",
+    "Volume": "evidence.volumes",
+    "list_volumes": "evidence.volumes",
+}
+"""Public name -> the module that defines it."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first access, then cache it in the package namespace."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'evidence' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "DEFAULT_ALGORITHMS",

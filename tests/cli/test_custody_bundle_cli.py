@@ -143,3 +143,18 @@ def test_verify_without_trust_is_a_usage_error(laptop_bundle: Path) -> None:
     result = run("custody", "verify", str(laptop_bundle))
     assert result.exit_code == 2
     assert "--trust" in result.output
+
+
+def test_verify_still_verifies_ledgers_and_refuses_bundle_options_for_them(ledger: LedgerScenario) -> None:
+    result = run("custody", "verify", str(ledger.ledger), "--ledger-pub", str(ledger.ledger_pub))
+    assert result.exit_code == 0, result.output
+    assert "verified" in result.stdout
+    clean_failure(run("custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub)), 1,
+                  "apply to a bundle, not a ledger")
+
+
+def test_ledger_key_options_also_trust_a_bundle(ledger: LedgerScenario, laptop_bundle: Path) -> None:
+    by_file = run("custody", "verify", str(laptop_bundle), "--ledger-pub", str(ledger.ledger_pub))
+    by_vkey = run("custody", "verify", str(laptop_bundle), "--vkey", ledger.ledger_key.info.vkey)
+    assert by_file.exit_code == 0 and by_vkey.exit_code == 0
+    assert "Verdict: VERIFIED" in by_vkey.stdout

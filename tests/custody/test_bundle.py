@@ -278,12 +278,13 @@ def test_event_about_two_artefacts_is_disclosed_whole_and_reported(tmp_path: Pat
 
 
 def test_bundle_files_are_told_from_ledger_files_and_written_whole(scenario: Scenario, tmp_path: Path) -> None:
-    from custody.bundle_io import looks_like_bundle, write_whole
+    from custody.bundle_io import looks_like_bundle, looks_like_ledger, write_whole
 
     bundle, ledger = tmp_path / "b.json", tmp_path / "case.ledger"
     write_whole(bundle, bundle_for(scenario))
     ledger.write_bytes(b"SQLite format 3\x00" + bytes(100))
     assert looks_like_bundle(bundle) and not looks_like_bundle(ledger)
+    assert looks_like_ledger(ledger) and not looks_like_ledger(bundle)
     assert not looks_like_bundle(tmp_path / "absent.json")
     assert verify_bundle(bundle.read_bytes(), scenario.ledger_key.info.public_key).verified
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

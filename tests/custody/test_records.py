@@ -59,7 +59,7 @@ def test_unknown_member_is_refused_at_every_level() -> None:
         ("artefacts", [], "at least one artefact"),
         ("case", 42, "identifier"),
         ("categories", ["thoughts"], "unknown data category"),
-        ("notes", "not a list", "list of strings"),
+        ("notes", "not a list", "expected a list"),
     ],
 )
 def test_bad_event_values_are_refused(member: str, value: object, message: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +39,22 @@ def test_evidence_does_not_import_cli_libraries_or_custody() -> None:
     for name, used in modules().items():
         if name.startswith("evidence/"):
             assert not used & {"click", "rich", "custody", "cli"}, name
+
+
+def test_the_acquisition_path_loads_no_bindings_and_no_e01_writer() -> None:
+    # `scelle acquire --format raw` starts faster without pytsk3, pyewf, rich, zlib or the EWF writer.
+    code = (
+        "import sys, evidence, evidence.acquire\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pytsk3', 'pyewf', 'rich', 'zlib', 'click'} or m.startswith(('evidence.ewf', 'evidence.e01')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []
+
+
+def test_the_package_still_exports_every_public_name_lazily() -> None:
+    import evidence
+
+    for name in evidence.__all__:
+        assert getattr(evidence, name) is not None, name
+    assert set(evidence.__all__) <= set(dir(evidence))

@@ -1,0 +1,211 @@
+"""The ledger's SQLite file: leaves, their hashes, checkpoints, and a few derived values.
+
+Durability and concurrency come from SQLite: WAL journal, ``synchronous=FULL`` (a committed append survives a power
+cut or a ``kill -9``), one ``BEGIN IMMEDIATE`` transaction per append (two processes appending at once are
+serialised: the second waits for the first and then reads the state the first left). Nothing here is trusted by
+verification: the leaves are the data, everything else (hashes, frontier, heads, checkpoints) is recomputed.
+
+Tables: ``meta`` (format, tree size and frontier), ``entries`` (``seq``, ``kind``, ``entry_id``, ``leaf``,
+``leaf_hash``), ``checkpoints`` (``size``, signed ``note``), ``heads`` (latest event id per artefact).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from custody.errors import CustodyError, LedgerTamperedError
+
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE entries (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    entry_id TEXT NOT NULL UNIQUE,
+    leaf BLOB NOT NULL,
+    leaf_hash BLOB NOT NULL
+);
+CREATE INDEX entries_kind ON entries (kind, seq);
+CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+CREATE TABLE heads (artefact TEXT PRIMARY KEY, event_id TEXT NOT NULL);
+"""
+APPLICATION_ID = 0x5343454C  # "SCEL": lets `file` and scelle tell a ledger from any other SQLite file
+BUSY_TIMEOUT_S = 60.0
+
+
+class LedgerFileError(CustodyError):
+    """The ledger file is missing, not a scelle ledger, or cannot be read or written."""
+
+
+class Store:
+    """One open connection to a ledger file."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def create(cls, path: str | Path) -> Store:
+        """Create a new, empty ledger file (refusing to overwrite anything)."""
+        target = Path(path)
+        if target.exists():
+            raise LedgerFileError(f"{target}: already exists; a ledger is never overwritten")
+        try:
+            conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.executescript("BEGIN;" + SCHEMA + "COMMIT;")
+        except sqlite3.Error as exc:
+            raise LedgerFileError(f"{target}: cannot create ledger: {exc}") from exc
+        return cls._ready(conn, target)
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
+        """Open an existing ledger; ``readonly`` opens the file so that nothing can be written to it."""
+        target = Path(path)
+        if not target.is_file():
+            raise LedgerFileError(f"{target}: no such ledger file")
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                                       isolation_level=None)
+            else:
+                conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise LedgerFileError(f"{target}: not a readable SQLite file: {exc}") from exc
+        if app_id != APPLICATION_ID:
+            conn.close()
+            raise LedgerFileError(f"{target}: not a scelle ledger")
+        return cls._ready(conn, target)
+
+    @classmethod
+    def _ready(cls, conn: sqlite3.Connection, path: Path) -> Store:
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise LedgerFileError(f"{path}: {exc}") from exc
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: ``BEGIN IMMEDIATE`` takes the write lock at once, so the state read inside it is
+        the state the commit extends; any exception rolls everything back."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise LedgerFileError(f"{self.path}: cannot lock the ledger for writing: {exc}") from exc
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._conn.execute("ROLLBACK")
+            raise LedgerFileError(f"{self.path}: cannot commit: {exc}") from exc
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside it sees one consistent state, even while others append."""
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
+
+    def _one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+        try:
+            row: tuple[Any, ...] | None = self._conn.execute(sql, args).fetchone()
+        except sqlite3.Error as exc:
+            raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
+        return row
+
+    def get_meta(self, name: str) -> Any:
+        """A value of the ``meta`` table (None when absent)."""
+        row = self._one("SELECT value FROM meta WHERE name = ?", (name,))
+        return None if row is None else row[0]
+
+    def set_meta(self, name: str, value: bytes | str | int) -> None:
+        """Set a value of the ``meta`` table (inside a transaction)."""
+        self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+    def insert_entry(self, seq: int, kind: str, entry_id: str, leaf: bytes, leaf_hash: bytes) -> None:
+        """Store one leaf at position ``seq``."""
+        try:
+            self._conn.execute(
+                "INSERT INTO entries (seq, kind, entry_id, leaf, leaf_hash) VALUES (?, ?, ?, ?, ?)",
+                (seq, kind, entry_id, leaf, leaf_hash),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise CustodyError(f"{self.path}: entry {entry_id} is already in the ledger") from exc
+
+    def insert_checkpoint(self, size: int, note: str) -> None:
+        """Store the signed checkpoint of the tree of ``size`` leaves."""
+        self._conn.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)", (size, note))
+
+    def latest_checkpoint(self) -> tuple[int, str] | None:
+        """The checkpoint of the largest tree, as (size, note)."""
+        row = self._one("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def checkpoint_at(self, size: int) -> str | None:
+        """The signed checkpoint stored for a tree of ``size`` leaves."""
+        row = self._one("SELECT note FROM checkpoints WHERE size = ?", (size,))
+        return None if row is None else str(row[0])
+
+    def find(self, entry_id: str) -> tuple[int, str, bytes] | None:
+        """(seq, kind, leaf) of the entry with this id."""
+        row = self._one("SELECT seq, kind, leaf FROM entries WHERE entry_id = ?", (entry_id,))
+        return None if row is None else (int(row[0]), str(row[1]), bytes(row[2]))
+
+    def leaf_at(self, seq: int) -> bytes | None:
+        """The leaf stored at position ``seq``."""
+        row = self._one("SELECT leaf FROM entries WHERE seq = ?", (seq,))
+        return None if row is None else bytes(row[0])
+
+    def head(self, artefact: str) -> str | None:
+        """Id of the latest event about ``artefact`` (``sha256:…``)."""
+        row = self._one("SELECT event_id FROM heads WHERE artefact = ?", (artefact,))
+        return None if row is None else str(row[0])
+
+    def set_head(self, artefact: str, event_id: str) -> None:
+        """Record the latest event about ``artefact``."""
+        self._conn.execute("INSERT OR REPLACE INTO heads (artefact, event_id) VALUES (?, ?)", (artefact, event_id))
+
+    def heads(self) -> dict[str, str]:
+        """Every stored head, artefact -> event id."""
+        return {str(a): str(e) for a, e in self._rows("SELECT artefact, event_id FROM heads")}
+
+    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from self._conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
+
+    def entries(self, kind: str | None = None) -> Iterator[tuple[int, str, str, bytes, bytes]]:
+        """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind."""
+        sql = "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries"
+        if kind is not None:
+            if kind not in ("ledger", "key", "authority", "event"):
+                raise CustodyError(f"unknown entry kind {kind!r}")
+            sql += f" WHERE kind = '{kind}'"
+        yield from self._rows(sql + " ORDER BY seq")
+
+    def checkpoints(self) -> Iterator[tuple[int, str]]:
+        """Every stored checkpoint (size, note) by increasing size."""
+        yield from self._rows("SELECT size, note FROM checkpoints ORDER BY size")
+
+    def leaf_hashes(self) -> list[bytes]:
+        """Every stored leaf hash in ``seq`` order."""
+        return [bytes(h) for (h,) in self._rows("SELECT leaf_hash FROM entries ORDER BY seq")]
