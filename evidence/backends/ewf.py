@@ -70,9 +70,6 @@ _HEADER_FIELDS = {
     "serial_number": "serial_number",
 }
 
-#: what an EWF segment file starts with: EVF (E01, S01), LVF (L01), EVF2 (Ex01), LEF2 (Lx01)
-SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00", b"LEF2\x0d\x0a\x81\x00")
-
 
 def _is_ewf1(path: Path) -> bool:
     fd, _size = open_readonly(path)
