@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from evidence.backends.base import ImageMetadata, ImageSource
 from evidence.backends.tsk import TskFsInfo, TskImage
+from evidence.content import iter_content
 from evidence.entries import Entry
 from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
 from evidence.file_digests import digest_chunks
@@ -128,9 +130,11 @@ def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) 
         progress.finished()
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """An entry of ``scelle image ls``, with its content digests when they were asked for."""
+class Listed(NamedTuple):
+    """An entry of ``scelle image ls``, with its content digests when they were asked for.
+
+    A NamedTuple rather than a dataclass: a listing builds one per entry.
+    """
 
     entry: Entry
     digests: dict[str, str] | None = None
@@ -171,22 +175,31 @@ class Listing:
         return self._opened.filesystems
 
     def __iter__(self) -> Iterator[Listed]:
-        include_deleted, hashes, timeline = self._options
         for volume, reason in self._opened.skipped:
             self._warn(f"{volume.label}: skipped: {reason}")
         for fs in self._opened.filesystems:
-            for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
-                if not (hashes and entry.has_content):
-                    yield Listed(entry)
-                    continue
-                try:
-                    yield Listed(entry, fs.hash(entry))
-                except EvidenceError as exc:
-                    if entry.allocated:
-                        raise
-                    yield Listed(entry, None, str(exc))
+            yield from self._entries(fs)
             for problem in fs.errors:
                 self._warn(f"{fs.context}: {problem}")
+
+    def _entries(self, fs: FileSystem) -> Iterator[Listed]:
+        include_deleted, hashes, timeline = self._options
+        if not hashes:
+            for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
+                yield Listed(entry)
+            return
+        for entry, reader in fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline):
+            if not entry.has_content:
+                yield Listed(entry)
+                continue
+            try:
+                digests = digest_chunks(iter_content(fs, entry, reader=reader))
+            except EvidenceError as exc:
+                if entry.allocated:
+                    raise
+                yield Listed(entry, None, str(exc))
+                continue
+            yield Listed(entry, digests)
 
 
 def list_entries(
