@@ -116,8 +116,10 @@ class Timestamp(NamedTuple):
         return rfc3339(self.seconds, self.nanoseconds)
 
 
+@lru_cache(maxsize=4096)
 def timestamp(seconds: int, nanoseconds: int = 0) -> Timestamp | None:
-    """None for TSK's "no time" (0), else a ``Timestamp``."""
+    """None for TSK's "no time" (0), else a ``Timestamp`` (the same immutable object for the same time: a walk asks
+    for four per entry, mostly repeated)."""
     if seconds == 0 and nanoseconds == 0:
         return None
     return Timestamp(seconds, nanoseconds)

@@ -6,7 +6,7 @@ These are what ``scelle image`` commands call (one call each) and what a tool us
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from evidence.backends.base import ImageMetadata, ImageSource
@@ -22,12 +22,11 @@ from evidence.volumes import Volume, find_volume, list_volumes
 MEDIA_CHUNK = 4 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class Partitions:
+class Partitions(NamedTuple):
     """The file systems found in an image, and the partitions where none could be opened (with the reason)."""
 
     filesystems: list[FileSystem]
-    skipped: list[tuple[Volume, str]] = field(default_factory=list)
+    skipped: list[tuple[Volume, str]]
 
 
 def _candidates(volumes: list[Volume]) -> list[Volume]:
@@ -46,7 +45,7 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     if partition is not None:
         if volumes[0].index is None:
             raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
-        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)])
+        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)], [])
     found: list[FileSystem] = []
     skipped: list[tuple[Volume, str]] = []
     for volume in _candidates(volumes):

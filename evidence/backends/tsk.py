@@ -15,7 +15,6 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pytsk3
@@ -54,8 +53,9 @@ FS_TYPE_NAMES = {
 VS_TYPE_NAMES = {0x1: "dos", 0x2: "bsd", 0x4: "sun", 0x8: "mac", 0x10: "gpt", 0x20: "apfs"}
 
 
-# TskMeta, TskAttribute and TskName are NamedTuples, not dataclasses: one of each is built for every directory entry
-# of a walk, and a frozen dataclass costs several times more to build (and to define at import).
+# The records of this module are NamedTuples, not dataclasses: a TskMeta, a TskAttribute and a TskName are built for
+# every directory entry of a walk, and a frozen dataclass costs several times more to build, and about 2 ms to
+# define at import (its methods are generated and compiled then), which every command would pay.
 
 
 class TskMeta(NamedTuple):
@@ -96,8 +96,7 @@ class TskName(NamedTuple):
     reader: TskFileReader | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TskPartition:
+class TskPartition(NamedTuple):
     """One row of TSK's volume-system listing (what ``mmls`` prints)."""
 
     addr: int
@@ -109,8 +108,7 @@ class TskPartition:
     slot_num: int
 
 
-@dataclass(frozen=True, slots=True)
-class TskVolumeSystem:
+class TskVolumeSystem(NamedTuple):
     """A partition table: its type, its sector size and its rows."""
 
     type: str
@@ -232,8 +230,7 @@ def _attributes(tsk_file: Any) -> tuple[TskAttribute, ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TskFsInfo:
+class TskFsInfo(NamedTuple):
     """What scelle reports about a file system."""
 
     type: str
