@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evidence.backends.base import ImageMetadata, ImageSource
-from evidence.backends.ewf_layout import SIGNATURES
 from evidence.backends.raw import RawSource, open_readonly
 from evidence.backends.segments import check_given_segments, find_split_segments
+from evidence.backends.signatures import EWF_SIGNATURES
 from evidence.errors import ImageError
 
 __all__ = ["ImageMetadata", "ImageSource", "open_image"]
@@ -44,7 +44,7 @@ def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]])
         given = [Path(path) for path in paths]
     if not given:
         raise ImageError("no image file given")
-    if _signature(given[0]) in SIGNATURES:
+    if _signature(given[0]) in EWF_SIGNATURES:
         from evidence.backends.ewf import EwfSource, find_segments  # libewf is loaded only for EWF images
 
         segments = find_segments(given[0]) if len(given) == 1 else given

@@ -20,8 +20,9 @@ from typing import Any
 import pyewf
 
 from evidence.backends.base import ImageMetadata, ImageSource
-from evidence.backends.ewf_layout import EWF1_SIGNATURES, ChunkVerifier
+from evidence.backends.ewf_layout import ChunkVerifier
 from evidence.backends.raw import open_readonly
+from evidence.backends.signatures import EWF1_SIGNATURES
 from evidence.errors import ImageError
 
 _DEFAULT_CHUNK = 32768

@@ -26,12 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.backends.raw import open_readonly
+from evidence.backends.signatures import EWF1_SIGNATURES
 from evidence.errors import ImageError
 
-EWF1_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00")
-#: what an EWF segment file starts with: EVF (E01, S01), LVF (L01), EVF2 (Ex01), LEF2 (Lx01); here, not in ``ewf``,
-#: so that telling EWF from raw does not import libewf
-SIGNATURES = (*EWF1_SIGNATURES, b"EVF2\x0d\x0a\x81\x00", b"LEF2\x0d\x0a\x81\x00")
 _FILE_HEADER = struct.Struct("<8sBHH")
 _DESCRIPTOR = struct.Struct("<16sQQ40sI")
 _TABLE_HEADER = struct.Struct("<I4sQ4sI")
