@@ -6,7 +6,8 @@ Usage (from the repository root):
 
 The script builds (in a temporary directory) an ext4 image of --files files of varied sizes in nested directories,
 then deletes 5% of them (debugfs), unless --image names an existing image. Each contender runs as a subprocess with
-its output sent to /dev/null, once to warm the page cache and then --runs times; the median is reported:
+its output sent to /dev/null, once to warm the page cache and then --runs times, the contenders taking turns; the
+median is reported:
 
 - floor: this script's --floor mode, a bare pytsk3 walk that reads every allocated regular file and feeds SHA-256
   and BLAKE3, nothing else (no deleted entries, no metadata, no output);
@@ -129,18 +130,29 @@ def _environment(cache: Path) -> dict[str, str]:
     return {**env, "PYTHONPYCACHEPREFIX": str(cache)}
 
 
-def _timed(argv: list[str], runs: int, env: dict[str, str]) -> float:
-    """Median wall time of `runs` runs (after one warm-up run), output discarded; a failure stops the benchmark."""
-    times = []
+def _run_once(argv: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run, output discarded; a failure stops the benchmark."""
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
+    return elapsed
+
+
+def _timed(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
+    """`runs` wall times of each contender (after one warm-up round), taken in turns.
+
+    One run of each contender per round, so that a change of load on a shared machine falls on all of them rather
+    than on whichever happened to run then.
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for attempt in range(runs + 1):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
-        if attempt:
-            times.append(elapsed)
-    return statistics.median(times)
+        for name, argv in commands.items():
+            elapsed = _run_once(argv, env)
+            if attempt:
+                times[name].append(elapsed)
+    return times
 
 
 def _output(argv: list[str]) -> list[str]:
@@ -197,10 +209,11 @@ def report(image: Path, runs: int) -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache:
         env = _environment(Path(cache))
-        times = {name: _timed(argv, runs, env) for name, argv in commands.items()}
+        runs_of = _timed(commands, runs, env)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    times = {name: statistics.median(values) for name, values in runs_of.items()}
     for name, seconds in times.items():
-        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, process start included)")
+        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, min {min(runs_of[name]):.3f}, process start included)")
     in_process = []
     for _ in range(runs):
         start = time.perf_counter()
