@@ -42,36 +42,42 @@ def _open(images: tuple[str, ...]) -> ImageSource:
     return open_image(list(images))
 
 
-@contextmanager
-def _stdout_lines() -> Iterator[Callable[[str], None]]:
-    """A function printing one line to stdout in UTF-8, that writes in batches (every line on a terminal).
+class _Lines:
+    """Lines for stdout, written in UTF-8 in batches (each line at once on a terminal).
 
-    ``click.echo`` writes and flushes once per line, and a listing prints one line per entry. Lines printed before
-    an error are still written.
+    ``click.echo`` writes and flushes once per line, and a listing prints one line per entry. ``flush`` is called
+    before each warning, so that stdout and stderr sent to one file stay in order.
     """
-    sys.stdout.flush()
-    out = sys.stdout.buffer
-    batch = 1 if sys.stdout.isatty() else _LINES_PER_WRITE
-    pending: list[str] = []
 
-    def write() -> None:
-        text = "\n".join(pending) + "\n"
-        pending.clear()
-        out.write(text.encode("utf-8", "surrogateescape"))
+    def __init__(self) -> None:
+        sys.stdout.flush()
+        self._out = sys.stdout.buffer
+        self._batch = 1 if sys.stdout.isatty() else _LINES_PER_WRITE
+        self._pending: list[str] = []
 
-    def emit(line: str) -> None:
-        pending.append(line)
-        if len(pending) >= batch:
-            write()
-            if batch == 1:
-                out.flush()
+    def emit(self, line: str) -> None:
+        """Print ``line`` (without its newline)."""
+        self._pending.append(line)
+        if len(self._pending) >= self._batch:
+            self.flush()
 
+    def flush(self) -> None:
+        """Write what is pending."""
+        if self._pending:
+            text = "\n".join(self._pending) + "\n"
+            self._pending.clear()
+            self._out.write(text.encode("utf-8", "surrogateescape"))
+        self._out.flush()
+
+
+@contextmanager
+def _stdout_lines() -> Iterator[_Lines]:
+    """A ``_Lines`` whose pending lines are written at the end, also when the command fails part-way."""
+    lines = _Lines()
     try:
-        yield emit
+        yield lines
     finally:
-        if pending:
-            write()
-        out.flush()
+        lines.flush()
 
 
 @click.group()
@@ -107,21 +113,25 @@ def ls(
         raise click.UsageError("--json and --bodyfile are exclusive")
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
-    with _open(images) as source:
+    with _open(images) as source, _stdout_lines() as out:
+
+        def warn(message: str) -> None:
+            out.flush()
+            _warn(message)
+
         listing = list_entries(
-            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=_warn
+            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=warn
         )
         several = len(listing.filesystems) > 1
-        with _stdout_lines() as emit:
-            for listed in listing:
-                if listed.error:
-                    _warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
-                if as_json:
-                    emit(listed_json(listed, with_hash))
-                elif bodyfile:
-                    emit(bodyfile_line(listed.entry))
-                else:
-                    emit(listed_text(listed, several))
+        for listed in listing:
+            if listed.error:
+                warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
+            if as_json:
+                out.emit(listed_json(listed, with_hash))
+            elif bodyfile:
+                out.emit(bodyfile_line(listed.entry))
+            else:
+                out.emit(listed_text(listed, several))
 
 
 @image.command()
