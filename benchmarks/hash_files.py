@@ -6,7 +6,8 @@ Usage (from the repository root):
 
 The script builds (in a temporary directory) an ext4 image of --files files of varied sizes in nested directories,
 then deletes 5% of them (debugfs), unless --image names an existing image. Each contender runs as a subprocess with
-its output sent to /dev/null, once to warm the page cache and then --runs times; the median is reported:
+its output sent to /dev/null, once to warm the page cache and then --runs times, the contenders taking turns; the
+median is reported:
 
 - floor: this script's --floor mode, a bare pytsk3 walk that reads every allocated regular file and feeds SHA-256
   and BLAKE3, nothing else (no deleted entries, no metadata, no output);
@@ -14,6 +15,13 @@ its output sent to /dev/null, once to warm the page cache and then --runs times;
 - recursive_hasher: dfImageTools' console script (pip install dfimagetools), which hashes with SHA-256 only.
 
 Goals (issue acceptance): scelle <= 1.3 x floor, recursive_hasher >= 3 x scelle.
+
+Before timing, the script checks what each contender computed: scelle must list the deleted files and give both
+digests, and its SHA-256 of every allocated file must be the one recursive_hasher gives for that path.
+
+The contenders run with Python's bytecode cache allowed (PYTHONDONTWRITEBYTECODE removed, the cache kept in a
+temporary PYTHONPYCACHEPREFIX), so the warm-up run leaves .pyc files as an installed package has them; with the
+variable set (as in some CI sandboxes) scelle, run from a source tree, would recompile its modules on every run.
 """
 
 from __future__ import annotations
@@ -65,15 +73,22 @@ def build_image(workdir: Path, count: int) -> Path:
     image = workdir / "bench-ext4.raw"
     env = {**os.environ, "E2FSPROGS_FAKE_TIME": EPOCH, "TZ": "UTC"}
     blocks = (total * 5 // 4 + (32 << 20)) // 4096
-    subprocess.run(["mkfs.ext4", "-q", "-F", "-b", "4096", "-N", str(count * 2 + 512), "-d", str(source), str(image),
-                    str(blocks)], check=True, env=env, capture_output=True)
+    subprocess.run(
+        ["mkfs.ext4", "-q", "-F", "-b", "4096", "-N", str(count * 2 + 512), "-d", str(source), str(image), str(blocks)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     doomed = rng.sample(names, count // 20)
     script = "".join(f'rm "{name}"\n' for name in doomed)
-    subprocess.run(["debugfs", "-w", "-f", "-", str(image)], input=script.encode(), check=True, env=env,
-                   capture_output=True)
+    subprocess.run(
+        ["debugfs", "-w", "-f", "-", str(image)], input=script.encode(), check=True, env=env, capture_output=True
+    )
     shutil.rmtree(source)
-    print(f"built {image.name}: {count} files ({len(doomed)} deleted), {total / 1e6:.1f} MB of file data, "
-          f"image {image.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"built {image.name}: {count} files ({len(doomed)} deleted), {total / 1e6:.1f} MB of file data, "
+        f"image {image.stat().st_size / 1e6:.1f} MB"
+    )
     return image
 
 
@@ -109,26 +124,63 @@ def floor(image: Path) -> int:
     return hashed
 
 
-def _timed(argv: list[str], runs: int) -> float:
-    """Median wall time of `runs` runs (after one warm-up run), output discarded; a failure stops the benchmark."""
-    times = []
+def _environment(cache: Path) -> dict[str, str]:
+    """The contenders' environment: bytecode cached under ``cache``, as it is for an installed package."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(cache)}
+
+
+def _run_once(argv: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run, output discarded; a failure stops the benchmark."""
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
+    return elapsed
+
+
+def _timed(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
+    """`runs` wall times of each contender (after one warm-up round), taken in turns.
+
+    One run of each contender per round, so that a change of load on a shared machine falls on all of them rather
+    than on whichever happened to run then.
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for attempt in range(runs + 1):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
-        if attempt:
-            times.append(elapsed)
-    return statistics.median(times)
+        for name, argv in commands.items():
+            elapsed = _run_once(argv, env)
+            if attempt:
+                times[name].append(elapsed)
+    return times
 
 
-def _count_lines(argv: list[str], key: str) -> int:
-    """How many lines of a contender's output carry a digest (checks it really hashed the files)."""
-    out = subprocess.run(argv, cwd=REPO, capture_output=True, check=True).stdout.decode(errors="replace")
-    if key == "json":
-        return sum(1 for line in out.splitlines() if line.strip() and json.loads(line).get("sha256"))
-    return sum(1 for line in out.splitlines() if len(line.split("\t")[0]) == 64)
+def _output(argv: list[str]) -> list[str]:
+    return subprocess.run(argv, cwd=REPO, capture_output=True, check=True).stdout.decode(errors="replace").splitlines()
+
+
+def check_scelle(argv: list[str], hasher: list[str] | None) -> None:
+    """What scelle's timed run computes: both digests of every file, deleted ones included (checked, not assumed)."""
+    records = [json.loads(line) for line in _output(argv) if line.strip()]
+    files = [r for r in records if r["type"] == "file"]
+    both = [r for r in files if r.get("sha256") and r.get("blake3")]
+    deleted = [r for r in both if not r["allocated"]]
+    print(
+        f"scelle: {len(records)} entries, {len(files)} files, {len(both)} with SHA-256 and BLAKE3 "
+        f"({len(deleted)} of them deleted)"
+    )
+    if hasher is None:
+        return
+    theirs = {}
+    for line in _output(hasher):
+        digest, _tab, path = line.partition("\t")
+        if len(digest) == 64:
+            theirs[path.lstrip("/")] = digest
+    ours = {r["path"]: r["sha256"] for r in both if r["allocated"]}
+    agree = sum(1 for path, digest in theirs.items() if ours.get(path) == digest)
+    print(f"recursive_hasher: {len(theirs)} SHA-256 digests, {agree} equal to scelle's for the same path")
+    if agree != len(theirs):
+        raise RuntimeError("scelle and recursive_hasher disagree on some file: the timings would compare nothing")
 
 
 def contenders(image: Path) -> dict[str, list[str]]:
@@ -151,14 +203,17 @@ def contenders(image: Path) -> dict[str, list[str]]:
 def report(image: Path, runs: int) -> None:
     commands = contenders(image)
     expected = floor(image)
-    print(f"allocated regular files: {expected}")
+    print(f"allocated regular files (floor): {expected}")
     if "scelle" in commands:
-        print(f"scelle lines with sha256: {_count_lines(commands['scelle'], 'json')}")
-    if "recursive_hasher" in commands:
-        print(f"recursive_hasher lines with a digest: {_count_lines(commands['recursive_hasher'], 'text')}")
-    times = {name: _timed(argv, runs) for name, argv in commands.items()}
+        check_scelle(commands["scelle"], commands.get("recursive_hasher"))
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    with tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache:
+        env = _environment(Path(cache))
+        runs_of = _timed(commands, runs, env)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    times = {name: statistics.median(values) for name, values in runs_of.items()}
     for name, seconds in times.items():
-        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, process start included)")
+        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, min {min(runs_of[name]):.3f}, process start included)")
     in_process = []
     for _ in range(runs):
         start = time.perf_counter()

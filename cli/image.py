@@ -1,4 +1,7 @@
-"""`scelle image`: info, ls, cat, extract, hash. Each command parses, calls one library function, renders."""
+"""`scelle image`: info, ls, cat, extract, hash. Each command parses, calls one library function, renders.
+
+A closed stdout (``scelle image ls x.E01 | head``) is handled once for every command, in ``cli.main``.
+"""
 
 from __future__ import annotations
 
@@ -12,29 +15,23 @@ from typing import Any
 
 import click
 
-from cli.image_render import info_json, info_text, listed_text
+from cli.image_render import info_json, info_text, listed_json, listed_text
+from cli.options import image_arguments as _images
+from cli.options import json_option as _json
 from evidence.backends import open_image
 from evidence.backends.base import ImageSource
-from evidence.extract import extract as extract_files
 from evidence.reading import describe_image, hash_media, list_entries, open_filesystems, read_entry
 from evidence.timeline import bodyfile_line
 
 F = Callable[..., Any]
-
-
-def _images(func: F) -> F:
-    # Paths are checked by the library, so a missing file or a directory gets scelle's one-line error.
-    return click.argument("images", nargs=-1, required=True, type=click.Path(path_type=str))(func)
+#: lines written to stdout at once by ``image ls`` (one per line on a terminal)
+_LINES_PER_WRITE = 512
 
 
 def _partition(func: F) -> F:
     return click.option(
         "--partition", "-p", type=int, default=None, help="Partition (TSK address, as `image info`/mmls show it)."
     )(func)
-
-
-def _json(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
 
 
 def _warn(message: str) -> None:
@@ -45,15 +42,42 @@ def _open(images: tuple[str, ...]) -> ImageSource:
     return open_image(list(images))
 
 
+class _Lines:
+    """Lines for stdout, written in UTF-8 in batches (each line at once on a terminal).
+
+    ``click.echo`` writes and flushes once per line, and a listing prints one line per entry. ``flush`` is called
+    before each warning, so that stdout and stderr sent to one file stay in order.
+    """
+
+    def __init__(self) -> None:
+        sys.stdout.flush()
+        self._out = sys.stdout.buffer
+        self._batch = 1 if sys.stdout.isatty() else _LINES_PER_WRITE
+        self._pending: list[str] = []
+
+    def emit(self, line: str) -> None:
+        """Print ``line`` (without its newline)."""
+        self._pending.append(line)
+        if len(self._pending) >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is pending."""
+        if self._pending:
+            text = "\n".join(self._pending) + "\n"
+            self._pending.clear()
+            self._out.write(text.encode("utf-8", "surrogateescape"))
+        self._out.flush()
+
+
 @contextmanager
-def _stdout_may_close() -> Iterator[None]:
-    """Stop quietly when the reader of stdout goes away (``scelle image ls x.E01 | head``)."""
+def _stdout_lines() -> Iterator[_Lines]:
+    """A ``_Lines`` whose pending lines are written at the end, also when the command fails part-way."""
+    lines = _Lines()
     try:
-        yield
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail again
-        os.close(devnull)
+        yield lines
+    finally:
+        lines.flush()
 
 
 @click.group()
@@ -89,21 +113,25 @@ def ls(
         raise click.UsageError("--json and --bodyfile are exclusive")
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
-    with _open(images) as source, _stdout_may_close():
+    with _open(images) as source, _stdout_lines() as out:
+
+        def warn(message: str) -> None:
+            out.flush()
+            _warn(message)
+
         listing = list_entries(
-            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=_warn
+            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=warn
         )
         several = len(listing.filesystems) > 1
         for listed in listing:
             if listed.error:
-                _warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
+                warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
-                record = listed.entry.to_json(with_hashes=with_hash, **(listed.digests or {}))
-                click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+                out.emit(listed_json(listed, with_hash))
             elif bodyfile:
-                click.echo(bodyfile_line(listed.entry))
+                out.emit(bodyfile_line(listed.entry))
             else:
-                click.echo(listed_text(listed, several))
+                out.emit(listed_text(listed, several))
 
 
 @image.command()
@@ -116,7 +144,7 @@ def cat(images: tuple[str, ...], partition: int | None, entry_path: str | None, 
     if (entry_path is None) == (inode is None):
         raise click.UsageError("give exactly one of --path and --inode")
     out = sys.stdout.buffer
-    with _open(images) as source, _stdout_may_close():
+    with _open(images) as source:
         for chunk in read_entry(source, partition, path=entry_path, inode=inode):
             out.write(chunk)
         out.flush()
@@ -142,6 +170,8 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
     paths inside it (as `image ls` prints them). Use --path when a path inside the image could be mistaken for a
     file here.
     """
+    from evidence.extract import extract as extract_files  # only this command needs the extraction code
+
     images, paths = _split_images(args)
     with open_image(images) as source:
         filesystems = open_filesystems(source, partition)

@@ -1,11 +1,20 @@
 """Entry point: the top-level ``scelle`` group and the single place that maps errors to messages and exit codes.
 
 Exit codes: 0 success; 1 the operation could not be done (bad input, missing file, wrong key...); 2 bad usage
-(click); 3 done, and the evidence does not match (integrity or verification failure); 130 interrupted.
+(click); 3 done, and the evidence does not match (integrity or verification failure); 130 interrupted; 141 the
+reader of stdout went away (``scelle image ls x.E01 | head``): the command stops quietly with the status a shell
+reports for a coreutils program killed by SIGPIPE (128 + 13), so ``set -o pipefail`` scripts see what they see for
+``ls | head``.
+
+Command groups are imported when they are called, not at start-up: ``scelle image ls`` never loads the custody or
+acquisition code (nor what they import), which keeps a listing of a small image from paying for them.
 """
 
 from __future__ import annotations
 
+import errno
+import importlib
+import os
 import sys
 from typing import Any
 
@@ -14,24 +23,84 @@ import click
 from evidence.errors import EvidenceError
 from evidence.version import __version__
 
+#: exit status when stdout is a closed pipe: 128 + SIGPIPE, what the shell reports for ``ls | head``
+EXIT_BROKEN_PIPE = 141
+
+#: command name -> "module:attribute" of its click command, in the order ``--help`` lists them
+COMMANDS = {
+    "image": "cli.image:image",
+    "acquire": "cli.acquire:acquire",
+    "verify": "cli.verify:verify",
+    "custody": "cli.custody:custody",
+}
+
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def os_error_message(exc: OSError) -> str:
+    """``scelle: error: [FILE: ]REASON`` for an OS error the library did not convert (disk full...)."""
+    reason = _one_line(exc.strerror or str(exc))
+    return f"scelle: error: {exc.filename}: {reason}" if exc.filename else f"scelle: error: {reason}"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not hit the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no usable stdout at all: nothing left to protect
+        pass
+
+
+def _give_up_stdout_if_broken() -> None:
+    """When stdout itself failed (``> /dev/full``), drop what it still buffers instead of failing again at exit."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+
+
 class ScelleGroup(click.Group):
-    """A group that turns library errors into one line on stderr and a non-zero exit code, never a traceback."""
+    """The top-level group: imports a command's module on first use; maps errors to one line and an exit code.
+
+    A library error or an unexpected ``OSError`` becomes one line on stderr and a non-zero exit code, never a
+    traceback. A closed stdout (``EPIPE``) ends the command quietly with ``EXIT_BROKEN_PIPE``.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, the lazily imported ones included."""
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name``, importing its module now if it is one of ``COMMANDS``."""
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; turn the errors a user can cause into a message and an exit code."""
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+            return result
         except EvidenceError as exc:
             click.echo(f"scelle: error: {_one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
-            # The library converts the errors it expects; this is the net for the rest (disk full, EPIPE...).
-            name = f" {exc.filename}" if exc.filename else ""
-            click.echo(f"scelle: error:{name}: {_one_line(exc.strerror or str(exc))}", err=True)
+            if exc.errno == errno.EPIPE:
+                _silence_stdout()
+                ctx.exit(EXIT_BROKEN_PIPE)
+            # The library converts the errors it expects; this is the net for the rest (disk full...).
+            click.echo(os_error_message(exc), err=True)
+            _give_up_stdout_if_broken()
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("scelle: interrupted", err=True)
@@ -42,21 +111,6 @@ class ScelleGroup(click.Group):
 @click.version_option(version=__version__, prog_name="scelle")
 def cli() -> None:
     """scelle: read and acquire evidence images, keep a signed custody ledger, verify it offline."""
-
-
-def _register() -> None:
-    from cli.acquire import acquire
-    from cli.custody import custody
-    from cli.image import image
-    from cli.verify import verify
-
-    cli.add_command(image)
-    cli.add_command(acquire)
-    cli.add_command(verify)
-    cli.add_command(custody)
-
-
-_register()
 
 
 def main() -> None:

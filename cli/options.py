@@ -11,8 +11,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def image_arguments(func: F) -> F:
-    """IMAGE...: one image given by its first segment, or all its segment files."""
-    return click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False))(func)
+    """IMAGE...: one image given by its first segment, or all its segment files.
+
+    Any path is accepted here: the library checks it and names the file and the problem in one line (a missing
+    file, a directory, a FIFO), where click would print a multi-line usage error.
+    """
+    return click.argument("images", nargs=-1, required=True, type=click.Path(path_type=str))(func)
 
 
 def json_option(func: F) -> F:

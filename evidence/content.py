@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from evidence.backends.tsk import NTFS_ATTR_DATA, TskName
+from evidence.backends.tsk import NTFS_ATTR_DATA, TskFileReader, TskName
 from evidence.entries import Entry, escape_name
 from evidence.errors import EntryNotFoundError, FileSystemError, UsageError
 from evidence.file_digests import digest_chunks
@@ -103,9 +103,15 @@ def entry_for_inode(fs: FileSystem, inode: str) -> Entry:
     )
 
 
-def iter_content(fs: FileSystem, entry: Entry, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """The content of ``entry`` in chunks of at most ``chunk_size`` bytes, as ``icat`` outputs it."""
-    reader = fs.reader(entry.meta_addr)
+def iter_content(
+    fs: FileSystem, entry: Entry, chunk_size: int = CHUNK_SIZE, reader: TskFileReader | None = None
+) -> Iterator[bytes]:
+    """The content of ``entry`` in chunks of at most ``chunk_size`` bytes, as ``icat`` outputs it.
+
+    ``reader`` is the one ``FileSystem.walk_with_readers`` gave with the entry (saves loading the inode again).
+    """
+    if reader is None:
+        reader = fs.reader(entry.meta_addr)
     offset = 0
     while offset < entry.size:
         data = reader.read(offset, min(chunk_size, entry.size - offset), entry.attr_type, entry.attr_id)

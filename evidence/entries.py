@@ -14,8 +14,8 @@ reports as 0 means "not recorded" and is None.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 #: TSK's one-letter type codes (``tsk_fs_name_type_str`` / ``tsk_fs_meta_type_str``) -> scelle's type words
@@ -38,11 +38,17 @@ NAME_TYPE_LETTERS = "-pcdbrlshwvV"
 #: index = TSK_FS_META_TYPE_* value
 META_TYPE_LETTERS = "-rdpcblshwvV"
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SECONDS_PER_DAY = 86400
+#: "00" .. "59": hours, minutes and seconds are written by table look-up, not by formatting
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(60))
 
 
 def escape_name(raw: bytes) -> str:
     """The text form of a name: UTF-8, with each byte that is not valid UTF-8 written as ``\\xNN``."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     text = raw.decode("utf-8", "surrogateescape")
     if not any("\udc80" <= char <= "\udcff" for char in text):
         return text
@@ -55,6 +61,50 @@ def type_word(name_letter: str, meta_letter: str) -> str:
     return TYPE_WORDS.get(letter, "unknown")
 
 
+def civil_date(days: int) -> tuple[int, int, int]:
+    """(year, month, day) of the proleptic Gregorian day ``days`` after 1970-01-01 (negative: before).
+
+    Plain integer arithmetic (H. Hinnant's ``civil_from_days``), valid for any ``days``: a corrupt time stamp far
+    outside ``datetime``'s years 1-9999 is still written out instead of stopping a listing.
+    """
+    shifted = days + 719468  # days from 0000-03-01, so that a leap day ends the year
+    era = shifted // 146097
+    day_of_era = shifted - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_index = (5 * day_of_year + 2) // 153  # 0 = March
+    day = day_of_year - (153 * month_index + 2) // 5 + 1
+    month = month_index + 3 if month_index < 10 else month_index - 9
+    return year_of_era + era * 400 + (month <= 2), month, day
+
+
+@lru_cache(maxsize=4096)
+def _date_text(days: int) -> str:
+    year, month, day = civil_date(days)
+    return f"{year:04d}-{month:02d}-{day:02d}T"
+
+
+@lru_cache(maxsize=16384)
+def _seconds_text(seconds: int) -> str:
+    """``YYYY-MM-DDTHH:MM:SS`` of a whole second; cached because a file system's times come in clusters."""
+    days, rest = divmod(seconds, _SECONDS_PER_DAY)
+    hours, rest = divmod(rest, 3600)
+    minutes, second = divmod(rest, 60)
+    return _date_text(days) + _TWO_DIGITS[hours] + ":" + _TWO_DIGITS[minutes] + ":" + _TWO_DIGITS[second]
+
+
+def rfc3339(seconds: int, nanoseconds: int = 0) -> str:
+    """``YYYY-MM-DDTHH:MM:SS[.fraction]Z`` (UTC; the fraction without trailing zeros, none when it is 0).
+
+    Years before 1000 are zero-padded to four digits as RFC 3339 requires; years outside 0-9999 (only a corrupt
+    time stamp has them) are written with more digits or a minus sign rather than refused.
+    """
+    text = _seconds_text(seconds)
+    if nanoseconds:
+        return f"{text}.{nanoseconds:09d}".rstrip("0") + "Z"
+    return text + "Z"
+
+
 class Timestamp(NamedTuple):
     """A UTC time as TSK gives it: seconds since 1970 and nanoseconds."""
 
@@ -63,15 +113,13 @@ class Timestamp(NamedTuple):
 
     def rfc3339(self) -> str:
         """``YYYY-MM-DDTHH:MM:SS[.fraction]Z``."""
-        moment = _EPOCH + dt.timedelta(seconds=self.seconds)
-        text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-        if self.nanoseconds:
-            text += "." + f"{self.nanoseconds:09d}".rstrip("0")
-        return text + "Z"
+        return rfc3339(self.seconds, self.nanoseconds)
 
 
+@lru_cache(maxsize=4096)
 def timestamp(seconds: int, nanoseconds: int = 0) -> Timestamp | None:
-    """None for TSK's "no time" (0), else a ``Timestamp``."""
+    """None for TSK's "no time" (0), else a ``Timestamp`` (the same immutable object for the same time: a walk asks
+    for four per entry, mostly repeated)."""
     if seconds == 0 and nanoseconds == 0:
         return None
     return Timestamp(seconds, nanoseconds)

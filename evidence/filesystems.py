@@ -12,9 +12,10 @@ A directory that cannot be read is skipped, as ``fls`` does, but never silently:
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from evidence.backends.base import ImageSource
 from evidence.backends.tsk import (
@@ -39,26 +40,27 @@ _META_UNALLOC = 0x2
 _DIR_NAME_TYPES = {3, 11, 0}  # directory, virtual directory, undefined
 _DIR_META_TYPES = {2, 11}  # directory, virtual directory
 _NT_EPOCH_DELTA = 116444736000000000
+_NO_TIMES = ((0, 0),) * 4
 
 
-@dataclass(frozen=True, slots=True)
-class _Frame:
+class _Frame(NamedTuple):
     names: Iterator[TskName]
     prefix: bytes
     ancestors: frozenset[int]
 
 
-@dataclass(slots=True)
 class WalkOptions:
-    """What a walk includes besides allocated entries."""
+    """What a walk includes besides allocated entries (a plain class: it is one object a walk, not a record)."""
 
-    include_deleted: bool = True
-    filename_records: bool = False
-    errors: list[str] = field(default_factory=list)
+    __slots__ = ("errors", "filename_records", "include_deleted", "readers")
 
-
-def _is_dot(name: bytes) -> bool:
-    return name in (b".", b"..")
+    def __init__(self, include_deleted: bool = True, filename_records: bool = False, *, readers: bool = False) -> None:
+        self.include_deleted = include_deleted
+        self.filename_records = filename_records
+        #: keep a reader of each regular file's content from the directory walk
+        self.readers = readers
+        #: directories the walk could not read (address: reason)
+        self.errors: list[str] = []
 
 
 def _letter(letters: str, value: int) -> str:
@@ -103,7 +105,20 @@ class FileSystem:
 
         ``filename_records`` adds the NTFS ``$FILE_NAME`` records that ``fls -m`` puts in a timeline.
         """
-        options = WalkOptions(include_deleted, filename_records, [])
+        for entry, _reader in self._walk(WalkOptions(include_deleted, filename_records)):
+            yield entry
+
+    def walk_with_readers(
+        self, include_deleted: bool = True, filename_records: bool = False
+    ) -> Iterator[tuple[Entry, TskFileReader | None]]:
+        """``walk``, with a reader of each regular file's content (None for other entries).
+
+        The reader is the file the walk already opened, so reading every file (``scelle image ls --hash``) does not
+        load each inode a second time. Pass it to ``iter_content``.
+        """
+        return self._walk(WalkOptions(include_deleted, filename_records, readers=True))
+
+    def _walk(self, options: WalkOptions) -> Iterator[tuple[Entry, TskFileReader | None]]:
         self.errors = options.errors
         root = self.info.root_inum
         stack = [_Frame(iter(self._list(root, options)), b"", frozenset({root}))]
@@ -113,10 +128,9 @@ class FileSystem:
             if name is None:
                 stack.pop()
                 continue
-            if _is_dot(name.name):
-                continue
-            if include_deleted or not name.flags & _NAME_UNALLOC:
-                yield from self._records(name, frame.prefix, options)
+            if options.include_deleted or not name.flags & _NAME_UNALLOC:
+                for entry in self._records(name, frame.prefix, options):
+                    yield entry, name.reader
             if self._descends(name) and name.meta_addr not in frame.ancestors:
                 children = self._list(name.meta_addr, options)
                 stack.append(
@@ -125,7 +139,7 @@ class FileSystem:
 
     def _list(self, addr: int, options: WalkOptions) -> list[TskName]:
         try:
-            return self._tsk.list_dir(addr)
+            return self._tsk.list_dir(addr, options.readers)
         except FileSystemError as exc:
             options.errors.append(f"directory {addr}: {exc}")
             return []
@@ -153,7 +167,8 @@ class FileSystem:
         if not printed:
             yield self._entry(name, prefix, None)
 
-    def _entry(self, name: TskName, prefix: bytes, attr: TskAttribute | None, **extra: object) -> Entry:
+    def _entry(self, name: TskName, prefix: bytes, attr: TskAttribute | None) -> Entry:
+        """The entry for one name (and one NTFS attribute of it); built field by field, this runs for every line."""
         meta = name.meta
         raw = prefix + name.name
         if attr is not None and attr.name and not (attr.type == NTFS_ATTR_IDXROOT and attr.name == b"$I30"):
@@ -162,43 +177,40 @@ class FileSystem:
         meta_letter = raw_letter = "-" if meta is None else _letter(META_TYPE_LETTERS, meta.type)
         if attr is not None and attr.type == NTFS_ATTR_DATA and meta is not None and meta.type in _DIR_META_TYPES:
             meta_letter = "r"  # a directory's data stream is a file (fls prints d/r)
-        times = meta.times if meta is not None else ((0, 0),) * 4
-        fields: dict[str, object] = {
-            "partition": self.partition,
-            "path": escape_name(raw),
-            "path_bytes": raw,
-            "inode": str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",
-            "meta_addr": name.meta_addr,
-            "attr_type": None if attr is None else attr.type,
-            "attr_id": None if attr is None else attr.id,
-            "allocated": not name.flags & _NAME_UNALLOC,
-            "reallocated": bool(name.flags & _NAME_UNALLOC and meta is not None and meta.flags & _META_ALLOC),
-            "name_type": name_letter,
-            "meta_type": meta_letter,
-            "meta_type_raw": raw_letter,
-            "type": type_word(name_letter, meta_letter),
-            "size": (attr.size if attr is not None else meta.size) if meta is not None else 0,
-            "mode": None if meta is None else meta.mode,
-            "uid": None if meta is None else meta.uid,
-            "gid": None if meta is None else meta.gid,
-            "mtime": timestamp(*times[0]),
-            "atime": timestamp(*times[1]),
-            "ctime": timestamp(*times[2]),
-            "crtime": timestamp(*times[3]),
-            "link_target": escape_name(meta.link) if meta is not None and meta.link else None,
-        }
-        fields.update(extra)
-        return Entry(**fields)  # type: ignore[arg-type]
+        mtime, atime, ctime, crtime = _NO_TIMES if meta is None else meta.times
+        unallocated = bool(name.flags & _NAME_UNALLOC)
+        return Entry(
+            partition=self.partition,
+            path=escape_name(raw),
+            path_bytes=raw,
+            inode=str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",
+            meta_addr=name.meta_addr,
+            attr_type=None if attr is None else attr.type,
+            attr_id=None if attr is None else attr.id,
+            allocated=not unallocated,
+            reallocated=unallocated and meta is not None and bool(meta.flags & _META_ALLOC),
+            name_type=name_letter,
+            meta_type=meta_letter,
+            meta_type_raw=raw_letter,
+            type=type_word(name_letter, meta_letter),
+            size=(attr.size if attr is not None else meta.size) if meta is not None else 0,
+            mode=None if meta is None else meta.mode,
+            uid=None if meta is None else meta.uid,
+            gid=None if meta is None else meta.gid,
+            mtime=timestamp(*mtime),
+            atime=timestamp(*atime),
+            ctime=timestamp(*ctime),
+            crtime=timestamp(*crtime),
+            link_target=escape_name(meta.link) if meta is not None and meta.link else None,
+        )
 
     def _filename_record(self, name: TskName, prefix: bytes, attr: TskAttribute) -> Entry:
         """The ``$FILE_NAME`` times TSK keeps apart from the standard ones (parsed from the attribute itself)."""
         data = self.read_range(name.meta_addr, 0, min(attr.size, 66), NTFS_ATTR_FNAME, attr.id)
         values = struct.unpack_from("<4Q", data, 8) if len(data) >= 40 else (0, 0, 0, 0)
         crtime, mtime, ctime, atime = (nt_time(value) for value in values)
-        return self._entry(
-            name,
-            prefix,
-            None,
+        return dataclasses.replace(
+            self._entry(name, prefix, None),
             inode=f"{name.meta_addr}-{attr.type}-{attr.id}",
             attr_type=attr.type,
             attr_id=attr.id,
@@ -231,7 +243,6 @@ class FileSystem:
     def hash(self, target: Entry | str) -> dict[str, str]:
         """SHA-256 and BLAKE3 (hex) of an entry's content."""
         return hash_content(self, self.find(target) if isinstance(target, str) else target)
-
 
     def read_range(
         self, addr: int, offset: int, length: int, attr_type: int | None = None, attr_id: int | None = None

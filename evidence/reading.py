@@ -6,25 +6,27 @@ These are what ``scelle image`` commands call (one call each) and what a tool us
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from evidence.backends.base import ImageMetadata, ImageSource
 from evidence.backends.tsk import TskFsInfo, TskImage
+from evidence.content import iter_content
 from evidence.entries import Entry
 from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
 from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
+from evidence.file_digests import digest_chunks
 from evidence.filesystems import FileSystem
 from evidence.hashing import digest_media
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.volumes import Volume, find_volume, list_volumes
 
 
-@dataclass(frozen=True, slots=True)
-class Partitions:
+class Partitions(NamedTuple):
     """The file systems found in an image, and the partitions where none could be opened (with the reason)."""
 
     filesystems: list[FileSystem]
-    skipped: list[tuple[Volume, str]] = field(default_factory=list)
+    skipped: list[tuple[Volume, str]]
 
 
 def _candidates(volumes: list[Volume]) -> list[Volume]:
@@ -43,7 +45,7 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     if partition is not None:
         if volumes[0].index is None:
             raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
-        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)])
+        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)], [])
     found: list[FileSystem] = []
     skipped: list[tuple[Volume, str]] = []
     for volume in _candidates(volumes):
@@ -120,9 +122,11 @@ def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) 
         progress.finished()
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """An entry of ``scelle image ls``, with its content digests when they were asked for."""
+class Listed(NamedTuple):
+    """An entry of ``scelle image ls``, with its content digests when they were asked for.
+
+    A NamedTuple rather than a dataclass: a listing builds one per entry.
+    """
 
     entry: Entry
     digests: dict[str, str] | None = None
@@ -163,22 +167,31 @@ class Listing:
         return self._opened.filesystems
 
     def __iter__(self) -> Iterator[Listed]:
-        include_deleted, hashes, timeline = self._options
         for volume, reason in self._opened.skipped:
             self._warn(f"{volume.label}: skipped: {reason}")
         for fs in self._opened.filesystems:
-            for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
-                if not (hashes and entry.has_content):
-                    yield Listed(entry)
-                    continue
-                try:
-                    yield Listed(entry, fs.hash(entry))
-                except EvidenceError as exc:
-                    if entry.allocated:
-                        raise
-                    yield Listed(entry, None, str(exc))
+            yield from self._entries(fs)
             for problem in fs.errors:
                 self._warn(f"{fs.context}: {problem}")
+
+    def _entries(self, fs: FileSystem) -> Iterator[Listed]:
+        include_deleted, hashes, timeline = self._options
+        if not hashes:
+            for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
+                yield Listed(entry)
+            return
+        for entry, reader in fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline):
+            if not entry.has_content:
+                yield Listed(entry)
+                continue
+            try:
+                digests = digest_chunks(iter_content(fs, entry, reader=reader))
+            except EvidenceError as exc:
+                if entry.allocated:
+                    raise
+                yield Listed(entry, None, str(exc))
+                continue
+            yield Listed(entry, digests)
 
 
 def list_entries(

@@ -18,7 +18,7 @@ from typing import Any
 
 from evidence.backends import open_image
 from evidence.backends.base import ImageSource
-from evidence.backends.ewf import SIGNATURES
+from evidence.backends.signatures import EWF_SIGNATURES
 from evidence.digest import ALGORITHMS, DigestResult, WindowDigest, labelled
 from evidence.errors import ImageError, IntegrityError
 from evidence.hashing import PositionalReader, digest_file, digest_media, digest_source, digest_stream
@@ -341,4 +341,4 @@ def _is_raw(path: Path) -> bool:
             magic = handle.read(8)
     except OSError as exc:
         raise ImageError(f"{path}: {exc.strerror or exc}") from exc
-    return magic not in SIGNATURES
+    return magic not in EWF_SIGNATURES

@@ -1,8 +1,9 @@
 """Image sources: raw files and block devices, split raw sets, EWF (E01/Ex01/S01) sets, behind one call.
 
 ``open_image(paths)`` looks at the first bytes of the first file: an EWF signature opens the set with libewf,
-anything else is raw. Given one path, the other segments are found the way TSK (split raw) and ``pyewf.glob`` (EWF)
-find them; given several, they are the segments in that order. A set with a missing segment is refused.
+anything else is raw (and libewf is not even loaded). Given one path, the other segments are found the way TSK
+(split raw) and ``pyewf.glob`` (EWF) find them; given several, they are the segments in that order. A set with a
+missing segment is refused.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evidence.backends.base import ImageMetadata, ImageSource
-from evidence.backends.ewf import SIGNATURES, EwfSource, find_segments
 from evidence.backends.raw import RawSource, open_readonly
 from evidence.backends.segments import check_given_segments, find_split_segments
+from evidence.backends.signatures import EWF_SIGNATURES
 from evidence.errors import ImageError
 
 __all__ = ["ImageMetadata", "ImageSource", "open_image"]
@@ -43,7 +44,9 @@ def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]])
         given = [Path(path) for path in paths]
     if not given:
         raise ImageError("no image file given")
-    if _signature(given[0]) in SIGNATURES:
+    if _signature(given[0]) in EWF_SIGNATURES:
+        from evidence.backends.ewf import EwfSource, find_segments  # libewf is loaded only for EWF images
+
         segments = find_segments(given[0]) if len(given) == 1 else given
         return EwfSource(segments)
     if len(given) == 1:

@@ -20,8 +20,9 @@ from typing import Any
 import pyewf
 
 from evidence.backends.base import ImageMetadata, ImageSource
-from evidence.backends.ewf_layout import EWF1_SIGNATURES, ChunkVerifier
+from evidence.backends.ewf_layout import ChunkVerifier
 from evidence.backends.raw import open_readonly
+from evidence.backends.signatures import EWF1_SIGNATURES
 from evidence.errors import ImageError
 
 _DEFAULT_CHUNK = 32768
@@ -69,9 +70,6 @@ _HEADER_FIELDS = {
     "model": "model",
     "serial_number": "serial_number",
 }
-
-#: what an EWF segment file starts with: EVF (E01, S01), LVF (L01), EVF2 (Ex01), LEF2 (Lx01)
-SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00", b"LEF2\x0d\x0a\x81\x00")
 
 
 def _is_ewf1(path: Path) -> bool:

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.backends.raw import open_readonly
+from evidence.backends.signatures import EWF1_SIGNATURES
 from evidence.errors import ImageError
 
-EWF1_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00")
 _FILE_HEADER = struct.Struct("<8sBHH")
 _DESCRIPTOR = struct.Struct("<16sQQ40sI")
 _TABLE_HEADER = struct.Struct("<I4sQ4sI")

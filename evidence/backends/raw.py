@@ -103,6 +103,8 @@ class RawSource(ImageSource):
         if self._closed:
             raise ImageError(f"{self.segments[0]}: image is closed")
         end = min(offset + length, self.size)
+        if len(self._starts) == 1:  # one file: no segment to look up (TSK reads through here block by block)
+            return self._read_segment(0, offset, end - offset) if end > offset else b""
         parts: list[bytes] = []
         position = offset
         while position < end:

@@ -15,8 +15,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytsk3
 
@@ -28,6 +27,8 @@ NTFS_ATTR_DATA = 128
 NTFS_ATTR_IDXROOT = 144
 _NAME_UNALLOC = 2
 _META_UNALLOC = 2
+_META_TYPE_REG = 1
+_DOTS = (b".", b"..")
 
 #: TSK file-system type codes -> the names ``fsstat`` prints
 FS_TYPE_NAMES = {
@@ -52,8 +53,12 @@ FS_TYPE_NAMES = {
 VS_TYPE_NAMES = {0x1: "dos", 0x2: "bsd", 0x4: "sun", 0x8: "mac", 0x10: "gpt", 0x20: "apfs"}
 
 
-@dataclass(frozen=True, slots=True)
-class TskMeta:
+# The records of this module are NamedTuples, not dataclasses: a TskMeta, a TskAttribute and a TskName are built for
+# every directory entry of a walk, and a frozen dataclass costs several times more to build, and about 2 ms to
+# define at import (its methods are generated and compiled then), which every command would pay.
+
+
+class TskMeta(NamedTuple):
     """A TSK metadata structure (inode / MFT entry), copied out of pytsk3."""
 
     addr: int
@@ -69,8 +74,7 @@ class TskMeta:
     link: bytes | None
 
 
-@dataclass(frozen=True, slots=True)
-class TskAttribute:
+class TskAttribute(NamedTuple):
     """One attribute (NTFS stream, HFS fork, ...) of a file: type, id, name and size."""
 
     type: int
@@ -79,8 +83,7 @@ class TskAttribute:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
-class TskName:
+class TskName(NamedTuple):
     """A directory entry with its metadata (if TSK could load it) and, for NTFS, its attributes."""
 
     name: bytes
@@ -89,10 +92,11 @@ class TskName:
     meta_addr: int
     meta: TskMeta | None
     attributes: tuple[TskAttribute, ...]
+    #: a reader of the content, kept from the directory walk (only for regular files, and only when asked for)
+    reader: TskFileReader | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TskPartition:
+class TskPartition(NamedTuple):
     """One row of TSK's volume-system listing (what ``mmls`` prints)."""
 
     addr: int
@@ -104,8 +108,7 @@ class TskPartition:
     slot_num: int
 
 
-@dataclass(frozen=True, slots=True)
-class TskVolumeSystem:
+class TskVolumeSystem(NamedTuple):
     """A partition table: its type, its sector size and its rows."""
 
     type: str
@@ -200,22 +203,23 @@ def open_volume_system(image: TskImage, context: str) -> TskVolumeSystem | None:
 
 def _meta(meta: Any) -> TskMeta:
     link = meta.link
+    # pytsk3 gives plain ints for addresses, sizes and times; int() is kept for its enum fields (type, flags, mode)
     return TskMeta(
-        addr=int(meta.addr),
-        seq=int(meta.seq),
-        type=int(meta.type),
-        flags=int(meta.flags),
-        mode=int(meta.mode),
-        uid=int(meta.uid),
-        gid=int(meta.gid),
-        size=int(meta.size),
-        times=(
-            (int(meta.mtime), int(meta.mtime_nano)),
-            (int(meta.atime), int(meta.atime_nano)),
-            (int(meta.ctime), int(meta.ctime_nano)),
-            (int(meta.crtime), int(meta.crtime_nano)),
+        meta.addr,
+        meta.seq,
+        int(meta.type),
+        int(meta.flags),
+        int(meta.mode),
+        meta.uid,
+        meta.gid,
+        meta.size,
+        (
+            (meta.mtime, meta.mtime_nano),
+            (meta.atime, meta.atime_nano),
+            (meta.ctime, meta.ctime_nano),
+            (meta.crtime, meta.crtime_nano),
         ),
-        link=link if isinstance(link, bytes) and link else None,
+        link if isinstance(link, bytes) and link else None,
     )
 
 
@@ -226,8 +230,7 @@ def _attributes(tsk_file: Any) -> tuple[TskAttribute, ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TskFsInfo:
+class TskFsInfo(NamedTuple):
     """What scelle reports about a file system."""
 
     type: str
@@ -284,23 +287,35 @@ class TskFileSystem:
                 return None
         return loaded
 
-    def list_dir(self, addr: int) -> list[TskName]:
-        """The entries of directory ``addr`` in TSK's order, ``.`` and ``..`` included."""
+    def list_dir(self, addr: int, readers: bool = False) -> list[TskName]:
+        """The entries of directory ``addr`` in TSK's order, without ``.`` and ``..``.
+
+        With ``readers``, each regular file keeps the TSK file object the walk opened, as ``TskName.reader``: its
+        content can then be read without loading the inode again.
+        """
         result: list[TskName] = []
         with self._image.guard(FileSystemError, f"{self._context}: cannot read directory {addr}"):
             directory = self._fs.open_dir(inode=addr)
             for tsk_file in directory:
-                name = tsk_file.info.name
-                holder = tsk_file if tsk_file.info.meta is not None else self._fill_meta(name)
-                meta = holder.info.meta if holder is not None else None
+                info = tsk_file.info
+                name = info.name
+                raw = name.name
+                if raw in _DOTS:
+                    continue
+                holder = tsk_file if info.meta is not None else self._fill_meta(name)
+                meta = _meta(holder.info.meta) if holder is not None else None
+                reader = None
+                if readers and meta is not None and meta.type == _META_TYPE_REG:
+                    reader = TskFileReader(self._image, holder, self._context, meta.addr)
                 result.append(
                     TskName(
-                        name=bytes(name.name or b""),
-                        type=int(name.type),
-                        flags=int(name.flags),
-                        meta_addr=int(name.meta_addr),
-                        meta=_meta(meta) if meta is not None else None,
-                        attributes=_attributes(holder) if (self.is_ntfs and meta is not None) else (),
+                        bytes(raw or b""),
+                        int(name.type),
+                        int(name.flags),
+                        name.meta_addr,
+                        meta,
+                        _attributes(holder) if (self.is_ntfs and meta is not None) else (),
+                        reader,
                     )
                 )
         return result
@@ -316,22 +331,35 @@ class TskFileSystem:
     def reader(self, addr: int) -> TskFileReader:
         """An object reading the attributes of inode ``addr``."""
         with self._image.guard(FileSystemError, f"{self._context}: no inode {addr}"):
-            return TskFileReader(self._image, self._fs.open_meta(inode=addr), f"{self._context}: inode {addr}")
+            return TskFileReader(self._image, self._fs.open_meta(inode=addr), self._context, addr)
 
 
 class TskFileReader:
     """Reads one file's content the way ``icat`` does (default attribute, or one given by type and id)."""
 
-    def __init__(self, image: TskImage, tsk_file: Any, context: str) -> None:
+    __slots__ = ("_addr", "_context", "_file", "_image")
+
+    def __init__(self, image: TskImage, tsk_file: Any, context: str, addr: int) -> None:
         self._image = image
         self._file = tsk_file
         self._context = context
+        self._addr = addr
 
     def read(self, offset: int, length: int, attr_type: int | None, attr_id: int | None) -> bytes:
-        """Up to ``length`` bytes at ``offset`` of the attribute; fewer only at its end."""
-        with self._image.guard(FileSystemError, f"{self._context}: read error at offset {offset}"):
-            if attr_type is None:
-                data = self._file.read_random(offset, length)
-            else:
-                data = self._file.read_random(offset, length, attr_type, -1 if attr_id is None else attr_id)
-        return bytes(data)
+        """Up to ``length`` bytes at ``offset`` of the attribute; fewer only at its end (or where TSK maps none)."""
+        image = self._image
+        # The body of ``image.guard``, inlined: this runs once per file and chunk of a hashed listing.
+        with image.lock:
+            image.take_pending()
+            try:
+                if attr_type is None:
+                    data = self._file.read_random(offset, length)
+                else:
+                    data = self._file.read_random(offset, length, attr_type, -1 if attr_id is None else attr_id)
+            except (OSError, RuntimeError, ValueError, TypeError) as exc:
+                pending = image.take_pending()
+                if pending is not None:
+                    raise pending from exc
+                message = f"{self._context}: inode {self._addr}: read error at offset {offset}: {_tsk_reason(exc)}"
+                raise FileSystemError(message) from exc
+        return data if type(data) is bytes else bytes(data)

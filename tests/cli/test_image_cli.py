@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from tests.evidence.craft import mbr, mbr_entry, require
+from tests.evidence.craft import debugfs, ext_image, mbr, mbr_entry, require
 from tests.evidence.images import IMAGES, MEDIA_SHA256, ROOT, fixture_digests
 from tests.evidence.tsk_reference import parse_icat_hashes
 
@@ -189,3 +189,24 @@ def test_ewf_missing_middle_segment_through_the_cli(tmp_path: Path) -> None:
     result = run("image", "hash", str(tmp_path / "three.E01"))
     assert result.returncode == 1
     assert b"three.E01: EWF set incomplete" in result.stderr and b"segment 2 is missing" in result.stderr
+
+
+def test_warnings_keep_their_place_among_batched_lines(tmp_path: Path) -> None:
+    """stdout is written in batches: a warning must still come after the lines printed before it (2>&1)."""
+    tree = tmp_path / "tree"
+    for name in ("a", "b"):
+        (tree / name).mkdir(parents=True)
+        (tree / name / "file.txt").write_bytes(name.encode())
+    image = ext_image(tmp_path / "broken.img", tree, kind="ext2")
+    debugfs(image, "set_inode_field /a block[0] 9999999")  # directory a now points past the end of the disk
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "image", "ls", str(image)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        check=False,
+    )
+    lines = proc.stdout.decode().splitlines()
+    assert proc.returncode == 0
+    assert "b/file.txt" in lines[-3] and "$OrphanFiles" in lines[-2]
+    assert lines[-1].startswith("scelle: warning: ") and "cannot read directory" in lines[-1]

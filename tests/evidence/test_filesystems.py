@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from evidence import open_filesystem, open_image
+from evidence.content import iter_content
 from evidence.entries import Timestamp, escape_name
-from evidence.errors import EntryNotFoundError, UsageError
+from evidence.errors import EntryNotFoundError, EvidenceError, UsageError
+from evidence.file_digests import digest_chunks
 from tests.evidence.conftest import ODD_NAMES
 from tests.evidence.craft import debugfs, ext_image
 from tests.evidence.images import IMAGES
@@ -174,3 +176,35 @@ def test_deleted_ntfs_files_are_recovered_as_documented_by_dftt() -> None:
             assert not found.allocated
             assert found.inode.split("-")[0] == entry.split("-")[0]
             assert hashlib.md5(fs.read(found)).hexdigest() == md5, path  # noqa: S324 - DFTT documents MD5
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dftt/7-undel-ntfs/7-ntfs-undel.dd",  # deleted files, streams
+        "dftt/6-undel-fat/6-fat-undel.dd",  # deleted FAT entries
+        "dfvfs/ext2.splitraw.000",
+        "dfvfs/hfsplus.raw",
+    ],
+)
+def test_the_readers_a_walk_keeps_read_what_reopening_the_inode_reads(name: str) -> None:
+    with open_image(IMAGES / name) as source:
+        fs = open_filesystem(source)
+        paired = list(fs.walk_with_readers())
+        assert [entry for entry, _reader in paired] == list(fs.walk())
+        compared = 0
+        for entry, reader in paired:
+            assert (reader is not None) == (entry.meta_type_raw == "r" and entry.type == "file"), entry
+            if reader is None or not entry.has_content:
+                continue
+            try:
+                expected: object = fs.hash(entry)  # opens the inode again, as `image cat --inode` does
+            except EvidenceError as exc:
+                expected = str(exc)
+            try:
+                got: object = digest_chunks(iter_content(fs, entry, reader=reader))
+            except EvidenceError as exc:
+                got = str(exc)
+            assert got == expected, entry
+            compared += 1
+        assert compared >= 3
