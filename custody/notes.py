@@ -317,6 +317,7 @@ class Checkpoint:
             raise NoteError("checkpoint root must be a 32-byte SHA-256 hash")
         if any(not line or "\n" in line for line in self.extensions):
             raise NoteError("checkpoint extension lines must be non-empty single lines")
+        _check_text(format_checkpoint(self), "checkpoint")  # refuse now what could never be signed
 
 
 def format_checkpoint(cp: Checkpoint) -> str:
