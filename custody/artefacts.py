@@ -61,6 +61,8 @@ def artefact_from_ref(ref: str) -> Artefact:
         return artefact_from_digests(ref)
     if ref.endswith(RECORD_SUFFIX):
         return artefact_from_record(ref)
+    if os.path.isfile(ref + RECORD_SUFFIX):  # an image scelle acquired: name its media, through its record
+        return artefact_from_record(ref + RECORD_SUFFIX)
     if not os.path.isfile(ref):
         raise RecordError(f"{ref}: no such file (give a file, an acquisition record or sha256:<hex>)")
     return artefact_from_file(ref)

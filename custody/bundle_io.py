@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from custody.bundle import Export, export_bundle
-from custody.bundle_trust import hash_file
 from custody.bundle_verify import BundleReport, verify_bundle
 from custody.errors import CustodyError
 
@@ -29,8 +28,14 @@ class LedgerExport:
 
 
 def resolve_artefacts(arguments: Iterable[str]) -> list[str]:
-    """Turn each ``PATH_OR_DIGEST`` into a digest: an existing file is hashed (its SHA-256 names it)."""
-    return [f"sha256:{hash_file(arg)['sha256']}" if Path(arg).is_file() else arg for arg in arguments]
+    """Turn each ``PATH_OR_DIGEST`` into a digest, as ``custody record --artefact`` names artefacts.
+
+    A digest stays as it is; an acquisition record names the media it describes; an image with its record beside
+    it (``disk.E01`` + ``disk.E01.acquisition.json``) names its media too; any other file is hashed.
+    """
+    from custody.artefacts import artefact_from_ref
+
+    return [f"sha256:{artefact_from_ref(arg).digests['sha256']}" for arg in arguments]
 
 
 def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:

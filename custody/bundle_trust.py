@@ -8,17 +8,12 @@ prints), as a public-key file written by ``custody.keys.save_public_key``, or as
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import blake3
 
 from custody.errors import CustodyError, KeyFileError
 from custody.keys import PublicKeyInfo, fingerprint, load_public_key
 from custody.notes import KEY_SIZE, NoteError, parse_verifier_key
-
-CHUNK = 1 << 20
 
 
 class ArtefactFileError(CustodyError):
@@ -78,15 +73,24 @@ def read_trust(source: str | Path) -> TrustedKey:
 
 
 def hash_file(path: str | Path) -> dict[str, str]:
-    """SHA-256 and BLAKE3 of a file, read in 1 MiB blocks into one buffer (never the whole file at once)."""
-    sha256, b3 = hashlib.sha256(), blake3.blake3()
-    buffer = bytearray(CHUNK)
-    view = memoryview(buffer)
+    """SHA-256 and BLAKE3 of an artefact as custody events name it.
+
+    An EWF image (E01...) is named by its *media*, the bytes of the seized disk that its acquisition record and
+    the ``acquired`` event carry, not by the bytes of the container file; any other file by its own bytes.
+    """
+    from evidence.backends import open_image
+    from evidence.backends.signatures import EWF_SIGNATURES
+    from evidence.errors import EvidenceError
+    from evidence.hashing import digest_file, digest_media
+
     try:
         with open(path, "rb") as stream:
-            while count := stream.readinto(buffer):
-                sha256.update(view[:count])
-                b3.update(view[:count])
+            magic = stream.read(8)
+        if magic in EWF_SIGNATURES:
+            with open_image([Path(path)]) as source:
+                return digest_media(source, ("sha256", "blake3")).hexdigests()
+        return digest_file(path, ("sha256", "blake3")).hexdigests()
     except OSError as exc:
         raise ArtefactFileError(f"{path}: cannot read the artefact file: {exc.strerror or exc}") from exc
-    return {"sha256": sha256.hexdigest(), "blake3": b3.hexdigest()}
+    except EvidenceError as exc:
+        raise ArtefactFileError(f"{path}: cannot read the artefact file: {exc}") from exc

@@ -18,7 +18,7 @@ def test_readme_opens_with_two_one_line_commands() -> None:
     assert len(commands) == 2
     assert all("\n" not in c for c in commands)
     assert "pytest" in commands[1]
-    assert "scelle" in commands[0]
+    assert commands[0].endswith("bash demo/run.sh")  # the main job, run end to end by tests/test_demo.py
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -33,3 +33,10 @@ def test_version_matches_pyproject() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["version"] == __version__
+
+
+def test_readme_library_example_is_the_tested_file() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.findall(r"```python\n(.*?)```", text, flags=re.S)[0]
+    code = (ROOT / "docs" / "library_example.py").read_text(encoding="utf-8")
+    assert example.strip() in code
