@@ -35,7 +35,8 @@ def test_demo_runs_and_the_bundle_verifies_against_the_e01(tmp_path: Path) -> No
     data = bytearray((ROOT / "fixtures/images/pytsk/image.raw").read_bytes())
     data[5000] ^= 1
     changed.write_bytes(bytes(data))
-    bad = subprocess.run([str(shim), "custody", "verify", str(out / "bundle.json"), "--trust", str(out / "ledger.pub"),
-                          "--artefact", str(changed)], env=env, capture_output=True, text=True, timeout=120, check=False)
+    command = [str(shim), "custody", "verify", str(out / "bundle.json"), "--trust", str(out / "ledger.pub"),
+               "--artefact", str(changed)]
+    bad = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 3, bad.stdout + bad.stderr
     assert "NOT VERIFIED" in bad.stdout
