@@ -28,8 +28,12 @@ Consumer = Callable[[int, memoryview, Sequence[UnreadableRange]], None]
 Fill = Callable[[int, memoryview], tuple[int, list[UnreadableRange]]]
 """Reads the block at ``offset`` into the buffer; returns the byte count (0 at the end) and its unreadable ranges."""
 
-DEFAULT_BUFFER_SIZE = 8 << 20
-DEFAULT_DEPTH = 8
+DEFAULT_BUFFER_SIZE = 1 << 20
+"""1 MiB blocks: every consumer reads a block while it is still in the CPU caches. Acquiring 512 MiB of mixed content
+to E01 (five consumers) took 3.07-3.12 CPU-s with 1-2 MiB blocks against 3.20-3.25 with 8 MiB ones; raw acquisition
+was within noise of the larger sizes. A read error also sends a smaller block back to sector-by-sector reads."""
+DEFAULT_DEPTH = 16
+"""Blocks in flight: 16 MiB at most, whatever the source size."""
 MIN_BUFFER_SIZE = 1 << 20
 
 
