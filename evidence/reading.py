@@ -15,7 +15,7 @@ from evidence.content import iter_content
 from evidence.entries import Entry
 from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
 from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
-from evidence.file_digests import digest_chunks
+from evidence.file_digests import digest_in_order
 from evidence.filesystems import FileSystem
 from evidence.hashing import digest_media
 from evidence.progress import NULL_PROGRESS, ProgressObserver
@@ -143,7 +143,8 @@ class Listing:
 
     Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
     and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
-    an allocated one is an error. ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is
+    an allocated one is an error, raised after the entries before it. Files are hashed in a worker thread while the
+    next ones are read (``evidence.file_digests.digest_in_order``); the entries come out in walk order. ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is
     skipped: partitions without a file system, directories that cannot be read.
     """
 
@@ -180,18 +181,17 @@ class Listing:
             for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
                 yield Listed(entry)
             return
-        for entry, reader in fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline):
-            if not entry.has_content:
-                yield Listed(entry)
-                continue
-            try:
-                digests = digest_chunks(iter_content(fs, entry, reader=reader))
-            except EvidenceError as exc:
-                if entry.allocated:
-                    raise
-                yield Listed(entry, None, str(exc))
-                continue
-            yield Listed(entry, digests)
+        walk = fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline)
+        contents = (
+            (entry, iter_content(fs, entry, reader=reader) if entry.has_content else None) for entry, reader in walk
+        )
+        for entry, digests, error in digest_in_order(contents):
+            if error is None:
+                yield Listed(entry, digests)
+            elif entry.allocated or not isinstance(error, EvidenceError):
+                raise error
+            else:
+                yield Listed(entry, None, str(error))
 
 
 def list_entries(
