@@ -17,7 +17,6 @@ from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageErr
 from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
 from evidence.file_digests import digest_in_order
 from evidence.filesystems import FileSystem
-from evidence.hashing import digest_media
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.volumes import Volume, find_volume, list_volumes
 
@@ -115,6 +114,8 @@ def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) 
     Uses the acquisition pipeline (``evidence.hashing.digest_media``): reading (EWF decompression) overlaps with one
     hashing thread per algorithm.
     """
+    from evidence.hashing import digest_media  # the acquisition pipeline: only this call needs it, not a listing
+
     progress.started("hashing media", source.size)
     try:
         return digest_media(source, FILE_ALGORITHMS, progress=progress).hexdigests()
@@ -144,8 +145,9 @@ class Listing:
     Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
     and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
     an allocated one is an error, raised after the entries before it. Files are hashed in a worker thread while the
-    next ones are read (``evidence.file_digests.digest_in_order``); the entries come out in walk order. ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is
-    skipped: partitions without a file system, directories that cannot be read.
+    next ones are read (``evidence.file_digests.digest_in_order``); the entries come out in walk order.
+    ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is skipped: partitions without a file
+    system, directories that cannot be read.
     """
 
     def __init__(

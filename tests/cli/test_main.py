@@ -74,6 +74,21 @@ def test_image_ls_of_a_raw_image_imports_neither_libewf_nor_the_other_commands()
     assert not modules & {"pyewf", "evidence.backends.ewf", "evidence.backends.ewf_layout"}
 
 
+#: the acquisition pipeline: `image hash`, `acquire` and `verify` use it, a listing (even with --hash) does not
+ACQUISITION_PIPELINE = {"evidence.hashing", "evidence.pipeline", "evidence.blockread", "evidence.media"}
+
+
+@pytest.mark.parametrize("image", ["pytsk/image.raw", "sleuthkit/image.E01"])
+def test_image_ls_hash_does_not_load_the_acquisition_pipeline(image: str) -> None:
+    modules = imported_by("image", "ls", "--hash", str(IMAGES / image))
+    assert "evidence.file_digests" in modules
+    assert not modules & ACQUISITION_PIPELINE
+
+
+def test_image_hash_loads_the_acquisition_pipeline() -> None:
+    assert ACQUISITION_PIPELINE <= imported_by("image", "hash", str(IMAGES / "pytsk/image.raw"))
+
+
 def test_an_ewf_image_loads_libewf() -> None:
     modules = imported_by("image", "ls", str(IMAGES / "sleuthkit/image.E01"))
     assert {"pyewf", "evidence.backends.ewf"} <= modules
