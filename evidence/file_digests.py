@@ -3,9 +3,12 @@
 Backed by the shared digest core (``evidence.digest.MultiDigest``): chunks of 1 MiB or more are hashed by one
 thread per algorithm, smaller ones inline, so many small files cost little more than hashlib itself.
 
-``digest_in_order`` hashes the files of a listing (``image ls --hash``) in a worker thread while the caller reads
-the next file: TSK reads with the GIL held, hashlib and blake3 hash with it released (inputs of 2 KiB and more), so
-on two cores reading and hashing overlap. Results come back in the order of the files.
+``digest_in_order`` hashes the files of a listing (``image ls --hash``) on two threads: a worker thread computes
+SHA-256 (the slow one) while the caller's thread computes BLAKE3 and reads the next files. TSK reads and Python
+code hold the GIL; hashlib and blake3 release it while they hash (inputs of 2 KiB and more). The worker needs the
+GIL back after each file, and gets it while the caller hashes BLAKE3: a worker hashing both digests would wait for
+the caller to let go of the GIL, which busy Python code does only every few milliseconds. Results come back in the
+order of the files.
 """
 
 from __future__ import annotations
@@ -19,14 +22,14 @@ from typing import Generic, TypeVar
 
 import blake3
 
-from evidence.digest import THREAD_THRESHOLD, MultiDigest, digest_bytes
+from evidence.digest import MultiDigest, digest_bytes
 
 #: algorithms computed for every file, in the order they are printed
 ALGORITHMS = ("sha256", "blake3")
 
 #: bytes read ahead of the hashing thread at most (the memory a listing holds for content not yet hashed)
 READ_AHEAD = 32 << 20
-#: files of one chunk smaller than this are hashed by the reading thread: handing them over costs more
+#: files of one chunk smaller than this are hashed by the reading thread alone: handing them over costs more
 OFFLOAD = 16 << 10
 
 T = TypeVar("T")
@@ -48,43 +51,36 @@ def digest_chunks(chunks: Iterable[bytes]) -> Digests:
 
 # What the reading thread sends the hashing thread: (chunk, kind). Every job gets exactly one answer, in order.
 _MORE = 0  # a chunk of the current file, more follow; answer None
-_LAST = 1  # the last chunk of the current file; answer its digests
+_LAST = 1  # the last chunk of the current file; answer its SHA-256
 _ABORT = 2  # the current file could not be read to its end: forget it; answer None
 
 
-def _one_shot(data: bytes) -> Digests:
-    return {"sha256": hashlib.sha256(data).hexdigest(), "blake3": blake3.blake3(data).hexdigest()}
-
-
 class _Worker:
-    """The hashing thread: takes jobs from one queue, answers on another, in order."""
+    """The SHA-256 thread: takes jobs from one queue, answers on another, in order."""
 
     def __init__(self) -> None:
         self.jobs: SimpleQueue[tuple[bytes, int] | None] = SimpleQueue()
-        self.answers: SimpleQueue[Digests | BaseException | None] = SimpleQueue()
+        self.answers: SimpleQueue[str | BaseException | None] = SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="scelle-file-digests", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        jobs, answers = self.jobs, self.answers
-        current: MultiDigest | None = None  # the file being hashed, when it came in several chunks
+        jobs, answers, sha256 = self.jobs, self.answers, hashlib.sha256
+        current: hashlib._Hash | None = None  # the file being hashed, when it came in several chunks
         while (job := jobs.get()) is not None:
             data, kind = job
             try:
-                if kind == _LAST and current is None and len(data) < THREAD_THRESHOLD:
-                    answers.put(_one_shot(data))
-                elif kind == _ABORT:
+                if kind == _LAST:
+                    answers.put(sha256(data).hexdigest() if current is None else _finish(current, data))
                     current = None
+                elif kind == _MORE:
+                    if current is None:
+                        current = sha256()
+                    current.update(data)
                     answers.put(None)
                 else:
-                    if current is None:
-                        current = MultiDigest(ALGORITHMS)
-                    current.update(data)
-                    if kind == _LAST:
-                        answers.put(current.hexdigests())
-                        current = None
-                    else:
-                        answers.put(None)
+                    current = None
+                    answers.put(None)
             except BaseException as exc:  # noqa: BLE001 - handed to the reading thread, which raises it
                 current = None
                 answers.put(exc)
@@ -94,21 +90,33 @@ class _Worker:
         self.jobs.put(None)
 
 
+def _finish(hasher: hashlib._Hash, data: bytes) -> str:
+    hasher.update(data)
+    return hasher.hexdigest()
+
+
 class _Slot(Generic[T]):
-    """An item waiting to be yielded: its digests, or the error that stopped its reading."""
+    """An item waiting to be yielded: its digests (as they come from either thread), or its read error."""
 
-    __slots__ = ("digests", "error", "item", "waiting")
+    __slots__ = ("blake3", "error", "item", "sha256", "waiting")
 
-    def __init__(self, item: T, digests: Digests | None, error: Exception | None, waiting: bool) -> None:
+    def __init__(self, item: T, error: Exception | None = None, waiting: bool = False) -> None:
         self.item = item
-        self.digests = digests
+        self.sha256: str | None = None
+        self.blake3: str | None = None
         self.error = error
-        #: True until the worker has answered for the item's last chunk
+        #: True until the worker has answered with the SHA-256 of the item's last chunk
         self.waiting = waiting
+
+    def result(self) -> tuple[T, Digests | None, Exception | None]:
+        """What ``digest_in_order`` yields for the item."""
+        if self.sha256 is None or self.blake3 is None:
+            return self.item, None, self.error
+        return self.item, {"sha256": self.sha256, "blake3": self.blake3}, None
 
 
 class _Pipeline(Generic[T]):
-    """The reading side: hashes small files itself, sends the others to the worker and matches its answers."""
+    """The reading side: hashes small files itself, shares the others with the worker and matches its answers."""
 
     def __init__(self, read_ahead: int, offload: int) -> None:
         self.read_ahead = read_ahead
@@ -130,7 +138,7 @@ class _Pipeline(Generic[T]):
         if isinstance(answer, BaseException):
             raise answer
         if slot is not None:
-            slot.digests = answer
+            slot.sha256 = answer
             slot.waiting = False
 
     def collect_ready(self) -> None:
@@ -151,25 +159,31 @@ class _Pipeline(Generic[T]):
             self.collect()
 
     def read(self, item: T, chunks: Iterable[bytes]) -> _Slot[T]:
-        """Read ``chunks``: hash them here if they are one small chunk, else send them; a failure is the error."""
+        """Read ``chunks``: hash one small chunk here, else share the work with the worker; a failure is the error."""
         held: bytes | None = None  # each chunk is held until the next shows whether it is the last
-        sent = False
+        blake: blake3.blake3 | None = None  # this thread's BLAKE3 of a file of several chunks
         try:
             for chunk in chunks:
                 if held is not None:
                     self.send(held, _MORE)
-                    sent = True
+                    if blake is None:
+                        blake = blake3.blake3()
+                    blake.update(held)
                 held = chunk
         except Exception as exc:  # noqa: BLE001 - the caller of digest_in_order decides (see there)
-            if sent:
+            if blake is not None:
                 self.send(b"", _ABORT)
-            return _Slot(item, None, exc, False)
+            return _Slot(item, exc)
         if held is None:
             held = b""
-        if not sent and len(held) < self.offload:
-            return _Slot(item, _one_shot(held), None, False)
-        slot: _Slot[T] = _Slot(item, None, None, True)
-        self.send(held, _LAST, slot)
+        slot: _Slot[T] = _Slot(item)
+        if blake is None and len(held) < self.offload:
+            slot.sha256 = hashlib.sha256(held).hexdigest()
+            slot.blake3 = blake3.blake3(held).hexdigest()
+            return slot
+        slot.waiting = True
+        self.send(held, _LAST, slot)  # the worker starts on SHA-256 while this thread hashes BLAKE3
+        slot.blake3 = (blake3.blake3(held) if blake is None else blake.update(held)).hexdigest()
         return slot
 
     def drain(self) -> Iterator[_Slot[T]]:
@@ -191,11 +205,12 @@ def digest_in_order(
 ) -> Iterator[tuple[T, Digests | None, Exception | None]]:
     """``(item, digests, error)`` for each ``(item, chunks)``, in order; ``chunks`` None means nothing to hash.
 
-    The chunks are read here, in the caller's thread. A file of one chunk smaller than ``offload`` bytes is hashed
-    here too (handing it over would cost more than hashing it); the others are hashed by a worker thread, at most
-    ``read_ahead`` bytes behind. An exception raised while reading an item's chunks stops that item only: it comes
-    back as the item's ``error`` (without digests) after every item before it, and the caller decides whether to
-    go on. An exception raised by ``contents`` itself is raised after the items read before it have been yielded.
+    The chunks are read here, in the caller's thread, which also hashes BLAKE3, and all of a file of one chunk
+    smaller than ``offload`` bytes (handing it over would cost more than hashing it). A worker thread hashes the
+    other files' SHA-256, at most ``read_ahead`` bytes behind. An exception raised while reading an item's chunks
+    stops that item only: it comes back as the item's ``error`` (without digests) after every item before it, and
+    the caller decides whether to go on. An exception raised by ``contents`` itself is raised after the items read
+    before it have been yielded.
     """
     pipeline: _Pipeline[T] = _Pipeline(read_ahead, offload)
     pending = pipeline.pending
@@ -206,21 +221,26 @@ def digest_in_order(
                 step = next(source, None)
             except Exception:
                 for slot in pipeline.drain():
-                    yield slot.item, slot.digests, slot.error
+                    yield slot.result()
                 raise
             if step is None:
                 break
             item, chunks = step
-            slot = _Slot(item, None, None, False) if chunks is None else pipeline.read(item, chunks)
-            if not pending and not slot.waiting:  # nothing before it to wait for
-                yield item, slot.digests, slot.error
-                continue
+            if chunks is None:
+                if not pending:  # nothing before it to wait for
+                    yield item, None, None
+                    continue
+                slot = _Slot(item)
+            else:
+                slot = pipeline.read(item, chunks)
+                if not pending and not slot.waiting:
+                    yield slot.result()
+                    continue
             pending.append(slot)
             pipeline.collect_ready()
             while pending and not pending[0].waiting:
-                done = pending.popleft()
-                yield done.item, done.digests, done.error
+                yield pending.popleft().result()
         for slot in pipeline.drain():
-            yield slot.item, slot.digests, slot.error
+            yield slot.result()
     finally:
         pipeline.close()

@@ -7,6 +7,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import blake3
 import pytest
@@ -108,10 +109,10 @@ def test_an_error_of_the_walk_itself_comes_after_the_items_before_it() -> None:
 
 
 def test_a_failure_of_the_hashing_thread_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(_data: bytes) -> dict[str, str]:
+    def broken(_data: bytes = b"") -> object:
         raise MemoryError("no room")
 
-    monkeypatch.setattr(file_digests, "_one_shot", broken)
+    monkeypatch.setattr(file_digests, "hashlib", SimpleNamespace(sha256=broken))
     with pytest.raises(MemoryError, match="no room"):
         list(digest_in_order([(0, [bytes(100_000)])], offload=0))
 
