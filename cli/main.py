@@ -13,6 +13,7 @@ acquisition code (nor what they import), which keeps a listing of a small image 
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import os
 import sys
@@ -83,6 +84,10 @@ class ScelleGroup(click.Group):
         command = getattr(importlib.import_module(module_name), attribute)
         if not isinstance(command, click.Command):
             raise TypeError(f"{target} is not a click command")
+        # What is loaded by now (modules, classes, functions) lives as long as the process: keep the cyclic
+        # garbage collector from walking it again at every full collection (a listing allocates an object or more
+        # per entry, which triggers them).
+        gc.freeze()
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
