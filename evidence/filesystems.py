@@ -41,6 +41,9 @@ _DIR_NAME_TYPES = {3, 11, 0}  # directory, virtual directory, undefined
 _DIR_META_TYPES = {2, 11}  # directory, virtual directory
 _NT_EPOCH_DELTA = 116444736000000000
 _NO_TIMES = ((0, 0),) * 4
+#: TSK's type values -> ``fls``'s letters ("-" for a value TSK does not define)
+_NAME_LETTERS = dict(enumerate(NAME_TYPE_LETTERS))
+_META_LETTERS = dict(enumerate(META_TYPE_LETTERS))
 
 
 class _Frame(NamedTuple):
@@ -61,10 +64,6 @@ class WalkOptions:
         self.readers = readers
         #: directories the walk could not read (address: reason)
         self.errors: list[str] = []
-
-
-def _letter(letters: str, value: int) -> str:
-    return letters[value] if 0 <= value < len(letters) else "-"
 
 
 def nt_time(value: int) -> tuple[int, int]:
@@ -120,22 +119,24 @@ class FileSystem:
 
     def _walk(self, options: WalkOptions) -> Iterator[tuple[Entry, TskFileReader | None]]:
         self.errors = options.errors
+        include_deleted, simple = options.include_deleted, not self._tsk.is_ntfs
         root = self.info.root_inum
         stack = [_Frame(iter(self._list(root, options)), b"", frozenset({root}))]
         while stack:
-            frame = stack[-1]
-            name = next(frame.names, None)
-            if name is None:
+            names, prefix, ancestors = stack[-1]
+            for name in names:  # left (break) to walk a directory, resumed where it was when that is done
+                if include_deleted or not name.flags & _NAME_UNALLOC:
+                    if simple or name.meta is None:
+                        yield self._entry(name, prefix, None), name.reader
+                    else:
+                        for entry in self._records(name, prefix, options):
+                            yield entry, name.reader
+                if self._descends(name) and name.meta_addr not in ancestors:
+                    children = self._list(name.meta_addr, options)
+                    stack.append(_Frame(iter(children), prefix + name.name + b"/", ancestors | {name.meta_addr}))
+                    break
+            else:
                 stack.pop()
-                continue
-            if options.include_deleted or not name.flags & _NAME_UNALLOC:
-                for entry in self._records(name, frame.prefix, options):
-                    yield entry, name.reader
-            if self._descends(name) and name.meta_addr not in frame.ancestors:
-                children = self._list(name.meta_addr, options)
-                stack.append(
-                    _Frame(iter(children), frame.prefix + name.name + b"/", frame.ancestors | {name.meta_addr})
-                )
 
     def _list(self, addr: int, options: WalkOptions) -> list[TskName]:
         try:
@@ -173,8 +174,8 @@ class FileSystem:
         raw = prefix + name.name
         if attr is not None and attr.name and not (attr.type == NTFS_ATTR_IDXROOT and attr.name == b"$I30"):
             raw += b":" + attr.name
-        name_letter = _letter(NAME_TYPE_LETTERS, name.type)
-        meta_letter = raw_letter = "-" if meta is None else _letter(META_TYPE_LETTERS, meta.type)
+        name_letter = _NAME_LETTERS.get(name.type, "-")
+        meta_letter = raw_letter = "-" if meta is None else _META_LETTERS.get(meta.type, "-")
         if attr is not None and attr.type == NTFS_ATTR_DATA and meta is not None and meta.type in _DIR_META_TYPES:
             meta_letter = "r"  # a directory's data stream is a file (fls prints d/r)
         mtime, atime, ctime, crtime = _NO_TIMES if meta is None else meta.times
