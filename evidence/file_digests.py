@@ -1,7 +1,8 @@
 """The one place that hashes file content read from an image: SHA-256 and BLAKE3, fed in large chunks.
 
-Backed by the shared digest core (``evidence.digest.MultiDigest``): chunks of 1 MiB or more are hashed by one
-thread per algorithm, smaller ones inline, so many small files cost little more than hashlib itself.
+``digest_chunks`` (one file: ``image extract``, ``FileSystem.hash``) is backed by the shared digest core
+(``evidence.digest.MultiDigest``): chunks of 1 MiB or more are hashed by one thread per algorithm, smaller ones
+inline, so many small files cost little more than hashlib itself.
 
 ``digest_in_order`` hashes the files of a listing (``image ls --hash``) on two threads: a worker thread computes
 SHA-256 (the slow one) while the caller's thread computes BLAKE3 and reads the next files. TSK reads and Python
@@ -22,8 +23,6 @@ from typing import Generic, TypeVar
 
 import blake3
 
-from evidence.digest import MultiDigest, digest_bytes
-
 #: algorithms computed for every file, in the order they are printed
 ALGORITHMS = ("sha256", "blake3")
 
@@ -38,6 +37,8 @@ Digests = dict[str, str]
 
 def digest_chunks(chunks: Iterable[bytes]) -> Digests:
     """Hex digests (``sha256``, ``blake3``) of the concatenation of ``chunks``."""
+    from evidence.digest import MultiDigest, digest_bytes  # not at start-up: a listing hashes without them
+
     pieces = iter(chunks)
     first = next(pieces, b"")
     second = next(pieces, None)
