@@ -1,19 +1,19 @@
-"""The top-level reading calls: open the file systems of an image, describe an image, hash its media.
+"""The top-level reading calls: open the file systems of an image, list and read their entries, hash its media.
 
-These are what ``scelle image`` commands call (one call each) and what a tool using the library needs.
+These are what ``scelle image`` commands call (one call each) and what a tool using the library needs;
+``describe_image`` (``image info``) is in ``evidence.describe``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from evidence.backends.base import ImageMetadata, ImageSource
-from evidence.backends.tsk import TskFsInfo, TskImage
+from evidence.backends.base import ImageSource
+from evidence.backends.tsk import TskImage
 from evidence.content import iter_content
 from evidence.entries import Entry
-from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
+from evidence.errors import EvidenceError, FileSystemError, UsageError, VolumeError
 from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
 from evidence.file_digests import digest_in_order
 from evidence.filesystems import FileSystem
@@ -71,41 +71,6 @@ def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> 
         indexes = ", ".join(str(fs.partition) for fs in found)
         raise VolumeError(f"{source.segments[0]}: several file systems (partitions {indexes}): choose one")
     return found[0]
-
-
-@dataclass(frozen=True, slots=True)
-class VolumeReport:
-    """A volume with the file system found in it (or why there is none)."""
-
-    volume: Volume
-    filesystem: TskFsInfo | None
-    problem: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ImageReport:
-    """What ``scelle image info`` shows."""
-
-    format: str
-    size: int
-    segments: list[str]
-    metadata: ImageMetadata
-    volumes: list[VolumeReport]
-
-
-def describe_image(source: ImageSource) -> ImageReport:
-    """Format, media size, segments, container metadata, volumes and the file system of each."""
-    image = TskImage(source)
-    reports = []
-    for volume in list_volumes(source, image):
-        if not volume.allocated:
-            reports.append(VolumeReport(volume, None, None))
-            continue
-        try:
-            reports.append(VolumeReport(volume, FileSystem(source, volume, image).info, None))
-        except ImageError as exc:  # VolumeError, FileSystemError: shown per volume, the others still listed
-            reports.append(VolumeReport(volume, None, str(exc)))
-    return ImageReport(source.format, source.size, [str(p) for p in source.segments], source.metadata, reports)
 
 
 def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) -> dict[str, str]:

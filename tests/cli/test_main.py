@@ -84,6 +84,7 @@ def test_image_ls_hash_does_not_load_the_acquisition_pipeline(image: str) -> Non
     assert "evidence.file_digests" in modules
     assert not modules & ACQUISITION_PIPELINE
     assert "evidence.digest" not in modules  # a listing hashes with hashlib and blake3 themselves
+    assert "evidence.describe" not in modules  # image info's records
 
 
 def test_image_hash_loads_the_acquisition_pipeline() -> None:
