@@ -30,7 +30,15 @@ from evidence.backends.tsk import (
     TskName,
 )
 from evidence.content import CHUNK_SIZE, entry_for_inode, find_entry, hash_content, iter_content
-from evidence.entries import META_TYPE_LETTERS, NAME_TYPE_LETTERS, Entry, escape_name, timestamp, type_word
+from evidence.entries import (
+    META_TYPE_LETTERS,
+    NAME_TYPE_LETTERS,
+    Entry,
+    entry_from_values,
+    escape_name,
+    timestamp,
+    type_word,
+)
 from evidence.errors import FileSystemError
 from evidence.volumes import Volume, check_inside, whole_media
 
@@ -180,29 +188,30 @@ class FileSystem:
             meta_letter = "r"  # a directory's data stream is a file (fls prints d/r)
         mtime, atime, ctime, crtime = _NO_TIMES if meta is None else meta.times
         unallocated = bool(name.flags & _NAME_UNALLOC)
-        return Entry(
-            partition=self.partition,
-            path=escape_name(raw),
-            path_bytes=raw,
-            inode=str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",
-            meta_addr=name.meta_addr,
-            attr_type=None if attr is None else attr.type,
-            attr_id=None if attr is None else attr.id,
-            allocated=not unallocated,
-            reallocated=unallocated and meta is not None and bool(meta.flags & _META_ALLOC),
-            name_type=name_letter,
-            meta_type=meta_letter,
-            meta_type_raw=raw_letter,
-            type=type_word(name_letter, meta_letter),
-            size=(attr.size if attr is not None else meta.size) if meta is not None else 0,
-            mode=None if meta is None else meta.mode,
-            uid=None if meta is None else meta.uid,
-            gid=None if meta is None else meta.gid,
-            mtime=timestamp(*mtime),
-            atime=timestamp(*atime),
-            ctime=timestamp(*ctime),
-            crtime=timestamp(*crtime),
-            link_target=escape_name(meta.link) if meta is not None and meta.link else None,
+        return entry_from_values(  # in the order of the fields of Entry
+            self.partition,  # partition
+            escape_name(raw),  # path
+            raw,  # path_bytes
+            str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",  # inode
+            name.meta_addr,  # meta_addr
+            None if attr is None else attr.type,  # attr_type
+            None if attr is None else attr.id,  # attr_id
+            not unallocated,  # allocated
+            unallocated and meta is not None and bool(meta.flags & _META_ALLOC),  # reallocated
+            name_letter,  # name_type
+            meta_letter,  # meta_type
+            raw_letter,  # meta_type_raw
+            type_word(name_letter, meta_letter),  # type
+            (attr.size if attr is not None else meta.size) if meta is not None else 0,  # size
+            None if meta is None else meta.mode,  # mode
+            None if meta is None else meta.uid,  # uid
+            None if meta is None else meta.gid,  # gid
+            timestamp(*mtime),  # mtime
+            timestamp(*atime),  # atime
+            timestamp(*ctime),  # ctime
+            timestamp(*crtime),  # crtime
+            escape_name(meta.link) if meta is not None and meta.link else None,  # link_target
+            False,  # filename_record
         )
 
     def _filename_record(self, name: TskName, prefix: bytes, attr: TskAttribute) -> Entry:
