@@ -6,11 +6,10 @@ inline, so many small files cost little more than hashlib itself.
 
 ``digest_in_order`` hashes the files of a listing (``image ls --hash``) on two threads: a worker thread computes
 the SHA-256 (the slow one) of large files while the caller's thread computes their BLAKE3, reads the next files
-and hashes the small ones. TSK reads and Python
-code hold the GIL; hashlib and blake3 release it while they hash (inputs of 2 KiB and more). The worker needs the
-GIL back after each file, and gets it while the caller hashes BLAKE3: a worker hashing both digests would wait for
-the caller to let go of the GIL, which busy Python code does only every few milliseconds. Results come back in the
-order of the files.
+and hashes the small ones. TSK reads and Python code hold the GIL; hashlib and blake3 release it while they hash
+(inputs of 2 KiB and more). The worker needs the GIL back after each file, and gets it while the caller hashes
+BLAKE3: a worker hashing both digests would wait for the caller to let go of the GIL, which busy Python code does
+only every few milliseconds. Results come back in the order of the files.
 """
 
 from __future__ import annotations

@@ -109,8 +109,9 @@ class Listing:
 
     Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
     and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
-    an allocated one is an error, raised after the entries before it. Files are hashed in a worker thread while the
-    next ones are read (``evidence.file_digests.digest_in_order``); the entries come out in walk order.
+    an allocated one is an error, raised after the entries before it. The SHA-256 of large files is computed in a
+    worker thread while the next files are read (``evidence.file_digests.digest_in_order``); the entries come out
+    in walk order.
     ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is skipped: partitions without a file
     system, directories that cannot be read.
     """
