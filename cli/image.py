@@ -20,7 +20,7 @@ from cli.options import image_arguments as _images
 from cli.options import json_option as _json
 from evidence.backends import open_image
 from evidence.backends.base import ImageSource
-from evidence.reading import describe_image, hash_media, list_entries, open_filesystems, read_entry
+from evidence.reading import hash_media, list_entries, open_filesystems, read_entry
 from evidence.timeline import bodyfile_line
 
 F = Callable[..., Any]
@@ -90,6 +90,8 @@ def image() -> None:
 @_json
 def info(images: tuple[str, ...], as_json: bool) -> None:
     """Format, media size, segments, stored hashes and case metadata, volumes and file systems."""
+    from evidence.describe import describe_image  # only this command defines the report records
+
     with _open(images) as source:
         report = describe_image(source)
     if as_json:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 from json.encoder import encode_basestring
+from typing import TYPE_CHECKING
 
 from evidence.entries import Timestamp
-from evidence.reading import ImageReport, Listed, VolumeReport
+from evidence.reading import Listed
 from evidence.timeline import fls_line
+
+if TYPE_CHECKING:  # defined by evidence.describe, which only `image info` loads
+    from evidence.describe import ImageReport, VolumeReport
 
 
 def _size(count: int) -> str:

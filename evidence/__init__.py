@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from evidence.acquire import acquire_image
     from evidence.backends import ImageMetadata, ImageSource, open_image
+    from evidence.describe import describe_image
     from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
     from evidence.entries import Entry, Timestamp
     from evidence.errors import EvidenceError
     from evidence.filesystems import FileSystem
     from evidence.hashing import digest_file, digest_media, digest_stream
-    from evidence.reading import describe_image, hash_media, open_filesystem, open_filesystems
+    from evidence.reading import hash_media, open_filesystem, open_filesystems
     from evidence.record import AcquisitionRecord, CaseMetadata, load_record
     from evidence.verify import VerificationError, VerificationReport, verify_image
     from evidence.volumes import Volume, list_volumes
@@ -50,7 +51,7 @@ _LAZY: dict[str, str] = {
     "digest_file": "evidence.hashing",
     "digest_media": "evidence.hashing",
     "digest_stream": "evidence.hashing",
-    "describe_image": "evidence.reading",
+    "describe_image": "evidence.describe",
     "hash_media": "evidence.reading",
     "open_filesystem": "evidence.reading",
     "open_filesystems": "evidence.reading",

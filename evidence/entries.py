@@ -184,3 +184,20 @@ class Entry:
             record["sha256"] = sha256
             record["blake3"] = blake3
         return record
+
+
+#: one setter per field of ``Entry``, in declaration order (the slot descriptors' ``__set__``)
+_FIELD_SETTERS = tuple(getattr(Entry, name).__set__ for name in Entry.__dataclass_fields__)
+
+
+def entry_from_values(*values: object) -> Entry:
+    """The ``Entry`` whose fields, in declaration order, are ``values`` (all of them, ``filename_record`` included).
+
+    Equal to ``Entry(**dict(zip(field_names, values)))``, built at half the cost: a walk builds one entry per line
+    it lists, and the frozen dataclass's ``__init__`` sets each of the 23 fields through ``object.__setattr__``
+    (about 3 us an entry, a tenth of a 2,000-entry walk); this sets the slots directly.
+    """
+    entry = object.__new__(Entry)
+    for setter, value in zip(_FIELD_SETTERS, values, strict=True):
+        setter(entry, value)
+    return entry

@@ -30,7 +30,15 @@ from evidence.backends.tsk import (
     TskName,
 )
 from evidence.content import CHUNK_SIZE, entry_for_inode, find_entry, hash_content, iter_content
-from evidence.entries import META_TYPE_LETTERS, NAME_TYPE_LETTERS, Entry, escape_name, timestamp, type_word
+from evidence.entries import (
+    META_TYPE_LETTERS,
+    NAME_TYPE_LETTERS,
+    Entry,
+    entry_from_values,
+    escape_name,
+    timestamp,
+    type_word,
+)
 from evidence.errors import FileSystemError
 from evidence.volumes import Volume, check_inside, whole_media
 
@@ -41,6 +49,9 @@ _DIR_NAME_TYPES = {3, 11, 0}  # directory, virtual directory, undefined
 _DIR_META_TYPES = {2, 11}  # directory, virtual directory
 _NT_EPOCH_DELTA = 116444736000000000
 _NO_TIMES = ((0, 0),) * 4
+#: TSK's type values -> ``fls``'s letters ("-" for a value TSK does not define)
+_NAME_LETTERS = dict(enumerate(NAME_TYPE_LETTERS))
+_META_LETTERS = dict(enumerate(META_TYPE_LETTERS))
 
 
 class _Frame(NamedTuple):
@@ -61,10 +72,6 @@ class WalkOptions:
         self.readers = readers
         #: directories the walk could not read (address: reason)
         self.errors: list[str] = []
-
-
-def _letter(letters: str, value: int) -> str:
-    return letters[value] if 0 <= value < len(letters) else "-"
 
 
 def nt_time(value: int) -> tuple[int, int]:
@@ -120,22 +127,24 @@ class FileSystem:
 
     def _walk(self, options: WalkOptions) -> Iterator[tuple[Entry, TskFileReader | None]]:
         self.errors = options.errors
+        include_deleted, simple = options.include_deleted, not self._tsk.is_ntfs
         root = self.info.root_inum
         stack = [_Frame(iter(self._list(root, options)), b"", frozenset({root}))]
         while stack:
-            frame = stack[-1]
-            name = next(frame.names, None)
-            if name is None:
+            names, prefix, ancestors = stack[-1]
+            for name in names:  # left (break) to walk a directory, resumed where it was when that is done
+                if include_deleted or not name.flags & _NAME_UNALLOC:
+                    if simple or name.meta is None:
+                        yield self._entry(name, prefix, None), name.reader
+                    else:
+                        for entry in self._records(name, prefix, options):
+                            yield entry, name.reader
+                if self._descends(name) and name.meta_addr not in ancestors:
+                    children = self._list(name.meta_addr, options)
+                    stack.append(_Frame(iter(children), prefix + name.name + b"/", ancestors | {name.meta_addr}))
+                    break
+            else:
                 stack.pop()
-                continue
-            if options.include_deleted or not name.flags & _NAME_UNALLOC:
-                for entry in self._records(name, frame.prefix, options):
-                    yield entry, name.reader
-            if self._descends(name) and name.meta_addr not in frame.ancestors:
-                children = self._list(name.meta_addr, options)
-                stack.append(
-                    _Frame(iter(children), frame.prefix + name.name + b"/", frame.ancestors | {name.meta_addr})
-                )
 
     def _list(self, addr: int, options: WalkOptions) -> list[TskName]:
         try:
@@ -173,35 +182,36 @@ class FileSystem:
         raw = prefix + name.name
         if attr is not None and attr.name and not (attr.type == NTFS_ATTR_IDXROOT and attr.name == b"$I30"):
             raw += b":" + attr.name
-        name_letter = _letter(NAME_TYPE_LETTERS, name.type)
-        meta_letter = raw_letter = "-" if meta is None else _letter(META_TYPE_LETTERS, meta.type)
+        name_letter = _NAME_LETTERS.get(name.type, "-")
+        meta_letter = raw_letter = "-" if meta is None else _META_LETTERS.get(meta.type, "-")
         if attr is not None and attr.type == NTFS_ATTR_DATA and meta is not None and meta.type in _DIR_META_TYPES:
             meta_letter = "r"  # a directory's data stream is a file (fls prints d/r)
         mtime, atime, ctime, crtime = _NO_TIMES if meta is None else meta.times
         unallocated = bool(name.flags & _NAME_UNALLOC)
-        return Entry(
-            partition=self.partition,
-            path=escape_name(raw),
-            path_bytes=raw,
-            inode=str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",
-            meta_addr=name.meta_addr,
-            attr_type=None if attr is None else attr.type,
-            attr_id=None if attr is None else attr.id,
-            allocated=not unallocated,
-            reallocated=unallocated and meta is not None and bool(meta.flags & _META_ALLOC),
-            name_type=name_letter,
-            meta_type=meta_letter,
-            meta_type_raw=raw_letter,
-            type=type_word(name_letter, meta_letter),
-            size=(attr.size if attr is not None else meta.size) if meta is not None else 0,
-            mode=None if meta is None else meta.mode,
-            uid=None if meta is None else meta.uid,
-            gid=None if meta is None else meta.gid,
-            mtime=timestamp(*mtime),
-            atime=timestamp(*atime),
-            ctime=timestamp(*ctime),
-            crtime=timestamp(*crtime),
-            link_target=escape_name(meta.link) if meta is not None and meta.link else None,
+        return entry_from_values(  # in the order of the fields of Entry
+            self.partition,  # partition
+            escape_name(raw),  # path
+            raw,  # path_bytes
+            str(name.meta_addr) if attr is None else f"{name.meta_addr}-{attr.type}-{attr.id}",  # inode
+            name.meta_addr,  # meta_addr
+            None if attr is None else attr.type,  # attr_type
+            None if attr is None else attr.id,  # attr_id
+            not unallocated,  # allocated
+            unallocated and meta is not None and bool(meta.flags & _META_ALLOC),  # reallocated
+            name_letter,  # name_type
+            meta_letter,  # meta_type
+            raw_letter,  # meta_type_raw
+            type_word(name_letter, meta_letter),  # type
+            (attr.size if attr is not None else meta.size) if meta is not None else 0,  # size
+            None if meta is None else meta.mode,  # mode
+            None if meta is None else meta.uid,  # uid
+            None if meta is None else meta.gid,  # gid
+            timestamp(*mtime),  # mtime
+            timestamp(*atime),  # atime
+            timestamp(*ctime),  # ctime
+            timestamp(*crtime),  # crtime
+            escape_name(meta.link) if meta is not None and meta.link else None,  # link_target
+            False,  # filename_record
         )
 
     def _filename_record(self, name: TskName, prefix: bytes, attr: TskAttribute) -> Entry:

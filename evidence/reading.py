@@ -1,23 +1,22 @@
-"""The top-level reading calls: open the file systems of an image, describe an image, hash its media.
+"""The top-level reading calls: open the file systems of an image, list and read their entries, hash its media.
 
-These are what ``scelle image`` commands call (one call each) and what a tool using the library needs.
+These are what ``scelle image`` commands call (one call each) and what a tool using the library needs;
+``describe_image`` (``image info``) is in ``evidence.describe``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from evidence.backends.base import ImageMetadata, ImageSource
-from evidence.backends.tsk import TskFsInfo, TskImage
+from evidence.backends.base import ImageSource
+from evidence.backends.tsk import TskImage
 from evidence.content import iter_content
 from evidence.entries import Entry
-from evidence.errors import EvidenceError, FileSystemError, ImageError, UsageError, VolumeError
+from evidence.errors import EvidenceError, FileSystemError, UsageError, VolumeError
 from evidence.file_digests import ALGORITHMS as FILE_ALGORITHMS
-from evidence.file_digests import digest_chunks
+from evidence.file_digests import digest_in_order
 from evidence.filesystems import FileSystem
-from evidence.hashing import digest_media
 from evidence.progress import NULL_PROGRESS, ProgressObserver
 from evidence.volumes import Volume, find_volume, list_volumes
 
@@ -74,47 +73,14 @@ def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> 
     return found[0]
 
 
-@dataclass(frozen=True, slots=True)
-class VolumeReport:
-    """A volume with the file system found in it (or why there is none)."""
-
-    volume: Volume
-    filesystem: TskFsInfo | None
-    problem: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ImageReport:
-    """What ``scelle image info`` shows."""
-
-    format: str
-    size: int
-    segments: list[str]
-    metadata: ImageMetadata
-    volumes: list[VolumeReport]
-
-
-def describe_image(source: ImageSource) -> ImageReport:
-    """Format, media size, segments, container metadata, volumes and the file system of each."""
-    image = TskImage(source)
-    reports = []
-    for volume in list_volumes(source, image):
-        if not volume.allocated:
-            reports.append(VolumeReport(volume, None, None))
-            continue
-        try:
-            reports.append(VolumeReport(volume, FileSystem(source, volume, image).info, None))
-        except ImageError as exc:  # VolumeError, FileSystemError: shown per volume, the others still listed
-            reports.append(VolumeReport(volume, None, str(exc)))
-    return ImageReport(source.format, source.size, [str(p) for p in source.segments], source.metadata, reports)
-
-
 def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) -> dict[str, str]:
     """SHA-256 and BLAKE3 of the whole media, exactly ``source.size`` bytes, read once.
 
     Uses the acquisition pipeline (``evidence.hashing.digest_media``): reading (EWF decompression) overlaps with one
     hashing thread per algorithm.
     """
+    from evidence.hashing import digest_media  # the acquisition pipeline: only this call needs it, not a listing
+
     progress.started("hashing media", source.size)
     try:
         return digest_media(source, FILE_ALGORITHMS, progress=progress).hexdigests()
@@ -143,8 +109,11 @@ class Listing:
 
     Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
     and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
-    an allocated one is an error. ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is
-    skipped: partitions without a file system, directories that cannot be read.
+    an allocated one is an error, raised after the entries before it. The SHA-256 of large files is computed in a
+    worker thread while the next files are read (``evidence.file_digests.digest_in_order``); the entries come out
+    in walk order.
+    ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is skipped: partitions without a file
+    system, directories that cannot be read.
     """
 
     def __init__(
@@ -180,18 +149,17 @@ class Listing:
             for entry in fs.walk(include_deleted=include_deleted, filename_records=timeline):
                 yield Listed(entry)
             return
-        for entry, reader in fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline):
-            if not entry.has_content:
-                yield Listed(entry)
-                continue
-            try:
-                digests = digest_chunks(iter_content(fs, entry, reader=reader))
-            except EvidenceError as exc:
-                if entry.allocated:
-                    raise
-                yield Listed(entry, None, str(exc))
-                continue
-            yield Listed(entry, digests)
+        walk = fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline)
+        contents = (
+            (entry, iter_content(fs, entry, reader=reader) if entry.has_content else None) for entry, reader in walk
+        )
+        for entry, digests, error in digest_in_order(contents):
+            if error is None:
+                yield Listed(entry, digests)
+            elif entry.allocated or not isinstance(error, EvidenceError):
+                raise error
+            else:
+                yield Listed(entry, None, str(error))
 
 
 def list_entries(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import EXIT_BROKEN_PIPE, cli, os_error_message
+from cli.main import EXIT_BROKEN_PIPE, cli, keep_heap_slack, os_error_message
 from tests.evidence.craft import ext_image, require
 from tests.evidence.images import IMAGES
 
@@ -33,6 +33,52 @@ def test_runs_as_a_module_without_installation() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "scelle" in proc.stdout
+
+
+# -- the heap: freed buffers stay in it (glibc) -------------------------------------------------------------------
+
+
+class _FakeLibc:
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def mallopt(self, parameter: int, value: int) -> int:
+        self.calls.append((parameter, value))
+        return 1
+
+
+def _libc(monkeypatch: pytest.MonkeyPatch, libc_version: str | None) -> _FakeLibc:
+    import ctypes
+
+    fake = _FakeLibc()
+    monkeypatch.setattr(ctypes, "CDLL", lambda _name: fake)
+    if libc_version is None:
+        monkeypatch.delattr(os, "confstr", raising=False)
+    else:
+        monkeypatch.setattr(os, "confstr", lambda _name: libc_version)
+    for name in [name for name in os.environ if name.startswith("MALLOC_")]:
+        monkeypatch.delenv(name)
+    return fake
+
+
+def test_on_glibc_freed_buffers_stay_in_the_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _libc(monkeypatch, "glibc 2.36")
+    keep_heap_slack()
+    assert fake.calls == [(-2, 64 << 20), (-3, 32 << 20)]  # M_TOP_PAD, M_MMAP_THRESHOLD
+
+
+@pytest.mark.parametrize("libc_version", [None, "musl", ""])
+def test_other_c_libraries_are_left_alone(monkeypatch: pytest.MonkeyPatch, libc_version: str | None) -> None:
+    fake = _libc(monkeypatch, libc_version)
+    keep_heap_slack()
+    assert fake.calls == []
+
+
+def test_glibc_switches_in_the_environment_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _libc(monkeypatch, "glibc 2.36")
+    monkeypatch.setenv("MALLOC_TOP_PAD_", "0")
+    keep_heap_slack()
+    assert fake.calls == []
 
 
 # -- start-up: a command imports only what it uses -------------------------------------------------------------
@@ -72,6 +118,23 @@ def test_image_ls_of_a_raw_image_imports_neither_libewf_nor_the_other_commands()
     top = {name.split(".")[0] for name in modules}
     assert not (modules | top) & NEVER_FOR_IMAGE_LS
     assert not modules & {"pyewf", "evidence.backends.ewf", "evidence.backends.ewf_layout"}
+
+
+#: the acquisition pipeline: `image hash`, `acquire` and `verify` use it, a listing (even with --hash) does not
+ACQUISITION_PIPELINE = {"evidence.hashing", "evidence.pipeline", "evidence.blockread", "evidence.media"}
+
+
+@pytest.mark.parametrize("image", ["pytsk/image.raw", "sleuthkit/image.E01"])
+def test_image_ls_hash_does_not_load_the_acquisition_pipeline(image: str) -> None:
+    modules = imported_by("image", "ls", "--hash", str(IMAGES / image))
+    assert "evidence.file_digests" in modules
+    assert not modules & ACQUISITION_PIPELINE
+    assert "evidence.digest" not in modules  # a listing hashes with hashlib and blake3 themselves
+    assert "evidence.describe" not in modules  # image info's records
+
+
+def test_image_hash_loads_the_acquisition_pipeline() -> None:
+    assert ACQUISITION_PIPELINE <= imported_by("image", "hash", str(IMAGES / "pytsk/image.raw"))
 
 
 def test_an_ewf_image_loads_libewf() -> None:

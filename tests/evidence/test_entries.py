@@ -1,13 +1,16 @@
-"""Entry text forms: RFC 3339 times (checked against ``datetime``) and the ``\\xNN`` escape of undecodable names."""
+"""Entry text forms: RFC 3339 times (checked against ``datetime``) and the ``\\xNN`` escape of undecodable names;
+the walk's fast constructor."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from evidence.entries import Timestamp, civil_date, escape_name, rfc3339
+from evidence.entries import Entry, Timestamp, civil_date, entry_from_values, escape_name, rfc3339
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 FIRST = int((dt.datetime(1, 1, 1, tzinfo=dt.UTC) - EPOCH).total_seconds())
@@ -57,3 +60,51 @@ def escape_by_rule(raw: bytes) -> str:
 @example("résumé\u0001.txt".encode())
 def test_escape_name_follows_the_rule(raw: bytes) -> None:
     assert escape_name(raw) == escape_by_rule(raw)
+
+
+# -- entry_from_values: the walk's constructor, equal to the dataclass's -------------------------------------------
+
+FIELD_VALUES: dict[str, object] = {
+    "partition": 2,
+    "path": "dir/name:stream",
+    "path_bytes": b"dir/name:stream",
+    "inode": "64-128-2",
+    "meta_addr": 64,
+    "attr_type": 128,
+    "attr_id": 2,
+    "allocated": False,
+    "reallocated": True,
+    "name_type": "r",
+    "meta_type": "d",
+    "meta_type_raw": "V",
+    "type": "dir",
+    "size": 4096,
+    "mode": 0o755,
+    "uid": 1000,
+    "gid": 100,
+    "mtime": Timestamp(1, 2),
+    "atime": Timestamp(3, 4),
+    "ctime": Timestamp(5, 6),
+    "crtime": None,
+    "link_target": "/etc/passwd",
+    "filename_record": True,
+}
+
+
+def test_entry_from_values_builds_the_entry_the_dataclass_builds() -> None:
+    assert list(FIELD_VALUES) == [field.name for field in dataclasses.fields(Entry)]  # every field, in order
+    built = entry_from_values(*FIELD_VALUES.values())
+    expected = Entry(**FIELD_VALUES)  # type: ignore[arg-type]
+    assert built == expected
+    assert hash(built) == hash(expected)
+    assert repr(built) == repr(expected)
+    assert {name: getattr(built, name) for name in FIELD_VALUES} == FIELD_VALUES
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.path = "elsewhere"  # type: ignore[misc]
+
+
+def test_entry_from_values_wants_every_field() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        entry_from_values(*list(FIELD_VALUES.values())[:-1])
+    with pytest.raises(ValueError, match="zip"):
+        entry_from_values(*FIELD_VALUES.values(), None)

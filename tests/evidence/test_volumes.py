@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from evidence import list_volumes, open_filesystem, open_image
+from evidence.describe import describe_image
 from evidence.errors import VolumeError
-from evidence.reading import describe_image
 from tests.evidence.craft import ext_image, gpt_disk, mbr, mbr_entry, place
 from tests.evidence.images import IMAGES
 
