@@ -10,12 +10,16 @@ reordered or inserted row, a changed checkpoint or a truncated tree each produce
 A truncation that also deletes the matching checkpoints can only be seen against a checkpoint kept elsewhere: pass
 it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key: pass its verifier
 key as ``trusted_vkey``; without it the key named in the ledger header is used and the report says so.
+
+Signatures are verified in batches, apart from the parsing (``_Verifier.check``); if one of them fails, that pass is
+dropped and a strict pass, verifying each signature where it is met, produces the report.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
@@ -35,6 +39,12 @@ from custody.store import Store
 from evidence.errors import EvidenceError
 
 MAX_FINDINGS = 1000
+BATCH = 256
+"""Signatures queued before they are verified together (see ``_Verifier.check``)."""
+
+
+class _Redo(Exception):  # noqa: N818 - a signal, not an error: the strict pass runs instead
+    """A queued signature did not verify: the optimistic pass is void."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,7 +105,7 @@ class _Replay(LedgerView):
 class _Verifier:
     """One pass over the rows: leaf checks, replay, and each stored checkpoint checked when its size is reached."""
 
-    def __init__(self, store: Store, trusted_vkey: str | None) -> None:
+    def __init__(self, store: Store, trusted_vkey: str | None, *, deferred: bool) -> None:
         self.store = store
         self.trusted_vkey = trusted_vkey
         self.findings: list[str] = []
@@ -104,10 +114,43 @@ class _Verifier:
         self.notes: dict[int, str] = dict(store.checkpoints())
         self.replay: _Replay | None = None
         self.signer: _CheckpointKey | None = None
+        self.queue: list[tuple[Ed25519PublicKey, bytes, bytes]] | None = [] if deferred else None
 
     def find(self, text: str) -> None:
         if len(self.findings) < MAX_FINDINGS:
             self.findings.append(text)
+
+    def check(self, public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
+        """Whether ``signature`` verifies; in the deferred pass, queue it and answer yes.
+
+        Verifying signatures back to back, rather than each between the parsing of two leaves, keeps the Ed25519
+        code and tables in the processor caches (about a sixth of the verification time). The deferred pass is
+        optimistic: when every queued signature then verifies, each answer it acted on was right, so its findings
+        are exactly those of the strict pass; when one does not, ``flush`` raises ``_Redo`` and ``verify_ledger``
+        discards the pass and runs the strict one, which checks each signature where it is met.
+        """
+        queue = self.queue
+        if queue is None:
+            try:
+                public.verify(signature, message)
+            except InvalidSignature:
+                return False
+            return True
+        queue.append((public, signature, message))
+        if len(queue) >= BATCH:
+            self.flush()
+        return True
+
+    def flush(self) -> None:
+        """Verify every queued signature (deferred pass); raise ``_Redo`` if one does not verify."""
+        queue = self.queue
+        if queue:
+            try:
+                for public, signature, message in queue:
+                    public.verify(signature, message)
+            except InvalidSignature as exc:
+                raise _Redo from exc
+            queue.clear()
 
     def signatures(self, entry: SignedEntry, payload: bytes, replay: _Replay) -> list[str]:
         expected = entry.expected_signers()
@@ -122,9 +165,7 @@ class _Verifier:
             if public is None:
                 found.append(f"signed by unregistered key {signature.key}")
                 continue
-            try:
-                public.verify(signature.sig, payload)
-            except InvalidSignature:
+            if not self.check(public, signature.sig, payload):
                 found.append(f"signature by {signature.key} does not verify")
         return found
 
@@ -178,7 +219,7 @@ class _Verifier:
     def checkpoint(self, note: str, size: int, root: bytes) -> None:
         signer = self.signer
         assert signer is not None  # noqa: S101 - set with the header, before any checkpoint
-        if not signer.fast_check(note, size, root):
+        if not signer.fast_check(note, size, root, self.check):
             problem = signer.slow_check(note, size, root)
             if problem:
                 self.find(f"checkpoint {size}: {problem}")
@@ -221,6 +262,7 @@ class _Verifier:
                 leaf = leaf if isinstance(leaf, bytes) else str(leaf).encode("utf-8", "surrogateescape")
                 stored_hash = stored_hash if isinstance(stored_hash, bytes) else b""
             self.row(seq, str(kind), str(entry_id), leaf, stored_hash)
+        self.flush()
         return expected
 
 
@@ -233,18 +275,19 @@ class _CheckpointKey:
         self.public = Ed25519PublicKey.from_public_bytes(raw)
         self.kid = key_id(self.name, raw)
 
-    def fast_check(self, note: str, size: int, root: bytes) -> bool:
-        """Exact check of a checkpoint as scelle writes it: the expected text and one signature line by the key."""
+    def fast_check(self, note: str, size: int, root: bytes, check: Callable[[Ed25519PublicKey, bytes, bytes], bool]
+                   ) -> bool:
+        """Exact check of a checkpoint as scelle writes it: the expected text and one signature line by the key
+        (``check`` verifies the signature: ``_Verifier.check``)."""
         text = f"{self.origin}\n{size}\n{base64.b64encode(root).decode('ascii')}\n"
         prefix = f"{text}\n\u2014 {self.name} "
         if not note.startswith(prefix) or not note.endswith("\n") or "\n" in note[len(prefix) : -1]:
             return False
         try:
             raw = base64.b64decode(note[len(prefix) : -1], validate=True)
-            self.public.verify(raw[4:], text.encode("utf-8"))
-        except (ValueError, InvalidSignature):
+        except ValueError:
             return False
-        return raw[:4] == self.kid
+        return raw[:4] == self.kid and check(self.public, raw[4:], text.encode("utf-8"))
 
     def slow_check(self, note: str, size: int, root: bytes) -> str | None:
         """The full signed-note reading, to say what is wrong (or accept a note with extra cosignatures)."""
@@ -305,21 +348,30 @@ def verify_ledger(path: str, *, trusted_vkey: str | None = None, witness: str | 
     store = Store.open(path, readonly=True)
     try:
         with store.snapshot():
-            v = _Verifier(store, trusted_vkey)
-            count = v.run_rows()
-            if v.replay is None:
-                raise LedgerTamperedError(f"{path}: the ledger has no entries")
-            header, replay = v.replay.header, v.replay
-            if count != v.frontier.size:
-                v.find(f"the last stored position is {count - 1} but there are {v.frontier.size} entries")
-            if trusted_vkey is not None and trusted_vkey != header.vkey:
-                v.find(f"the ledger header names key {header.vkey}, not the trusted key {trusted_vkey}")
-            checkpoints = _check_coverage(v)
-            _check_stored_state(v, replay)
-            if witness is not None:
-                _check_witness(v, witness, trusted_vkey or header.vkey, header)
+            try:
+                return _verify(store, str(path), trusted_vkey, witness, deferred=True)
+            except (_Redo, EvidenceError):
+                # A queued signature failed (or the pass stopped): the strict pass gives the findings, or the error.
+                return _verify(store, str(path), trusted_vkey, witness, deferred=False)
     finally:
         store.close()
-    return VerifyReport(path=str(path), origin=header.origin, case=header.case, vkey=header.vkey,
+
+
+def _verify(store: Store, path: str, trusted_vkey: str | None, witness: str | None, *, deferred: bool
+            ) -> VerifyReport:
+    v = _Verifier(store, trusted_vkey, deferred=deferred)
+    count = v.run_rows()
+    if v.replay is None:
+        raise LedgerTamperedError(f"{path}: the ledger has no entries")
+    header, replay = v.replay.header, v.replay
+    if count != v.frontier.size:
+        v.find(f"the last stored position is {count - 1} but there are {v.frontier.size} entries")
+    if trusted_vkey is not None and trusted_vkey != header.vkey:
+        v.find(f"the ledger header names key {header.vkey}, not the trusted key {trusted_vkey}")
+    checkpoints = _check_coverage(v)
+    _check_stored_state(v, replay)
+    if witness is not None:
+        _check_witness(v, witness, trusted_vkey or header.vkey, header)
+    return VerifyReport(path=path, origin=header.origin, case=header.case, vkey=header.vkey,
                         key_trusted=trusted_vkey is not None, entries=v.frontier.size, events=replay.events,
                         checkpoints=checkpoints, findings=tuple(v.findings))
