@@ -288,7 +288,7 @@ class Signature(Record):
 
     @classmethod
     def from_json(cls, obj: object) -> Signature:
-        if type(obj) is dict and len(obj) == 2 and obj.get("key") in _KNOWN_SIGNERS:
+        if type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str and key in _KNOWN_SIGNERS:
             sig = obj.get("sig")
             if type(sig) is str and len(sig) == 88:
                 try:
@@ -296,7 +296,7 @@ class Signature(Record):
                 except (binascii.Error, ValueError):
                     raw = b""
                 if len(raw) == 64 and base64.b64encode(raw).decode("ascii") == sig:
-                    return cls(key=obj["key"], sig=raw)
+                    return cls(key=key, sig=raw)
         f = Fields(obj, "signature")
         key, sig = f.text("key"), f.text("sig")
         f.finish()

@@ -71,8 +71,8 @@ _KNOWN_ZONES: set[object] = set()
 
 def check_zone(label: object, *, field: str = "time zone") -> str:
     """Validate a stored zone label and return it unchanged."""
-    if label in _KNOWN_ZONES:
-        return label  # type: ignore[return-value]
+    if type(label) is str and label in _KNOWN_ZONES:
+        return label
     if not isinstance(label, str):
         raise RecordError(f"{field}: expected a time zone label, got {label!r}")
     try:

@@ -79,3 +79,28 @@ def test_the_same_body_signed_as_another_kind_does_not_verify(keys: dict[str, Ke
 
     with pytest.raises(SignatureError):
         verify_signature(amina.info.public_key, entry.signatures[0].sig, other)
+
+
+_WRONG_TYPES: list[object] = [[], [[]], {}, {"a": []}, 7, True, None, "x"]
+
+
+def test_a_member_of_any_json_type_is_refused_not_crashed_on(keys: dict[str, KeyPair]) -> None:
+    """A leaf written by someone else may hold any JSON value anywhere: reading it raises RecordError (so that a
+    verification reports the entry), never TypeError from an unhashable value."""
+    amina, pierre = keys["amina"], keys["pierre"]
+    record = event(action="transferred", handler=amina.info.handler, counter_party=pierre.info.handler)
+    leaf = json.loads(sign_entry("event", record, [amina, pierre]).leaf())
+    places: list[tuple[dict[str, object], str]] = [(leaf["body"], name) for name in leaf["body"]]
+    places += [(leaf["body"]["handler"], name) for name in leaf["body"]["handler"]]
+    places += [(leaf["body"]["artefacts"][0], name) for name in leaf["body"]["artefacts"][0]]
+    places += [(leaf["signatures"][1], name) for name in ("key", "sig")]
+    for parent, name in places:
+        original = parent[name]
+        for value in _WRONG_TYPES:
+            parent[name] = value
+            try:
+                parse_leaf(canonical.encode(leaf))
+            except RecordError:
+                pass
+        parent[name] = original
+    parse_leaf(canonical.encode(leaf))
