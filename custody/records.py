@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import marshal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -124,17 +125,22 @@ def _handler(obj: object, where: str) -> Handler:
 
 
 _MEMO_SIZE = 4096
-_memo: dict[tuple[str, str], Any] = {}
+_memo: dict[tuple[str, bytes], Any] = {}
 
 
 def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
     """Parse a handler or artefact once per distinct JSON value: a ledger names the same few handlers and
-    artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``repr`` of the
-    parsed JSON object, which tells every JSON value apart (``1``/``true``, escapes); only successful parses are
-    kept, so a refused value is refused every time."""
+    artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``marshal``
+    serialisation of the parsed JSON object, which reads back to an equal object of the same types (``1``/``true``
+    differ), so equal keys mean equal values; it is three times quicker than ``repr``, and refuses anything that is
+    not a plain JSON type (then the value is parsed without memo). Only successful parses are kept, so a refused
+    value is refused every time."""
     if type(obj) is not dict:
         return parse(obj)
-    key = (kind, repr(obj))
+    try:
+        key = (kind, marshal.dumps(obj))
+    except ValueError:
+        return parse(obj)
     found = _memo.get(key)
     if found is None:
         found = parse(obj)
@@ -146,6 +152,10 @@ def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
 
 def _event_handler(obj: object) -> Handler:
     return _handler(obj, "event.handler")
+
+
+def _counter_party(obj: object) -> Handler:
+    return _handler(obj, "event.counter_party")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,16 +245,15 @@ class Event(Record):
     @classmethod
     def from_json(cls, obj: object) -> Event:
         o = require_mapping(obj, "event")
-        unknown = o.keys() - _EVENT_MEMBERS
-        if unknown:
-            raise RecordError(f"event: unknown member(s) {', '.join(sorted(unknown))}")
+        if not o.keys() <= _EVENT_MEMBERS:
+            raise RecordError(f"event: unknown member(s) {', '.join(sorted(o.keys() - _EVENT_MEMBERS))}")
         get: Callable[[str], Any] = o.get
         counter = get("counter_party")
         return cls(
             id=get("id"), case=get("case"), action=get("action"),
             artefacts=tuple(_memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
             handler=_memoised("handler", get("handler"), _event_handler),
-            counter_party=None if counter is None else _handler(counter, "event.counter_party"),
+            counter_party=None if counter is None else _memoised("handler", counter, _counter_party),
             occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"), occurred_tz=get("occurred_tz"),
             recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),
             purpose=get("purpose"), seal=get("seal"), tool=get("tool"),
@@ -291,11 +300,11 @@ class Signature(Record):
         if type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str and key in _KNOWN_SIGNERS:
             sig = obj.get("sig")
             if type(sig) is str and len(sig) == 88:
-                try:
-                    raw = base64.b64decode(sig, validate=True)
+                try:  # base64.b64decode(sig, validate=True) and base64.b64encode(raw), less their wrappers
+                    raw = binascii.a2b_base64(sig, strict_mode=True)
                 except (binascii.Error, ValueError):
                     raw = b""
-                if len(raw) == 64 and base64.b64encode(raw).decode("ascii") == sig:
+                if len(raw) == 64 and binascii.b2a_base64(raw, newline=False).decode("ascii") == sig:
                     return cls(key=key, sig=raw)
         f = Fields(obj, "signature")
         key, sig = f.text("key"), f.text("sig")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -104,3 +105,72 @@ def test_a_member_of_any_json_type_is_refused_not_crashed_on(keys: dict[str, Key
                 pass
         parent[name] = original
     parse_leaf(canonical.encode(leaf))
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.text(max_size=8)
+    | st.sampled_from(["\x7f", "\u00e9", "\ud800", "\U0001f600", "\\u", "/", "\x1f", "\ufeff"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _exact(obj: object, data: bytes) -> bool | type[Exception]:
+    """What parse_leaf decided before its fast path: ``encode_json(obj) == data``, or the error it raised."""
+    try:
+        return encode_json(obj) == data
+    except Exception as exc:  # noqa: BLE001 - the outcome compared, whatever it is
+        return type(exc)
+
+
+def _fast(obj: object, text: str, data: bytes) -> bool | type[Exception]:
+    from custody.entries import _encodes_to
+
+    try:
+        return _encodes_to(obj, text, data)
+    except Exception as exc:  # noqa: BLE001 - the outcome compared, whatever it is
+        return type(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_json_values, ensure_ascii=st.booleans(), sort_keys=st.booleans(), spaced=st.booleans())
+def test_the_canonical_form_check_decides_as_encode_json(value: object, ensure_ascii: bool, sort_keys: bool,
+                                                          spaced: bool) -> None:
+    """parse_leaf compares the leaf with the C encoder's text before falling back to encode_json: it must accept
+    and refuse exactly what ``encode_json(obj) == data`` accepts and refuses, canonical or not (escapes, key order,
+    spaces, lone surrogates, integers beyond 2**53, a NaN)."""
+    from custody.entries import _decode
+
+    text = json.dumps(value, ensure_ascii=ensure_ascii, sort_keys=sort_keys,
+                      separators=(", ", ": ") if spaced else (",", ":"))
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # parse_leaf refuses it before any encoding
+    obj = _decode(text)
+    assert _fast(obj, text, data) == _exact(obj, data)
+
+
+def test_the_canonical_form_check_falls_back_on_what_the_c_encoder_refuses() -> None:
+    from custody.entries import _DECODER, _decode
+
+    for text in ('{"a":NaN}', '[Infinity]', '{"a":-Infinity}'):
+        obj = _decode(text)
+        assert _fast(obj, text, text.encode()) == _exact(obj, text.encode()) == canonical.CanonicalError
+        assert repr(obj) == repr(_DECODER.decode(text))
+
+
+@pytest.mark.parametrize("text", ['{"a":1}', ' {"a":1}', '{"a":1} ', '\n[1]\n', '"x"', '1', '', ' ', '{"a":1}x',
+                                  '{"a":', '[1,]', '{"a":1.5}', '\ufeff{}'])
+def test_the_leaf_decoder_is_json_decode(text: str) -> None:
+    """entries._decode calls the scanner directly; it returns and raises what JSONDecoder.decode does."""
+    from custody.entries import _DECODER, _decode
+
+    def outcome(decode: Any) -> object:
+        try:
+            return ("value", decode(text))
+        except Exception as exc:  # noqa: BLE001 - the outcome compared, whatever it is
+            return ("error", type(exc), str(exc))
+
+    assert outcome(_decode) == outcome(_DECODER.decode)

@@ -172,3 +172,40 @@ def test_any_change_of_a_field_changes_the_bytes(record: Event, data: st.DataObj
     value = data.draw(_text.filter(str.strip))
     changed = replace(record, **{field: value})
     assert (changed.canonical() == record.canonical()) == (getattr(record, field) == value)
+
+
+@pytest.mark.parametrize(
+    ("member", "good", "bad"),
+    [("size", 1, True), ("size", 0, False), ("name", "1", 1), ("size", 5, "5"), ("acquisition_record", None, "")],
+)
+def test_memoised_artefacts_tell_json_types_apart(member: str, good: object, bad: object) -> None:
+    """Events parse each distinct artefact JSON once (records._memoised): a value equal in Python but of another JSON
+    type (1 and true) must not reuse the parse of the good one."""
+    base = artefact().to_json()
+    body = event().to_json()
+    body["artefacts"] = [{**base, member: good}]
+    assert Event.from_json(body).artefacts[0].to_json()[member] == good
+    body["artefacts"] = [{**base, member: bad}]
+    with pytest.raises(RecordError):
+        Event.from_json(body)
+    body["artefacts"] = [{**base, member: good}]
+    assert Event.from_json(body).artefacts[0].to_json()[member] == good
+
+
+def test_memoised_handlers_tell_json_types_apart() -> None:
+    body = event().to_json()
+    body["handler"] = {**body["handler"], "name": "1"}
+    Event.from_json(body)
+    body["handler"] = {**body["handler"], "name": 1}
+    with pytest.raises(RecordError):
+        Event.from_json(body)
+
+
+def test_memo_accepts_only_plain_json_values() -> None:
+    """A mapping type marshal cannot write (a record built in code) is parsed without the memo, not refused."""
+    from types import MappingProxyType
+
+    body = event().to_json()
+    body["artefacts"] = [{**artefact().to_json(), "digests": MappingProxyType(artefact().to_json()["digests"])}]
+    with pytest.raises(RecordError, match="algorithm -> hex"):
+        Event.from_json(body)
