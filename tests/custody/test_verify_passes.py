@@ -160,3 +160,45 @@ def test_both_passes_verify_every_signature(path: Path, keys: dict[str, KeyPair]
     assert strict(path, vkey).ok
     assert len(deferred) == expected
     assert sorted(deferred) == sorted(_Counting.verified)
+
+
+# The checkpoint fast path (_CheckpointKey.fast_check) compares a note with the text scelle writes; it must accept
+# only notes that the strict signed-note reading (slow_check: open_checkpoint) accepts.
+
+
+def _note(key: KeyPair, origin: str, size: int, root: bytes, *, sig_text: Callable[[bytes], str] | None = None) -> str:
+    from custody.notes import key_id, parse_verifier_key
+
+    name, public = parse_verifier_key(key.info.vkey)
+    text = f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+    raw = key_id(name, public) + key.private_key.sign(text.encode())
+    encoded = sig_text(raw) if sig_text else base64.b64encode(raw).decode()
+    return f"{text}\n\u2014 {name} {encoded}\n"
+
+
+def _non_canonical(raw: bytes) -> str:
+    encoded = base64.b64encode(raw).decode()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = encoded.rstrip("=")
+    flipped = alphabet[alphabet.index(last[-1]) ^ 1]  # a padding bit: the same bytes, another text
+    return last[:-1] + flipped + encoded[len(last):]
+
+
+@pytest.mark.parametrize(
+    ("origin", "sig_text", "strict_ok"),
+    [("scelle.example/MA-2026-0042", None, True), ("scelle.example/MA-2026-0042", _non_canonical, False),
+     ("scelle.example/\x01MA", None, False), ("scelle.example/\u2028MA", None, True)],
+)
+def test_the_checkpoint_fast_path_accepts_only_what_the_strict_reading_accepts(
+        keys: dict[str, KeyPair], origin: str, sig_text: Callable[[bytes], str] | None, strict_ok: bool) -> None:
+    key = keys["ledger"]
+    root = hashlib.sha256(b"root").digest()
+    note = _note(key, origin, 5, root, sig_text=sig_text)
+    signer = verify_module._CheckpointKey(origin, key.info.vkey)
+
+    def check(public: Any, signature: bytes, message: bytes) -> bool:
+        public.verify(signature, message)
+        return True
+
+    assert (signer.slow_check(note, 5, root) is None) == strict_ok
+    assert signer.fast_check(note, 5, root, check) == strict_ok
