@@ -17,10 +17,10 @@ dropped and a strict pass, verifying each signature where it is met, produces th
 
 from __future__ import annotations
 
-import base64
-import hashlib
+from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from hashlib import sha256 as _sha256
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -153,19 +153,20 @@ class _Verifier:
             queue.clear()
 
     def signatures(self, entry: SignedEntry, payload: bytes, replay: _Replay) -> list[str]:
+        signatures = entry.signatures
         expected = entry.expected_signers()
-        got = tuple(s.key for s in entry.signatures)
-        if (expected is None and len(got) != 1) or (expected is not None and got != expected):
+        got = tuple([s.key for s in signatures])
+        if got != expected and (expected is not None or len(got) != 1):
             return [f"signed by {list(got)}, expected {list(expected or ['one registered key'])}"]
         found = []
-        for signature in entry.signatures:
-            public = replay.public_keys.get(signature.key)
+        public_keys = replay.public_keys
+        for signature in signatures:
+            public = public_keys.get(signature.key)
             if public is None and isinstance(entry.body, KeyEntry):
                 public = Ed25519PublicKey.from_public_bytes(entry.body.public_key)
             if public is None:
                 found.append(f"signed by unregistered key {signature.key}")
-                continue
-            if not self.check(public, signature.sig, payload):
+            elif not self.check(public, signature.sig, payload):
                 found.append(f"signature by {signature.key} does not verify")
         return found
 
@@ -173,6 +174,8 @@ class _Verifier:
         """Add a verified entry to the replayed state; an unsigned key is not registered and an unsigned
         authority covers nothing (the events relying on it are reported)."""
         body = entry.body
+        if type(body) is Event:
+            return self.apply_event(body, replay)
         if isinstance(body, LedgerHeader):
             return ["a second ledger header"]
         if isinstance(body, KeyEntry):
@@ -204,15 +207,16 @@ class _Verifier:
         return found
 
     def row(self, seq: int, kind: str, entry_id: str, leaf: bytes, stored_hash: bytes) -> None:
-        digest = hashlib.sha256(b"\x00" + leaf).digest()
+        digest = _sha256(b"\x00" + leaf).digest()
         self.hashes.append(digest)
-        self.frontier.append(digest)
+        frontier = self.frontier
+        frontier.append(digest)
         try:
             self.entry(seq, kind, entry_id, leaf)
         finally:
-            note = self.notes.get(self.frontier.size)
+            note = self.notes.get(frontier.size)
             if note is not None and self.signer is not None:
-                self.checkpoint(note, self.frontier.size, self.frontier.root())
+                self.checkpoint(note, frontier.size, frontier.root())
         if digest != stored_hash:
             self.find(f"entry {seq}: stored leaf hash does not match the leaf (changed row)")
 
@@ -285,16 +289,17 @@ class _CheckpointKey:
         """Exact check of a checkpoint as scelle writes it: the expected text and one signature line by the key, in
         canonical base64 (``check`` verifies the signature: ``_Verifier.check``). It accepts only what
         ``slow_check`` accepts; anything else goes to ``slow_check``."""
-        text = f"{self.origin}\n{size}\n{base64.b64encode(root).decode('ascii')}\n"
+        # binascii is what base64.b64encode and b64decode(validate=True) call, less their wrappers.
+        text = f"{self.origin}\n{size}\n{b2a_base64(root, newline=False).decode('ascii')}\n"
         prefix = f"{text}\n\u2014 {self.name} "
         if not self.fast or not note.startswith(prefix) or not note.endswith("\n"):
             return False
         encoded = note[len(prefix) : -1]
         try:
-            raw = base64.b64decode(encoded, validate=True)  # refuses a newline or any other non-alphabet character
+            raw = a2b_base64(encoded, strict_mode=True)  # refuses a newline or any other non-alphabet character
         except ValueError:
             return False
-        if len(raw) != 4 + SIGNATURE_SIZE or base64.b64encode(raw).decode("ascii") != encoded:
+        if len(raw) != 4 + SIGNATURE_SIZE or b2a_base64(raw, newline=False).decode("ascii") != encoded:
             return False
         return raw[:4] == self.kid and check(self.public, raw[4:], text.encode("utf-8"))
 
