@@ -23,10 +23,20 @@ from types import MappingProxyType
 from typing import Any
 
 from custody.errors import RecordError
-from custody.fields import Fields, Record, check_ident, check_text, is_ident, is_plain_text, require_mapping
+from custody.fields import (
+    Fields,
+    Record,
+    all_idents,
+    all_plain_texts,
+    check_ident,
+    check_text,
+    is_ident,
+    is_plain_text,
+    require_mapping,
+)
 from custody.identity import Handler
 from custody.legal import Authority, Conditions, Offence, Scope, Validation
-from custody.timeutil import check_zone, format_utc, parse_utc
+from custody.timeutil import check_zone, format_utc, is_known_zone, parse_utc
 from custody.vocabulary import (
     ACTIONS,
     ACTIONS_NEEDING_AUTHORITY,
@@ -186,8 +196,30 @@ class Event(Record):
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        # Every check is here (not in from_json) so that a record built in code is held to the same rules; the
-        # fast predicates run first because a ledger verification builds one Event per entry.
+        # Every check is here (not in from_json) so that a record built in code is held to the same rules. A ledger
+        # verification builds one Event per entry: the usual event is recognised by one test that builds no message
+        # (``_usual``), and anything else goes through the checks that say what is wrong.
+        if not self._usual():
+            self._check()
+        if self.categories:
+            object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
+
+    def _usual(self) -> bool:
+        """True only when every check of ``_check`` passes: valid values and one artefact."""
+        refs, prev, artefacts, counter = self.authorities, self.prev, self.artefacts, self.counter_party
+        return (
+            type(refs) is tuple and type(prev) is tuple and type(self.notes) is tuple and type(artefacts) is tuple
+            and all_idents((self.id, self.case, *refs, *prev))
+            and self.action in ACTIONS
+            and len(artefacts) == 1 and type(artefacts[0]) is Artefact
+            and is_known_zone(self.occurred_tz)
+            and (counter is not None) == (self.action == "transferred")
+            and (counter is None or counter.key_fingerprint != self.handler.key_fingerprint)
+            and all_plain_texts((self.location, self.purpose, self.seal, self.tool, *self.notes))
+            and len(set(refs)) == len(refs) and len(set(prev)) == len(prev)
+        )
+
+    def _check(self) -> None:
         if not (is_ident(self.id) and is_ident(self.case)):
             check_ident(self.id, "event.id")
             check_ident(self.case, "event.case")
@@ -212,7 +244,7 @@ class Event(Record):
             for i, note in enumerate(self.notes):
                 check_text(note, f"event.notes[{i}]")
         if self.categories:
-            object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
+            normalise_categories(self.categories, "event.categories")
         refs = self.authorities + self.prev
         if refs and not all(is_ident(ref) for ref in refs):
             for i, ref in enumerate(refs):

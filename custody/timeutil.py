@@ -69,6 +69,11 @@ def zone_of(label: str) -> tzinfo:
 _KNOWN_ZONES: set[object] = set()
 
 
+def is_known_zone(label: object) -> bool:
+    """True when ``label`` is a zone label that ``check_zone`` has already accepted (False says nothing)."""
+    return type(label) is str and label in _KNOWN_ZONES
+
+
 def check_zone(label: object, *, field: str = "time zone") -> str:
     """Validate a stored zone label and return it unchanged."""
     if type(label) is str and label in _KNOWN_ZONES:
