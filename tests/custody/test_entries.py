@@ -174,3 +174,98 @@ def test_the_leaf_decoder_is_json_decode(text: str) -> None:
             return ("error", type(exc), str(exc))
 
     assert outcome(_decode) == outcome(_DECODER.decode)
+
+
+# parse_leaf skips re-encoding a leaf that entries._EVENT_LEAF matches: every text it matches must be canonical.
+
+_TRICKY_CHARS = ' \n\t{}[],:"\\/0123456789-+.eEabcfnrtul\x00\x1f\x7f\u00e9\u2028\U0001f600'
+
+
+def _is_canonical(text: str) -> bool:
+    from custody.entries import _decode
+
+    try:
+        return encode_json(_decode(text)) == text.encode("utf-8")
+    except (ValueError, RecursionError, canonical.CanonicalError):
+        return False
+
+
+def _signed_leaf(keys: dict[str, KeyPair], **changes: Any) -> str:
+    amina, pierre = keys["amina"], keys["pierre"]
+    if changes.get("action") == "transferred":
+        changes.setdefault("counter_party", pierre.info.handler)
+        signers = [amina, pierre]
+    else:
+        signers = [amina]
+    record = event(handler=amina.info.handler, **changes)
+    return sign_entry("event", record, signers).leaf().decode("utf-8")
+
+
+def test_the_event_leaf_form_matches_what_scelle_writes(keys: dict[str, KeyPair]) -> None:
+    from custody.entries import _EVENT_LEAF
+
+    for action in ("acquired", "transferred", "sealed"):
+        assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, action=action))
+    assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, notes=("a", "b"), prev=("ev-1", "ev-2"), tool="scelle 0.1",
+                                              artefacts=(artefact(name=None), artefact(b"x", size=None))))
+    assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, location="Laboratoire de la DGSN, Rabat \u2014 salle 2"))
+    every = {"md5": "0" * 32, "sha1": "1" * 40, "sha256": "2" * 64, "sha512": "3" * 128, "blake3": "4" * 64}
+    for algorithms in (every, {"sha256": "2" * 64, "md5": "0" * 32}, {"blake3": "4" * 64, "sha256": "2" * 64}):
+        assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, artefacts=(artefact(digests=algorithms),)))
+    assert not _EVENT_LEAF.fullmatch(_signed_leaf(keys, location='Bureau "B"'))  # escaped: encoded and compared
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), location=_text.filter(str.strip), note=_text.filter(str.strip),
+       action=st.sampled_from(["acquired", "transferred"]), edits=st.integers(0, 3))
+def test_every_text_the_event_leaf_form_matches_is_canonical(keys: dict[str, KeyPair], data: st.DataObject,
+                                                            location: str, note: str, action: str,
+                                                            edits: int) -> None:
+    from custody.entries import _EVENT_LEAF
+
+    text = _signed_leaf(keys, action=action, location=location, notes=(note,))
+    for _ in range(edits):
+        at = data.draw(st.integers(0, len(text)))
+        how = data.draw(st.sampled_from(["insert", "delete", "replace", "swap"]))
+        char = data.draw(st.sampled_from(_TRICKY_CHARS))
+        if how == "insert":
+            text = text[:at] + char + text[at:]
+        elif how == "delete":
+            text = text[:at] + text[at + 1 :]
+        elif how == "replace":
+            text = text[:at] + char + text[at + 1 :]
+        else:
+            other = data.draw(st.integers(0, len(text)))
+            a, b = sorted((at, other))
+            text = text[:a] + text[b : b + (b - a)] + text[a:b] + text[b + (b - a) :]
+    if _EVENT_LEAF.fullmatch(text):
+        assert _is_canonical(text)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.replace('"action":', '"action" :'),
+        lambda t: t.replace(',"case":', ', "case":'),
+        lambda t: t.replace('"seal":"SC-17"', '"seal":"SC-\\u0031\\u0037"'),
+        lambda t: t.replace('"seal":"SC-17"', '"seal":"SC\\/17"'),
+        lambda t: t.replace('"seal":"SC-17"', '"seal":"SC-17","seal":"SC-17"'),
+        lambda t: t.replace('"size":1073741824', '"size":01073741824'),
+        lambda t: t.replace('"size":1073741824', '"size":-0'),
+        lambda t: t.replace('"tool":null', '"tool":"\\u00e9"'),
+        lambda t: t.replace('"id":"ev-0001","location":"DGSN lab, Rabat"',
+                            '"location":"DGSN lab, Rabat","id":"ev-0001"'),
+        lambda t: t.replace('"digests":{"sha256":', '"digests":{"sha512":"00","sha256":'),
+        lambda t: t.replace('{"body":', '{"body" :'),
+        lambda t: t + " ",
+    ],
+)
+def test_non_canonical_event_leaves_do_not_take_the_fast_path(keys: dict[str, KeyPair], change: Any) -> None:
+    from custody.entries import _EVENT_LEAF
+
+    leaf = _signed_leaf(keys, artefacts=(artefact(size=1073741824),))
+    changed = change(leaf)
+    assert changed != leaf
+    assert not _EVENT_LEAF.fullmatch(changed)
+    with pytest.raises(RecordError):
+        parse_leaf(changed.encode("utf-8"))
