@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from custody.errors import RecordError
 from custody.fields import Fields, Record, check_ident, check_text, require_mapping
 from custody.identity import Handler
 from custody.keys import KeyPair, fingerprint
+from custody.leafform import EVENT_LEAF, read_event
 from custody.notes import verifier_key
 from custody.records import ENTRY_KINDS, Authority, Event, Signature, signing_payload
 from custody.timeutil import format_utc
@@ -242,48 +242,28 @@ def _encodes_to(obj: Any, text: str, data: bytes) -> bool:
     return encode_json(obj) == data
 
 
-def _event_leaf_form() -> re.Pattern[str]:
-    """The canonical leaf of an event as scelle writes it, as a regular expression: members in sorted order, strings
-    without any character that the encoder escapes (so written as they are), integers without sign or leading zero.
-    A text it matches is the RFC 8785 encoding of what it parses to, so parse_leaf need not encode it again."""
-
-    def members(*pairs: tuple[str, str]) -> str:
-        names = [name for name, _ in pairs]
-        if names != sorted(set(names)):
-            raise ValueError(f"members out of canonical order: {names}")  # a mistake here, not in a leaf
-        return r"\{" + ",".join(f'"{name}":{value}' for name, value in pairs) + r"\}"
-
-    def some(item: str) -> str:
-        return rf"\[{item}(?:,{item})*\]"
-
-    text = r'"[^"\\\x00-\x1f]*"'
-    optional, texts, hexes = f"(?:null|{text})", rf"(?:\[\]|{some(text)})", r'"[0-9a-f]*"'
-    digests = r"\{" + "".join(f'(?:"{name}":{hexes},)?' for name in ("blake3", "md5", "sha1"))
-    digests += f'"sha256":{hexes}(?:,"sha512":{hexes})?' + r"\}"
-    handler = members(("country", text), ("key_fingerprint", text), ("name", text), ("organisation", text),
-                      ("role", text))
-    artefact = members(("acquisition_record", optional), ("digests", digests), ("name", optional),
-                       ("size", "(?:null|0|[1-9][0-9]*)"))
-    body = members(("action", text), ("artefacts", some(artefact)), ("authorities", texts), ("case", text),
-                   ("categories", texts), ("counter_party", f"(?:null|{handler})"), ("handler", handler), ("id", text),
-                   ("location", optional), ("notes", texts), ("occurred_at", text), ("occurred_tz", text),
-                   ("prev", texts), ("purpose", optional), ("recorded_at", text), ("seal", optional),
-                   ("tool", optional))
-    signatures = some(members(("key", text), ("sig", text)))
-    return re.compile(members(("body", body), ("kind", '"event"'), ("signatures", signatures)))
-
-
-_EVENT_LEAF = _event_leaf_form()
-
-
 def parse_leaf(data: bytes) -> tuple[SignedEntry, bytes]:
     """Read leaf bytes strictly; return the entry and the payload its signatures must cover.
 
     The leaf must be exactly the canonical encoding of what it parses to: a second encoding of the same entry
-    would give a second leaf hash for the same signed content.
+    would give a second leaf hash for the same signed content. An event leaf as scelle writes it is read from the
+    match of the event form (``custody.leafform``); any other leaf is parsed, checked and read by ``_parse_any``.
     """
     try:
         text = data.decode("utf-8")
+    except ValueError as exc:
+        raise RecordError(f"leaf is not valid JSON: {exc}") from exc
+    match = EVENT_LEAF.fullmatch(text)
+    if match is None:
+        return _parse_any(text, data)
+    body, signatures = read_event(match)
+    body_bytes = data[8 : data.rfind(b',"kind":"')]
+    return SignedEntry(kind="event", body=body, signatures=signatures), signing_payload("event", body_bytes)
+
+
+def _parse_any(text: str, data: bytes) -> tuple[SignedEntry, bytes]:
+    """``parse_leaf`` of any leaf: parse the JSON, check the leaf's members, encode it again to check its form."""
+    try:
         obj = _decode(text)
     except (ValueError, RecursionError) as exc:
         if isinstance(exc, RecordError):
@@ -294,7 +274,7 @@ def parse_leaf(data: bytes) -> tuple[SignedEntry, bytes]:
     kind, raw_signatures = obj["kind"], obj["signatures"]
     if kind not in ENTRY_KINDS or type(raw_signatures) is not list:
         raise RecordError(f"leaf has an unknown kind {kind!r} or no signature list")
-    if not (_EVENT_LEAF.fullmatch(text) or _encodes_to(obj, text, data)):
+    if not _encodes_to(obj, text, data):
         raise RecordError("leaf is not in canonical form (RFC 8785)")
     # Canonical, so members are sorted: '{"body":' BODY ',"kind":"...' and the signatures cannot contain that text.
     body_bytes = data[8 : data.rfind(b',"kind":"')]

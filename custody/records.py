@@ -134,11 +134,12 @@ def _handler(obj: object, where: str) -> Handler:
         raise RecordError(f"{where}: not a valid handler: {exc}") from exc
 
 
-_MEMO_SIZE = 4096
+MEMO_SIZE = 4096
+"""Most parsed values a memo keeps (then it starts again)."""
 _memo: dict[tuple[str, bytes], Any] = {}
 
 
-def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
+def memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
     """Parse a handler or artefact once per distinct JSON value: a ledger names the same few handlers and
     artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``marshal``
     serialisation of the parsed JSON object, which reads back to an equal object of the same types (``1``/``true``
@@ -154,17 +155,19 @@ def _memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
     found = _memo.get(key)
     if found is None:
         found = parse(obj)
-        if len(_memo) >= _MEMO_SIZE:
+        if len(_memo) >= MEMO_SIZE:
             _memo.clear()
         _memo[key] = found
     return found
 
 
-def _event_handler(obj: object) -> Handler:
+def event_handler(obj: object) -> Handler:
+    """Read an event's ``handler`` member (errors name it)."""
     return _handler(obj, "event.handler")
 
 
-def _counter_party(obj: object) -> Handler:
+def counter_party_handler(obj: object) -> Handler:
+    """Read an event's ``counter_party`` member (errors name it)."""
     return _handler(obj, "event.counter_party")
 
 
@@ -283,9 +286,9 @@ class Event(Record):
         counter = get("counter_party")
         return cls(
             id=get("id"), case=get("case"), action=get("action"),
-            artefacts=tuple(_memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
-            handler=_memoised("handler", get("handler"), _event_handler),
-            counter_party=None if counter is None else _memoised("handler", counter, _counter_party),
+            artefacts=tuple(memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
+            handler=memoised("handler", get("handler"), event_handler),
+            counter_party=None if counter is None else memoised("handler", counter, counter_party_handler),
             occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"), occurred_tz=get("occurred_tz"),
             recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),
             purpose=get("purpose"), seal=get("seal"), tool=get("tool"),
@@ -319,7 +322,7 @@ class Signature(Record):
         if self.key not in _KNOWN_SIGNERS:
             if parse_digest_ref(self.key, "signature.key")[0] != "sha256":
                 raise RecordError("signature.key: a key fingerprint is sha256:<hex>")
-            if len(_KNOWN_SIGNERS) < _MEMO_SIZE:
+            if len(_KNOWN_SIGNERS) < MEMO_SIZE:
                 _KNOWN_SIGNERS.add(self.key)
         if not isinstance(self.sig, bytes) or len(self.sig) != 64:
             raise RecordError("signature.sig: an Ed25519 signature is 64 bytes")

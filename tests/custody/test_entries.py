@@ -202,7 +202,7 @@ def _signed_leaf(keys: dict[str, KeyPair], **changes: Any) -> str:
 
 
 def test_the_event_leaf_form_matches_what_scelle_writes(keys: dict[str, KeyPair]) -> None:
-    from custody.entries import _EVENT_LEAF
+    from custody.leafform import EVENT_LEAF as _EVENT_LEAF
 
     for action in ("acquired", "transferred", "sealed"):
         assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, action=action))
@@ -221,7 +221,7 @@ def test_the_event_leaf_form_matches_what_scelle_writes(keys: dict[str, KeyPair]
 def test_every_text_the_event_leaf_form_matches_is_canonical(keys: dict[str, KeyPair], data: st.DataObject,
                                                             location: str, note: str, action: str,
                                                             edits: int) -> None:
-    from custody.entries import _EVENT_LEAF
+    from custody.leafform import EVENT_LEAF as _EVENT_LEAF
 
     text = _signed_leaf(keys, action=action, location=location, notes=(note,))
     for _ in range(edits):
@@ -261,7 +261,7 @@ def test_every_text_the_event_leaf_form_matches_is_canonical(keys: dict[str, Key
     ],
 )
 def test_non_canonical_event_leaves_do_not_take_the_fast_path(keys: dict[str, KeyPair], change: Any) -> None:
-    from custody.entries import _EVENT_LEAF
+    from custody.leafform import EVENT_LEAF as _EVENT_LEAF
 
     leaf = _signed_leaf(keys, artefacts=(artefact(size=1073741824),))
     changed = change(leaf)

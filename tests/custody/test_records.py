@@ -180,7 +180,7 @@ def test_any_change_of_a_field_changes_the_bytes(record: Event, data: st.DataObj
     [("size", 1, True), ("size", 0, False), ("name", "1", 1), ("size", 5, "5"), ("acquisition_record", None, "")],
 )
 def test_memoised_artefacts_tell_json_types_apart(member: str, good: object, bad: object) -> None:
-    """Events parse each distinct artefact JSON once (records._memoised): a value equal in Python but of another JSON
+    """Events parse each distinct artefact JSON once (records.memoised): a value equal in Python but of another JSON
     type (1 and true) must not reuse the parse of the good one."""
     base = artefact().to_json()
     body = event().to_json()
