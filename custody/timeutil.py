@@ -69,10 +69,15 @@ def zone_of(label: str) -> tzinfo:
 _KNOWN_ZONES: set[object] = set()
 
 
+def is_known_zone(label: object) -> bool:
+    """True when ``label`` is a zone label that ``check_zone`` has already accepted (False says nothing)."""
+    return type(label) is str and label in _KNOWN_ZONES
+
+
 def check_zone(label: object, *, field: str = "time zone") -> str:
     """Validate a stored zone label and return it unchanged."""
-    if label in _KNOWN_ZONES:
-        return label  # type: ignore[return-value]
+    if type(label) is str and label in _KNOWN_ZONES:
+        return label
     if not isinstance(label, str):
         raise RecordError(f"{field}: expected a time zone label, got {label!r}")
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import permutations
 from types import MappingProxyType
 
 from custody.errors import RecordError
@@ -70,8 +71,21 @@ def parse_digest_ref(text: str, where: str = "digest") -> tuple[str, str]:
     return algorithm, value
 
 
+_NORMALISED: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({
+    chosen: tuple(sorted(chosen, key=DATA_CATEGORIES.index))
+    for count in range(1, len(DATA_CATEGORIES) + 1) for chosen in permutations(DATA_CATEGORIES, count)
+})
+"""Every valid list of categories (known, none twice, any order) and its ordered form: most records repeat a few."""
+
+
 def normalise_categories(categories: tuple[str, ...], where: str) -> tuple[str, ...]:
     """Check data categories (known, none twice) and return them in ``DATA_CATEGORIES`` order (one encoding)."""
+    try:
+        known = _NORMALISED.get(categories)
+    except TypeError:  # an unhashable member: not a valid list, said below
+        known = None
+    if known is not None:
+        return known
     for category in categories:
         if category not in DATA_CATEGORIES:
             raise RecordError(f"{where}: unknown data category {category!r} (known: {', '.join(DATA_CATEGORIES)})")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from custody import canonical
 from custody.errors import RecordError
 from custody.records import ACTIONS, Artefact, Authority, Event, Scope, Signature, signing_payload
+from custody.vocabulary import normalise_categories
 from tests.custody.factories import artefact, domestic_order, event, handler, mla_request, preservation_request, utc
 
 
@@ -172,3 +173,133 @@ def test_any_change_of_a_field_changes_the_bytes(record: Event, data: st.DataObj
     value = data.draw(_text.filter(str.strip))
     changed = replace(record, **{field: value})
     assert (changed.canonical() == record.canonical()) == (getattr(record, field) == value)
+
+
+@pytest.mark.parametrize(
+    ("member", "good", "bad"),
+    [("size", 1, True), ("size", 0, False), ("name", "1", 1), ("size", 5, "5"), ("acquisition_record", None, "")],
+)
+def test_memoised_artefacts_tell_json_types_apart(member: str, good: object, bad: object) -> None:
+    """Events parse each distinct artefact JSON once (records.memoised): a value equal in Python but of another JSON
+    type (1 and true) must not reuse the parse of the good one."""
+    base = artefact().to_json()
+    body = event().to_json()
+    body["artefacts"] = [{**base, member: good}]
+    assert Event.from_json(body).artefacts[0].to_json()[member] == good
+    body["artefacts"] = [{**base, member: bad}]
+    with pytest.raises(RecordError):
+        Event.from_json(body)
+    body["artefacts"] = [{**base, member: good}]
+    assert Event.from_json(body).artefacts[0].to_json()[member] == good
+
+
+def test_memoised_handlers_tell_json_types_apart() -> None:
+    body = event().to_json()
+    body["handler"] = {**body["handler"], "name": "1"}
+    Event.from_json(body)
+    body["handler"] = {**body["handler"], "name": 1}
+    with pytest.raises(RecordError):
+        Event.from_json(body)
+
+
+def test_memo_accepts_only_plain_json_values() -> None:
+    """A mapping type marshal cannot write (a record built in code) is parsed without the memo, not refused."""
+    from types import MappingProxyType
+
+    body = event().to_json()
+    body["artefacts"] = [{**artefact().to_json(), "digests": MappingProxyType(artefact().to_json()["digests"])}]
+    with pytest.raises(RecordError, match="algorithm -> hex"):
+        Event.from_json(body)
+
+
+_TRICKY: list[object] = [None, "", " ", "x", "a b", "ev-1", "ev 1", "-x", "x\x00", "x\x01", "\ud800", "é", "x" * 129,
+                         "x" * 5000, 1, True, (), ("x",), ("x", "x"), ("ev-1", "ev-2"), ["x"], ("x", 1), ("content",),
+                         ("content", "traffic"), ("content", "content"), ("spam",), "transferred", "accessed",
+                         "Africa/Casablanca", "+01:00", "Mars/Olympus", "Z"]
+_EVENT_FIELDS = [f.name for f in fields(Event)]
+
+
+def _raw_event(values: dict[str, object]) -> Event:
+    record = object.__new__(Event)
+    for name, value in values.items():
+        object.__setattr__(record, name, value)
+    return record
+
+
+def _outcome(run: Any) -> object:
+    try:
+        record = run()
+    except Exception as exc:  # noqa: BLE001 - the outcome compared, whatever it is
+        return (type(exc), str(exc))
+    return record.categories
+
+
+def test_the_usual_event_test_passes_only_valid_events_for_any_one_bad_value() -> None:
+    for transfer in (False, True):
+        for name in _EVENT_FIELDS:
+            for value in _TRICKY:
+                _same_outcome({name: value}, transfer, 1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(changes=st.dictionaries(st.sampled_from(_EVENT_FIELDS), st.sampled_from(_TRICKY), max_size=2),
+       transfer=st.booleans(), artefacts=st.integers(0, 3))
+def test_the_usual_event_test_passes_only_valid_events(changes: dict[str, object], transfer: bool,
+                                                       artefacts: int) -> None:
+    _same_outcome(changes, transfer, artefacts)
+
+
+def _same_outcome(changes: dict[str, object], transfer: bool, artefacts: int) -> None:
+    """Event.__post_init__ skips the checks that build messages when ``_usual`` says the event is valid. Its outcome
+    (the error and its message, or the normalised record) must be that of the checks alone (``_check``, the rules
+    in order, then the categories normalised), for valid and broken values alike."""
+    items = tuple(artefact(name=f"item {i}") for i in range(artefacts))
+    base = event(action="transferred", counter_party=handler("pierre", "FR")) if transfer else event()
+    values = {name: getattr(base, name) for name in _EVENT_FIELDS}
+    values["artefacts"] = items if artefacts != 1 else base.artefacts
+    values.update(changes)
+
+    def post_init() -> Event:
+        record = _raw_event(values)
+        record.__post_init__()
+        return record
+
+    def checks_alone() -> Event:
+        record = _raw_event(values)
+        record._check()
+        if record.categories:
+            object.__setattr__(record, "categories", normalise_categories(record.categories, "event.categories"))
+        return record
+
+    assert _outcome(post_init) == _outcome(checks_alone)
+
+
+@pytest.mark.parametrize("value", _TRICKY)
+def test_the_grouped_field_tests_agree_with_the_single_ones(value: object) -> None:
+    from custody.fields import all_idents, all_plain_texts, is_ident, is_plain_text
+
+    assert all_idents([value]) == is_ident(value)
+    assert all_idents(["ok", value, "fine"]) == is_ident(value)
+    assert all_plain_texts([value]) == (value is None or is_plain_text(value))
+    assert all_plain_texts([None, value]) == (value is None or is_plain_text(value))
+
+
+def test_every_category_list_normalises_as_before() -> None:
+    """vocabulary.normalise_categories looks valid lists up in a table: the same result as sorting them, and the
+    same refusals for the rest."""
+    from itertools import permutations, product
+
+    from custody.vocabulary import DATA_CATEGORIES, normalise_categories
+
+    names = [*DATA_CATEGORIES, "spam"]
+    for count in range(5):
+        for chosen in product(names, repeat=count):
+            valid = "spam" not in chosen and len(set(chosen)) == len(chosen)
+            if valid:
+                assert normalise_categories(chosen, "x") == tuple(sorted(chosen, key=DATA_CATEGORIES.index))
+            else:
+                with pytest.raises(RecordError):
+                    normalise_categories(chosen, "x")
+    assert len(list(permutations(DATA_CATEGORIES))) == 24
+    with pytest.raises(RecordError):
+        normalise_categories((["content"],), "x")  # type: ignore[arg-type]
