@@ -39,8 +39,9 @@ from custody.store import Store
 from evidence.errors import EvidenceError
 
 MAX_FINDINGS = 1000
-BATCH = 256
-"""Signatures queued before they are verified together (see ``_Verifier.check``)."""
+BATCH = 4096
+"""Signatures queued before they are verified together (see ``_Verifier.check``): a few megabytes of payloads; on
+100 000 entries, 4096 measured a few per cent faster than 256 or 1024."""
 
 
 class _Redo(Exception):  # noqa: N818 - a signal, not an error: the strict pass runs instead
