@@ -229,17 +229,7 @@ def digest_in_order(
             if step is None:
                 break
             item, chunks = step
-            if chunks is None:
-                if not pending:  # nothing before it to wait for
-                    yield item, None, None
-                    continue
-                slot = _Slot(item)
-            else:
-                slot = pipeline.read(item, chunks)
-                if not pending and not slot.waiting:
-                    yield slot.result()
-                    continue
-            pending.append(slot)
+            pending.append(_Slot(item) if chunks is None else pipeline.read(item, chunks))
             pipeline.collect_ready()
             while pending and not pending[0].waiting:
                 yield pending.popleft().result()
