@@ -1,9 +1,12 @@
-"""An ``ImageSink`` that writes an EnCase 6 style E01 segment set, compressing chunks in parallel threads.
+"""An ``ImageSink`` that writes an EnCase 6 style E01 segment set, compressing chunks on every core.
 
-The acquisition pipeline hands media bytes in order. The sink cuts them into batches of whole chunks, compresses
-each batch in a thread pool (deflate releases the GIL, so this runs beside the pipeline's reading and hashing), and a
-single writer thread lays the encoded batches out in submission order. At most ``max_pending`` batches are in
-flight, so memory stays bounded whatever the media size.
+The acquisition pipeline hands media bytes in order, from a consumer thread of its own. ``write`` compresses them
+right there, without copying them: the calling thread encodes one share of the block's chunks and helper threads
+(one fewer than the workers) encode the others at the same time, and ``write`` returns once all shares are done,
+since the block is only valid during the call. Deflate releases the GIL, so this runs beside the pipeline's reading
+and hashing. A single writer thread lays the encoded runs out in order; at most ``max_pending`` of them wait for it,
+so memory stays bounded whatever the media size. Bytes that do not fill a whole chunk wait in a small staging
+buffer for the next ``write``.
 
 EWF stores whole sectors (EWF.md §14): media that is not a multiple of the sector size is zero-padded, and the MD5
 and SHA-1 stored in the image cover the padded media. The sink computes those two itself in that case (and when the
@@ -16,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
-from collections import deque
+import threading
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from evidence.errors import AcquisitionError, IntegrityError, UsageError
-from evidence.ewf_chunks import ChunkCodec, make_codec
+from evidence.ewf_chunks import ChunkCodec, EncodedRun, make_codec
 from evidence.ewf_sections import EwfMetadata, MediaType, VolumeInfo
 from evidence.ewf_writer import (
     DEFAULT_GROUP_BYTES,
@@ -37,19 +39,47 @@ from evidence.sink import OutputFile
 SECTOR_SIZES = (512, 1024, 2048, 4096)
 #: ewfacquire accepts 16..32768 sectors per chunk; EnCase and most readers expect 64 (32 KiB chunks).
 DEFAULT_CHUNK_SECTORS = 64
-#: Chunks per compression task: large enough that thread hand-over costs little, small enough to bound memory.
-DEFAULT_BATCH_CHUNKS = 32
+#: Encoded runs waiting for the writer thread, at most (about 0.4 MiB each for 1 MiB pipeline blocks).
+DEFAULT_MAX_PENDING = 32
 
-EncodedBatch = list[tuple[bytes, bool]]
+
+class _Helper:
+    """A thread that encodes the runs it is given and hands back each result (or the exception) in order."""
+
+    def __init__(self, codec: ChunkCodec, name: str) -> None:
+        self._codec = codec
+        self._tasks: queue.SimpleQueue[memoryview | None] = queue.SimpleQueue()
+        self._results: queue.SimpleQueue[EncodedRun | BaseException] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, data: memoryview) -> None:
+        self._tasks.put(data)
+
+    def outcome(self) -> EncodedRun | BaseException:
+        return self._results.get()
+
+    def stop(self) -> None:
+        self._tasks.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        encode = self._codec.encode_run
+        while (data := self._tasks.get()) is not None:
+            try:
+                self._results.put(encode(data))
+            except BaseException as exc:  # noqa: BLE001 - handed back to the thread that waits for this result
+                self._results.put(exc)
 
 
 class E01Sink:
     """Write media bytes into ``output`` (``case.E01``, then ``case.E02``...) as an EnCase 6 style E01 set.
 
     ``media_size`` (bytes) is written into the ``volume`` section up front; pass ``None`` when unknown, and the
-    sections are corrected at ``close``. ``compression`` is ``none``, ``fast`` or ``best``. ``workers`` compression
-    threads (default: the CPU count) process batches of ``batch_chunks`` chunks; chunk groups of up to
-    ``group_bytes`` are buffered before they are written, which with the batches bounds the memory used.
+    sections are corrected at ``close``. ``compression`` is ``none``, ``fast`` or ``best``. ``workers`` threads
+    (default: the CPU count; the caller of ``write`` is one of them) compress each block; up to ``max_pending``
+    encoded blocks wait for the writer thread, and chunk groups of up to ``group_bytes`` are buffered before they
+    are written, which bounds the memory used.
     """
 
     def __init__(
@@ -65,7 +95,7 @@ class E01Sink:
         media_type: MediaType = MediaType.FIXED,
         physical: bool = True,
         workers: int | None = None,
-        batch_chunks: int = DEFAULT_BATCH_CHUNKS,
+        max_pending: int = DEFAULT_MAX_PENDING,
         group_bytes: int = DEFAULT_GROUP_BYTES,
     ) -> None:
         _check_geometry(sector_size, chunk_sectors, media_size)
@@ -75,7 +105,6 @@ class E01Sink:
         self._physical = physical
         self._codec: ChunkCodec = make_codec(compression, sector_size * chunk_sectors)
         self._segment_size = segment_size
-        self._batch_size = self._codec.chunk_size * max(1, batch_chunks)
         base, upper = segment_paths_base(output)
         if segment_path(base, 2, upper=upper).exists():
             raise AcquisitionError(f"{segment_path(base, 2, upper=upper)}: already exists; refusing to mix E01 sets")
@@ -87,11 +116,12 @@ class E01Sink:
             group_bytes=group_bytes,
         )
         threads = max(1, workers or os.cpu_count() or 1)
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="e01-deflate")
-        self._out = ThreadPoolExecutor(1, thread_name_prefix="e01-write")
-        self._pending: deque[Future[None]] = deque()
-        self._max_pending = 4 * threads + 4
-        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        self._helpers = [_Helper(self._codec, f"e01-deflate-{i}") for i in range(1, threads)]
+        self._runs: queue.SimpleQueue[list[EncodedRun] | None] = queue.SimpleQueue()
+        self._room = threading.Semaphore(max(1, max_pending))
+        self._write_error: BaseException | None = None
+        self._out = threading.Thread(target=self._write_runs, name="e01-write", daemon=True)
+        self._out.start()
         self._staging = bytearray()
         self._written = 0
         self._unreadable: list[tuple[int, int]] = []
@@ -129,25 +159,32 @@ class E01Sink:
         return details
 
     def write(self, data: memoryview) -> None:
-        """Append the next media bytes; blocks while ``max_pending`` batches are still being compressed/written."""
+        """Append the next media bytes; returns once they are encoded (blocks while the writer is behind)."""
         self._check_usable()
+        if self._write_error is not None:
+            raise self._write_error
         if self._own_hashes is not None:
             for hasher in self._own_hashes:
                 hasher.update(data)
         self._written += len(data)
+        size = self._codec.chunk_size
+        runs: list[EncodedRun] = []
         view = data
         if self._staging:
-            take = min(len(view), self._batch_size - len(self._staging))
+            take = min(len(view), size - len(self._staging))
             self._staging += view[:take]
             view = view[take:]
-            if len(self._staging) == self._batch_size:
-                self._submit(self._staging, self._batch_size)
-                self._staging.clear()
-        while len(view) >= self._batch_size:
-            self._submit(view[: self._batch_size], self._batch_size)
-            view = view[self._batch_size :]
-        if view:
-            self._staging += view
+            if len(self._staging) < size:
+                return
+            runs.append(self._codec.encode_run(bytes(self._staging)))
+            self._staging.clear()
+        whole = len(view) - len(view) % size
+        if whole:
+            runs += self._encode_shared(view[:whole])
+        if whole < len(view):
+            self._staging += view[whole:]
+        if runs:
+            self._queue_runs(runs)
 
     def add_unreadable(self, offset: int, length: int) -> None:
         """Record unreadable media bytes (written as zeros); they are listed by sector in the ``error2`` section."""
@@ -167,16 +204,17 @@ class E01Sink:
             padded = -self._written % self._sector_size
             if self._staging or padded:
                 self._staging += bytes(padded)
-                self._submit(self._staging, len(self._staging))
+                self._queue_runs([self._codec.encode_run(bytes(self._staging))])
                 self._staging.clear()
-            self._drain(0)
+            self._stop_threads()
+            if self._write_error is not None:
+                raise self._write_error
             md5, sha1 = self._stored_hashes(media_digests, padded)
             volume = self._volume(self._written + padded)
             files = self._writer.finish(volume, md5=md5, sha1=sha1, error_ranges=self.error_ranges())
         except BaseException:
             self.abort()
             raise
-        self._shutdown()
         self._finished = True
         self._stored = {name: value.hex() for name, value in (("md5", md5), ("sha1", sha1)) if value is not None}
         return files
@@ -184,7 +222,7 @@ class E01Sink:
     def abort(self) -> None:
         """Stop: cancel queued work, close the open segment; the files written so far stay as they are."""
         self._failed = True
-        self._shutdown()
+        self._stop_threads()
         self._writer.abort()
 
     def error_ranges(self) -> list[tuple[int, int]]:
@@ -231,42 +269,48 @@ class E01Sink:
         if self._failed or self._finished:
             raise AcquisitionError(f"{self.first_segment}: the E01 sink is already closed")
 
-    def _submit(self, data: bytes | bytearray | memoryview, length: int) -> None:
-        # Batches are copied into recycled buffers: fresh ones would cost page faults on every batch.
+    def _encode_shared(self, data: memoryview) -> list[EncodedRun]:
+        # Whole chunks, shared out in contiguous runs: the helpers take the later shares, this thread the first.
+        chunks = len(data) // self._codec.chunk_size
+        shares = min(len(self._helpers) + 1, chunks)
+        bounds = [self._codec.chunk_size * (chunks * k // shares) for k in range(shares + 1)]
+        helpers = self._helpers[: shares - 1]
+        for helper, start, end in zip(helpers, bounds[1:-1], bounds[2:], strict=True):
+            helper.submit(data[start:end])
         try:
-            batch = self._free.get_nowait()
-        except queue.Empty:
-            batch = bytearray(self._batch_size)
-        batch[:length] = data
-        encoded = self._pool.submit(self._encode, batch, length)
-        self._pending.append(self._out.submit(self._store, encoded))
-        self._drain(self._max_pending)
+            runs = [self._codec.encode_run(data[: bounds[1]])]
+        finally:  # every share must be finished before ``data`` goes back to the pipeline
+            outcomes = [helper.outcome() for helper in helpers]
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            runs.append(outcome)
+        return runs
 
-    def _encode(self, batch: bytearray, length: int) -> EncodedBatch:
-        try:
-            return self._codec.encode_batch(batch, length)
-        finally:
-            self._free.put(batch)
+    def _queue_runs(self, runs: list[EncodedRun]) -> None:
+        self._room.acquire()
+        self._runs.put(runs)
 
-    def _store(self, encoded: Future[EncodedBatch]) -> None:
-        if self._failed:
-            return
-        try:
-            for stored, compressed in encoded.result():
-                self._writer.add_chunk(stored, compressed)
-        except BaseException:
-            self._failed = True
-            raise
+    def _write_runs(self) -> None:
+        # The writer thread: lays runs out in order; after a failure it only frees the room the runs took.
+        add = self._writer.add_run
+        while (runs := self._runs.get()) is not None:
+            try:
+                if self._write_error is None and not self._failed:
+                    for run in runs:
+                        add(run)
+            except BaseException as exc:  # noqa: BLE001 - raised by the next write or by close
+                self._write_error = exc
+            finally:
+                self._room.release()
 
-    def _drain(self, keep: int) -> None:
-        # Waiting on the oldest write first keeps media order and surfaces the first failure.
-        while len(self._pending) > keep:
-            self._pending.popleft().result()
-
-    def _shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._out.shutdown(wait=True, cancel_futures=True)
-        self._pending.clear()
+    def _stop_threads(self) -> None:
+        for helper in self._helpers:
+            helper.stop()
+        self._helpers = []
+        if self._out.is_alive():
+            self._runs.put(None)
+            self._out.join()
 
 
 def _check_geometry(sector_size: int, chunk_sectors: int, media_size: int | None) -> None:

@@ -20,6 +20,7 @@ import blake3
 
 from evidence import ewf_sections as sec
 from evidence.errors import AcquisitionError, UsageError
+from evidence.ewf_chunks import EncodedRun
 from evidence.sink import OutputFile
 
 #: Groups are buffered in memory until their ``sectors`` size is known; this bounds that buffer.
@@ -34,6 +35,8 @@ _GROUP_OVERHEAD = sec.DESCRIPTOR_SIZE + 2 * sec.table_section_size(0)
 _ERROR_RANGE_SLACK = 64
 _READ_BLOCK = 4 * 1024 * 1024
 _WRITE_BUFFER = 4 * 1024 * 1024
+#: Larger pieces (runs of encoded chunks) are written and hashed as they are, without a copy into the buffer.
+_DIRECT_WRITE = 256 * 1024
 
 
 def segment_paths_base(output: Path) -> tuple[Path, bool]:
@@ -67,12 +70,12 @@ class _Segment:
         self._view = memoryview(self._buffer)
         self._fill = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         """Append ``data`` to the file."""
         size = len(data)
-        if self._fill + size > _WRITE_BUFFER:
+        if size >= _DIRECT_WRITE or self._fill + size > _WRITE_BUFFER:
             self.flush()
-        if size >= _WRITE_BUFFER:
+        if size >= _DIRECT_WRITE:
             self._emit(memoryview(data))
         else:
             self._view[self._fill : self._fill + size] = data
@@ -108,7 +111,7 @@ class _Segment:
 class _Group:
     """The chunks of the chunk group being filled, kept until the group's size is known."""
 
-    chunks: list[bytes] = field(default_factory=list)
+    chunks: list[bytes | memoryview] = field(default_factory=list)
     entries: list[int] = field(default_factory=list)
     size: int = 0
 
@@ -162,7 +165,7 @@ class EwfSegmentWriter:
         """Tell how many ``error2`` entries are known so far, so segments keep room for the section."""
         self._error_count = count
 
-    def add_chunk(self, stored: bytes, compressed: bool) -> None:
+    def add_chunk(self, stored: bytes | memoryview, compressed: bool) -> None:
         """Append the next chunk in its stored form; opens a new segment when this one would grow too big."""
         segment = self._segment
         if segment is None:
@@ -185,6 +188,38 @@ class EwfSegmentWriter:
         group.chunks.append(stored)
         group.size += len(stored)
         self._chunks += 1
+
+    def add_run(self, run: EncodedRun) -> None:
+        """Append consecutive stored chunks; the same layout as ``add_chunk`` for each, in far fewer steps.
+
+        When the whole run fits in the open chunk group and segment (the usual case), it is appended as one piece;
+        otherwise it is added chunk by chunk, which may close the group or the segment between two chunks.
+        """
+        segment = self._segment
+        if segment is None:
+            raise AcquisitionError(f"{self.first_segment}: the E01 set is already closed")
+        group = self._group
+        count = len(run.lengths)
+        size = len(run.blob)
+        if (
+            len(group.entries) + count <= sec.MAX_TABLE_ENTRIES
+            and group.size + size <= self._group_bytes
+            and self._fits(segment, size + 8 * (count - 1))
+        ):
+            relative = sec.DESCRIPTOR_SIZE + group.size
+            flag = sec.COMPRESSED_FLAG
+            for length, compressed in zip(run.lengths, run.compressed, strict=True):
+                group.entries.append(relative | flag if compressed else relative)
+                relative += length
+            group.chunks.append(run.blob)
+            group.size += size
+            self._chunks += count
+            return
+        view = memoryview(run.blob)
+        start = 0
+        for length, compressed in zip(run.lengths, run.compressed, strict=True):
+            self.add_chunk(view[start : start + length], compressed)
+            start += length
 
     def finish(
         self,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import resource
 import shutil
+import signal
 import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -143,3 +147,27 @@ def test_header_values_come_from_the_case_and_the_source(tmp_path: Path) -> None
     odd = SourceIdentity(path="/dev/sdc", kind="block-device", size=520, logical_block_size=520)
     assert e01_sector_size(odd) == 512
     assert ewf_metadata(CaseMetadata(), odd, when).case_number == ""
+
+
+def test_a_disk_that_fills_up_stops_the_acquisition_with_one_line(tmp_path: Path) -> None:
+    # A real write failure: the process may not write files over 1 MiB (RLIMIT_FSIZE; the signal is ignored, so
+    # write() fails with EFBIG), while 6 MiB of incompressible media go to one segment.
+    source = tmp_path / "random.bin"
+    source.write_bytes(os.urandom(6 * MiB))
+    output = tmp_path / "full.E01"
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (MiB, MiB))
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "acquire", str(source), str(output), "--format", "e01", "--quiet"],
+        cwd=root, capture_output=True, text=True, timeout=120, preexec_fn=limit, check=False,
+    )
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "full.E01" in lines[0] and "cannot write" in lines[0]
+    assert load_record(record_path_for(output)).status != "complete"
+    assert output.stat().st_size <= MiB

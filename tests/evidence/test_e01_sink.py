@@ -220,7 +220,7 @@ def test_any_size_and_write_pattern_reads_back(
     data = mixed_media(size, seed)
     target = Path(tempfile.mkdtemp(dir=tmp_path)) / "p.E01"
     _, files = write_e01(target, data, pieces=pieces, compression=compression, chunk_sectors=chunk_sectors,
-                         batch_chunks=3)
+                         workers=3, max_pending=2)
     media, handle = read_back(files[0].path)
     assert media == padded(data)
     assert handle.get_hash_value("MD5") == md5_hex(padded(data))
