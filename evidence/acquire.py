@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from evidence.blockread import TolerantReader, UnreadableRange, merge_ranges
 from evidence.digest import DEFAULT_ALGORITHMS, DEFAULT_WINDOW, DigestResult, StreamHasher, combine, parse_algorithms
 from evidence.errors import AcquisitionError, UsageError
+from evidence.hashing import hasher_consumers
 from evidence.media import FileMedia, MediaReader, SourceIdentity, block_device_identity
 from evidence.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Pipeline
 from evidence.progress import NULL_PROGRESS, ProgressObserver
@@ -97,13 +98,6 @@ def host_info() -> dict[str, str]:
     }
 
 
-def _hasher_consumer(hasher: StreamHasher) -> Consumer:
-    def consume(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
-        hasher.update(data)
-
-    return consume
-
-
 class _Writer:
     """The sink's consumer: records unreadable ranges, then writes the block."""
 
@@ -133,7 +127,7 @@ class _Run:
         self.reader = TolerantReader(media, retries=retries)
         self.hashers = [StreamHasher(name, window) for name in names]
         self.writer = _Writer(sink)
-        consumers: list[Consumer] = [*map(_hasher_consumer, self.hashers), self.writer]
+        consumers: list[Consumer] = [*hasher_consumers(self.hashers), self.writer]
         self.pipeline = Pipeline(consumers, buffer_size=buffer_size, depth=depth)
 
     def execute(self, progress: ProgressObserver) -> tuple[DigestResult, list[OutputFile]]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from evidence.blockread import TolerantReader, UnreadableRange
-from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, StreamHasher, combine, parse_algorithms
+from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, StreamHasher, combine, parse_algorithms, thread_groups
 from evidence.errors import ImageError, IntegrityError
 from evidence.media import MediaReader
 from evidence.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Fill, Pipeline
@@ -29,9 +29,24 @@ ReadInto = Callable[[memoryview], int]
 """Fills the buffer with the next bytes of the stream; returns the count (0 at the end)."""
 
 
-def _hash_consumer(hasher: StreamHasher) -> Consumer:
+def hasher_consumers(hashers: Sequence[StreamHasher]) -> list[Consumer]:
+    """Pipeline consumers that feed ``hashers``, several to a thread where that costs no speed (``thread_groups``)."""
+    return [_group_consumer(group) for group in thread_groups(hashers)]
+
+
+def _group_consumer(group: list[StreamHasher]) -> Consumer:
+    updates = [hasher.update for hasher in group]
+    if len(updates) == 1:
+        update = updates[0]
+
+        def consume_one(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
+            update(data)
+
+        return consume_one
+
     def consume(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
-        hasher.update(data)
+        for each in updates:
+            each(data)
 
     return consume
 
@@ -40,7 +55,7 @@ def _run(fill: Fill, size: int, algorithms: Iterable[str], window: int | None, p
     DigestResult
 ):
     hashers = [StreamHasher(name, window) for name in parse_algorithms(algorithms, base=())]
-    read = Pipeline([_hash_consumer(h) for h in hashers]).run(fill, size, progress)
+    read = Pipeline(hasher_consumers(hashers)).run(fill, size, progress)
     if read != size:
         raise IntegrityError(f"media ended after {read} bytes, expected {size}")
     return combine(hashers, window, expected_size=size)
@@ -84,7 +99,7 @@ def digest_stream(
             done += count
         return done, []
 
-    pipeline = Pipeline([*map(_hash_consumer, hashers), *extra_consumers], buffer_size=buffer_size, depth=depth)
+    pipeline = Pipeline([*hasher_consumers(hashers), *extra_consumers], buffer_size=buffer_size, depth=depth)
     read = pipeline.run(fill, size, progress)
     if size is not None:
         if read != size:

@@ -12,12 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence.digest import (
+    SHARE_LEEWAY,
     DigestStateError,
     MultiDigest,
     StreamHasher,
     digest_bytes,
+    hashing_cost,
     labelled,
     parse_algorithms,
+    thread_groups,
 )
 from evidence.errors import IntegrityError, UsageError
 
@@ -145,3 +148,24 @@ def test_digest_bytes_small_and_large(size: int) -> None:
     data = bytes(i % 251 for i in range(size))
     assert digest_bytes(data) == {name: reference(name, data) for name in ("sha256", "blake3")}
     assert digest_bytes(bytearray(data), ALL) == {name: reference(name, data) for name in ALL}
+
+
+@pytest.mark.parametrize(
+    "names", [("md5", "sha1", "sha256", "blake3"), ("sha1", "sha256", "blake3"), ("md5", "blake3"), ("sha256",)]
+)
+def test_thread_groups_keep_the_slowest_alone_and_share_within_its_cost(names: tuple[str, ...]) -> None:
+    hashers = [StreamHasher(name) for name in names]
+    groups = thread_groups(hashers)
+    assert sorted(id(h) for group in groups for h in group) == sorted(map(id, hashers))  # each exactly once
+    slowest = max(hashing_cost(name) for name in names)
+    assert len(names) <= 2 or groups[0] == [max(hashers, key=lambda h: hashing_cost(h.name))]
+    for group in groups[1:]:
+        assert len(group) == 1 or sum(hashing_cost(h.name) for h in group) <= slowest * SHARE_LEEWAY
+    loads = [sum(hashing_cost(h.name) for h in group) for group in groups[1:]]
+    for i, first in enumerate(loads):  # as few threads as that allows: no two sharing threads could be one
+        assert all(first + second > slowest * SHARE_LEEWAY for second in loads[i + 1 :])
+
+
+def test_hashing_cost_is_measured_once_and_positive() -> None:
+    assert all(hashing_cost(name) > 0 for name in ("md5", "sha1", "sha256", "blake3"))
+    assert hashing_cost("md5") is hashing_cost("md5")
