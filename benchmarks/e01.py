@@ -38,6 +38,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+from bytecode import cached_bytecode_environment
 from mixed_content import MIB, write_mixed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,12 +55,6 @@ def run_ewfacquire(source: Path, target: Path) -> float:
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True)
     return time.perf_counter() - start
-
-
-def python_environment(cache: Path) -> dict[str, str]:
-    """scelle's environment: bytecode cached under ``cache``, as it is for an installed package."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPYCACHEPREFIX": str(cache)}
 
 
 def cli_has_e01(env: dict[str, str]) -> bool:
@@ -134,7 +129,7 @@ def main() -> None:
     args = parser.parse_args()
     with (tempfile.TemporaryDirectory(prefix="scelle-bench-", dir=args.dir) as tmp,
           tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache):
-        env = python_environment(Path(cache))
+        env = cached_bytecode_environment(Path(cache))
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         source = write_mixed(work / "mixed.raw", args.size * MIB)

@@ -41,6 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import cached_bytecode_environment
+
 REPO = Path(__file__).resolve().parents[1]
 CHUNK = 1 << 20
 EPOCH = "1709285400"
@@ -128,12 +130,6 @@ def floor(image: Path) -> int:
     return hashed
 
 
-def _environment(cache: Path) -> dict[str, str]:
-    """The contenders' environment: bytecode cached under ``cache``, as it is for an installed package."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPYCACHEPREFIX": str(cache)}
-
-
 def _run_once(argv: list[str], env: dict[str, str]) -> float:
     """Wall time of one run, output discarded; a failure stops the benchmark."""
     start = time.perf_counter()
@@ -215,7 +211,7 @@ def report(image: Path, runs: int) -> None:
         check_scelle(commands["scelle"], commands.get("recursive_hasher"), expected)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache:
-        env = _environment(Path(cache))
+        env = cached_bytecode_environment(Path(cache))
         runs_of = _timed(commands, runs, env)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     times = {name: statistics.median(values) for name, values in runs_of.items()}
