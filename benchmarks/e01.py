@@ -6,10 +6,8 @@ before it reports success, ewfacquire does not), then times, in one run and from
 of each (interleaved; the speed-up uses the best time of each, the usual way to factor out other load):
 
 * ``ewfacquire -u -q -c fast -d sha1 -f encase6`` (MD5 + SHA-1, EnCase 6 format, one segment), and
-* scelle writing the same E01 with MD5 + SHA-1: through ``scelle acquire --format e01 --compress fast --hash
-  md5,sha1`` when the CLI has it (which also computes the record's SHA-256 + BLAKE3 and the segment files'
-  digests), else through the library (``E01Sink`` fed by a small read-and-hash pipeline that stands in for
-  ``evidence.acquire``); the output says which.
+* ``scelle acquire --format e01 --compress fast --hash md5,sha1``, the same E01 with MD5 + SHA-1 (the CLI also
+  computes the record's SHA-256 + BLAKE3 and the segment files' digests).
 
 It prints both times, the speed-up (goal: >= 3.5x) and both output sizes (goal: scelle <= 1.10x), then checks
 scelle's image with ``ewfverify`` (skip with --no-verify).
@@ -26,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import os
 import shutil
 import statistics
@@ -34,8 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 
 from bytecode import cached_bytecode_environment
@@ -43,7 +38,6 @@ from mixed_content import MIB, write_mixed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEGMENT = "1500MiB"
-BUFFER = 4 * MIB
 
 
 def run_ewfacquire(source: Path, target: Path) -> float:
@@ -55,12 +49,6 @@ def run_ewfacquire(source: Path, target: Path) -> float:
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True)
     return time.perf_counter() - start
-
-
-def cli_has_e01(env: dict[str, str]) -> bool:
-    result = subprocess.run([sys.executable, "-m", "cli", "acquire", "--help"], cwd=ROOT, capture_output=True,
-                            text=True, check=False, env=env)
-    return result.returncode == 0 and "e01" in result.stdout and "--compress" in result.stdout
 
 
 def run_scelle_cli(source: Path, target: Path, env: dict[str, str] | None = None) -> float:
@@ -76,41 +64,6 @@ def cli_startup(env: dict[str, str]) -> float:
     """Seconds the CLI takes to start and exit (imports): a fixed cost inside the CLI timing."""
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "cli", "--version"], cwd=ROOT, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
-
-
-def run_scelle_library(source: Path, target: Path) -> float:
-    sys.path.insert(0, str(ROOT))
-    from evidence.e01_sink import E01Sink
-    from evidence.ewf_sections import EwfMetadata
-    from evidence.ewf_writer import DEFAULT_SEGMENT_SIZE
-
-    start = time.perf_counter()
-    meta = EwfMetadata(acquired_at=datetime.now().astimezone(), case_number="BENCH", evidence_number="1",
-                       examiner="bench", description="mixed content", notes="benchmark", software_version="0.1.0")
-    size = source.stat().st_size
-    sink = E01Sink(target, media_size=size, metadata=meta, compression="fast", segment_size=DEFAULT_SEGMENT_SIZE)
-    hashers = {"md5": hashlib.md5(usedforsecurity=False), "sha1": hashlib.sha1(usedforsecurity=False)}
-    # One thread per digest, as the acquisition pipeline does; buffers rotate once both digests are done with them.
-    pools = {name: ThreadPoolExecutor(1) for name in hashers}
-    buffers = [bytearray(BUFFER) for _ in range(4)]
-    busy: list[list[Future[None]]] = [[] for _ in buffers]
-    with source.open("rb", buffering=0) as handle:
-        index = 0
-        while True:
-            for future in busy[index]:
-                future.result()
-            view = memoryview(buffers[index])
-            count = handle.readinto(view)
-            if not count:
-                break
-            block = view[:count]
-            busy[index] = [pools[name].submit(h.update, block) for name, h in hashers.items()]
-            sink.write(block)
-            index = (index + 1) % len(buffers)
-    for pool in pools.values():
-        pool.shutdown(wait=True)
-    sink.close({name: h.digest() for name, h in hashers.items()})
     return time.perf_counter() - start
 
 
@@ -134,8 +87,7 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         source = write_mixed(work / "mixed.raw", args.size * MIB)
         source.read_bytes()  # both tools read from the page cache
-        via_cli = cli_has_e01(env)
-        runner = functools.partial(run_scelle_cli, env=env) if via_cli else run_scelle_library
+        runner = functools.partial(run_scelle_cli, env=env)
         warm = work / "warm-up.raw"
         with source.open("rb") as head:
             warm.write_bytes(head.read(MIB))
@@ -156,17 +108,15 @@ def main() -> None:
         ewf_time, scelle_time = min(ewf_times), min(scelle_times)
         ewf_size, scelle_size = total_size(work / "ewfacquire.E01"), total_size(work / "scelle.E01")
         mb = args.size * MIB / 1e6
-        how = "scelle acquire (CLI)" if via_cli else "E01Sink via the library (CLI acquire --format e01 not found)"
         print(f"media: {args.size} MiB of mixed content (zeros, random, text, ext2 images) in {work}")
         print(f"ewfacquire -c fast -d sha1: {ewf_time:6.2f} s  {mb / ewf_time:6.0f} MB/s  output {ewf_size:,} bytes"
               f"  (best of {len(ewf_times)}; median {statistics.median(ewf_times):.2f} s)")
-        print(f"scelle, {how}:")
+        print("scelle acquire --format e01:")
         print(f"  --compress fast md5+sha1:   {scelle_time:6.2f} s  {mb / scelle_time:6.0f} MB/s  "
               f"output {scelle_size:,} bytes  (best of {len(scelle_times)}; median "
               f"{statistics.median(scelle_times):.2f} s)")
-        if via_cli:
-            print(f"  (of which CLI start-up: {cli_startup(env):.2f} s; the CLI also computes SHA-256 + BLAKE3 of the "
-                  "media and of each segment file)")
+        print(f"  (of which CLI start-up: {cli_startup(env):.2f} s; the CLI also computes SHA-256 + BLAKE3 of the "
+              "media and of each segment file)")
         print(f"speed-up: {ewf_time / scelle_time:.2f}x (goal >= 3.5x; medians "
               f"{statistics.median(ewf_times) / statistics.median(scelle_times):.2f}x)")
         print(f"size ratio scelle/ewfacquire: {scelle_size / ewf_size:.3f} (goal <= 1.10)")
