@@ -23,7 +23,6 @@ every run.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import shutil
 import statistics
@@ -51,7 +50,7 @@ def run_ewfacquire(source: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
-def run_scelle_cli(source: Path, target: Path, env: dict[str, str] | None = None) -> float:
+def run_scelle_cli(source: Path, target: Path, env: dict[str, str]) -> float:
     args = [sys.executable, "-m", "cli", "acquire", str(source), str(target), "--format", "e01", "--compress", "fast",
             "--hash", "md5,sha1", "--segment-size", SEGMENT, "--case", "BENCH", "--evidence", "1", "--examiner",
             "bench", "--description", "mixed content", "--notes", "benchmark", "--quiet"]
@@ -87,11 +86,10 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         source = write_mixed(work / "mixed.raw", args.size * MIB)
         source.read_bytes()  # both tools read from the page cache
-        runner = functools.partial(run_scelle_cli, env=env)
         warm = work / "warm-up.raw"
         with source.open("rb") as head:
             warm.write_bytes(head.read(MIB))
-        runner(warm, work / "warm-up.E01")
+        run_scelle_cli(warm, work / "warm-up.E01", env)
         ewf_times: list[float] = []
         scelle_times: list[float] = []
         for round_number in range(max(1, args.repeat)):
@@ -103,7 +101,7 @@ def main() -> None:
             os.sync()  # neither tool pays for flushing the other's output
             ewf_times.append(run_ewfacquire(source, work / "ewfacquire"))
             os.sync()
-            scelle_times.append(runner(source, work / "scelle.E01"))
+            scelle_times.append(run_scelle_cli(source, work / "scelle.E01", env))
             print(f"round {round_number + 1}: ewfacquire {ewf_times[-1]:.2f} s, scelle {scelle_times[-1]:.2f} s")
         ewf_time, scelle_time = min(ewf_times), min(scelle_times)
         ewf_size, scelle_size = total_size(work / "ewfacquire.E01"), total_size(work / "scelle.E01")

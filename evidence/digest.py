@@ -218,21 +218,21 @@ def thread_groups(hashers: Sequence[StreamHasher]) -> list[list[StreamHasher]]:
     """
     if len(hashers) <= 2:
         return [[hasher] for hasher in hashers]
-    ordered = sorted(hashers, key=lambda h: hashing_cost(h.name), reverse=True)
-    limit = hashing_cost(ordered[0].name) * SHARE_LEEWAY
-    groups: list[list[StreamHasher]] = [[ordered[0]]]
-    loads: list[float] = [float("inf")]
-    for hasher in ordered[1:]:
+    slowest, *others = sorted(hashers, key=lambda h: hashing_cost(h.name), reverse=True)
+    limit = hashing_cost(slowest.name) * SHARE_LEEWAY
+    shared: list[list[StreamHasher]] = []
+    loads: list[float] = []
+    for hasher in others:
         cost = hashing_cost(hasher.name)
         for index, load in enumerate(loads):
             if load + cost <= limit:
-                groups[index].append(hasher)
+                shared[index].append(hasher)
                 loads[index] += cost
                 break
         else:
-            groups.append([hasher])
+            shared.append([hasher])
             loads.append(cost)
-    return groups
+    return [[slowest], *shared]
 
 
 def combine(hashers: Iterable[StreamHasher], window: int | None, expected_size: int | None = None) -> DigestResult:

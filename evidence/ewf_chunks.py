@@ -72,18 +72,16 @@ class ChunkCodec:
 
     def encode(self, chunk: bytes | memoryview) -> tuple[bytes, bool]:
         """The stored form of one chunk and whether it is compressed (EWF.md §8: zlib only if shorter than raw)."""
-        if self.compress is not None:
-            packed = self.compress(chunk)
-            if len(packed) < len(chunk):
-                return packed, True
-        return b"".join((chunk, (self.checksum(chunk) & 0xFFFFFFFF).to_bytes(4, "little"))), False
+        run = self.encode_run(chunk)
+        return run.blob, run.compressed[0]
 
     def encode_run(self, data: bytes | bytearray | memoryview) -> EncodedRun:
         """Encode ``data``, cut into chunks: whole chunks, except that the last one may be short.
 
-        All-zero chunks, common on disks, reuse one encoded copy instead of being compressed again. The result is
-        one ``bytes`` (nothing in it refers to ``data``, which the caller may reuse at once), so the writer lays
-        out a whole run with one write.
+        Each chunk is stored as a zlib stream only if that is shorter, else as raw data followed by its Adler-32
+        (EWF.md §8). All-zero chunks, common on disks, reuse one encoded copy instead of being compressed again.
+        The result is one ``bytes`` (nothing in it refers to ``data``, which the caller may reuse at once), so the
+        writer lays out a whole run with one write.
         """
         size = self.chunk_size
         view = memoryview(data)
@@ -109,7 +107,7 @@ class ChunkCodec:
                     flags.append(True)
                     continue
             parts.append(chunk)
-            parts.append((checksum(chunk) & 0xFFFFFFFF).to_bytes(4, "little"))
+            parts.append(checksum(chunk).to_bytes(4, "little"))
             lengths.append(len(chunk) + 4)
             flags.append(False)
         return EncodedRun(b"".join(parts), lengths, flags)

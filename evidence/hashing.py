@@ -36,13 +36,6 @@ def hasher_consumers(hashers: Sequence[StreamHasher]) -> list[Consumer]:
 
 def _group_consumer(group: list[StreamHasher]) -> Consumer:
     updates = [hasher.update for hasher in group]
-    if len(updates) == 1:
-        update = updates[0]
-
-        def consume_one(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
-            update(data)
-
-        return consume_one
 
     def consume(offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
         for each in updates:
