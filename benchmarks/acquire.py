@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bytecode import cached_bytecode_environment  # noqa: E402 - after the path set-up above
 
-from evidence.units import format_size, parse_size  # noqa: E402
+from evidence.common.units import format_size, parse_size  # noqa: E402
 
 PLAIN_SHA256 = (
     "import hashlib, sys\n"

@@ -30,14 +30,14 @@ sys.path.insert(0, str(REPO))
 import blake3  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
 
-from custody.entries import KeyEntry, LedgerHeader, parse_leaf  # noqa: E402
-from custody.keys import KeyPair, generate_key  # noqa: E402
-from custody.ledger import EventDraft, Ledger  # noqa: E402
-from custody.legal import Authority, Offence, Scope  # noqa: E402
-from custody.notes import parse_note  # noqa: E402
-from custody.records import Artefact  # noqa: E402
-from custody.store import Store  # noqa: E402
-from custody.verify import verify_ledger  # noqa: E402
+from custody.ledger.ledger import EventDraft, Ledger  # noqa: E402
+from custody.ledger.store import Store  # noqa: E402
+from custody.ledger.verify import verify_ledger  # noqa: E402
+from custody.model.entries import KeyEntry, LedgerHeader, parse_leaf  # noqa: E402
+from custody.model.keys import KeyPair, generate_key  # noqa: E402
+from custody.model.legal import Authority, Offence, Scope  # noqa: E402
+from custody.model.records import Artefact  # noqa: E402
+from custody.tlog.notes import parse_note  # noqa: E402
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -6,18 +6,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.custody_common import custody_for_acquisition
+from cli.custody.common import custody_for_acquisition
 from cli.options import json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
-from evidence.errors import UsageError
+from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
-    from evidence.record import AcquisitionRecord
+    from evidence.acquisition.record import AcquisitionRecord
 
 
 def _size(what: str, value: str | None) -> int | None:
-    from evidence.units import parse_size
+    from evidence.common.units import parse_size
 
     return None if value is None else parse_size(value, what=what)
 
@@ -98,9 +98,9 @@ def acquire(
     in the same run; a wrong key, ledger or authority is refused before the source is read.
     """
     # The library is imported here, not at module level, so `scelle --help` and the other commands start faster.
-    from evidence.acquire import acquire_image
-    from evidence.digest import DEFAULT_WINDOW
-    from evidence.record import CaseMetadata, record_path_for
+    from evidence.acquisition.acquire import acquire_image
+    from evidence.acquisition.record import CaseMetadata, record_path_for
+    from evidence.hashing.digest import DEFAULT_WINDOW
 
     case = CaseMetadata(
         case_number=case_number, evidence_number=evidence_number, examiner=examiner, description=description,
@@ -131,8 +131,8 @@ def acquire(
 
 
 def _render(record: AcquisitionRecord, record_path: str) -> None:
-    from evidence.digest import labelled
-    from evidence.units import format_size
+    from evidence.common.units import format_size
+    from evidence.hashing.digest import labelled
 
     click.echo(f"acquired {record.source.path}: {format_size(record.media_size)} ({record.media_size} bytes)")
     for name, value in record.media_digests.items():

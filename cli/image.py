@@ -18,10 +18,10 @@ import click
 from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
-from evidence.backends import open_image
-from evidence.backends.base import ImageSource
-from evidence.reading import hash_media, list_entries, open_filesystems, read_entry
-from evidence.timeline import bodyfile_line
+from evidence.reading.listing import hash_media, list_entries, open_filesystems, read_entry
+from evidence.reading.timeline import bodyfile_line
+from evidence.sources import open_image
+from evidence.sources.base import ImageSource
 
 F = Callable[..., Any]
 #: lines written to stdout at once by ``image ls`` (one per line on a terminal)
@@ -90,7 +90,7 @@ def image() -> None:
 @_json
 def info(images: tuple[str, ...], as_json: bool) -> None:
     """Format, media size, segments, stored hashes and case metadata, volumes and file systems."""
-    from evidence.describe import describe_image  # only this command defines the report records
+    from evidence.reading.describe import describe_image  # only this command defines the report records
 
     with _open(images) as source:
         report = describe_image(source)
@@ -172,7 +172,7 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
     paths inside it (as `image ls` prints them). Use --path when a path inside the image could be mistaken for a
     file here.
     """
-    from evidence.extract import extract as extract_files  # only this command needs the extraction code
+    from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
     images, paths = _split_images(args)
     with open_image(images) as source:

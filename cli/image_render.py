@@ -7,12 +7,12 @@ from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
 
-from evidence.entries import Timestamp
-from evidence.reading import Listed
-from evidence.timeline import fls_line
+from evidence.reading.entries import Timestamp
+from evidence.reading.listing import Listed
+from evidence.reading.timeline import fls_line
 
-if TYPE_CHECKING:  # defined by evidence.describe, which only `image info` loads
-    from evidence.describe import ImageReport, VolumeReport
+if TYPE_CHECKING:  # defined by evidence.reading.describe, which only `image info` loads
+    from evidence.reading.describe import ImageReport, VolumeReport
 
 
 def _size(count: int) -> str:

@@ -21,8 +21,8 @@ from typing import Any
 
 import click
 
-from evidence.errors import EvidenceError
-from evidence.version import __version__
+from evidence.common.errors import EvidenceError
+from evidence.common.version import __version__
 
 #: exit status when stdout is a closed pipe: 128 + SIGPIPE, what the shell reports for ``ls | head``
 EXIT_BROKEN_PIPE = 141
@@ -32,7 +32,7 @@ COMMANDS = {
     "image": "cli.image:image",
     "acquire": "cli.acquire:acquire",
     "verify": "cli.verify:verify",
-    "custody": "cli.custody:custody",
+    "custody": "cli.custody.group:custody",
 }
 
 

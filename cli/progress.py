@@ -1,4 +1,4 @@
-"""A rich progress bar on stderr implementing ``evidence.progress.ProgressObserver``.
+"""A rich progress bar on stderr implementing ``evidence.common.progress.ProgressObserver``.
 
 Shown only when stderr is a terminal and ``--quiet`` is not given, so logs and pipes stay clean.
 """
@@ -9,7 +9,7 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from evidence.progress import NULL_PROGRESS, ProgressObserver
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 
 if TYPE_CHECKING:
     from rich.console import Console

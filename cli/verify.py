@@ -12,7 +12,7 @@ from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
 
 if TYPE_CHECKING:
-    from evidence.verify import VerificationReport
+    from evidence.acquisition.verify import VerificationReport
 
 
 @click.command()
@@ -25,7 +25,10 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
 
     Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named).
     """
-    from evidence.verify import VerificationError, verify_image  # imported here: other commands start faster
+    from evidence.acquisition.verify import (  # imported here: other commands start faster
+        VerificationError,
+        verify_image,
+    )
 
     try:
         with terminate_as_interrupt(), progress_for(quiet) as progress:
@@ -37,7 +40,7 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
 
 
 def _render(report: VerificationReport, as_json: bool) -> None:
-    from evidence.digest import labelled
+    from evidence.hashing.digest import labelled
 
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))

@@ -1,8 +1,8 @@
-"""Errors of the custody layer, under the one error tree rooted at ``evidence.errors.EvidenceError``."""
+"""Errors of the custody layer, under the one error tree rooted at ``evidence.common.errors.EvidenceError``."""
 
 from __future__ import annotations
 
-from evidence.errors import EvidenceError
+from evidence.common.errors import EvidenceError
 
 
 class CustodyError(EvidenceError):

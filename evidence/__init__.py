@@ -22,47 +22,47 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from evidence.acquire import acquire_image
-    from evidence.backends import ImageMetadata, ImageSource, open_image
-    from evidence.describe import describe_image
-    from evidence.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
-    from evidence.entries import Entry, Timestamp
-    from evidence.errors import EvidenceError
-    from evidence.filesystems import FileSystem
-    from evidence.hashing import digest_file, digest_media, digest_stream
-    from evidence.reading import hash_media, open_filesystem, open_filesystems
-    from evidence.record import AcquisitionRecord, CaseMetadata, load_record
-    from evidence.verify import VerificationError, VerificationReport, verify_image
-    from evidence.volumes import Volume, list_volumes
+    from evidence.acquisition.acquire import acquire_image
+    from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, load_record
+    from evidence.acquisition.verify import VerificationError, VerificationReport, verify_image
+    from evidence.common.errors import EvidenceError
+    from evidence.hashing.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
+    from evidence.hashing.streams import digest_file, digest_media, digest_stream
+    from evidence.reading.describe import describe_image
+    from evidence.reading.entries import Entry, Timestamp
+    from evidence.reading.filesystems import FileSystem
+    from evidence.reading.listing import hash_media, open_filesystem, open_filesystems
+    from evidence.reading.volumes import Volume, list_volumes
+    from evidence.sources import ImageMetadata, ImageSource, open_image
 
 _LAZY: dict[str, str] = {
-    "acquire_image": "evidence.acquire",
-    "ImageMetadata": "evidence.backends",
-    "ImageSource": "evidence.backends",
-    "open_image": "evidence.backends",
-    "DEFAULT_ALGORITHMS": "evidence.digest",
-    "DigestResult": "evidence.digest",
-    "MultiDigest": "evidence.digest",
-    "digest_bytes": "evidence.digest",
-    "Entry": "evidence.entries",
-    "Timestamp": "evidence.entries",
-    "EvidenceError": "evidence.errors",
-    "FileSystem": "evidence.filesystems",
-    "digest_file": "evidence.hashing",
-    "digest_media": "evidence.hashing",
-    "digest_stream": "evidence.hashing",
-    "describe_image": "evidence.describe",
-    "hash_media": "evidence.reading",
-    "open_filesystem": "evidence.reading",
-    "open_filesystems": "evidence.reading",
-    "AcquisitionRecord": "evidence.record",
-    "CaseMetadata": "evidence.record",
-    "load_record": "evidence.record",
-    "VerificationError": "evidence.verify",
-    "VerificationReport": "evidence.verify",
-    "verify_image": "evidence.verify",
-    "Volume": "evidence.volumes",
-    "list_volumes": "evidence.volumes",
+    "acquire_image": "evidence.acquisition.acquire",
+    "ImageMetadata": "evidence.sources",
+    "ImageSource": "evidence.sources",
+    "open_image": "evidence.sources",
+    "DEFAULT_ALGORITHMS": "evidence.hashing.digest",
+    "DigestResult": "evidence.hashing.digest",
+    "MultiDigest": "evidence.hashing.digest",
+    "digest_bytes": "evidence.hashing.digest",
+    "Entry": "evidence.reading.entries",
+    "Timestamp": "evidence.reading.entries",
+    "EvidenceError": "evidence.common.errors",
+    "FileSystem": "evidence.reading.filesystems",
+    "digest_file": "evidence.hashing.streams",
+    "digest_media": "evidence.hashing.streams",
+    "digest_stream": "evidence.hashing.streams",
+    "describe_image": "evidence.reading.describe",
+    "hash_media": "evidence.reading.listing",
+    "open_filesystem": "evidence.reading.listing",
+    "open_filesystems": "evidence.reading.listing",
+    "AcquisitionRecord": "evidence.acquisition.record",
+    "CaseMetadata": "evidence.acquisition.record",
+    "load_record": "evidence.acquisition.record",
+    "VerificationError": "evidence.acquisition.verify",
+    "VerificationReport": "evidence.acquisition.verify",
+    "verify_image": "evidence.acquisition.verify",
+    "Volume": "evidence.reading.volumes",
+    "list_volumes": "evidence.reading.volumes",
 }
 """Public name -> the module that defines it."""
 

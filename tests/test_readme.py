@@ -29,7 +29,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_version_matches_pyproject() -> None:
     import tomllib
 
-    from evidence.version import __version__
+    from evidence.common.version import __version__
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["version"] == __version__

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
-from custody.keys import generate_key, save_private_key
-from custody.ledger import Ledger
-from custody.records import Event
-from custody.verify import verify_ledger
-from tests.custody.factories import domestic_order, utc
+from custody.ledger.ledger import Ledger
+from custody.ledger.verify import verify_ledger
+from custody.model.keys import generate_key, save_private_key
+from custody.model.records import Event
+from tests.custody.support.factories import domestic_order, utc
 
 PASS = "acquisition passphrase"  # noqa: S105 - a test passphrase
 FAST_KDF = {"rounds": 4}

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from evidence import canonical
-from evidence.record import load_record
-from tests.evidence.acquisition import MiB, make_source, reference_digests
+from evidence.acquisition.record import load_record
+from evidence.common import canonical
+from tests.evidence.support.acquisition import MiB, make_source, reference_digests
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import cli
-from tests.evidence.e01_util import md5_hex, mixed_media, read_back, sha1_hex
+from tests.evidence.support.e01_util import md5_hex, mixed_media, read_back, sha1_hex
 
 MiB = 1 << 20
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from tests.evidence.craft import debugfs, ext_image, mbr, mbr_entry, require
-from tests.evidence.images import IMAGES, MEDIA_SHA256, ROOT, fixture_digests
-from tests.evidence.tsk_reference import parse_icat_hashes
+from tests.evidence.support.craft import debugfs, ext_image, mbr, mbr_entry, require
+from tests.evidence.support.images import IMAGES, MEDIA_SHA256, ROOT, fixture_digests
+from tests.evidence.support.tsk_reference import parse_icat_hashes
 
 MMLS_E01 = IMAGES / "sleuthkit/imageformat_mmls_1.E01"
 

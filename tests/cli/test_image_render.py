@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli.image_render import listed_json
-from evidence.entries import Entry, Timestamp
-from evidence.reading import Listed
+from evidence.reading.entries import Entry, Timestamp
+from evidence.reading.listing import Listed
 
 times = st.none() | st.builds(Timestamp, st.integers(-(2**34), 2**35), st.integers(0, 999_999_999))
 hex_digest = st.text("0123456789abcdef", min_size=64, max_size=64)

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import EXIT_BROKEN_PIPE, cli, keep_heap_slack, os_error_message
-from tests.evidence.craft import ext_image, require
-from tests.evidence.images import IMAGES
+from tests.evidence.support.craft import ext_image, require
+from tests.evidence.support.images import IMAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,11 +87,11 @@ NEVER_FOR_IMAGE_LS = {
     "rich",
     "cryptography",
     "custody",
-    "cli.custody",
+    "cli.custody.group",
     "cli.acquire",
     "cli.verify",
-    "evidence.extract",
-    "evidence.canonical",
+    "evidence.reading.extract",
+    "evidence.common.canonical",
 }
 
 
@@ -117,35 +117,37 @@ def test_image_ls_of_a_raw_image_imports_neither_libewf_nor_the_other_commands()
     assert {"click", "pytsk3", "blake3", "cli.image"} <= modules  # the listing really ran
     top = {name.split(".")[0] for name in modules}
     assert not (modules | top) & NEVER_FOR_IMAGE_LS
-    assert not modules & {"pyewf", "evidence.backends.ewf", "evidence.backends.ewf_layout"}
+    assert not modules & {"pyewf", "evidence.sources.ewf", "evidence.ewf.layout"}
 
 
-#: the acquisition pipeline: `image hash`, `acquire` and `verify` use it, a listing (even with --hash) does not
-ACQUISITION_PIPELINE = {"evidence.hashing", "evidence.pipeline", "evidence.blockread", "evidence.media"}
+#: the read-once hashing pipeline: `image hash`, `acquire` and `verify` use it, a listing (even with --hash) does not
+ACQUISITION_PIPELINE = {"evidence.hashing.streams", "evidence.hashing.pipeline"}
 
 
 @pytest.mark.parametrize("image", ["pytsk/image.raw", "sleuthkit/image.E01"])
 def test_image_ls_hash_does_not_load_the_acquisition_pipeline(image: str) -> None:
     modules = imported_by("image", "ls", "--hash", str(IMAGES / image))
-    assert "evidence.file_digests" in modules
+    assert "evidence.hashing.files" in modules
     assert not modules & ACQUISITION_PIPELINE
-    assert "evidence.digest" not in modules  # a listing hashes with hashlib and blake3 themselves
-    assert "evidence.describe" not in modules  # image info's records
+    assert "evidence.hashing.digest" not in modules  # a listing hashes with hashlib and blake3 themselves
+    assert "evidence.reading.describe" not in modules  # image info's records
 
 
 def test_image_hash_loads_the_acquisition_pipeline() -> None:
-    assert ACQUISITION_PIPELINE <= imported_by("image", "hash", str(IMAGES / "pytsk/image.raw"))
+    modules = imported_by("image", "hash", str(IMAGES / "pytsk/image.raw"))
+    assert ACQUISITION_PIPELINE <= modules
+    assert not {name for name in modules if name.startswith("evidence.acquisition")}  # hashing is not acquisition
 
 
 def test_an_ewf_image_loads_libewf() -> None:
     modules = imported_by("image", "ls", str(IMAGES / "sleuthkit/image.E01"))
-    assert {"pyewf", "evidence.backends.ewf"} <= modules
+    assert {"pyewf", "evidence.sources.ewf"} <= modules
     assert not modules & NEVER_FOR_IMAGE_LS
 
 
 def test_help_imports_the_groups_it_lists() -> None:
     modules = imported_by("--help")
-    assert {"cli.image", "cli.acquire", "cli.verify", "cli.custody"} <= modules
+    assert {"cli.image", "cli.acquire", "cli.verify", "cli.custody.group"} <= modules
 
 
 # -- stdout that goes away or fills up ---------------------------------------------------------------------------

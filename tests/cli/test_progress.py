@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from cli.progress import RichProgress, progress_for
-from evidence.progress import NULL_PROGRESS
+from evidence.common.progress import NULL_PROGRESS
 
 
 def test_the_bar_shows_label_and_bytes() -> None:

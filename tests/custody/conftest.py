@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from custody.keys import KeyPair, generate_key
-from custody.ledger import EventDraft, Ledger
-from custody.records import Artefact
-from tests.custody.factories import artefact, domestic_order, mla_request, utc
+from custody.ledger.ledger import EventDraft, Ledger
+from custody.model.keys import KeyPair, generate_key
+from custody.model.records import Artefact
+from tests.custody.support.factories import artefact, domestic_order, mla_request, utc
 
 ORIGIN = "scelle.example/MA-2026-0042"
 CASE = "MA-2026-0042"

@@ -19,8 +19,8 @@ def test_custody_does_not_import_cli_libraries() -> None:
 
 def test_offline_verification_loads_no_ledger_store_and_no_cli() -> None:
     """What a court runs (verify, report, summary, CASE/UCO) imports neither the SQLite store nor click."""
-    code = ("import sys, custody.bundle_verify, custody.report, custody.summary, custody.caseuco; "
-            "print(' '.join(sorted(m for m in sys.modules if m in ('custody.ledger', 'custody.store', 'sqlite3', "
-            "'click', 'rich'))))")
+    code = ("import sys, custody.bundle.verify, custody.bundle.report, custody.bundle.summary, custody.bundle.caseuco; "
+            "print(' '.join(sorted(m for m in sys.modules if m in ('custody.ledger.ledger', 'custody.ledger.store', "
+            "'sqlite3', 'click', 'rich'))))")
     loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.evidence.craft import ext_image
+from tests.evidence.support.craft import ext_image
 
 ODD_NAMES = [
     b"\xff\xfe.bin",  # not UTF-8

@@ -31,8 +31,8 @@ def modules() -> dict[str, set[str]]:
 
 def test_only_the_backend_modules_import_the_bindings() -> None:
     found = modules()
-    assert {name for name, used in found.items() if "pyewf" in used} == {"evidence/backends/ewf.py"}
-    assert {name for name, used in found.items() if "pytsk3" in used} == {"evidence/backends/tsk.py"}
+    assert {name for name, used in found.items() if "pyewf" in used} == {"evidence/sources/ewf.py"}
+    assert {name for name, used in found.items() if "pytsk3" in used} == {"evidence/reading/tsk.py"}
 
 
 def test_evidence_does_not_import_cli_libraries_or_custody() -> None:
@@ -44,9 +44,9 @@ def test_evidence_does_not_import_cli_libraries_or_custody() -> None:
 def test_the_acquisition_path_loads_no_bindings_and_no_e01_writer() -> None:
     # `scelle acquire --format raw` starts faster without pytsk3, pyewf, rich, zlib or the EWF writer.
     code = (
-        "import sys, evidence, evidence.acquire\n"
+        "import sys, evidence, evidence.acquisition.acquire\n"
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'pytsk3', 'pyewf', 'rich', 'zlib', 'click'} or m.startswith(('evidence.ewf', 'evidence.e01')))))"
+        "{'pytsk3', 'pyewf', 'rich', 'zlib', 'click'} or m.startswith(('evidence.ewf', 'evidence.acquisition.e01')))))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == []

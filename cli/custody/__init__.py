@@ -1,0 +1,1 @@
+"""The ``scelle custody`` commands: keys, ledgers, events, transfers, bundles."""

@@ -1,0 +1,97 @@
+"""`scelle custody export` and the bundle half of `scelle custody verify`: the prosecutor bundle.
+
+``export`` writes BUNDLE.json (and optionally the HTML report and the CASE/UCO JSON-LD) from a ledger; ``verify_bundle``
+checks a bundle offline against a trusted ledger key, prints the verdict and one line per check, and exits 0 only
+on VERIFIED (3 otherwise). ``cli.custody.group`` registers ``export``, and its ``verify`` command takes the options of
+``bundle_verify_options`` and calls ``verify_bundle`` when its argument is a bundle rather than a ledger.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+
+from evidence.common.version import __version__
+
+LANG = click.Choice(["en", "fr"])
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _outputs(report_path: str | None, case_uco: str | None, lang: str, result: object) -> None:
+    from custody.bundle.caseuco import case_uco_bytes
+    from custody.bundle.io import write_whole
+    from custody.bundle.report import render_html
+    from custody.bundle.verify import BundleReport
+
+    if not isinstance(result, BundleReport):  # pragma: no cover - typed by the callers
+        raise TypeError("expected a BundleReport")
+    if report_path:
+        html = render_html(result, lang, checked_at=datetime.now(UTC), tool=f"scelle {__version__}")
+        write_whole(report_path, html.encode("utf-8"))
+    if case_uco:
+        write_whole(case_uco, case_uco_bytes(result.contents))
+
+
+@click.command("export")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Bundle file to write (JSON).")
+@click.option("--artefact", "artefacts", multiple=True, metavar="PATH_OR_DIGEST",
+              help="Only this artefact (a file, or sha256:/blake3: digest); repeat for more. Default: all.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
+@click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
+@click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
+def export(ledger: str, out: str, artefacts: tuple[str, ...], report_path: str | None, lang: str,
+           case_uco: str | None) -> None:
+    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline."""
+    from custody.bundle.io import export_ledger, write_whole
+    from custody.bundle.summary import text_summary
+
+    result = export_ledger(ledger, artefacts)
+    write_whole(out, result.data)
+    _outputs(report_path, case_uco, lang, result.report)
+    click.echo(text_summary(result.report, lang), nl=False)
+    for key in result.export.also_named:
+        click.echo(f"note: {out} also names artefact {key}: an event about it concerns a selected artefact too")
+    click.echo(f"wrote {out} ({len(result.data)} bytes, {len(result.export.bundle.entries)} entries)")
+
+
+def verify_bundle(bundle: str, trust: str | None, artefacts: tuple[str, ...] = (), report_path: str | None = None,
+                  lang: str = "en", case_uco: str | None = None, as_json: bool = False) -> None:
+    """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED."""
+    from custody.bundle.io import read_bundle_file
+    from custody.bundle.summary import text_summary
+    from custody.bundle.trust import read_trust
+    from custody.bundle.verify import describe
+    from custody.bundle.verify import verify_bundle as verify
+
+    if not trust:
+        raise click.UsageError("verifying a bundle needs --trust LEDGER_PUBKEY (the ledger key, got out of band)")
+    result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
+    _outputs(report_path, case_uco, lang, result)
+    if as_json:
+        click.echo(json.dumps(describe(result), ensure_ascii=False))
+    else:
+        click.echo(text_summary(result, lang), nl=False)
+    result.require_verified()
+
+
+def bundle_verify_options(func: F) -> F:
+    """The options of bundle verification (--trust, --artefact, --report, --lang, --case-uco), to add to the
+    ``custody verify`` command that also verifies ledgers."""
+    for option in reversed([
+        click.option("--trust", metavar="LEDGER_PUBKEY",
+                     help="Bundle: the ledger's public key (file from `scelle custody key show --public`, or "
+                          "name+id+key), obtained out of band."),
+        click.option("--artefact", "artefacts", multiple=True, type=click.Path(dir_okay=False),
+                     help="Bundle: an evidence file to re-hash (SHA-256 + BLAKE3) against it; repeat for more."),
+        click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report."),
+        click.option("--lang", type=LANG, default="en", show_default=True, help="Language of report and summary."),
+        click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False),
+                     help="Also write a CASE/UCO JSON-LD file."),
+    ]):
+        func = option(func)
+    return func

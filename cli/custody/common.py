@@ -1,0 +1,125 @@
+"""What the `scelle custody` commands share: passphrases, keys, opening a ledger to append, times, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from evidence.common.errors import UsageError
+
+if TYPE_CHECKING:
+    from custody.ledger.acquired import AcquisitionCustody
+    from custody.ledger.ledger import Appended, Ledger
+    from custody.model.keys import KeyPair
+
+F = TypeVar("F", bound=Callable[..., Any])
+PASSPHRASE_ENV = "SCELLE_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+LEDGER_PASSPHRASE_ENV = "SCELLE_LEDGER_PASSPHRASE"  # noqa: S105
+
+
+def passphrase(label: str, *, env: str = PASSPHRASE_ENV, confirm: bool = False) -> bytes:
+    """The passphrase from ``env`` when set, else typed at a hidden prompt (never echoed, never an argument)."""
+    value = os.environ.get(env)
+    if value is None and env == LEDGER_PASSPHRASE_ENV:
+        value = os.environ.get(PASSPHRASE_ENV)
+    if value is None:
+        value = click.prompt(f"Passphrase for {label}", hide_input=True, confirmation_prompt=confirm, err=True)
+    if not value:
+        raise UsageError(f"empty passphrase for {label}")
+    return value.encode("utf-8")
+
+
+def load_key(path: str, *, env: str = PASSPHRASE_ENV) -> KeyPair:
+    """Decrypt a private key file (the passphrase comes from ``env`` or a prompt)."""
+    from custody.model.keys import load_private_key
+
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such key file")
+    return load_private_key(path, passphrase(path, env=env))
+
+
+@contextmanager
+def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | None = None) -> Iterator[Ledger]:
+    """Open a ledger with its key: ``--ledger-key``, else the key file named when the ledger was created.
+
+    ``loaded`` is reused when it is the ledger key itself (one person running a small ledger)."""
+    from custody.ledger.ledger import Ledger
+
+    with Ledger.open(path) as reader:
+        key_file = ledger_key or reader.key_file
+        fingerprint = reader.header.fingerprint
+    if key_file is None:
+        raise UsageError(f"{path}: give --ledger-key (the ledger does not say where its key is)")
+    if loaded is not None and loaded.info.fingerprint == fingerprint:
+        key = loaded
+    else:
+        key = load_key(key_file, env=LEDGER_PASSPHRASE_ENV)
+    ledger = Ledger.open(path, ledger_key=key)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def ledger_key_option(func: F) -> F:
+    """--ledger-key: the ledger's private key, when it is not where it was at `custody init`."""
+    return click.option(
+        "--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: the one used at init)."
+    )(func)
+
+
+def parse_time(text: str | None, zone: str | None, *, end_of_day: bool = False) -> tuple[datetime, str] | None:
+    """A time typed on the command line, as (UTC instant, zone label); None when not given."""
+    from custody.model.times import parse_time_input
+
+    return None if text is None else parse_time_input(text, zone=zone, end_of_day=end_of_day)
+
+
+def emit(obj: dict[str, Any]) -> None:
+    """Print one JSON object on one line."""
+    click.echo(json.dumps(obj, ensure_ascii=False, sort_keys=True))
+
+
+def render_appended(appended: Appended, as_json: bool, what: str) -> None:
+    """What an append prints: the new entry's id (and where it is), as text or one JSON object."""
+    entry = appended.entry
+    if as_json:
+        emit({"id": entry.entry_id, "kind": entry.kind, "index": appended.index, "size": appended.size,
+              "entry": entry.body.to_json()})
+    else:
+        click.echo(f"{what} {entry.entry_id} (entry {appended.index}, ledger size {appended.size})")
+
+
+@contextmanager
+def custody_for_acquisition(
+    ledger: str | None, key_file: str | None, authorities: tuple[str, ...], ledger_key: str | None,
+    zone: str | None, location: str | None, seal: str | None,
+) -> Iterator[AcquisitionCustody | None]:
+    """For `scelle acquire --ledger`: open the ledger and keys and check the authority before the source is read."""
+    if ledger is None:
+        if key_file or authorities or ledger_key:
+            raise UsageError("--key, --authority and --ledger-key go with --ledger")
+        yield None
+        return
+    from custody.ledger.acquired import AcquisitionCustody
+    from custody.model.times import check_zone
+
+    if key_file is None:
+        raise UsageError("--ledger needs --key (the examiner's key signs the acquired event)")
+    label = check_zone(zone or "Z", field="--tz")
+    pair = load_key(key_file)
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+        yield AcquisitionCustody.prepare(opened, pair, split_values(authorities), occurred_tz=label, location=location,
+                                         seal=seal)
+
+
+def split_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Values of a repeatable option, each also split on commas."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())

@@ -1,0 +1,231 @@
+"""`scelle custody`: keys, the ledger, and what a court checks (show, prove, checkpoint, verify).
+
+Passphrases come from SCELLE_PASSPHRASE (handler keys) and SCELLE_LEDGER_PASSPHRASE (the ledger key; default
+SCELLE_PASSPHRASE) or a hidden prompt; never from an option, so they stay out of shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import TYPE_CHECKING
+
+import click
+
+from cli.custody.bundle import bundle_verify_options, export, verify_bundle
+from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, load_key, passphrase
+from cli.options import json_option
+
+if TYPE_CHECKING:
+    from custody.model.entries import SignedEntry
+
+
+@click.group()
+def custody() -> None:
+    """Signed custody ledger: who handled which evidence, when, where, under which legal authority."""
+
+
+@custody.group()
+def key() -> None:
+    """Handler and ledger keys (Ed25519, encrypted at rest)."""
+
+
+@key.command("new")
+@click.option("--name", required=True, help="Handler's full name (or the ledger's name).")
+@click.option("--role", required=True, help="examiner, first responder, custodian, courier, prosecutor, ledger...")
+@click.option("--org", "organisation", required=True, help="Organisation.")
+@click.option("--country", required=True, help="ISO 3166-1 alpha-2 code of the organisation's country.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Private key file to create.")
+@json_option
+def key_new(name: str, role: str, organisation: str, country: str, out: str, as_json: bool) -> None:
+    """Create a key pair; the private key is encrypted with a passphrase. Prints the fingerprint."""
+    from custody.model.identity import check_country
+    from custody.model.keys import generate_key, save_private_key
+    from evidence.common.errors import UsageError
+
+    check_country(country)
+    if os.path.lexists(out):
+        raise UsageError(f"{out}: already exists; a key file is never overwritten")
+    pair = generate_key(name=name, role=role, organisation=organisation, country=country)
+    save_private_key(pair, out, passphrase(f"new key {out}", confirm=True))
+    if as_json:
+        emit({"id": pair.info.fingerprint, "fingerprint": pair.info.fingerprint, "vkey": pair.info.vkey, "file": out})
+    else:
+        click.echo(pair.info.fingerprint)
+
+
+@key.command("show")
+@click.argument("key_file", type=click.Path(dir_okay=False))
+@click.option("--public", "export", is_flag=True, help="Write the public key to --out.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Public key file to write (with --public).")
+@click.option("--vkey", "show_vkey", is_flag=True, help="Print the signed-note verifier key only.")
+@json_option
+def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_json: bool) -> None:
+    """Show a key's identity, fingerprint and verifier key (no passphrase needed)."""
+    from custody.model.keys import load_public_key, save_public_key
+    from evidence.common.errors import UsageError
+
+    info = load_public_key(key_file)
+    if export:
+        if out is None:
+            raise UsageError("--public needs --out PUBFILE")
+        save_public_key(info, out)
+    if show_vkey:
+        click.echo(info.vkey)
+    elif as_json:
+        emit({"id": info.fingerprint, "name": info.name, "role": info.role, "organisation": info.organisation,
+              "country": info.country, "fingerprint": info.fingerprint, "vkey": info.vkey})
+    else:
+        click.echo(f"{info.name} ({info.role}, {info.organisation}, {info.country})")
+        click.echo(f"fingerprint: {info.fingerprint}")
+        click.echo(f"vkey: {info.vkey}")
+
+
+@custody.command("init")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--case", "case", required=True, help="Case identifier, e.g. MA-2026-0042.")
+@click.option("--origin", required=True, help="Log name in checkpoints, e.g. scelle.example/MA-2026-0042.")
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Ledger private key.")
+@json_option
+def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> None:
+    """Create a ledger for one case; the ledger key signs every checkpoint."""
+    from pathlib import Path
+
+    from custody.ledger.ledger import Ledger
+
+    pair = load_key(key_file, env=LEDGER_PASSPHRASE_ENV)
+    hint = str(Path(key_file).resolve())
+    with Ledger.create(ledger, case=case, origin=origin, ledger_key=pair, key_file=hint) as new:
+        if as_json:
+            emit({"id": new.header.origin, "case": case, "origin": origin, "vkey": new.vkey})
+        else:
+            click.echo(f"created {ledger} for case {case}; ledger key {new.vkey}")
+
+
+def _summary(entry: SignedEntry) -> str:
+    from custody.model.entries import KeyEntry, LedgerHeader
+    from custody.model.legal import Authority
+    from custody.model.times import format_utc
+
+    body = entry.body
+    if isinstance(body, LedgerHeader):
+        return f"ledger {body.origin} for case {body.case}, created {format_utc(body.created_at)}"
+    if isinstance(body, KeyEntry):
+        h = body.handler
+        return f"key of {h.name} ({h.role}, {h.organisation}, {h.country})"
+    if isinstance(body, Authority):
+        return (f"{body.instrument} {body.reference} by {body.issuing_authority} ({body.issuing_state}), valid "
+                f"{format_utc(body.valid_from)} to {format_utc(body.valid_until)}")
+    who = f"{body.handler.name} ({body.handler.organisation}, {body.handler.country})"
+    if body.counter_party is not None:
+        who += f" -> {body.counter_party.name} ({body.counter_party.organisation}, {body.counter_party.country})"
+    what = ", ".join(a.key for a in body.artefacts)
+    where = f" at {body.location}" if body.location else ""
+    seal = f" seal {body.seal}" if body.seal else ""
+    under = f" under {', '.join(body.authorities)}" if body.authorities else ""
+    return f"{format_utc(body.occurred_at)} [{body.occurred_tz}] {body.action} {what}{seal} by {who}{where}{under}"
+
+
+@custody.command("show")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@json_option
+def show(ledger: str, as_json: bool) -> None:
+    """List every entry of a ledger (it is not verified: use `scelle custody verify`)."""
+    from custody.ledger.ledger import Ledger
+
+    with Ledger.open(ledger) as opened:
+        entries = opened.entries()
+        header = opened.header
+    if as_json:
+        emit({"origin": header.origin, "case": header.case, "vkey": header.vkey,
+              "entries": [{"index": i, "id": e.entry_id, "kind": e.kind, "body": e.body.to_json()}
+                          for i, e in enumerate(entries)]})
+        return
+    for index, entry in enumerate(entries):
+        click.echo(f"{index:>6} {entry.kind:<9} {entry.entry_id}  {_summary(entry)}")
+
+
+@custody.command("prove")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--event", "entry_id", required=True, help="Event (or authority) id.")
+def prove(ledger: str, entry_id: str) -> None:
+    """Print an inclusion proof of one entry against the latest signed checkpoint (JSON)."""
+    from custody.ledger.ledger import Ledger
+
+    with Ledger.open(ledger) as opened:
+        proof = opened.prove(entry_id)
+        vkey = opened.vkey
+    emit({"id": proof.entry_id, "index": proof.index, "size": proof.size,
+          "leaf": base64.b64encode(proof.leaf).decode("ascii"),
+          "proof": [base64.b64encode(h).decode("ascii") for h in proof.proof],
+          "checkpoint": proof.checkpoint, "vkey": vkey})
+
+
+@custody.command("checkpoint")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+def checkpoint(ledger: str) -> None:
+    """Print the latest signed checkpoint (a C2SP signed note)."""
+    from custody.ledger.ledger import Ledger
+
+    with Ledger.open(ledger) as opened:
+        click.echo(opened.latest_checkpoint(), nl=False)
+
+
+@custody.command("verify")
+@click.argument("ledger", metavar="LEDGER_OR_BUNDLE", type=click.Path(dir_okay=False))
+@click.option("--vkey", "vkey", help="Trusted verifier key of the ledger (name+id+key).")
+@click.option("--ledger-pub", type=click.Path(dir_okay=False), help="Trusted ledger public key file.")
+@click.option("--witness", type=click.Path(dir_okay=False), help="A checkpoint kept from earlier (truncation check).")
+@bundle_verify_options
+@json_option
+def verify(ledger: str, vkey: str | None, ledger_pub: str | None, witness: str | None, trust: str | None,
+           artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None,
+           as_json: bool) -> None:
+    """Verify a ledger (every signature, proof, checkpoint and authority), or a bundle offline against --trust.
+
+    Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise.
+    """
+    from pathlib import Path
+
+    from custody.bundle.io import looks_like_bundle, looks_like_ledger
+    from custody.ledger.verify import verify_ledger
+    from custody.model.keys import load_public_key
+    from evidence.common.errors import UsageError
+
+    bundle_options = bool(trust or artefacts or report_path or case_uco)
+    if looks_like_ledger(ledger) and bundle_options:
+        raise UsageError(f"{ledger}: --trust, --artefact, --report and --case-uco apply to a bundle, not a ledger")
+    if not looks_like_ledger(ledger) and (bundle_options or looks_like_bundle(ledger)):
+        verify_bundle(ledger, trust or ledger_pub or vkey, artefacts, report_path, lang, case_uco, as_json)
+        return
+    if ledger_pub is not None:
+        if vkey is not None:
+            raise UsageError("give --vkey or --ledger-pub, not both")
+        vkey = load_public_key(ledger_pub).vkey
+    witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
+    report = verify_ledger(ledger, trusted_vkey=vkey, witness=witness_note)
+    if as_json:
+        emit({"ok": report.ok, "ledger": report.path, "origin": report.origin, "case": report.case,
+              "vkey": report.vkey, "key_trusted": report.key_trusted, "entries": report.entries,
+              "events": report.events, "checkpoints": report.checkpoints, "findings": list(report.findings)})
+    else:
+        for finding in report.findings:
+            click.echo(finding)
+        if report.ok:
+            click.echo(f"{ledger}: verified {report.entries} entries ({report.events} events), "
+                       f"{report.checkpoints} checkpoints")
+        if not report.key_trusted:
+            click.echo(f"note: checked against the key the ledger names ({report.vkey}); pass --vkey to pin it",
+                       err=True)
+    if not report.ok:
+        click.get_current_context().exit(3)
+
+
+def _register() -> None:
+    from cli.custody.events import accept, authority, offer, record, transfer
+
+    for command in (authority, record, transfer, offer, accept, export):
+        custody.add_command(command)
+
+
+_register()

@@ -1,0 +1,1 @@
+"""The prosecutor bundle: export, offline verification against a trusted key, and its readable renderings."""

@@ -1,0 +1,302 @@
+"""The prosecutor bundle: one JSON file that a court abroad verifies offline with only the ledger's public key.
+
+A bundle holds, for the artefacts a request concerns (data minimisation, CETS 224 Art. 14), the ledger entries a
+verifier needs, each with its RFC 9162 inclusion proof against one signed checkpoint:
+
+- the ledger header (entry 0: origin, case, ledger key), so the trusted key is bound to the log;
+- every event about a selected artefact, and nothing about the others;
+- the authorities those events cite (and the authorities they extend);
+- the key entries of everyone who signed one of them.
+
+Schema (version 1), written as RFC 8785 canonical JSON with indentation added::
+
+    {"checkpoint": "<C2SP signed note>", "entries": [{"index": N, "leaf": {...}, "proof": ["<base64>", ...]}],
+     "format": "scelle-custody-bundle", "selection": ["sha256:<hex>", ...], "version": 1}
+
+Every significant byte is covered. A leaf is stored as its JSON object and re-encoded (RFC 8785) to get the leaf
+bytes, so any change to it changes the leaf hash, which the proof ties to the root that the checkpoint signs; the
+index and proof hashes are inputs of the proof; the checkpoint is a signed note. ``format`` and ``version`` must be
+the known values, and ``selection`` is checked against the events. The file itself must be the canonical encoding of
+what it parses to, give or take JSON whitespace between tokens, so no other byte (an escape such as ``\\u00E9`` for
+``\\u00e9``, a member order, a number spelling) can change without failing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from custody.errors import CustodyError, LedgerTamperedError, RecordError
+from custody.model.entries import SignedEntry, encode_json, parse_leaf
+from custody.model.fields import Fields
+from custody.model.records import Authority, Event
+from custody.model.vocabulary import DIGEST_LENGTHS
+from custody.tlog.merkle import HASH_SIZE, MerkleTree, leaf_hash
+from custody.tlog.notes import NoteError, parse_checkpoint, parse_note
+from evidence.common import canonical
+
+BUNDLE_FORMAT = "scelle-custody-bundle"
+BUNDLE_VERSION = 1
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+_TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")|[ \t\n\r]+')
+_HEX = re.compile(r"^[0-9a-f]+$")
+
+
+class BundleFormatError(CustodyError):
+    """A file is not a readable scelle bundle: not JSON, truncated, another format, an unknown version."""
+
+
+class BundleSelectionError(CustodyError):
+    """An artefact asked for is not in the ledger, or a selector is neither a digest nor a file."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BundleEntry:
+    """One ledger entry in a bundle: its index in the ledger, its exact leaf bytes and its inclusion proof."""
+
+    index: int
+    leaf: bytes
+    proof: tuple[bytes, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the bundle stores it: the leaf as a JSON object (readable), the proof hashes in base64."""
+        return {"index": self.index, "leaf": canonical.decode(self.leaf),
+                "proof": [base64.b64encode(h).decode("ascii") for h in self.proof]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bundle:
+    """A parsed bundle (nothing verified yet: see ``custody.bundle.verify.verify_bundle``)."""
+
+    checkpoint: str
+    selection: tuple[str, ...]
+    entries: tuple[BundleEntry, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The bundle as a JSON object."""
+        return {"checkpoint": self.checkpoint, "entries": [e.to_json() for e in self.entries],
+                "format": BUNDLE_FORMAT, "selection": list(self.selection), "version": BUNDLE_VERSION}
+
+    def to_bytes(self) -> bytes:
+        """The file: canonical JSON, indented for a human reader (whitespace between tokens only)."""
+        value = self.to_json()
+        text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        data = (text + "\n").encode("utf-8")
+        if strip_whitespace(data) != canonical.encode(value):  # pragma: no cover - guards json.dumps
+            raise CustodyError("bundle: the indented form differs from the canonical form")
+        return data
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "bundle") -> Bundle:
+        """Read a bundle strictly; raise ``BundleFormatError`` naming ``name`` and the problem."""
+        try:
+            return _read(data)
+        except UnicodeDecodeError as exc:
+            raise BundleFormatError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+        except (RecordError, canonical.CanonicalError, NoteError, BundleFormatError) as exc:
+            raise BundleFormatError(f"{name}: {exc}") from exc
+
+
+def strip_whitespace(data: bytes | str) -> bytes:
+    """The bytes of a JSON text without the whitespace between tokens (RFC 8259 §2); strings are kept whole."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return _TOKENS.sub(r"\1", text).encode("utf-8")
+
+
+def _read(data: bytes) -> Bundle:
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleFormatError(f"larger than {MAX_BUNDLE_BYTES} bytes, not a bundle")
+    if not data.strip():
+        raise BundleFormatError("empty file, not a bundle")
+    text = data.decode("utf-8")
+    try:
+        obj = canonical.decode(text)
+    except canonical.CanonicalError as exc:
+        raise BundleFormatError(f"not a complete JSON document (truncated or not JSON): {exc}") from exc
+    if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
+        raise BundleFormatError(f"not a scelle custody bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+    version = obj.get("version")
+    if version != BUNDLE_VERSION or isinstance(version, bool):
+        raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
+    if strip_whitespace(text) != encode_json(obj):  # RFC 8785 bytes (see custody.model.entries.encode_json)
+        raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
+    f = Fields(obj, "bundle")
+    f.text("format")
+    f.opt_int("version")
+    checkpoint = f.text("checkpoint", max_len=64 * 1024)
+    selection = _selection(f.raw("selection"))
+    raw_entries = f.raw("entries")
+    f.finish()
+    if not isinstance(raw_entries, list) or not raw_entries:
+        raise BundleFormatError("bundle.entries: expected a non-empty list")
+    entries = tuple(_entry(item, i) for i, item in enumerate(raw_entries))
+    indexes = [e.index for e in entries]
+    if indexes != sorted(set(indexes)):
+        raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
+    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries)
+
+
+def _selection(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise BundleFormatError("bundle.selection: expected a non-empty list of sha256:<hex> artefact digests")
+    for item in value:
+        if not isinstance(item, str) or not _is_sha256_key(item):
+            raise BundleFormatError(f"bundle.selection: {item!r} is not a sha256:<hex> digest")
+    if value != sorted(set(value)):
+        raise BundleFormatError("bundle.selection: digests must be sorted and listed once")
+    return tuple(value)
+
+
+def _is_sha256_key(text: str) -> bool:
+    algorithm, _, hexdigits = text.partition(":")
+    return algorithm == "sha256" and len(hexdigits) == 64 and bool(_HEX.match(hexdigits))
+
+
+def _entry(item: object, position: int) -> BundleEntry:
+    f = Fields(item, f"bundle.entries[{position}]")
+    index = f.opt_int("index")
+    leaf = f.raw("leaf")
+    proof = f.raw("proof")
+    f.finish()
+    if index is None or not isinstance(leaf, dict) or not isinstance(proof, list):
+        raise BundleFormatError(f"bundle.entries[{position}]: expected index, leaf object and proof list")
+    return BundleEntry(index=index, leaf=encode_json(leaf), proof=tuple(_hash(h, position) for h in proof))
+
+
+def _hash(value: object, position: int) -> bytes:
+    where = f"bundle.entries[{position}].proof"
+    if not isinstance(value, str):
+        raise BundleFormatError(f"{where}: expected base64 hashes")
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise BundleFormatError(f"{where}: not valid base64") from exc
+    if len(raw) != HASH_SIZE or base64.b64encode(raw).decode("ascii") != value:
+        raise BundleFormatError(f"{where}: a hash is {HASH_SIZE} bytes in canonical base64")
+    return raw
+
+
+# --- export -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Export:
+    """What ``export_bundle`` made: the bundle, and the artefacts it names besides the selected ones (an event
+    about several artefacts is signed as a whole, so it can only be disclosed whole: the exporter must be told)."""
+
+    bundle: Bundle
+    also_named: tuple[str, ...] = ()
+
+
+def normalise_selector(text: str) -> tuple[str | None, str]:
+    """Read an artefact digest as a person types it: ``sha256:<hex>``, ``blake3:<hex>`` or bare hex.
+
+    Returns ``(algorithm or None when bare, lower-case hex)``; raises ``BundleSelectionError`` when it is no digest.
+    """
+    algorithm, sep, value = text.strip().partition(":")
+    if not sep:
+        algorithm, value = "", algorithm
+    algorithm, value = algorithm.lower(), value.lower()
+    lengths = {DIGEST_LENGTHS[algorithm]} if algorithm in DIGEST_LENGTHS else set(DIGEST_LENGTHS.values())
+    if (algorithm and algorithm not in DIGEST_LENGTHS) or len(value) not in lengths or not _HEX.match(value):
+        raise BundleSelectionError(f"{text!r} is neither an artefact file nor a digest (algorithm:hex)")
+    return (algorithm or None), value
+
+
+def _matches(event: Event, selector: tuple[str | None, str]) -> list[str]:
+    algorithm, value = selector
+    return [a.key for a in event.artefacts
+            if any(v == value and algorithm in (None, alg) for alg, v in a.digests.items())]
+
+
+def _checked_tree(leaves: Sequence[bytes], checkpoint: str) -> tuple[MerkleTree, int]:
+    try:
+        text, _ = parse_note(checkpoint)
+        point = parse_checkpoint(text)
+    except NoteError as exc:
+        raise LedgerTamperedError(f"checkpoint is malformed: {exc}") from exc
+    if point.size < 1 or point.size > len(leaves):
+        raise LedgerTamperedError(f"checkpoint names {point.size} entries, the ledger holds {len(leaves)}")
+    tree = MerkleTree(leaf_hash(leaf) for leaf in leaves[: point.size])
+    if tree.root() != point.root:
+        raise LedgerTamperedError("the ledger's entries do not hash to the root its checkpoint signs")
+    return tree, point.size
+
+
+def _entries(leaves: Sequence[bytes]) -> list[SignedEntry]:
+    parsed = []
+    for index, leaf in enumerate(leaves):
+        try:
+            parsed.append(parse_leaf(leaf)[0])
+        except RecordError as exc:
+            raise LedgerTamperedError(f"ledger entry {index}: {exc}") from exc
+    if not parsed or parsed[0].kind != "ledger":
+        raise LedgerTamperedError("ledger entry 0 is not the ledger header")
+    return parsed
+
+
+def _chosen(entries: Sequence[SignedEntry], selectors: Sequence[tuple[str | None, str]]) -> set[str]:
+    """The artefact keys (``sha256:<hex>``) the selectors name; every artefact when there is no selector."""
+    events = [e.body for e in entries if isinstance(e.body, Event)]
+    if not selectors:
+        return {a.key for event in events for a in event.artefacts}
+    chosen: set[str] = set()
+    for selector in selectors:
+        found = {key for event in events for key in _matches(event, selector)}
+        if not found:
+            shown = f"{selector[0]}:{selector[1]}" if selector[0] else selector[1]
+            raise BundleSelectionError(f"no event of the ledger concerns artefact {shown}")
+        chosen |= found
+    return chosen
+
+
+def _needed(entries: Sequence[SignedEntry], chosen: set[str]) -> tuple[list[int], set[str]]:
+    """Indexes of the entries a verifier needs for the chosen artefacts, and the other artefacts those events name."""
+    authorities = {e.entry_id: i for i, e in enumerate(entries) if e.kind == "authority"}
+    keys = {e.entry_id: i for i, e in enumerate(entries) if e.kind == "key"}
+    wanted, also, signers = {0}, set(), set()
+    cited: list[str] = []
+    for index, entry in enumerate(entries):
+        body = entry.body
+        if isinstance(body, Event) and chosen & {a.key for a in body.artefacts}:
+            wanted.add(index)
+            also |= {a.key for a in body.artefacts} - chosen
+            cited.extend(body.authorities)
+            signers |= {s.key for s in entry.signatures}
+    while cited:
+        ident = cited.pop()
+        if ident in authorities and authorities[ident] not in wanted:
+            wanted.add(authorities[ident])
+            authority = entries[authorities[ident]]
+            signers |= {s.key for s in authority.signatures}
+            if isinstance(authority.body, Authority) and authority.body.extends:
+                cited.append(authority.body.extends)
+    wanted |= {keys[f] for f in signers if f in keys}
+    return sorted(wanted), also
+
+
+def export_bundle(leaves: Sequence[bytes], checkpoint: str, *, artefacts: Iterable[str] = ()) -> Export:
+    """Build the bundle for ``artefacts`` (digests as a person types them; every artefact when empty).
+
+    ``leaves`` are the ledger's leaf bytes in order (at least as many as the checkpoint names) and ``checkpoint``
+    its latest signed checkpoint. The leaves are checked against the checkpoint root first: a bundle is never made
+    from a ledger that contradicts what it signed.
+    """
+    selectors = [normalise_selector(a) for a in artefacts]
+    tree, size = _checked_tree(leaves, checkpoint)
+    entries = _entries(leaves[:size])
+    chosen = _chosen(entries, selectors)
+    if not chosen:
+        raise BundleSelectionError("the ledger holds no event yet: there is nothing to export")
+    indexes, also = _needed(entries, chosen)
+    bundle = Bundle(
+        checkpoint=checkpoint, selection=tuple(sorted(chosen)),
+        entries=tuple(BundleEntry(index=i, leaf=leaves[i], proof=tuple(tree.inclusion_proof(i, size)))
+                      for i in indexes),
+    )
+    return Export(bundle=bundle, also_named=tuple(sorted(also)))

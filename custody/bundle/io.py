@@ -1,0 +1,106 @@
+"""Files around a bundle: reading a ledger for export, resolving artefact arguments, writing outputs whole.
+
+The exporter works from its own ledger file: it takes every leaf and the latest signed checkpoint in one read
+snapshot, builds the bundle, and verifies it against the ledger's own key before anything is written, so a bundle
+that would not verify on the other side is never handed out.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from custody.bundle.format import Export, export_bundle
+from custody.bundle.verify import BundleReport, verify_bundle
+from custody.errors import CustodyError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LedgerExport:
+    """A bundle made from a ledger file, with the report of its verification against the ledger's own key."""
+
+    export: Export
+    data: bytes
+    report: BundleReport
+
+
+def resolve_artefacts(arguments: Iterable[str]) -> list[str]:
+    """Turn each ``PATH_OR_DIGEST`` into a digest, as ``custody record --artefact`` names artefacts.
+
+    A digest stays as it is; an acquisition record names the media it describes; an image with its record beside
+    it (``disk.E01`` + ``disk.E01.acquisition.json``) names its media too; any other file is hashed.
+    """
+    from custody.model.artefacts import artefact_from_ref
+
+    return [f"sha256:{artefact_from_ref(arg).digests['sha256']}" for arg in arguments]
+
+
+def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:
+    """Every leaf of a ledger file, its latest signed checkpoint and its ledger public key, in one snapshot."""
+    from custody.ledger.ledger import Ledger  # the ledger store is only needed on the exporting side
+
+    if not Path(path).is_file():
+        raise CustodyError(f"{path}: no such ledger file")
+    with Ledger.open(path, readonly=True) as ledger, ledger.store.snapshot():
+        leaves = [leaf for _seq, _kind, _id, leaf, _hash in ledger.store.entries()]
+        return leaves, ledger.latest_checkpoint(), ledger.header.public_key
+
+
+def export_ledger(path: str | Path, artefacts: Iterable[str] = ()) -> LedgerExport:
+    """Export the bundle for ``artefacts`` (files or digests; all when empty) from the ledger file ``path``.
+
+    The bundle is verified against the ledger's own key first; ``BundleVerificationError`` if it does not verify.
+    """
+    leaves, checkpoint, public_key = read_ledger(path)
+    export = export_bundle(leaves, checkpoint, artefacts=resolve_artefacts(artefacts))
+    data = export.bundle.to_bytes()
+    report = verify_bundle(data, public_key, name=str(path))
+    report.require_verified()
+    return LedgerExport(export=export, data=data, report=report)
+
+
+def write_whole(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: a reader never sees half a file."""
+    target = Path(path)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise CustodyError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise CustodyError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def read_bundle_file(path: str | Path) -> bytes:
+    """The bytes of a bundle file, or a ``CustodyError`` naming it when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CustodyError(f"{path}: cannot read the bundle: {exc.strerror or exc}") from exc
+
+
+def _head(path: str | Path) -> bytes:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(64)
+    except OSError:
+        return b""
+
+
+def looks_like_bundle(path: str | Path) -> bool:
+    """True when ``path`` is a file that starts like JSON (a bundle)."""
+    return _head(path).lstrip().startswith(b"{")
+
+
+def looks_like_ledger(path: str | Path) -> bool:
+    """True when ``path`` is an SQLite database file (how a ledger is stored)."""
+    return _head(path).startswith(b"SQLite format 3\x00")

@@ -1,0 +1,50 @@
+"""The plain-text summary of a verified (or refused) bundle, printed on the terminal in French or English.
+
+It carries the same facts as the HTML report in a form that reads in a terminal or a plain e-mail: verdict, one line
+per check, the evidence items with their digests, and the timeline with the instrument and reference of each action.
+"""
+
+from __future__ import annotations
+
+from custody import i18n
+from custody.bundle.report import artefacts_of, authority_title, colon, digest_lines, party, when
+from custody.bundle.verify import BundleReport
+from custody.i18n import label
+
+
+def verdict_lines(report: BundleReport, lang: str) -> list[str]:
+    """The verdict, then one line per finding marked ``[OK]`` or ``[FAILED]``/``[ÉCHEC]``."""
+    lines = [f"{label('verdict', lang)}{colon(lang)}{i18n.pick(i18n.VERDICT[report.verified], lang)}"]
+    for f in report.findings:
+        mark = label("ok", lang) if f.ok else label("fail", lang)
+        lines.append(f"  [{mark}] {i18n.finding(f.code, f.params, lang)}")
+    return lines
+
+
+def text_summary(report: BundleReport, lang: str = "en") -> str:
+    """Verdict, checks, evidence items and timeline as plain text in ``lang``."""
+    i18n.check_lang(lang)
+    sep = colon(lang)
+    c = report.contents
+    lines = []
+    if c.header is not None:
+        lines.append(f"{label('summary_title', lang)} — {label('case', lang)} {c.header.case} ({c.header.origin})")
+    lines += verdict_lines(report, lang)
+    lines.append(f"{label('artefacts', lang)}{sep}".rstrip())
+    for artefact, seals in artefacts_of(c):
+        seal = f" [{label('seals', lang)}{sep}{', '.join(seals)}]" if seals else ""
+        lines.append(f"  {artefact.name or '—'}{seal}")
+        lines += [f"    {line}" for line in digest_lines(artefact.digests)]
+    lines.append(f"{label('timeline', lang)}{sep}".rstrip())
+    for event in c.events:
+        local, _ = when(event.occurred_at, event.occurred_tz, lang)
+        name, detail = party(event.handler, lang)
+        action = i18n.vocabulary(i18n.ACTIONS, event.action, lang)
+        lines.append(f"  {local}  {action}  {name} ({detail})")
+        if event.counter_party is not None:
+            other, other_detail = party(event.counter_party, lang)
+            lines.append(f"      {label('received_by', lang)}{sep}{other} ({other_detail})")
+        cited = [authority_title(c.authorities[a], lang) if a in c.authorities else a for a in event.authorities]
+        if cited:
+            lines.append(f"      {label('authority', lang)}{sep}{'; '.join(cited)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,96 @@
+"""The verifier's side of trust: the ledger key it was given out of band, and the artefact files it holds.
+
+A bundle proves nothing by itself: it is checked against a ledger public key that the receiving authority got
+through another channel (the request's central authority, a signed letter, a phone call comparing fingerprints).
+The key is accepted as a note verifier key string (``name+keyid+base64``, what ``scelle custody key show --public``
+prints), as a public-key file written by ``custody.model.keys.save_public_key``, or as the 32 raw bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from custody.errors import CustodyError, KeyFileError
+from custody.model.keys import PublicKeyInfo, fingerprint, load_public_key
+from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key
+
+
+class ArtefactFileError(CustodyError):
+    """An artefact file given to check against a bundle cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedKey:
+    """The trusted ledger key: its note key name when known (a verifier key string carries it) and its bytes."""
+
+    name: str | None
+    public_key: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:<hex>`` of the public key, the form people compare over the phone."""
+        return fingerprint(self.public_key)
+
+
+Trust = str | bytes | PublicKeyInfo | TrustedKey
+
+
+def trusted_key(value: Trust) -> TrustedKey:
+    """Turn a verifier key string, raw key bytes or a ``PublicKeyInfo`` into a ``TrustedKey``."""
+    if isinstance(value, TrustedKey):
+        return value
+    if isinstance(value, PublicKeyInfo):
+        return TrustedKey(None, value.public_key)
+    if isinstance(value, bytes):
+        if len(value) != KEY_SIZE:
+            raise KeyFileError(f"a trusted Ed25519 key is {KEY_SIZE} bytes, got {len(value)}")
+        return TrustedKey(None, value)
+    try:
+        name, public = parse_verifier_key(value.strip())
+    except NoteError as exc:
+        raise KeyFileError(f"not a ledger verifier key: {exc}") from exc
+    return TrustedKey(name, public)
+
+
+def read_trust(source: str | Path) -> TrustedKey:
+    """Read the trusted key from a file (verifier key line or public-key JSON), or from a verifier key string."""
+    path = Path(source)
+    if not path.is_file():
+        if isinstance(source, str) and "+" in source and not path.exists():
+            return trusted_key(source)
+        raise KeyFileError(f"{source}: no such key file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyFileError(f"{source}: cannot read the key file: {exc}") from exc
+    if text.lstrip().startswith("{"):
+        return trusted_key(load_public_key(path))
+    try:
+        return trusted_key(text)
+    except KeyFileError as exc:
+        raise KeyFileError(f"{source}: {exc}") from exc
+
+
+def hash_file(path: str | Path) -> dict[str, str]:
+    """SHA-256 and BLAKE3 of an artefact as custody events name it.
+
+    An EWF image (E01...) is named by its *media*, the bytes of the seized disk that its acquisition record and
+    the ``acquired`` event carry, not by the bytes of the container file; any other file by its own bytes.
+    """
+    from evidence.common.errors import EvidenceError
+    from evidence.ewf.format import EWF_SIGNATURES
+    from evidence.hashing.streams import digest_file, digest_media
+    from evidence.sources import open_image
+
+    try:
+        with open(path, "rb") as stream:
+            magic = stream.read(8)
+        if magic in EWF_SIGNATURES:
+            with open_image([Path(path)]) as source:
+                return digest_media(source, ("sha256", "blake3")).hexdigests()
+        return digest_file(path, ("sha256", "blake3")).hexdigests()
+    except OSError as exc:
+        raise ArtefactFileError(f"{path}: cannot read the artefact file: {exc.strerror or exc}") from exc
+    except EvidenceError as exc:
+        raise ArtefactFileError(f"{path}: cannot read the artefact file: {exc}") from exc

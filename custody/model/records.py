@@ -1,0 +1,353 @@
+"""Custody records: what was done to which artefact, by whom, when, where, and under which legal authority.
+
+Each record is a frozen, slotted, keyword-only dataclass with one JSON form (``to_json``), one canonical byte form
+(``canonical()``, RFC 8785) and a strict reader (``from_json``: unknown members, wrong types and bad values are
+refused). The event follows DESIGN.md ("Custody event") and the fields a custody record needs to stand in court
+(ISO/IEC 27037, ACPO): item digests and seal number, handler identity and key, counter-party of a transfer, the UTC
+instant and the original time zone, location, purpose, tool, the authorities relied on, and the link to the previous
+event about the same artefact. Legal authorities are in ``custody.model.legal`` (re-exported here), instrument rules in
+``custody.rules.instruments``.
+
+Field names are a contract with the bundle and report code: keep them stable.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import marshal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from custody.errors import RecordError
+from custody.model.fields import (
+    Fields,
+    Record,
+    all_idents,
+    all_plain_texts,
+    check_ident,
+    check_text,
+    is_ident,
+    is_plain_text,
+    require_mapping,
+)
+from custody.model.identity import Handler
+from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
+from custody.model.times import check_zone, format_utc, is_known_zone, parse_utc
+from custody.model.vocabulary import (
+    ACTIONS,
+    ACTIONS_NEEDING_AUTHORITY,
+    DATA_CATEGORIES,
+    INSTRUMENT_NAMES,
+    check_digest,
+    normalise_categories,
+    parse_digest_ref,
+)
+
+__all__ = [
+    "ACTIONS",
+    "ACTIONS_NEEDING_AUTHORITY",
+    "DATA_CATEGORIES",
+    "ENTRY_KINDS",
+    "INSTRUMENT_NAMES",
+    "Artefact",
+    "Authority",
+    "Conditions",
+    "Event",
+    "Offence",
+    "Scope",
+    "Signature",
+    "Validation",
+    "signing_payload",
+]
+
+ENTRY_KINDS: tuple[str, ...] = ("ledger", "key", "authority", "event")
+"""Kinds of signed ledger entries: the ledger's own header (first entry), a handler's public key, a legal authority,
+a custody event."""
+
+
+def signing_payload(kind: str, body: bytes) -> bytes:
+    """The bytes a handler signs for an entry: ``b"scelle-<kind>-v1\\n"`` then the canonical body.
+
+    The prefix separates domains, so a signature on an authority can never be replayed as a signature on an event
+    (or on anything else the same key signs, such as a checkpoint).
+    """
+    if kind not in ENTRY_KINDS:
+        raise RecordError(f"unknown entry kind {kind!r}")
+    return b"scelle-" + kind.encode("ascii") + b"-v1\n" + body
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Artefact(Record):
+    """One piece of evidence as identified by its digests (``algorithm -> hex``; SHA-256 required, it is the link
+    between events), with an optional name, size in bytes and the ``sha256:`` digest of its acquisition record."""
+
+    digests: Mapping[str, str]
+    name: str | None = None
+    size: int | None = None
+    acquisition_record: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.digests, Mapping) or "sha256" not in self.digests:
+            raise RecordError("artefact: digests must include sha256")
+        for algorithm, value in self.digests.items():
+            check_digest(algorithm, value, "artefact.digests")
+        object.__setattr__(self, "digests", MappingProxyType(dict(sorted(self.digests.items()))))
+        if self.name is not None:
+            check_text(self.name, "artefact.name")
+        size = self.size
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not 0 <= size < 2**53):
+            raise RecordError(f"artefact.size: expected a byte count, got {self.size!r}")
+        if self.acquisition_record is not None:
+            parse_digest_ref(self.acquisition_record, "artefact.acquisition_record")
+
+    @property
+    def key(self) -> str:
+        """``sha256:<hex>``: how events about the same artefact find each other."""
+        return "sha256:" + self.digests["sha256"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"digests": dict(self.digests), "name": self.name, "size": self.size,
+                "acquisition_record": self.acquisition_record}
+
+    @classmethod
+    def from_json(cls, obj: object) -> Artefact:
+        f = Fields(obj, "artefact")
+        digests = f.raw("digests")
+        if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
+            raise RecordError("artefact.digests: expected an object of algorithm -> hex")
+        result = cls(digests=digests, name=f.opt_text("name"), size=f.opt_int("size"),
+                     acquisition_record=f.opt_text("acquisition_record"))
+        f.finish()
+        return result
+
+
+def _handler(obj: object, where: str) -> Handler:
+    try:
+        return Handler.from_json(require_mapping(obj, where))
+    except RecordError as exc:
+        raise RecordError(f"{where}: {exc}") from exc
+    except (TypeError, ValueError, KeyError) as exc:
+        raise RecordError(f"{where}: not a valid handler: {exc}") from exc
+
+
+MEMO_SIZE = 4096
+"""Most parsed values a memo keeps (then it starts again)."""
+_memo: dict[tuple[str, bytes], Any] = {}
+
+
+def memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
+    """Parse a handler or artefact once per distinct JSON value: a ledger names the same few handlers and
+    artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``marshal``
+    serialisation of the parsed JSON object, which reads back to an equal object of the same types (``1``/``true``
+    differ), so equal keys mean equal values; it is three times quicker than ``repr``, and refuses anything that is
+    not a plain JSON type (then the value is parsed without memo). Only successful parses are kept, so a refused
+    value is refused every time."""
+    if type(obj) is not dict:
+        return parse(obj)
+    try:
+        key = (kind, marshal.dumps(obj))
+    except ValueError:
+        return parse(obj)
+    found = _memo.get(key)
+    if found is None:
+        found = parse(obj)
+        if len(_memo) >= MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = found
+    return found
+
+
+def event_handler(obj: object) -> Handler:
+    """Read an event's ``handler`` member (errors name it)."""
+    return _handler(obj, "event.handler")
+
+
+def counter_party_handler(obj: object) -> Handler:
+    """Read an event's ``counter_party`` member (errors name it)."""
+    return _handler(obj, "event.counter_party")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event(Record):
+    """One custody event. ``occurred_at`` is the UTC instant of the handling and ``occurred_tz`` the zone the
+    handler gave (IANA name or offset); ``recorded_at`` is when the record was made. ``counter_party`` is the
+    receiving handler of a ``transferred`` event (and only of it). ``categories`` are the data categories the action
+    concerns (a disk analysis is ``content``), checked against the scope of the authorities. ``authorities`` are
+    the ids of the authority entries relied on; ``prev`` the ids of the latest earlier events about the same
+    artefacts (the ledger fills it), so a deleted or reordered event breaks a visible chain."""
+
+    id: str
+    case: str
+    action: str
+    artefacts: tuple[Artefact, ...]
+    handler: Handler
+    occurred_at: datetime
+    occurred_tz: str
+    recorded_at: datetime
+    counter_party: Handler | None = None
+    location: str | None = None
+    purpose: str | None = None
+    seal: str | None = None
+    tool: str | None = None
+    categories: tuple[str, ...] = ()
+    authorities: tuple[str, ...] = ()
+    prev: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Every check is here (not in from_json) so that a record built in code is held to the same rules. A ledger
+        # verification builds one Event per entry: the usual event is recognised by one test that builds no message
+        # (``_usual``), and anything else goes through the checks that say what is wrong.
+        if not self._usual():
+            self._check()
+        if self.categories:
+            object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
+
+    def _usual(self) -> bool:
+        """True only when every check of ``_check`` passes: valid values and one artefact."""
+        refs, prev, artefacts, counter = self.authorities, self.prev, self.artefacts, self.counter_party
+        return (
+            type(refs) is tuple and type(prev) is tuple and type(self.notes) is tuple and type(artefacts) is tuple
+            and all_idents((self.id, self.case, *refs, *prev))
+            and self.action in ACTIONS
+            and len(artefacts) == 1 and type(artefacts[0]) is Artefact
+            and is_known_zone(self.occurred_tz)
+            and (counter is not None) == (self.action == "transferred")
+            and (counter is None or counter.key_fingerprint != self.handler.key_fingerprint)
+            and all_plain_texts((self.location, self.purpose, self.seal, self.tool, *self.notes))
+            and len(set(refs)) == len(refs) and len(set(prev)) == len(prev)
+        )
+
+    def _check(self) -> None:
+        if not (is_ident(self.id) and is_ident(self.case)):
+            check_ident(self.id, "event.id")
+            check_ident(self.case, "event.case")
+        if self.action not in ACTIONS:
+            raise RecordError(f"event: unknown action {self.action!r} (known: {', '.join(ACTIONS)})")
+        artefacts = self.artefacts
+        if not artefacts or not all(type(a) is Artefact for a in artefacts):
+            raise RecordError("event: at least one artefact is required")
+        if len(artefacts) > 1 and len({a.key for a in artefacts}) != len(artefacts):
+            raise RecordError("event: the same artefact is listed twice")
+        check_zone(self.occurred_tz, field="event.occurred_tz")
+        counter = self.counter_party
+        if (self.action == "transferred") != (counter is not None):
+            raise RecordError("event: a counter-party is required for, and only for, a transferred event")
+        if counter is not None and counter.key_fingerprint == self.handler.key_fingerprint:
+            raise RecordError("event: a transfer needs two different handlers")
+        texts = (self.location, self.purpose, self.seal, self.tool, *self.notes)
+        if not all(value is None or is_plain_text(value) for value in texts):
+            for name in ("location", "purpose", "seal", "tool"):
+                if getattr(self, name) is not None:
+                    check_text(getattr(self, name), f"event.{name}")
+            for i, note in enumerate(self.notes):
+                check_text(note, f"event.notes[{i}]")
+        if self.categories:
+            normalise_categories(self.categories, "event.categories")
+        refs = self.authorities + self.prev
+        if refs and not all(is_ident(ref) for ref in refs):
+            for i, ref in enumerate(refs):
+                check_ident(ref, f"event reference {i}")
+        if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):
+            raise RecordError("event: an authority or previous-event id is listed twice")
+
+    @property
+    def needs_authority(self) -> bool:
+        """True for actions that may only happen under a valid authority."""
+        return self.action in ACTIONS_NEEDING_AUTHORITY
+
+    def signer_fingerprints(self) -> tuple[str, ...]:
+        """Who must sign: the handler, and for a transfer also the receiving handler (in that order)."""
+        if self.counter_party is None:
+            return (self.handler.key_fingerprint,)
+        return (self.handler.key_fingerprint, self.counter_party.key_fingerprint)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "case": self.case, "action": self.action,
+            "artefacts": [a.to_json() for a in self.artefacts], "handler": self.handler.to_json(),
+            "counter_party": None if self.counter_party is None else self.counter_party.to_json(),
+            "occurred_at": format_utc(self.occurred_at), "occurred_tz": self.occurred_tz,
+            "recorded_at": format_utc(self.recorded_at), "location": self.location, "purpose": self.purpose,
+            "seal": self.seal, "tool": self.tool, "categories": list(self.categories),
+            "authorities": list(self.authorities), "prev": list(self.prev), "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_json(cls, obj: object) -> Event:
+        o = require_mapping(obj, "event")
+        if not o.keys() <= _EVENT_MEMBERS:
+            raise RecordError(f"event: unknown member(s) {', '.join(sorted(o.keys() - _EVENT_MEMBERS))}")
+        get: Callable[[str], Any] = o.get
+        counter = get("counter_party")
+        return cls(
+            id=get("id"), case=get("case"), action=get("action"),
+            artefacts=tuple(memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
+            handler=memoised("handler", get("handler"), event_handler),
+            counter_party=None if counter is None else memoised("handler", counter, counter_party_handler),
+            occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"), occurred_tz=get("occurred_tz"),
+            recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),
+            purpose=get("purpose"), seal=get("seal"), tool=get("tool"),
+            categories=_list(get("categories"), "categories"), authorities=_list(get("authorities"), "authorities"),
+            prev=_list(get("prev"), "prev"), notes=_list(get("notes"), "notes"),
+        )
+
+
+_EVENT_MEMBERS = frozenset(Event.__dataclass_fields__)
+
+
+def _list(value: object, name: str) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if type(value) is not list:
+        raise RecordError(f"event.{name}: expected a list, got {type(value).__name__}")
+    return tuple(value)
+
+
+_KNOWN_SIGNERS: set[str] = set()  # fingerprints already checked well formed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signature(Record):
+    """An Ed25519 signature over ``signing_payload(kind, body)`` by the key with fingerprint ``key``."""
+
+    key: str
+    sig: bytes
+
+    def __post_init__(self) -> None:
+        if self.key not in _KNOWN_SIGNERS:
+            if parse_digest_ref(self.key, "signature.key")[0] != "sha256":
+                raise RecordError("signature.key: a key fingerprint is sha256:<hex>")
+            if len(_KNOWN_SIGNERS) < MEMO_SIZE:
+                _KNOWN_SIGNERS.add(self.key)
+        if not isinstance(self.sig, bytes) or len(self.sig) != 64:
+            raise RecordError("signature.sig: an Ed25519 signature is 64 bytes")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "sig": base64.b64encode(self.sig).decode("ascii")}
+
+    @classmethod
+    def from_json(cls, obj: object) -> Signature:
+        if type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str and key in _KNOWN_SIGNERS:
+            sig = obj.get("sig")
+            if type(sig) is str and len(sig) == 88:
+                try:  # base64.b64decode(sig, validate=True) and base64.b64encode(raw), less their wrappers
+                    raw = binascii.a2b_base64(sig, strict_mode=True)
+                except (binascii.Error, ValueError):
+                    raw = b""
+                if len(raw) == 64 and binascii.b2a_base64(raw, newline=False).decode("ascii") == sig:
+                    return cls(key=key, sig=raw)
+        f = Fields(obj, "signature")
+        key, sig = f.text("key"), f.text("sig")
+        f.finish()
+        try:
+            raw = base64.b64decode(sig, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise RecordError("signature.sig: not valid base64") from exc
+        if base64.b64encode(raw).decode("ascii") != sig:
+            raise RecordError("signature.sig: not in canonical base64")
+        return cls(key=key, sig=raw)

@@ -1,0 +1,65 @@
+"""Plug the E01 writer into acquisition: build an ``E01Sink`` from the source identity and the case metadata.
+
+This is the edge between the acquisition recipe (``evidence.acquisition.acquire``) and the EWF writer: it reads the
+clock and the host OS name for the EWF headers, takes the sector size and the physical/logical flag from the source, and
+maps ``--compress`` and ``--segment-size``. The sink itself knows nothing about sources or records.
+"""
+
+from __future__ import annotations
+
+import platform
+from datetime import datetime
+from pathlib import Path
+
+from evidence.acquisition.media import DEFAULT_SECTOR_SIZE, SourceIdentity
+from evidence.acquisition.record import CaseMetadata
+from evidence.common.version import __version__
+from evidence.ewf.sections import EwfMetadata
+from evidence.ewf.sink import SECTOR_SIZES, E01Sink
+from evidence.ewf.writer import DEFAULT_SEGMENT_SIZE
+
+#: ``--compress`` when none is given for ``--format e01`` (ewfacquire's default is none; fast costs little here).
+DEFAULT_E01_COMPRESSION = "fast"
+
+
+def ewf_metadata(case: CaseMetadata, source: SourceIdentity, acquired_at: datetime) -> EwfMetadata:
+    """The EWF header values for an acquisition of ``source`` at ``acquired_at`` (local time, zone-aware)."""
+    return EwfMetadata(
+        acquired_at=acquired_at,
+        case_number=case.case_number or "",
+        evidence_number=case.evidence_number or "",
+        examiner=case.examiner or "",
+        description=case.description or "",
+        notes=case.notes or "",
+        model=source.model or "",
+        serial_number=source.serial or "",
+        software_version=__version__,
+        operating_system=platform.system(),
+    )
+
+
+def e01_sector_size(source: SourceIdentity) -> int:
+    """The device's logical sector size when EWF can store it, else 512."""
+    block = source.logical_block_size
+    return block if block in SECTOR_SIZES else DEFAULT_SECTOR_SIZE
+
+
+def make_e01_sink(
+    output: Path,
+    *,
+    split_size: int | None,
+    media_size: int,
+    source: SourceIdentity,
+    case: CaseMetadata,
+    compress: str | None,
+) -> E01Sink:
+    """The ``SinkFactory`` for ``--format e01``: ``split_size`` is the segment size (default 1500 MiB)."""
+    return E01Sink(
+        output,
+        media_size=media_size,
+        metadata=ewf_metadata(case, source, datetime.now().astimezone()),
+        sector_size=e01_sector_size(source),
+        compression=compress or DEFAULT_E01_COMPRESSION,
+        segment_size=split_size or DEFAULT_SEGMENT_SIZE,
+        physical=source.kind == "block-device",
+    )

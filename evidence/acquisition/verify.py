@@ -1,0 +1,345 @@
+"""Verification: re-hash an image (and optionally its source) and compare with what was recorded at acquisition.
+
+Inputs: a raw image or the first split segment with ``X.acquisition.json`` next to it, or an E01 set (its stored
+MD5/SHA-1 are checked; a record, when present, adds SHA-256/BLAKE3, piecewise digests and segment-file digests).
+Like sigstore's ``verify``, ``verify_image`` fails closed: it returns a report only when everything matched and
+raises ``VerificationError`` (an ``IntegrityError``, exit 3) carrying the report otherwise. Nothing to compare
+against (no record, an E01 with no stored hash) is an error too, never a pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from evidence.acquisition.blockread import digest_source
+from evidence.acquisition.media import FileMedia
+from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, load_record
+from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
+from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
+from evidence.ewf.format import EWF_SIGNATURES
+from evidence.hashing.digest import ALGORITHMS, DigestResult, WindowDigest, labelled
+from evidence.hashing.streams import PositionalReader, digest_file, digest_media, digest_stream
+from evidence.sources import open_image
+from evidence.sources.base import ImageSource
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestCheck:
+    """One comparison: ``subject`` (``media``, ``source``, ``stored``, or a segment file name) for one algorithm."""
+
+    subject: str
+    algorithm: str
+    expected: str
+    computed: str | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the computed digest equals the expected one."""
+        return self.computed == self.expected
+
+    def to_json(self) -> dict[str, Any]:
+        """One entry of the report's ``checks``."""
+        return {
+            "subject": self.subject,
+            "algorithm": self.algorithm,
+            "expected": self.expected,
+            "computed": self.computed,
+            "match": self.ok,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WindowMismatch:
+    """The first piecewise window whose digest differs: it holds the first differing byte."""
+
+    subject: str
+    index: int
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The report's ``first_mismatch`` entries."""
+        return {"subject": self.subject, "window": self.index, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerificationReport:
+    """What was compared and how it came out."""
+
+    image: str
+    record: str | None
+    format: str
+    media_size: int
+    checks: tuple[DigestCheck, ...] = ()
+    first_mismatch: tuple[WindowMismatch, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when there was something to compare and everything matched."""
+        return bool(self.checks) and all(c.ok for c in self.checks) and not self.problems and not self.first_mismatch
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object."""
+        return {
+            "image": self.image,
+            "record": self.record,
+            "format": self.format,
+            "media_size": self.media_size,
+            "status": "match" if self.ok else "mismatch",
+            "checks": [c.to_json() for c in self.checks],
+            "first_mismatch": [m.to_json() for m in self.first_mismatch],
+            "problems": list(self.problems),
+        }
+
+
+class VerificationError(IntegrityError):
+    """The image (or the source) does not match its record or its stored hashes; ``report`` says where."""
+
+    def __init__(self, report: VerificationReport) -> None:
+        self.report = report
+        failed = [c for c in report.checks if not c.ok]
+        parts = [
+            f"{c.subject}: expected {labelled(c.algorithm, c.expected)}, got "
+            f"{labelled(c.algorithm, c.computed) if c.computed else 'nothing'}"
+            for c in failed[:2]
+        ]
+        parts += [f"first mismatch in {m.subject} bytes [{m.start}, {m.end})" for m in report.first_mismatch[:1]]
+        parts += list(report.problems[:2])
+        super().__init__(f"{report.image}: verification failed: " + "; ".join(parts or ["nothing to compare"]))
+
+
+def find_record(image: Path) -> Path | None:
+    """The record of the acquisition that produced ``image``: ``X.acquisition.json`` for ``X`` or ``X.001``."""
+    candidates = [image.with_name(image.name + RECORD_SUFFIX)]
+    stem = re.sub(r"\.(\d{3,}|[Ee]01|[Ee][Xx]01|[Ss]01)$", "", image.name)
+    if stem != image.name:
+        candidates.append(image.with_name(stem + RECORD_SUFFIX))
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def compare_digests(subject: str, expected: Mapping[str, str], computed: Mapping[str, str]) -> list[DigestCheck]:
+    """One ``DigestCheck`` per expected algorithm."""
+    order = {name: i for i, name in enumerate(ALGORITHMS)}
+    return [
+        DigestCheck(subject=subject, algorithm=name, expected=expected[name].lower(), computed=computed.get(name))
+        for name in sorted(expected, key=lambda n: (order.get(n, len(order)), n))
+    ]
+
+
+def first_window_mismatch(
+    subject: str, expected: Sequence[WindowDigest], computed: Sequence[WindowDigest]
+) -> WindowMismatch | None:
+    """The first prefix window whose digests differ (or that is missing on one side)."""
+    start = 0
+    for index, want in enumerate(expected):
+        got = computed[index] if index < len(computed) else None
+        if got is None or got.end != want.end or any(got.digests.get(k) != v for k, v in want.digests.items()):
+            return WindowMismatch(subject=subject, index=index, start=start, end=want.end)
+        start = want.end
+    if len(computed) > len(expected):
+        return WindowMismatch(subject=subject, index=len(expected), start=start, end=computed[len(expected)].end)
+    return None
+
+
+def _check_against_record(subject: str, record: AcquisitionRecord, result: DigestResult) -> tuple[
+    list[DigestCheck], list[WindowMismatch]
+]:
+    checks = compare_digests(subject, record.media_digests, result.hexdigests())
+    mismatch = first_window_mismatch(subject, record.windows, result.windows) if record.windows else None
+    return checks, [mismatch] if mismatch is not None else []
+
+
+def _verify_raw(images: Sequence[Path], record_path: Path, record: AcquisitionRecord, progress: ProgressObserver) -> (
+    VerificationReport
+):
+    outputs = list(record.outputs)
+    problems = _segment_problems(images, outputs)
+    base = VerificationReport(
+        image=str(images[0]), record=str(record_path), format=record.format, media_size=record.media_size
+    )
+    if problems:
+        return replace(base, problems=tuple(problems))
+    digester = SegmentDigester(outputs) if len(outputs) > 1 else None
+    with SegmentReader([o.path for o in outputs]) as reader:
+        progress.started(f"verifying {images[0]}", record.media_size)
+        try:
+            result = digest_stream(
+                reader, record.media_size, record.algorithms, record.window, progress=progress,
+                extra_consumers=[digester] if digester else [],
+            )
+        finally:
+            progress.finished()
+    checks, mismatches = _check_against_record("media", record, result)
+    if digester is not None:
+        for output, computed in zip(outputs, digester.results(), strict=True):
+            checks += compare_digests(output.path.name, output.digests, computed)
+    return replace(base, checks=tuple(checks), first_mismatch=tuple(mismatches))
+
+
+def _segment_problems(images: Sequence[Path], outputs: Sequence[Any]) -> list[str]:
+    problems: list[str] = []
+    recorded = {os.path.abspath(o.path) for o in outputs}
+    for image in images:
+        if os.path.abspath(image) not in recorded:
+            problems.append(f"{image}: not one of the files listed in the acquisition record")
+    for output in outputs:
+        try:
+            size = output.path.stat().st_size
+        except OSError as exc:
+            problems.append(f"{output.path}: {exc.strerror or exc}")
+            continue
+        if size != output.size:
+            problems.append(f"{output.path}: {size} bytes, the record says {output.size}")
+    if not outputs:
+        problems.append("the acquisition record lists no output file")
+    return problems
+
+
+class _Prefix:
+    """The first ``size`` bytes of an image, for digests that cover less than the whole media."""
+
+    def __init__(self, media: ImageSource, size: int) -> None:
+        self._media = media
+        self.size = size
+
+    def readinto_at(self, offset: int, buffer: memoryview, /) -> int:
+        return self._media.readinto_at(offset, buffer[: max(0, min(len(buffer), self.size - offset))])
+
+
+def _digest_container(
+    image: ImageSource, stored: Mapping[str, str], record: AcquisitionRecord | None, progress: ProgressObserver
+) -> tuple[DigestResult | None, DigestResult | None]:
+    """Digests to compare with the stored hashes (whole media) and with the record (the source's bytes).
+
+    EWF stores whole sectors: a source whose size is not a multiple of the sector size was zero-padded, so its
+    stored MD5/SHA-1 cover the padded media while the record covers the source's own bytes. Then the two are
+    computed separately; otherwise one pass serves both.
+    """
+    window = record.window if record else None
+    passes: list[tuple[PositionalReader, set[str], int | None]] = []
+    if record is None or record.media_size == image.size:
+        passes.append((image, set(stored) | (set(record.media_digests) if record else set()), window))
+    else:
+        passes += [(image, set(stored), None), (_Prefix(image, record.media_size), set(record.media_digests), window)]
+    results: list[DigestResult | None] = []
+    for media, algorithms, size_window in passes:
+        if not algorithms:
+            results.append(None)
+            continue
+        progress.started(f"verifying {image.segments[0]}", media.size)
+        try:
+            results.append(digest_media(media, sorted(algorithms), size_window, progress=progress))
+        finally:
+            progress.finished()
+    return (results[0], results[0]) if len(results) == 1 else (results[0], results[1])
+
+
+def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> str | None:
+    if record is None or 0 <= image.size - record.media_size < image.metadata.sector_size:
+        return None
+    return f"{image.segments[0]}: the image holds {image.size} bytes, the record says {record.media_size}"
+
+
+def _verify_container(
+    images: Sequence[Path], record_path: Path | None, record: AcquisitionRecord | None, progress: ProgressObserver
+) -> VerificationReport:
+    with open_image(list(images)) as image:
+        stored = dict(image.metadata.stored_hashes)
+        base = VerificationReport(
+            image=str(images[0]), record=str(record_path) if record_path else None, format=image.format,
+            media_size=image.size,
+        )
+        if not stored and record is None:
+            raise VerificationError(replace(base, problems=(
+                "no stored hash in the image and no acquisition record next to it: nothing to verify against",
+            )))
+        problem = _size_problem(image, record)
+        if problem is not None:
+            return replace(base, problems=(problem,))
+        try:
+            whole, source = _digest_container(image, stored, record, progress)
+        except ImageError as exc:
+            return replace(base, problems=(str(exc),))
+    checks = compare_digests("stored", stored, whole.hexdigests() if whole else {})
+    mismatches: list[WindowMismatch] = []
+    if record is not None and source is not None:
+        more, mismatches = _check_against_record("media", record, source)
+        checks += more
+        for output in record.outputs:
+            computed = digest_file(output.path, output.digests).hexdigests()
+            checks += compare_digests(output.path.name, output.digests, computed)
+    return replace(base, checks=tuple(checks), first_mismatch=tuple(mismatches))
+
+
+def _verify_source(
+    report: VerificationReport, source: Path, record: AcquisitionRecord, progress: ProgressObserver
+) -> VerificationReport:
+    media = FileMedia(source)
+    try:
+        problems = list(report.problems)
+        if media.size != record.media_size:
+            problems.append(f"{source}: {media.size} bytes, the record says {record.media_size}")
+            return replace(report, problems=tuple(problems))
+        progress.started(f"re-reading source {source}", media.size)
+        try:
+            result = digest_source(media, record.algorithms, record.window, progress=progress)
+        finally:
+            progress.finished()
+    finally:
+        media.close()
+    checks, mismatches = _check_against_record("source", record, result)
+    return replace(
+        report, checks=report.checks + tuple(checks), first_mismatch=report.first_mismatch + tuple(mismatches)
+    )
+
+
+def verify_image(
+    images: Sequence[str | os.PathLike[str]],
+    *,
+    source: str | os.PathLike[str] | None = None,
+    progress: ProgressObserver = NULL_PROGRESS,
+) -> VerificationReport:
+    """Verify an image against its acquisition record and/or stored hashes; with ``source``, re-read that too.
+
+    Returns the report when everything matches; raises ``VerificationError`` (exit 3) with the report otherwise,
+    ``RecordError`` when a raw image has no usable record, ``ImageError`` when the image cannot be opened.
+    """
+    paths = [Path(p) for p in images]
+    if not paths:
+        raise ImageError("no image file given")
+    record_path = find_record(paths[0])
+    record = load_record(record_path) if record_path else None
+    if record is not None and record.status != "complete":
+        raise IntegrityError(
+            f"{record_path}: the acquisition is {record.status}"
+            + (f" ({record.reason})" if record.reason else "") + "; its image cannot be verified"
+        )
+    if record is not None and record_path is not None and record.format == "raw":
+        report = _verify_raw(paths, record_path, record, progress)
+    elif _is_raw(paths[0]) and record is None:
+        raise RecordError(f"{paths[0]}: no acquisition record next to it (looked for {paths[0].name}{RECORD_SUFFIX})")
+    else:
+        report = _verify_container(paths, record_path, record, progress)
+    if source is not None:
+        if record is None:
+            raise RecordError(f"{paths[0]}: --source needs the acquisition record, none found next to the image")
+        report = _verify_source(report, Path(source), record, progress)
+    if not report.ok:
+        raise VerificationError(report)
+    return report
+
+
+def _is_raw(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise ImageError(f"{path}: {exc.strerror or exc}") from exc
+    return magic not in EWF_SIGNATURES

@@ -1,0 +1,217 @@
+"""What libewf does not tell: the section chain of each EWF segment file and where each chunk is stored.
+
+Two checks rest on it (EWF v1: E01, S01; layout from the libyal "Expert Witness Compression Format" notes):
+
+* **completeness**: every segment file starts with its segment number (1, 2, …) and its section chain ends with
+  ``next`` (more segments follow) or ``done`` (last segment). A set whose last file ends with ``next`` lacks later
+  segments; a number out of sequence means a segment is missing in the middle; a chain that runs past the end of a
+  file means the file is truncated.
+* **corrupt chunks**: libewf replaces a chunk whose checksum fails with zeros and reports nothing to a plain read.
+  So whenever libewf hands back an all-zero chunk, ``ChunkVerifier.check`` re-reads the stored chunk and checks it
+  (Adler-32 for a stored chunk, zlib's own check for a compressed one). Genuine zero chunks pass; a zero-filled
+  corrupt chunk raises ``ImageError`` naming the segment file and the offsets.
+
+Pure reading of the segment files (opened read-only), no libewf. EWF2 (Ex01) files are recognised but not parsed:
+for them only libewf's own checks apply.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import struct
+import threading
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence.common.errors import ImageError
+from evidence.common.files import open_readonly
+from evidence.ewf.format import EWF1_SIGNATURES
+
+_FILE_HEADER = struct.Struct("<8sBHH")
+_DESCRIPTOR = struct.Struct("<16sQQ40sI")
+_TABLE_HEADER = struct.Struct("<I4sQ4sI")
+_COMPRESSED = 0x80000000
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One ``table`` section: the stored offsets of a run of consecutive chunks in one segment file."""
+
+    segment: int
+    first_chunk: int
+    entries: tuple[int, ...]
+    base: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    path: Path
+    number: int
+    last_section: str
+    boundaries: tuple[int, ...]
+    tables: tuple[tuple[int, int], ...]  # (entries offset, number of entries) of each ``table`` section
+
+
+def _read(fd: int, path: Path, offset: int, length: int) -> bytes:
+    try:
+        data = os.pread(fd, length, offset)
+    except OSError as exc:
+        raise ImageError(f"{path}: read error at offset {offset}: {exc.strerror or exc}") from exc
+    if len(data) != length:
+        raise ImageError(f"{path}: truncated EWF segment: needs {length} bytes at offset {offset}")
+    return data
+
+
+def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
+    signature, _start, number, _end = _FILE_HEADER.unpack(_read(fd, path, 0, _FILE_HEADER.size))
+    if signature not in EWF1_SIGNATURES:
+        raise ImageError(f"{path}: not an EWF segment file (bad signature)")
+    offset, boundaries, tables, kind = _FILE_HEADER.size, [], [], ""
+    while True:
+        if offset + _DESCRIPTOR.size > size:
+            raise ImageError(f"{path}: truncated EWF segment: section at offset {offset} runs past the end")
+        raw = _read(fd, path, offset, _DESCRIPTOR.size)
+        kind_raw, next_offset, _size, _padding, checksum = _DESCRIPTOR.unpack(raw)
+        if zlib.adler32(raw[:72]) != checksum:
+            raise ImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
+        kind = kind_raw.split(b"\0", 1)[0].decode("ascii", "replace")
+        boundaries.append(offset)
+        if kind == "table":
+            count = _TABLE_HEADER.unpack(_read(fd, path, offset + _DESCRIPTOR.size, _TABLE_HEADER.size))[0]
+            tables.append((offset + _DESCRIPTOR.size, count))
+        if kind in ("next", "done"):
+            break
+        if next_offset <= offset:
+            raise ImageError(f"{path}: corrupt EWF section chain at offset {offset} (section {kind!r})")
+        offset = next_offset
+    boundaries.append(size)
+    return _Segment(path, number, kind, tuple(boundaries), tuple(tables))
+
+
+def _check_sequence(segments: list[_Segment]) -> None:
+    for position, segment in enumerate(segments, start=1):
+        if segment.number != position:
+            raise ImageError(
+                f"{segment.path}: is EWF segment {segment.number}, expected segment {position}: "
+                f"segment {position} of the set is missing or the files are out of order"
+            )
+        if position < len(segments) and segment.last_section != "next":
+            raise ImageError(
+                f"{segment.path}: EWF segment {position} ends the set ({segment.last_section!r} section) "
+                f"but {len(segments) - position} more segment files were given"
+            )
+    last = segments[-1]
+    if last.last_section != "done":
+        raise ImageError(
+            f"{last.path}: EWF set incomplete: segment {last.number} is not the last one "
+            f"(it ends with a {last.last_section!r} section); segment {last.number + 1} is missing"
+        )
+
+
+class ChunkVerifier:
+    """Checks stored chunks of an EWF v1 set against their checksums, on demand. Thread-safe."""
+
+    def __init__(self, paths: list[Path], chunk_size: int, media_size: int) -> None:
+        self._paths = paths
+        self._chunk_size = chunk_size
+        self._media_size = media_size
+        self._lock = threading.Lock()
+        self._fds: list[int] = []
+        self._segments: list[_Segment] = []
+        try:
+            for path in paths:
+                fd, size = open_readonly(path)
+                self._fds.append(fd)
+                self._segments.append(_walk_sections(fd, path, size))
+            _check_sequence(self._segments)
+            self._tables = self._load_tables()
+        except ImageError:
+            self.close()
+            raise
+        self._table_starts = [table.first_chunk for table in self._tables]
+        self._verified = bytearray((self.chunk_count + 7) // 8)
+
+    @property
+    def chunk_count(self) -> int:
+        """Number of chunks the media needs."""
+        return -(-self._media_size // self._chunk_size)
+
+    def _load_tables(self) -> list[_Table]:
+        tables: list[_Table] = []
+        first = 0
+        for index, segment in enumerate(self._segments):
+            fd = self._fds[index]
+            for entries_offset, count in segment.tables:
+                header = _TABLE_HEADER.unpack(_read(fd, segment.path, entries_offset, _TABLE_HEADER.size))
+                raw = _read(fd, segment.path, entries_offset + _TABLE_HEADER.size, 4 * count)
+                entries = struct.unpack(f"<{count}I", raw)
+                tables.append(_Table(index, first, entries, header[2]))
+                first += count
+        if first < self.chunk_count:
+            raise ImageError(
+                f"{self._paths[-1]}: EWF set incomplete: its tables list {first} chunks, "
+                f"the media needs {self.chunk_count}"
+            )
+        return tables
+
+    def _locate(self, chunk: int) -> tuple[int, int, int, bool]:
+        """(segment index, stored start, stored end, compressed) of a chunk."""
+        table = self._tables[bisect.bisect_right(self._table_starts, chunk) - 1]
+        position = chunk - table.first_chunk
+        entry = table.entries[position]
+        start = table.base + (entry & ~_COMPRESSED)
+        boundaries = self._segments[table.segment].boundaries
+        end = boundaries[min(bisect.bisect_right(boundaries, start), len(boundaries) - 1)]
+        if position + 1 < len(table.entries):
+            following = table.base + (table.entries[position + 1] & ~_COMPRESSED)
+            if start < following < end:
+                end = following
+        return table.segment, start, end, bool(entry & _COMPRESSED)
+
+    def _stored_chunk_ok(self, chunk: int) -> tuple[bool, str, Path, int]:
+        segment, start, end, compressed = self._locate(chunk)
+        path = self._segments[segment].path
+        expected = min(self._chunk_size, self._media_size - chunk * self._chunk_size)
+        if end <= start:
+            return False, "no stored data", path, start
+        stored = _read(self._fds[segment], path, start, end - start)
+        if compressed:
+            try:
+                data = zlib.decompress(stored)
+            except zlib.error as exc:
+                return False, f"compressed data does not decompress ({exc})", path, start
+        else:
+            if len(stored) < expected:
+                return False, "stored data shorter than the chunk", path, start
+            data = stored[:expected]
+            if len(stored) >= expected + 4:
+                (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
+                if zlib.adler32(data) != checksum:
+                    return False, "Adler-32 checksum mismatch", path, start
+        if len(data) != expected:
+            return False, f"holds {len(data)} bytes instead of {expected}", path, start
+        return True, "", path, start
+
+    def check(self, chunk: int) -> None:
+        """Raise ``ImageError`` if the stored ``chunk`` fails its checksum (libewf would have returned zeros)."""
+        if chunk < 0 or chunk >= self.chunk_count:
+            return
+        byte, bit = divmod(chunk, 8)
+        with self._lock:
+            if self._verified[byte] & (1 << bit):
+                return
+            ok, reason, path, start = self._stored_chunk_ok(chunk)
+            if ok:
+                self._verified[byte] |= 1 << bit
+                return
+        media_offset = chunk * self._chunk_size
+        raise ImageError(f"{path}: corrupt chunk {chunk} (media offset {media_offset}, file offset {start}): {reason}")
+
+    def close(self) -> None:
+        """Close the segment files. Idempotent."""
+        with self._lock:
+            fds, self._fds = self._fds, []
+        for fd in fds:
+            os.close(fd)

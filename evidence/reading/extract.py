@@ -1,0 +1,239 @@
+"""Extract files from an image into a directory, safely whatever the names inside the image say.
+
+Names inside an image are attacker-controlled. Every file lands under the target directory:
+
+* each path component is rewritten to a safe host name: ``.``/``..``/empty become ``_.``/``_..``/``_``; NUL, ``/``,
+  control characters (and on Windows ``<>:"\\|?*`` and reserved device names) become ``_``; a component longer than
+  255 bytes is cut and given a ``~hash`` suffix; bytes that are not UTF-8 are written as ``\\xNN``;
+* two entries that map to the same host name (a deleted and a live ``a.txt``, case variants) get ``~2``, ``~3``…;
+* directories are created and files opened relative to their parent's descriptor with ``O_NOFOLLOW``: an existing
+  symbolic link anywhere under the target directory is refused, never written through; existing files are never
+  overwritten (``O_EXCL``);
+* symbolic links inside the image are never followed nor recreated: they are listed in the manifest only.
+
+The manifest (``scelle-manifest.json``, canonical JSON) lists every file with its original path, inode, allocation
+state, the relative path written, size, SHA-256 and BLAKE3 of the bytes written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from evidence.common import canonical
+from evidence.common.errors import EvidenceError, ExtractionError
+from evidence.common.version import TOOL_NAME, __version__
+from evidence.hashing.files import digest_chunks
+from evidence.reading.content import iter_content
+from evidence.reading.entries import Entry, escape_name
+from evidence.reading.filesystems import FileSystem
+
+MANIFEST_NAME = "scelle-manifest.json"
+_MAX_COMPONENT = 255
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def safe_component(raw: bytes, windows: bool = os.name == "nt") -> str:
+    """A host file name for one path component of an image, never ``.``, ``..``, empty, nor with a separator."""
+    if raw in (b"", b".", b".."):
+        return "_" + raw.decode("ascii")
+    name = "".join("_" if ch == "/" or ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in escape_name(raw))
+    if windows:
+        name = "".join("_" if ch in '<>:"\\|?*' else ch for ch in name).rstrip(" .") or "_"
+        if name.split(".")[0].upper() in _WINDOWS_RESERVED:
+            name = "_" + name
+    if len(name.encode("utf-8")) > _MAX_COMPONENT:
+        suffix = "~" + hashlib.sha256(raw).hexdigest()[:16]
+        cut = name.encode("utf-8")[: _MAX_COMPONENT - len(suffix) - 40].decode("utf-8", "ignore")
+        name = cut + suffix
+    return name
+
+
+class _Tree:
+    """The output directory: directories created so far, and the names used in each.
+
+    Only the root and the directory in use are kept open; any other directory is reached again from the root one
+    component at a time with ``O_NOFOLLOW``, so a symbolic link placed in the tree is never followed.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        if root.is_symlink():
+            raise ExtractionError(f"{root}: is a symbolic link; refusing to extract through it")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            self._root_fd = os.open(root, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+        except OSError as exc:
+            raise ExtractionError(f"{root}: cannot use as output directory: {exc.strerror or exc}") from exc
+        if os.path.lexists(root / MANIFEST_NAME):
+            os.close(self._root_fd)
+            raise ExtractionError(f"{root / MANIFEST_NAME}: already exists; extract into a new or empty directory")
+        self._current: tuple[str, int] | None = None
+        self._used: dict[str, set[str]] = {"": {MANIFEST_NAME.casefold()}}
+        self._dirs: dict[bytes, str] = {b"": ""}
+
+    def _unique(self, parent: str, name: str) -> str:
+        # compared case-insensitively, so case variants stay apart on case-insensitive hosts too
+        used = self._used.setdefault(parent, set())
+        candidate, count = name, 1
+        while candidate.casefold() in used:
+            count += 1
+            candidate = f"{name}~{count}"
+        used.add(candidate.casefold())
+        return candidate
+
+    def _fd(self, relative: str) -> int:
+        """A descriptor of the created directory ``relative`` (owned by the tree, do not close)."""
+        if not relative:
+            return self._root_fd
+        if self._current is not None and self._current[0] == relative:
+            return self._current[1]
+        fd = os.dup(self._root_fd)
+        try:
+            for part in relative.split("/"):
+                child = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = child
+        except OSError as exc:
+            os.close(fd)
+            raise ExtractionError(
+                f"{self.root / relative}: refusing to write through a symbolic link or a replaced directory "
+                f"({exc.strerror or exc})"
+            ) from exc
+        if self._current is not None:
+            os.close(self._current[1])
+        self._current = (relative, fd)
+        return fd
+
+    def directory(self, image_dir: bytes) -> str:
+        """The host directory (relative, ``/``-separated) for an image directory path, created if needed."""
+        missing: list[bytes] = []
+        known = image_dir
+        while known not in self._dirs:  # iterative: image paths can be deeper than Python's recursion limit
+            missing.append(known)
+            known = known.rpartition(b"/")[0]
+        relative = self._dirs[known]
+        for path in reversed(missing):
+            name = self._unique(relative, safe_component(path.rpartition(b"/")[2]))
+            child = f"{relative}/{name}" if relative else name
+            try:
+                os.mkdir(name, 0o755, dir_fd=self._fd(relative))
+            except OSError as exc:
+                raise ExtractionError(
+                    f"{self.root / child}: cannot create directory ({exc.strerror or exc}); refusing to write "
+                    "through an existing file or symbolic link"
+                ) from exc
+            self._dirs[path] = relative = child
+        return relative
+
+    def _create(self, parent: str, name: str) -> int:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+        return os.open(name, flags, 0o644, dir_fd=self._fd(parent))
+
+    def create_file(self, parent: str, leaf: bytes) -> tuple[str, int]:
+        """A new file (never an existing one, never through a link) in ``parent``; returns (relative path, fd)."""
+        while True:
+            name = self._unique(parent, safe_component(leaf))
+            relative = f"{parent}/{name}" if parent else name
+            try:
+                return relative, self._create(parent, name)
+            except FileExistsError:
+                continue  # something already there (not ours): take the next free name
+            except OSError as exc:
+                raise ExtractionError(f"{self.root / relative}: cannot create file: {exc.strerror or exc}") from exc
+
+    def write_manifest(self, data: bytes) -> Path:
+        """Write the manifest at the top of the output directory (never over an existing file)."""
+        try:
+            fd = self._create("", MANIFEST_NAME)
+        except OSError as exc:
+            raise ExtractionError(f"{self.root / MANIFEST_NAME}: cannot create: {exc.strerror or exc}") from exc
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return self.root / MANIFEST_NAME
+
+    def close(self) -> None:
+        """Close the directory descriptors."""
+        if self._current is not None:
+            os.close(self._current[1])
+            self._current = None
+        os.close(self._root_fd)
+
+
+def _selected(entry: Entry, wanted: list[str]) -> bool:
+    if not wanted:
+        return True
+    return any(entry.path == w or entry.path.startswith((w + "/", w + ":")) for w in wanted)
+
+
+def _written(chunks: Iterable[bytes], fd: int, path: str) -> Iterator[bytes]:
+    for chunk in chunks:
+        view = memoryview(chunk)
+        while view:
+            try:
+                count = os.write(fd, view)
+            except OSError as exc:
+                raise ExtractionError(f"{path}: write error: {exc.strerror or exc}") from exc
+            view = view[count:]
+        yield chunk
+
+
+def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict[str, object]:
+    record: dict[str, object] = {
+        "partition": entry.partition,
+        "path": entry.path,
+        "inode": entry.inode,
+        "allocated": entry.allocated,
+        "type": entry.type,
+        "size": entry.size,
+    }
+    if entry.type == "symlink":
+        record["target"] = entry.link_target
+        return record
+    image_dir, _, leaf = (base + entry.path_bytes).rpartition(b"/")
+    parent = tree.directory(image_dir)
+    relative, fd = tree.create_file(parent, leaf)
+    record["written"] = relative
+    try:
+        digests = digest_chunks(_written(iter_content(fs, entry), fd, str(tree.root / relative)))
+        record["bytes_written"] = os.fstat(fd).st_size
+        record.update(digests)
+    except EvidenceError as exc:
+        if entry.allocated:
+            raise
+        record["error"] = str(exc)  # deleted content TSK cannot recover: listed, not fatal
+    finally:
+        os.close(fd)
+    return record
+
+
+def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | None = None) -> Path:
+    """Extract the files (deleted ones included) of ``filesystems`` under ``out_dir``; return the manifest path.
+
+    ``paths`` limits extraction to those entries (and what is below them), as ``fls -r -p`` names them.
+    """
+    tree = _Tree(out_dir)
+    wanted = [p.strip("/") for p in paths or []]
+    records: list[dict[str, object]] = []
+    partitioned = any(fs.partition is not None for fs in filesystems)
+    try:
+        for fs in filesystems:
+            base = f"p{fs.partition}/".encode() if partitioned else b""
+            for entry in fs.walk():
+                if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
+                    records.append(_extract_one(fs, entry, tree, base))
+        if wanted and not records:
+            raise ExtractionError(f"nothing matches {', '.join(wanted)}")
+        manifest = {
+            "tool": TOOL_NAME,
+            "version": __version__,
+            "image": [str(p) for p in filesystems[0].source.segments] if filesystems else [],
+            "files": records,
+        }
+        return tree.write_manifest(canonical.encode(manifest))
+    finally:
+        tree.close()

@@ -1,0 +1,266 @@
+"""EWF images (E01, Ex01, S01) read through libewf's Python binding. The only module that imports ``pyewf``.
+
+libewf finds nothing wrong in two situations scelle must not accept, so this module checks them itself:
+
+* a set opened without its last segments (``x.E01`` given, ``x.E02`` missing): libewf opens it and reports the full
+  media size, then fails on the first read past the segments it has. ``EwfSource`` reads the last media byte at
+  open, so an incomplete set is refused at once rather than part-way through a hash;
+* a chunk whose checksum does not match: libewf returns zeros for it and carries on (``ewfverify`` reports it, a
+  plain read does not). See ``evidence.ewf.layout`` for the check scelle adds.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import pyewf
+
+from evidence.common.errors import ImageError
+from evidence.common.files import open_readonly
+from evidence.ewf.format import EWF1_SIGNATURES
+from evidence.ewf.layout import ChunkVerifier
+from evidence.sources.base import ImageMetadata, ImageSource
+
+_DEFAULT_CHUNK = 32768
+#: reads of at least this many chunks go to libewf in one call, bypassing the cache
+_DIRECT_READ_CHUNKS = 8
+#: chunks kept for small reads (64 x 32 KiB = 2 MiB with the default chunk size)
+_CACHED_CHUNKS = 64
+
+#: libewf format codes (libewf/definitions.h) -> the names ``ewfinfo`` prints
+FORMAT_NAMES = {
+    0x01: "EnCase 1",
+    0x02: "EnCase 2",
+    0x03: "EnCase 3",
+    0x04: "EnCase 4",
+    0x05: "EnCase 5",
+    0x06: "EnCase 6",
+    0x07: "EnCase 7",
+    0x0E: "SMART",
+    0x0F: "FTK Imager",
+    0x25: "linen 5",
+    0x26: "linen 6",
+    0x27: "linen 7",
+    0x37: "EnCase 7 (EWF2)",
+    0x70: "original EWF",
+    0x71: "EWFX",
+}
+#: logical evidence files (L01, Lx01) hold files, not media: they are not images scelle can read
+_LOGICAL_FORMATS = {0x10: "L01 (EnCase 5)", 0x11: "L01 (EnCase 6)", 0x12: "L01 (EnCase 7)", 0x47: "Lx01"}
+
+_MEDIA_TYPES = {0x00: "removable", 0x01: "fixed", 0x03: "optical", 0x0E: "logical", 0x10: "memory"}
+_COMPRESSION = {0: "none", 1: "deflate", 2: "bzip2"}
+_COMPRESSION_LEVELS = {"n": "none", "f": "fast", "b": "best"}
+
+#: header value identifiers (as libewf names them) -> ImageMetadata fields
+_HEADER_FIELDS = {
+    "case_number": "case_number",
+    "evidence_number": "evidence_number",
+    "examiner_name": "examiner",
+    "description": "description",
+    "notes": "notes",
+    "acquiry_date": "acquisition_date",
+    "system_date": "system_date",
+    "acquiry_software_version": "acquisition_software",
+    "acquiry_operating_system": "acquisition_os",
+    "model": "model",
+    "serial_number": "serial_number",
+}
+
+
+def _is_ewf1(path: Path) -> bool:
+    fd, _size = open_readonly(path)
+    try:
+        return os.pread(fd, 8, 0) in EWF1_SIGNATURES
+    finally:
+        os.close(fd)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _libewf_reason(exc: Exception) -> str:
+    """The first useful sentence of a libewf error chain (the full chain is many lines of internal names)."""
+    text = _one_line(exc)
+    sentences = [part.strip() for part in text.split(". ") if part.strip()]
+    useful = [s for s in sentences if "unable to" not in s] or sentences
+    return useful[0].rstrip(".") if useful else "libewf error"
+
+
+def find_segments(first: Path) -> list[Path]:
+    """The segment files of the EWF set whose first segment is ``first``, found the way ``pyewf.glob`` does.
+
+    A name libewf's glob does not understand (``evidence.bin``) is taken as a one-segment set.
+    """
+    try:
+        names = pyewf.glob(str(first))
+    except (OSError, RuntimeError):
+        return [first]
+    return [Path(name) for name in names] or [first]
+
+
+def _check_readable(paths: list[Path]) -> None:
+    """Refuse missing files, directories and devices before libewf sees them, with scelle's one-line errors."""
+    for path in paths:
+        fd, _size = open_readonly(path)
+        os.close(fd)
+
+
+class EwfSource(ImageSource):
+    """The media stored in an EWF set. Reads go through one libewf handle guarded by a lock."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        _check_readable(paths)
+        self.segments = tuple(paths)
+        self.format = "ewf"
+        self._lock = threading.Lock()
+        self._verifier: ChunkVerifier | None = None
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        self._handle: Any = pyewf.handle()
+        try:
+            self._handle.open([str(path) for path in paths], "r")
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ImageError(f"{paths[0]}: not a readable EWF image: {_libewf_reason(exc)}") from exc
+        try:
+            self._init_values()
+        except ImageError:
+            self.close()
+            raise
+
+    def _init_values(self) -> None:
+        handle = self._handle
+        try:
+            format_code = handle.get_format()
+            self.size = handle.get_media_size()
+            metadata = self._read_metadata(format_code)
+        except (OSError, RuntimeError) as exc:
+            raise ImageError(f"{self.segments[0]}: unreadable EWF metadata: {_libewf_reason(exc)}") from exc
+        if format_code in _LOGICAL_FORMATS:
+            raise ImageError(
+                f"{self.segments[0]}: {_LOGICAL_FORMATS[format_code]} logical evidence file: it holds files, "
+                "not the media of a disk"
+            )
+        if self.size <= 0:
+            raise ImageError(f"{self.segments[0]}: EWF image with an empty media (0 bytes)")
+        self.metadata = metadata
+        if _is_ewf1(self.segments[0]):
+            self._verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)
+        self._probe_end()
+
+    def _read_metadata(self, format_code: int) -> ImageMetadata:
+        handle = self._handle
+        headers = {key: value.strip() for key, value in handle.get_header_values().items() if value is not None}
+        fields: dict[str, str | None] = {name: (headers.pop(key, "") or None) for key, name in _HEADER_FIELDS.items()}
+        level = headers.pop("compression_level", "")
+        method = _COMPRESSION.get(handle.get_compression_method(), "unknown")
+        compression = method if not level else f"{method} ({_COMPRESSION_LEVELS.get(level, level)})"
+        extra = {key: value for key, value in headers.items() if value}
+        extra["ewf_format"] = FORMAT_NAMES.get(format_code, f"unknown (0x{format_code:02x})")
+        extra["segment_count"] = str(len(self.segments))
+        hashes = {key.lower(): value.lower() for key, value in handle.get_hash_values().items() if value}
+        return ImageMetadata(
+            **fields,
+            media_type=_MEDIA_TYPES.get(handle.get_media_type(), "unknown"),
+            sector_size=handle.get_bytes_per_sector(),
+            chunk_size=handle.get_chunk_size(),
+            compression=compression,
+            stored_hashes=hashes,
+            extra=extra,
+        )
+
+    def _probe_end(self) -> None:
+        """Read the last media byte: libewf opens a set without its last segments and fails only there."""
+        try:
+            with self._lock:
+                data = self._handle.read_buffer_at_offset(1, self.size - 1)
+        except (OSError, RuntimeError) as exc:
+            raise ImageError(
+                f"{self.segments[-1]}: EWF set incomplete: the media ends at byte {self.size} but the segments "
+                f"given stop before it (a later segment is missing): {_libewf_reason(exc)}"
+            ) from exc
+        if len(data) != 1:
+            raise ImageError(f"{self.segments[-1]}: EWF set incomplete: cannot read the last media byte")
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        """Return up to ``length`` media bytes from ``offset``; fewer only at the end of the media.
+
+        Small reads (TSK reads sectors and blocks all over the media) are served from whole chunks kept in a small
+        LRU cache, so libewf does not fetch the same chunk again for each; large reads go to libewf in one call.
+        """
+        if offset < 0 or length < 0:
+            raise ImageError(f"{self.segments[0]}: invalid read at offset {offset}, length {length}")
+        length = max(0, min(length, self.size - offset))
+        if length == 0:
+            return b""
+        chunk_size = self.metadata.chunk_size or _DEFAULT_CHUNK
+        if length >= _DIRECT_READ_CHUNKS * chunk_size:
+            return self._read_checked(offset, length)
+        parts: list[bytes] = []
+        position, end = offset, offset + length
+        while position < end:
+            index, inside = divmod(position, chunk_size)
+            chunk = self._chunk(index, chunk_size)
+            piece = chunk[inside : inside + end - position]
+            parts.append(piece)
+            position += len(piece)
+        return b"".join(parts)
+
+    def _chunk(self, index: int, chunk_size: int) -> bytes:
+        with self._lock:
+            cached = self._cache.get(index)
+            if cached is not None:
+                self._cache.move_to_end(index)
+                return cached
+        start = index * chunk_size
+        data = self._read_checked(start, min(chunk_size, self.size - start))
+        with self._lock:
+            self._cache[index] = data
+            if len(self._cache) > _CACHED_CHUNKS:
+                self._cache.popitem(last=False)
+        return data
+
+    def _read_checked(self, offset: int, length: int) -> bytes:
+        """``length`` bytes from libewf, every all-zero chunk among them checked against its stored form."""
+        with self._lock:
+            if self._handle is None:
+                raise ImageError(f"{self.segments[0]}: image is closed")
+            try:
+                data: bytes = self._handle.read_buffer_at_offset(length, offset)
+            except (OSError, RuntimeError) as exc:
+                raise ImageError(
+                    f"{self.segments[0]}: cannot read media offset {offset}: {_libewf_reason(exc)}"
+                ) from exc
+        if len(data) != length:
+            raise ImageError(f"{self.segments[0]}: short read at media offset {offset}: {len(data)} of {length} bytes")
+        verifier = self._verifier
+        if verifier is not None:
+            self._check_zero_chunks(verifier, offset, data)
+        return data
+
+    def _check_zero_chunks(self, verifier: ChunkVerifier, offset: int, data: bytes) -> None:
+        """libewf returns a corrupt chunk as zeros: have every all-zero chunk checked against its stored form."""
+        chunk_size = self.metadata.chunk_size or 1
+        chunk = offset // chunk_size
+        position = 0
+        while position < len(data):
+            end = min(len(data), (chunk + 1) * chunk_size - offset)
+            if data.count(0, position, end) == end - position:
+                verifier.check(chunk)
+            position = end
+            chunk += 1
+
+    def close(self) -> None:
+        """Close the libewf handle. Idempotent."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+            verifier, self._verifier = self._verifier, None
+            self._cache.clear()
+        if handle is not None:
+            handle.close()
+        if verifier is not None:
+            verifier.close()
