@@ -9,6 +9,7 @@ member left over.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeGuard
@@ -75,6 +76,21 @@ def check_text(value: object, where: str, *, max_len: int = MAX_TEXT) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise RecordError(f"{where}: text is not valid Unicode") from exc
+    return value
+
+
+def check_line(value: object, what: str) -> str:
+    """A name-like field: one non-empty line, no control or format characters, no white space at either end.
+
+    Names of handlers, roles and organisations are shown side by side in reports; a line break or a bidirectional
+    control character in one would let it fake another field.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"{what} must be a non-empty string")
+    if value != value.strip():
+        raise RecordError(f"{what} must not start or end with white space: {value!r}")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+        raise RecordError(f"{what} must not contain control characters: {value!r}")
     return value
 
 

@@ -8,13 +8,13 @@ key that signs the handler's events, which is what ties the person to the signat
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from custody.errors import RecordError
 from custody.model.countries import COUNTRIES
+from custody.model.fields import check_line
 
 _FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
 _FIELDS = ("name", "role", "organisation", "country", "key_fingerprint")
@@ -29,17 +29,6 @@ def check_country(code: str) -> str:
     return code
 
 
-def check_text(value: object, what: str) -> str:
-    """A non-empty single-line text field without control characters (they would let one field fake another)."""
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{what} must be a non-empty string")
-    if value != value.strip():
-        raise RecordError(f"{what} must not start or end with white space: {value!r}")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
-        raise RecordError(f"{what} must not contain control characters: {value!r}")
-    return value
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Handler:
     """One person handling evidence, bound to the key that signs what they do."""
@@ -51,9 +40,9 @@ class Handler:
     key_fingerprint: str
 
     def __post_init__(self) -> None:
-        check_text(self.name, "handler name")
-        check_text(self.role, "handler role")
-        check_text(self.organisation, "handler organisation")
+        check_line(self.name, "handler name")
+        check_line(self.role, "handler role")
+        check_line(self.organisation, "handler organisation")
         check_country(self.country)
         if not isinstance(self.key_fingerprint, str) or not _FINGERPRINT.fullmatch(self.key_fingerprint):
             raise RecordError(f"key fingerprint must be sha256:<64 hex digits>, got {self.key_fingerprint!r}")

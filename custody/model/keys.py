@@ -30,7 +30,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from custody.errors import KeyFileError, RecordError, SignatureError
-from custody.model.identity import Handler, check_country, check_text
+from custody.model.fields import check_line
+from custody.model.identity import Handler, check_country
 from evidence.common.canonical import encode
 
 PRIVATE_FORMAT = "scelle-key"
@@ -56,9 +57,9 @@ class PublicKeyInfo:
     public_key: bytes
 
     def __post_init__(self) -> None:
-        check_text(self.name, "key holder name")
-        check_text(self.role, "key holder role")
-        check_text(self.organisation, "key holder organisation")
+        check_line(self.name, "key holder name")
+        check_line(self.role, "key holder role")
+        check_line(self.organisation, "key holder organisation")
         check_country(self.country)
         if not isinstance(self.public_key, bytes) or len(self.public_key) != 32:
             raise RecordError("an Ed25519 public key is 32 bytes")

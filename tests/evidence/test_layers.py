@@ -58,3 +58,108 @@ def test_the_package_still_exports_every_public_name_lazily() -> None:
     for name in evidence.__all__:
         assert getattr(evidence, name) is not None, name
     assert set(evidence.__all__) <= set(dir(evidence))
+
+
+# --- The layout: subpackages and the arrows allowed between them (README, "Architecture") -------------------------
+
+#: Each group may import itself and the groups listed; ``evidence`` and ``custody`` are the packages' own
+#: ``__init__`` modules (the public names), which nothing inside the packages may import.
+EVIDENCE_BELOW = {"evidence.common", "evidence.hashing", "evidence.ewf", "evidence.sources", "evidence.reading",
+                  "evidence.acquisition"}
+ALLOWED: dict[str, set[str]] = {
+    "evidence.common": set(),
+    "evidence.hashing": {"evidence.common"},
+    "evidence.ewf": {"evidence.common"},
+    "evidence.sources": {"evidence.common", "evidence.ewf"},
+    "evidence.reading": {"evidence.common", "evidence.hashing", "evidence.sources"},
+    "evidence.acquisition": {"evidence.common", "evidence.hashing", "evidence.ewf", "evidence.sources"},
+    "evidence": EVIDENCE_BELOW,
+    "custody.errors": {"evidence.common"},
+    "custody.i18n": {"custody.errors", "evidence.common"},
+    "custody.tlog": {"custody.errors", "evidence.common"},
+    "custody.model": {"custody.errors", "custody.i18n", "custody.tlog"} | EVIDENCE_BELOW,
+    "custody.rules": {"custody.errors", "custody.i18n", "custody.model", "evidence.common"},
+    "custody.ledger": {"custody.errors", "custody.i18n", "custody.tlog", "custody.model", "custody.rules"}
+    | EVIDENCE_BELOW,
+    "custody.bundle": {"custody.errors", "custody.i18n", "custody.tlog", "custody.model", "custody.rules",
+                       "custody.ledger"} | EVIDENCE_BELOW,
+}
+ALLOWED["custody"] = {name for name in ALLOWED if name.startswith("custody.")} | EVIDENCE_BELOW
+ALLOWED["cli.custody"] = {"cli", "custody", "evidence"} | set(ALLOWED)
+ALLOWED["cli"] = {"cli.custody"} | ALLOWED["cli.custody"]
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports anywhere (top level, in functions, under ``TYPE_CHECKING``)."""
+    paths: dict[str, Path] = {}
+    for package in ("evidence", "custody", "cli"):
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                submodules = {f"{node.module}.{alias.name}" for alias in node.names} & paths.keys()
+                found |= submodules or {node.module}
+                if len(submodules) < len(node.names):
+                    found.add(node.module)
+        graph[name] = {target for target in found if target in paths and target != name}
+    return graph
+
+
+def group_of(module: str) -> str:
+    """The layer a module belongs to: its subpackage (``evidence.reading``), or a top-level module of a package."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return module
+    if (ROOT / parts[0] / parts[1]).is_dir() or parts[0] == "custody":
+        return ".".join(parts[:2])
+    return parts[0]
+
+
+def test_every_arrow_between_subpackages_is_allowed() -> None:
+    unexpected = sorted(
+        f"{module} -> {target}"
+        for module, targets in module_graph().items()
+        for target in targets
+        if group_of(target) != group_of(module) and group_of(target) not in ALLOWED.get(group_of(module), set())
+    )
+    assert unexpected == []
+
+
+def test_every_subpackage_has_its_rule() -> None:
+    assert {group_of(module) for module in module_graph()} <= set(ALLOWED)
+
+
+def test_no_import_cycle_between_modules() -> None:
+    graph = module_graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target):], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): count
+        for package in ("evidence", "custody", "cli")
+        for path in (ROOT / package).rglob("*.py")
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
