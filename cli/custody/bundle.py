@@ -64,9 +64,9 @@ def verify_bundle(bundle: str, trust: str | None, artefacts: tuple[str, ...] = (
     """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED."""
     from custody.bundle.io import read_bundle_file
     from custody.bundle.summary import text_summary
-    from custody.bundle.trust import read_trust
     from custody.bundle.verify import describe
     from custody.bundle.verify import verify_bundle as verify
+    from custody.model.trust import read_trust
 
     if not trust:
         raise click.UsageError("verifying a bundle needs --trust LEDGER_PUBKEY (the ledger key, got out of band)")

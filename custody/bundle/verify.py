@@ -20,12 +20,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
-from custody.bundle.trust import Trust, TrustedKey, hash_file, trusted_key
 from custody.errors import CustodyError, ProofError, RecordError, SignatureError
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
+from custody.model.trust import Trust, TrustedKey, trusted_key
 from custody.rules.chain import ChainChecker
 from custody.rules.instruments import Use, check_authority, find_cover
 from custody.tlog.merkle import leaf_hash, verify_inclusion

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from custody.bundle.artefact_files import ArtefactFileError
 from custody.bundle.format import (
     Bundle,
     BundleFormatError,
@@ -16,12 +17,12 @@ from custody.bundle.format import (
     export_bundle,
     strip_whitespace,
 )
-from custody.bundle.trust import ArtefactFileError, read_trust
 from custody.bundle.verify import BundleReport, BundleVerificationError, verify_bundle
 from custody.errors import KeyFileError, LedgerTamperedError
 from custody.model.entries import sign_entry
 from custody.model.keys import generate_key, save_public_key
 from custody.model.records import Event
+from custody.model.trust import read_trust
 from evidence.common import canonical
 from tests.custody.support.bundle_scenario import Scenario, build, utc
 
