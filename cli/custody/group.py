@@ -17,6 +17,7 @@ from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, load_key, passphrase
 from cli.options import json_option
 
 if TYPE_CHECKING:
+    from custody.ledger.report import LedgerReport
     from custody.model.entries import SignedEntry
 
 
@@ -183,14 +184,16 @@ def verify(ledger: str, vkey: str | None, ledger_pub: str | None, witness: str |
            as_json: bool) -> None:
     """Verify a ledger (every signature, proof, checkpoint and authority), or a bundle offline against --trust.
 
-    Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise.
+    Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise (the findings are printed, then the first on stderr).
     """
     from pathlib import Path
 
     from custody.bundle.io import looks_like_bundle, looks_like_ledger
+    from custody.ledger.report import LedgerReport
     from custody.ledger.verify import verify_ledger
     from custody.model.keys import load_public_key
     from evidence.common.errors import UsageError
+    from evidence.common.report import VerificationError
 
     bundle_options = bool(trust or artefacts or report_path or case_uco)
     if looks_like_ledger(ledger) and bundle_options:
@@ -203,7 +206,16 @@ def verify(ledger: str, vkey: str | None, ledger_pub: str | None, witness: str |
             raise UsageError("give --vkey or --ledger-pub, not both")
         vkey = load_public_key(ledger_pub).vkey
     witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
-    report = verify_ledger(ledger, trusted_vkey=vkey, witness=witness_note)
+    try:
+        report = verify_ledger(ledger, trusted_vkey=vkey, witness=witness_note)
+    except VerificationError as exc:
+        if isinstance(exc.report, LedgerReport):
+            _render_ledger(exc.report, as_json)
+        raise
+    _render_ledger(report, as_json)
+
+
+def _render_ledger(report: LedgerReport, as_json: bool) -> None:
     if as_json:
         emit({"ok": report.ok, "ledger": report.path, "origin": report.origin, "case": report.case,
               "vkey": report.vkey, "key_trusted": report.key_trusted, "entries": report.entries,
@@ -212,13 +224,11 @@ def verify(ledger: str, vkey: str | None, ledger_pub: str | None, witness: str |
         for finding in report.findings:
             click.echo(finding)
         if report.ok:
-            click.echo(f"{ledger}: verified {report.entries} entries ({report.events} events), "
+            click.echo(f"{report.path}: verified {report.entries} entries ({report.events} events), "
                        f"{report.checkpoints} checkpoints")
         if not report.key_trusted:
             click.echo(f"note: checked against the key the ledger names ({report.vkey}); pass --vkey to pin it",
                        err=True)
-    if not report.ok:
-        click.get_current_context().exit(3)
 
 
 def _register() -> None:

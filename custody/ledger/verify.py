@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from hashlib import sha256 as _sha256
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody.errors import CustodyError, LedgerTamperedError
+from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.identity import Handler
@@ -47,32 +47,6 @@ BATCH = 4096
 
 class _Redo(Exception):  # noqa: N818 - a signal, not an error: the strict pass runs instead
     """A queued signature did not verify: the optimistic pass is void."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class VerifyReport:
-    """The outcome: what was checked and every finding (empty when the ledger holds)."""
-
-    path: str
-    origin: str
-    case: str
-    vkey: str
-    key_trusted: bool
-    entries: int
-    events: int
-    checkpoints: int
-    findings: tuple[str, ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no finding."""
-        return not self.findings
-
-    def raise_for_findings(self) -> None:
-        """Raise ``LedgerTamperedError`` naming the first finding and their number, when there is any."""
-        if self.findings:
-            more = f" (and {len(self.findings) - 1} more)" if len(self.findings) > 1 else ""
-            raise LedgerTamperedError(f"{self.path}: {self.findings[0]}{more}")
 
 
 class _Replay(LedgerView):
@@ -359,22 +333,27 @@ def _check_witness(v: _Verifier, witness: str, vkey: str, header: LedgerHeader) 
         v.find(f"the first {cp.size} entries differ from the witness checkpoint (history rewritten)")
 
 
-def verify_ledger(path: str, *, trusted_vkey: str | None = None, witness: str | None = None) -> VerifyReport:
-    """Verify the ledger file at ``path``; return a report listing every finding (see the module docstring)."""
+def verify_ledger(path: str, *, trusted_vkey: str | None = None, witness: str | None = None) -> LedgerReport:
+    """Verify the ledger file at ``path`` (see the module docstring); return the report when it holds.
+
+    Any finding raises ``VerificationError`` (exit 3) carrying the report with every finding.
+    """
     store = Store.open(path, readonly=True)
     try:
         with store.snapshot():
             try:
-                return _verify(store, str(path), trusted_vkey, witness, deferred=True)
+                report = _verify(store, str(path), trusted_vkey, witness, deferred=True)
             except (_Redo, EvidenceError):
                 # A queued signature failed (or the pass stopped): the strict pass gives the findings, or the error.
-                return _verify(store, str(path), trusted_vkey, witness, deferred=False)
+                report = _verify(store, str(path), trusted_vkey, witness, deferred=False)
     finally:
         store.close()
+    report.raise_for_failure()
+    return report
 
 
 def _verify(store: Store, path: str, trusted_vkey: str | None, witness: str | None, *, deferred: bool
-            ) -> VerifyReport:
+            ) -> LedgerReport:
     v = _Verifier(store, trusted_vkey, deferred=deferred)
     count = v.run_rows()
     if v.replay is None:
@@ -388,6 +367,6 @@ def _verify(store: Store, path: str, trusted_vkey: str | None, witness: str | No
     _check_stored_state(v, replay)
     if witness is not None:
         _check_witness(v, witness, trusted_vkey or header.vkey, header)
-    return VerifyReport(path=path, origin=header.origin, case=header.case, vkey=header.vkey,
+    return LedgerReport(path=path, origin=header.origin, case=header.case, vkey=header.vkey,
                         key_trusted=trusted_vkey is not None, entries=v.frontier.size, events=replay.events,
                         checkpoints=checkpoints, findings=tuple(v.findings))

@@ -47,7 +47,7 @@ def test_export_writes_bundle_report_and_case_uco(ledger: LedgerScenario, tmp_pa
                  "--case-uco", str(jsonld))
     assert result.exit_code == 0, result.output
     assert "VÉRIFIÉ" in result.output and f"wrote {out}" in result.output
-    assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).verified
+    assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).ok
     assert '<html lang="fr">' in html.read_text(encoding="utf-8")
     graph = json.loads(jsonld.read_text(encoding="utf-8"))["@graph"]
     assert sum(n["@type"] == "case-investigation:InvestigativeAction" for n in graph) == 6
