@@ -59,7 +59,7 @@ def export(ledger: str, out: str, artefacts: tuple[str, ...], report_path: str |
     click.echo(f"wrote {out} ({len(result.data)} bytes, {len(result.export.bundle.entries)} entries)")
 
 
-def verify_bundle(bundle: str, trust: str | None, artefacts: tuple[str, ...] = (), report_path: str | None = None,
+def verify_bundle(bundle: str, trust: str, artefacts: tuple[str, ...] = (), report_path: str | None = None,
                   lang: str = "en", case_uco: str | None = None, as_json: bool = False) -> None:
     """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
 
@@ -71,8 +71,6 @@ def verify_bundle(bundle: str, trust: str | None, artefacts: tuple[str, ...] = (
     from custody.model.trust import read_trust
     from evidence.common.report import VerificationError
 
-    if not trust:
-        raise click.UsageError("verifying a bundle needs --trust LEDGER_PUBKEY (the ledger key, got out of band)")
     try:
         result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
     except VerificationError as exc:
@@ -95,16 +93,14 @@ def _render_bundle(result: BundleReport, report_path: str | None, lang: str, cas
 
 
 def bundle_verify_options(func: F) -> F:
-    """The options of bundle verification (--trust, --artefact, --report, --lang, --case-uco), to add to the
-    ``custody verify`` command that also verifies ledgers."""
+    """The options of bundle verification (--artefact, --report, --lang, --case-uco), to add to the
+    ``custody verify`` command that also verifies ledgers (``--lang`` also chooses the language of its messages)."""
     for option in reversed([
-        click.option("--trust", metavar="LEDGER_PUBKEY",
-                     help="Bundle: the ledger's public key (file from `scelle custody key show --public`, or "
-                          "name+id+key), obtained out of band."),
         click.option("--artefact", "artefacts", multiple=True, type=click.Path(dir_okay=False),
                      help="Bundle: an evidence file to re-hash (SHA-256 + BLAKE3) against it; repeat for more."),
         click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report."),
-        click.option("--lang", type=LANG, default="en", show_default=True, help="Language of report and summary."),
+        click.option("--lang", type=LANG, default="en", show_default=True,
+                     help="Language of the report, the summary and the messages."),
         click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False),
                      help="Also write a CASE/UCO JSON-LD file."),
     ]):

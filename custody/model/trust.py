@@ -11,9 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from custody.errors import KeyFileError
+from custody import i18n
+from custody.errors import CustodyError, KeyFileError
 from custody.model.keys import PublicKeyInfo, fingerprint, load_public_key
-from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key
+from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key, verifier_key
+
+
+class TrustRequiredError(CustodyError):
+    """A verification was asked for with no trusted key and no explicit opt-out (``--unsafe-trust-embedded-key``).
+
+    A ledger names its own key; checking it against that key shows only that it is consistent, not whose it is,
+    so that is never the default (fail closed, as sigstore's verifier refuses to run without a policy). Exit 2:
+    the command was not usable as given.
+    """
+
+    exit_code = 2
+
+    def __init__(self, subject: str, *, lang: str = "en", code: str = "trust.required.library") -> None:
+        super().__init__(i18n.message(code, lang, subject=subject))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +42,11 @@ class TrustedKey:
     def fingerprint(self) -> str:
         """``sha256:<hex>`` of the public key, the form people compare over the phone."""
         return fingerprint(self.public_key)
+
+    def vkey(self, default_name: str) -> str:
+        """The signed-note verifier key: this key under its own note key name, else under ``default_name`` (the
+        name the ledger gives its key: only the key bytes are trusted, the name is not a secret)."""
+        return verifier_key(self.name or default_name, self.public_key)
 
 
 Trust = str | bytes | PublicKeyInfo | TrustedKey

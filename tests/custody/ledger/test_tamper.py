@@ -45,7 +45,7 @@ def leaf_hash(leaf: bytes) -> bytes:
 
 
 def findings(path: Path, keys: dict[str, KeyPair], witness: str | None = None) -> list[str]:
-    report = outcome(lambda: verify_ledger(str(path), trusted_vkey=keys["ledger"].info.vkey, witness=witness))
+    report = outcome(lambda: verify_ledger(str(path), trust=keys["ledger"].info.vkey, witness=witness))
     return list(report.findings)
 
 
@@ -205,7 +205,7 @@ def test_any_byte_flip_in_any_leaf_is_detected(template: Path, tmp_path: Path, d
         if fix_hash:
             db.execute("UPDATE entries SET leaf_hash = ? WHERE seq = ?", (leaf_hash(changed), seq))
     try:
-        verify_ledger(str(target))
+        verify_ledger(str(target), unsafe_trust_embedded_key=True)
     except VerificationError as exc:
         assert exc.report.findings
         return

@@ -21,6 +21,7 @@ from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
 from custody.ledger.verify import verify_ledger
 from custody.model.keys import KeyPair
+from custody.model.trust import trusted_key
 from tests.custody.support.verdicts import outcome, refused
 
 
@@ -44,7 +45,7 @@ def strict(path: Path, vkey: str, witness: str | None = None) -> LedgerReport:
     store = Store.open(path, readonly=True)
     try:
         with store.snapshot():
-            return verify_module._verify(store, str(path), vkey, witness, deferred=False)
+            return verify_module._verify(store, str(path), trusted_key(vkey), witness, deferred=False)
     finally:
         store.close()
 
@@ -106,7 +107,7 @@ def test_deferred_and_strict_passes_report_the_same(path: Path, keys: dict[str, 
     with raw(path) as db:
         TAMPERINGS[name](db)
     vkey = keys["ledger"].info.vkey
-    report = outcome(lambda: verify_ledger(str(path), trusted_vkey=vkey))
+    report = outcome(lambda: verify_ledger(str(path), trust=vkey))
     assert report == strict(path, vkey)
     assert report.ok == (name == "none")
 
@@ -121,11 +122,11 @@ def test_a_bad_signature_voids_the_deferred_pass(path: Path, keys: dict[str, Key
         return real(*args, deferred=deferred)
 
     monkeypatch.setattr(verify_module, "_verify", spy)
-    assert verify_ledger(str(path)).ok
+    assert verify_ledger(str(path), unsafe_trust_embedded_key=True).ok
     assert passes == [True]
     with raw(path) as db:
         _rewrite(db, "key", _flip_sig)
-    report = refused(lambda: verify_ledger(str(path)))
+    report = refused(lambda: verify_ledger(str(path), unsafe_trust_embedded_key=True))
     assert passes == [True, True, False]
     assert any("does not verify" in f for f in report.findings)
 
@@ -156,7 +157,7 @@ def test_both_passes_verify_every_signature(path: Path, keys: dict[str, KeyPair]
         checkpoints = db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0]
     expected = sum(leaf.count(b'"sig":"') for leaf in leaves) + checkpoints
     vkey = keys["ledger"].info.vkey
-    assert verify_ledger(str(path), trusted_vkey=vkey).ok
+    assert verify_ledger(str(path), trust=vkey).ok
     deferred = list(_Counting.verified)
     _Counting.verified.clear()
     assert strict(path, vkey).ok
