@@ -25,16 +25,16 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
 
     Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named).
     """
-    from evidence.acquisition.verify import (  # imported here: other commands start faster
-        VerificationError,
-        verify_image,
-    )
+    # imported here: other commands start faster
+    from evidence.acquisition.verify import VerificationReport, verify_image
+    from evidence.common.report import VerificationError
 
     try:
         with terminate_as_interrupt(), progress_for(quiet) as progress:
             report = verify_image(images, source=source, progress=progress)
     except VerificationError as exc:
-        _render(exc.report, as_json)
+        if isinstance(exc.report, VerificationReport):
+            _render(exc.report, as_json)
         raise
     _render(report, as_json)
 

@@ -1,1 +1,170 @@
-"""scelle's custody layer: a signed, append-only ledger tied to handlers, time and legal authority."""
+"""scelle's custody layer: a signed, append-only ledger tied to handlers, time and legal authority.
+
+The calls a tool needs::
+
+    ledger_key = generate_key(name="scelle.example/MA-2026-0042", role="ledger", organisation="DGSN", country="MA")
+    examiner = load_private_key("amina.key", passphrase)            # or generate_key(...) + save_private_key(...)
+    with Ledger.create("case.ledger", case="MA-2026-0042", origin="scelle.example/MA-2026-0042",
+                       ledger_key=ledger_key) as ledger:
+        ledger.add_authority(Authority(...), examiner)              # the legal authority the actions rely on
+        ledger.record(examiner, EventDraft(action="acquired", artefacts=(artefact_from_file("disk.E01"),), ...))
+    exported = export_ledger("case.ledger", ["disk.E01"])          # the prosecutor's bundle: exported.data
+    verify_ledger("case.ledger", trust=read_trust("ledger.pub"))   # the key obtained out of band
+    verify_bundle(exported.data, read_trust("ledger.pub"), ["disk.E01"])
+
+``verify_ledger`` and ``verify_bundle`` return a report (``.ok``, ``.subject``, ``.results``) when everything holds
+and raise ``VerificationError`` (exit 3) carrying it otherwise, as ``evidence.verify_image`` does. Every error is a
+``CustodyError`` (an ``evidence.EvidenceError``). See docs/library_example.py.
+
+Importing the package is cheap: each name is imported from its module on first use (PEP 562), so a tool that only
+verifies a bundle does not load the SQLite ledger store, and none of it is loaded by ``import custody`` alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from custody.bundle.io import LedgerExport, export_ledger
+    from custody.bundle.verify import BundleReport, Finding, verify_bundle
+    from custody.errors import (
+        AuthorityError,
+        CustodyError,
+        KeyFileError,
+        LedgerTamperedError,
+        ProofError,
+        RecordError,
+        SignatureError,
+    )
+    from custody.ledger.ledger import Appended, EventDraft, InclusionProof, Ledger
+    from custody.ledger.report import LedgerReport
+    from custody.ledger.transfer import TransferOffer, accept_offer, make_offer
+    from custody.ledger.verify import verify_ledger
+    from custody.model.artefacts import artefact_from_digests, artefact_from_file, artefact_from_record
+    from custody.model.identity import Handler
+    from custody.model.keys import (
+        KeyPair,
+        PublicKeyInfo,
+        generate_key,
+        load_private_key,
+        load_public_key,
+        save_private_key,
+        save_public_key,
+    )
+    from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
+    from custody.model.records import Artefact, Event
+    from custody.model.trust import Trust, TrustedKey, TrustRequiredError, read_trust
+    from evidence.common.report import Report, VerificationError
+
+_LAZY: dict[str, str] = {
+    "Appended": "custody.ledger.ledger",
+    "EventDraft": "custody.ledger.ledger",
+    "InclusionProof": "custody.ledger.ledger",
+    "Ledger": "custody.ledger.ledger",
+    "TransferOffer": "custody.ledger.transfer",
+    "accept_offer": "custody.ledger.transfer",
+    "make_offer": "custody.ledger.transfer",
+    "verify_ledger": "custody.ledger.verify",
+    "LedgerReport": "custody.ledger.report",
+    "Artefact": "custody.model.records",
+    "Event": "custody.model.records",
+    "Authority": "custody.model.legal",
+    "Conditions": "custody.model.legal",
+    "Offence": "custody.model.legal",
+    "Scope": "custody.model.legal",
+    "Validation": "custody.model.legal",
+    "Handler": "custody.model.identity",
+    "KeyPair": "custody.model.keys",
+    "PublicKeyInfo": "custody.model.keys",
+    "generate_key": "custody.model.keys",
+    "load_private_key": "custody.model.keys",
+    "load_public_key": "custody.model.keys",
+    "save_private_key": "custody.model.keys",
+    "save_public_key": "custody.model.keys",
+    "Trust": "custody.model.trust",
+    "TrustRequiredError": "custody.model.trust",
+    "TrustedKey": "custody.model.trust",
+    "read_trust": "custody.model.trust",
+    "artefact_from_digests": "custody.model.artefacts",
+    "artefact_from_file": "custody.model.artefacts",
+    "artefact_from_record": "custody.model.artefacts",
+    "LedgerExport": "custody.bundle.io",
+    "export_ledger": "custody.bundle.io",
+    "BundleReport": "custody.bundle.verify",
+    "Finding": "custody.bundle.verify",
+    "verify_bundle": "custody.bundle.verify",
+    "AuthorityError": "custody.errors",
+    "CustodyError": "custody.errors",
+    "KeyFileError": "custody.errors",
+    "LedgerTamperedError": "custody.errors",
+    "ProofError": "custody.errors",
+    "RecordError": "custody.errors",
+    "SignatureError": "custody.errors",
+    "Report": "evidence.common.report",
+    "VerificationError": "evidence.common.report",
+}
+"""Public name -> the module that defines it."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first access, then cache it in the package namespace."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'custody' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+__all__ = [
+    "Appended",
+    "Artefact",
+    "Authority",
+    "AuthorityError",
+    "BundleReport",
+    "Conditions",
+    "CustodyError",
+    "Event",
+    "EventDraft",
+    "Finding",
+    "Handler",
+    "InclusionProof",
+    "KeyFileError",
+    "KeyPair",
+    "Ledger",
+    "LedgerExport",
+    "LedgerReport",
+    "LedgerTamperedError",
+    "Offence",
+    "ProofError",
+    "PublicKeyInfo",
+    "RecordError",
+    "Report",
+    "Scope",
+    "SignatureError",
+    "TransferOffer",
+    "Trust",
+    "TrustRequiredError",
+    "TrustedKey",
+    "Validation",
+    "VerificationError",
+    "accept_offer",
+    "artefact_from_digests",
+    "artefact_from_file",
+    "artefact_from_record",
+    "export_ledger",
+    "generate_key",
+    "load_private_key",
+    "load_public_key",
+    "make_offer",
+    "read_trust",
+    "save_private_key",
+    "save_public_key",
+    "verify_bundle",
+    "verify_ledger",
+]

@@ -41,9 +41,9 @@ step "5. Acquire the image into an E01 (MD5/SHA-1 inside, SHA-256/BLAKE3 in the 
 step "6. Verify the E01 against its stored hashes and its acquisition record"
 "$scelle" verify "$out/disk.E01" --quiet
 
-step "7. Verify the whole ledger, then export and verify the bundle for a prosecutor (report in French)"
-"$scelle" custody verify "$out/case.ledger"
+step "7. Verify the whole ledger against its public key, then export and verify the bundle for a prosecutor (report in French)"
 "$scelle" custody key show "$out/ledger.key" --public --out "$out/ledger.pub"
+"$scelle" custody verify "$out/case.ledger" --trust "$out/ledger.pub"
 "$scelle" custody export "$out/case.ledger" --out "$out/bundle.json" --artefact "$out/disk.E01" \
     --report "$out/rapport.html" --lang fr
 "$scelle" custody verify "$out/bundle.json" --trust "$out/ledger.pub" --artefact "$out/disk.E01" --lang fr

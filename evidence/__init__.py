@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from evidence.acquisition.acquire import acquire_image
     from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, load_record
-    from evidence.acquisition.verify import VerificationError, VerificationReport, verify_image
+    from evidence.acquisition.verify import VerificationReport, verify_image
     from evidence.common.errors import EvidenceError
+    from evidence.common.report import Report, VerificationError
     from evidence.hashing.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
     from evidence.hashing.streams import digest_file, digest_media, digest_stream
     from evidence.reading.describe import describe_image
@@ -58,7 +59,8 @@ _LAZY: dict[str, str] = {
     "AcquisitionRecord": "evidence.acquisition.record",
     "CaseMetadata": "evidence.acquisition.record",
     "load_record": "evidence.acquisition.record",
-    "VerificationError": "evidence.acquisition.verify",
+    "Report": "evidence.common.report",
+    "VerificationError": "evidence.common.report",
     "VerificationReport": "evidence.acquisition.verify",
     "verify_image": "evidence.acquisition.verify",
     "Volume": "evidence.reading.volumes",
@@ -92,6 +94,7 @@ __all__ = [
     "ImageMetadata",
     "ImageSource",
     "MultiDigest",
+    "Report",
     "Timestamp",
     "VerificationError",
     "VerificationReport",

@@ -11,24 +11,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from evidence.common.version import __version__
 
+if TYPE_CHECKING:
+    from custody.bundle.verify import BundleReport
+
 LANG = click.Choice(["en", "fr"])
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _outputs(report_path: str | None, case_uco: str | None, lang: str, result: object) -> None:
+def _outputs(report_path: str | None, case_uco: str | None, lang: str, result: BundleReport) -> None:
     from custody.bundle.caseuco import case_uco_bytes
     from custody.bundle.io import write_whole
     from custody.bundle.report import render_html
-    from custody.bundle.verify import BundleReport
 
-    if not isinstance(result, BundleReport):  # pragma: no cover - typed by the callers
-        raise TypeError("expected a BundleReport")
     if report_path:
         html = render_html(result, lang, checked_at=datetime.now(UTC), tool=f"scelle {__version__}")
         write_whole(report_path, html.encode("utf-8"))
@@ -59,37 +59,48 @@ def export(ledger: str, out: str, artefacts: tuple[str, ...], report_path: str |
     click.echo(f"wrote {out} ({len(result.data)} bytes, {len(result.export.bundle.entries)} entries)")
 
 
-def verify_bundle(bundle: str, trust: str | None, artefacts: tuple[str, ...] = (), report_path: str | None = None,
+def verify_bundle(bundle: str, trust: str, artefacts: tuple[str, ...] = (), report_path: str | None = None,
                   lang: str = "en", case_uco: str | None = None, as_json: bool = False) -> None:
-    """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED."""
-    from custody.bundle.io import read_bundle_file
-    from custody.bundle.summary import text_summary
-    from custody.bundle.trust import read_trust
-    from custody.bundle.verify import describe
-    from custody.bundle.verify import verify_bundle as verify
+    """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
 
-    if not trust:
-        raise click.UsageError("verifying a bundle needs --trust LEDGER_PUBKEY (the ledger key, got out of band)")
-    result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
+    The verdict, the HTML report and the CASE/UCO file are written for a refused bundle too (the report says why).
+    """
+    from custody.bundle.io import read_bundle_file
+    from custody.bundle.verify import BundleReport
+    from custody.bundle.verify import verify_bundle as verify
+    from custody.model.trust import read_trust
+    from evidence.common.report import VerificationError
+
+    try:
+        result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
+    except VerificationError as exc:
+        if isinstance(exc.report, BundleReport):
+            _render_bundle(exc.report, report_path, lang, case_uco, as_json)
+        raise
+    _render_bundle(result, report_path, lang, case_uco, as_json)
+
+
+def _render_bundle(result: BundleReport, report_path: str | None, lang: str, case_uco: str | None,
+                   as_json: bool) -> None:
+    from custody.bundle.summary import text_summary
+    from custody.bundle.verify import describe
+
     _outputs(report_path, case_uco, lang, result)
     if as_json:
         click.echo(json.dumps(describe(result), ensure_ascii=False))
     else:
         click.echo(text_summary(result, lang), nl=False)
-    result.require_verified()
 
 
 def bundle_verify_options(func: F) -> F:
-    """The options of bundle verification (--trust, --artefact, --report, --lang, --case-uco), to add to the
-    ``custody verify`` command that also verifies ledgers."""
+    """The options of bundle verification (--artefact, --report, --lang, --case-uco), to add to the
+    ``custody verify`` command that also verifies ledgers (``--lang`` also chooses the language of its messages)."""
     for option in reversed([
-        click.option("--trust", metavar="LEDGER_PUBKEY",
-                     help="Bundle: the ledger's public key (file from `scelle custody key show --public`, or "
-                          "name+id+key), obtained out of band."),
         click.option("--artefact", "artefacts", multiple=True, type=click.Path(dir_okay=False),
                      help="Bundle: an evidence file to re-hash (SHA-256 + BLAKE3) against it; repeat for more."),
         click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report."),
-        click.option("--lang", type=LANG, default="en", show_default=True, help="Language of report and summary."),
+        click.option("--lang", type=LANG, default="en", show_default=True,
+                     help="Language of the report, the summary and the messages."),
         click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False),
                      help="Also write a CASE/UCO JSON-LD file."),
     ]):

@@ -17,6 +17,7 @@ from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, load_key, passphrase
 from cli.options import json_option
 
 if TYPE_CHECKING:
+    from custody.ledger.report import LedgerReport
     from custody.model.entries import SignedEntry
 
 
@@ -172,38 +173,68 @@ def checkpoint(ledger: str) -> None:
 
 
 @custody.command("verify")
-@click.argument("ledger", metavar="LEDGER_OR_BUNDLE", type=click.Path(dir_okay=False))
-@click.option("--vkey", "vkey", help="Trusted verifier key of the ledger (name+id+key).")
-@click.option("--ledger-pub", type=click.Path(dir_okay=False), help="Trusted ledger public key file.")
+@click.argument("target", metavar="LEDGER_OR_BUNDLE", type=click.Path(dir_okay=False))
+@click.option("--trust", metavar="LEDGER_PUBKEY",
+              help="The ledger's public key, obtained out of band (file from `scelle custody key show --public`, "
+                   "or name+id+key): for a ledger as for a bundle.")
+@click.option("--vkey", hidden=True, help="Former name of --trust, for a verifier key string.")
+@click.option("--ledger-pub", hidden=True, type=click.Path(dir_okay=False), help="Former name of --trust, for a file.")
+@click.option("--unsafe-trust-embedded-key", "unsafe", is_flag=True,
+              help="Ledger: check it against the key it names itself (shows it is consistent, not whose it is).")
 @click.option("--witness", type=click.Path(dir_okay=False), help="A checkpoint kept from earlier (truncation check).")
 @bundle_verify_options
 @json_option
-def verify(ledger: str, vkey: str | None, ledger_pub: str | None, witness: str | None, trust: str | None,
-           artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None,
+def verify(target: str, trust: str | None, vkey: str | None, ledger_pub: str | None, unsafe: bool,
+           witness: str | None, artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None,
            as_json: bool) -> None:
-    """Verify a ledger (every signature, proof, checkpoint and authority), or a bundle offline against --trust.
+    """Verify a ledger (every signature, proof, checkpoint and authority) or a bundle, offline, against --trust.
 
-    Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise.
+    Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise (the findings are printed, then the first on stderr);
+    2 without --trust (or, for a ledger, --unsafe-trust-embedded-key).
     """
     from pathlib import Path
 
     from custody.bundle.io import looks_like_bundle, looks_like_ledger
+    from custody.i18n import message
+    from custody.ledger.report import LedgerReport
     from custody.ledger.verify import verify_ledger
-    from custody.model.keys import load_public_key
+    from custody.model.trust import TrustRequiredError, read_trust
     from evidence.common.errors import UsageError
+    from evidence.common.report import VerificationError
 
-    bundle_options = bool(trust or artefacts or report_path or case_uco)
-    if looks_like_ledger(ledger) and bundle_options:
-        raise UsageError(f"{ledger}: --trust, --artefact, --report and --case-uco apply to a bundle, not a ledger")
-    if not looks_like_ledger(ledger) and (bundle_options or looks_like_bundle(ledger)):
-        verify_bundle(ledger, trust or ledger_pub or vkey, artefacts, report_path, lang, case_uco, as_json)
+    given = [value for value in (trust, vkey, ledger_pub) if value]
+    if len(given) > 1:
+        raise UsageError(message("trust.twice", lang))
+    # An SQLite file is a ledger; anything else is read as a bundle (and refused as one), unless only a ledger
+    # makes sense: --unsafe-trust-embedded-key without bundle options, on a file that does not start like JSON.
+    bundle_options = bool(artefacts or report_path or case_uco)
+    is_ledger = looks_like_ledger(target) or (unsafe and not bundle_options and not looks_like_bundle(target))
+    if is_ledger and bundle_options:
+        raise UsageError(message("ledger.bundle_options", lang, subject=target))
+    is_bundle = not is_ledger
+    if is_bundle and unsafe:
+        raise UsageError(message("trust.unsafe_bundle", lang, subject=target))
+    if given and unsafe:
+        raise UsageError(message("trust.both", lang))
+    if not given and not unsafe:
+        raise TrustRequiredError(target, lang=lang, code="trust.required")
+    if is_bundle:
+        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json)
         return
-    if ledger_pub is not None:
-        if vkey is not None:
-            raise UsageError("give --vkey or --ledger-pub, not both")
-        vkey = load_public_key(ledger_pub).vkey
     witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
-    report = verify_ledger(ledger, trusted_vkey=vkey, witness=witness_note)
+    trusted = read_trust(given[0]) if given else None
+    try:
+        report = verify_ledger(target, trust=trusted, unsafe_trust_embedded_key=unsafe, witness=witness_note)
+    except VerificationError as exc:
+        if isinstance(exc.report, LedgerReport):
+            _render_ledger(exc.report, as_json, lang)
+        raise
+    _render_ledger(report, as_json, lang)
+
+
+def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
+    from custody.i18n import message
+
     if as_json:
         emit({"ok": report.ok, "ledger": report.path, "origin": report.origin, "case": report.case,
               "vkey": report.vkey, "key_trusted": report.key_trusted, "entries": report.entries,
@@ -212,13 +243,10 @@ def verify(ledger: str, vkey: str | None, ledger_pub: str | None, witness: str |
         for finding in report.findings:
             click.echo(finding)
         if report.ok:
-            click.echo(f"{ledger}: verified {report.entries} entries ({report.events} events), "
-                       f"{report.checkpoints} checkpoints")
-        if not report.key_trusted:
-            click.echo(f"note: checked against the key the ledger names ({report.vkey}); pass --vkey to pin it",
-                       err=True)
-    if not report.ok:
-        click.get_current_context().exit(3)
+            click.echo(message("ledger.verified", lang, subject=report.path, entries=report.entries,
+                               events=report.events, checkpoints=report.checkpoints))
+    if not report.key_trusted:
+        click.echo(message("trust.embedded", lang, vkey=report.vkey), err=True)
 
 
 def _register() -> None:

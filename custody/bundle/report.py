@@ -144,7 +144,7 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
 
 
 def _verdict(report: BundleReport, lang: str) -> str:
-    ok = report.verified
+    ok = report.ok
     items = []
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)

@@ -14,7 +14,7 @@ from custody.i18n import label
 
 def verdict_lines(report: BundleReport, lang: str) -> list[str]:
     """The verdict, then one line per finding marked ``[OK]`` or ``[FAILED]``/``[ÉCHEC]``."""
-    lines = [f"{label('verdict', lang)}{colon(lang)}{i18n.pick(i18n.VERDICT[report.verified], lang)}"]
+    lines = [f"{label('verdict', lang)}{colon(lang)}{i18n.pick(i18n.VERDICT[report.ok], lang)}"]
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
         lines.append(f"  [{mark}] {i18n.finding(f.code, f.params, lang)}")

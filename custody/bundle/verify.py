@@ -7,9 +7,10 @@ signature (both parties of a transfer), that each signer's identity is the one i
 the time order and the chain of previous events, that each action is covered by a legal authority in the bundle that
 was valid, in scope and in force at that moment, the selection, and (when files are given) their SHA-256 and BLAKE3.
 
-It fails closed (sigstore-python's rule): ``BundleReport.verified`` is true only when there are findings and none
-failed, and ``require_verified()`` raises ``BundleVerificationError``. A finding is a code with parameters, so
-``custody.i18n`` can state it in French or English.
+It fails closed (sigstore-python's rule, the contract of ``evidence.common.report``): ``BundleReport.ok`` is true only
+when there are findings and none failed, and ``verify_bundle`` returns the report only then; otherwise it raises
+``VerificationError`` carrying the report, whose findings still say everything that was checked. A finding is a code
+with parameters, so ``custody.i18n`` can state it in French or English.
 """
 
 from __future__ import annotations
@@ -20,24 +21,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
-from custody.bundle.trust import Trust, TrustedKey, hash_file, trusted_key
-from custody.errors import CustodyError, ProofError, RecordError, SignatureError
+from custody.errors import ProofError, RecordError, SignatureError
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
+from custody.model.trust import Trust, TrustedKey, trusted_key
 from custody.rules.chain import ChainChecker
 from custody.rules.instruments import Use, check_authority, find_cover
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
+from evidence.common.report import Report
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
-
-
-class BundleVerificationError(CustodyError):
-    """A bundle did not verify: its findings say why."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +57,7 @@ class FileCheck:
 
 @dataclass(slots=True, kw_only=True)
 class Contents:
-    """What the bundle says, for the report: trust it only as far as ``BundleReport.verified`` says."""
+    """What the bundle says, for the report: trust it only as far as ``BundleReport.ok`` says."""
 
     selection: tuple[str, ...] = ()
     checkpoint: Checkpoint | None = None
@@ -73,14 +70,25 @@ class Contents:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BundleReport:
-    """The verdict on a bundle, every finding, and what it contains."""
+class BundleReport(Report):
+    """The verdict on a bundle, every finding (its ``results``), and what it contains."""
 
     findings: tuple[Finding, ...]
     contents: Contents
+    name: str = "bundle"
 
     @property
-    def verified(self) -> bool:
+    def subject(self) -> str:
+        """The bundle, as the caller named it."""
+        return self.name
+
+    @property
+    def results(self) -> tuple[Finding, ...]:
+        """Every finding, passed or failed."""
+        return self.findings
+
+    @property
+    def ok(self) -> bool:
         """True only when something was checked, nothing failed, and the bundle holds at least one event."""
         return bool(self.findings) and bool(self.contents.events) and all(f.ok for f in self.findings)
 
@@ -88,12 +96,11 @@ class BundleReport:
         """The findings that failed."""
         return tuple(f for f in self.findings if not f.ok)
 
-    def require_verified(self) -> None:
-        """Raise ``BundleVerificationError`` (naming the failed checks) unless the bundle verified."""
-        if not self.verified:
-            failed = self.failures()
-            codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
-            raise BundleVerificationError(f"bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes})")
+    def failure_message(self) -> str:
+        """``NAME: bundle NOT VERIFIED: N check(s) failed (codes)``."""
+        failed = self.failures()
+        codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
+        return f"{self.name}: bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes})"
 
 
 class _Verifier:
@@ -299,11 +306,12 @@ class _Verifier:
 def verify_bundle(
     bundle_bytes: bytes, trusted: Trust, artefact_files: Iterable[str | Path] = (), *, name: str = "bundle"
 ) -> BundleReport:
-    """Verify a bundle offline against the trusted ledger key; return every finding and the verdict.
+    """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
 
-    ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, or a
-    ``PublicKeyInfo``. ``artefact_files`` are re-hashed (SHA-256 and BLAKE3) and matched against the selected
-    artefacts. A file that is not a readable bundle raises ``BundleFormatError``; everything else is a finding.
+    ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, a
+    ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``). ``artefact_files`` are re-hashed (SHA-256 and BLAKE3) and
+    matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3) carrying the
+    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
     """
     bundle = Bundle.from_bytes(bundle_bytes, name)
     verifier = _Verifier(bundle, trusted_key(trusted))
@@ -315,10 +323,12 @@ def verify_bundle(
     verifier.events()
     verifier.order()
     verifier.files(list(artefact_files))
-    return BundleReport(findings=tuple(verifier.findings), contents=verifier.contents)
+    report = BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name)
+    report.raise_for_failure()
+    return report
 
 
 def describe(report: BundleReport) -> dict[str, Any]:
     """A JSON summary of the verdict and findings (for ``--json`` output)."""
-    return {"verified": report.verified,
+    return {"ok": report.ok, "verified": report.ok,
             "findings": [{"code": f.code, "ok": f.ok, "params": dict(f.params)} for f in report.findings]}

@@ -9,8 +9,9 @@ frontier, artefact heads, the kind and id columns) are compared with what the le
 reordered or inserted row, a changed checkpoint or a truncated tree each produce at least one finding.
 
 A truncation that also deletes the matching checkpoints can only be seen against a checkpoint kept elsewhere: pass
-it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key: pass its verifier
-key as ``trusted_vkey``; without it the key named in the ledger header is used and the report says so.
+it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key, obtained out of band:
+pass it as ``trust``. Checking the ledger against the key its own header names shows only that it is consistent, so
+it takes the explicit ``unsafe_trust_embedded_key=True`` (fail closed: with neither, ``TrustRequiredError``).
 
 Signatures are verified in batches, apart from the parsing (``_Verifier.check``); if one of them fails, that pass is
 dropped and a strict pass, verifying each signature where it is met, produces the report.
@@ -18,26 +19,29 @@ dropped and a strict pass, verifying each signature where it is met, produces th
 
 from __future__ import annotations
 
+import os
 from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from hashlib import sha256 as _sha256
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from custody import i18n
 from custody.errors import CustodyError, LedgerTamperedError
+from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
+from custody.model.trust import Trust, TrustedKey, TrustRequiredError, trusted_key
 from custody.rules.events import LedgerView, event_findings
 from custody.rules.instruments import check_authority
 from custody.tlog.frontier import Frontier
 from custody.tlog.merkle import MerkleTree
 from custody.tlog.notes import SIGNATURE_SIZE, Checkpoint, NoteError, key_id, open_checkpoint, parse_verifier_key
-from evidence.common.errors import EvidenceError
+from evidence.common.errors import EvidenceError, UsageError
 
 MAX_FINDINGS = 1000
 BATCH = 4096
@@ -47,32 +51,6 @@ BATCH = 4096
 
 class _Redo(Exception):  # noqa: N818 - a signal, not an error: the strict pass runs instead
     """A queued signature did not verify: the optimistic pass is void."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class VerifyReport:
-    """The outcome: what was checked and every finding (empty when the ledger holds)."""
-
-    path: str
-    origin: str
-    case: str
-    vkey: str
-    key_trusted: bool
-    entries: int
-    events: int
-    checkpoints: int
-    findings: tuple[str, ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no finding."""
-        return not self.findings
-
-    def raise_for_findings(self) -> None:
-        """Raise ``LedgerTamperedError`` naming the first finding and their number, when there is any."""
-        if self.findings:
-            more = f" (and {len(self.findings) - 1} more)" if len(self.findings) > 1 else ""
-            raise LedgerTamperedError(f"{self.path}: {self.findings[0]}{more}")
 
 
 class _Replay(LedgerView):
@@ -107,9 +85,10 @@ class _Replay(LedgerView):
 class _Verifier:
     """One pass over the rows: leaf checks, replay, and each stored checkpoint checked when its size is reached."""
 
-    def __init__(self, store: Store, trusted_vkey: str | None, *, deferred: bool) -> None:
+    def __init__(self, store: Store, trusted: TrustedKey | None, *, deferred: bool) -> None:
         self.store = store
-        self.trusted_vkey = trusted_vkey
+        self.trusted = trusted
+        self.trusted_vkey: str | None = None  # the trusted key under the header's key name, once it is read
         self.findings: list[str] = []
         self.hashes: list[bytes] = []
         self.frontier = Frontier()
@@ -243,6 +222,8 @@ class _Verifier:
             if not isinstance(entry.body, LedgerHeader):
                 raise LedgerTamperedError(f"{self.store.path}: entry 0 is not the ledger header")
             self.replay = _Replay(entry.body)
+            if self.trusted is not None:
+                self.trusted_vkey = self.trusted.vkey(entry.body.key_name)
             vkey = self.trusted_vkey or entry.body.vkey
             self.signer = _CheckpointKey(entry.body.origin, vkey)
         problems = self.signatures(entry, payload, self.replay)
@@ -359,26 +340,42 @@ def _check_witness(v: _Verifier, witness: str, vkey: str, header: LedgerHeader) 
         v.find(f"the first {cp.size} entries differ from the witness checkpoint (history rewritten)")
 
 
-def verify_ledger(path: str, *, trusted_vkey: str | None = None, witness: str | None = None) -> VerifyReport:
-    """Verify the ledger file at ``path``; return a report listing every finding (see the module docstring)."""
-    store = Store.open(path, readonly=True)
+def verify_ledger(path: str | os.PathLike[str], *, trust: Trust | None = None, unsafe_trust_embedded_key: bool = False,
+                  witness: str | None = None) -> LedgerReport:
+    """Verify the ledger file at ``path`` against the trusted ledger key; return the report when it holds.
+
+    ``trust`` is the ledger's public key as ``verify_bundle`` takes it (verifier key string, raw bytes,
+    ``PublicKeyInfo``, or ``read_trust``'s ``TrustedKey``); ``unsafe_trust_embedded_key=True`` instead checks the
+    ledger against the key it names itself. With neither, ``TrustRequiredError`` (exit 2); with both, ``UsageError``.
+    Any finding raises ``VerificationError`` (exit 3) carrying the report with every finding. ``witness`` is a
+    checkpoint kept from earlier (see the module docstring).
+    """
+    if trust is None and not unsafe_trust_embedded_key:
+        raise TrustRequiredError(str(path))
+    if trust is not None and unsafe_trust_embedded_key:
+        raise UsageError(i18n.message("trust.both"))
+    trusted = None if trust is None else trusted_key(trust)
+    store = Store.open(os.fspath(path), readonly=True)
     try:
         with store.snapshot():
             try:
-                return _verify(store, str(path), trusted_vkey, witness, deferred=True)
+                report = _verify(store, str(path), trusted, witness, deferred=True)
             except (_Redo, EvidenceError):
                 # A queued signature failed (or the pass stopped): the strict pass gives the findings, or the error.
-                return _verify(store, str(path), trusted_vkey, witness, deferred=False)
+                report = _verify(store, str(path), trusted, witness, deferred=False)
     finally:
         store.close()
+    report.raise_for_failure()
+    return report
 
 
-def _verify(store: Store, path: str, trusted_vkey: str | None, witness: str | None, *, deferred: bool
-            ) -> VerifyReport:
-    v = _Verifier(store, trusted_vkey, deferred=deferred)
+def _verify(store: Store, path: str, trusted: TrustedKey | None, witness: str | None, *, deferred: bool
+            ) -> LedgerReport:
+    v = _Verifier(store, trusted, deferred=deferred)
     count = v.run_rows()
     if v.replay is None:
         raise LedgerTamperedError(f"{path}: the ledger has no entries")
+    trusted_vkey = v.trusted_vkey
     header, replay = v.replay.header, v.replay
     if count != v.frontier.size:
         v.find(f"the last stored position is {count - 1} but there are {v.frontier.size} entries")
@@ -388,6 +385,6 @@ def _verify(store: Store, path: str, trusted_vkey: str | None, witness: str | No
     _check_stored_state(v, replay)
     if witness is not None:
         _check_witness(v, witness, trusted_vkey or header.vkey, header)
-    return VerifyReport(path=path, origin=header.origin, case=header.case, vkey=header.vkey,
+    return LedgerReport(path=path, origin=header.origin, case=header.case, vkey=header.vkey,
                         key_trusted=trusted_vkey is not None, entries=v.frontier.size, events=replay.events,
                         checkpoints=checkpoints, findings=tuple(v.findings))

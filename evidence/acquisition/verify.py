@@ -2,7 +2,7 @@
 
 Inputs: a raw image or the first split segment with ``X.acquisition.json`` next to it, or an E01 set (its stored
 MD5/SHA-1 are checked; a record, when present, adds SHA-256/BLAKE3, piecewise digests and segment-file digests).
-Like sigstore's ``verify``, ``verify_image`` fails closed: it returns a report only when everything matched and
+``verify_image`` keeps the contract of ``evidence.common.report``: it returns a report only when everything matched and
 raises ``VerificationError`` (an ``IntegrityError``, exit 3) carrying the report otherwise. Nothing to compare
 against (no record, an E01 with no stored hash) is an error too, never a pass.
 """
@@ -22,6 +22,7 @@ from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, Record
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
+from evidence.common.report import Report, VerificationError
 from evidence.ewf.format import EWF_SIGNATURES
 from evidence.hashing.digest import ALGORITHMS, DigestResult, WindowDigest, labelled
 from evidence.hashing.streams import PositionalReader, digest_file, digest_media, digest_stream
@@ -69,8 +70,8 @@ class WindowMismatch:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class VerificationReport:
-    """What was compared and how it came out."""
+class VerificationReport(Report):
+    """What was compared and how it came out (``checks``: the digest comparisons, its ``results``)."""
 
     image: str
     record: str | None
@@ -81,9 +82,31 @@ class VerificationReport:
     problems: tuple[str, ...] = field(default=())
 
     @property
+    def subject(self) -> str:
+        """The image (its first segment)."""
+        return self.image
+
+    @property
+    def results(self) -> tuple[DigestCheck, ...]:
+        """Every digest comparison."""
+        return self.checks
+
+    @property
     def ok(self) -> bool:
         """True when there was something to compare and everything matched."""
         return bool(self.checks) and all(c.ok for c in self.checks) and not self.problems and not self.first_mismatch
+
+    def failure_message(self) -> str:
+        """``IMAGE: verification failed: `` then the first two mismatches (both digests), windows and problems."""
+        failed = [c for c in self.checks if not c.ok]
+        parts = [
+            f"{c.subject}: expected {labelled(c.algorithm, c.expected)}, got "
+            f"{labelled(c.algorithm, c.computed) if c.computed else 'nothing'}"
+            for c in failed[:2]
+        ]
+        parts += [f"first mismatch in {m.subject} bytes [{m.start}, {m.end})" for m in self.first_mismatch[:1]]
+        parts += list(self.problems[:2])
+        return f"{self.image}: verification failed: " + "; ".join(parts or ["nothing to compare"])
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object."""
@@ -97,22 +120,6 @@ class VerificationReport:
             "first_mismatch": [m.to_json() for m in self.first_mismatch],
             "problems": list(self.problems),
         }
-
-
-class VerificationError(IntegrityError):
-    """The image (or the source) does not match its record or its stored hashes; ``report`` says where."""
-
-    def __init__(self, report: VerificationReport) -> None:
-        self.report = report
-        failed = [c for c in report.checks if not c.ok]
-        parts = [
-            f"{c.subject}: expected {labelled(c.algorithm, c.expected)}, got "
-            f"{labelled(c.algorithm, c.computed) if c.computed else 'nothing'}"
-            for c in failed[:2]
-        ]
-        parts += [f"first mismatch in {m.subject} bytes [{m.start}, {m.end})" for m in report.first_mismatch[:1]]
-        parts += list(report.problems[:2])
-        super().__init__(f"{report.image}: verification failed: " + "; ".join(parts or ["nothing to compare"]))
 
 
 def find_record(image: Path) -> Path | None:
@@ -331,8 +338,7 @@ def verify_image(
         if record is None:
             raise RecordError(f"{paths[0]}: --source needs the acquisition record, none found next to the image")
         report = _verify_source(report, Path(source), record, progress)
-    if not report.ok:
-        raise VerificationError(report)
+    report.raise_for_failure()
     return report
 
 

@@ -47,7 +47,7 @@ def test_export_writes_bundle_report_and_case_uco(ledger: LedgerScenario, tmp_pa
                  "--case-uco", str(jsonld))
     assert result.exit_code == 0, result.output
     assert "VÉRIFIÉ" in result.output and f"wrote {out}" in result.output
-    assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).verified
+    assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).ok
     assert '<html lang="fr">' in html.read_text(encoding="utf-8")
     graph = json.loads(jsonld.read_text(encoding="utf-8"))["@graph"]
     assert sum(n["@type"] == "case-investigation:InvestigativeAction" for n in graph) == 6
@@ -139,18 +139,45 @@ def test_export_of_an_unknown_artefact_is_refused(ledger: LedgerScenario, tmp_pa
     assert not out.exists()
 
 
-def test_verify_without_trust_is_a_usage_error(laptop_bundle: Path) -> None:
-    result = run("custody", "verify", str(laptop_bundle))
-    assert result.exit_code == 2
-    assert "--trust" in result.output
+def test_verify_without_trust_is_a_one_line_usage_error(ledger: LedgerScenario, laptop_bundle: Path) -> None:
+    for target in (laptop_bundle, ledger.ledger):
+        result = run("custody", "verify", str(target))
+        clean_failure(result, 2, f"{target}: no trusted ledger key: give --trust LEDGER_PUBKEY")
+        assert result.stdout == "" and "Usage:" not in result.output
+    french = run("custody", "verify", str(ledger.ledger), "--lang", "fr")
+    clean_failure(french, 2, "aucune clé de registre de confiance : indiquez --trust CLE_PUBLIQUE_REGISTRE")
 
 
-def test_verify_still_verifies_ledgers_and_refuses_bundle_options_for_them(ledger: LedgerScenario) -> None:
-    result = run("custody", "verify", str(ledger.ledger), "--ledger-pub", str(ledger.ledger_pub))
+def test_verify_takes_the_same_trust_for_a_ledger_and_refuses_bundle_options_for_it(ledger: LedgerScenario) -> None:
+    for trust in (str(ledger.ledger_pub), ledger.ledger_key.info.vkey):
+        result = run("custody", "verify", str(ledger.ledger), "--trust", trust)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(f"{ledger.ledger}: verified ") and result.stderr == ""
+    clean_failure(run("custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub), "--artefact",
+                      str(ledger.laptop)), 1, "apply to a bundle, not to a ledger")
+
+
+def test_verify_ledger_against_another_key_is_refused(ledger: LedgerScenario, tmp_path: Path) -> None:
+    other = tmp_path / "other.pub"
+    save_public_key(generate_key(name="Autre registre", role="ledger", organisation="X", country="MA").info, other)
+    result = run("custody", "verify", str(ledger.ledger), "--trust", str(other))
+    clean_failure(result, 3, "note is not signed by any trusted key")
+    assert "the ledger header names key" in result.stdout and "not the trusted key" in result.stdout
+
+
+def test_verify_ledger_against_its_own_key_only_when_asked(ledger: LedgerScenario) -> None:
+    result = run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--lang", "fr")
     assert result.exit_code == 0, result.output
-    assert "verified" in result.stdout
-    clean_failure(run("custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub)), 1,
-                  "apply to a bundle, not a ledger")
+    assert result.stdout.startswith(f"{ledger.ledger} : ") and "entrées vérifiées" in result.stdout
+    assert result.stderr.startswith("remarque : vérifié avec la clé que le registre désigne lui-même")
+    as_json = json.loads(run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key",
+                             "--json").stdout)
+    assert as_json["ok"] and not as_json["key_trusted"]
+    clean_failure(run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--trust",
+                      str(ledger.ledger_pub)), 1, "exclude each other")
+    bundle = run("custody", "verify", str(ledger.ledger.parent / "x.json"), "--unsafe-trust-embedded-key",
+                 "--artefact", str(ledger.laptop))
+    clean_failure(bundle, 1, "applies to a ledger; a bundle is checked only against --trust")
 
 
 def test_ledger_key_options_also_trust_a_bundle(ledger: LedgerScenario, laptop_bundle: Path) -> None:
@@ -158,3 +185,8 @@ def test_ledger_key_options_also_trust_a_bundle(ledger: LedgerScenario, laptop_b
     by_vkey = run("custody", "verify", str(laptop_bundle), "--vkey", ledger.ledger_key.info.vkey)
     assert by_file.exit_code == 0 and by_vkey.exit_code == 0
     assert "Verdict: VERIFIED" in by_vkey.stdout
+    for option, value in (("--ledger-pub", str(ledger.ledger_pub)), ("--vkey", ledger.ledger_key.info.vkey)):
+        assert run("custody", "verify", str(ledger.ledger), option, value).exit_code == 0  # former names, hidden
+        assert option not in run("custody", "verify", "--help").output
+    clean_failure(run("custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub), "--vkey",
+                      ledger.ledger_key.info.vkey), 1, "give the trusted ledger key once")

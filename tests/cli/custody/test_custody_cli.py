@@ -112,7 +112,7 @@ def test_the_scenario_from_seizure_to_analysis_verifies(ledger: Path, keys: dict
     assert disk.read_bytes() == before
     vkey = ok("key", "show", str(keys["ledger"]), "--vkey").output.strip()
     assert parse_verifier_key(vkey)[0] == ORIGIN
-    result = ok("verify", str(ledger), "--vkey", vkey)
+    result = ok("verify", str(ledger), "--trust", vkey)
     assert "verified" in result.output
     checkpoint = open_checkpoint(ok("checkpoint", str(ledger)).output, vkey)
     assert checkpoint.origin == ORIGIN
@@ -130,8 +130,10 @@ def test_verify_reports_one_line_per_finding_and_exits_3(ledger: Path, keys: dic
     with sqlite3.connect(ledger) as db:
         db.execute("UPDATE entries SET leaf = replace(leaf, 'Rabat', 'Rabot') WHERE kind = 'authority'")
     db.close()
-    result = run("verify", str(ledger))
+    result = run("verify", str(ledger), "--trust", str(keys["ledger"]))
     assert result.exit_code == 3
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"scelle: error: {ledger}: ") and "more)" in errors[0]
     lines = [line for line in result.stdout.splitlines() if line]
     assert len(lines) >= 3, lines
     assert any("signature by" in line and "does not verify" in line for line in lines)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from custody.bundle.artefact_files import ArtefactFileError
 from custody.bundle.format import (
     Bundle,
     BundleFormatError,
@@ -16,14 +17,16 @@ from custody.bundle.format import (
     export_bundle,
     strip_whitespace,
 )
-from custody.bundle.trust import ArtefactFileError, read_trust
-from custody.bundle.verify import BundleReport, BundleVerificationError, verify_bundle
+from custody.bundle.verify import BundleReport, verify_bundle
 from custody.errors import KeyFileError, LedgerTamperedError
 from custody.model.entries import sign_entry
 from custody.model.keys import generate_key, save_public_key
 from custody.model.records import Event
+from custody.model.trust import read_trust
 from evidence.common import canonical
+from evidence.common.report import VerificationError
 from tests.custody.support.bundle_scenario import Scenario, build, utc
+from tests.custody.support.verdicts import refused
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def failed_codes(report: BundleReport) -> set[str]:
 def test_whole_scenario_verifies_with_every_check_passing(scenario: Scenario) -> None:
     data = bundle_for(scenario)
     report = verify_bundle(data, scenario.ledger_key.info.public_key, [scenario.laptop, scenario.phone])
-    assert report.verified, [f for f in report.findings if not f.ok]
+    assert report.ok, [f for f in report.findings if not f.ok]
     codes = [f.code for f in report.findings]
     for code in ("checkpoint.ok", "proofs.ok", "header.ok", "signatures.ok", "authority.ok", "order.ok"):
         assert code in codes
@@ -56,17 +59,17 @@ def test_whole_scenario_verifies_with_every_check_passing(scenario: Scenario) ->
     assert set(contents.authorities) == {"au-ma-order", "au-fr-29", "au-fr-31"}
     transfer = next(e for e in contents.events if e.action == "transferred")
     assert transfer.counter_party is not None and transfer.counter_party.country == "FR"
-    report.require_verified()
+    report.raise_for_failure()  # passes: nothing failed
 
 
 def test_trust_as_verifier_key_string_and_as_key_file(scenario: Scenario, tmp_path: Path) -> None:
     data = bundle_for(scenario)
-    assert verify_bundle(data, scenario.ledger_key.info.vkey).verified
+    assert verify_bundle(data, scenario.ledger_key.info.vkey).ok
     vkey_file, json_file = tmp_path / "ledger.vkey", tmp_path / "ledger.pub"
     vkey_file.write_text(scenario.ledger_key.info.vkey + "\n")
     save_public_key(scenario.ledger_key.info, json_file)
-    assert verify_bundle(data, read_trust(vkey_file)).verified
-    assert verify_bundle(data, read_trust(json_file)).verified
+    assert verify_bundle(data, read_trust(vkey_file)).ok
+    assert verify_bundle(data, read_trust(json_file)).ok
 
 
 def test_bundle_for_one_artefact_says_nothing_about_the_other(scenario: Scenario) -> None:
@@ -87,7 +90,7 @@ def test_bundle_for_one_artefact_says_nothing_about_the_other(scenario: Scenario
     assert export.bundle.selection == (sha256_key(scenario.laptop),)
     assert export.also_named == ()
     report = verify_bundle(data, scenario.ledger_key.info.public_key, [scenario.laptop])
-    assert report.verified
+    assert report.ok
     assert {e.id for e in report.contents.events} == {"ev-001", "ev-003", "ev-005", "ev-006", "ev-007"}
 
 
@@ -109,12 +112,12 @@ def test_unknown_or_malformed_selection_is_an_error(scenario: Scenario) -> None:
 
 def test_wrong_trusted_key_is_not_verified(scenario: Scenario) -> None:
     other = generate_key(name="Registre DGSN Casablanca", role="ledger", organisation="DGSN", country="MA")
-    report = verify_bundle(bundle_for(scenario), other.info.public_key)
-    assert not report.verified
+    report = refused(lambda: verify_bundle(bundle_for(scenario), other.info.public_key))
     assert {"checkpoint.bad", "header.key"} <= failed_codes(report)
     assert "proofs.ok" not in {f.code for f in report.findings}
-    with pytest.raises(BundleVerificationError, match="NOT VERIFIED"):
-        report.require_verified()
+    with pytest.raises(VerificationError, match="NOT VERIFIED") as caught:
+        report.raise_for_failure()
+    assert caught.value.report is report and caught.value.exit_code == 3
 
 
 def test_modified_artefact_file_is_rejected(scenario: Scenario, tmp_path: Path) -> None:
@@ -122,8 +125,7 @@ def test_modified_artefact_file_is_rejected(scenario: Scenario, tmp_path: Path) 
     data = bytearray(scenario.laptop.read_bytes())
     data[len(data) // 2] ^= 0x01
     changed.write_bytes(bytes(data))
-    report = verify_bundle(bundle_for(scenario), scenario.ledger_key.info.public_key, [changed])
-    assert not report.verified
+    report = refused(lambda: verify_bundle(bundle_for(scenario), scenario.ledger_key.info.public_key, [changed]))
     assert failed_codes(report) == {"file.bad"}
     assert report.contents.files[0].artefact is None
 
@@ -188,7 +190,7 @@ def test_insignificant_whitespace_changes_still_verify(scenario: Scenario) -> No
     spaced = compact.replace(b'":', b'" :\r\n ').replace(b",{", b" ,\t{")
     for variant in (compact, wide, spaced, b"\n  " + data + b"\n\n"):
         assert variant != data
-        assert verify_bundle(variant, scenario.ledger_key.info.public_key).verified
+        assert verify_bundle(variant, scenario.ledger_key.info.public_key).ok
 
 
 def test_equivalent_but_non_canonical_spelling_is_refused(scenario: Scenario) -> None:
@@ -213,8 +215,7 @@ def test_omitted_middle_event_is_detected(scenario: Scenario) -> None:
     export = export_bundle(scenario.leaves, scenario.checkpoint(), artefacts=[sha256_key(scenario.laptop)])
     acquired = next(e for e in export.bundle.entries if b'"ev-003"' in e.leaf and b'"acquired"' in e.leaf)
     bundle = replace(export.bundle, entries=tuple(e for e in export.bundle.entries if e is not acquired))
-    report = verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key)
-    assert not report.verified
+    report = refused(lambda: verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key))
     assert {"chain.missing", "chain.prev"} <= failed_codes(report)
 
 
@@ -223,7 +224,7 @@ def test_dropped_authority_is_detected(scenario: Scenario) -> None:
     bundle = replace(export.bundle, entries=tuple(e for e in export.bundle.entries if b'"au-fr-31","instrument"'
                                                   not in e.leaf))
     assert len(bundle.entries) == len(export.bundle.entries) - 1
-    report = verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key)
+    report = refused(lambda: verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key))
     assert "authority.missing" in failed_codes(report)
 
 
@@ -233,8 +234,7 @@ def test_action_outside_the_authority_window_is_detected(tmp_path: Path) -> None
     assert isinstance(analysed, Event)
     late = replace(analysed, id="ev-008", occurred_at=utc(2027, 2, 1), recorded_at=utc(2027, 2, 1, 1))
     s.add_event(late, s.examiner_fr)
-    report = verify_bundle(bundle_for(s), s.ledger_key.info.public_key)
-    assert not report.verified
+    report = refused(lambda: verify_bundle(bundle_for(s), s.ledger_key.info.public_key))
     cover = [f for f in report.findings if f.code == "authority.cover"]
     assert [f.params["id"] for f in cover] == ["ev-008"]
     assert "not valid at" in cover[0].params["detail"]
@@ -247,7 +247,7 @@ def test_transfer_signed_by_one_party_only_is_detected(tmp_path: Path) -> None:
     one_sided = sign_entry("event", transfer.body, [s.examiner_ma])
     s.entries[index] = one_sided
     s.leaves[index] = one_sided.leaf()
-    report = verify_bundle(bundle_for(s), s.ledger_key.info.public_key)
+    report = refused(lambda: verify_bundle(bundle_for(s), s.ledger_key.info.public_key))
     assert [f.params["id"] for f in report.findings if f.code == "signature.bad"] == [transfer.entry_id]
 
 
@@ -257,7 +257,7 @@ def test_checkpoint_cosigned_by_an_unknown_key_is_not_verified(scenario: Scenari
     stranger = generate_key(name="Stranger", role="ledger", organisation="X", country="FR")
     note = add_signature(scenario.checkpoint(), "Stranger", stranger.private_key)
     bundle = replace(export_bundle(scenario.leaves, scenario.checkpoint()).bundle, checkpoint=note)
-    report = verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key)
+    report = refused(lambda: verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key))
     assert failed_codes(report) == {"checkpoint.foreign"}
 
 
@@ -273,7 +273,7 @@ def test_event_about_two_artefacts_is_disclosed_whole_and_reported(tmp_path: Pat
     export = export_bundle(s.leaves, s.checkpoint(), artefacts=[laptop])
     assert export.also_named == (sha256_key(s.phone),)
     report = verify_bundle(export.bundle.to_bytes(), s.ledger_key.info.public_key)
-    assert report.verified, [f for f in report.findings if not f.ok]
+    assert report.ok, [f for f in report.findings if not f.ok]
     assert report.contents.events[-1].id == "ev-010"
 
 
@@ -286,5 +286,5 @@ def test_bundle_files_are_told_from_ledger_files_and_written_whole(scenario: Sce
     assert looks_like_bundle(bundle) and not looks_like_bundle(ledger)
     assert looks_like_ledger(ledger) and not looks_like_ledger(bundle)
     assert not looks_like_bundle(tmp_path / "absent.json")
-    assert verify_bundle(bundle.read_bytes(), scenario.ledger_key.info.public_key).verified
+    assert verify_bundle(bundle.read_bytes(), scenario.ledger_key.info.public_key).ok
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from custody.bundle.format import export_bundle
 from custody.bundle.verify import verify_bundle
 from evidence.common.errors import EvidenceError
+from evidence.common.report import VerificationError
 from tests.custody.support.bundle_scenario import Scenario, build
 
 JSON_SPACE = frozenset(b" \t\n\r")
@@ -29,7 +30,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 @pytest.fixture(scope="module")
 def bundle(scenario: Scenario) -> bytes:
     data = export_bundle(scenario.leaves, scenario.checkpoint()).bundle.to_bytes()
-    assert verify_bundle(data, scenario.ledger_key.info.public_key).verified
+    assert verify_bundle(data, scenario.ledger_key.info.public_key).ok
     return data
 
 
@@ -50,7 +51,7 @@ def string_spans(data: bytes) -> list[tuple[int, int]]:
 def accepted(data: bytes, scenario: Scenario) -> bool:
     """True only when the bundle verifies; a clean library error or a NOT VERIFIED verdict counts as rejected."""
     try:
-        return verify_bundle(data, scenario.ledger_key.info.public_key).verified
+        return verify_bundle(data, scenario.ledger_key.info.public_key).ok
     except EvidenceError:
         return False
 
@@ -105,5 +106,5 @@ def test_flipped_artefact_file_byte_is_rejected(tmp_path: Path, scenario: Scenar
     for position in (0, len(original) // 2, len(original) - 1):
         changed = tmp_path / f"copy-{position}.E01"
         changed.write_bytes(flip(original, position, 0x80))
-        report = verify_bundle(bundle, scenario.ledger_key.info.public_key, [changed])
-        assert not report.verified
+        with pytest.raises(VerificationError, match="NOT VERIFIED"):
+            verify_bundle(bundle, scenario.ledger_key.info.public_key, [changed])

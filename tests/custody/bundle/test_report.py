@@ -20,6 +20,7 @@ from custody.bundle.verify import BundleReport, verify_bundle
 from custody.model.keys import generate_key
 from custody.model.vocabulary import ACTIONS, AUTHORITY_TYPES, DATA_CATEGORIES, INSTRUMENT_NAMES
 from custody.rules.instruments import INSTRUMENTS
+from tests.custody.support import verdicts
 from tests.custody.support.bundle_scenario import Scenario, authorities, build
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,14 +36,15 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 def report(scenario: Scenario) -> BundleReport:
     data = export_bundle(scenario.leaves, scenario.checkpoint()).bundle.to_bytes()
     result = verify_bundle(data, scenario.ledger_key.info.public_key, [scenario.laptop])
-    assert result.verified
+    assert result.ok
     return result
 
 
 def refused(scenario: Scenario) -> BundleReport:
     other = generate_key(name="Autre", role="ledger", organisation="X", country="FR")
     data = export_bundle(scenario.leaves, scenario.checkpoint()).bundle.to_bytes()
-    return verify_bundle(data, other.info.public_key)
+    report: BundleReport = verdicts.refused(lambda: verify_bundle(data, other.info.public_key))
+    return report
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -103,7 +105,8 @@ def test_values_are_escaped(tmp_path: Path) -> None:
     sealed = next(e.body for e in s.entries if e.kind == "event" and e.body.id == "ev-005")  # type: ignore[union-attr]
     hostile = '<script>alert("x")</script> & <b>bold</b>'
     s.add_event(replace(sealed, id="ev-009", location=hostile), s.examiner_ma)  # type: ignore[arg-type]
-    result = verify_bundle(export_bundle(s.leaves, s.checkpoint()).bundle.to_bytes(), s.ledger_key.info.public_key)
+    data = export_bundle(s.leaves, s.checkpoint()).bundle.to_bytes()
+    result = verdicts.outcome(lambda: verify_bundle(data, s.ledger_key.info.public_key))  # refused (out of order)
     page = render_html(result, "fr")
     assert "<script>" not in page and "<b>bold</b>" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page

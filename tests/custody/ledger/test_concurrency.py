@@ -55,7 +55,7 @@ def test_two_processes_appending_at_once_lose_nothing(setup: tuple[Path, Path, P
     acknowledged = out_a.split() + out_b.split()
     assert len(acknowledged) == 50
     assert sorted(_event_ids(setup[0])) == sorted(acknowledged)
-    report = verify_ledger(str(setup[0]), trusted_vkey=keys["ledger"].info.vkey)
+    report = verify_ledger(str(setup[0]), trust=keys["ledger"].info.vkey)
     assert report.ok, report.findings
     assert report.events == 50
 
@@ -74,5 +74,5 @@ def test_kill_9_while_appending_keeps_every_acknowledged_event(
     stored = _event_ids(setup[0])
     assert set(acknowledged) <= set(stored)
     assert len(stored) <= len(acknowledged) + 1  # at most the append that was running when killed
-    report = verify_ledger(str(setup[0]), trusted_vkey=keys["ledger"].info.vkey)
+    report = verify_ledger(str(setup[0]), trust=keys["ledger"].info.vkey)
     assert report.ok, report.findings

@@ -24,7 +24,7 @@ def test_scenario_is_stored_in_order_and_verifies(scenario: Ledger, keys: dict[s
     assert kinds == ["ledger", "key", "authority", "authority", "event", "event", "key", "event", "event"]
     header = scenario.entries()[0].body
     assert isinstance(header, LedgerHeader) and (header.origin, header.case) == (ORIGIN, CASE)
-    report = verify_ledger(str(scenario.store.path), trusted_vkey=keys["ledger"].info.vkey)
+    report = verify_ledger(str(scenario.store.path), trust=keys["ledger"].info.vkey)
     assert report.ok, report.findings
     assert (report.entries, report.events) == (9, 4)
 
@@ -171,7 +171,7 @@ def test_two_artefacts_in_one_event_link_to_both_histories(new_ledger: Callable[
     second = ledger.record(keys["amina"], draft("seized", item=phone), now=utc(2026, 3, 4)).entry.entry_id
     both = ledger.record(keys["amina"], draft("acquired", artefacts=(phone, disk)), now=utc(2026, 3, 4))
     assert both.entry.body.prev == (second, first)  # type: ignore[union-attr]
-    assert verify_ledger(str(ledger.store.path)).ok
+    assert verify_ledger(str(ledger.store.path), unsafe_trust_embedded_key=True).ok
 
 
 def test_append_acquired_event_carries_the_record_digests(new_ledger: Callable[[], Ledger],

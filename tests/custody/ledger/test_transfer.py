@@ -40,7 +40,7 @@ def test_offer_travels_as_a_file_and_is_accepted(ledger: Ledger, keys: dict[str,
     assert isinstance(event, Event) and event.counter_party == keys["pierre"].info.handler
     assert [s.key for s in appended.entry.signatures] == [keys["amina"].info.fingerprint,
                                                           keys["pierre"].info.fingerprint]
-    assert verify_ledger(str(ledger.store.path), trusted_vkey=ledger.vkey).ok
+    assert verify_ledger(str(ledger.store.path), trust=ledger.vkey).ok
 
 
 def test_offer_file_is_never_overwritten(ledger: Ledger, keys: dict[str, KeyPair], tmp_path: Path) -> None:

@@ -17,9 +17,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 import custody.ledger.verify as verify_module
 from custody.ledger.ledger import Ledger
+from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
-from custody.ledger.verify import VerifyReport, verify_ledger
+from custody.ledger.verify import verify_ledger
 from custody.model.keys import KeyPair
+from custody.model.trust import trusted_key
+from tests.custody.support.verdicts import outcome, refused
 
 
 @pytest.fixture
@@ -38,11 +41,11 @@ def raw(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def strict(path: Path, vkey: str, witness: str | None = None) -> VerifyReport:
+def strict(path: Path, vkey: str, witness: str | None = None) -> LedgerReport:
     store = Store.open(path, readonly=True)
     try:
         with store.snapshot():
-            return verify_module._verify(store, str(path), vkey, witness, deferred=False)
+            return verify_module._verify(store, str(path), trusted_key(vkey), witness, deferred=False)
     finally:
         store.close()
 
@@ -104,7 +107,7 @@ def test_deferred_and_strict_passes_report_the_same(path: Path, keys: dict[str, 
     with raw(path) as db:
         TAMPERINGS[name](db)
     vkey = keys["ledger"].info.vkey
-    report = verify_ledger(str(path), trusted_vkey=vkey)
+    report = outcome(lambda: verify_ledger(str(path), trust=vkey))
     assert report == strict(path, vkey)
     assert report.ok == (name == "none")
 
@@ -114,16 +117,16 @@ def test_a_bad_signature_voids_the_deferred_pass(path: Path, keys: dict[str, Key
     passes: list[bool] = []
     real = verify_module._verify
 
-    def spy(*args: Any, deferred: bool) -> VerifyReport:
+    def spy(*args: Any, deferred: bool) -> LedgerReport:
         passes.append(deferred)
         return real(*args, deferred=deferred)
 
     monkeypatch.setattr(verify_module, "_verify", spy)
-    assert verify_ledger(str(path)).ok
+    assert verify_ledger(str(path), unsafe_trust_embedded_key=True).ok
     assert passes == [True]
     with raw(path) as db:
         _rewrite(db, "key", _flip_sig)
-    report = verify_ledger(str(path))
+    report = refused(lambda: verify_ledger(str(path), unsafe_trust_embedded_key=True))
     assert passes == [True, True, False]
     assert any("does not verify" in f for f in report.findings)
 
@@ -154,7 +157,7 @@ def test_both_passes_verify_every_signature(path: Path, keys: dict[str, KeyPair]
         checkpoints = db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0]
     expected = sum(leaf.count(b'"sig":"') for leaf in leaves) + checkpoints
     vkey = keys["ledger"].info.vkey
-    assert verify_ledger(str(path), trusted_vkey=vkey).ok
+    assert verify_ledger(str(path), trust=vkey).ok
     deferred = list(_Counting.verified)
     _Counting.verified.clear()
     assert strict(path, vkey).ok

@@ -19,8 +19,9 @@ from evidence.acquisition.acquire import acquire, acquire_image
 from evidence.acquisition.e01 import e01_sector_size, ewf_metadata, make_e01_sink
 from evidence.acquisition.media import SourceIdentity
 from evidence.acquisition.record import CaseMetadata, load_record, record_path_for
-from evidence.acquisition.verify import VerificationError, verify_image
+from evidence.acquisition.verify import verify_image
 from evidence.common.errors import IntegrityError, UsageError
+from evidence.common.report import VerificationError
 from tests.evidence.support.acquisition import FIXED_HOST, MiB, fixed_clock
 from tests.evidence.support.e01_util import md5_hex, mixed_media, padded, read_back, sha1_hex
 from tests.evidence.support.faulty import FaultyMedia

@@ -11,8 +11,9 @@ import pytest
 
 from evidence.acquisition.media import FileMedia
 from evidence.acquisition.record import RecordError, load_record, record_path_for, write_record
-from evidence.acquisition.verify import VerificationError, find_record, verify_image
+from evidence.acquisition.verify import find_record, verify_image
 from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.report import VerificationError
 from evidence.sources import open_image
 from tests.evidence.support.acquisition import MiB, make_source, run_acquire
 from tests.evidence.support.images import IMAGES

@@ -1,6 +1,6 @@
-"""The verifier's side of trust: the ledger key it was given out of band, and the artefact files it holds.
+"""The verifier's trust root: the ledger key it was given out of band, for a ledger file as for a bundle.
 
-A bundle proves nothing by itself: it is checked against a ledger public key that the receiving authority got
+A ledger or a bundle proves nothing by itself: it is checked against a ledger public key that the verifier got
 through another channel (the request's central authority, a signed letter, a phone call comparing fingerprints).
 The key is accepted as a note verifier key string (``name+keyid+base64``, what ``scelle custody key show --public``
 prints), as a public-key file written by ``custody.model.keys.save_public_key``, or as the 32 raw bytes.
@@ -11,13 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from custody import i18n
 from custody.errors import CustodyError, KeyFileError
 from custody.model.keys import PublicKeyInfo, fingerprint, load_public_key
-from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key
+from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key, verifier_key
 
 
-class ArtefactFileError(CustodyError):
-    """An artefact file given to check against a bundle cannot be read."""
+class TrustRequiredError(CustodyError):
+    """A verification was asked for with no trusted key and no explicit opt-out (``--unsafe-trust-embedded-key``).
+
+    A ledger names its own key; checking it against that key shows only that it is consistent, not whose it is,
+    so that is never the default (fail closed, as sigstore's verifier refuses to run without a policy). Exit 2:
+    the command was not usable as given.
+    """
+
+    exit_code = 2
+
+    def __init__(self, subject: str, *, lang: str = "en", code: str = "trust.required.library") -> None:
+        super().__init__(i18n.message(code, lang, subject=subject))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +42,11 @@ class TrustedKey:
     def fingerprint(self) -> str:
         """``sha256:<hex>`` of the public key, the form people compare over the phone."""
         return fingerprint(self.public_key)
+
+    def vkey(self, default_name: str) -> str:
+        """The signed-note verifier key: this key under its own note key name, else under ``default_name`` (the
+        name the ledger gives its key: only the key bytes are trusted, the name is not a secret)."""
+        return verifier_key(self.name or default_name, self.public_key)
 
 
 Trust = str | bytes | PublicKeyInfo | TrustedKey
@@ -70,27 +86,3 @@ def read_trust(source: str | Path) -> TrustedKey:
         return trusted_key(text)
     except KeyFileError as exc:
         raise KeyFileError(f"{source}: {exc}") from exc
-
-
-def hash_file(path: str | Path) -> dict[str, str]:
-    """SHA-256 and BLAKE3 of an artefact as custody events name it.
-
-    An EWF image (E01...) is named by its *media*, the bytes of the seized disk that its acquisition record and
-    the ``acquired`` event carry, not by the bytes of the container file; any other file by its own bytes.
-    """
-    from evidence.common.errors import EvidenceError
-    from evidence.ewf.format import EWF_SIGNATURES
-    from evidence.hashing.streams import digest_file, digest_media
-    from evidence.sources import open_image
-
-    try:
-        with open(path, "rb") as stream:
-            magic = stream.read(8)
-        if magic in EWF_SIGNATURES:
-            with open_image([Path(path)]) as source:
-                return digest_media(source, ("sha256", "blake3")).hexdigests()
-        return digest_file(path, ("sha256", "blake3")).hexdigests()
-    except OSError as exc:
-        raise ArtefactFileError(f"{path}: cannot read the artefact file: {exc.strerror or exc}") from exc
-    except EvidenceError as exc:
-        raise ArtefactFileError(f"{path}: cannot read the artefact file: {exc}") from exc

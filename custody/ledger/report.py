@@ -1,0 +1,42 @@
+"""The report of a ledger verification (``custody.ledger.verify``), in the shape of ``evidence.common.report``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evidence.common.report import Report
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LedgerReport(Report):
+    """The outcome: what was checked and every finding (its ``results``: empty when the ledger holds)."""
+
+    path: str
+    origin: str
+    case: str
+    vkey: str
+    key_trusted: bool
+    entries: int
+    events: int
+    checkpoints: int
+    findings: tuple[str, ...] = field(default=())
+
+    @property
+    def subject(self) -> str:
+        """The ledger file."""
+        return self.path
+
+    @property
+    def results(self) -> tuple[str, ...]:
+        """The findings: a ledger that holds has none (what was checked is counted in the other fields)."""
+        return self.findings
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no finding."""
+        return not self.findings
+
+    def failure_message(self) -> str:
+        """``LEDGER: FIRST FINDING (and N more)``."""
+        more = f" (and {len(self.findings) - 1} more)" if len(self.findings) > 1 else ""
+        return f"{self.path}: {self.findings[0] if self.findings else 'no finding'}{more}"
