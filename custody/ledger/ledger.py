@@ -24,7 +24,7 @@ from custody.model.identity import Handler
 from custody.model.keys import KeyPair, verify_signature
 from custody.model.legal import Authority
 from custody.model.records import Artefact, Event
-from custody.rules.events import LedgerView, event_findings, expected_prev
+from custody.rules.events import LedgerView, event_findings, expected_prev, refusal
 from custody.rules.instruments import check_authority
 from custody.tlog.frontier import Frontier
 from custody.tlog.merkle import MerkleTree, leaf_hash
@@ -56,6 +56,8 @@ class EventDraft:
     tool: str | None = None
     categories: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    late_reason: str | None = None
+    """Why an event is written up after a later one about the same artefact (without it, it is refused)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,8 +100,14 @@ class _View(LedgerView):
     def authority_problems(self, authority: Authority) -> list[str]:
         return check_authority(authority, self._ledger.authorities_by_id())
 
-    def head(self, artefact: str) -> str | None:
-        return self._ledger.store.head(artefact)
+    def head(self, artefact: str) -> Event | None:
+        head = self._ledger.store.head(artefact)
+        return None if head is None else self._ledger.event(head)
+
+    def last_event(self) -> Event | None:
+        leaf = self._ledger.store.last_leaf("event")
+        body = None if leaf is None else parse_leaf(leaf)[0].body
+        return body if isinstance(body, Event) else None
 
 
 class Ledger:
@@ -313,15 +321,15 @@ class Ledger:
                       handler=handler, counter_party=counter_party, occurred_at=draft.occurred_at,
                       occurred_tz=draft.occurred_tz, recorded_at=now_or_clock(now), location=draft.location,
                       purpose=draft.purpose, seal=draft.seal, tool=draft.tool, categories=draft.categories,
-                      authorities=draft.authorities, prev=(), notes=draft.notes)
+                      authorities=draft.authorities, prev=(), notes=draft.notes, late_reason=draft.late_reason)
         return replace(event, prev=expected_prev(event, _View(self)))
 
     def check_event(self, event: Event, pending: Sequence[Handler] = ()) -> None:
-        """Raise ``AuthorityError`` (authority problems) or ``CustodyError`` with every finding for ``event``."""
+        """Raise ``EventRefusedError`` (``AuthorityRefusedError`` for authority problems only) stating every rule of
+        ``custody.rules.events`` that ``event`` breaks: those that ledger and bundle verification apply."""
         found = event_findings(event, _View(self, pending))
         if found:
-            error = AuthorityError if all("authority" in f for f in found) else CustodyError
-            raise error(f"event refused ({event.action}): {'; '.join(found)}")
+            raise refusal(event, found)
 
     def append_signed(self, entry: SignedEntry, keys: Sequence[KeyPair] = (),
                       presigned_keys: Sequence[SignedEntry] = (), *, now: datetime | None = None) -> Appended:
@@ -354,6 +362,7 @@ class Ledger:
     def record(self, key: KeyPair, draft: EventDraft, *, now: datetime | None = None,
                counter_key: KeyPair | None = None) -> Appended:
         """Record an event signed by ``key``; with ``counter_key`` a transfer to that handler, signed by both."""
+        self._require_key()  # before the rules: without the key, nothing can be recorded at all
         moment = now_or_clock(now)
         keys = [key] if counter_key is None else [key, counter_key]
         with self.store.transaction():

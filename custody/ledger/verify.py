@@ -2,11 +2,11 @@
 
 The leaves are the data. Verification replays them in order: recomputes each leaf hash, reads each leaf strictly,
 checks every signature against the keys registered before it, applies the rules of ``custody.rules.events``
-(identities, previous-event links, authority coverage) and of ``custody.rules.instruments``, rebuilds the Merkle tree
-once, and checks each
-stored checkpoint's signature, origin, size and root against it. Stored derived values (leaf hashes, tree size and
-frontier, artefact heads, the kind and id columns) are compared with what the leaves say. A changed, deleted,
-reordered or inserted row, a changed checkpoint or a truncated tree each produce at least one finding.
+(identities, previous-event links, time order, authority coverage: those recording and bundle verification apply)
+and of ``custody.rules.instruments``, rebuilds the Merkle tree once, and checks each stored checkpoint's signature,
+origin, size and root against it. Stored derived values (leaf hashes, tree size and frontier, artefact heads, the
+kind and id columns) are compared with what the leaves say. A changed, deleted, reordered or inserted row, a changed
+checkpoint or a truncated tree each produce at least one finding.
 
 A truncation that also deletes the matching checkpoints can only be seen against a checkpoint kept elsewhere: pass
 it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key: pass its verifier
@@ -87,7 +87,8 @@ class _Replay(LedgerView):
         }
         self.authorities: dict[str, Authority] = {}
         self.problems: dict[str, list[str]] = {}
-        self.heads: dict[str, str] = {}
+        self.heads: dict[str, Event] = {}
+        self.last: Event | None = None
         self.event_ids: set[str] = set()
         self.events = 0
 
@@ -100,8 +101,11 @@ class _Replay(LedgerView):
     def authority_problems(self, authority: Authority) -> list[str]:
         return self.problems.get(authority.id, ["not a verified authority entry"])
 
-    def head(self, artefact: str) -> str | None:
+    def head(self, artefact: str) -> Event | None:
         return self.heads.get(artefact)
+
+    def last_event(self) -> Event | None:
+        return self.last
 
 
 class _Verifier:
@@ -199,12 +203,13 @@ class _Verifier:
         return self.apply_event(body, replay)
 
     def apply_event(self, event: Event, replay: _Replay) -> list[str]:
-        found = [f"event {event.id} ({event.action}): {p}" for p in event_findings(event, replay)]
+        found = [breach.text() for breach in event_findings(event, replay)]
         if event.id in replay.event_ids:
             found.append(f"event {event.id} recorded twice")
         replay.event_ids.add(event.id)
         for artefact in event.artefacts:
-            replay.heads[artefact.key] = event.id
+            replay.heads[artefact.key] = event
+        replay.last = event
         replay.events += 1
         return found
 
@@ -341,7 +346,7 @@ def _check_stored_state(v: _Verifier, replay: _Replay) -> None:
             v.find("stored tree frontier does not match the entries")
     except (CustodyError, TypeError, ValueError) as exc:
         v.find(f"stored tree frontier unreadable: {exc}")
-    if v.store.heads() != replay.heads:
+    if v.store.heads() != {artefact: event.id for artefact, event in replay.heads.items()}:
         v.find("stored artefact heads differ from the events")
 
 
