@@ -23,6 +23,7 @@ from typing import Any
 from custody.bundle.format import Bundle, BundleEntry
 from custody.bundle.trust import Trust, TrustedKey, hash_file, trusted_key
 from custody.errors import CustodyError, ProofError, RecordError, SignatureError
+from custody.i18n import finding
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
@@ -34,6 +35,8 @@ _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
 _ORDER_CODES = frozenset({"order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev",
                           "chain.missing", "selection.extra", "digests.bad"})
 """The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
+_REASONS_SHOWN = 3
+"""Failed findings an error message states in full (the report and summary state them all)."""
 
 
 class BundleVerificationError(CustodyError):
@@ -95,7 +98,9 @@ class BundleReport:
         if not self.verified:
             failed = self.failures()
             codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
-            raise BundleVerificationError(f"bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes})")
+            reasons = "".join(f"; {finding(f.code, f.params, 'en')}" for f in failed[:_REASONS_SHOWN])
+            reasons += "; ..." if len(failed) > _REASONS_SHOWN else ""
+            raise BundleVerificationError(f"bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes}){reasons}")
 
 
 class _Verifier:
