@@ -286,8 +286,9 @@ FINDINGS: Mapping[str, Pair] = {
                         "L'événement {id} ne concerne aucun des éléments demandés"),
     "selection.missing": ("No event concerns the selected item {artefact}",
                           "Aucun événement ne concerne l'élément demandé {artefact}"),
-    "digests.bad": ("Item {artefact} has different digests in different events",
-                    "L'élément {artefact} a des empreintes différentes selon les événements"),
+    "digests.bad": ("Event {id} gives item {artefact} other digests than the events before it",
+                    "L'événement {id} donne à l'élément {artefact} d'autres empreintes que les événements "
+                    "précédents"),
     "file.ok": ("File {path} matches item {artefact} ({algorithms})",
                 "Le fichier {path} correspond à l'élément {artefact} ({algorithms})"),
     "file.bad": ("File {path} matches no item of the bundle (its SHA-256 is {sha256})",

@@ -11,7 +11,7 @@ The clock is read only when the caller gives no ``now``; ids are random (``ev-``
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,6 +108,22 @@ class _View(LedgerView):
         leaf = self._ledger.store.last_leaf("event")
         body = None if leaf is None else parse_leaf(leaf)[0].body
         return body if isinstance(body, Event) else None
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        """Walk back the artefact's events (each names the one before it in ``prev``) until every one of
+        ``algorithms`` is found; the ledger refuses conflicting digests, so the latest values stand for all."""
+        found: dict[str, str] = {}
+        event = self.head(artefact)
+        while event is not None:
+            for item in event.artefacts:
+                if item.key == artefact:
+                    for algorithm, value in item.digests.items():
+                        found.setdefault(algorithm, value)
+            if all(algorithm in found for algorithm in algorithms):
+                break
+            earlier = (self._ledger.event(p) for p in event.prev)
+            event = next((e for e in earlier if any(a.key == artefact for a in e.artefacts)), None)
+        return found
 
 
 class Ledger:

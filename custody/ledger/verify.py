@@ -1,25 +1,23 @@
 """Verify a ledger file from its signed data alone, and report every stored value that disagrees.
 
 The leaves are the data. Verification replays them in order: recomputes each leaf hash, reads each leaf strictly,
-checks every signature against the keys registered before it, applies the rules of ``custody.rules.events``
-(identities, previous-event links, time order, authority coverage: those recording and bundle verification apply)
-and of ``custody.rules.instruments``, rebuilds the Merkle tree once, and checks each stored checkpoint's signature,
-origin, size and root against it. Stored derived values (leaf hashes, tree size and frontier, artefact heads, the
-kind and id columns) are compared with what the leaves say. A changed, deleted, reordered or inserted row, a changed
-checkpoint or a truncated tree each produce at least one finding.
+checks every signature against the keys registered before it, applies the rules of ``custody.rules.events`` (those
+recording and bundle verification apply) and ``custody.rules.instruments``, rebuilds the Merkle tree once, and checks
+each stored checkpoint against it. Stored derived values (leaf hashes, tree size and frontier, artefact heads, kind
+and id columns) are compared with the leaves. A changed, deleted, reordered or inserted row, a changed checkpoint or a
+truncated tree each produce at least one finding.
 
 A truncation that also deletes the matching checkpoints can only be seen against a checkpoint kept elsewhere: pass
 it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key: pass its verifier
-key as ``trusted_vkey``; without it the key named in the ledger header is used and the report says so.
-
-Signatures are verified in batches, apart from the parsing (``_Verifier.check``); if one of them fails, that pass is
-dropped and a strict pass, verifying each signature where it is met, produces the report.
+key as ``trusted_vkey``; without it the key named in the ledger header is used and the report says so. Signatures
+are verified in batches, apart from the parsing (``_Verifier.check``); if one fails, that pass is dropped and a
+strict pass, verifying each signature where it is met, produces the report.
 """
 
 from __future__ import annotations
 
 from binascii import a2b_base64, b2a_base64
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from hashlib import sha256 as _sha256
 
@@ -82,13 +80,12 @@ class _Replay(LedgerView):
         self.case = header.case
         self.header = header
         self.handlers: dict[str, Handler] = {}
-        self.public_keys: dict[str, Ed25519PublicKey] = {
-            header.fingerprint: Ed25519PublicKey.from_public_bytes(header.public_key)
-        }
+        self.public_keys = {header.fingerprint: Ed25519PublicKey.from_public_bytes(header.public_key)}
         self.authorities: dict[str, Authority] = {}
         self.problems: dict[str, list[str]] = {}
         self.heads: dict[str, Event] = {}
         self.last: Event | None = None
+        self.known: dict[str, dict[str, str]] = {}
         self.event_ids: set[str] = set()
         self.events = 0
 
@@ -106,6 +103,9 @@ class _Replay(LedgerView):
 
     def last_event(self) -> Event | None:
         return self.last
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        return self.known.get(artefact, {})
 
 
 class _Verifier:
@@ -209,6 +209,7 @@ class _Verifier:
         replay.event_ids.add(event.id)
         for artefact in event.artefacts:
             replay.heads[artefact.key] = event
+            replay.known.setdefault(artefact.key, {}).update(artefact.digests)
         replay.last = event
         replay.events += 1
         return found

@@ -4,7 +4,7 @@ A court asks whether the story is consistent. Each event is held to the rules of
 code that recording and ledger verification run (identities, case, time order, legal authority), against the
 entries of the bundle before it: ``ChainChecker`` is the rules' view of the bundle. What only a bundle can get wrong
 is checked here: nobody signs before registering a key, each event names the previous event about the same selected
-artefact (``Event.prev``, filled by the ledger), the selection, and one set of digests per artefact. When an event
+artefact (``Event.prev``, filled by the ledger), and the selection. When an event
 is only about selected artefacts, every event its ``prev`` names is about a selected artefact too, so it must be in
 the bundle: a bundle that leaves out an event in the middle of a chain is caught. (No bundle can prove that no
 *later* event exists; the report says so.)
@@ -12,7 +12,7 @@ the bundle: a bundle that leaves out an event in the middle of a chain is caught
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from custody.model.entries import KeyEntry, SignedEntry
 from custody.model.identity import Handler
@@ -38,7 +38,7 @@ class ChainChecker(LedgerView):
         self.validity: dict[str, list[str]] = {}
         self.events: set[str] = set()
         self.last: dict[str, Event] = {}
-        self.digests: dict[str, dict[str, str]] = {}
+        self.known: dict[str, dict[str, str]] = {}
         self.recorded: Event | None = None
 
     # The rules' view of the entries visited so far
@@ -58,6 +58,9 @@ class ChainChecker(LedgerView):
 
     def last_event(self) -> Event | None:
         return self.recorded
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        return self.known.get(artefact, {})
 
     # The walk
 
@@ -84,7 +87,7 @@ class ChainChecker(LedgerView):
         if not keys & self.selection:
             self.problems.append(("selection.extra", {"id": event.id}))
         for artefact in event.artefacts:
-            self._digests(artefact.key, dict(artefact.digests))
+            self.known.setdefault(artefact.key, {}).update(artefact.digests)
             if artefact.key in self.selection:
                 self._link(event, artefact.key)
         if keys <= self.selection:
@@ -97,12 +100,6 @@ class ChainChecker(LedgerView):
         self.last[key] = event
         if previous is not None and previous.id not in event.prev:
             self.problems.append(("chain.prev", {"id": event.id, "previous": previous.id, "artefact": key}))
-
-    def _digests(self, key: str, digests: dict[str, str]) -> None:
-        known = self.digests.setdefault(key, digests)
-        if any(known.get(alg, value) != value for alg, value in digests.items()):
-            self.problems.append(("digests.bad", {"artefact": key}))
-        known.update(digests)
 
     def selection_problems(self) -> list[Problem]:
         """Selected artefacts that no event in the bundle concerns."""

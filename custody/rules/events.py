@@ -13,7 +13,7 @@ within a bundle instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
@@ -51,6 +51,9 @@ class LedgerView(Protocol):
 
     def last_event(self) -> Event | None:
         """The latest event of all, or None."""
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        """The digests earlier events give for ``artefact``: at least those of ``algorithms`` that any gives."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,15 @@ def _times(event: Event, view: LedgerView) -> list[Breach]:
     return found
 
 
+def _digests(event: Event, view: LedgerView) -> list[Breach]:
+    found = []
+    for artefact in event.artefacts:
+        known = view.digests(artefact.key, artefact.digests.keys())
+        if any(known.get(algorithm, value) != value for algorithm, value in artefact.digests.items()):
+            found.append(_breach("digests.bad", id=event.id, artefact=artefact.key))
+    return found
+
+
 def _authorities(event: Event, view: LedgerView) -> list[Breach]:
     found = []
     authorities = []
@@ -145,6 +157,7 @@ def event_findings(event: Event, view: LedgerView, *, links: bool = True) -> lis
         if event.prev != prev:
             found.append(_breach("chain.links", id=event.id, got=list(event.prev), expected=list(prev)))
     found += _times(event, view)
+    found += _digests(event, view)
     found += _authorities(event, view)
     return found
 

@@ -26,7 +26,7 @@ from custody.model.entries import sign_entry
 from custody.model.keys import KeyPair
 from custody.rules.events import CLOCK_SKEW, AuthorityRefusedError, EventRefusedError
 from tests.custody.conftest import draft
-from tests.custody.support.factories import domestic_order, utc
+from tests.custody.support.factories import artefact, domestic_order, utc
 from tests.custody.support.verdicts import bundle_ok, bundle_report, failed_codes, ledger_findings, ledger_ok
 
 LATE = "Procès-verbal de saisie rédigé après l'acquisition"
@@ -150,3 +150,21 @@ def test_bundle_verify_applies_the_same_rules(acquired: Ledger, keys: dict[str, 
     assert len(from_ledger) == 3
     for finding in (f for f in report.findings if not f.ok):
         assert any(finding.params["id"] in line for line in from_ledger)
+
+
+def test_other_digests_for_the_same_artefact_are_refused_when_recorded(
+        new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> None:
+    ledger = new_ledger()
+    first = artefact(digests={"sha256": "a" * 64, "blake3": "b" * 64})
+    ledger.record(keys["amina"], draft("identified", item=first, authorities=()), now=utc(2026, 3, 3, 10))
+    only_sha256 = artefact(digests={"sha256": "a" * 64})
+    ledger.record(keys["amina"], draft("sealed", item=only_sha256, authorities=()), now=utc(2026, 3, 3, 11))
+    other = artefact(digests={"sha256": "a" * 64, "blake3": "c" * 64})
+    with pytest.raises(EventRefusedError, match="other digests than the events before it") as refused:
+        ledger.record(keys["amina"], draft("stored", item=other, authorities=()), now=utc(2026, 3, 3, 12))
+    assert [b.code for b in refused.value.breaches] == ["digests.bad"]
+    _force(ledger, keys["amina"], draft("stored", item=other, authorities=()), utc(2026, 3, 3, 12))
+    path = Path(ledger.store.path)
+    assert any("other digests" in f for f in ledger_findings(path, keys["ledger"]))
+    with pytest.raises(BundleVerificationError, match=r"digests\.bad"):
+        export_ledger(path)
