@@ -89,6 +89,13 @@ class _View(LedgerView):
         self.case = ledger.header.case
         self._ledger = ledger
         self._pending = {h.key_fingerprint: h for h in pending}
+        self._read: dict[str, Event] = {}  # events read by id (the rules ask for a head more than once)
+
+    def _event(self, event_id: str) -> Event:
+        found = self._read.get(event_id)
+        if found is None:
+            found = self._read[event_id] = self._ledger.event(event_id)
+        return found
 
     def registered(self, fingerprint: str) -> Handler | None:
         known = self._ledger.registered_key(fingerprint)
@@ -102,7 +109,7 @@ class _View(LedgerView):
 
     def head(self, artefact: str) -> Event | None:
         head = self._ledger.store.head(artefact)
-        return None if head is None else self._ledger.event(head)
+        return None if head is None else self._event(head)
 
     def last_event(self) -> Event | None:
         leaf = self._ledger.store.last_leaf("event")
@@ -121,7 +128,7 @@ class _View(LedgerView):
                         found.setdefault(algorithm, value)
             if all(algorithm in found for algorithm in algorithms):
                 break
-            earlier = (self._ledger.event(p) for p in event.prev)
+            earlier = (self._event(p) for p in event.prev)
             event = next((e for e in earlier if any(a.key == artefact for a in e.artefacts)), None)
         return found
 
