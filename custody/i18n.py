@@ -165,6 +165,7 @@ LABELS: Mapping[str, Pair] = {
     "limits": ("What this verification does not show", "Ce que cette vérification ne montre pas"),
     "none": ("none", "aucune"), "utc": ("UTC", "UTC"), "local": ("local time", "heure locale"),
     "also_named": ("Other items named by these events", "Autres éléments cités par ces événements"),
+    "late_reason": ("Reason for late recording", "Motif de l'enregistrement tardif"),
 }
 
 
@@ -245,13 +246,16 @@ FINDINGS: Mapping[str, Pair] = {
     "identity.bad": ("Event {id}: handler {name} is not the identity registered with that key ({registered})",
                      "Événement {id} : l'intervenant {name} n'est pas l'identité enregistrée avec cette clé "
                      "({registered})"),
+    "identity.unregistered": ("Event {id}: the key {key} of {name} is not registered before it",
+                              "Événement {id} : la clé {key} de {name} n'est pas enregistrée avant lui"),
     "case.bad": ("Event {id} belongs to case {got}, not to {expected}",
                  "L'événement {id} relève de l'affaire {got} et non de {expected}"),
     "authority.ok": ("Each of the {count} actions that need one is covered by a legal authority in force at the time",
                      "Chacun des {count} actes qui l'exigent est couvert par une autorisation légale en vigueur à "
                      "sa date"),
-    "authority.missing": ("Event {id} relies on authority {authority}, which is not in the bundle",
-                          "L'événement {id} invoque l'autorisation {authority}, absente du paquet"),
+    "authority.missing": ("Event {id} relies on unknown authority {authority} (not recorded before it)",
+                          "L'événement {id} invoque l'autorisation {authority}, inconnue (elle n'est pas "
+                          "enregistrée avant lui)"),
     "authority.cover": ("Event {id} ({action}) is not covered by a valid legal authority: {detail}",
                         "L'événement {id} ({action}) n'est couvert par aucune autorisation légale valide : "
                         "{detail}"),
@@ -260,12 +264,21 @@ FINDINGS: Mapping[str, Pair] = {
                  "précédent sur le même élément"),
     "order.key": ("{id} is signed by {signer} before that key was registered",
                   "{id} est signé par {signer} avant l'enregistrement de cette clé"),
-    "order.recorded": ("Event {id} was recorded ({recorded}) before it took place ({occurred})",
-                       "L'événement {id} a été enregistré ({recorded}) avant d'avoir eu lieu ({occurred})"),
-    "order.ledger": ("Event {id} is recorded earlier than the event before it ({previous})",
-                     "L'événement {id} est enregistré avant l'événement qui le précède ({previous})"),
-    "order.artefact": ("Event {id} takes place before {previous}, the previous event on {artefact}",
-                       "L'événement {id} a lieu avant {previous}, l'événement précédent sur {artefact}"),
+    "order.recorded": ("Event {id} was recorded ({recorded}) before it took place ({occurred}), by more than the "
+                       "{skew} minutes allowed for clocks that differ",
+                       "L'événement {id} a été enregistré ({recorded}) avant d'avoir eu lieu ({occurred}), avec un "
+                       "écart supérieur aux {skew} minutes tolérées entre horloges"),
+    "order.ledger": ("Event {id} is recorded ({recorded}) earlier than the event before it ({previous}, {before})",
+                     "L'événement {id} est enregistré ({recorded}) avant l'événement qui le précède ({previous}, "
+                     "{before})"),
+    "order.artefact": ("Event {id} ({action}, {occurred}) takes place before {previous} ({before}), the previous "
+                       "event on {artefact}",
+                       "L'événement {id} ({action}, {occurred}) a lieu avant {previous} ({before}), l'événement "
+                       "précédent sur {artefact}"),
+    "chain.links": ("Event {id} names previous events {got}, expected {expected} (an event about this item was "
+                    "removed, reordered or is missing)",
+                    "L'événement {id} désigne comme événements précédents {got} au lieu de {expected} (un événement "
+                    "sur cet élément a été supprimé, déplacé ou manque)"),
     "chain.prev": ("Event {id} does not name {previous}, the previous event on {artefact}",
                    "L'événement {id} ne mentionne pas {previous}, l'événement précédent sur {artefact}"),
     "chain.missing": ("Event {id} follows event {missing}, which is missing from the bundle",
@@ -274,13 +287,22 @@ FINDINGS: Mapping[str, Pair] = {
                         "L'événement {id} ne concerne aucun des éléments demandés"),
     "selection.missing": ("No event concerns the selected item {artefact}",
                           "Aucun événement ne concerne l'élément demandé {artefact}"),
-    "digests.bad": ("Item {artefact} has different digests in different events",
-                    "L'élément {artefact} a des empreintes différentes selon les événements"),
+    "digests.bad": ("Event {id} gives item {artefact} other digests than the events before it",
+                    "L'événement {id} donne à l'élément {artefact} d'autres empreintes que les événements "
+                    "précédents"),
     "file.ok": ("File {path} matches item {artefact} ({algorithms})",
                 "Le fichier {path} correspond à l'élément {artefact} ({algorithms})"),
     "file.bad": ("File {path} matches no item of the bundle (its SHA-256 is {sha256})",
                  "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})"),
 }
+
+REFUSAL: Mapping[str, Pair] = {
+    "refused": ("event refused ({action}): {reasons}", "événement refusé ({action}) : {reasons}"),
+    "late": ("if it is written up late on purpose, record why with {how}",
+             "s'il est consigné tardivement à dessein, en indiquer le motif avec {how}"),
+}
+"""Why the ledger refuses to record an event: ``refused`` joins the findings, ``late`` tells how to justify an event
+written up after a later one."""
 
 
 def finding(code: str, params: Mapping[str, str], lang: str) -> str:

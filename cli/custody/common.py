@@ -68,6 +68,23 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
         ledger.close()
 
 
+@contextmanager
+def refusals_in(lang: str) -> Iterator[None]:
+    """State an event the ledger refuses in ``lang``, pointing at ``--late-reason`` when that would justify it."""
+    from custody.rules.events import EventRefusedError
+
+    try:
+        yield
+    except EventRefusedError as exc:
+        raise exc.localised(lang, how="--late-reason TEXT") from exc
+
+
+def lang_option(func: F) -> F:
+    """--lang: the language of the reasons an event is refused for."""
+    return click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                        help="Language of the reasons when the event is refused.")(func)
+
+
 def ledger_key_option(func: F) -> F:
     """--ledger-key: the ledger's private key, when it is not where it was at `custody init`."""
     return click.option(

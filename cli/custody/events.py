@@ -10,10 +10,12 @@ import click
 
 from cli.custody.common import (
     emit,
+    lang_option,
     ledger_for_append,
     ledger_key_option,
     load_key,
     parse_time,
+    refusals_in,
     render_appended,
     split_values,
 )
@@ -43,6 +45,10 @@ def event_options(func: F) -> F:
         click.option("--category", "categories", multiple=True, metavar="CATS",
                      help="Data categories concerned: subscriber, identification, traffic, content."),
         click.option("--note", "notes", multiple=True, help="A note. Repeatable."),
+        click.option("--late-reason", metavar="TEXT",
+                     help="Why this event is recorded after a later one about the same artefact (e.g. a seizure "
+                          "written up after the acquisition); signed and shown in the bundle."),
+        lang_option,
         ledger_key_option,
         json_option,
     ]):
@@ -59,7 +65,8 @@ def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
     return EventDraft(action=action, artefacts=tuple(artefact_from_ref(a) for a in opts["artefacts"]),
                       occurred_at=when[0], occurred_tz=when[1], authorities=ids, location=opts["location"],
                       purpose=opts["purpose"], seal=opts["seal"], tool=opts["tool"],
-                      categories=split_values(opts["categories"]), notes=tuple(opts["notes"]))
+                      categories=split_values(opts["categories"]), notes=tuple(opts["notes"]),
+                      late_reason=opts["late_reason"])
 
 
 @click.command()
@@ -67,12 +74,14 @@ def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Handler's private key.")
 @click.option("--action", required=True, type=click.Choice(ACTIONS), help="What was done.")
 @event_options
-def record(ledger: str, key_file: str, action: str, ledger_key: str | None, as_json: bool, **opts: Any) -> None:
-    """Record a custody event signed by the handler's key (refused without a valid authority when one is needed)."""
+def record(ledger: str, key_file: str, action: str, ledger_key: str | None, as_json: bool, lang: str,
+           **opts: Any) -> None:
+    """Record a custody event signed by the handler's key; refused, with the reasons, when it breaks a rule that
+    verification and export apply (no valid authority, out of time order without --late-reason...)."""
     if action == "transferred":
         raise click.UsageError("a transfer needs both handlers: use `scelle custody transfer` or `offer`/`accept`")
     pair = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang):
         appended = opened.record(pair, _draft(opened, action, opts))
     render_appended(appended, as_json, f"recorded {action}")
 
@@ -82,11 +91,12 @@ def record(ledger: str, key_file: str, action: str, ledger_key: str | None, as_j
 @click.option("--from-key", required=True, type=click.Path(dir_okay=False), help="Releasing handler's key.")
 @click.option("--to-key", required=True, type=click.Path(dir_okay=False), help="Receiving handler's key.")
 @event_options
-def transfer(ledger: str, from_key: str, to_key: str, ledger_key: str | None, as_json: bool, **opts: Any) -> None:
+def transfer(ledger: str, from_key: str, to_key: str, ledger_key: str | None, as_json: bool, lang: str,
+             **opts: Any) -> None:
     """Record a transfer signed by both handlers, whose keys are both here (else use offer/accept)."""
     releasing = load_key(from_key)
     receiving = load_key(to_key)
-    with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened:
+    with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened, refusals_in(lang):
         appended = opened.record(releasing, _draft(opened, "transferred", opts), counter_key=receiving)
     render_appended(appended, as_json, "recorded transfer")
 
@@ -97,7 +107,7 @@ def transfer(ledger: str, from_key: str, to_key: str, ledger_key: str | None, as
 @click.option("--to", "to_pub", required=True, type=click.Path(dir_okay=False), help="Receiver's public key file.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Offer file to write.")
 @event_options
-def offer(ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | None, as_json: bool,
+def offer(ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | None, as_json: bool, lang: str,
           **opts: Any) -> None:
     """Offer a transfer: sign it as the releasing handler and write it to a file for the receiver to accept."""
     from custody.ledger.ledger import Ledger
@@ -106,7 +116,7 @@ def offer(ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | N
 
     releasing = load_key(from_key)
     receiver = load_public_key(to_pub)
-    with Ledger.open(ledger) as opened:
+    with Ledger.open(ledger) as opened, refusals_in(lang):
         made = make_offer(opened, releasing, receiver, _draft(opened, "transferred", opts))
     made.save(out)
     if as_json:
@@ -119,15 +129,16 @@ def offer(ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | N
 @click.argument("ledger", type=click.Path(dir_okay=False))
 @click.argument("offer_file", type=click.Path(dir_okay=False))
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Receiving handler's key.")
+@lang_option
 @ledger_key_option
 @json_option
-def accept(ledger: str, offer_file: str, key_file: str, ledger_key: str | None, as_json: bool) -> None:
+def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: str | None, as_json: bool) -> None:
     """Accept a transfer offer: check it, countersign it with the receiving key, append it."""
     from custody.ledger.transfer import TransferOffer, accept_offer
 
     made = TransferOffer.load(offer_file)
     receiving = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened:
+    with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened, refusals_in(lang):
         appended = accept_offer(opened, made, receiving)
     render_appended(appended, as_json, "accepted transfer")
 

@@ -135,7 +135,8 @@ def _event(graph: _Graph, event: Event, contents: Contents, seal_roots: dict[str
         "uco-core:name": event.action, "uco-action:startTime": _time(event.occurred_at),
         "uco-core:description": "; ".join(x for x in (
             f"{i18n.vocabulary(i18n.ACTIONS, event.action, 'en')} (event {event.id}, case {event.case})",
-            f"local time zone {event.occurred_tz}", event.purpose, event.tool and f"tool: {event.tool}") if x),
+            f"local time zone {event.occurred_tz}", event.purpose, event.tool and f"tool: {event.tool}",
+            event.late_reason and f"{i18n.label('late_reason', 'en')}: {event.late_reason}") if x),
         "uco-action:performer": _person(graph, event.handler),
         "uco-action:participant": [_person(graph, event.counter_party)] if event.counter_party else [],
         "uco-action:location": location, "uco-action:object": objects, "uco-action:result": [record],

@@ -47,4 +47,6 @@ def text_summary(report: BundleReport, lang: str = "en") -> str:
         cited = [authority_title(c.authorities[a], lang) if a in c.authorities else a for a in event.authorities]
         if cited:
             lines.append(f"      {label('authority', lang)}{sep}{'; '.join(cited)}")
+        if event.late_reason:
+            lines.append(f"      {label('late_reason', lang)}{sep}{event.late_reason}")
     return "\n".join(lines) + "\n"

@@ -24,17 +24,22 @@ from typing import Any
 from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
 from custody.errors import ProofError, RecordError, SignatureError
+from custody.i18n import finding
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
 from custody.model.trust import Trust, TrustedKey, trusted_key
 from custody.rules.chain import ChainChecker
-from custody.rules.instruments import Use, check_authority, find_cover
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 from evidence.common.report import Report
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
+_ORDER_CODES = frozenset({"order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev",
+                          "chain.missing", "selection.extra", "digests.bad"})
+"""The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
+_REASONS_SHOWN = 3
+"""Failed findings an error message states in full (the report and summary state them all)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +102,12 @@ class BundleReport(Report):
         return tuple(f for f in self.findings if not f.ok)
 
     def failure_message(self) -> str:
-        """``NAME: bundle NOT VERIFIED: N check(s) failed (codes)``."""
+        """``NAME: bundle NOT VERIFIED: N check(s) failed (codes); reason; ...`` (the first reasons in full)."""
         failed = self.failures()
         codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
-        return f"{self.name}: bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes})"
+        reasons = "".join(f"; {finding(f.code, f.params, 'en')}" for f in failed[:_REASONS_SHOWN])
+        reasons += "; ..." if len(failed) > _REASONS_SHOWN else ""
+        return f"{self.name}: bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes}){reasons}"
 
 
 class _Verifier:
@@ -232,50 +239,20 @@ class _Verifier:
                 return f"the signature by {signature.key} does not verify"
         return None
 
-    def events(self) -> None:
-        header = self.contents.header
-        covered = 0
-        for event in self.contents.events:
-            if header is not None and event.case != header.case:
-                self.add("case.bad", False, id=event.id, expected=header.case, got=event.case)
-            self._identities(event)
-            if self._authorities(event):
-                covered += event.needs_authority
-        if self.contents.events and not any(f.code.startswith("authority.") for f in self.findings):
-            self.add("authority.ok", True, count=covered)
-
-    def _identities(self, event: Event) -> None:
-        parties = [event.handler] + ([event.counter_party] if event.counter_party else [])
-        for party in parties:
-            entry = self.contents.keys.get(party.key_fingerprint)
-            if entry is not None and entry.handler != party:
-                self.add("identity.bad", False, id=event.id, name=party.name, registered=entry.handler.name)
-
-    def _authorities(self, event: Event) -> bool:
-        known = self.contents.authorities
-        missing = [a for a in event.authorities if a not in known]
-        for ident in missing:
-            self.add("authority.missing", False, id=event.id, authority=ident)
-        if missing or not event.needs_authority:
-            return not missing
-        abroad = None
-        if event.counter_party is not None and event.counter_party.country != event.handler.country:
-            abroad = event.counter_party.country
-        use = Use(action=event.action, at=event.occurred_at, categories=event.categories, abroad_to=abroad)
-        reasons = find_cover(use, [known[a] for a in event.authorities],
-                             validity=lambda authority: check_authority(authority, known))
-        if reasons:
-            self.add("authority.cover", False, id=event.id, action=event.action, detail=" | ".join(reasons))
-        return not reasons
-
     def order(self) -> None:
-        checker = ChainChecker(self.bundle.selection, self.contents.keys)
+        """The event rules (``custody.rules.events``, as when recording) and the bundle's chain, in ledger order."""
+        header = self.contents.header
+        checker = ChainChecker(self.bundle.selection, self.contents.keys, None if header is None else header.case)
         for item, entry, _ in self.parsed:
             checker.visit(item.index, entry)
         for code, params in checker.problems + checker.selection_problems():
             self.add(code, False, **params)
-        if not checker.problems and self.contents.events:
-            self.add("order.ok", True, count=len(self.contents.events))
+        events = self.contents.events
+        codes = {code for code, _ in checker.problems}
+        if events and not any(code.startswith("authority.") for code in codes):
+            self.add("authority.ok", True, count=sum(event.needs_authority for event in events))
+        if events and not codes & _ORDER_CODES:
+            self.add("order.ok", True, count=len(events))
 
     def files(self, paths: Sequence[str | Path]) -> None:
         for path in paths:
@@ -320,7 +297,6 @@ def verify_bundle(
     verifier.header(point)
     verifier.collect()
     verifier.signatures()
-    verifier.events()
     verifier.order()
     verifier.files(list(artefact_files))
     report = BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name)

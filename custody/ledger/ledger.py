@@ -11,7 +11,7 @@ The clock is read only when the caller gives no ``now``; ids are random (``ev-``
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from custody.model.identity import Handler
 from custody.model.keys import KeyPair, verify_signature
 from custody.model.legal import Authority
 from custody.model.records import Artefact, Event
-from custody.rules.events import LedgerView, event_findings, expected_prev
+from custody.rules.events import LedgerView, event_findings, expected_prev, refusal
 from custody.rules.instruments import check_authority
 from custody.tlog.frontier import Frontier
 from custody.tlog.merkle import MerkleTree, leaf_hash
@@ -56,6 +56,8 @@ class EventDraft:
     tool: str | None = None
     categories: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    late_reason: str | None = None
+    """Why an event is written up after a later one about the same artefact (without it, it is refused)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +89,13 @@ class _View(LedgerView):
         self.case = ledger.header.case
         self._ledger = ledger
         self._pending = {h.key_fingerprint: h for h in pending}
+        self._read: dict[str, Event] = {}  # events read by id (the rules ask for a head more than once)
+
+    def _event(self, event_id: str) -> Event:
+        found = self._read.get(event_id)
+        if found is None:
+            found = self._read[event_id] = self._ledger.event(event_id)
+        return found
 
     def registered(self, fingerprint: str) -> Handler | None:
         known = self._ledger.registered_key(fingerprint)
@@ -98,8 +107,30 @@ class _View(LedgerView):
     def authority_problems(self, authority: Authority) -> list[str]:
         return check_authority(authority, self._ledger.authorities_by_id())
 
-    def head(self, artefact: str) -> str | None:
-        return self._ledger.store.head(artefact)
+    def head(self, artefact: str) -> Event | None:
+        head = self._ledger.store.head(artefact)
+        return None if head is None else self._event(head)
+
+    def last_event(self) -> Event | None:
+        leaf = self._ledger.store.last_leaf("event")
+        body = None if leaf is None else parse_leaf(leaf)[0].body
+        return body if isinstance(body, Event) else None
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        """Walk back the artefact's events (each names the one before it in ``prev``) until every one of
+        ``algorithms`` is found; the ledger refuses conflicting digests, so the latest values stand for all."""
+        found: dict[str, str] = {}
+        event = self.head(artefact)
+        while event is not None:
+            for item in event.artefacts:
+                if item.key == artefact:
+                    for algorithm, value in item.digests.items():
+                        found.setdefault(algorithm, value)
+            if all(algorithm in found for algorithm in algorithms):
+                break
+            earlier = (self._event(p) for p in event.prev)
+            event = next((e for e in earlier if any(a.key == artefact for a in e.artefacts)), None)
+        return found
 
 
 class Ledger:
@@ -313,15 +344,15 @@ class Ledger:
                       handler=handler, counter_party=counter_party, occurred_at=draft.occurred_at,
                       occurred_tz=draft.occurred_tz, recorded_at=now_or_clock(now), location=draft.location,
                       purpose=draft.purpose, seal=draft.seal, tool=draft.tool, categories=draft.categories,
-                      authorities=draft.authorities, prev=(), notes=draft.notes)
+                      authorities=draft.authorities, prev=(), notes=draft.notes, late_reason=draft.late_reason)
         return replace(event, prev=expected_prev(event, _View(self)))
 
     def check_event(self, event: Event, pending: Sequence[Handler] = ()) -> None:
-        """Raise ``AuthorityError`` (authority problems) or ``CustodyError`` with every finding for ``event``."""
+        """Raise ``EventRefusedError`` (``AuthorityRefusedError`` for authority problems only) stating every rule of
+        ``custody.rules.events`` that ``event`` breaks: those that ledger and bundle verification apply."""
         found = event_findings(event, _View(self, pending))
         if found:
-            error = AuthorityError if all("authority" in f for f in found) else CustodyError
-            raise error(f"event refused ({event.action}): {'; '.join(found)}")
+            raise refusal(event, found)
 
     def append_signed(self, entry: SignedEntry, keys: Sequence[KeyPair] = (),
                       presigned_keys: Sequence[SignedEntry] = (), *, now: datetime | None = None) -> Appended:
@@ -354,6 +385,7 @@ class Ledger:
     def record(self, key: KeyPair, draft: EventDraft, *, now: datetime | None = None,
                counter_key: KeyPair | None = None) -> Appended:
         """Record an event signed by ``key``; with ``counter_key`` a transfer to that handler, signed by both."""
+        self._require_key()  # before the rules: without the key, nothing can be recorded at all
         moment = now_or_clock(now)
         keys = [key] if counter_key is None else [key, counter_key]
         with self.store.transaction():

@@ -174,6 +174,11 @@ class Store:
         row = self._one("SELECT leaf FROM entries WHERE seq = ?", (seq,))
         return None if row is None else bytes(row[0])
 
+    def last_leaf(self, kind: str) -> bytes | None:
+        """The leaf of the latest entry of ``kind``."""
+        row = self._one("SELECT leaf FROM entries WHERE kind = ? ORDER BY seq DESC LIMIT 1", (kind,))
+        return None if row is None else bytes(row[0])
+
     def head(self, artefact: str) -> str | None:
         """Id of the latest event about ``artefact`` (``sha256:…``)."""
         row = self._one("SELECT event_id FROM heads WHERE artefact = ?", (artefact,))

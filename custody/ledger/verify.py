@@ -1,12 +1,11 @@
 """Verify a ledger file from its signed data alone, and report every stored value that disagrees.
 
 The leaves are the data. Verification replays them in order: recomputes each leaf hash, reads each leaf strictly,
-checks every signature against the keys registered before it, applies the rules of ``custody.rules.events``
-(identities, previous-event links, authority coverage) and of ``custody.rules.instruments``, rebuilds the Merkle tree
-once, and checks each
-stored checkpoint's signature, origin, size and root against it. Stored derived values (leaf hashes, tree size and
-frontier, artefact heads, the kind and id columns) are compared with what the leaves say. A changed, deleted,
-reordered or inserted row, a changed checkpoint or a truncated tree each produce at least one finding.
+checks every signature against the keys registered before it, applies the rules of ``custody.rules.events`` (those
+recording and bundle verification apply) and ``custody.rules.instruments``, rebuilds the Merkle tree once, and checks
+each stored checkpoint against it. Stored derived values (leaf hashes, tree size and frontier, artefact heads, kind
+and id columns) are compared with the leaves. A changed, deleted, reordered or inserted row, a changed checkpoint or a
+truncated tree each produce at least one finding.
 
 A truncation that also deletes the matching checkpoints can only be seen against a checkpoint kept elsewhere: pass
 it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key, obtained out of band:
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 import os
 from binascii import a2b_base64, b2a_base64
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from hashlib import sha256 as _sha256
 
 from cryptography.exceptions import InvalidSignature
@@ -60,12 +59,12 @@ class _Replay(LedgerView):
         self.case = header.case
         self.header = header
         self.handlers: dict[str, Handler] = {}
-        self.public_keys: dict[str, Ed25519PublicKey] = {
-            header.fingerprint: Ed25519PublicKey.from_public_bytes(header.public_key)
-        }
+        self.public_keys = {header.fingerprint: Ed25519PublicKey.from_public_bytes(header.public_key)}
         self.authorities: dict[str, Authority] = {}
         self.problems: dict[str, list[str]] = {}
-        self.heads: dict[str, str] = {}
+        self.heads: dict[str, Event] = {}
+        self.last: Event | None = None
+        self.known: dict[str, dict[str, str]] = {}
         self.event_ids: set[str] = set()
         self.events = 0
 
@@ -78,8 +77,14 @@ class _Replay(LedgerView):
     def authority_problems(self, authority: Authority) -> list[str]:
         return self.problems.get(authority.id, ["not a verified authority entry"])
 
-    def head(self, artefact: str) -> str | None:
+    def head(self, artefact: str) -> Event | None:
         return self.heads.get(artefact)
+
+    def last_event(self) -> Event | None:
+        return self.last
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        return self.known.get(artefact, {})
 
 
 class _Verifier:
@@ -178,12 +183,14 @@ class _Verifier:
         return self.apply_event(body, replay)
 
     def apply_event(self, event: Event, replay: _Replay) -> list[str]:
-        found = [f"event {event.id} ({event.action}): {p}" for p in event_findings(event, replay)]
+        found = [breach.text() for breach in event_findings(event, replay)]
         if event.id in replay.event_ids:
             found.append(f"event {event.id} recorded twice")
         replay.event_ids.add(event.id)
         for artefact in event.artefacts:
-            replay.heads[artefact.key] = event.id
+            replay.heads[artefact.key] = event
+            replay.known.setdefault(artefact.key, {}).update(artefact.digests)
+        replay.last = event
         replay.events += 1
         return found
 
@@ -322,7 +329,7 @@ def _check_stored_state(v: _Verifier, replay: _Replay) -> None:
             v.find("stored tree frontier does not match the entries")
     except (CustodyError, TypeError, ValueError) as exc:
         v.find(f"stored tree frontier unreadable: {exc}")
-    if v.store.heads() != replay.heads:
+    if v.store.heads() != {artefact: event.id for artefact, event in replay.heads.items()}:
         v.find("stored artefact heads differ from the events")
 
 

@@ -31,11 +31,15 @@ from custody.model.times import parse_utc
 def _event_leaf_form() -> re.Pattern[str]:
     """The regular expression; its groups are the body's members in sorted order, then the signatures."""
 
-    def members(*pairs: tuple[str, str]) -> str:
+    def members(*pairs: tuple[str, str], absent: tuple[str, ...] = ()) -> str:
+        """An object of these members in this order; a member named in ``absent`` may be left out (never null)."""
         names = [name for name, _ in pairs]
-        if names != sorted(set(names)):
+        if names != sorted(set(names)) or not set(absent) <= set(names[1:]):
             raise ValueError(f"members out of canonical order: {names}")  # a mistake here, not in a leaf
-        return r"\{" + ",".join(f'"{name}":{value}' for name, value in pairs) + r"\}"
+        form = f'"{names[0]}":{pairs[0][1]}'
+        for name, value in pairs[1:]:
+            form += f'(?:,"{name}":{value})?' if name in absent else f',"{name}":{value}'
+        return r"\{" + form + r"\}"
 
     def some(item: str) -> str:
         return rf"{item}(?:,{item})*"
@@ -53,9 +57,10 @@ def _event_leaf_form() -> re.Pattern[str]:
     texts = rf"\[((?:{some(text)})?)\]"  # the strings of a list, quoted, between its brackets
     body = members(("action", one), ("artefacts", rf"(\[{some(artefact)}\])"), ("authorities", texts),
                    ("case", one), ("categories", texts), ("counter_party", f"(?:null|({handler}))"),
-                   ("handler", f"({handler})"), ("id", one), ("location", maybe), ("notes", texts),
+                   ("handler", f"({handler})"), ("id", one), ("late_reason", one), ("location", maybe),
+                   ("notes", texts),
                    ("occurred_at", one), ("occurred_tz", one), ("prev", texts), ("purpose", maybe),
-                   ("recorded_at", one), ("seal", maybe), ("tool", maybe))
+                   ("recorded_at", one), ("seal", maybe), ("tool", maybe), absent=("late_reason",))
     signatures = rf"\[({some(members(('key', text), ('sig', text)))})\]"
     return re.compile(members(("body", body), ("kind", '"event"'), ("signatures", signatures)))
 
@@ -97,8 +102,8 @@ def _counter_party(obj: Any) -> Any:
 def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
     """The body and signatures of a leaf that ``EVENT_LEAF`` matched, or the error the general reading raises: the
     same values reach the same readers and constructors, in the same order."""
-    (action, artefacts, authorities, case, categories, counter, handler, event_id, location, notes, occurred_at,
-     occurred_tz, prev, purpose, recorded_at, seal, tool, signatures) = match.groups()
+    (action, artefacts, authorities, case, categories, counter, handler, event_id, late_reason, location, notes,
+     occurred_at, occurred_tz, prev, purpose, recorded_at, seal, tool, signatures) = match.groups()
     body = Event(
         id=event_id, case=case, action=action, artefacts=_parsed("artefacts", artefacts, _artefacts),
         handler=_parsed("handler", handler, _handler),
@@ -106,7 +111,7 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
         occurred_at=parse_utc(occurred_at, field="event.occurred_at"), occurred_tz=occurred_tz,
         recorded_at=parse_utc(recorded_at, field="event.recorded_at"), location=location, purpose=purpose,
         seal=seal, tool=tool, categories=_strings(categories), authorities=_strings(authorities),
-        prev=_strings(prev), notes=_strings(notes),
+        prev=_strings(prev), notes=_strings(notes), late_reason=late_reason,
     )
     # '{"key":"K","sig":"S"},{"key":...': no string holds a quote, so these separators are only between strings.
     pairs = (part.split('","sig":"') for part in signatures[8:-2].split('"},{"key":"'))

@@ -178,7 +178,10 @@ class Event(Record):
     receiving handler of a ``transferred`` event (and only of it). ``categories`` are the data categories the action
     concerns (a disk analysis is ``content``), checked against the scope of the authorities. ``authorities`` are
     the ids of the authority entries relied on; ``prev`` the ids of the latest earlier events about the same
-    artefacts (the ledger fills it), so a deleted or reordered event breaks a visible chain."""
+    artefacts (the ledger fills it), so a deleted or reordered event breaks a visible chain. ``late_reason`` is the
+    handler's justification for an event written up after a later one about the same artefact (an earlier seizure
+    recorded after the acquisition): without it such an event is refused. It is left out of the JSON when absent, so
+    the leaves of events without it are those written before it existed."""
 
     id: str
     case: str
@@ -197,6 +200,7 @@ class Event(Record):
     authorities: tuple[str, ...] = ()
     prev: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    late_reason: str | None = None
 
     def __post_init__(self) -> None:
         # Every check is here (not in from_json) so that a record built in code is held to the same rules. A ledger
@@ -218,7 +222,7 @@ class Event(Record):
             and is_known_zone(self.occurred_tz)
             and (counter is not None) == (self.action == "transferred")
             and (counter is None or counter.key_fingerprint != self.handler.key_fingerprint)
-            and all_plain_texts((self.location, self.purpose, self.seal, self.tool, *self.notes))
+            and all_plain_texts((self.location, self.purpose, self.seal, self.tool, self.late_reason, *self.notes))
             and len(set(refs)) == len(refs) and len(set(prev)) == len(prev)
         )
 
@@ -239,9 +243,9 @@ class Event(Record):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
         if counter is not None and counter.key_fingerprint == self.handler.key_fingerprint:
             raise RecordError("event: a transfer needs two different handlers")
-        texts = (self.location, self.purpose, self.seal, self.tool, *self.notes)
+        texts = (self.location, self.purpose, self.seal, self.tool, self.late_reason, *self.notes)
         if not all(value is None or is_plain_text(value) for value in texts):
-            for name in ("location", "purpose", "seal", "tool"):
+            for name in ("location", "purpose", "seal", "tool", "late_reason"):
                 if getattr(self, name) is not None:
                     check_text(getattr(self, name), f"event.{name}")
             for i, note in enumerate(self.notes):
@@ -267,6 +271,7 @@ class Event(Record):
         return (self.handler.key_fingerprint, self.counter_party.key_fingerprint)
 
     def to_json(self) -> dict[str, Any]:
+        late = {} if self.late_reason is None else {"late_reason": self.late_reason}
         return {
             "id": self.id, "case": self.case, "action": self.action,
             "artefacts": [a.to_json() for a in self.artefacts], "handler": self.handler.to_json(),
@@ -274,7 +279,7 @@ class Event(Record):
             "occurred_at": format_utc(self.occurred_at), "occurred_tz": self.occurred_tz,
             "recorded_at": format_utc(self.recorded_at), "location": self.location, "purpose": self.purpose,
             "seal": self.seal, "tool": self.tool, "categories": list(self.categories),
-            "authorities": list(self.authorities), "prev": list(self.prev), "notes": list(self.notes),
+            "authorities": list(self.authorities), "prev": list(self.prev), "notes": list(self.notes), **late,
         }
 
     @classmethod
@@ -293,7 +298,7 @@ class Event(Record):
             recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),
             purpose=get("purpose"), seal=get("seal"), tool=get("tool"),
             categories=_list(get("categories"), "categories"), authorities=_list(get("authorities"), "authorities"),
-            prev=_list(get("prev"), "prev"), notes=_list(get("notes"), "notes"),
+            prev=_list(get("prev"), "prev"), notes=_list(get("notes"), "notes"), late_reason=get("late_reason"),
         )
 
 

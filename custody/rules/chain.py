@@ -1,62 +1,93 @@
-"""Order and chain checks of a bundle's entries, walked in ledger order.
+"""A bundle's entries walked in ledger order: the event rules every ledger meets, then what only a bundle can miss.
 
-A court asks whether the story is consistent: nobody signs before registering a key, nothing is recorded before it
-happened, the ledger records in time order, each artefact's events follow one another in time, and each event
-names the previous event about the same artefact (``Event.prev``, filled by the ledger). When an event is only about
-selected artefacts, every event its ``prev`` names is about a selected artefact too, so it must be in the bundle: a
-bundle that leaves out an event in the middle of a chain is caught. (No bundle can prove that no *later* event
-exists; the report says so.)
+A court asks whether the story is consistent. Each event is held to the rules of ``custody.rules.events``, the very
+code that recording and ledger verification run (identities, case, time order, legal authority), against the
+entries of the bundle before it: ``ChainChecker`` is the rules' view of the bundle. What only a bundle can get wrong
+is checked here: nobody signs before registering a key, each event names the previous event about the same selected
+artefact (``Event.prev``, filled by the ledger), and the selection. When an event
+is only about selected artefacts, every event its ``prev`` names is about a selected artefact too, so it must be in
+the bundle: a bundle that leaves out an event in the middle of a chain is caught. (No bundle can prove that no
+*later* event exists; the report says so.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Collection, Mapping
 
 from custody.model.entries import KeyEntry, SignedEntry
+from custody.model.identity import Handler
+from custody.model.legal import Authority
 from custody.model.records import Event
-from custody.model.times import format_utc
+from custody.rules.events import LedgerView, event_findings
+from custody.rules.instruments import check_authority
 
 Problem = tuple[str, dict[str, object]]
 
 
-class ChainChecker:
-    """Visit entries in ledger order; ``problems`` lists (finding code, parameters) for everything out of order."""
+class ChainChecker(LedgerView):
+    """Visit entries in ledger order; ``problems`` lists (finding code, parameters) for every rule broken."""
 
-    def __init__(self, selection: tuple[str, ...], keys: Mapping[str, KeyEntry]) -> None:
+    def __init__(self, selection: tuple[str, ...], keys: Mapping[str, KeyEntry], case: str | None = None) -> None:
+        self.case = case
         self.selection = set(selection)
         self.keys = keys
         self.problems: list[Problem] = []
         self.key_index: dict[str, int] = {}
+        self.handlers: dict[str, Handler] = {}
+        self.authorities: dict[str, Authority] = {}
+        self.validity: dict[str, list[str]] = {}
         self.events: set[str] = set()
         self.last: dict[str, Event] = {}
-        self.digests: dict[str, dict[str, str]] = {}
+        self.known: dict[str, dict[str, str]] = {}
         self.recorded: Event | None = None
+
+    # The rules' view of the entries visited so far
+
+    def registered(self, fingerprint: str) -> Handler | None:
+        return self.handlers.get(fingerprint)
+
+    def authority(self, authority_id: str) -> Authority | None:
+        return self.authorities.get(authority_id)
+
+    def authority_problems(self, authority: Authority) -> list[str]:
+        return self.validity.get(authority.id, ["not an authority entry of this bundle"])
+
+    def head(self, artefact: str) -> Event | None:
+        """The previous event about a selected artefact (the bundle holds them all; of the others, only some)."""
+        return self.last.get(artefact)
+
+    def last_event(self) -> Event | None:
+        return self.recorded
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        return self.known.get(artefact, {})
+
+    # The walk
 
     def visit(self, index: int, entry: SignedEntry) -> None:
         """Check one entry against what came before it."""
         body = entry.body
         if isinstance(body, KeyEntry):
             self.key_index.setdefault(body.handler.key_fingerprint, index)
+            self.handlers.setdefault(body.handler.key_fingerprint, body.handler)
         for signature in entry.signatures:
             at = self.key_index.get(signature.key)
             if signature.key in self.keys and (at is None or at > index) and not isinstance(body, KeyEntry):
                 self.problems.append(("order.key", {"id": entry.entry_id, "signer": signature.key}))
+        if isinstance(body, Authority) and body.id not in self.authorities:
+            self.validity[body.id] = check_authority(body, self.authorities)
+            self.authorities[body.id] = body
         if isinstance(body, Event):
             self._event(body)
 
     def _event(self, event: Event) -> None:
-        if event.occurred_at > event.recorded_at:
-            self.problems.append(("order.recorded", {"id": event.id, "occurred": _t(event.occurred_at),
-                                                     "recorded": _t(event.recorded_at)}))
-        if self.recorded is not None and event.recorded_at < self.recorded.recorded_at:
-            self.problems.append(("order.ledger", {"id": event.id, "previous": self.recorded.id}))
+        self.problems += [(b.code, dict(b.params)) for b in event_findings(event, self, links=False)]
         self.recorded = event
         keys = {a.key for a in event.artefacts}
         if not keys & self.selection:
             self.problems.append(("selection.extra", {"id": event.id}))
         for artefact in event.artefacts:
-            self._digests(artefact.key, dict(artefact.digests))
+            self.known.setdefault(artefact.key, {}).update(artefact.digests)
             if artefact.key in self.selection:
                 self._link(event, artefact.key)
         if keys <= self.selection:
@@ -67,23 +98,9 @@ class ChainChecker:
     def _link(self, event: Event, key: str) -> None:
         previous = self.last.get(key)
         self.last[key] = event
-        if previous is None:
-            return
-        if event.occurred_at < previous.occurred_at:
-            self.problems.append(("order.artefact", {"id": event.id, "previous": previous.id, "artefact": key}))
-        if previous.id not in event.prev:
+        if previous is not None and previous.id not in event.prev:
             self.problems.append(("chain.prev", {"id": event.id, "previous": previous.id, "artefact": key}))
-
-    def _digests(self, key: str, digests: dict[str, str]) -> None:
-        known = self.digests.setdefault(key, digests)
-        if any(known.get(alg, value) != value for alg, value in digests.items()):
-            self.problems.append(("digests.bad", {"artefact": key}))
-        known.update(digests)
 
     def selection_problems(self) -> list[Problem]:
         """Selected artefacts that no event in the bundle concerns."""
         return [("selection.missing", {"artefact": key}) for key in sorted(self.selection - set(self.last))]
-
-
-def _t(moment: datetime) -> str:
-    return format_utc(moment)

@@ -1,19 +1,31 @@
-"""The rules an entry must meet against what the ledger already holds, shared by appending and verifying.
+"""The rules an event must meet against the entries before it: one set, for recording, ledger and bundle verification.
 
-Appending refuses an entry with any finding; verification replays the ledger and reports every finding. Using the
-same function for both means a ledger written by scelle verifies, and one written or edited by anything else is held
-to the same rules.
+The ledger refuses to record an event that breaks any of them (``EventRefusedError``, which states each reason from the
+message catalogue), ledger verification replays the ledger and reports every breach, and bundle verification replays
+the bundle's entries through the same functions. Holding all three to the same code means that what scelle records
+verifies, and that a case cannot get stuck: what an export would refuse is refused when it is recorded, with the
+reason, while the examiner can still correct it.
+
+Each breach is a message code of ``custody.i18n.FINDINGS`` with its parameters. The previous-event links are the one
+rule a bundle cannot replay (it holds a selection, not the whole ledger): ``custody.rules.chain`` checks the links
+within a bundle instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Protocol
 
+from custody import i18n
+from custody.errors import AuthorityError, CustodyError
 from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
-from custody.rules.instruments import Use, check_authority, find_cover
+from custody.model.times import format_utc
+from custody.rules.instruments import Use, find_cover
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far an event may claim to have happened after it was recorded (clocks of two machines differ a little)."""
@@ -22,7 +34,8 @@ CLOCK_SKEW = timedelta(minutes=5)
 class LedgerView(Protocol):
     """What the rules need to know about the entries before the one being checked."""
 
-    case: str
+    case: str | None
+    """The ledger's case (None when unknown: a bundle without its header)."""
 
     def registered(self, fingerprint: str) -> Handler | None:
         """The identity registered with this key, or None."""
@@ -33,8 +46,33 @@ class LedgerView(Protocol):
     def authority_problems(self, authority: Authority) -> list[str]:
         """``check_authority`` findings for an authority of this ledger (may be cached)."""
 
-    def head(self, artefact: str) -> str | None:
-        """Id of the latest event about ``artefact``, or None."""
+    def head(self, artefact: str) -> Event | None:
+        """The latest event about ``artefact``, or None (also when the view cannot know it)."""
+
+    def last_event(self) -> Event | None:
+        """The latest event of all, or None."""
+
+    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
+        """The digests earlier events give for ``artefact``: at least those of ``algorithms`` that any gives."""
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One broken rule: a message code of ``custody.i18n.FINDINGS`` and its parameters."""
+
+    code: str
+    params: Mapping[str, str]
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence saying what is wrong, in ``lang``."""
+        return i18n.finding(self.code, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _breach(code: str, **params: object) -> Breach:
+    return Breach(code, MappingProxyType({name: str(value) for name, value in params.items()}))
 
 
 def expected_prev(event: Event, view: LedgerView) -> tuple[str, ...]:
@@ -42,40 +80,56 @@ def expected_prev(event: Event, view: LedgerView) -> tuple[str, ...]:
     found: list[str] = []
     for artefact in event.artefacts:
         head = view.head(artefact.key)
-        if head is not None and head not in found:
-            found.append(head)
+        if head is not None and head.id not in found:
+            found.append(head.id)
     return tuple(found)
 
 
-def _identity_findings(who: str, handler: Handler, view: LedgerView) -> list[str]:
+def _identity(event: Event, handler: Handler, view: LedgerView) -> list[Breach]:
     registered = view.registered(handler.key_fingerprint)
     if registered is None:
-        return [f"{who} key {handler.key_fingerprint} is not registered in the ledger"]
+        return [_breach("identity.unregistered", id=event.id, name=handler.name, key=handler.key_fingerprint)]
     if registered != handler:
-        return [f"{who} {handler.name!r} does not match the identity registered with key {handler.key_fingerprint} "
-                f"({registered.name!r}, {registered.role}, {registered.organisation}, {registered.country})"]
+        detail = f"{registered.name}, {registered.role}, {registered.organisation}, {registered.country}"
+        return [_breach("identity.bad", id=event.id, name=handler.name, registered=detail)]
     return []
 
 
-def event_findings(event: Event, view: LedgerView) -> list[str]:
-    """Everything wrong with ``event`` given the earlier entries (empty when it may be appended)."""
+def _times(event: Event, view: LedgerView) -> list[Breach]:
     found = []
-    if event.case != view.case:
-        found.append(f"belongs to case {event.case}, the ledger to case {view.case}")
-    found += _identity_findings("handler", event.handler, view)
-    if event.counter_party is not None:
-        found += _identity_findings("receiving handler", event.counter_party, view)
-    prev = expected_prev(event, view)
-    if event.prev != prev:
-        found.append(f"previous-event links are {list(event.prev)}, expected {list(prev)} (an event about this "
-                     "artefact was removed, reordered or is missing)")
     if event.occurred_at > event.recorded_at + CLOCK_SKEW:
-        found.append("occurred after it was recorded")
+        found.append(_breach("order.recorded", id=event.id, occurred=format_utc(event.occurred_at),
+                             recorded=format_utc(event.recorded_at), skew=CLOCK_SKEW // timedelta(minutes=1)))
+    last = view.last_event()
+    if last is not None and event.recorded_at < last.recorded_at:
+        found.append(_breach("order.ledger", id=event.id, recorded=format_utc(event.recorded_at), previous=last.id,
+                             before=format_utc(last.recorded_at)))
+    if event.late_reason is None:
+        for artefact in event.artefacts:
+            head = view.head(artefact.key)
+            if head is not None and event.occurred_at < head.occurred_at:
+                found.append(_breach("order.artefact", id=event.id, action=event.action,
+                                     occurred=format_utc(event.occurred_at), previous=head.id,
+                                     before=format_utc(head.occurred_at), artefact=artefact.key))
+    return found
+
+
+def _digests(event: Event, view: LedgerView) -> list[Breach]:
+    found = []
+    for artefact in event.artefacts:
+        known = view.digests(artefact.key, artefact.digests.keys())
+        if any(known.get(algorithm, value) != value for algorithm, value in artefact.digests.items()):
+            found.append(_breach("digests.bad", id=event.id, artefact=artefact.key))
+    return found
+
+
+def _authorities(event: Event, view: LedgerView) -> list[Breach]:
+    found = []
     authorities = []
     for authority_id in event.authorities:
         authority = view.authority(authority_id)
         if authority is None:
-            found.append(f"relies on unknown authority {authority_id}")
+            found.append(_breach("authority.missing", id=event.id, authority=authority_id))
         else:
             authorities.append(authority)
     if event.needs_authority:
@@ -84,10 +138,58 @@ def event_findings(event: Event, view: LedgerView) -> list[str]:
         use = Use(action=event.action, at=event.occurred_at, categories=event.categories, abroad_to=abroad)
         reasons = find_cover(use, authorities, view.authority_problems)
         if reasons:
-            found.append(f"{event.action} is not covered by a valid authority: {' | '.join(reasons)}")
+            found.append(_breach("authority.cover", id=event.id, action=event.action, detail=" | ".join(reasons)))
     return found
 
 
-def authority_findings(authority: Authority, earlier: dict[str, Authority]) -> list[str]:
-    """Findings for an authority entry: its instrument rules, checked against the authorities before it."""
-    return check_authority(authority, earlier)
+def event_findings(event: Event, view: LedgerView, *, links: bool = True) -> list[Breach]:
+    """Every rule ``event`` breaks given the entries before it (empty when it may be recorded).
+
+    ``links=False`` leaves out the previous-event links, for a view that holds only a selection of the ledger."""
+    found = []
+    if view.case is not None and event.case != view.case:
+        found.append(_breach("case.bad", id=event.id, expected=view.case, got=event.case))
+    found += _identity(event, event.handler, view)
+    if event.counter_party is not None:
+        found += _identity(event, event.counter_party, view)
+    if links:
+        prev = expected_prev(event, view)
+        if event.prev != prev:
+            found.append(_breach("chain.links", id=event.id, got=list(event.prev), expected=list(prev)))
+    found += _times(event, view)
+    found += _digests(event, view)
+    found += _authorities(event, view)
+    return found
+
+
+class EventRefusedError(CustodyError):
+    """The ledger refused to record an event: ``breaches`` are the rules it breaks, stated in English; ``explain``
+    states them in another language."""
+
+    def __init__(self, event: Event, breaches: Sequence[Breach], *, lang: str = "en", how: str = "late_reason") -> None:
+        self.event = event
+        self.breaches = tuple(breaches)
+        self.how = how
+        super().__init__(self.explain(lang))
+
+    def explain(self, lang: str) -> str:
+        """One line: the action, every rule it breaks, and how to justify an event written up late if that is why."""
+        reasons = [b.text(lang) for b in self.breaches]
+        if any(b.code == "order.artefact" for b in self.breaches):
+            reasons.append(i18n.pick(i18n.REFUSAL["late"], lang).format(how=self.how))
+        action = i18n.vocabulary(i18n.ACTIONS, self.event.action, lang)
+        return i18n.pick(i18n.REFUSAL["refused"], lang).format(action=action, reasons="; ".join(reasons))
+
+    def localised(self, lang: str, *, how: str | None = None) -> EventRefusedError:
+        """The same refusal stated in ``lang`` (``how``: the option that records a late reason)."""
+        return type(self)(self.event, self.breaches, lang=lang, how=how or self.how)
+
+
+class AuthorityRefusedError(EventRefusedError, AuthorityError):
+    """An event refused only because no valid legal authority covers it."""
+
+
+def refusal(event: Event, breaches: Sequence[Breach]) -> EventRefusedError:
+    """The error for an event that breaks ``breaches`` (``AuthorityRefusedError`` when they are all about authority)."""
+    only_authority = all(b.code.startswith("authority.") for b in breaches)
+    return (AuthorityRefusedError if only_authority else EventRefusedError)(event, breaches)

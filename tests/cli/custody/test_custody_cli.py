@@ -137,7 +137,7 @@ def test_verify_reports_one_line_per_finding_and_exits_3(ledger: Path, keys: dic
     lines = [line for line in result.stdout.splitlines() if line]
     assert len(lines) >= 3, lines
     assert any("signature by" in line and "does not verify" in line for line in lines)
-    assert any("not covered by a valid authority" in line and "not validly signed" in line for line in lines)
+    assert any("not covered by a valid legal authority" in line and "not validly signed" in line for line in lines)
 
 
 def test_action_without_authority_is_refused_cleanly(ledger: Path, keys: dict[str, Path], disk: Path) -> None:

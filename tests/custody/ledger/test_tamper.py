@@ -77,7 +77,7 @@ def test_changed_leaf_with_its_hash_recomputed(path: Path, keys: dict[str, KeyPa
 def test_deleted_row(path: Path, keys: dict[str, KeyPair]) -> None:
     with raw(path) as db:
         db.execute("DELETE FROM entries WHERE seq = 5")
-    assert_found(findings(path, keys), "entries 5..5 are missing", "previous-event links", "checkpoint")
+    assert_found(findings(path, keys), "entries 5..5 are missing", "names previous events", "checkpoint")
 
 
 def test_reordered_rows(path: Path, keys: dict[str, KeyPair]) -> None:
@@ -86,7 +86,7 @@ def test_reordered_rows(path: Path, keys: dict[str, KeyPair]) -> None:
         db.execute("DELETE FROM entries WHERE seq IN (4, 5)")
         db.execute("INSERT INTO entries VALUES (4, ?, ?, ?, ?)", rows[5])
         db.execute("INSERT INTO entries VALUES (5, ?, ?, ?, ?)", rows[4])
-    assert_found(findings(path, keys), "previous-event links", "checkpoint 5: root")
+    assert_found(findings(path, keys), "names previous events", "checkpoint 5: root")
 
 
 def test_inserted_row_at_the_end(path: Path, keys: dict[str, KeyPair]) -> None:

@@ -62,18 +62,19 @@ _digests = st.fixed_dictionaries(
        max_size=2, unique=True), seconds=st.integers(0, 10**8), micro=st.integers(0, 999_999),
        items=st.lists(st.tuples(_digests, st.none() | _plain, st.none() | st.integers(0, 2**53 - 1)), min_size=1,
                       max_size=3), categories=st.lists(st.sampled_from(["content", "traffic", "subscriber"]),
-                                                       unique=True))
+                                                       unique=True), late=st.none() | _plain | _text.filter(str.strip))
 def test_valid_events_read_the_same_both_ways(keys: dict[str, KeyPair], action: str, location: str | None,
                                               notes: list[str], seal: str | None, tool: str | None,
                                               purpose: str | None, prev: list[str], seconds: int, micro: int,
                                               items: list[tuple[dict[str, str], str | None, int | None]],
-                                              categories: list[str]) -> None:
+                                              categories: list[str], late: str | None) -> None:
     artefacts = tuple(artefact(digests={**digests, "sha256": f"{i:064x}"}, name=name, size=size)
                       for i, (digests, name, size) in enumerate(items))
     text = _leaf(keys, action=action, location=location, notes=tuple(notes), seal=seal, tool=tool, purpose=purpose,
                  prev=tuple(prev), artefacts=artefacts, categories=tuple(categories),
-                 occurred_at=utc(2026, 3, 3) + timedelta(seconds=seconds, microseconds=micro))
+                 occurred_at=utc(2026, 3, 3) + timedelta(seconds=seconds, microseconds=micro), late_reason=late)
     assert_same_reading(text)
+    assert ('"late_reason"' in text) == (late is not None)
 
 
 # Values that keep the leaf in the event form (no character the encoder escapes) but break a rule of a record.
@@ -101,7 +102,8 @@ def _places(obj: dict[str, Any]) -> list[tuple[Any, Any]]:
 
 @pytest.mark.parametrize("action", ["acquired", "transferred"])
 def test_broken_values_fail_the_same_way_both_ways(keys: dict[str, KeyPair], action: str) -> None:
-    leaf = json.loads(_leaf(keys, action=action, notes=("n",), prev=("ev-0",), tool="t", purpose="p"))
+    leaf = json.loads(_leaf(keys, action=action, notes=("n",), prev=("ev-0",), tool="t", purpose="p",
+                            late_reason="written up late"))
     fast = 0
     for container, key in _places(leaf):
         original = container[key]
@@ -160,6 +162,7 @@ _BREAKS: dict[str, Any] = {
     "occurred_tz": lambda leaf: leaf["body"].update(occurred_tz="Mars/Olympus"),
     "recorded_at": lambda leaf: leaf["body"].update(recorded_at="2026-02-30T09:30:00Z"),
     "notes": lambda leaf: leaf["body"].update(notes=[""]),
+    "late_reason": lambda leaf: leaf["body"].update(late_reason=" "),
     "categories": lambda leaf: leaf["body"].update(categories=["spam"]),
     "prev": lambda leaf: leaf["body"].update(prev=["ev-0", "ev-0"]),
     "signature key": lambda leaf: leaf["signatures"][0].update(key="sha1:" + "a" * 40),
