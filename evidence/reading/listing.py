@@ -13,7 +13,6 @@ from evidence.common.errors import EvidenceError, FileSystemError, UsageError, V
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.hashing.files import ALGORITHMS as FILE_ALGORITHMS
 from evidence.hashing.files import digest_in_order
-from evidence.reading.content import iter_content
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
 from evidence.reading.tsk import TskImage
@@ -153,7 +152,7 @@ class Listing:
             return
         walk = fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline)
         contents = (
-            (entry, iter_content(fs, entry, reader=reader) if entry.has_content else None) for entry, reader in walk
+            (entry, fs.iter_content(entry, reader=reader) if entry.has_content else None) for entry, reader in walk
         )
         for entry, digests, error in digest_in_order(contents):
             if error is None:

@@ -14,7 +14,6 @@ import pytest
 from evidence import open_filesystem, open_image
 from evidence.common.errors import EntryNotFoundError, EvidenceError, UsageError
 from evidence.hashing.files import digest_chunks
-from evidence.reading.content import iter_content
 from evidence.reading.entries import Timestamp, escape_name
 from tests.evidence.conftest import ODD_NAMES
 from tests.evidence.support.craft import debugfs, ext_image
@@ -202,7 +201,7 @@ def test_the_readers_a_walk_keeps_read_what_reopening_the_inode_reads(name: str)
             except EvidenceError as exc:
                 expected = str(exc)
             try:
-                got: object = digest_chunks(iter_content(fs, entry, reader=reader))
+                got: object = digest_chunks(fs.iter_content(entry, reader=reader))
             except EvidenceError as exc:
                 got = str(exc)
             assert got == expected, entry
