@@ -11,5 +11,5 @@ with open_image(sys.argv[1:]) as source:  # x.E01 / x.001 / disk.raw: the other 
         print(volume.index, volume.start_sector, volume.sector_count, volume.description)
     for fs in open_filesystems(source).filesystems:
         for entry in fs.walk():  # deleted and orphan files, NTFS streams: all that fls -r -p lists
-            sha256 = fs.hash(entry)["sha256"] if entry.has_content and entry.allocated else "-"
+            sha256 = fs.digest(entry)["sha256"] if entry.has_content and entry.allocated else "-"
             print(entry.partition, entry.inode, entry.allocated, entry.path, sha256)

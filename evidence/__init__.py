@@ -26,12 +26,13 @@ if TYPE_CHECKING:
     from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, load_record
     from evidence.acquisition.verify import VerificationError, VerificationReport, verify_image
     from evidence.common.errors import EvidenceError
-    from evidence.hashing.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
+    from evidence.hashing.digest import DEFAULT_ALGORITHMS, MultiDigest, digest_bytes
+    from evidence.hashing.result import DigestResult
     from evidence.hashing.streams import digest_file, digest_media, digest_stream
     from evidence.reading.describe import describe_image
     from evidence.reading.entries import Entry, Timestamp
     from evidence.reading.filesystems import FileSystem
-    from evidence.reading.listing import hash_media, open_filesystem, open_filesystems
+    from evidence.reading.listing import open_filesystem, open_filesystems
     from evidence.reading.volumes import Volume, list_volumes
     from evidence.sources import ImageMetadata, ImageSource, open_image
 
@@ -41,7 +42,7 @@ _LAZY: dict[str, str] = {
     "ImageSource": "evidence.sources",
     "open_image": "evidence.sources",
     "DEFAULT_ALGORITHMS": "evidence.hashing.digest",
-    "DigestResult": "evidence.hashing.digest",
+    "DigestResult": "evidence.hashing.result",
     "MultiDigest": "evidence.hashing.digest",
     "digest_bytes": "evidence.hashing.digest",
     "Entry": "evidence.reading.entries",
@@ -52,7 +53,6 @@ _LAZY: dict[str, str] = {
     "digest_media": "evidence.hashing.streams",
     "digest_stream": "evidence.hashing.streams",
     "describe_image": "evidence.reading.describe",
-    "hash_media": "evidence.reading.listing",
     "open_filesystem": "evidence.reading.listing",
     "open_filesystems": "evidence.reading.listing",
     "AcquisitionRecord": "evidence.acquisition.record",
@@ -102,7 +102,6 @@ __all__ = [
     "digest_file",
     "digest_media",
     "digest_stream",
-    "hash_media",
     "list_volumes",
     "load_record",
     "open_filesystem",

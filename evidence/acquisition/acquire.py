@@ -26,7 +26,6 @@ from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.digest import (
     DEFAULT_ALGORITHMS,
     DEFAULT_WINDOW,
-    DigestResult,
     StreamHasher,
     combine,
     parse_algorithms,
@@ -39,6 +38,7 @@ from evidence.hashing.pipeline import (
     UnreadableRange,
     merge_ranges,
 )
+from evidence.hashing.result import DigestResult
 from evidence.hashing.streams import hasher_consumers
 
 

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from evidence.acquisition.media import MediaReader
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
-from evidence.hashing.digest import DEFAULT_ALGORITHMS, DigestResult
+from evidence.hashing.digest import DEFAULT_ALGORITHMS
 from evidence.hashing.pipeline import UnreadableRange, merge_ranges
+from evidence.hashing.result import DigestResult
 from evidence.hashing.streams import digest_fill
 
 

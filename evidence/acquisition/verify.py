@@ -23,7 +23,8 @@ from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.ewf.format import EWF_SIGNATURES
-from evidence.hashing.digest import ALGORITHMS, DigestResult, WindowDigest, labelled
+from evidence.hashing.digest import labelled
+from evidence.hashing.result import ALGORITHMS, DigestResult, WindowDigest
 from evidence.hashing.streams import PositionalReader, digest_file, digest_media, digest_stream
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource

@@ -15,13 +15,13 @@ from evidence.common.errors import ImageError, IntegrityError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.hashing.digest import (
     DEFAULT_ALGORITHMS,
-    DigestResult,
     StreamHasher,
     combine,
     parse_algorithms,
     thread_groups,
 )
 from evidence.hashing.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Fill, Pipeline, UnreadableRange
+from evidence.hashing.result import DigestResult
 
 
 class SupportsReadinto(Protocol):

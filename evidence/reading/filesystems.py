@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageError
 from evidence.hashing.files import digest_chunks
+from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry
 from evidence.reading.tsk import NTFS_ATTR_DATA, TskFileReader, TskFileSystem, TskImage
 from evidence.reading.volumes import Volume, check_inside, whole_media
@@ -144,8 +145,8 @@ class FileSystem:
         """The whole content of a small entry; use ``iter_content`` for large files."""
         return b"".join(self.iter_content(target))
 
-    def hash(self, target: Entry | str) -> dict[str, str]:
-        """SHA-256 and BLAKE3 (hex) of an entry's content."""
+    def digest(self, target: Entry | str) -> DigestResult:
+        """SHA-256 and BLAKE3 of an entry's content (``result["sha256"]`` is the hex digest)."""
         return digest_chunks(self.iter_content(target))
 
 
