@@ -6,7 +6,7 @@ The calls a tool needs::
     for volume in list_volumes(source): ...         # partitions as mmls lists them
     fs = open_filesystem(source, volume=2)          # a Volume, a partition address, or None for the only one
     for entry in fs.walk(): ...                     # every entry fls -r -p lists, deleted ones included
-    data = fs.read("dir/file.txt")                  # or fs.iter_content(entry) for large files
+    data = fs.read("dir/file.txt")                  # or fs.open(entry), a seekable file, for large ones
     record = acquire_image("/dev/sdb", "case/disk.raw")  # hashed copy + case/disk.raw.acquisition.json
     verify_image(["case/disk.raw"])                 # raises VerificationError (exit 3) on any mismatch
 

@@ -5,14 +5,16 @@ A directory that cannot be read is skipped, as ``fls`` does, but never silently:
 ``FileSystem.errors``.
 
 Content is read the way ``icat`` does. ``iter_content`` yields chunks of at most ``chunk_size`` bytes and never
-holds a whole file. It gives what TSK reads for the file or stream, up to ``Entry.size`` bytes, exactly as ``icat``
-outputs it: TSK stops early only where the file system maps no data (NTFS ``$BadClus:$Bad`` has a size but no runs,
-and ``icat`` prints nothing for it). A block that cannot be read (an I/O error, a corrupt EWF chunk) is an error,
-never zeros or a shorter result. Deleted files are read as TSK recovers them, like ``icat`` without ``-r``.
+holds a whole file; ``open`` gives a seekable read-only file object. Both give what TSK reads for the file or stream,
+up to ``Entry.size`` bytes, exactly as ``icat`` outputs it: TSK stops early only where the file system maps no data
+(NTFS ``$BadClus:$Bad`` has a size but no runs, and ``icat`` prints nothing for it). A block that cannot be read (an
+I/O error, a corrupt EWF chunk) is an error, never zeros or a shorter result. Deleted files are read as TSK recovers
+them, like ``icat`` without ``-r``.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
@@ -20,12 +22,15 @@ from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageErr
 from evidence.hashing.files import digest_chunks
 from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry
+from evidence.reading.entryio import EntryIO
 from evidence.reading.tsk import NTFS_ATTR_DATA, TskFileReader, TskFileSystem, TskImage
 from evidence.reading.volumes import Volume, check_inside, whole_media
 from evidence.reading.walk import Walker, WalkOptions
 from evidence.sources.base import ImageSource
 
 CHUNK_SIZE = 1 << 20
+#: the buffer of ``FileSystem.open``: parsers seek and read small records; larger reads go straight to TSK
+OPEN_BUFFER_SIZE = 64 << 10
 _INODE = re.compile(r"(\d+)(?:-(\d+)-(\d+))?")
 _META_ALLOC = 0x1
 
@@ -142,8 +147,17 @@ class FileSystem:
         return _chunks(reader, entry, chunk_size)
 
     def read(self, target: Entry | str) -> bytes:
-        """The whole content of a small entry; use ``iter_content`` for large files."""
+        """The whole content of a small entry; use ``iter_content`` or ``open`` for large files."""
         return b"".join(self.iter_content(target))
+
+    def open(self, target: Entry | str) -> io.BufferedReader:
+        """A seekable, read-only binary file over an entry's content, to hand to any parser (``zipfile``...).
+
+        It reads what ``iter_content`` yields: the end of file is where ``icat``'s output ends, and a block that
+        cannot be read raises the same error. Close it (or use ``with``) when done.
+        """
+        entry = self._target(target)
+        return io.BufferedReader(EntryIO(self._tsk.reader(entry.meta_addr), entry), OPEN_BUFFER_SIZE)
 
     def digest(self, target: Entry | str) -> DigestResult:
         """SHA-256 and BLAKE3 of an entry's content (``result["sha256"]`` is the hex digest)."""
