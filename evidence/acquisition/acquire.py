@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from evidence.acquisition.blockread import TolerantReader
+from evidence.acquisition.blockread import TolerantReader, merge_ranges
 from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentity, block_device_identity
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
@@ -36,7 +36,6 @@ from evidence.hashing.pipeline import (
     Consumer,
     Pipeline,
     UnreadableRange,
-    merge_ranges,
 )
 from evidence.hashing.result import DigestResult
 from evidence.hashing.streams import hasher_consumers

@@ -13,9 +13,17 @@ from evidence.acquisition.media import IdentifiedMedia
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.hashing.digest import DEFAULT_ALGORITHMS
-from evidence.hashing.pipeline import UnreadableRange, merge_ranges
+from evidence.hashing.pipeline import UnreadableRange
 from evidence.hashing.result import DigestResult
 from evidence.hashing.streams import digest_fill
+
+
+def merge_ranges(ranges: list[UnreadableRange], new: UnreadableRange) -> None:
+    """Append ``new`` to ``ranges`` (in media order), joining it to the last range when they touch."""
+    if ranges and ranges[-1].end == new.offset:
+        ranges[-1] = UnreadableRange(offset=ranges[-1].offset, length=ranges[-1].length + new.length)
+    else:
+        ranges.append(new)
 
 
 class TolerantReader:
