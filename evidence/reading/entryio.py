@@ -15,6 +15,9 @@ from typing import Any
 from evidence.reading.entries import Entry
 from evidence.reading.tsk import TskFileReader
 
+#: what ``readall`` asks TSK for at once (io's default would ask 8 KiB at a time)
+_READALL_PIECE = 1 << 20
+
 
 class EntryIO(io.RawIOBase):
     """The content of one entry (its default data, or the NTFS stream it names) as a raw read-only file."""
@@ -53,6 +56,19 @@ class EntryIO(io.RawIOBase):
         view[:count] = data
         self._position = position + count
         return count
+
+    def readall(self) -> bytes:
+        """Everything from the current position to the end, read from TSK in large pieces (``read()``)."""
+        self._check_open()
+        entry, pieces = self._entry, []
+        while self._position < entry.size:
+            wanted = min(_READALL_PIECE, entry.size - self._position)
+            data = self._reader.read(self._position, wanted, entry.attr_type, entry.attr_id)
+            if not data:  # TSK maps no more data: the end of the content, as for icat
+                break
+            pieces.append(data)
+            self._position += len(data)
+        return b"".join(pieces)
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         """Move to ``offset`` from the start, the current position or the end (``Entry.size``)."""
