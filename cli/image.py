@@ -18,7 +18,7 @@ import click
 from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
-from evidence.reading.listing import hash_media, list_entries, open_filesystems, read_entry
+from evidence.reading.listing import list_entries, open_filesystems, read_entry
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
@@ -188,9 +188,11 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
 @_json
 def hash_(images: tuple[str, ...], as_json: bool) -> None:
     """SHA-256 and BLAKE3 of the whole media (the bytes of the disk, not of the container files)."""
+    from evidence.hashing.streams import digest_media  # the read-once pipeline: only this command needs it
+
     with _open(images) as source:
-        digests = hash_media(source)
-        size = source.size
+        digests = digest_media(source)
+        size = digests.size
     if as_json:
         click.echo(json.dumps({"size": size, **{k: f"{k}:{v}" for k, v in digests.items()}}, indent=2))
     else:

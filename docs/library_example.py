@@ -33,7 +33,7 @@ with open_image([image]) as source:
         print(volume.index, volume.start_sector, volume.sector_count, volume.description)
     for fs in open_filesystems(source).filesystems:
         for entry in fs.walk():  # deleted and orphan files, NTFS streams: all that fls -r -p lists
-            sha256 = fs.hash(entry)["sha256"] if entry.has_content and entry.allocated else "-"
+            sha256 = fs.digest(entry)["sha256"] if entry.has_content and entry.allocated else "-"
             print(entry.partition, entry.inode, entry.allocated, entry.path, sha256)
     # An image is named in custody by its media (the seized disk's bytes), not by its container file.
     media = Artefact(digests=digest_media(source, ("sha256", "blake3")).hexdigests(), name=image.name, size=source.size)

@@ -6,7 +6,7 @@ The calls a tool needs::
     for volume in list_volumes(source): ...         # partitions as mmls lists them
     fs = open_filesystem(source, volume=2)          # a Volume, a partition address, or None for the only one
     for entry in fs.walk(): ...                     # every entry fls -r -p lists, deleted ones included
-    data = fs.read("dir/file.txt")                  # or fs.iter_content(entry) for large files
+    data = fs.read("dir/file.txt")                  # or fs.open(entry), a seekable file, for large ones
     record = acquire_image("/dev/sdb", "case/disk.raw")  # hashed copy + case/disk.raw.acquisition.json
     verify_image(["case/disk.raw"])                 # raises VerificationError (exit 3) on any mismatch
 
@@ -27,12 +27,13 @@ if TYPE_CHECKING:
     from evidence.acquisition.verify import VerificationReport, verify_image
     from evidence.common.errors import EvidenceError
     from evidence.common.report import Report, VerificationError
-    from evidence.hashing.digest import DEFAULT_ALGORITHMS, DigestResult, MultiDigest, digest_bytes
+    from evidence.hashing.digest import DEFAULT_ALGORITHMS, MultiDigest, digest_bytes
+    from evidence.hashing.result import DigestResult
     from evidence.hashing.streams import digest_file, digest_media, digest_stream
     from evidence.reading.describe import describe_image
     from evidence.reading.entries import Entry, Timestamp
     from evidence.reading.filesystems import FileSystem
-    from evidence.reading.listing import hash_media, open_filesystem, open_filesystems
+    from evidence.reading.listing import open_filesystem, open_filesystems
     from evidence.reading.volumes import Volume, list_volumes
     from evidence.sources import ImageMetadata, ImageSource, open_image
 
@@ -42,7 +43,7 @@ _LAZY: dict[str, str] = {
     "ImageSource": "evidence.sources",
     "open_image": "evidence.sources",
     "DEFAULT_ALGORITHMS": "evidence.hashing.digest",
-    "DigestResult": "evidence.hashing.digest",
+    "DigestResult": "evidence.hashing.result",
     "MultiDigest": "evidence.hashing.digest",
     "digest_bytes": "evidence.hashing.digest",
     "Entry": "evidence.reading.entries",
@@ -53,7 +54,6 @@ _LAZY: dict[str, str] = {
     "digest_media": "evidence.hashing.streams",
     "digest_stream": "evidence.hashing.streams",
     "describe_image": "evidence.reading.describe",
-    "hash_media": "evidence.reading.listing",
     "open_filesystem": "evidence.reading.listing",
     "open_filesystems": "evidence.reading.listing",
     "AcquisitionRecord": "evidence.acquisition.record",
@@ -105,7 +105,6 @@ __all__ = [
     "digest_file",
     "digest_media",
     "digest_stream",
-    "hash_media",
     "list_volumes",
     "load_record",
     "open_filesystem",

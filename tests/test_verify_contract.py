@@ -33,7 +33,11 @@ def test_a_failed_report_raises_verification_error_carrying_it_with_exit_code_3(
             checkpoints=3,
             findings=("entry 2: changed row", "entry 3: changed row"),
         ),
-        BundleReport(findings=(Finding("file.bad", False),), contents=Contents(), name="b.json"),
+        BundleReport(
+            findings=(Finding("file.bad", False, {"path": "x.E01", "sha256": "00" * 32}),),
+            contents=Contents(),
+            name="b.json",
+        ),
     ]
     messages = []
     for report in reports:
@@ -47,7 +51,10 @@ def test_a_failed_report_raises_verification_error_carrying_it_with_exit_code_3(
         messages.append(str(caught.value))
     assert f"expected sha256:{'aa' * 32}, got sha256:{'bb' * 32}" in messages[0]  # both values, as sigstore
     assert messages[1] == "case.ledger: entry 2: changed row (and 1 more)"
-    assert messages[2] == "b.json: bundle NOT VERIFIED: 1 check(s) failed (file.bad)"
+    assert messages[2] == (
+        "b.json: bundle NOT VERIFIED: 1 check(s) failed (file.bad); "
+        f"File x.E01 matches no item of the bundle (its SHA-256 is {'00' * 32})"
+    )
 
 
 def test_an_empty_verification_is_not_a_pass() -> None:

@@ -1,6 +1,6 @@
 """Acquisition: read a source once, hash it, write it through an ``ImageSink``, and record everything.
 
-``acquire`` is the core recipe (any sink, any ``MediaReader``, injectable clock); ``acquire_image`` is the safe
+``acquire`` is the core recipe (any sink, any ``IdentifiedMedia``, injectable clock); ``acquire_image`` is the safe
 top-level call the CLI uses: it opens the source read-only, refuses outputs that exist or that live on the source
 device, builds the sink for the format, and writes the record next to the output.
 """
@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from evidence.acquisition.blockread import TolerantReader
-from evidence.acquisition.media import FileMedia, MediaReader, SourceIdentity, block_device_identity
+from evidence.acquisition.blockread import TolerantReader, merge_ranges
+from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentity, block_device_identity
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
 from evidence.common.errors import AcquisitionError, UsageError
@@ -26,7 +26,6 @@ from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.digest import (
     DEFAULT_ALGORITHMS,
     DEFAULT_WINDOW,
-    DigestResult,
     StreamHasher,
     combine,
     parse_algorithms,
@@ -37,15 +36,9 @@ from evidence.hashing.pipeline import (
     Consumer,
     Pipeline,
     UnreadableRange,
-    merge_ranges,
 )
+from evidence.hashing.result import DigestResult
 from evidence.hashing.streams import hasher_consumers
-
-
-class IdentifiedMedia(MediaReader, Protocol):
-    """A ``MediaReader`` that knows which source it reads (``FileMedia``, or a wrapper around one)."""
-
-    identity: SourceIdentity
 
 
 class SinkFactory(Protocol):

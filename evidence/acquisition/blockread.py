@@ -9,23 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from evidence.acquisition.media import MediaReader
+from evidence.acquisition.media import IdentifiedMedia
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
-from evidence.hashing.digest import DEFAULT_ALGORITHMS, DigestResult
-from evidence.hashing.pipeline import UnreadableRange, merge_ranges
+from evidence.hashing.digest import DEFAULT_ALGORITHMS
+from evidence.hashing.pipeline import UnreadableRange
+from evidence.hashing.result import DigestResult
 from evidence.hashing.streams import digest_fill
 
 
+def merge_ranges(ranges: list[UnreadableRange], new: UnreadableRange) -> None:
+    """Append ``new`` to ``ranges`` (in media order), joining it to the last range when they touch."""
+    if ranges and ranges[-1].end == new.offset:
+        ranges[-1] = UnreadableRange(offset=ranges[-1].offset, length=ranges[-1].length + new.length)
+    else:
+        ranges.append(new)
+
+
 class TolerantReader:
-    """Fills buffers from a ``MediaReader``, surviving read errors.
+    """Fills buffers from a ``IdentifiedMedia``, surviving read errors.
 
     A failing block is retried ``retries`` times, then read one sector at a time (each sector also retried); the
     sectors that never read are zero-filled and reported. A source that ends before its announced size is an
     ``AcquisitionError``: a shorter image must never pass for a complete one.
     """
 
-    def __init__(self, media: MediaReader, *, retries: int = 2, sector_size: int | None = None) -> None:
+    def __init__(self, media: IdentifiedMedia, *, retries: int = 2, sector_size: int | None = None) -> None:
         if retries < 0:
             raise UsageError(f"retries must be >= 0, got {retries}")
         self.media = media
@@ -85,7 +94,7 @@ class TolerantReader:
 
 
 def digest_source(
-    media: MediaReader,
+    media: IdentifiedMedia,
     algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
     window: int | None = None,
     *,

@@ -16,24 +16,10 @@ from pathlib import Path
 from typing import Protocol
 
 from evidence.common.errors import AcquisitionError
+from evidence.common.positional import PositionalReader
 
 DEFAULT_SECTOR_SIZE = 512
 SYS_ROOT = Path("/sys")
-
-
-class MediaReader(Protocol):
-    """Positional, read-only access to the media being acquired.
-
-    ``readinto_at`` raises ``OSError`` on a read error (the acquisition retries and falls back to sectors), and may
-    return fewer bytes than asked only at the end of the media.
-    """
-
-    size: int
-    sector_size: int
-
-    def readinto_at(self, offset: int, buffer: memoryview) -> int: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +71,18 @@ class SourceIdentity:
             vendor=opt_str("vendor"),
             logical_block_size=None if block is None else int(str(block)),
         )
+
+
+class IdentifiedMedia(PositionalReader, Protocol):
+    """A source being acquired: positional reads, its sector size, and who it is (``FileMedia``, or a wrapper).
+
+    ``readinto_at`` raises ``OSError`` on a read error: the acquisition retries and falls back to sectors.
+    """
+
+    sector_size: int
+    identity: SourceIdentity
+
+    def close(self) -> None: ...
 
 
 def _sys_text(path: Path) -> str | None:

@@ -24,8 +24,8 @@ from evidence.acquisition.media import SourceIdentity
 from evidence.common import canonical
 from evidence.common.errors import AcquisitionError, EvidenceError
 from evidence.common.sink import OutputFile
-from evidence.hashing.digest import ALGORITHMS, WindowDigest
 from evidence.hashing.pipeline import UnreadableRange
+from evidence.hashing.result import ALGORITHMS, WindowDigest
 
 RECORD_SUFFIX = ".acquisition.json"
 RECORD_KIND = "scelle-acquisition"

@@ -21,11 +21,13 @@ from evidence.acquisition.media import FileMedia
 from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, load_record
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.report import Report, VerificationError
 from evidence.ewf.format import EWF_SIGNATURES
-from evidence.hashing.digest import ALGORITHMS, DigestResult, WindowDigest, labelled
-from evidence.hashing.streams import PositionalReader, digest_file, digest_media, digest_stream
+from evidence.hashing.digest import labelled
+from evidence.hashing.result import ALGORITHMS, DigestResult, WindowDigest
+from evidence.hashing.streams import digest_file, digest_media, digest_stream
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
 

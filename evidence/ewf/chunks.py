@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidence.common.errors import UsageError
-from evidence.ewf.sections import CompressionLevel, adler32
+from evidence.ewf.format import CompressionLevel
+from evidence.ewf.sections import adler32
 
 Compressor = Callable[[bytes | memoryview], bytes]
 

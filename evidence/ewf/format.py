@@ -1,11 +1,78 @@
-"""What the first bytes of a segment file say about its container, without loading any container library.
+"""What the EWF format itself says, shared by the reader (``sources/ewf.py``, ``ewf/layout.py``) and the writer.
 
-``open_image`` reads eight bytes and looks them up here: raw images never import libewf, nor the EWF layout parser.
+Signatures, the file header, the section descriptor, the table header and entries, the volume section's sizes and
+flags (EWF version 1: E01, S01; section numbers refer to libyal's "Expert Witness Compression Format" document, as
+in ``ewf/sections.py``). All integers are little-endian.
+
+``open_image`` reads eight bytes and looks them up here: this module imports nothing but ``struct`` and ``enum``,
+so raw images never load libewf nor the EWF layout parser.
 """
 
 from __future__ import annotations
 
-#: EWF version 1 segment files: EVF (E01, S01) and LVF (L01)
+import struct
+from enum import IntEnum
+
+#: §3: EWF version 1 segment files: EVF (E01, S01) and LVF (L01)
 EWF1_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00")
+#: the signature scelle writes (an E01 segment file)
+E01_SIGNATURE = EWF1_SIGNATURES[0]
 #: every EWF segment file: version 1, and EVF2 (Ex01) and LEF2 (Lx01)
 EWF_SIGNATURES = (*EWF1_SIGNATURES, b"EVF2\x0d\x0a\x81\x00", b"LEF2\x0d\x0a\x81\x00")
+
+#: §3: signature, fields-start (1), segment number (1-based), fields-end (0)
+FILE_HEADER = struct.Struct("<8sBHH")
+FILE_HEADER_SIZE = FILE_HEADER.size  # 13
+
+#: §4: section type (NUL-padded), offset of the next section, size of this one (descriptor included), padding,
+#: Adler-32 of the 72 bytes before it. ``next`` and ``done`` point to themselves with size 0 (§10).
+DESCRIPTOR = struct.Struct("<16sQQ40sI")
+DESCRIPTOR_SIZE = DESCRIPTOR.size  # 76
+#: bytes of a descriptor covered by its checksum
+DESCRIPTOR_CHECKED = DESCRIPTOR_SIZE - 4
+
+#: §9: entry count, padding, base offset, padding, Adler-32 of the 20 bytes before it; the entries (one ``<I`` each)
+#: follow, then the Adler-32 of the entries.
+TABLE_HEADER = struct.Struct("<I4sQ4sI")
+TABLE_HEADER_SIZE = TABLE_HEADER.size  # 24
+TABLE_FOOTER_SIZE = 4
+#: §9: EnCase 6/7 readers accept at most 65534 entries in one table.
+MAX_TABLE_ENTRIES = 65534
+#: §9: bit 31 of a table entry marks a zlib-compressed chunk; bits 0-30 are the offset from the base offset.
+COMPRESSED_FLAG = 0x80000000
+MAX_RELATIVE_OFFSET = COMPRESSED_FLAG - 1
+
+#: §7: the volume (and data) section payload, ending with its Adler-32
+VOLUME_PAYLOAD_SIZE = 1052
+VOLUME_SECTION_SIZE = DESCRIPTOR_SIZE + VOLUME_PAYLOAD_SIZE
+#: §11, §12: the hash section (MD5) and the digest section (MD5 + SHA-1)
+HASH_SECTION_SIZE = DESCRIPTOR_SIZE + 36
+DIGEST_SECTION_SIZE = DESCRIPTOR_SIZE + 80
+#: §13: the last segment name is .ZZZ.
+MAX_SEGMENTS = 14971
+
+
+class MediaType(IntEnum):
+    """§7 volume byte 0."""
+
+    REMOVABLE = 0x00
+    FIXED = 0x01
+    OPTICAL = 0x03
+    MEMORY = 0x10
+
+
+#: §7 volume byte 0 of a logical evidence file (L01): not media, so not a type scelle writes
+LOGICAL_MEDIA_TYPE = 0x0E
+
+
+class CompressionLevel(IntEnum):
+    """§7 volume byte 52: what the chunks were compressed with (``none`` stores every chunk uncompressed)."""
+
+    NONE = 0
+    FAST = 1
+    BEST = 2
+
+
+#: §7 volume byte 36.
+MEDIA_FLAG_IMAGE = 0x01
+MEDIA_FLAG_PHYSICAL = 0x02

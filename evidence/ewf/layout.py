@@ -27,12 +27,14 @@ from pathlib import Path
 
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
-from evidence.ewf.format import EWF1_SIGNATURES
-
-_FILE_HEADER = struct.Struct("<8sBHH")
-_DESCRIPTOR = struct.Struct("<16sQQ40sI")
-_TABLE_HEADER = struct.Struct("<I4sQ4sI")
-_COMPRESSED = 0x80000000
+from evidence.ewf.format import (
+    COMPRESSED_FLAG,
+    DESCRIPTOR,
+    DESCRIPTOR_CHECKED,
+    EWF1_SIGNATURES,
+    FILE_HEADER,
+    TABLE_HEADER,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +67,22 @@ def _read(fd: int, path: Path, offset: int, length: int) -> bytes:
 
 
 def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
-    signature, _start, number, _end = _FILE_HEADER.unpack(_read(fd, path, 0, _FILE_HEADER.size))
+    signature, _start, number, _end = FILE_HEADER.unpack(_read(fd, path, 0, FILE_HEADER.size))
     if signature not in EWF1_SIGNATURES:
         raise ImageError(f"{path}: not an EWF segment file (bad signature)")
-    offset, boundaries, tables, kind = _FILE_HEADER.size, [], [], ""
+    offset, boundaries, tables, kind = FILE_HEADER.size, [], [], ""
     while True:
-        if offset + _DESCRIPTOR.size > size:
+        if offset + DESCRIPTOR.size > size:
             raise ImageError(f"{path}: truncated EWF segment: section at offset {offset} runs past the end")
-        raw = _read(fd, path, offset, _DESCRIPTOR.size)
-        kind_raw, next_offset, _size, _padding, checksum = _DESCRIPTOR.unpack(raw)
-        if zlib.adler32(raw[:72]) != checksum:
+        raw = _read(fd, path, offset, DESCRIPTOR.size)
+        kind_raw, next_offset, _size, _padding, checksum = DESCRIPTOR.unpack(raw)
+        if zlib.adler32(raw[:DESCRIPTOR_CHECKED]) != checksum:
             raise ImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
         kind = kind_raw.split(b"\0", 1)[0].decode("ascii", "replace")
         boundaries.append(offset)
         if kind == "table":
-            count = _TABLE_HEADER.unpack(_read(fd, path, offset + _DESCRIPTOR.size, _TABLE_HEADER.size))[0]
-            tables.append((offset + _DESCRIPTOR.size, count))
+            count = TABLE_HEADER.unpack(_read(fd, path, offset + DESCRIPTOR.size, TABLE_HEADER.size))[0]
+            tables.append((offset + DESCRIPTOR.size, count))
         if kind in ("next", "done"):
             break
         if next_offset <= offset:
@@ -144,8 +146,8 @@ class ChunkVerifier:
         for index, segment in enumerate(self._segments):
             fd = self._fds[index]
             for entries_offset, count in segment.tables:
-                header = _TABLE_HEADER.unpack(_read(fd, segment.path, entries_offset, _TABLE_HEADER.size))
-                raw = _read(fd, segment.path, entries_offset + _TABLE_HEADER.size, 4 * count)
+                header = TABLE_HEADER.unpack(_read(fd, segment.path, entries_offset, TABLE_HEADER.size))
+                raw = _read(fd, segment.path, entries_offset + TABLE_HEADER.size, 4 * count)
                 entries = struct.unpack(f"<{count}I", raw)
                 tables.append(_Table(index, first, entries, header[2]))
                 first += count
@@ -161,14 +163,14 @@ class ChunkVerifier:
         table = self._tables[bisect.bisect_right(self._table_starts, chunk) - 1]
         position = chunk - table.first_chunk
         entry = table.entries[position]
-        start = table.base + (entry & ~_COMPRESSED)
+        start = table.base + (entry & ~COMPRESSED_FLAG)
         boundaries = self._segments[table.segment].boundaries
         end = boundaries[min(bisect.bisect_right(boundaries, start), len(boundaries) - 1)]
         if position + 1 < len(table.entries):
-            following = table.base + (table.entries[position + 1] & ~_COMPRESSED)
+            following = table.base + (table.entries[position + 1] & ~COMPRESSED_FLAG)
             if start < following < end:
                 end = following
-        return table.segment, start, end, bool(entry & _COMPRESSED)
+        return table.segment, start, end, bool(entry & COMPRESSED_FLAG)
 
     def _stored_chunk_ok(self, chunk: int) -> tuple[bool, str, Path, int]:
         segment, start, end, compressed = self._locate(chunk)

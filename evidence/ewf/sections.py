@@ -12,55 +12,31 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
 
 from evidence.common.errors import UsageError
+from evidence.ewf.format import (
+    DESCRIPTOR,
+    DESCRIPTOR_CHECKED,
+    DESCRIPTOR_SIZE,
+    E01_SIGNATURE,
+    FILE_HEADER,
+    MAX_SEGMENTS,
+    MAX_TABLE_ENTRIES,
+    MEDIA_FLAG_IMAGE,
+    MEDIA_FLAG_PHYSICAL,
+    TABLE_FOOTER_SIZE,
+    TABLE_HEADER,
+    TABLE_HEADER_SIZE,
+    VOLUME_PAYLOAD_SIZE,
+    CompressionLevel,
+    MediaType,
+)
 
-#: §3: "EVF\t\r\n\xff\0", then fields-start 0x01, the segment number, fields-end 0x0000.
-FILE_SIGNATURE = b"EVF\x09\x0d\x0a\xff\x00"
-FILE_HEADER_SIZE = 13
-#: §4: every section starts with a 76-byte descriptor; section sizes count it.
-DESCRIPTOR_SIZE = 76
-VOLUME_PAYLOAD_SIZE = 1052
-VOLUME_SECTION_SIZE = DESCRIPTOR_SIZE + VOLUME_PAYLOAD_SIZE
-TABLE_HEADER_SIZE = 24
-TABLE_FOOTER_SIZE = 4
-HASH_SECTION_SIZE = DESCRIPTOR_SIZE + 36
-DIGEST_SECTION_SIZE = DESCRIPTOR_SIZE + 80
-#: §9: EnCase 6/7 readers accept at most 65534 entries in one table.
-MAX_TABLE_ENTRIES = 65534
-#: §9: bit 31 of a table entry marks a zlib-compressed chunk; bits 0-30 are the offset from the base offset.
-COMPRESSED_FLAG = 0x80000000
-MAX_RELATIVE_OFFSET = COMPRESSED_FLAG - 1
-#: §13: the last segment name is .ZZZ.
-MAX_SEGMENTS = 14971
 #: §5: EnCase shows at most 11 characters of the software version.
 MAX_SOFTWARE_VERSION = 11
 #: §6: libewf writes characters the header code page cannot represent as SUB.
 _UNREPRESENTABLE = "\x1a"
 _HEADER_ZLIB_LEVEL = 6
-
-
-class MediaType(IntEnum):
-    """§7 volume byte 0."""
-
-    REMOVABLE = 0x00
-    FIXED = 0x01
-    OPTICAL = 0x03
-    MEMORY = 0x10
-
-
-class CompressionLevel(IntEnum):
-    """§7 volume byte 52: what the chunks were compressed with (``none`` stores every chunk uncompressed)."""
-
-    NONE = 0
-    FAST = 1
-    BEST = 2
-
-
-#: §7 volume byte 36.
-MEDIA_FLAG_IMAGE = 0x01
-MEDIA_FLAG_PHYSICAL = 0x02
 
 
 def adler32(data: bytes | memoryview) -> int:
@@ -76,7 +52,7 @@ def file_header(segment_number: int) -> bytes:
     """The 13-byte file header of segment ``segment_number`` (1-based; libewf requires it to match the name)."""
     if not 1 <= segment_number <= MAX_SEGMENTS:
         raise UsageError(f"EWF segment number {segment_number} is outside 1..{MAX_SEGMENTS}")
-    return FILE_SIGNATURE + struct.pack("<BHH", 1, segment_number, 0)
+    return FILE_HEADER.pack(E01_SIGNATURE, 1, segment_number, 0)
 
 
 def descriptor(section_type: str, offset: int, size: int) -> bytes:
@@ -91,8 +67,7 @@ def descriptor(section_type: str, offset: int, size: int) -> bytes:
         next_offset, size = offset, 0
     else:
         next_offset = offset + size
-    head = name.ljust(16, b"\x00") + struct.pack("<QQ", next_offset, size) + bytes(40)
-    return _with_adler(head)
+    return _with_adler(DESCRIPTOR.pack(name, next_offset, size, b"", 0)[:DESCRIPTOR_CHECKED])
 
 
 def section(section_type: str, offset: int, payload: bytes) -> bytes:
@@ -249,7 +224,7 @@ def table_payload(base_offset: int, entries: Sequence[int]) -> bytes:
     """
     if not 0 < len(entries) <= MAX_TABLE_ENTRIES:
         raise ValueError(f"a table holds 1..{MAX_TABLE_ENTRIES} entries, not {len(entries)}")
-    header = _with_adler(struct.pack("<I4xQ4x", len(entries), base_offset))
+    header = _with_adler(TABLE_HEADER.pack(len(entries), b"", base_offset, b"", 0)[: TABLE_HEADER_SIZE - 4])
     body = struct.pack(f"<{len(entries)}I", *entries)
     return header + body + struct.pack("<I", adler32(body))
 

@@ -27,7 +27,8 @@ from typing import Any
 from evidence.common.errors import AcquisitionError, IntegrityError, UsageError
 from evidence.common.sink import OutputFile
 from evidence.ewf.chunks import ChunkCodec, EncodedRun, make_codec
-from evidence.ewf.sections import EwfMetadata, MediaType, VolumeInfo
+from evidence.ewf.format import MediaType
+from evidence.ewf.sections import EwfMetadata, VolumeInfo
 from evidence.ewf.writer import (
     DEFAULT_GROUP_BYTES,
     DEFAULT_SEGMENT_SIZE,

@@ -20,6 +20,7 @@ import blake3
 
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.sink import OutputFile
+from evidence.ewf import format as ewf_format
 from evidence.ewf import sections as sec
 from evidence.ewf.chunks import EncodedRun
 
@@ -30,7 +31,7 @@ MIN_SEGMENT_SIZE = 1024 * 1024
 #: ewfacquire's default segment size ("1.4 GiB").
 DEFAULT_SEGMENT_SIZE = 1500 * 1024 * 1024
 #: Per-group overhead: the ``sectors`` descriptor, and two tables' descriptors, headers and footers (§13).
-_GROUP_OVERHEAD = sec.DESCRIPTOR_SIZE + 2 * sec.table_section_size(0)
+_GROUP_OVERHEAD = ewf_format.DESCRIPTOR_SIZE + 2 * sec.table_section_size(0)
 #: Error ranges that may still arrive after a segment was judged big enough to be the last one.
 _ERROR_RANGE_SLACK = 64
 _READ_BLOCK = 4 * 1024 * 1024
@@ -141,7 +142,7 @@ class EwfSegmentWriter:
         self._chunk_size = chunk_size
         self._segment_size = segment_size
         # Chunk offsets in a table are relative to the group and must stay below 2**31 (§9).
-        self._group_bytes = min(max(group_bytes, chunk_size + 4), sec.MAX_RELATIVE_OFFSET - chunk_size)
+        self._group_bytes = min(max(group_bytes, chunk_size + 4), ewf_format.MAX_RELATIVE_OFFSET - chunk_size)
         header2 = sec.header2_payload(metadata)
         self._leading = [("header2", header2), ("header2", header2), ("header", sec.header_payload(metadata))]
         self._done: list[_Segment] = []
@@ -172,7 +173,7 @@ class EwfSegmentWriter:
             raise AcquisitionError(f"{self.first_segment}: the E01 set is already closed")
         group = self._group
         if group.chunks and (
-            len(group.entries) >= sec.MAX_TABLE_ENTRIES or group.size + len(stored) > self._group_bytes
+            len(group.entries) >= ewf_format.MAX_TABLE_ENTRIES or group.size + len(stored) > self._group_bytes
         ):
             self._flush_group(segment)
         if not self._fits(segment, len(stored)):
@@ -183,8 +184,8 @@ class EwfSegmentWriter:
             self._close_segment(segment)
             segment = self._open_segment()
         group = self._group
-        relative = sec.DESCRIPTOR_SIZE + group.size
-        group.entries.append(relative | (sec.COMPRESSED_FLAG if compressed else 0))
+        relative = ewf_format.DESCRIPTOR_SIZE + group.size
+        group.entries.append(relative | (ewf_format.COMPRESSED_FLAG if compressed else 0))
         group.chunks.append(stored)
         group.size += len(stored)
         self._chunks += 1
@@ -202,12 +203,12 @@ class EwfSegmentWriter:
         count = len(run.lengths)
         size = len(run.blob)
         if (
-            len(group.entries) + count <= sec.MAX_TABLE_ENTRIES
+            len(group.entries) + count <= ewf_format.MAX_TABLE_ENTRIES
             and group.size + size <= self._group_bytes
             and self._fits(segment, size + 8 * (count - 1))
         ):
-            relative = sec.DESCRIPTOR_SIZE + group.size
-            flag = sec.COMPRESSED_FLAG
+            relative = ewf_format.DESCRIPTOR_SIZE + group.size
+            flag = ewf_format.COMPRESSED_FLAG
             for length, compressed in zip(run.lengths, run.compressed, strict=True):
                 group.entries.append(relative | flag if compressed else relative)
                 relative += length
@@ -261,14 +262,14 @@ class EwfSegmentWriter:
             segment.handle.close()
 
     def _segment_start(self, number: int) -> int:
-        leading = sum(sec.DESCRIPTOR_SIZE + len(p) for _, p in self._leading) if number == 1 else 0
-        return sec.FILE_HEADER_SIZE + leading + sec.VOLUME_SECTION_SIZE
+        leading = sum(ewf_format.DESCRIPTOR_SIZE + len(p) for _, p in self._leading) if number == 1 else 0
+        return ewf_format.FILE_HEADER_SIZE + leading + ewf_format.VOLUME_SECTION_SIZE
 
     def _tail_reserve(self, number: int) -> int:
         # The segment may turn out to be the last: keep room for [data], error2, digest, hash and done (§2).
-        tail = sec.DIGEST_SECTION_SIZE + sec.HASH_SECTION_SIZE + sec.DESCRIPTOR_SIZE
+        tail = ewf_format.DIGEST_SECTION_SIZE + ewf_format.HASH_SECTION_SIZE + ewf_format.DESCRIPTOR_SIZE
         tail += sec.error2_section_size(self._error_count + _ERROR_RANGE_SLACK)
-        return tail + (sec.VOLUME_SECTION_SIZE if number == 1 else 0)
+        return tail + (ewf_format.VOLUME_SECTION_SIZE if number == 1 else 0)
 
     def _fits(self, segment: _Segment, stored_length: int) -> bool:
         group = self._group
@@ -291,7 +292,7 @@ class EwfSegmentWriter:
         if number == 1:
             for kind, payload in self._leading:
                 segment.write(sec.section(kind, segment.offset, payload))
-        segment.volume_payload_at = segment.offset + sec.DESCRIPTOR_SIZE
+        segment.volume_payload_at = segment.offset + ewf_format.DESCRIPTOR_SIZE
         kind = "volume" if number == 1 else "data"
         segment.write(sec.section(kind, segment.offset, sec.volume_payload(self._volume)))
         return segment
@@ -301,7 +302,7 @@ class EwfSegmentWriter:
         if not group.chunks:
             return
         base = segment.offset
-        sectors_size = sec.DESCRIPTOR_SIZE + group.size
+        sectors_size = ewf_format.DESCRIPTOR_SIZE + group.size
         segment.write(sec.descriptor("sectors", base, sectors_size))
         for chunk in group.chunks:
             segment.write(chunk)

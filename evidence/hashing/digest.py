@@ -21,19 +21,16 @@ import functools
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, Self
 
 import blake3
 
 from evidence.common.errors import IntegrityError, UsageError
+from evidence.hashing.result import ALGORITHMS, DigestResult, WindowDigest
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
-
-ALGORITHMS = ("md5", "sha1", "sha256", "blake3")
-"""Every algorithm scelle computes, in the order they are listed in records."""
 
 DEFAULT_ALGORITHMS = ("sha256", "blake3")
 """The default set (DESIGN.md): SHA-256 for courts and hash sets, BLAKE3 as a fast, modern second digest."""
@@ -114,28 +111,6 @@ def as_bytes(data: object) -> memoryview:
     if view.format != "B" or view.ndim != 1:
         view = view.cast("B")
     return view
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WindowDigest:
-    """Digests of the prefix ``[0, end)`` of the stream, one per algorithm (raw bytes)."""
-
-    end: int
-    digests: Mapping[str, bytes]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DigestResult:
-    """Everything the digest core computed over one stream."""
-
-    size: int
-    digests: Mapping[str, bytes]
-    window: int | None = None
-    windows: tuple[WindowDigest, ...] = field(default=())
-
-    def hexdigests(self) -> dict[str, str]:
-        """``{algorithm: hex}`` in the order of ``ALGORITHMS``."""
-        return {name: self.digests[name].hex() for name in ALGORITHMS if name in self.digests}
 
 
 class StreamHasher:
@@ -347,7 +322,7 @@ class MultiDigest:
         return self.result().hexdigests()
 
 
-def digest_bytes(data: object, algorithms: Iterable[str] = DEFAULT_ALGORITHMS) -> dict[str, bytes]:
+def digest_bytes(data: object, algorithms: Iterable[str] = DEFAULT_ALGORITHMS) -> DigestResult:
     """One-shot digests of an in-memory buffer (small files: inline; large ones: one thread per algorithm).
 
     The small-input path skips the streaming machinery: hashing many small files (``image ls --hash``) costs little
@@ -356,8 +331,8 @@ def digest_bytes(data: object, algorithms: Iterable[str] = DEFAULT_ALGORITHMS) -
     view = as_bytes(data)
     if len(view) < THREAD_THRESHOLD:
         chosen = DEFAULT_ALGORITHMS if algorithms is DEFAULT_ALGORITHMS else parse_algorithms(algorithms, base=())
-        return {name: _ONE_SHOT[name](view) for name in chosen}
-    return MultiDigest(algorithms).update(view).digests()
+        return DigestResult(size=len(view), digests={name: _ONE_SHOT[name](view) for name in chosen})
+    return MultiDigest(algorithms).update(view).result()
 
 
 _ONE_SHOT: dict[str, Callable[[memoryview], bytes]] = {

@@ -1,6 +1,6 @@
 """The one place that hashes file content read from an image: SHA-256 and BLAKE3, fed in large chunks.
 
-``digest_chunks`` (one file: ``image extract``, ``FileSystem.hash``) is backed by the shared digest core
+``digest_chunks`` (one file: ``image extract``, ``FileSystem.digest``) is backed by the shared digest core
 (``evidence.hashing.digest.MultiDigest``): chunks of 1 MiB or more are hashed by one thread per algorithm, smaller ones
 inline, so many small files cost little more than hashlib itself.
 
@@ -23,6 +23,8 @@ from typing import Generic, TypeVar
 
 import blake3
 
+from evidence.hashing.result import DigestResult
+
 #: algorithms computed for every file, in the order they are printed
 ALGORITHMS = ("sha256", "blake3")
 
@@ -37,19 +39,19 @@ T = TypeVar("T")
 Digests = dict[str, str]
 
 
-def digest_chunks(chunks: Iterable[bytes]) -> Digests:
-    """Hex digests (``sha256``, ``blake3``) of the concatenation of ``chunks``."""
+def digest_chunks(chunks: Iterable[bytes]) -> DigestResult:
+    """Digests (``sha256``, ``blake3``) of the concatenation of ``chunks``."""
     from evidence.hashing.digest import MultiDigest, digest_bytes  # not at start-up: a listing hashes without them
 
     pieces = iter(chunks)
     first = next(pieces, b"")
     second = next(pieces, None)
     if second is None:  # most files fit in one chunk: one-shot hashing, no streaming state
-        return {name: value.hex() for name, value in digest_bytes(first, ALGORITHMS).items()}
+        return digest_bytes(first, ALGORITHMS)
     digest = MultiDigest(ALGORITHMS).update(first).update(second)
     for chunk in pieces:
         digest.update(chunk)
-    return digest.hexdigests()
+    return digest.result()
 
 
 # What the reading thread sends the hashing thread: (chunk, kind). Every job gets exactly one answer, in order.

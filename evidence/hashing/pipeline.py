@@ -35,15 +35,6 @@ class UnreadableRange:
         return self.offset + self.length
 
 
-def merge_ranges(ranges: list[UnreadableRange], new: UnreadableRange) -> None:
-    """Append ``new`` to ``ranges`` (in media order), joining it to the last range when they touch."""
-    if ranges and ranges[-1].end == new.offset:
-        ranges[-1] = UnreadableRange(offset=ranges[-1].offset, length=ranges[-1].length + new.length)
-    else:
-        ranges.append(new)
-
-
-
 Consumer = Callable[[int, memoryview, Sequence[UnreadableRange]], None]
 """Called as ``consumer(offset, data, unreadable)`` for each block in media order; ``data`` is valid only then."""
 

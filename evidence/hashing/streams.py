@@ -12,16 +12,17 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.hashing.digest import (
     DEFAULT_ALGORITHMS,
-    DigestResult,
     StreamHasher,
     combine,
     parse_algorithms,
     thread_groups,
 )
 from evidence.hashing.pipeline import DEFAULT_BUFFER_SIZE, DEFAULT_DEPTH, Consumer, Fill, Pipeline, UnreadableRange
+from evidence.hashing.result import DigestResult
 
 
 class SupportsReadinto(Protocol):
@@ -123,15 +124,6 @@ def digest_file(
             return digest_stream(handle, size, algorithms, window, progress=progress)
     except OSError as exc:
         raise ImageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-
-
-class PositionalReader(Protocol):
-    """Anything with a size and ``readinto_at`` (``ImageSource``, ``FileMedia``)."""
-
-    @property
-    def size(self) -> int: ...
-
-    def readinto_at(self, offset: int, buffer: memoryview, /) -> int: ...
 
 
 def digest_media(

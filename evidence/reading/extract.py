@@ -26,7 +26,6 @@ from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import digest_chunks
-from evidence.reading.content import iter_content
 from evidence.reading.entries import Entry, escape_name
 from evidence.reading.filesystems import FileSystem
 
@@ -199,7 +198,7 @@ def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict
     relative, fd = tree.create_file(parent, leaf)
     record["written"] = relative
     try:
-        digests = digest_chunks(_written(iter_content(fs, entry), fd, str(tree.root / relative)))
+        digests = digest_chunks(_written(fs.iter_content(entry), fd, str(tree.root / relative)))
         record["bytes_written"] = os.fstat(fd).st_size
         record.update(digests)
     except EvidenceError as exc:

@@ -1,4 +1,4 @@
-"""The top-level reading calls: open the file systems of an image, list and read their entries, hash its media.
+"""The top-level reading calls: open the file systems of an image, list and read their entries.
 
 These are what ``scelle image`` commands call (one call each) and what a tool using the library needs;
 ``describe_image`` (``image info``) is in ``evidence.reading.describe``.
@@ -10,10 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, UsageError, VolumeError
-from evidence.common.progress import NULL_PROGRESS, ProgressObserver
-from evidence.hashing.files import ALGORITHMS as FILE_ALGORITHMS
 from evidence.hashing.files import digest_in_order
-from evidence.reading.content import iter_content
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
 from evidence.reading.tsk import TskImage
@@ -71,23 +68,6 @@ def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> 
         indexes = ", ".join(str(fs.partition) for fs in found)
         raise VolumeError(f"{source.segments[0]}: several file systems (partitions {indexes}): choose one")
     return found[0]
-
-
-def hash_media(source: ImageSource, progress: ProgressObserver = NULL_PROGRESS) -> dict[str, str]:
-    """SHA-256 and BLAKE3 of the whole media, exactly ``source.size`` bytes, read once.
-
-    Uses the read-once pipeline (``evidence.hashing.streams.digest_media``): reading (EWF decompression) overlaps with
-    one hashing thread per algorithm.
-    """
-    from evidence.hashing.streams import (
-        digest_media,  # the acquisition pipeline: only this call needs it, not a listing
-    )
-
-    progress.started("hashing media", source.size)
-    try:
-        return digest_media(source, FILE_ALGORITHMS, progress=progress).hexdigests()
-    finally:
-        progress.finished()
 
 
 class Listed(NamedTuple):
@@ -153,7 +133,7 @@ class Listing:
             return
         walk = fs.walk_with_readers(include_deleted=include_deleted, filename_records=timeline)
         contents = (
-            (entry, iter_content(fs, entry, reader=reader) if entry.has_content else None) for entry, reader in walk
+            (entry, fs.iter_content(entry, reader=reader) if entry.has_content else None) for entry, reader in walk
         )
         for entry, digests, error in digest_in_order(contents):
             if error is None:

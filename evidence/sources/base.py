@@ -40,7 +40,11 @@ class ImageMetadata:
 
 
 class ImageSource(abc.ABC):
-    """Random read access to the media of an image. Thread-safe: ``read_at`` may be called from several threads."""
+    """Random read access to the media of an image. Thread-safe: ``read_at`` may be called from several threads.
+
+    Every source is a ``PositionalReader`` (``evidence.common.positional``): hashing and verification read it through
+    ``size`` and ``readinto_at``.
+    """
 
     #: ``raw``, ``split-raw`` or ``ewf``
     format: str

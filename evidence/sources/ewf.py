@@ -21,7 +21,7 @@ import pyewf
 
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
-from evidence.ewf.format import EWF1_SIGNATURES
+from evidence.ewf.format import EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
 from evidence.ewf.layout import ChunkVerifier
 from evidence.sources.base import ImageMetadata, ImageSource
 
@@ -52,7 +52,7 @@ FORMAT_NAMES = {
 #: logical evidence files (L01, Lx01) hold files, not media: they are not images scelle can read
 _LOGICAL_FORMATS = {0x10: "L01 (EnCase 5)", 0x11: "L01 (EnCase 6)", 0x12: "L01 (EnCase 7)", 0x47: "Lx01"}
 
-_MEDIA_TYPES = {0x00: "removable", 0x01: "fixed", 0x03: "optical", 0x0E: "logical", 0x10: "memory"}
+_MEDIA_TYPES = {**{kind.value: kind.name.lower() for kind in MediaType}, LOGICAL_MEDIA_TYPE: "logical"}
 _COMPRESSION = {0: "none", 1: "deflate", 2: "bzip2"}
 _COMPRESSION_LEVELS = {"n": "none", "f": "fast", "b": "best"}
 

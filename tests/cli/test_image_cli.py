@@ -85,9 +85,14 @@ def test_cat_by_path_and_inode_matches_icat() -> None:
     assert hashlib.sha256(result.stdout).hexdigest() == rows[-1].sha256
 
 
-def test_cat_needs_exactly_one_target() -> None:
-    result = CliRunner().invoke(cli, ["image", "cat", str(IMAGES / "pytsk/image.raw")])
+@pytest.mark.parametrize("targets", [[], ["--path", "a_directory/a_file", "--inode", "14"]])
+def test_cat_needs_exactly_one_target(targets: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["image", "cat", str(IMAGES / "pytsk/image.raw"), *targets])
     assert result.exit_code == 2
+    assert result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert errors == ["Error: give exactly one of --path and --inode"]
+    assert "Traceback" not in result.stderr
 
 
 def test_extract_with_image_then_paths(tmp_path: Path) -> None:

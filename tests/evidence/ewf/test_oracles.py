@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence.ewf.sections import COMPRESSED_FLAG, EwfMetadata
+from evidence.ewf.format import COMPRESSED_FLAG
+from evidence.ewf.sections import EwfMetadata
 from tests.evidence.support.e01_util import metadata, mixed_media, pyewf, write_e01
 from tests.evidence.support.ewf_layout import header2_values, sections, table_entries
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from evidence.common.errors import UsageError
+from evidence.ewf import format as ewf_format
 from evidence.ewf import sections as sec
 
 # gpt_three.E01, written by ewfacquire 20140813 (EWF.md §15): 128 MiB, best compression, physical fixed disk.
@@ -17,9 +18,9 @@ GPT_THREE_VOLUME = sec.VolumeInfo(
     sectors_per_chunk=64,
     bytes_per_sector=512,
     sector_count=262144,
-    media_type=sec.MediaType.FIXED,
+    media_type=ewf_format.MediaType.FIXED,
     physical=True,
-    compression=sec.CompressionLevel.BEST,
+    compression=ewf_format.CompressionLevel.BEST,
 )
 
 
@@ -71,18 +72,18 @@ def test_logical_media_clears_the_physical_flag() -> None:
 
 
 def test_table_header_matches_ewfacquire_bytes() -> None:
-    entries = [0x4C | sec.COMPRESSED_FLAG] + [0x100 + i for i in range(602)]
+    entries = [0x4C | ewf_format.COMPRESSED_FLAG] + [0x100 + i for i in range(602)]
     payload = sec.table_payload(0x7E1, entries)
     assert payload[:24] == bytes.fromhex("5b020000" "00000000" "e107000000000000" "00000000" "46012f12")
     assert payload[24:28] == bytes.fromhex("4c000080")
-    assert len(payload) + sec.DESCRIPTOR_SIZE == sec.table_section_size(603)
+    assert len(payload) + ewf_format.DESCRIPTOR_SIZE == sec.table_section_size(603)
 
 
 def test_tables_refuse_empty_and_oversized_groups() -> None:
     with pytest.raises(ValueError, match="entries"):
         sec.table_payload(0, [])
     with pytest.raises(ValueError, match="entries"):
-        sec.table_payload(0, [0x4C] * (sec.MAX_TABLE_ENTRIES + 1))
+        sec.table_payload(0, [0x4C] * (ewf_format.MAX_TABLE_ENTRIES + 1))
 
 
 def test_hash_digest_and_error2_payloads_have_their_checksums() -> None:
@@ -93,7 +94,7 @@ def test_hash_digest_and_error2_payloads_have_their_checksums() -> None:
     hashed = sec.hash_payload(md5)
     assert len(hashed) == 36 and struct.unpack("<I", hashed[32:])[0] == zlib.adler32(hashed[:32])
     error2 = sec.error2_payload([(128, 16), (4000, 1)])
-    assert len(error2) + sec.DESCRIPTOR_SIZE == sec.error2_section_size(2)
+    assert len(error2) + ewf_format.DESCRIPTOR_SIZE == sec.error2_section_size(2)
     assert struct.unpack_from("<IIII", error2, 520) == (128, 16, 4000, 1)
     assert struct.unpack_from("<I", error2, 0)[0] == 2
 
@@ -147,3 +148,16 @@ def test_naive_times_are_refused() -> None:
 def test_software_version_is_cut_to_what_encase_shows() -> None:
     values = sec.header2_text(_meta(software_version="scelle 0.1.0-dev")).split("\n")[3].split("\t")
     assert values[7] == "scelle 0.1."
+
+
+def test_the_shared_format_structures_have_the_documented_sizes() -> None:
+    # EWF.md §3, §4, §9: the reader (ewf/layout.py) and the writer (ewf/sections.py) both use these.
+    assert (ewf_format.FILE_HEADER_SIZE, ewf_format.DESCRIPTOR_SIZE, ewf_format.TABLE_HEADER_SIZE) == (13, 76, 24)
+    assert sec.file_header(3) == b"EVF\x09\x0d\x0a\xff\x00\x01\x03\x00\x00\x00"
+    descriptor = sec.descriptor("table", 1000, 200)
+    kind, next_offset, size, padding, checksum = ewf_format.DESCRIPTOR.unpack(descriptor)
+    assert (kind.rstrip(b"\0"), next_offset, size, padding) == (b"table", 1200, 200, bytes(40))
+    assert checksum == sec.adler32(descriptor[: ewf_format.DESCRIPTOR_CHECKED])
+    count, _pad, base, _pad2, header_sum = ewf_format.TABLE_HEADER.unpack_from(sec.table_payload(4096, [1, 2, 3]))
+    assert (count, base) == (3, 4096)
+    assert header_sum == sec.adler32(sec.table_payload(4096, [1, 2, 3])[:20])

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evidence.common.errors import AcquisitionError, IntegrityError, UsageError
-from evidence.ewf.sections import COMPRESSED_FLAG
+from evidence.ewf.format import COMPRESSED_FLAG
 from evidence.ewf.sink import E01Sink
 from tests.evidence.support.e01_util import (
     digests,

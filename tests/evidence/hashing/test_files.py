@@ -28,10 +28,9 @@ from evidence.hashing.files import digest_chunks, digest_in_order
 )
 def test_digest_chunks_equals_hashlib_over_the_concatenation(chunks: list[bytes]) -> None:
     data = b"".join(chunks)
-    assert digest_chunks(iter(chunks)) == {
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "blake3": blake3.blake3(data).hexdigest(),
-    }
+    result = digest_chunks(iter(chunks))
+    assert result.size == len(data)
+    assert result == {"sha256": hashlib.sha256(data).hexdigest(), "blake3": blake3.blake3(data).hexdigest()}
 
 
 # -- digest_in_order: the listing's pipeline (reading here, hashing in a worker thread) -----------------------------

@@ -35,6 +35,7 @@ from tests.evidence.support.tsk_reference import (
     parse_fls_text,
     parse_icat_hashes,
     parse_mmls,
+    partition_of,
     reference_filesystems,
 )
 
@@ -50,15 +51,6 @@ def ref_id(ref: ReferenceFs) -> str:
 def escape_reference(text: str) -> str:
     """Bytes that are not UTF-8 (read with surrogateescape) written as \\xNN, the rule scelle documents."""
     return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
-
-
-def partition_of(ref: ReferenceFs) -> int | None:
-    """The partition address mmls gives for the file system's start sector (None if there is no table)."""
-    mmls = ref.folder / "mmls.txt"
-    if not mmls.exists():
-        return None
-    _unit, rows = parse_mmls(mmls)
-    return next(row.index for row in rows if row.start == ref.sector and ":" in row.slot)
 
 
 def expected_lines(ref: ReferenceFs) -> list[tuple[str, str, bool, str, bool, str]]:

@@ -14,7 +14,6 @@ import pytest
 from evidence import open_filesystem, open_image
 from evidence.common.errors import EntryNotFoundError, EvidenceError, UsageError
 from evidence.hashing.files import digest_chunks
-from evidence.reading.content import iter_content
 from evidence.reading.entries import Timestamp, escape_name
 from tests.evidence.conftest import ODD_NAMES
 from tests.evidence.support.craft import debugfs, ext_image
@@ -137,12 +136,12 @@ def test_parallel_reads_match_serial_reads() -> None:
     with open_image(IMAGES / "sleuthkit/imageformat_mmls_1.E01") as source:
         fs = open_filesystem(source, 2)
         files = [entry for entry in fs.walk() if entry.has_content]
-        expected = {entry.inode: fs.hash(entry) for entry in files}
+        expected = {entry.inode: fs.digest(entry) for entry in files}
         mismatches: list[str] = []
 
         def worker() -> None:
             for entry in files:
-                if fs.hash(entry) != expected[entry.inode]:
+                if fs.digest(entry) != expected[entry.inode]:
                     mismatches.append(entry.inode)
 
         threads = [threading.Thread(target=worker) for _ in range(4)]
@@ -198,11 +197,11 @@ def test_the_readers_a_walk_keeps_read_what_reopening_the_inode_reads(name: str)
             if reader is None or not entry.has_content:
                 continue
             try:
-                expected: object = fs.hash(entry)  # opens the inode again, as `image cat --inode` does
+                expected: object = fs.digest(entry)  # opens the inode again, as `image cat --inode` does
             except EvidenceError as exc:
                 expected = str(exc)
             try:
-                got: object = digest_chunks(iter_content(fs, entry, reader=reader))
+                got: object = digest_chunks(fs.iter_content(entry, reader=reader))
             except EvidenceError as exc:
                 got = str(exc)
             assert got == expected, entry

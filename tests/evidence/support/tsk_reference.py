@@ -108,6 +108,15 @@ def reference_filesystems() -> list[ReferenceFs]:
     return found
 
 
+def partition_of(ref: ReferenceFs) -> int | None:
+    """The partition address mmls gives for the file system's start sector (None if there is no table)."""
+    mmls = ref.folder / "mmls.txt"
+    if not mmls.exists():
+        return None
+    _unit, rows = parse_mmls(mmls)
+    return next(row.index for row in rows if row.start == ref.sector and ":" in row.slot)
+
+
 def _lines(path: Path) -> list[str]:
     # TSK wrote the bytes of the names as they are (UTF-8 for all the names in these images).
     return [line for line in path.read_text(encoding="utf-8", errors="surrogateescape").split("\n") if line]
