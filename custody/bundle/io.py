@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from custody.bundle.format import Export, export_bundle
+from custody.bundle.export import Export, export_bundle
 from custody.bundle.verify import BundleReport, verify_bundle
 from custody.errors import CustodyError
 

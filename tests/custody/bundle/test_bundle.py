@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from custody.bundle.artefact_files import ArtefactFileError
+from custody.bundle.export import export_bundle
 from custody.bundle.format import (
     Bundle,
     BundleFormatError,
     BundleSelectionError,
-    export_bundle,
     strip_whitespace,
 )
 from custody.bundle.verify import BundleReport, verify_bundle

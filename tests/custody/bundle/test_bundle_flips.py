@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from custody.bundle.format import export_bundle
+from custody.bundle.export import export_bundle
 from custody.bundle.verify import verify_bundle
 from evidence.common.errors import EvidenceError
 from evidence.common.report import VerificationError

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from custody.bundle.caseuco import case_uco, case_uco_bytes
-from custody.bundle.format import export_bundle
+from custody.bundle.export import export_bundle
 from custody.bundle.verify import BundleReport, verify_bundle
 from tests.custody.support.bundle_scenario import Scenario, build
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from custody import i18n
-from custody.bundle.format import export_bundle
+from custody.bundle.export import export_bundle
 from custody.bundle.report import render_html
 from custody.bundle.summary import text_summary
 from custody.bundle.verify import BundleReport, verify_bundle

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from custody.bundle.caseuco import case_uco_bytes
-from custody.bundle.format import export_bundle
+from custody.bundle.export import export_bundle
 from custody.bundle.io import export_ledger, read_ledger
 from custody.bundle.report import render_html
 from custody.bundle.summary import text_summary
