@@ -22,13 +22,13 @@ def _umask() -> int:
     return current
 
 
-class _WriterFailed(Exception):
+class _WriterFailedError(Exception):
     pass
 
 
 def _half_then_fail(stream: BinaryIO) -> None:
     stream.write(b"half of the new")
-    raise _WriterFailed
+    raise _WriterFailedError
 
 
 def test_bytes_are_written_whole_and_nothing_else_is_left(tmp_path: Path) -> None:
@@ -67,14 +67,14 @@ def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
 def test_a_failing_writer_leaves_the_original_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "bundle.json"
     target.write_bytes(b"original")
-    with pytest.raises(_WriterFailed):
+    with pytest.raises(_WriterFailedError):
         write_atomic(target, _half_then_fail, mode=0o644)
     assert target.read_bytes() == b"original"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.json"]
 
 
 def test_a_failing_first_write_creates_nothing(tmp_path: Path) -> None:
-    with pytest.raises(_WriterFailed):
+    with pytest.raises(_WriterFailedError):
         write_atomic(tmp_path / "new.json", _half_then_fail, mode=0o644, exclusive=True)
     assert list(tmp_path.iterdir()) == []
 
