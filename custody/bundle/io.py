@@ -7,8 +7,6 @@ that would not verify on the other side is never handed out.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 from custody.bundle.export import Export, export_bundle
 from custody.bundle.verify import BundleReport, verify_bundle
 from custody.errors import CustodyError
+from evidence.common.files import write_atomic
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,20 +61,13 @@ def export_ledger(path: str | Path, artefacts: Iterable[str] = ()) -> LedgerExpo
 
 
 def write_whole(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: a reader never sees half a file."""
-    target = Path(path)
+    """Write ``data`` to ``path`` through a synced temporary file and a rename: a reader never sees half a file.
+
+    Mode 0600, as the temporary files these outputs were first written through had: widening it is the user's call.
+    """
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+        write_atomic(Path(path), data, mode=0o600)
     except OSError as exc:
-        raise CustodyError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise CustodyError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 

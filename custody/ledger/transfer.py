@@ -24,6 +24,7 @@ from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.model.records import Event
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError
+from evidence.common.files import write_atomic
 
 OFFER_KIND = "scelle-transfer-offer"
 OFFER_VERSION = 1
@@ -66,8 +67,7 @@ class TransferOffer:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the offer file (never over an existing file)."""
         try:
-            with open(path, "xb") as handle:
-                handle.write(self.encode() + b"\n")
+            write_atomic(Path(path), self.encode() + b"\n", mode=0o666, exclusive=True)  # what open(path, "xb") gave
         except OSError as exc:
             raise CustodyError(f"{path}: cannot write the offer: {exc.strerror or exc}") from exc
 

@@ -26,7 +26,7 @@ from hashlib import sha256 as _sha256
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from custody import i18n
+from custody import fastpath, i18n
 from custody.errors import CustodyError, LedgerTamperedError
 from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
@@ -211,7 +211,7 @@ class _Verifier:
     def checkpoint(self, note: str, size: int, root: bytes) -> None:
         signer = self.signer
         assert signer is not None  # noqa: S101 - set with the header, before any checkpoint
-        if not signer.fast_check(note, size, root, self.check):
+        if not (fastpath.ENABLED and signer.fast_check(note, size, root, self.check)):
             problem = signer.slow_check(note, size, root)
             if problem:
                 self.find(f"checkpoint {size}: {problem}")
@@ -366,7 +366,7 @@ def verify_ledger(path: str | os.PathLike[str], *, trust: Trust | None = None, u
     try:
         with store.snapshot():
             try:
-                report = _verify(store, str(path), trusted, witness, deferred=True)
+                report = _verify(store, str(path), trusted, witness, deferred=fastpath.ENABLED)
             except (_Redo, EvidenceError):
                 # A queued signature failed (or the pass stopped): the strict pass gives the findings, or the error.
                 report = _verify(store, str(path), trusted, witness, deferred=False)

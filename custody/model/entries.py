@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from custody import fastpath
 from custody.errors import RecordError
 from custody.model.fields import Fields, Record, check_ident, check_text, require_mapping
 from custody.model.identity import Handler
@@ -43,20 +44,6 @@ def encode_json(value: Any) -> bytes:
         return _ENCODER.encode(value).encode("utf-8")
     except (UnicodeEncodeError, ValueError, TypeError):
         return canonical.encode(value)  # raises the precise CanonicalError
-
-
-def _tree_encoder() -> Callable[[Any], str]:
-    """``_ENCODER.encode`` for a value parsed from JSON: the same C encoder, made once, without the table of
-    containers being encoded that ``JSONEncoder`` builds on every call to refuse cycles (a parsed value has none).
-    ``JSONEncoder.encode`` when ``json`` has no C encoder."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return _ENCODER.encode
-    encoder = make(None, None, json.encoder.encode_basestring, None, ":", ",", True, False, False)
-    return lambda value: "".join(encoder(value, 0))
-
-
-_encode_tree = _tree_encoder()
 
 
 def _public_key(value: object, where: str) -> bytes:
@@ -219,27 +206,11 @@ def _no_float(text: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_float=_no_float)
-_scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]  # what decode calls
 
 
 def _decode(text: str) -> Any:
-    """``_DECODER.decode(text)``, the scanner called directly when the text is one JSON value from its first character
-    to its last (as a canonical leaf is): ``decode`` would only skip white space around it."""
-    try:
-        obj, end = _scan(text, 0)
-    except StopIteration:
-        end = -1
-    return obj if end == len(text) else _DECODER.decode(text)
-
-
-def _encodes_to(obj: Any, text: str, data: bytes) -> bool:
-    """``encode_json(obj) == data``, where ``text`` is ``data`` decoded: compared as text, as decoding is exact."""
-    try:
-        if _encode_tree(obj) == text:
-            return True
-    except (ValueError, TypeError, RecursionError):
-        pass  # encode_json raises its own error, or finds the value canonical
-    return encode_json(obj) == data
+    """The JSON value of a leaf's text (floats refused)."""
+    return _DECODER.decode(text)
 
 
 def parse_leaf(data: bytes) -> tuple[SignedEntry, bytes]:
@@ -253,7 +224,7 @@ def parse_leaf(data: bytes) -> tuple[SignedEntry, bytes]:
         text = data.decode("utf-8")
     except ValueError as exc:
         raise RecordError(f"leaf is not valid JSON: {exc}") from exc
-    match = EVENT_LEAF.fullmatch(text)
+    match = EVENT_LEAF.fullmatch(text) if fastpath.ENABLED else None
     if match is None:
         return _parse_any(text, data)
     body, signatures = read_event(match)
@@ -274,7 +245,7 @@ def _parse_any(text: str, data: bytes) -> tuple[SignedEntry, bytes]:
     kind, raw_signatures = obj["kind"], obj["signatures"]
     if kind not in ENTRY_KINDS or type(raw_signatures) is not list:
         raise RecordError(f"leaf has an unknown kind {kind!r} or no signature list")
-    if not _encodes_to(obj, text, data):
+    if encode_json(obj) != data:
         raise RecordError("leaf is not in canonical form (RFC 8785)")
     # Canonical, so members are sorted: '{"body":' BODY ',"kind":"...' and the signatures cannot contain that text.
     body_bytes = data[8 : data.rfind(b',"kind":"')]

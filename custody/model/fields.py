@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeGuard
 
@@ -40,20 +40,6 @@ def is_plain_text(value: object, max_len: int = MAX_TEXT) -> TypeGuard[str]:
         and "\x00" not in value
         and (value.isascii() or _encodable(value))
     )
-
-
-def all_plain_texts(values: Iterable[object]) -> bool:
-    """``is_plain_text`` of every value that is not None, in one call (a record checks several at once)."""
-    for value in values:
-        if value is not None and not (
-            type(value) is str
-            and 0 < len(value) <= MAX_TEXT
-            and not value.isspace()
-            and "\x00" not in value
-            and (value.isascii() or _encodable(value))
-        ):
-            return False
-    return True
 
 
 def _encodable(value: str) -> bool:
@@ -97,15 +83,6 @@ def check_line(value: object, what: str) -> str:
 def is_ident(value: object) -> TypeGuard[str]:
     """The fast test behind ``check_ident`` (no message built)."""
     return type(value) is str and _IDENT.fullmatch(value) is not None
-
-
-def all_idents(values: Iterable[object]) -> bool:
-    """``is_ident`` of every value, in one call."""
-    match = _IDENT.fullmatch
-    for value in values:
-        if type(value) is not str or match(value) is None:
-            return False
-    return True
 
 
 def check_ident(value: object, where: str) -> str:

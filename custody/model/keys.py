@@ -20,7 +20,6 @@ import base64
 import binascii
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from custody.errors import KeyFileError, RecordError, SignatureError
 from custody.model.fields import check_line
 from custody.model.identity import Handler, check_country
 from evidence.common.canonical import encode
+from evidence.common.files import write_atomic
 
 PRIVATE_FORMAT = "scelle-key"
 PUBLIC_FORMAT = "scelle-public-key"
@@ -132,17 +132,13 @@ def generate_key(*, name: str, role: str, organisation: str, country: str) -> Ke
 
 
 def _write_new(path: Path, text: str, mode: int) -> None:
-    """Create ``path`` (never overwrite), write, fsync."""
+    """Create ``path`` whole (never overwrite), file and directory synced; ``mode`` applies from the first byte."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+        write_atomic(path, text.encode("utf-8"), mode=mode, exclusive=True)
     except FileExistsError as exc:
         raise KeyFileError(f"{path}: already exists; a key file is never overwritten") from exc
     except OSError as exc:
         raise KeyFileError(f"{path}: cannot create: {exc.strerror}") from exc
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
 
 
 def save_private_key(key: KeyPair, path: str | Path, passphrase: bytes, *, rounds: int = DEFAULT_KDF_ROUNDS) -> None:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from custody.model.records import (
-    MEMO_SIZE,
     Artefact,
     Event,
     Signature,
@@ -66,20 +65,12 @@ def _event_leaf_form() -> re.Pattern[str]:
 
 
 EVENT_LEAF = _event_leaf_form()
-_memo: dict[tuple[str, str], Any] = {}
 
 
-def _parsed(kind: str, text: str, parse: Callable[[Any], Any]) -> Any:
-    """``parse`` of the JSON ``text`` of a handler or of an artefact list, once per text. The text is canonical (the
-    event form matched it), so equal texts are equal values, and what ``parse`` returns is what the generic path
-    gets from the same value. Only successful parses are kept."""
-    found = _memo.get((kind, text))
-    if found is None:
-        found = parse(json.loads(text))
-        if len(_memo) >= MEMO_SIZE:
-            _memo.clear()
-        _memo[(kind, text)] = found
-    return found
+def _parsed(text: str, parse: Callable[[Any], Any]) -> Any:
+    """``parse`` of the JSON ``text`` of a handler or of an artefact list: what the generic path gets from the same
+    value (``records.memoised`` parses each distinct handler and artefact once)."""
+    return parse(json.loads(text))
 
 
 def _strings(quoted: str) -> tuple[str, ...]:
@@ -105,9 +96,9 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
     (action, artefacts, authorities, case, categories, counter, handler, event_id, late_reason, location, notes,
      occurred_at, occurred_tz, prev, purpose, recorded_at, seal, tool, signatures) = match.groups()
     body = Event(
-        id=event_id, case=case, action=action, artefacts=_parsed("artefacts", artefacts, _artefacts),
-        handler=_parsed("handler", handler, _handler),
-        counter_party=None if counter is None else _parsed("counter", counter, _counter_party),
+        id=event_id, case=case, action=action, artefacts=_parsed(artefacts, _artefacts),
+        handler=_parsed(handler, _handler),
+        counter_party=None if counter is None else _parsed(counter, _counter_party),
         occurred_at=parse_utc(occurred_at, field="event.occurred_at"), occurred_tz=occurred_tz,
         recorded_at=parse_utc(recorded_at, field="event.recorded_at"), location=location, purpose=purpose,
         seal=seal, tool=tool, categories=_strings(categories), authorities=_strings(authorities),

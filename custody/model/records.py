@@ -22,12 +22,11 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from custody import fastpath
 from custody.errors import RecordError
 from custody.model.fields import (
     Fields,
     Record,
-    all_idents,
-    all_plain_texts,
     check_ident,
     check_text,
     is_ident,
@@ -36,7 +35,7 @@ from custody.model.fields import (
 )
 from custody.model.identity import Handler
 from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
-from custody.model.times import check_zone, format_utc, is_known_zone, parse_utc
+from custody.model.times import check_zone, format_utc, parse_utc
 from custody.model.vocabulary import (
     ACTIONS,
     ACTIONS_NEEDING_AUTHORITY,
@@ -146,7 +145,7 @@ def memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
     differ), so equal keys mean equal values; it is three times quicker than ``repr``, and refuses anything that is
     not a plain JSON type (then the value is parsed without memo). Only successful parses are kept, so a refused
     value is refused every time."""
-    if type(obj) is not dict:
+    if not fastpath.ENABLED or type(obj) is not dict:
         return parse(obj)
     try:
         key = (kind, marshal.dumps(obj))
@@ -203,28 +202,10 @@ class Event(Record):
     late_reason: str | None = None
 
     def __post_init__(self) -> None:
-        # Every check is here (not in from_json) so that a record built in code is held to the same rules. A ledger
-        # verification builds one Event per entry: the usual event is recognised by one test that builds no message
-        # (``_usual``), and anything else goes through the checks that say what is wrong.
-        if not self._usual():
-            self._check()
+        # Every check is here (not in from_json) so that a record built in code is held to the same rules.
+        self._check()
         if self.categories:
             object.__setattr__(self, "categories", normalise_categories(self.categories, "event.categories"))
-
-    def _usual(self) -> bool:
-        """True only when every check of ``_check`` passes: valid values and one artefact."""
-        refs, prev, artefacts, counter = self.authorities, self.prev, self.artefacts, self.counter_party
-        return (
-            type(refs) is tuple and type(prev) is tuple and type(self.notes) is tuple and type(artefacts) is tuple
-            and all_idents((self.id, self.case, *refs, *prev))
-            and self.action in ACTIONS
-            and len(artefacts) == 1 and type(artefacts[0]) is Artefact
-            and is_known_zone(self.occurred_tz)
-            and (counter is not None) == (self.action == "transferred")
-            and (counter is None or counter.key_fingerprint != self.handler.key_fingerprint)
-            and all_plain_texts((self.location, self.purpose, self.seal, self.tool, self.late_reason, *self.notes))
-            and len(set(refs)) == len(refs) and len(set(prev)) == len(prev)
-        )
 
     def _check(self) -> None:
         if not (is_ident(self.id) and is_ident(self.case)):
@@ -324,7 +305,7 @@ class Signature(Record):
     sig: bytes
 
     def __post_init__(self) -> None:
-        if self.key not in _KNOWN_SIGNERS:
+        if not (fastpath.ENABLED and self.key in _KNOWN_SIGNERS):
             if parse_digest_ref(self.key, "signature.key")[0] != "sha256":
                 raise RecordError("signature.key: a key fingerprint is sha256:<hex>")
             if len(_KNOWN_SIGNERS) < MEMO_SIZE:
@@ -337,7 +318,9 @@ class Signature(Record):
 
     @classmethod
     def from_json(cls, obj: object) -> Signature:
-        if type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str and key in _KNOWN_SIGNERS:
+        if fastpath.ENABLED and type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str and (
+            key in _KNOWN_SIGNERS
+        ):
             sig = obj.get("sig")
             if type(sig) is str and len(sig) == 88:
                 try:  # base64.b64decode(sig, validate=True) and base64.b64encode(raw), less their wrappers

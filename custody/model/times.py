@@ -8,7 +8,6 @@ microseconds when they are not zero, and ``Z``) and, separately, the zone the ha
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,7 +44,6 @@ def parse_utc(text: object, *, field: str) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-@functools.lru_cache(maxsize=512)
 def zone_of(label: str) -> tzinfo:
     """Return the tzinfo for a zone label: ``Z``/``UTC``, a ``±HH:MM`` offset or an IANA name."""
     if label in ("Z", "UTC"):
@@ -66,26 +64,14 @@ def zone_of(label: str) -> tzinfo:
         raise RecordError(problem) from exc
 
 
-_KNOWN_ZONES: set[object] = set()
-
-
-def is_known_zone(label: object) -> bool:
-    """True when ``label`` is a zone label that ``check_zone`` has already accepted (False says nothing)."""
-    return type(label) is str and label in _KNOWN_ZONES
-
-
 def check_zone(label: object, *, field: str = "time zone") -> str:
     """Validate a stored zone label and return it unchanged."""
-    if type(label) is str and label in _KNOWN_ZONES:
-        return label
     if not isinstance(label, str):
         raise RecordError(f"{field}: expected a time zone label, got {label!r}")
     try:
         zone_of(label)
     except RecordError as exc:
         raise RecordError(f"{field}: {exc}") from exc
-    if len(_KNOWN_ZONES) < 512:
-        _KNOWN_ZONES.add(label)
     return label
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from evidence.common.errors import AcquisitionError, UsageError
+from evidence.common.files import create_exclusive, fsync_directory
 from evidence.common.sink import OutputFile
 from evidence.hashing.digest import MultiDigest, parse_algorithms
 
@@ -42,19 +43,10 @@ def planned_paths(output: Path, split_size: int | None, size: int) -> list[Path]
     return [segment_path(output, i) for i in range(count)]
 
 
-def fsync_directory(directory: Path) -> None:
-    """Make the creation/rename of files in ``directory`` durable."""
-    fd = os.open(directory, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def create_exclusive(path: Path) -> int:
+def _create_output(path: Path) -> int:
     """Create ``path`` for writing, refusing to touch an existing file (``O_EXCL``, no symlink following)."""
     try:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        return create_exclusive(path)
     except FileExistsError as exc:
         raise AcquisitionError(f"{path}: output already exists; refusing to overwrite it") from exc
     except OSError as exc:
@@ -66,7 +58,7 @@ class _Segment:
 
     def __init__(self, path: Path, algorithms: tuple[str, ...]) -> None:
         self.path = path
-        self.fd = create_exclusive(path)
+        self.fd = _create_output(path)
         self.size = 0
         self.flushed = 0
         self.digest = MultiDigest(algorithms) if algorithms else None

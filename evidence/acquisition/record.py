@@ -12,7 +12,6 @@ SHA-256 of media bytes ``[0, e)``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -23,6 +22,7 @@ from typing import Any
 from evidence.acquisition.media import SourceIdentity
 from evidence.common import canonical
 from evidence.common.errors import AcquisitionError, EvidenceError
+from evidence.common.files import write_atomic
 from evidence.common.sink import OutputFile
 from evidence.hashing.pipeline import UnreadableRange
 from evidence.hashing.result import ALGORITHMS, WindowDigest
@@ -149,33 +149,12 @@ def record_path_for(output: str | os.PathLike[str]) -> Path:
 
 def write_record(path: Path, record: AcquisitionRecord, *, exclusive: bool = False) -> None:
     """Write ``record`` atomically; with ``exclusive``, fail if ``path`` already exists (first write)."""
-    data = record.encode(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if exclusive:
-            os.link(temporary, path)  # atomic, and refuses an existing record
-        else:
-            os.replace(temporary, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_atomic(path, record.encode(path.parent), mode=0o644, exclusive=exclusive)
     except FileExistsError as exc:
         raise AcquisitionError(f"{path}: a record already exists; refusing to overwrite it") from exc
     except OSError as exc:
         raise AcquisitionError(f"{path}: cannot write the acquisition record: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
 
 
 def load_record(path: Path) -> AcquisitionRecord:

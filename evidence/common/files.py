@@ -1,17 +1,29 @@
 """Opening evidence read-only and writing results safely: the file-system habits every module shares.
 
 ``open_readonly`` is how every image and segment file is opened (never for writing, never a FIFO that would hang).
+``write_atomic`` is how every record, key, bundle and manifest is written: a reader sees the old file or the whole
+new one, never half of it, and after it returns the file and its name survive a power cut (file *and* directory
+``fsync``). ``create_exclusive`` opens an output that must not exist yet (no overwrite, no symbolic link followed).
+
+The writers raise ``OSError`` (``FileExistsError`` for a refused existing file): each caller turns it into its own
+error with the message its users know.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from evidence.common.errors import ImageError
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _describe_os_error(path: Path, exc: OSError) -> str:
@@ -43,3 +55,54 @@ def open_readonly(path: Path) -> tuple[int, int]:
         os.close(fd)
         raise ImageError(_describe_os_error(path, exc)) from exc
     return fd, size
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make the creation, rename or removal of names in ``directory`` durable (POSIX needs the directory synced)."""
+    fd = os.open(directory, os.O_RDONLY | _O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def create_exclusive(path: Path, mode: int = 0o644) -> int:
+    """Create ``path`` for writing and return its descriptor; ``FileExistsError`` if anything is there already.
+
+    ``O_EXCL`` makes the check and the creation one step, and ``O_NOFOLLOW`` refuses a symbolic link planted at
+    ``path``, so an existing file (or what a link points to) is never truncated. ``mode`` is masked by the umask.
+    """
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC | _O_BINARY, mode)
+
+
+def write_atomic(
+    path: Path, content: bytes | Callable[[BinaryIO], None], *, mode: int, exclusive: bool = False
+) -> None:
+    """Write ``content`` (bytes, or a function writing to a binary stream) to ``path`` whole or not at all.
+
+    The bytes go to a temporary file beside ``path`` (created with ``mode``, so a private key is never readable by
+    others, even for a moment), which is synced and then renamed over ``path``; the directory is synced last. With
+    ``exclusive`` the temporary file is hard-linked instead, which fails with ``FileExistsError`` if ``path``
+    exists: a first write that never replaces anything. On any failure (a writer raising included) the temporary
+    file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = create_exclusive(temporary, mode)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            if isinstance(content, bytes):
+                stream.write(content)
+            else:
+                content(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if exclusive:
+            os.link(temporary, path)  # atomic, and refuses an existing file
+            os.unlink(temporary)  # before the directory sync, so no temporary name survives a crash
+        else:
+            os.replace(temporary, path)
+        fsync_directory(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError
+from evidence.common.files import write_atomic
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import digest_chunks
 from evidence.reading.entries import Entry, escape_name
@@ -148,11 +149,9 @@ class _Tree:
     def write_manifest(self, data: bytes) -> Path:
         """Write the manifest at the top of the output directory (never over an existing file)."""
         try:
-            fd = self._create("", MANIFEST_NAME)
+            write_atomic(self.root / MANIFEST_NAME, data, mode=0o644, exclusive=True)
         except OSError as exc:
             raise ExtractionError(f"{self.root / MANIFEST_NAME}: cannot create: {exc.strerror or exc}") from exc
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
         return self.root / MANIFEST_NAME
 
     def close(self) -> None:

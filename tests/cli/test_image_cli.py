@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from tests.evidence.support.craft import debugfs, ext_image, mbr, mbr_entry, require
+from tests.evidence.support.craft import debugfs, ext_image, mbr, mbr_entry
 from tests.evidence.support.images import IMAGES, MEDIA_SHA256, ROOT, fixture_digests
 from tests.evidence.support.tsk_reference import parse_icat_hashes
+from tests.support.tools import tool
 
 MMLS_E01 = IMAGES / "sleuthkit/imageformat_mmls_1.E01"
 
@@ -181,12 +182,12 @@ def test_bad_input_is_one_line_and_exit_1(bad: dict[str, tuple[list[str], str]],
     assert result.stdout == b""
 
 
+@pytest.mark.external
 def test_ewf_missing_middle_segment_through_the_cli(tmp_path: Path) -> None:
-    require("ewfacquire")
     source = tmp_path / "media.raw"
     source.write_bytes(os.urandom(3 << 20))
     subprocess.run(
-        ["ewfacquire", "-u", "-q", "-t", str(tmp_path / "three"), "-S", "1048576", "-c", "none", str(source)],
+        [tool("ewfacquire"), "-u", "-q", "-t", str(tmp_path / "three"), "-S", "1048576", "-c", "none", str(source)],
         check=True,
         capture_output=True,
     )
@@ -196,6 +197,7 @@ def test_ewf_missing_middle_segment_through_the_cli(tmp_path: Path) -> None:
     assert b"three.E01: EWF set incomplete" in result.stderr and b"segment 2 is missing" in result.stderr
 
 
+@pytest.mark.external
 def test_warnings_keep_their_place_among_batched_lines(tmp_path: Path) -> None:
     """stdout is written in batches: a warning must still come after the lines printed before it (2>&1)."""
     tree = tmp_path / "tree"

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import EXIT_BROKEN_PIPE, cli, keep_heap_slack, os_error_message
-from tests.evidence.support.craft import ext_image, require
+from tests.evidence.support.craft import ext_image
 from tests.evidence.support.images import IMAGES
+from tests.support.tools import runs_tools, tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,6 +155,7 @@ def test_help_imports_the_groups_it_lists() -> None:
 
 
 @pytest.fixture(scope="module")
+@runs_tools
 def many_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An ext4 image whose ``image ls --json`` output (about 400 KB) is far larger than a pipe's buffer."""
     directory = tmp_path_factory.mktemp("many")
@@ -175,10 +177,10 @@ def environment(buffered: bool) -> dict[str, str]:
 def test_a_reader_that_stops_early_ends_scelle_quietly_with_141(
     many_files: Path, command: list[str], buffered: bool
 ) -> None:
-    require("head")
+    head = tool("head")
     scelle = shlex.join([sys.executable, "-m", "cli", "image", command[0], str(many_files), *command[1:]])
     proc = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; {scelle} 2>stderr.txt | head -c 100 >/dev/null"],
+        ["bash", "-c", f"set -o pipefail; {scelle} 2>stderr.txt | {shlex.quote(head)} -c 100 >/dev/null"],
         cwd=many_files.parent,
         env={**environment(buffered), "PYTHONPATH": str(ROOT)},
         capture_output=True,

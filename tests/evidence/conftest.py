@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.evidence.support.craft import ext_image
+from tests.support.tools import runs_tools
 
 ODD_NAMES = [
     b"\xff\xfe.bin",  # not UTF-8
@@ -20,6 +21,7 @@ ODD_NAMES = [
 
 
 @pytest.fixture(scope="session")
+@runs_tools
 def odd_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An ext4 image whose names are not all UTF-8 or printable, with a directory and a symbolic link."""
     directory = tmp_path_factory.mktemp("odd")

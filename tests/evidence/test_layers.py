@@ -75,11 +75,13 @@ ALLOWED: dict[str, set[str]] = {
     "evidence.acquisition": {"evidence.common", "evidence.hashing", "evidence.ewf", "evidence.sources"},
     "evidence": EVIDENCE_BELOW - {"evidence.ewf"},  # the public names come from sources and acquisition
     "custody.errors": {"evidence.common"},
+    "custody.fastpath": set(),
     "custody.i18n": {"custody.errors", "evidence.common"},
     "custody.tlog": {"custody.errors", "evidence.common"},
-    "custody.model": {"custody.errors", "custody.i18n", "custody.tlog"} | EVIDENCE_BELOW,
+    "custody.model": {"custody.errors", "custody.fastpath", "custody.i18n", "custody.tlog"} | EVIDENCE_BELOW,
     "custody.rules": {"custody.errors", "custody.i18n", "custody.model", "evidence.common"},
-    "custody.ledger": {"custody.errors", "custody.i18n", "custody.tlog", "custody.model", "custody.rules"}
+    "custody.ledger": {"custody.errors", "custody.fastpath", "custody.i18n", "custody.tlog", "custody.model",
+                       "custody.rules"}
     | EVIDENCE_BELOW,
     "custody.bundle": {"custody.errors", "custody.i18n", "custody.tlog", "custody.model", "custody.rules",
                        "custody.ledger"} | EVIDENCE_BELOW,

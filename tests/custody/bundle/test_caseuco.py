@@ -15,6 +15,7 @@ from custody.bundle.caseuco import case_uco, case_uco_bytes
 from custody.bundle.export import export_bundle
 from custody.bundle.verify import BundleReport, verify_bundle
 from tests.custody.support.bundle_scenario import Scenario, build
+from tests.support.tools import tool
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +80,8 @@ def test_export_is_deterministic(report: BundleReport) -> None:
 
 def run_case_validate(path: Path) -> subprocess.CompletedProcess[str]:
     """``case_validate PATH`` with the default (latest bundled) CASE ontology, as the case-utils CLI runs it."""
-    tool = Path(sys.executable).parent / "case_validate"
-    if not tool.is_file():
-        pytest.skip("the case_validate command of case-utils is not installed next to this Python")
-    return subprocess.run([str(tool), str(path)], capture_output=True, text=True, timeout=300, check=False)
+    case_validate = tool("case_validate", directory=Path(sys.executable).parent)  # the case-utils of this Python
+    return subprocess.run([case_validate, str(path)], capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +89,7 @@ def case_validate_available() -> None:
     pytest.importorskip("case_utils", reason="case-utils is not installed (pip install case-utils)")
 
 
+@pytest.mark.external
 def test_case_validate_accepts_the_export(report: BundleReport, tmp_path: Path, case_validate_available: None) -> None:
     path = tmp_path / "bundle.jsonld"
     path.write_bytes(case_uco_bytes(report.contents))
@@ -98,6 +98,7 @@ def test_case_validate_accepts_the_export(report: BundleReport, tmp_path: Path, 
     assert "Conforms: True" in result.stdout
 
 
+@pytest.mark.external
 def test_case_validate_refuses_a_broken_export(report: BundleReport, tmp_path: Path,
                                                case_validate_available: None) -> None:
     """The oracle is strict: a hash method outside UCO's vocabulary (why BLAKE3 goes in the description) and a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 from dataclasses import replace
@@ -22,6 +21,7 @@ from custody.model.vocabulary import ACTIONS, AUTHORITY_TYPES, DATA_CATEGORIES, 
 from custody.rules.instruments import INSTRUMENTS
 from tests.custody.support import verdicts
 from tests.custody.support.bundle_scenario import Scenario, authorities, build
+from tests.support.tools import tool
 
 ROOT = Path(__file__).resolve().parents[3]
 CHECKED = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
@@ -173,11 +173,10 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.external
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_renders_in_headless_chromium(report: BundleReport, lang: str, tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("chromium is not installed (Debian package chromium)")
+    chromium = tool("chromium")
     page = tmp_path / f"report-{lang}.html"
     page.write_text(render_html(report, lang, checked_at=CHECKED), encoding="utf-8")
     shot = tmp_path / "x.png"

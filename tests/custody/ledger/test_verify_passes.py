@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 import custody.ledger.verify as verify_module
+from custody import fastpath
 from custody.ledger.ledger import Ledger
 from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
@@ -122,6 +123,7 @@ def test_a_bad_signature_voids_the_deferred_pass(path: Path, keys: dict[str, Key
         return real(*args, deferred=deferred)
 
     monkeypatch.setattr(verify_module, "_verify", spy)
+    monkeypatch.setattr(fastpath, "ENABLED", True)  # the deferred pass is a fast path: on here, whatever the switch
     assert verify_ledger(str(path), unsafe_trust_embedded_key=True).ok
     assert passes == [True]
     with raw(path) as db:
@@ -152,6 +154,7 @@ def test_both_passes_verify_every_signature(path: Path, keys: dict[str, KeyPair]
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(verify_module, "Ed25519PublicKey", _Counting)
     monkeypatch.setattr(_Counting, "verified", [])
+    monkeypatch.setattr(fastpath, "ENABLED", True)  # counts the signatures the fast paths verify themselves
     with raw(path) as db:
         leaves = [leaf for (leaf,) in db.execute("SELECT leaf FROM entries")]
         checkpoints = db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from custody.tlog.notes import (
     sign_checkpoint,
     sign_note,
 )
+from tests.support.tools import tool
 
 # The example of golang.org/x/mod/sumdb/note (example_test.go).
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
@@ -100,9 +100,11 @@ func main() {
 GOPATH = Path("/usr/share/gocode")
 
 
+@pytest.mark.external
 def test_go_sumdb_note_accepts_a_ledger_checkpoint_and_vkey(tmp_path: Path) -> None:
-    if shutil.which("go") is None or not (GOPATH / "src/golang.org/x/mod/sumdb/note").is_dir():
-        pytest.skip("go or golang-golang-x-mod-dev not installed")
+    go = tool("go")
+    if not (GOPATH / "src/golang.org/x/mod/sumdb/note").is_dir():
+        pytest.skip("golang-golang-x-mod-dev not installed")
     from custody.ledger.ledger import Ledger
 
     key = generate_key(name="scelle.example/MA-2026-0042", role="ledger", organisation="DGSN", country="MA")
@@ -114,11 +116,11 @@ def test_go_sumdb_note_accepts_a_ledger_checkpoint_and_vkey(tmp_path: Path) -> N
     (tmp_path / "note").write_text(note)
     env = {**os.environ, "GO111MODULE": "off", "GOPATH": str(GOPATH), "GOCACHE": str(tmp_path / "cache"),
            "HOME": str(tmp_path)}
-    proc = subprocess.run(["go", "run", "main.go", "vkey", "note"], cwd=tmp_path, env=env, capture_output=True,
+    proc = subprocess.run([go, "run", "main.go", "vkey", "note"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == note.split("\n\n")[0] + "\n"
     (tmp_path / "note").write_text(note.replace("\n1\n", "\n2\n"))
-    bad = subprocess.run(["go", "run", "main.go", "vkey", "note"], cwd=tmp_path, env=env, capture_output=True,
+    bad = subprocess.run([go, "run", "main.go", "vkey", "note"], cwd=tmp_path, env=env, capture_output=True,
                          text=True, timeout=300, check=False)
     assert bad.returncode == 1 and "invalid signature" in bad.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from custody.tlog.notes import (
     signer_key,
     verifier_key,
 )
+from tests.support.tools import runs_tools, tool
 
 # Test vectors published with Go's golang.org/x/mod/sumdb/note (note_test.go, BSD-3-Clause, The Go Authors).
 PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
@@ -370,11 +370,10 @@ def test_note_property_any_text_byte_flip_detected(text: str, flip: st.DataObjec
 
 
 @pytest.fixture(scope="module")
+@runs_tools
 def go_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build tests/custody/go_note with Debian's Go and x/mod sources (GOPATH mode, no network)."""
-    go = shutil.which("go")
-    if go is None:
-        pytest.skip("go not installed (Debian golang-go)")
+    go = tool("go")
     if not (GO_NOTE_PKG / "note.go").is_file():
         pytest.skip(f"{GO_NOTE_PKG} missing (Debian golang-golang-x-mod-dev not installed)")
     work = tmp_path_factory.mktemp("go_note")

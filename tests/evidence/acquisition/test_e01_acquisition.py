@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,13 +17,14 @@ import pytest
 from evidence.acquisition.acquire import acquire, acquire_image
 from evidence.acquisition.e01 import e01_sector_size, ewf_metadata, make_e01_sink
 from evidence.acquisition.media import SourceIdentity
-from evidence.acquisition.record import CaseMetadata, load_record, record_path_for
+from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, load_record, record_path_for
 from evidence.acquisition.verify import verify_image
 from evidence.common.errors import IntegrityError, UsageError
 from evidence.common.report import VerificationError
 from tests.evidence.support.acquisition import FIXED_HOST, MiB, fixed_clock
 from tests.evidence.support.e01_util import md5_hex, mixed_media, padded, read_back, sha1_hex
 from tests.evidence.support.faulty import FaultyMedia
+from tests.support.tools import tool
 
 CASE = CaseMetadata(case_number="SN-2026-031", evidence_number="HD-2", examiner="Aminata Diallo",
                     description="disque dur saisi", notes="scellé n° 12\tsalle 3")
@@ -106,11 +106,17 @@ def test_source_not_a_multiple_of_the_sector_size(tmp_path: Path) -> None:
     assert read_back(output)[0] == padded(data)
     report = verify_image([output])
     assert {(c.subject, c.algorithm) for c in report.checks} >= {("stored", "md5"), ("media", "sha256")}
-    if shutil.which("ewfverify"):
-        assert subprocess.run(["ewfverify", "-q", str(output)], capture_output=True, check=False).returncode == 0
 
 
-def test_unreadable_sectors_reach_error2(tmp_path: Path) -> None:
+@pytest.mark.external
+def test_ewfverify_accepts_a_source_not_a_multiple_of_the_sector_size(tmp_path: Path) -> None:
+    source, _ = _source(tmp_path, 2 * MiB + 1000)
+    output = tmp_path / "odd.E01"
+    acquire_image(source, output, output_format="e01", compress="best")
+    assert subprocess.run([tool("ewfverify"), "-q", str(output)], capture_output=True, check=False).returncode == 0
+
+
+def _acquire_with_unreadable_sectors(tmp_path: Path) -> tuple[Path, AcquisitionRecord, bytes]:
     source, data = _source(tmp_path, 2 * MiB)
     media = FaultyMedia(source, bad=[(MiB + 100, 1000)])
     output = tmp_path / "bad.E01"
@@ -119,14 +125,23 @@ def test_unreadable_sectors_reach_error2(tmp_path: Path) -> None:
     record = acquire(media, sink, record_path=record_path_for(output), output_format="e01", retries=0,
                      algorithms=("md5", "sha1", "sha256"), buffer_size=MiB, depth=3, clock=fixed_clock,
                      host=FIXED_HOST)
+    return output, record, data
+
+
+def test_unreadable_sectors_reach_error2(tmp_path: Path) -> None:
+    output, record, data = _acquire_with_unreadable_sectors(tmp_path)
     assert [(r.offset, r.length) for r in record.unreadable] == [(MiB, 1536)]
     written = bytearray(data)
     written[MiB : MiB + 1536] = bytes(1536)
     media_bytes, handle = read_back(output)
     assert media_bytes == written and handle.get_hash_value("MD5") == md5_hex(bytes(written))
-    if shutil.which("ewfinfo"):
-        info = subprocess.run(["ewfinfo", str(output)], capture_output=True, text=True, check=True).stdout
-        assert "at sector(s): 2048 - 2050 number: 3" in info
+
+
+@pytest.mark.external
+def test_ewfinfo_lists_the_unreadable_sectors(tmp_path: Path) -> None:
+    output, _, _ = _acquire_with_unreadable_sectors(tmp_path)
+    info = subprocess.run([tool("ewfinfo"), str(output)], capture_output=True, text=True, check=True).stdout
+    assert "at sector(s): 2048 - 2050 number: 3" in info
 
 
 def test_raw_options_stay_refused_for_raw(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from evidence.acquisition.acquire import acquire_image, output_on_source
 from evidence.acquisition.media import FileMedia, SourceIdentity, block_device_identity
 from evidence.common.errors import AcquisitionError
 from tests.evidence.support.acquisition import MiB, make_source
+from tests.support.tools import tool
 
 
 def fake_sysfs(root: Path) -> None:
@@ -88,15 +88,12 @@ def test_this_machines_disks_identity_without_reading_them() -> None:
         media.close()
 
 
-def _need_root_loop() -> None:
-    if os.geteuid() != 0 or shutil.which("losetup") is None:
-        pytest.skip("loop devices need root and losetup (util-linux)")
-
-
 @contextmanager
 def loop_device(image: Path, *, read_only: bool) -> Iterator[Path]:
-    _need_root_loop()
-    args = ["losetup", "-f", "--show", *(["-r"] if read_only else []), str(image)]
+    losetup = tool("losetup")
+    if os.geteuid() != 0:
+        pytest.skip("loop devices need root")
+    args = [losetup, "-f", "--show", *(["-r"] if read_only else []), str(image)]
     proc = subprocess.run(args, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         pytest.skip(f"cannot attach a loop device here: {proc.stderr.strip()}")
@@ -104,9 +101,10 @@ def loop_device(image: Path, *, read_only: bool) -> Iterator[Path]:
     try:
         yield device
     finally:
-        subprocess.run(["losetup", "-d", str(device)], check=False)
+        subprocess.run([losetup, "-d", str(device)], check=False)
 
 
+@pytest.mark.external
 def test_acquire_a_read_only_loop_device(tmp_path: Path) -> None:
     image = tmp_path / "disk.img"
     data = make_source(image, 3 * MiB)
@@ -121,21 +119,21 @@ def test_acquire_a_read_only_loop_device(tmp_path: Path) -> None:
     assert image.read_bytes() == data
 
 
+@pytest.mark.external
 def test_refuses_to_write_onto_the_mounted_source(tmp_path: Path) -> None:
-    if shutil.which("mkfs.ext4") is None:
-        pytest.skip("mkfs.ext4 (e2fsprogs) not installed")
+    mkfs, mount, umount = tool("mkfs.ext4"), tool("mount"), tool("umount")
     image = tmp_path / "fs.img"
     with image.open("wb") as handle:
         handle.truncate(16 * MiB)
-    subprocess.run(["mkfs.ext4", "-q", str(image)], check=True)
+    subprocess.run([mkfs, "-q", str(image)], check=True)
     mountpoint = tmp_path / "mnt"
     mountpoint.mkdir()
     with loop_device(image, read_only=False) as device:
-        if subprocess.run(["mount", str(device), str(mountpoint)], capture_output=True, check=False).returncode:
+        if subprocess.run([mount, str(device), str(mountpoint)], capture_output=True, check=False).returncode:
             pytest.skip("cannot mount a loop device here")
         try:
             with pytest.raises(AcquisitionError, match="onto the source device"):
                 acquire_image(device, mountpoint / "evidence.raw")
             assert not (mountpoint / "evidence.raw").exists()
         finally:
-            subprocess.run(["umount", str(mountpoint)], check=False)
+            subprocess.run([umount, str(mountpoint)], check=False)

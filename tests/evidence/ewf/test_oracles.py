@@ -1,13 +1,13 @@
 """Our E01 files checked by the tools courts and labs use: ewfverify, ewfinfo, ewfacquire itself, and TSK.
 
-Each test needs a Debian tool (``ewf-tools``, ``sleuthkit``) or pytsk3 and is skipped, saying so, without it.
+The tests that run a Debian tool (``ewf-tools``, ``sleuthkit``) are marked ``external`` and skipped, saying so,
+without it.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import struct
 import subprocess
 from datetime import UTC, datetime
@@ -19,6 +19,7 @@ from evidence.ewf.format import COMPRESSED_FLAG
 from evidence.ewf.sections import EwfMetadata
 from tests.evidence.support.e01_util import metadata, mixed_media, pyewf, write_e01
 from tests.evidence.support.ewf_layout import header2_values, sections, table_entries
+from tests.support.tools import tool
 
 MIB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,22 +27,16 @@ EXT2_IMAGE = ROOT / "fixtures/images/pytsk/image.raw"
 EXT2_FLS = ROOT / "fixtures/images/_tsk_reference/pytsk__image.raw/fs_at_0.fls_rp.txt"
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (Debian package ewf-tools / sleuthkit)")
-    return path
-
-
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False, timeout=120, env=env)
 
 
+@pytest.mark.external
 @pytest.mark.parametrize(
     ("compression", "segment_size"), [("none", MIB), ("fast", MIB), ("best", MIB), ("fast", 1500 * MIB)]
 )
 def test_ewfverify_accepts_our_images(tmp_path: Path, compression: str, segment_size: int) -> None:
-    ewfverify = _tool("ewfverify")
+    ewfverify = tool("ewfverify")
     data = mixed_media(3 * MIB + 777)
     _, files = write_e01(tmp_path / "v.E01", data, compression=compression, segment_size=segment_size,
                          unreadable=[(MIB, 4096)])
@@ -51,8 +46,9 @@ def test_ewfverify_accepts_our_images(tmp_path: Path, compression: str, segment_
     assert result.stdout.count("hash stored in file") == 2  # MD5 and SHA-1 both stored and compared
 
 
+@pytest.mark.external
 def test_ewfinfo_shows_metadata_and_acquisition_errors(tmp_path: Path) -> None:
-    ewfinfo = _tool("ewfinfo")
+    ewfinfo = tool("ewfinfo")
     meta = metadata(case_number="TN-2026/114", evidence_number="HD-01", examiner="Zoé Benaïssa",
                     description="disque saisi", notes="scellé n° 7\tعربي\nfin")
     _, files = write_e01(tmp_path / "i.E01", mixed_media(2 * MIB), meta=meta, compression="best",
@@ -67,13 +63,14 @@ def test_ewfinfo_shows_metadata_and_acquisition_errors(tmp_path: Path) -> None:
         assert line in out, f"{line!r} not in ewfinfo output:\n{out}"
 
 
+@pytest.mark.external
 @pytest.mark.parametrize("compression", ["none", "best"])
 def test_same_bytes_as_ewfacquire(tmp_path: Path, compression: str) -> None:
     """With the same inputs, settings and times, our single segment equals ewfacquire's, byte for byte.
 
     (``fast`` differs only because we deflate with ISA-L instead of zlib level 1.)
     """
-    ewfacquire = _tool("ewfacquire")
+    ewfacquire = tool("ewfacquire")
     source = tmp_path / "source.raw"
     source.write_bytes(mixed_media(3 * MIB))
     args = ["-C", "CASE-1", "-D", "a description", "-e", "Examiner X", "-E", "EV-9", "-N", "some notes"]
@@ -102,9 +99,10 @@ def _chunk_offset(path: Path, want_compressed: bool) -> int:
     raise AssertionError("no such chunk")
 
 
+@pytest.mark.external
 @pytest.mark.parametrize("compressed", [False, True])
 def test_ewfverify_detects_a_corrupted_chunk(tmp_path: Path, compressed: bool) -> None:
-    ewfverify = _tool("ewfverify")
+    ewfverify = tool("ewfverify")
     _, files = write_e01(tmp_path / "c.E01", mixed_media(2 * MIB), compression="fast")
     path = files[0].path
     assert _run(ewfverify, "-q", path).returncode == 0
@@ -120,12 +118,13 @@ def test_ewfverify_detects_a_corrupted_chunk(tmp_path: Path, compressed: bool) -
 
 
 def _fls(path: Path) -> list[str]:
-    fls = _tool("fls")
+    fls = tool("fls")
     result = _run(fls, "-r", "-p", path)
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 
 
+@pytest.mark.external
 def test_tsk_lists_the_same_entries_from_the_e01_as_from_the_raw_image(tmp_path: Path) -> None:
     raw = EXT2_IMAGE.read_bytes()
     _, files = write_e01(tmp_path / "ext2.E01", raw, compression="best")

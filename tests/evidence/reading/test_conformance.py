@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from tests.evidence.support.tsk_reference import (
     partition_of,
     reference_filesystems,
 )
+from tests.support.tools import tool
 
 REFERENCES = reference_filesystems()
 TSK411_FILETIME_ZERO = 3373865674
@@ -172,11 +172,12 @@ def test_volumes_match_mmls(folder: Path) -> None:
 LIVE = [ref for ref in REFERENCES if ref.image.suffix in (".dd", ".raw", ".iso")][:6]
 
 
-@pytest.mark.skipif(shutil.which("fls") is None or shutil.which("icat") is None, reason="sleuthkit not installed")
+@pytest.mark.external
 @pytest.mark.parametrize("ref", LIVE, ids=ref_id)
 def test_live_fls_and_icat_agree(ref: ReferenceFs) -> None:
+    icat_path = tool("icat")
     fls = subprocess.run(
-        ["fls", "-r", "-p", "-o", str(ref.sector), str(ref.image)], capture_output=True, check=True
+        [tool("fls"), "-r", "-p", "-o", str(ref.sector), str(ref.image)], capture_output=True, check=True
     ).stdout.decode("utf-8", "surrogateescape")
     entries = walk(ref)
     got = scelle_lines(entries)
@@ -189,6 +190,6 @@ def test_live_fls_and_icat_agree(ref: ReferenceFs) -> None:
         fs = open_filesystem(source, partition_of(ref))
         for entry in [e for e in entries if e.has_content and e.allocated][:5]:
             icat = subprocess.run(
-                ["icat", "-o", str(ref.sector), str(ref.image), entry.inode], capture_output=True, check=True
+                [icat_path, "-o", str(ref.sector), str(ref.image), entry.inode], capture_output=True, check=True
             ).stdout
             assert fs.read(entry) == icat, entry.path

@@ -138,6 +138,7 @@ def test_a_corrupt_chunk_is_an_error_not_zeros(tmp_path: Path) -> None:
             handle.read()
 
 
+@pytest.mark.external
 def test_an_entry_can_be_handed_to_a_parser(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     tree.mkdir()

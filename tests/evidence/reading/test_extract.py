@@ -81,6 +81,7 @@ def test_over_long_and_windows_names() -> None:
     assert safe_component(b'a:b*c?"d', windows=True) == "a_b_c__d"
 
 
+@pytest.mark.external
 def test_case_variants_do_not_overwrite_each_other(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     tree.mkdir()

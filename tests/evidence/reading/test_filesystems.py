@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -18,6 +17,7 @@ from evidence.reading.entries import Timestamp, escape_name
 from tests.evidence.conftest import ODD_NAMES
 from tests.evidence.support.craft import debugfs, ext_image
 from tests.evidence.support.images import IMAGES
+from tests.support.tools import tool
 
 
 def test_no_name_is_dropped_and_raw_bytes_are_kept(odd_image: Path) -> None:
@@ -49,15 +49,15 @@ def test_escape_name_rule() -> None:
     assert escape_name(b"\xc3") == "\\xc3"  # a truncated sequence
 
 
-@pytest.mark.skipif(shutil.which("fls") is None, reason="sleuthkit not installed")
 def test_odd_names_match_live_fls_bytes(odd_image: Path) -> None:
-    listing = subprocess.run(["fls", "-r", "-p", str(odd_image)], capture_output=True, check=True).stdout
+    listing = subprocess.run([tool("fls"), "-r", "-p", str(odd_image)], capture_output=True, check=True).stdout
     fls_paths = {line.split(b"\t", 1)[1] for line in listing.splitlines()}
     with open_image(odd_image) as source:
         ours = {entry.path_bytes.replace(b"\x01", b"^") for entry in open_filesystem(source).walk()}
     assert ours == fls_paths
 
 
+@pytest.mark.external
 def test_directory_loop_is_listed_once_and_not_followed(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     (tree / "a" / "b").mkdir(parents=True)
@@ -69,6 +69,7 @@ def test_directory_loop_is_listed_once_and_not_followed(tmp_path: Path) -> None:
     assert paths == ["lost+found", "a", "a/b", "a/b/f.txt", "a/b/up", "$OrphanFiles"]
 
 
+@pytest.mark.external
 def test_tree_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> None:
     depth = 1100  # deeper than Python's default recursion limit and TSK's own MAX_DEPTH (128)
     (tmp_path / "tree").mkdir()

@@ -16,6 +16,7 @@ from evidence.common.errors import ImageError
 from evidence.reading.listing import Listed, list_entries
 from evidence.sources.base import ImageSource
 from tests.evidence.support.craft import debugfs, ext_image
+from tests.support.tools import runs_tools
 
 
 class _Source(ImageSource):
@@ -39,6 +40,7 @@ class _Source(ImageSource):
 
 
 @pytest.fixture(scope="module")
+@runs_tools
 def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """ext4 with files large enough that TSK reads their blocks directly (not through its 64 KiB cache)."""
     directory = tmp_path_factory.mktemp("unreadable")

@@ -11,6 +11,7 @@ from evidence.common.errors import VolumeError
 from evidence.reading.describe import describe_image
 from tests.evidence.support.craft import ext_image, gpt_disk, mbr, mbr_entry, place
 from tests.evidence.support.images import IMAGES
+from tests.support.tools import runs_tools
 
 
 def test_mbr_with_extended_partition_lists_logical_partition() -> None:
@@ -34,6 +35,7 @@ def test_image_without_table_is_one_whole_volume() -> None:
 
 
 @pytest.fixture(scope="module")
+@runs_tools
 def small_ext(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("ext")
     (directory / "tree").mkdir()

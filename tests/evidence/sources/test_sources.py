@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from evidence.common.errors import ImageError
 from evidence.sources import ImageSource, open_image
 from tests.evidence.support.images import IMAGES, MEDIA_SHA256, fixture_digests
+from tests.support.tools import runs_tools, tool
 
 
 def media_sha256(source: ImageSource, block: int = 1 << 20) -> str:
@@ -195,14 +196,13 @@ def test_ewf_last_segment_missing_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
+@runs_tools
 def three_segment_e01(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("ewfacquire") is None:
-        pytest.skip("ewfacquire (ewf-tools) not installed")
     directory = tmp_path_factory.mktemp("e01")
     source = directory / "media.raw"
     source.write_bytes(os.urandom(3 * 1024 * 1024))
     subprocess.run(
-        ["ewfacquire", "-u", "-q", "-t", str(directory / "three"), "-S", "1048576", "-c", "none", str(source)],
+        [tool("ewfacquire"), "-u", "-q", "-t", str(directory / "three"), "-S", "1048576", "-c", "none", str(source)],
         check=True,
         capture_output=True,
     )

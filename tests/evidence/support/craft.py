@@ -1,34 +1,27 @@
 """Small disk images made at test time: partition tables (MBR, GPT with any sector size) and ext file systems.
 
 Everything here writes new files under a test's tmp_path; nothing touches fixtures/. ``mke2fs``/``debugfs``
-(e2fsprogs) build real ext file systems; tests needing them skip when they are not installed.
+(e2fsprogs) build real ext file systems; tests needing them are marked ``external`` and skip when
+they are not installed.
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 import uuid
 import zlib
 from pathlib import Path
 
-import pytest
+from tests.support.tools import tool
 
 LINUX_FS_GUID = uuid.UUID("0fc63daf-8483-4772-8e79-3d69d8477de4")
 
 
-def require(tool: str) -> None:
-    """Skip the test when an oracle tool is missing."""
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} not installed")
-
-
 def ext_image(path: Path, tree: Path, size: str = "4M", kind: str = "ext4") -> Path:
     """An ext file system image populated from the host directory ``tree`` (``mke2fs -d``)."""
-    require("mke2fs")
     subprocess.run(
-        ["mke2fs", "-q", "-F", "-t", kind, "-d", str(tree), str(path), size], check=True, capture_output=True
+        [tool("mke2fs"), "-q", "-F", "-t", kind, "-d", str(tree), str(path), size], check=True, capture_output=True
     )
     return path
 
@@ -38,9 +31,8 @@ def debugfs(image: Path, command: str, *options: str) -> None:
 
     ``command`` is one request (``-R``); pass ``""`` and ``"-f", file`` to run a command file instead.
     """
-    require("debugfs")
     request = ["-R", command] if command else []
-    subprocess.run(["debugfs", "-w", *request, *options, str(image)], check=True, capture_output=True)
+    subprocess.run([tool("debugfs"), "-w", *request, *options, str(image)], check=True, capture_output=True)
 
 
 def mbr_entry(kind: int, start: int, count: int) -> bytes:

@@ -1,0 +1,21 @@
+"""The one switch for the custody fast paths: shortcuts that give the same answers as the plain code, only sooner.
+
+Each one was measured with ``benchmarks/ledger.py`` (a 10 000-event ledger verified with the switch on and off);
+only those that pay for themselves are kept:
+
+* ``custody.ledger.verify._CheckpointKey.fast_check``: a checkpoint as scelle writes it is compared as text, not
+  parsed as a signed note (about a fifth of the verification time);
+* ``custody.model.records.memoised``: a handler or artefact is parsed once per distinct JSON value (about 13 %);
+* ``custody.ledger.verify``'s deferred pass: signatures verified in batches, not between two leaves (about 6 %);
+* ``custody.model.leafform.EVENT_LEAF``: an event leaf read by one regular expression (about 6 %).
+
+``SCELLE_NO_FAST_PATHS=1`` in the environment turns them all off (read once, at import), so the tests can show that
+the plain code gives the same results; ``.ci/run`` runs the custody tests both ways.
+"""
+
+from __future__ import annotations
+
+import os
+
+ENABLED: bool = os.environ.get("SCELLE_NO_FAST_PATHS") != "1"
+"""False when ``SCELLE_NO_FAST_PATHS=1``: every fast path takes the plain way."""

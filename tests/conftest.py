@@ -1,0 +1,31 @@
+"""Marks every test that runs an external program ``external`` (see ``tests/support/tools.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import pytest
+
+from tests.support import tools
+
+
+def _uses_a_tool_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)  # the test's fixture closure; pytest has no public accessor for it
+    if info is None:
+        return False
+    return any(getattr(d.func, "runs_tools", False) for defs in info.name2fixturedefs.values() for d in defs)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _uses_a_tool_fixture(item):
+            item.add_marker(pytest.mark.external)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    tools.current = item  # before any fixture of the test is set up, so tool() knows whom it runs for
+    try:
+        return (yield)
+    finally:
+        tools.current = None
