@@ -40,9 +40,7 @@ from bytecode import cached_bytecode_environment  # noqa: E402 - after the path 
 from evidence.common.units import format_size, parse_size  # noqa: E402
 
 PLAIN_SHA256 = (
-    "import hashlib, sys\n"
-    "with open(sys.argv[1], 'rb') as f:\n"
-    "    print(hashlib.file_digest(f, 'sha256').hexdigest())\n"
+    "import hashlib, sys\nwith open(sys.argv[1], 'rb') as f:\n    print(hashlib.file_digest(f, 'sha256').hexdigest())\n"
 )
 
 
@@ -88,8 +86,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="scelle-bench-", dir=options.dir))
     try:
         source = work / "source.img"
-        print(f"source: {format_size(size)} of random bytes in {work}; {os.cpu_count()} CPUs; "
-              f"load average {os.getloadavg()[0]:.2f}")
+        print(
+            f"source: {format_size(size)} of random bytes in {work}; {os.cpu_count()} CPUs; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
         make_source(source, size)
         dc3dd = shutil.which("dc3dd")
         env = cached_bytecode_environment(work / "pycache")
@@ -107,8 +107,20 @@ def main() -> None:
             digests.add(out.strip())
             output = work / "scelle.raw"
             elapsed, rss, out, cpu = run(
-                [sys.executable, "-m", "cli", "acquire", str(source), str(output), "--format", "raw", "--quiet",
-                 "--json"], ROOT, env,
+                [
+                    sys.executable,
+                    "-m",
+                    "cli",
+                    "acquire",
+                    str(source),
+                    str(output),
+                    "--format",
+                    "raw",
+                    "--quiet",
+                    "--json",
+                ],
+                ROOT,
+                env,
             )
             times["b"].append(elapsed)
             cpu_b.append(cpu)
@@ -120,8 +132,11 @@ def main() -> None:
                 elapsed, _rss, _out, _cpu = run(dc3dd_args, ROOT)
                 times["c"].append(elapsed)
                 remove_outputs(work, "dc3dd.raw")
-            print(f"round {round_number + 1}: " + ", ".join(f"({k}) {v[-1]:.3f} s" for k, v in times.items() if v)
-                  + f"; (b) used {cpu_b[-1]:.2f} CPU-s ({cpu_b[-1] / times['b'][-1]:.2f} cores)")
+            print(
+                f"round {round_number + 1}: "
+                + ", ".join(f"({k}) {v[-1]:.3f} s" for k, v in times.items() if v)
+                + f"; (b) used {cpu_b[-1]:.2f} CPU-s ({cpu_b[-1] / times['b'][-1]:.2f} cores)"
+            )
         if len(digests) != 1:
             raise SystemExit(f"the SHA-256 digests disagree: {sorted(digests)}")
         report(times, peak_kib, size)
@@ -154,12 +169,16 @@ def report(times: dict[str, list[float]], peak_kib: int, size: int) -> None:
         rate = size / value / 1e9
         print(f"({key}) {labels[key]:<46} best {value:7.3f} s  median {median[key]:7.3f} s  {rate:5.2f} GB/s")
     ratio_ba = best["b"] / best["a"]
-    print(f"(b)/(a) = {ratio_ba:.3f}  (goal <= 1.15: {'met' if ratio_ba <= 1.15 else 'NOT met'}; "
-          f"medians {median['b'] / median['a']:.3f})")
+    print(
+        f"(b)/(a) = {ratio_ba:.3f}  (goal <= 1.15: {'met' if ratio_ba <= 1.15 else 'NOT met'}; "
+        f"medians {median['b'] / median['a']:.3f})"
+    )
     if "c" in best:
         ratio_cb = best["c"] / best["b"]
-        print(f"(c)/(b) = {ratio_cb:.2f}  (goal >= 5: {'met' if ratio_cb >= 5 else 'NOT met'}; "
-              f"medians {median['c'] / median['b']:.2f})")
+        print(
+            f"(c)/(b) = {ratio_cb:.2f}  (goal >= 5: {'met' if ratio_cb >= 5 else 'NOT met'}; "
+            f"medians {median['c'] / median['b']:.2f})"
+        )
         # (b) cannot beat (a): SHA-256 over the same bytes is part of it. So (c)/(a) caps (c)/(b) on this machine.
         print(f"(c)/(a) = {best['c'] / best['a']:.2f}  (the ceiling of (c)/(b) here, reached only if (b) = (a))")
     else:

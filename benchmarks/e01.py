@@ -43,17 +43,65 @@ def run_ewfacquire(source: Path, target: Path) -> float:
     ewfacquire = shutil.which("ewfacquire")
     if ewfacquire is None:
         raise SystemExit("ewfacquire is not installed (Debian package ewf-tools)")
-    args = [ewfacquire, "-u", "-q", "-c", "fast", "-d", "sha1", "-f", "encase6", "-S", SEGMENT, "-t", str(target),
-            "-C", "BENCH", "-E", "1", "-e", "bench", "-D", "mixed content", "-N", "benchmark", str(source)]
+    args = [
+        ewfacquire,
+        "-u",
+        "-q",
+        "-c",
+        "fast",
+        "-d",
+        "sha1",
+        "-f",
+        "encase6",
+        "-S",
+        SEGMENT,
+        "-t",
+        str(target),
+        "-C",
+        "BENCH",
+        "-E",
+        "1",
+        "-e",
+        "bench",
+        "-D",
+        "mixed content",
+        "-N",
+        "benchmark",
+        str(source),
+    ]
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
 def run_scelle_cli(source: Path, target: Path, env: dict[str, str]) -> float:
-    args = [sys.executable, "-m", "cli", "acquire", str(source), str(target), "--format", "e01", "--compress", "fast",
-            "--hash", "md5,sha1", "--segment-size", SEGMENT, "--case", "BENCH", "--evidence", "1", "--examiner",
-            "bench", "--description", "mixed content", "--notes", "benchmark", "--quiet"]
+    args = [
+        sys.executable,
+        "-m",
+        "cli",
+        "acquire",
+        str(source),
+        str(target),
+        "--format",
+        "e01",
+        "--compress",
+        "fast",
+        "--hash",
+        "md5,sha1",
+        "--segment-size",
+        SEGMENT,
+        "--case",
+        "BENCH",
+        "--evidence",
+        "1",
+        "--examiner",
+        "bench",
+        "--description",
+        "mixed content",
+        "--notes",
+        "benchmark",
+        "--quiet",
+    ]
     start = time.perf_counter()
     subprocess.run(args, cwd=ROOT, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
@@ -79,8 +127,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write into this directory and keep the files")
     parser.add_argument("--no-verify", action="store_true", help="do not run ewfverify on scelle's image")
     args = parser.parse_args()
-    with (tempfile.TemporaryDirectory(prefix="scelle-bench-", dir=args.dir) as tmp,
-          tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache):
+    with (
+        tempfile.TemporaryDirectory(prefix="scelle-bench-", dir=args.dir) as tmp,
+        tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache,
+    ):
         env = cached_bytecode_environment(Path(cache))
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -107,20 +157,29 @@ def main() -> None:
         ewf_size, scelle_size = total_size(work / "ewfacquire.E01"), total_size(work / "scelle.E01")
         mb = args.size * MIB / 1e6
         print(f"media: {args.size} MiB of mixed content (zeros, random, text, ext2 images) in {work}")
-        print(f"ewfacquire -c fast -d sha1: {ewf_time:6.2f} s  {mb / ewf_time:6.0f} MB/s  output {ewf_size:,} bytes"
-              f"  (best of {len(ewf_times)}; median {statistics.median(ewf_times):.2f} s)")
+        print(
+            f"ewfacquire -c fast -d sha1: {ewf_time:6.2f} s  {mb / ewf_time:6.0f} MB/s  output {ewf_size:,} bytes"
+            f"  (best of {len(ewf_times)}; median {statistics.median(ewf_times):.2f} s)"
+        )
         print("scelle acquire --format e01:")
-        print(f"  --compress fast md5+sha1:   {scelle_time:6.2f} s  {mb / scelle_time:6.0f} MB/s  "
-              f"output {scelle_size:,} bytes  (best of {len(scelle_times)}; median "
-              f"{statistics.median(scelle_times):.2f} s)")
-        print(f"  (of which CLI start-up: {cli_startup(env):.2f} s; the CLI also computes SHA-256 + BLAKE3 of the "
-              "media and of each segment file)")
-        print(f"speed-up: {ewf_time / scelle_time:.2f}x (goal >= 3.5x; medians "
-              f"{statistics.median(ewf_times) / statistics.median(scelle_times):.2f}x)")
+        print(
+            f"  --compress fast md5+sha1:   {scelle_time:6.2f} s  {mb / scelle_time:6.0f} MB/s  "
+            f"output {scelle_size:,} bytes  (best of {len(scelle_times)}; median "
+            f"{statistics.median(scelle_times):.2f} s)"
+        )
+        print(
+            f"  (of which CLI start-up: {cli_startup(env):.2f} s; the CLI also computes SHA-256 + BLAKE3 of the "
+            "media and of each segment file)"
+        )
+        print(
+            f"speed-up: {ewf_time / scelle_time:.2f}x (goal >= 3.5x; medians "
+            f"{statistics.median(ewf_times) / statistics.median(scelle_times):.2f}x)"
+        )
         print(f"size ratio scelle/ewfacquire: {scelle_size / ewf_size:.3f} (goal <= 1.10)")
         if not args.no_verify and shutil.which("ewfverify"):
-            verify = subprocess.run(["ewfverify", "-q", "-d", "sha1", str(work / "scelle.E01")], capture_output=True,
-                                    text=True, check=False)
+            verify = subprocess.run(
+                ["ewfverify", "-q", "-d", "sha1", str(work / "scelle.E01")], capture_output=True, text=True, check=False
+            )
             print("ewfverify on scelle's image:", "SUCCESS" if verify.returncode == 0 else "FAILURE")
         print(f"load average now {os.getloadavg()[0]:.2f}")
 

@@ -30,7 +30,8 @@ sys.path.insert(0, str(REPO))
 import blake3  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
 
-from custody.ledger.ledger import EventDraft, Ledger  # noqa: E402
+from custody.ledger.drafts import EventDraft  # noqa: E402
+from custody.ledger.ledger import Ledger  # noqa: E402
 from custody.ledger.store import Store  # noqa: E402
 from custody.ledger.verify import verify_ledger  # noqa: E402
 from custody.model.entries import KeyEntry, LedgerHeader, parse_leaf  # noqa: E402
@@ -45,9 +46,16 @@ START = datetime(2026, 3, 1, tzinfo=UTC)
 
 def _authority() -> Authority:
     return Authority(
-        id="au-bench-order", instrument="domestic-order", issuing_state="MA", issuing_authority="TPI Rabat",
-        issuing_authority_type="court", reference="TPI-BENCH-1", issued=START, valid_from=START,
-        valid_until=START + timedelta(days=3650), offence=Offence(description="fraude informatique"),
+        id="au-bench-order",
+        instrument="domestic-order",
+        issuing_state="MA",
+        issuing_authority="TPI Rabat",
+        issuing_authority_type="court",
+        reference="TPI-BENCH-1",
+        issued=START,
+        valid_from=START,
+        valid_until=START + timedelta(days=3650),
+        offence=Offence(description="fraude informatique"),
         scope=Scope(categories=("content",)),
     )
 
@@ -59,18 +67,31 @@ def build(path: Path, count: int) -> float:
         "amina": generate_key(name="Amina El Idrissi", role="examiner", organisation="DGSN", country="MA"),
         "youssef": generate_key(name="Youssef Benali", role="custodian", organisation="DGSN", country="MA"),
     }
-    with Ledger.create(path, case="MA-2026-0042", origin="scelle.example/bench", ledger_key=keys["ledger"],
-                       now=START) as ledger:
+    with Ledger.create(
+        path, case="MA-2026-0042", origin="scelle.example/bench", ledger_key=keys["ledger"], now=START
+    ) as ledger:
         ledger.add_authority(_authority(), keys["amina"], now=START)
         began = time.perf_counter()
         for i in range(count):
-            item = Artefact(digests={"sha256": hashlib.sha256(b"item %d" % (i % 1000)).hexdigest(),
-                                     "blake3": blake3.blake3(b"item %d" % (i % 1000)).hexdigest()},
-                            name=f"item-{i % 1000}.E01", size=1 << 30)
+            item = Artefact(
+                digests={
+                    "sha256": hashlib.sha256(b"item %d" % (i % 1000)).hexdigest(),
+                    "blake3": blake3.blake3(b"item %d" % (i % 1000)).hexdigest(),
+                },
+                name=f"item-{i % 1000}.E01",
+                size=1 << 30,
+            )
             when = START + timedelta(seconds=i)
-            draft = EventDraft(action="transferred" if i % 10 == 9 else "accessed", artefacts=(item,),
-                               occurred_at=when, occurred_tz="Africa/Casablanca", authorities=("au-bench-order",),
-                               location="DGSN laboratory, Rabat", seal=f"SC-{i % 1000}", categories=("content",))
+            draft = EventDraft(
+                action="transferred" if i % 10 == 9 else "accessed",
+                artefacts=(item,),
+                occurred_at=when,
+                occurred_tz="Africa/Casablanca",
+                authorities=("au-bench-order",),
+                location="DGSN laboratory, Rabat",
+                seal=f"SC-{i % 1000}",
+                categories=("content",),
+            )
             counter = keys["youssef"] if i % 10 == 9 else None
             ledger.record(keys["amina"], draft, counter_key=counter, now=when + timedelta(minutes=1))
         elapsed = time.perf_counter() - began

@@ -103,7 +103,10 @@ def acquire(
     from evidence.hashing.digest import DEFAULT_WINDOW
 
     case = CaseMetadata(
-        case_number=case_number, evidence_number=evidence_number, examiner=examiner, description=description,
+        case_number=case_number,
+        evidence_number=evidence_number,
+        examiner=examiner,
+        description=description,
         notes=notes,
     )
     with custody_for_acquisition(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
         RecordError,
         SignatureError,
     )
-    from custody.ledger.ledger import Appended, EventDraft, InclusionProof, Ledger
+    from custody.ledger.drafts import Appended, EventDraft, InclusionProof
+    from custody.ledger.ledger import Ledger
     from custody.ledger.report import LedgerReport
     from custody.ledger.transfer import TransferOffer, accept_offer, make_offer
     from custody.ledger.verify import verify_ledger
@@ -58,9 +59,9 @@ if TYPE_CHECKING:
     from evidence.common.report import Report, VerificationError
 
 _LAZY: dict[str, str] = {
-    "Appended": "custody.ledger.ledger",
-    "EventDraft": "custody.ledger.ledger",
-    "InclusionProof": "custody.ledger.ledger",
+    "Appended": "custody.ledger.drafts",
+    "EventDraft": "custody.ledger.drafts",
+    "InclusionProof": "custody.ledger.drafts",
     "Ledger": "custody.ledger.ledger",
     "TransferOffer": "custody.ledger.transfer",
     "accept_offer": "custody.ledger.transfer",

@@ -19,8 +19,9 @@ def test_demo_runs_and_the_bundle_verifies_against_the_e01(tmp_path: Path) -> No
     shim.chmod(0o755)
     env = {**os.environ, "SCELLE": str(shim)}
     out = tmp_path / "out"
-    proc = subprocess.run(["bash", str(ROOT / "demo/run.sh"), str(out)], env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    proc = subprocess.run(
+        ["bash", str(ROOT / "demo/run.sh"), str(out)], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     verdict = next(line for line in proc.stdout.splitlines() if line.startswith("Verdict"))
     assert verdict.endswith("VÉRIFIÉ") and "NON" not in verdict, verdict
@@ -35,8 +36,16 @@ def test_demo_runs_and_the_bundle_verifies_against_the_e01(tmp_path: Path) -> No
     data = bytearray((ROOT / "fixtures/images/pytsk/image.raw").read_bytes())
     data[5000] ^= 1
     changed.write_bytes(bytes(data))
-    command = [str(shim), "custody", "verify", str(out / "bundle.json"), "--trust", str(out / "ledger.pub"),
-               "--artefact", str(changed)]
+    command = [
+        str(shim),
+        "custody",
+        "verify",
+        str(out / "bundle.json"),
+        "--trust",
+        str(out / "ledger.pub"),
+        "--artefact",
+        str(changed),
+    ]
     bad = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 3, bad.stdout + bad.stderr
     assert "NOT VERIFIED" in bad.stdout

@@ -39,13 +39,19 @@ def _outputs(report_path: str | None, case_uco: str | None, lang: str, result: B
 @click.command("export")
 @click.argument("ledger", type=click.Path(dir_okay=False))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Bundle file to write (JSON).")
-@click.option("--artefact", "artefacts", multiple=True, metavar="PATH_OR_DIGEST",
-              help="Only this artefact (a file, or sha256:/blake3: digest); repeat for more. Default: all.")
+@click.option(
+    "--artefact",
+    "artefacts",
+    multiple=True,
+    metavar="PATH_OR_DIGEST",
+    help="Only this artefact (a file, or sha256:/blake3: digest); repeat for more. Default: all.",
+)
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
 @click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
-def export(ledger: str, out: str, artefacts: tuple[str, ...], report_path: str | None, lang: str,
-           case_uco: str | None) -> None:
+def export(
+    ledger: str, out: str, artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None
+) -> None:
     """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline."""
     from custody.bundle.io import export_ledger, write_whole
     from custody.bundle.summary import text_summary
@@ -59,8 +65,15 @@ def export(ledger: str, out: str, artefacts: tuple[str, ...], report_path: str |
     click.echo(f"wrote {out} ({len(result.data)} bytes, {len(result.export.bundle.entries)} entries)")
 
 
-def verify_bundle(bundle: str, trust: str, artefacts: tuple[str, ...] = (), report_path: str | None = None,
-                  lang: str = "en", case_uco: str | None = None, as_json: bool = False) -> None:
+def verify_bundle(
+    bundle: str,
+    trust: str,
+    artefacts: tuple[str, ...] = (),
+    report_path: str | None = None,
+    lang: str = "en",
+    case_uco: str | None = None,
+    as_json: bool = False,
+) -> None:
     """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
 
     The verdict, the HTML report and the CASE/UCO file are written for a refused bundle too (the report says why).
@@ -80,8 +93,9 @@ def verify_bundle(bundle: str, trust: str, artefacts: tuple[str, ...] = (), repo
     _render_bundle(result, report_path, lang, case_uco, as_json)
 
 
-def _render_bundle(result: BundleReport, report_path: str | None, lang: str, case_uco: str | None,
-                   as_json: bool) -> None:
+def _render_bundle(
+    result: BundleReport, report_path: str | None, lang: str, case_uco: str | None, as_json: bool
+) -> None:
     from custody.bundle.summary import text_summary
     from custody.bundle.verify import describe
 
@@ -95,14 +109,29 @@ def _render_bundle(result: BundleReport, report_path: str | None, lang: str, cas
 def bundle_verify_options(func: F) -> F:
     """The options of bundle verification (--artefact, --report, --lang, --case-uco), to add to the
     ``custody verify`` command that also verifies ledgers (``--lang`` also chooses the language of its messages)."""
-    for option in reversed([
-        click.option("--artefact", "artefacts", multiple=True, type=click.Path(dir_okay=False),
-                     help="Bundle: an evidence file to re-hash (SHA-256 + BLAKE3) against it; repeat for more."),
-        click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report."),
-        click.option("--lang", type=LANG, default="en", show_default=True,
-                     help="Language of the report, the summary and the messages."),
-        click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False),
-                     help="Also write a CASE/UCO JSON-LD file."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--artefact",
+                "artefacts",
+                multiple=True,
+                type=click.Path(dir_okay=False),
+                help="Bundle: an evidence file to re-hash (SHA-256 + BLAKE3) against it; repeat for more.",
+            ),
+            click.option(
+                "--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report."
+            ),
+            click.option(
+                "--lang",
+                type=LANG,
+                default="en",
+                show_default=True,
+                help="Language of the report, the summary and the messages.",
+            ),
+            click.option(
+                "--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file."
+            ),
+        ]
+    ):
         func = option(func)
     return func

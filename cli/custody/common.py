@@ -16,7 +16,8 @@ from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
     from custody.ledger.acquired import AcquisitionCustody
-    from custody.ledger.ledger import Appended, Ledger
+    from custody.ledger.drafts import Appended
+    from custody.ledger.ledger import Ledger
     from custody.model.keys import KeyPair
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,8 +82,13 @@ def refusals_in(lang: str) -> Iterator[None]:
 
 def lang_option(func: F) -> F:
     """--lang: the language of the reasons an event is refused for."""
-    return click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
-                        help="Language of the reasons when the event is refused.")(func)
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "fr"]),
+        default="en",
+        show_default=True,
+        help="Language of the reasons when the event is refused.",
+    )(func)
 
 
 def ledger_key_option(func: F) -> F:
@@ -108,16 +114,28 @@ def render_appended(appended: Appended, as_json: bool, what: str) -> None:
     """What an append prints: the new entry's id (and where it is), as text or one JSON object."""
     entry = appended.entry
     if as_json:
-        emit({"id": entry.entry_id, "kind": entry.kind, "index": appended.index, "size": appended.size,
-              "entry": entry.body.to_json()})
+        emit(
+            {
+                "id": entry.entry_id,
+                "kind": entry.kind,
+                "index": appended.index,
+                "size": appended.size,
+                "entry": entry.body.to_json(),
+            }
+        )
     else:
         click.echo(f"{what} {entry.entry_id} (entry {appended.index}, ledger size {appended.size})")
 
 
 @contextmanager
 def custody_for_acquisition(
-    ledger: str | None, key_file: str | None, authorities: tuple[str, ...], ledger_key: str | None,
-    zone: str | None, location: str | None, seal: str | None,
+    ledger: str | None,
+    key_file: str | None,
+    authorities: tuple[str, ...],
+    ledger_key: str | None,
+    zone: str | None,
+    location: str | None,
+    seal: str | None,
 ) -> Iterator[AcquisitionCustody | None]:
     """For `scelle acquire --ledger`: open the ledger and keys and check the authority before the source is read."""
     if ledger is None:
@@ -133,8 +151,9 @@ def custody_for_acquisition(
     label = check_zone(zone or "Z", field="--tz")
     pair = load_key(key_file)
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
-        yield AcquisitionCustody.prepare(opened, pair, split_values(authorities), occurred_tz=label, location=location,
-                                         seal=seal)
+        yield AcquisitionCustody.prepare(
+            opened, pair, split_values(authorities), occurred_tz=label, location=location, seal=seal
+        )
 
 
 def split_values(values: tuple[str, ...]) -> tuple[str, ...]:

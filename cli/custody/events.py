@@ -23,7 +23,8 @@ from cli.options import json_option
 from custody.model.vocabulary import ACTIONS, AUTHORITY_TYPES, CHANNELS, INSTRUMENT_NAMES
 
 if TYPE_CHECKING:
-    from custody.ledger.ledger import EventDraft, Ledger
+    from custody.ledger.drafts import EventDraft
+    from custody.ledger.ledger import Ledger
     from custody.model.legal import Authority
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,42 +32,72 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def event_options(func: F) -> F:
     """Options every event command takes: artefacts, authorities, time, place, seal, notes."""
-    for option in reversed([
-        click.option("--artefact", "artefacts", multiple=True, required=True, metavar="PATH_OR_DIGEST",
-                     help="A file to hash, an acquisition record (*.acquisition.json) or sha256:<hex>. Repeatable."),
-        click.option("--authority", "authorities", multiple=True, metavar="ID",
-                     help="Authority id (or its reference) relied on. Repeatable."),
-        click.option("--at", "at", metavar="TIME", help="When it happened (RFC 3339 with offset; default now)."),
-        click.option("--tz", "zone", metavar="ZONE", help="Original time zone (IANA name or +HH:MM)."),
-        click.option("--location", help="Where it happened."),
-        click.option("--purpose", help="Why (e.g. analysis requested by the investigating judge)."),
-        click.option("--seal", help="Seal or exhibit number."),
-        click.option("--tool", help="Tool and version used."),
-        click.option("--category", "categories", multiple=True, metavar="CATS",
-                     help="Data categories concerned: subscriber, identification, traffic, content."),
-        click.option("--note", "notes", multiple=True, help="A note. Repeatable."),
-        click.option("--late-reason", metavar="TEXT",
-                     help="Why this event is recorded after a later one about the same artefact (e.g. a seizure "
-                          "written up after the acquisition); signed and shown in the bundle."),
-        lang_option,
-        ledger_key_option,
-        json_option,
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--artefact",
+                "artefacts",
+                multiple=True,
+                required=True,
+                metavar="PATH_OR_DIGEST",
+                help="A file to hash, an acquisition record (*.acquisition.json) or sha256:<hex>. Repeatable.",
+            ),
+            click.option(
+                "--authority",
+                "authorities",
+                multiple=True,
+                metavar="ID",
+                help="Authority id (or its reference) relied on. Repeatable.",
+            ),
+            click.option("--at", "at", metavar="TIME", help="When it happened (RFC 3339 with offset; default now)."),
+            click.option("--tz", "zone", metavar="ZONE", help="Original time zone (IANA name or +HH:MM)."),
+            click.option("--location", help="Where it happened."),
+            click.option("--purpose", help="Why (e.g. analysis requested by the investigating judge)."),
+            click.option("--seal", help="Seal or exhibit number."),
+            click.option("--tool", help="Tool and version used."),
+            click.option(
+                "--category",
+                "categories",
+                multiple=True,
+                metavar="CATS",
+                help="Data categories concerned: subscriber, identification, traffic, content.",
+            ),
+            click.option("--note", "notes", multiple=True, help="A note. Repeatable."),
+            click.option(
+                "--late-reason",
+                metavar="TEXT",
+                help="Why this event is recorded after a later one about the same artefact (e.g. a seizure "
+                "written up after the acquisition); signed and shown in the bundle.",
+            ),
+            lang_option,
+            ledger_key_option,
+            json_option,
+        ]
+    ):
         func = option(func)
     return func
 
 
 def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
-    from custody.ledger.ledger import EventDraft
+    from custody.ledger.drafts import EventDraft
     from custody.model.artefacts import artefact_from_ref
 
     when = parse_time(opts["at"], opts["zone"]) or (datetime.now(UTC), opts["zone"] or "Z")
     ids = tuple(ledger.resolve_authority(ref).id for ref in split_values(opts["authorities"]))
-    return EventDraft(action=action, artefacts=tuple(artefact_from_ref(a) for a in opts["artefacts"]),
-                      occurred_at=when[0], occurred_tz=when[1], authorities=ids, location=opts["location"],
-                      purpose=opts["purpose"], seal=opts["seal"], tool=opts["tool"],
-                      categories=split_values(opts["categories"]), notes=tuple(opts["notes"]),
-                      late_reason=opts["late_reason"])
+    return EventDraft(
+        action=action,
+        artefacts=tuple(artefact_from_ref(a) for a in opts["artefacts"]),
+        occurred_at=when[0],
+        occurred_tz=when[1],
+        authorities=ids,
+        location=opts["location"],
+        purpose=opts["purpose"],
+        seal=opts["seal"],
+        tool=opts["tool"],
+        categories=split_values(opts["categories"]),
+        notes=tuple(opts["notes"]),
+        late_reason=opts["late_reason"],
+    )
 
 
 @click.command()
@@ -74,8 +105,9 @@ def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Handler's private key.")
 @click.option("--action", required=True, type=click.Choice(ACTIONS), help="What was done.")
 @event_options
-def record(ledger: str, key_file: str, action: str, ledger_key: str | None, as_json: bool, lang: str,
-           **opts: Any) -> None:
+def record(
+    ledger: str, key_file: str, action: str, ledger_key: str | None, as_json: bool, lang: str, **opts: Any
+) -> None:
     """Record a custody event signed by the handler's key; refused, with the reasons, when it breaks a rule that
     verification and export apply (no valid authority, out of time order without --late-reason...)."""
     if action == "transferred":
@@ -91,8 +123,9 @@ def record(ledger: str, key_file: str, action: str, ledger_key: str | None, as_j
 @click.option("--from-key", required=True, type=click.Path(dir_okay=False), help="Releasing handler's key.")
 @click.option("--to-key", required=True, type=click.Path(dir_okay=False), help="Receiving handler's key.")
 @event_options
-def transfer(ledger: str, from_key: str, to_key: str, ledger_key: str | None, as_json: bool, lang: str,
-             **opts: Any) -> None:
+def transfer(
+    ledger: str, from_key: str, to_key: str, ledger_key: str | None, as_json: bool, lang: str, **opts: Any
+) -> None:
     """Record a transfer signed by both handlers, whose keys are both here (else use offer/accept)."""
     releasing = load_key(from_key)
     receiving = load_key(to_key)
@@ -107,8 +140,9 @@ def transfer(ledger: str, from_key: str, to_key: str, ledger_key: str | None, as
 @click.option("--to", "to_pub", required=True, type=click.Path(dir_okay=False), help="Receiver's public key file.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Offer file to write.")
 @event_options
-def offer(ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | None, as_json: bool, lang: str,
-          **opts: Any) -> None:
+def offer(
+    ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | None, as_json: bool, lang: str, **opts: Any
+) -> None:
     """Offer a transfer: sign it as the releasing handler and write it to a file for the receiver to accept."""
     from custody.ledger.ledger import Ledger
     from custody.ledger.transfer import make_offer
@@ -146,48 +180,62 @@ def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: s
 def authority_options(func: F) -> F:
     """The fields of a legal-authority record (T-CY(2018)10/11 templates, EPOC/EPOC-PR certificates)."""
     t = click.Path(dir_okay=False)
-    for option in reversed([
-        click.option("--instrument", required=True, type=click.Choice(INSTRUMENT_NAMES)),
-        click.option("--issuing-state", required=True, metavar="CC"),
-        click.option("--issuing-authority", required=True, metavar="TEXT"),
-        click.option("--issuing-authority-type", type=click.Choice(AUTHORITY_TYPES)),
-        click.option("--reference", required=True, metavar="REF", help="The issuing authority's file number."),
-        click.option("--issued", required=True, metavar="TIME", help="Issue date or time."),
-        click.option("--valid-from", metavar="TIME", help="Start of validity (default: --issued)."),
-        click.option("--valid-until", required=True, metavar="TIME", help="End of validity (a date means its end)."),
-        click.option("--tz", "zone", metavar="ZONE", help="Time zone of the times given without offset."),
-        click.option("--legal-basis", metavar="TEXT"),
-        click.option("--requesting-state", metavar="CC"), click.option("--requested-state", metavar="CC"),
-        click.option("--executing-authority", metavar="TEXT"), click.option("--channel", type=click.Choice(CHANNELS)),
-        click.option("--addressee", metavar="TEXT", help="Person, provider or registry the order is addressed to."),
-        click.option("--signatory", metavar="TEXT"), click.option("--contact", metavar="TEXT"),
-        click.option("--validated-by", metavar="TEXT"),
-        click.option("--validation-type", type=click.Choice(AUTHORITY_TYPES)),
-        click.option("--validation-ref", metavar="REF"), click.option("--validation-date", metavar="TIME"),
-        click.option("--offence", metavar="TEXT"), click.option("--provision", "provisions", multiple=True),
-        click.option("--max-penalty-months", type=click.IntRange(min=0)),
-        click.option("--eu-listed-offence", is_flag=True, help="Offence listed in Reg. 2023/1543 Art. 5(4)(d)."),
-        click.option("--facts", metavar="TEXT"), click.option("--necessity", metavar="TEXT"),
-        click.option("--scope", "categories", multiple=True, metavar="CATS", help="subscriber,traffic,content,..."),
-        click.option("--identifier", "identifiers", multiple=True, help="Account, device, IP address. Repeatable."),
-        click.option("--data-from", metavar="TIME"), click.option("--data-until", metavar="TIME"),
-        click.option("--custodian", metavar="TEXT", help="Custodian or location of the data."),
-        click.option("--emergency", is_flag=True), click.option("--mla-to-follow", is_flag=True),
-        click.option("--consent-by", metavar="TEXT", help="Who consented (name, capacity)."),
-        click.option("--extends", metavar="ID", help="Authority this one extends or renews."),
-        click.option("--related", multiple=True, metavar="REF", help="Earlier request references. Repeatable."),
-        click.option("--confidential", is_flag=True), click.option("--use-limitation", metavar="TEXT"),
-        click.option("--dual-criminality/--no-dual-criminality", default=None),
-        click.option("--condition", "other_conditions", multiple=True),
-        click.option("--document", type=t, help="Scanned or signed order: its SHA-256 is recorded."),
-        ledger_key_option, json_option,
-    ]):
+    for option in reversed(
+        [
+            click.option("--instrument", required=True, type=click.Choice(INSTRUMENT_NAMES)),
+            click.option("--issuing-state", required=True, metavar="CC"),
+            click.option("--issuing-authority", required=True, metavar="TEXT"),
+            click.option("--issuing-authority-type", type=click.Choice(AUTHORITY_TYPES)),
+            click.option("--reference", required=True, metavar="REF", help="The issuing authority's file number."),
+            click.option("--issued", required=True, metavar="TIME", help="Issue date or time."),
+            click.option("--valid-from", metavar="TIME", help="Start of validity (default: --issued)."),
+            click.option(
+                "--valid-until", required=True, metavar="TIME", help="End of validity (a date means its end)."
+            ),
+            click.option("--tz", "zone", metavar="ZONE", help="Time zone of the times given without offset."),
+            click.option("--legal-basis", metavar="TEXT"),
+            click.option("--requesting-state", metavar="CC"),
+            click.option("--requested-state", metavar="CC"),
+            click.option("--executing-authority", metavar="TEXT"),
+            click.option("--channel", type=click.Choice(CHANNELS)),
+            click.option("--addressee", metavar="TEXT", help="Person, provider or registry the order is addressed to."),
+            click.option("--signatory", metavar="TEXT"),
+            click.option("--contact", metavar="TEXT"),
+            click.option("--validated-by", metavar="TEXT"),
+            click.option("--validation-type", type=click.Choice(AUTHORITY_TYPES)),
+            click.option("--validation-ref", metavar="REF"),
+            click.option("--validation-date", metavar="TIME"),
+            click.option("--offence", metavar="TEXT"),
+            click.option("--provision", "provisions", multiple=True),
+            click.option("--max-penalty-months", type=click.IntRange(min=0)),
+            click.option("--eu-listed-offence", is_flag=True, help="Offence listed in Reg. 2023/1543 Art. 5(4)(d)."),
+            click.option("--facts", metavar="TEXT"),
+            click.option("--necessity", metavar="TEXT"),
+            click.option("--scope", "categories", multiple=True, metavar="CATS", help="subscriber,traffic,content,..."),
+            click.option("--identifier", "identifiers", multiple=True, help="Account, device, IP address. Repeatable."),
+            click.option("--data-from", metavar="TIME"),
+            click.option("--data-until", metavar="TIME"),
+            click.option("--custodian", metavar="TEXT", help="Custodian or location of the data."),
+            click.option("--emergency", is_flag=True),
+            click.option("--mla-to-follow", is_flag=True),
+            click.option("--consent-by", metavar="TEXT", help="Who consented (name, capacity)."),
+            click.option("--extends", metavar="ID", help="Authority this one extends or renews."),
+            click.option("--related", multiple=True, metavar="REF", help="Earlier request references. Repeatable."),
+            click.option("--confidential", is_flag=True),
+            click.option("--use-limitation", metavar="TEXT"),
+            click.option("--dual-criminality/--no-dual-criminality", default=None),
+            click.option("--condition", "other_conditions", multiple=True),
+            click.option("--document", type=t, help="Scanned or signed order: its SHA-256 is recorded."),
+            ledger_key_option,
+            json_option,
+        ]
+    ):
         func = option(func)
     return func
 
 
 def _authority(o: dict[str, Any]) -> Authority:
-    from custody.ledger.ledger import new_id
+    from custody.ledger.drafts import new_id
     from custody.model.artefacts import artefact_from_file
     from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
 
@@ -204,27 +252,68 @@ def _authority(o: dict[str, Any]) -> Authority:
         return value
 
     issued = required("issued")
-    validation = None if o["validated_by"] is None else Validation(
-        authority=o["validated_by"], date=at("validation_date") or issued, reference=o["validation_ref"],
-        authority_type=o["validation_type"])
-    offence = None if o["offence"] is None else Offence(
-        description=o["offence"], provisions=tuple(o["provisions"]), max_penalty_months=o["max_penalty_months"],
-        eu_listed=o["eu_listed_offence"])
+    validation = (
+        None
+        if o["validated_by"] is None
+        else Validation(
+            authority=o["validated_by"],
+            date=at("validation_date") or issued,
+            reference=o["validation_ref"],
+            authority_type=o["validation_type"],
+        )
+    )
+    offence = (
+        None
+        if o["offence"] is None
+        else Offence(
+            description=o["offence"],
+            provisions=tuple(o["provisions"]),
+            max_penalty_months=o["max_penalty_months"],
+            eu_listed=o["eu_listed_offence"],
+        )
+    )
     document = None if o["document"] is None else "sha256:" + artefact_from_file(o["document"]).digests["sha256"]
     return Authority(
-        id=new_id("au"), instrument=o["instrument"], issuing_state=o["issuing_state"].upper(),
-        issuing_authority=o["issuing_authority"], issuing_authority_type=o["issuing_authority_type"],
-        reference=o["reference"], issued=issued, valid_from=at("valid_from") or issued,
-        valid_until=required("valid_until", end=True), legal_basis=o["legal_basis"], signatory=o["signatory"],
-        contact=o["contact"], requesting_state=o["requesting_state"], requested_state=o["requested_state"],
-        executing_authority=o["executing_authority"], channel=o["channel"], addressee=o["addressee"],
-        validation=validation, offence=offence, facts=o["facts"], necessity=o["necessity"],
-        scope=Scope(categories=split_values(o["categories"]), identifiers=tuple(o["identifiers"]),
-                    time_from=at("data_from"), time_until=at("data_until", end=True), custodian=o["custodian"]),
-        emergency=o["emergency"], mla_to_follow=o["mla_to_follow"], consent_by=o["consent_by"], extends=o["extends"],
-        related=tuple(o["related"]), document_digest=document,
-        conditions=Conditions(confidential=o["confidential"], use_limitation=o["use_limitation"],
-                              dual_criminality=o["dual_criminality"], other=tuple(o["other_conditions"])),
+        id=new_id("au"),
+        instrument=o["instrument"],
+        issuing_state=o["issuing_state"].upper(),
+        issuing_authority=o["issuing_authority"],
+        issuing_authority_type=o["issuing_authority_type"],
+        reference=o["reference"],
+        issued=issued,
+        valid_from=at("valid_from") or issued,
+        valid_until=required("valid_until", end=True),
+        legal_basis=o["legal_basis"],
+        signatory=o["signatory"],
+        contact=o["contact"],
+        requesting_state=o["requesting_state"],
+        requested_state=o["requested_state"],
+        executing_authority=o["executing_authority"],
+        channel=o["channel"],
+        addressee=o["addressee"],
+        validation=validation,
+        offence=offence,
+        facts=o["facts"],
+        necessity=o["necessity"],
+        scope=Scope(
+            categories=split_values(o["categories"]),
+            identifiers=tuple(o["identifiers"]),
+            time_from=at("data_from"),
+            time_until=at("data_until", end=True),
+            custodian=o["custodian"],
+        ),
+        emergency=o["emergency"],
+        mla_to_follow=o["mla_to_follow"],
+        consent_by=o["consent_by"],
+        extends=o["extends"],
+        related=tuple(o["related"]),
+        document_digest=document,
+        conditions=Conditions(
+            confidential=o["confidential"],
+            use_limitation=o["use_limitation"],
+            dual_criminality=o["dual_criminality"],
+            other=tuple(o["other_conditions"]),
+        ),
     )
 
 

@@ -74,8 +74,17 @@ def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_j
     if show_vkey:
         click.echo(info.vkey)
     elif as_json:
-        emit({"id": info.fingerprint, "name": info.name, "role": info.role, "organisation": info.organisation,
-              "country": info.country, "fingerprint": info.fingerprint, "vkey": info.vkey})
+        emit(
+            {
+                "id": info.fingerprint,
+                "name": info.name,
+                "role": info.role,
+                "organisation": info.organisation,
+                "country": info.country,
+                "fingerprint": info.fingerprint,
+                "vkey": info.vkey,
+            }
+        )
     else:
         click.echo(f"{info.name} ({info.role}, {info.organisation}, {info.country})")
         click.echo(f"fingerprint: {info.fingerprint}")
@@ -115,8 +124,10 @@ def _summary(entry: SignedEntry) -> str:
         h = body.handler
         return f"key of {h.name} ({h.role}, {h.organisation}, {h.country})"
     if isinstance(body, Authority):
-        return (f"{body.instrument} {body.reference} by {body.issuing_authority} ({body.issuing_state}), valid "
-                f"{format_utc(body.valid_from)} to {format_utc(body.valid_until)}")
+        return (
+            f"{body.instrument} {body.reference} by {body.issuing_authority} ({body.issuing_state}), valid "
+            f"{format_utc(body.valid_from)} to {format_utc(body.valid_until)}"
+        )
     who = f"{body.handler.name} ({body.handler.organisation}, {body.handler.country})"
     if body.counter_party is not None:
         who += f" -> {body.counter_party.name} ({body.counter_party.organisation}, {body.counter_party.country})"
@@ -138,9 +149,17 @@ def show(ledger: str, as_json: bool) -> None:
         entries = opened.entries()
         header = opened.header
     if as_json:
-        emit({"origin": header.origin, "case": header.case, "vkey": header.vkey,
-              "entries": [{"index": i, "id": e.entry_id, "kind": e.kind, "body": e.body.to_json()}
-                          for i, e in enumerate(entries)]})
+        emit(
+            {
+                "origin": header.origin,
+                "case": header.case,
+                "vkey": header.vkey,
+                "entries": [
+                    {"index": i, "id": e.entry_id, "kind": e.kind, "body": e.body.to_json()}
+                    for i, e in enumerate(entries)
+                ],
+            }
+        )
         return
     for index, entry in enumerate(entries):
         click.echo(f"{index:>6} {entry.kind:<9} {entry.entry_id}  {_summary(entry)}")
@@ -156,10 +175,17 @@ def prove(ledger: str, entry_id: str) -> None:
     with Ledger.open(ledger) as opened:
         proof = opened.prove(entry_id)
         vkey = opened.vkey
-    emit({"id": proof.entry_id, "index": proof.index, "size": proof.size,
-          "leaf": base64.b64encode(proof.leaf).decode("ascii"),
-          "proof": [base64.b64encode(h).decode("ascii") for h in proof.proof],
-          "checkpoint": proof.checkpoint, "vkey": vkey})
+    emit(
+        {
+            "id": proof.entry_id,
+            "index": proof.index,
+            "size": proof.size,
+            "leaf": base64.b64encode(proof.leaf).decode("ascii"),
+            "proof": [base64.b64encode(h).decode("ascii") for h in proof.proof],
+            "checkpoint": proof.checkpoint,
+            "vkey": vkey,
+        }
+    )
 
 
 @custody.command("checkpoint")
@@ -174,19 +200,36 @@ def checkpoint(ledger: str) -> None:
 
 @custody.command("verify")
 @click.argument("target", metavar="LEDGER_OR_BUNDLE", type=click.Path(dir_okay=False))
-@click.option("--trust", metavar="LEDGER_PUBKEY",
-              help="The ledger's public key, obtained out of band (file from `scelle custody key show --public`, "
-                   "or name+id+key): for a ledger as for a bundle.")
+@click.option(
+    "--trust",
+    metavar="LEDGER_PUBKEY",
+    help="The ledger's public key, obtained out of band (file from `scelle custody key show --public`, "
+    "or name+id+key): for a ledger as for a bundle.",
+)
 @click.option("--vkey", hidden=True, help="Former name of --trust, for a verifier key string.")
 @click.option("--ledger-pub", hidden=True, type=click.Path(dir_okay=False), help="Former name of --trust, for a file.")
-@click.option("--unsafe-trust-embedded-key", "unsafe", is_flag=True,
-              help="Ledger: check it against the key it names itself (shows it is consistent, not whose it is).")
+@click.option(
+    "--unsafe-trust-embedded-key",
+    "unsafe",
+    is_flag=True,
+    help="Ledger: check it against the key it names itself (shows it is consistent, not whose it is).",
+)
 @click.option("--witness", type=click.Path(dir_okay=False), help="A checkpoint kept from earlier (truncation check).")
 @bundle_verify_options
 @json_option
-def verify(target: str, trust: str | None, vkey: str | None, ledger_pub: str | None, unsafe: bool,
-           witness: str | None, artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None,
-           as_json: bool) -> None:
+def verify(
+    target: str,
+    trust: str | None,
+    vkey: str | None,
+    ledger_pub: str | None,
+    unsafe: bool,
+    witness: str | None,
+    artefacts: tuple[str, ...],
+    report_path: str | None,
+    lang: str,
+    case_uco: str | None,
+    as_json: bool,
+) -> None:
     """Verify a ledger (every signature, proof, checkpoint and authority) or a bundle, offline, against --trust.
 
     Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise (the findings are printed, then the first on stderr);
@@ -236,15 +279,34 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
     from custody.i18n import message
 
     if as_json:
-        emit({"ok": report.ok, "ledger": report.path, "origin": report.origin, "case": report.case,
-              "vkey": report.vkey, "key_trusted": report.key_trusted, "entries": report.entries,
-              "events": report.events, "checkpoints": report.checkpoints, "findings": list(report.findings)})
+        emit(
+            {
+                "ok": report.ok,
+                "ledger": report.path,
+                "origin": report.origin,
+                "case": report.case,
+                "vkey": report.vkey,
+                "key_trusted": report.key_trusted,
+                "entries": report.entries,
+                "events": report.events,
+                "checkpoints": report.checkpoints,
+                "findings": list(report.findings),
+            }
+        )
     else:
         for finding in report.findings:
             click.echo(finding)
         if report.ok:
-            click.echo(message("ledger.verified", lang, subject=report.path, entries=report.entries,
-                               events=report.events, checkpoints=report.checkpoints))
+            click.echo(
+                message(
+                    "ledger.verified",
+                    lang,
+                    subject=report.path,
+                    entries=report.entries,
+                    events=report.events,
+                    checkpoints=report.checkpoints,
+                )
+            )
     if not report.key_trusted:
         click.echo(message("trust.embedded", lang, vkey=report.vkey), err=True)
 

@@ -32,9 +32,14 @@ UCO = "https://ontology.unifiedcyberontology.org/uco/"
 CONTEXT: dict[str, str] = {
     "kb": "http://example.org/kb/",
     "case-investigation": "https://ontology.caseontology.org/case/investigation/",
-    "uco-action": UCO + "action/", "uco-core": UCO + "core/", "uco-identity": UCO + "identity/",
-    "uco-location": UCO + "location/", "uco-observable": UCO + "observable/", "uco-role": UCO + "role/",
-    "uco-types": UCO + "types/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "uco-action": UCO + "action/",
+    "uco-core": UCO + "core/",
+    "uco-identity": UCO + "identity/",
+    "uco-location": UCO + "location/",
+    "uco-observable": UCO + "observable/",
+    "uco-role": UCO + "role/",
+    "uco-types": UCO + "types/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 UCO_HASH_METHODS = {"md5": "MD5", "sha1": "SHA1", "sha256": "SHA256", "sha512": "SHA512"}
 CASE_ROLES = {"investigator": "case-investigation:Investigator", "examiner": "case-investigation:Examiner"}
@@ -57,64 +62,123 @@ class _Graph:
     def add(self, kind: str, key: str, node_type: str, **members: Any) -> dict[str, str]:
         ident = self.ident(kind, key)
         if ident not in self.nodes:
-            self.nodes[ident] = {"@id": ident, "@type": node_type,
-                                 **{k: v for k, v in members.items() if v not in (None, [], "")}}
+            self.nodes[ident] = {
+                "@id": ident,
+                "@type": node_type,
+                **{k: v for k, v in members.items() if v not in (None, [], "")},
+            }
         return {"@id": ident}
 
     def relationship(self, kind: str, source: dict[str, str], target: dict[str, str]) -> None:
         key = f"{kind}/{source['@id']}/{target['@id']}"
-        self.add("relationship", key, "uco-core:Relationship", **{
-            "uco-core:source": source, "uco-core:target": target, "uco-core:kindOfRelationship": kind,
-            "uco-core:isDirectional": {"@type": "xsd:boolean", "@value": "true"}})
+        self.add(
+            "relationship",
+            key,
+            "uco-core:Relationship",
+            **{
+                "uco-core:source": source,
+                "uco-core:target": target,
+                "uco-core:kindOfRelationship": kind,
+                "uco-core:isDirectional": {"@type": "xsd:boolean", "@value": "true"},
+            },
+        )
 
 
 def _person(graph: _Graph, handler: Handler) -> dict[str, str]:
     """The role a handler acts in (what performs actions), with the person and organisation behind it."""
     key = handler.key_fingerprint
     person = graph.add("person", key, "uco-identity:Person", **{"uco-core:name": handler.name})
-    organisation = graph.add("organization", handler.organisation + "/" + handler.country,
-                             "uco-identity:Organization", **{"uco-core:name": handler.organisation,
-                                                             "uco-core:description": f"country {handler.country}"})
-    role = graph.add("role", key, CASE_ROLES.get(handler.role, "uco-role:Role"), **{
-        "uco-core:name": f"{i18n.vocabulary(i18n.ROLES, handler.role, 'en')}: {handler.name}",
-        "uco-core:description": f"{handler.name}, {handler.role}, {handler.organisation} ({handler.country}); "
-                                f"signing key {handler.key_fingerprint}"})
+    organisation = graph.add(
+        "organization",
+        handler.organisation + "/" + handler.country,
+        "uco-identity:Organization",
+        **{"uco-core:name": handler.organisation, "uco-core:description": f"country {handler.country}"},
+    )
+    role = graph.add(
+        "role",
+        key,
+        CASE_ROLES.get(handler.role, "uco-role:Role"),
+        **{
+            "uco-core:name": f"{i18n.vocabulary(i18n.ROLES, handler.role, 'en')}: {handler.name}",
+            "uco-core:description": f"{handler.name}, {handler.role}, {handler.organisation} ({handler.country}); "
+            f"signing key {handler.key_fingerprint}",
+        },
+    )
     graph.relationship("Has_Role", person, role)
     graph.relationship("Affiliated_With", person, organisation)
     return role
 
 
 def _artefact(graph: _Graph, artefact: Artefact) -> dict[str, str]:
-    hashes = [graph.add("hash", f"{artefact.key}/{alg}", "uco-types:Hash", **{
-        "uco-types:hashMethod": UCO_HASH_METHODS[alg],
-        "uco-types:hashValue": {"@type": "xsd:hexBinary", "@value": value.upper()}})
-        for alg, value in artefact.digests.items() if alg in UCO_HASH_METHODS]
+    hashes = [
+        graph.add(
+            "hash",
+            f"{artefact.key}/{alg}",
+            "uco-types:Hash",
+            **{
+                "uco-types:hashMethod": UCO_HASH_METHODS[alg],
+                "uco-types:hashValue": {"@type": "xsd:hexBinary", "@value": value.upper()},
+            },
+        )
+        for alg, value in artefact.digests.items()
+        if alg in UCO_HASH_METHODS
+    ]
     others = [f"{alg}:{value}" for alg, value in artefact.digests.items() if alg not in UCO_HASH_METHODS]
     size = None if artefact.size is None else {"@type": "xsd:integer", "@value": str(artefact.size)}
-    facets = [graph.add("content-facet", artefact.key, "uco-observable:ContentDataFacet", **{
-        "uco-observable:hash": hashes, "uco-observable:sizeInBytes": size})]
+    facets = [
+        graph.add(
+            "content-facet",
+            artefact.key,
+            "uco-observable:ContentDataFacet",
+            **{"uco-observable:hash": hashes, "uco-observable:sizeInBytes": size},
+        )
+    ]
     if artefact.name:
-        facets.append(graph.add("file-facet", artefact.key, "uco-observable:FileFacet", **{
-            "uco-observable:fileName": artefact.name, "uco-observable:sizeInBytes": size}))
-    return graph.add("file", artefact.key, "uco-observable:File", **{
-        "uco-core:name": artefact.name or artefact.key, "uco-core:hasFacet": facets,
-        "uco-core:description": "; ".join(["Evidence item " + artefact.key, *others])})
+        facets.append(
+            graph.add(
+                "file-facet",
+                artefact.key,
+                "uco-observable:FileFacet",
+                **{"uco-observable:fileName": artefact.name, "uco-observable:sizeInBytes": size},
+            )
+        )
+    return graph.add(
+        "file",
+        artefact.key,
+        "uco-observable:File",
+        **{
+            "uco-core:name": artefact.name or artefact.key,
+            "uco-core:hasFacet": facets,
+            "uco-core:description": "; ".join(["Evidence item " + artefact.key, *others]),
+        },
+    )
 
 
 def _authority(graph: _Graph, authority: Authority) -> dict[str, str]:
-    issuer = graph.add("organization", authority.issuing_authority + "/" + authority.issuing_state,
-                       "uco-identity:Organization", **{"uco-core:name": authority.issuing_authority,
-                                                       "uco-core:description": f"country {authority.issuing_state}"})
+    issuer = graph.add(
+        "organization",
+        authority.issuing_authority + "/" + authority.issuing_state,
+        "uco-identity:Organization",
+        **{"uco-core:name": authority.issuing_authority, "uco-core:description": f"country {authority.issuing_state}"},
+    )
     title = i18n.vocabulary(i18n.INSTRUMENTS, authority.instrument, "en")
     states = f"requested State {authority.requested_state}" if authority.requested_state else "domestic"
-    return graph.add("authorization", authority.id, "case-investigation:Authorization", **{
-        "uco-core:name": f"{title}, {authority.reference}", "case-investigation:authorizationType": title,
-        "case-investigation:authorizationIdentifier": [authority.reference, authority.id],
-        "uco-core:startTime": _time(authority.valid_from), "uco-core:endTime": _time(authority.valid_until),
-        "uco-core:createdBy": issuer,
-        "uco-core:description": f"{authority.legal_basis or title}; issued {format_utc(authority.issued)} by "
-                                f"{authority.issuing_authority} ({authority.issuing_state}); {states}; scope: "
-                                f"{', '.join(authority.scope.categories) or 'not limited by category'}"})
+    return graph.add(
+        "authorization",
+        authority.id,
+        "case-investigation:Authorization",
+        **{
+            "uco-core:name": f"{title}, {authority.reference}",
+            "case-investigation:authorizationType": title,
+            "case-investigation:authorizationIdentifier": [authority.reference, authority.id],
+            "uco-core:startTime": _time(authority.valid_from),
+            "uco-core:endTime": _time(authority.valid_until),
+            "uco-core:createdBy": issuer,
+            "uco-core:description": f"{authority.legal_basis or title}; issued {format_utc(authority.issued)} by "
+            f"{authority.issuing_authority} ({authority.issuing_state}); {states}; scope: "
+            f"{', '.join(authority.scope.categories) or 'not limited by category'}",
+        },
+    )
 
 
 def _event(graph: _Graph, event: Event, contents: Contents, seal_roots: dict[str, str]) -> dict[str, str]:
@@ -122,26 +186,50 @@ def _event(graph: _Graph, event: Event, contents: Contents, seal_roots: dict[str
     for artefact in event.artefacts:
         if event.seal:
             seal_roots.setdefault(artefact.key, event.seal)
-    record = graph.add("provenance-record", event.id, "case-investigation:ProvenanceRecord", **{
-        "uco-core:object": objects, "case-investigation:exhibitNumber": event.seal,
-        "case-investigation:rootExhibitNumber": sorted({seal_roots[a.key] for a in event.artefacts
-                                                        if a.key in seal_roots}),
-        "uco-core:description": f"Custody of the items after event {event.id} ({event.action})"})
+    record = graph.add(
+        "provenance-record",
+        event.id,
+        "case-investigation:ProvenanceRecord",
+        **{
+            "uco-core:object": objects,
+            "case-investigation:exhibitNumber": event.seal,
+            "case-investigation:rootExhibitNumber": sorted(
+                {seal_roots[a.key] for a in event.artefacts if a.key in seal_roots}
+            ),
+            "uco-core:description": f"Custody of the items after event {event.id} ({event.action})",
+        },
+    )
     location = None
     if event.location:
-        location = graph.add("location", event.location, "uco-location:Location",
-                             **{"uco-core:name": event.location})
-    action = graph.add("action", event.id, "case-investigation:InvestigativeAction", **{
-        "uco-core:name": event.action, "uco-action:startTime": _time(event.occurred_at),
-        "uco-core:description": "; ".join(x for x in (
-            f"{i18n.vocabulary(i18n.ACTIONS, event.action, 'en')} (event {event.id}, case {event.case})",
-            f"local time zone {event.occurred_tz}", event.purpose, event.tool and f"tool: {event.tool}",
-            event.late_reason and f"{i18n.label('late_reason', 'en')}: {event.late_reason}") if x),
-        "uco-action:performer": _person(graph, event.handler),
-        "uco-action:participant": [_person(graph, event.counter_party)] if event.counter_party else [],
-        "uco-action:location": location, "uco-action:object": objects, "uco-action:result": [record],
-        "case-investigation:wasInformedBy": [{"@id": graph.ident("action", p)} for p in event.prev
-                                             if any(e.id == p for e in contents.events)]})
+        location = graph.add("location", event.location, "uco-location:Location", **{"uco-core:name": event.location})
+    action = graph.add(
+        "action",
+        event.id,
+        "case-investigation:InvestigativeAction",
+        **{
+            "uco-core:name": event.action,
+            "uco-action:startTime": _time(event.occurred_at),
+            "uco-core:description": "; ".join(
+                x
+                for x in (
+                    f"{i18n.vocabulary(i18n.ACTIONS, event.action, 'en')} (event {event.id}, case {event.case})",
+                    f"local time zone {event.occurred_tz}",
+                    event.purpose,
+                    event.tool and f"tool: {event.tool}",
+                    event.late_reason and f"{i18n.label('late_reason', 'en')}: {event.late_reason}",
+                )
+                if x
+            ),
+            "uco-action:performer": _person(graph, event.handler),
+            "uco-action:participant": [_person(graph, event.counter_party)] if event.counter_party else [],
+            "uco-action:location": location,
+            "uco-action:object": objects,
+            "uco-action:result": [record],
+            "case-investigation:wasInformedBy": [
+                {"@id": graph.ident("action", p)} for p in event.prev if any(e.id == p for e in contents.events)
+            ],
+        },
+    )
     for ident in event.authorities:
         if ident in contents.authorities:
             graph.relationship("Authorized_By", action, {"@id": graph.ident("authorization", ident)})
@@ -157,11 +245,18 @@ def case_uco(contents: Contents) -> dict[str, Any]:
     seal_roots: dict[str, str] = {}
     actions = [_event(graph, e, contents, seal_roots) for e in contents.events]
     records = [{"@id": graph.ident("provenance-record", e.id)} for e in contents.events]
-    graph.add("investigation", case, "case-investigation:Investigation", **{
-        "uco-core:name": case, "case-investigation:investigationForm": "case",
-        "case-investigation:relevantAuthorization": authorizations,
-        "uco-core:description": f"Chain of custody exported by scelle from ledger {origin}",
-        "uco-core:object": actions + records})
+    graph.add(
+        "investigation",
+        case,
+        "case-investigation:Investigation",
+        **{
+            "uco-core:name": case,
+            "case-investigation:investigationForm": "case",
+            "case-investigation:relevantAuthorization": authorizations,
+            "uco-core:description": f"Chain of custody exported by scelle from ledger {origin}",
+            "uco-core:object": actions + records,
+        },
+    )
     return {"@context": CONTEXT, "@graph": list(graph.nodes.values())}
 
 

@@ -41,8 +41,9 @@ def normalise_selector(text: str) -> tuple[str | None, str]:
 
 def _matches(event: Event, selector: tuple[str | None, str]) -> list[str]:
     algorithm, value = selector
-    return [a.key for a in event.artefacts
-            if any(v == value and algorithm in (None, alg) for alg, v in a.digests.items())]
+    return [
+        a.key for a in event.artefacts if any(v == value and algorithm in (None, alg) for alg, v in a.digests.items())
+    ]
 
 
 def _checked_tree(leaves: Sequence[bytes], checkpoint: str) -> tuple[MerkleTree, int]:
@@ -126,8 +127,10 @@ def export_bundle(leaves: Sequence[bytes], checkpoint: str, *, artefacts: Iterab
         raise BundleSelectionError("the ledger holds no event yet: there is nothing to export")
     indexes, also = _needed(entries, chosen)
     bundle = Bundle(
-        checkpoint=checkpoint, selection=tuple(sorted(chosen)),
-        entries=tuple(BundleEntry(index=i, leaf=leaves[i], proof=tuple(tree.inclusion_proof(i, size)))
-                      for i in indexes),
+        checkpoint=checkpoint,
+        selection=tuple(sorted(chosen)),
+        entries=tuple(
+            BundleEntry(index=i, leaf=leaves[i], proof=tuple(tree.inclusion_proof(i, size))) for i in indexes
+        ),
     )
     return Export(bundle=bundle, also_named=tuple(sorted(also)))

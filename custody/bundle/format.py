@@ -62,8 +62,11 @@ class BundleEntry:
 
     def to_json(self) -> dict[str, Any]:
         """The entry as the bundle stores it: the leaf as a JSON object (readable), the proof hashes in base64."""
-        return {"index": self.index, "leaf": canonical.decode(self.leaf),
-                "proof": [base64.b64encode(h).decode("ascii") for h in self.proof]}
+        return {
+            "index": self.index,
+            "leaf": canonical.decode(self.leaf),
+            "proof": [base64.b64encode(h).decode("ascii") for h in self.proof],
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,8 +79,13 @@ class Bundle:
 
     def to_json(self) -> dict[str, Any]:
         """The bundle as a JSON object."""
-        return {"checkpoint": self.checkpoint, "entries": [e.to_json() for e in self.entries],
-                "format": BUNDLE_FORMAT, "selection": list(self.selection), "version": BUNDLE_VERSION}
+        return {
+            "checkpoint": self.checkpoint,
+            "entries": [e.to_json() for e in self.entries],
+            "format": BUNDLE_FORMAT,
+            "selection": list(self.selection),
+            "version": BUNDLE_VERSION,
+        }
 
     def to_bytes(self) -> bytes:
         """The file: canonical JSON, indented for a human reader (whitespace between tokens only)."""
@@ -116,7 +124,7 @@ def _read(data: bytes) -> Bundle:
     except canonical.CanonicalError as exc:
         raise BundleFormatError(f"not a complete JSON document (truncated or not JSON): {exc}") from exc
     if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
-        raise BundleFormatError(f"not a scelle custody bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+        raise BundleFormatError(f'not a scelle custody bundle (no "format": "{BUNDLE_FORMAT}")')
     version = obj.get("version")
     if version != BUNDLE_VERSION or isinstance(version, bool):
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")

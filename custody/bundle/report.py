@@ -98,8 +98,9 @@ def artefacts_of(contents: Contents) -> list[tuple[Artefact, list[str]]]:
     for key in contents.selection:
         if key in names:
             first = names[key]
-            full = Artefact(digests=merged[key], name=first.name, size=first.size,
-                            acquisition_record=first.acquisition_record)
+            full = Artefact(
+                digests=merged[key], name=first.name, size=first.size, acquisition_record=first.acquisition_record
+            )
             result.append((full, seals.get(key, [])))
     return result
 
@@ -118,8 +119,13 @@ def authority_title(authority: Authority, lang: str) -> str:
 def party(handler: object, lang: str) -> tuple[str, str]:
     """``(name, "role, organisation, country")`` of a handler."""
     name, role = getattr(handler, "name", ""), getattr(handler, "role", "")
-    detail = ", ".join([i18n.vocabulary(i18n.ROLES, role, lang), getattr(handler, "organisation", ""),
-                        i18n.country(getattr(handler, "country", ""), lang)])
+    detail = ", ".join(
+        [
+            i18n.vocabulary(i18n.ROLES, role, lang),
+            getattr(handler, "organisation", ""),
+            i18n.country(getattr(handler, "country", ""), lang),
+        ]
+    )
     return name, detail
 
 
@@ -133,9 +139,13 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
         rows.append((label("ledger_key", lang), f'<span class="digest">{_e(c.trusted.fingerprint)}</span>'))
     if c.checkpoint is not None:
         root = base64.b64encode(c.checkpoint.root).decode("ascii")
-        rows.append((label("checkpoint", lang),
-                     f'{c.checkpoint.size} {label("entries_count", lang)}; {label("root", lang)} '
-                     f'<span class="digest">{_e(root)}</span>'))
+        rows.append(
+            (
+                label("checkpoint", lang),
+                f"{c.checkpoint.size} {label('entries_count', lang)}; {label('root', lang)} "
+                f'<span class="digest">{_e(root)}</span>',
+            )
+        )
     if checked_at is not None:
         rows.append((label("verified_at", lang), _e(utc_date(checked_at))))
     rows.append((label("tool", lang), _e(tool)))
@@ -149,11 +159,15 @@ def _verdict(report: BundleReport, lang: str) -> str:
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
         css = "ok" if f.ok else "bad"
-        items.append(f'<li><span class="mark {css}">{_e(mark)}</span>'
-                     f"<span>{_e(i18n.finding(f.code, f.params, lang))}</span></li>")
-    return (f'<div class="verdict {"ok" if ok else "bad"}">{_e(label("verdict", lang))}{colon(lang)}'
-            f'{_e(i18n.pick(i18n.VERDICT[ok], lang))}</div>'
-            f'<h2>{_e(label("findings", lang))}</h2><ul class="checks">{"".join(items)}</ul>')
+        items.append(
+            f'<li><span class="mark {css}">{_e(mark)}</span>'
+            f"<span>{_e(i18n.finding(f.code, f.params, lang))}</span></li>"
+        )
+    return (
+        f'<div class="verdict {"ok" if ok else "bad"}">{_e(label("verdict", lang))}{colon(lang)}'
+        f"{_e(i18n.pick(i18n.VERDICT[ok], lang))}</div>"
+        f'<h2>{_e(label("findings", lang))}</h2><ul class="checks">{"".join(items)}</ul>'
+    )
 
 
 def _artefacts(report: BundleReport, lang: str) -> str:
@@ -162,12 +176,22 @@ def _artefacts(report: BundleReport, lang: str) -> str:
     for artefact, seals in artefacts_of(report.contents):
         size = "" if artefact.size is None else f"{artefact.size:,} {label('bytes', lang)}".replace(",", "\u202f")
         digests = "<br>".join(_e(line) for line in digest_lines(artefact.digests))
-        checked = (f"{_e(files[artefact.key])}: {_e(label('file_match', lang))}" if artefact.key in files
-                   else _e(label("not_checked", lang)))
-        rows.append((_e(artefact.name or "—"), _e(size), f'<span class="digest">{digests}</span>',
-                     "<br>".join(f"<span class=nw>{_e(x)}</span>" for x in seals) or "—", checked))
+        checked = (
+            f"{_e(files[artefact.key])}: {_e(label('file_match', lang))}"
+            if artefact.key in files
+            else _e(label("not_checked", lang))
+        )
+        rows.append(
+            (
+                _e(artefact.name or "—"),
+                _e(size),
+                f'<span class="digest">{digests}</span>',
+                "<br>".join(f"<span class=nw>{_e(x)}</span>" for x in seals) or "—",
+                checked,
+            )
+        )
     headers = [label(k, lang) for k in ("name", "size", "digests", "seals", "file_check")]
-    return f'<h2>{_e(label("artefacts", lang))}</h2>' + _table([_e(h) for h in headers], rows)
+    return f"<h2>{_e(label('artefacts', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 
 def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
@@ -176,10 +200,13 @@ def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
     who = f"<b>{_e(name)}</b><br><span class=small>{_e(detail)}</span>"
     if event.counter_party is not None:
         other, other_detail = party(event.counter_party, lang)
-        who += (f"<br>{_e(label('received_by', lang))}{colon(lang)}<b>{_e(other)}</b><br>"
-                f"<span class=small>{_e(other_detail)}</span>")
-    cited = [authority_title(contents.authorities[a], lang) if a in contents.authorities else a
-             for a in event.authorities]
+        who += (
+            f"<br>{_e(label('received_by', lang))}{colon(lang)}<b>{_e(other)}</b><br>"
+            f"<span class=small>{_e(other_detail)}</span>"
+        )
+    cited = [
+        authority_title(contents.authorities[a], lang) if a in contents.authorities else a for a in event.authorities
+    ]
     action = f"<b>{_e(i18n.vocabulary(i18n.ACTIONS, event.action, lang))}</b><br><span class=small>{_e(event.id)}"
     if event.seal:
         action += f"<br>{_e(label('seal', lang))} {_e(event.seal)}"
@@ -188,15 +215,20 @@ def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
     extra = [x for x in (event.purpose, event.tool) if x]
     categories = ", ".join(i18n.vocabulary(i18n.CATEGORIES, c, lang) for c in event.categories)
     where = _e(event.location or "—") + ("<br><span class=small>" + _e("; ".join(extra)) + "</span>" if extra else "")
-    return [f"{_e(local)}<br><span class='small nw'>{_e(utc)}</span>", action + "</span>", who, where,
-            "<br>".join(_e(c) for c in cited) or _e(label("none", lang))
-            + (f"<br><span class=small>{_e(categories)}</span>" if categories else "")]
+    return [
+        f"{_e(local)}<br><span class='small nw'>{_e(utc)}</span>",
+        action + "</span>",
+        who,
+        where,
+        "<br>".join(_e(c) for c in cited)
+        or _e(label("none", lang)) + (f"<br><span class=small>{_e(categories)}</span>" if categories else ""),
+    ]
 
 
 def _timeline(report: BundleReport, lang: str) -> str:
     rows = [_event_row(e, report.contents, lang) for e in report.contents.events]
     headers = [label(k, lang) for k in ("when", "action", "who", "where", "authority")]
-    return f'<h2>{_e(label("timeline", lang))}</h2>' + _table([_e(h) for h in headers], rows)
+    return f"<h2>{_e(label('timeline', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 
 def _authority_row(a: Authority, lang: str) -> list[str]:
@@ -218,49 +250,67 @@ def _authority_row(a: Authority, lang: str) -> list[str]:
         conditions.append(f"{label('extends', lang)} {a.extends}")
     title = i18n.vocabulary(i18n.INSTRUMENTS, a.instrument, lang)
     basis = a.legal_basis or ""
-    return [f"<b>{_e(a.reference)}</b><br><span class=small>{_e(a.id)}</span>",
-            _e(title) + (f"<br><span class=small>{_e(basis)}</span>" if basis else ""),
-            _e(issuer) + "<br><span class=small>" + "<br>".join(_e(s) for s in states) + "</span>",
-            f"{_e(label('from', lang))} <span class=nw>{_e(utc_date(a.valid_from))}</span><br>"
-            f"{_e(label('until', lang))} <span class=nw>{_e(utc_date(a.valid_until))}</span><br>"
-            f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(utc_date(a.issued))}</span></span>",
-            _e("; ".join(scope) or "—") + f"<br><span class=small>{_e(offence)}</span>"
-            + ("<br>" + _e("; ".join(conditions)) if conditions else "")]
+    return [
+        f"<b>{_e(a.reference)}</b><br><span class=small>{_e(a.id)}</span>",
+        _e(title) + (f"<br><span class=small>{_e(basis)}</span>" if basis else ""),
+        _e(issuer) + "<br><span class=small>" + "<br>".join(_e(s) for s in states) + "</span>",
+        f"{_e(label('from', lang))} <span class=nw>{_e(utc_date(a.valid_from))}</span><br>"
+        f"{_e(label('until', lang))} <span class=nw>{_e(utc_date(a.valid_until))}</span><br>"
+        f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(utc_date(a.issued))}</span></span>",
+        _e("; ".join(scope) or "—")
+        + f"<br><span class=small>{_e(offence)}</span>"
+        + ("<br>" + _e("; ".join(conditions)) if conditions else ""),
+    ]
 
 
 def _authorities(report: BundleReport, lang: str) -> str:
     rows = [_authority_row(a, lang) for a in report.contents.authorities.values()]
     headers = [label(k, lang) for k in ("reference", "instrument", "issued_by", "validity", "scope")]
-    return f'<h2>{_e(label("authorities", lang))}</h2>' + _table([_e(h) for h in headers], rows)
+    return f"<h2>{_e(label('authorities', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 
 def _handlers(report: BundleReport, lang: str) -> str:
     rows = []
     for entry in report.contents.keys.values():
         h = entry.handler
-        rows.append([f"<b>{_e(h.name)}</b>", _e(i18n.vocabulary(i18n.ROLES, h.role, lang)), _e(h.organisation),
-                     _e(i18n.country(h.country, lang)), f'<span class="digest">{_e(h.key_fingerprint)}</span>'])
+        rows.append(
+            [
+                f"<b>{_e(h.name)}</b>",
+                _e(i18n.vocabulary(i18n.ROLES, h.role, lang)),
+                _e(h.organisation),
+                _e(i18n.country(h.country, lang)),
+                f'<span class="digest">{_e(h.key_fingerprint)}</span>',
+            ]
+        )
     headers = [label(k, lang) for k in ("name", "role", "organisation", "country", "fingerprint")]
-    return f'<h2>{_e(label("handlers", lang))}</h2>' + _table([_e(h) for h in headers], rows)
+    return f"<h2>{_e(label('handlers', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 
 def _how(report: BundleReport, lang: str) -> str:
     key = report.contents.trusted.fingerprint if report.contents.trusted else "?"
     steps = "".join(f"<li>{_e(s.format(fingerprint=key))}</li>" for s in i18n.RECHECK[lang])
     limits = "".join(f"<li>{_e(s)}</li>" for s in i18n.LIMITS[lang])
-    return (f'<h2>{_e(label("recheck", lang))}</h2><ol>{steps}</ol>'
-            f'<h2>{_e(label("limits", lang))}</h2><ul>{limits}</ul>')
+    return f"<h2>{_e(label('recheck', lang))}</h2><ol>{steps}</ol><h2>{_e(label('limits', lang))}</h2><ul>{limits}</ul>"
 
 
-def render_html(report: BundleReport, lang: str = "en", *, checked_at: datetime | None = None,
-                tool: str = "scelle") -> str:
+def render_html(
+    report: BundleReport, lang: str = "en", *, checked_at: datetime | None = None, tool: str = "scelle"
+) -> str:
     """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran."""
     i18n.check_lang(lang)
     case = report.contents.header.case if report.contents.header else ""
     title = f"{label('title', lang)} — {case}" if case else label("title", lang)
-    parts = [_meta(report, lang, checked_at, tool), _verdict(report, lang), _artefacts(report, lang),
-             _timeline(report, lang), _authorities(report, lang), _handlers(report, lang), _how(report, lang)]
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
-            f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n" + "\n".join(parts)
-            + "\n</body>\n</html>\n")
+    parts = [
+        _meta(report, lang, checked_at, tool),
+        _verdict(report, lang),
+        _artefacts(report, lang),
+        _timeline(report, lang),
+        _authorities(report, lang),
+        _handlers(report, lang),
+        _how(report, lang),
+    ]
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
+        f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n" + "\n".join(parts) + "\n</body>\n</html>\n"
+    )

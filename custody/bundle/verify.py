@@ -35,8 +35,18 @@ from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoin
 from evidence.common.report import Report
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
-_ORDER_CODES = frozenset({"order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev",
-                          "chain.missing", "selection.extra", "digests.bad"})
+_ORDER_CODES = frozenset(
+    {
+        "order.key",
+        "order.recorded",
+        "order.ledger",
+        "order.artefact",
+        "chain.prev",
+        "chain.missing",
+        "selection.extra",
+        "digests.bad",
+    }
+)
 """The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
 _REASONS_SHOWN = 3
 """Failed findings an error message states in full (the report and summary state them all)."""
@@ -215,8 +225,14 @@ class _Verifier:
                 counts[entry.kind] += 1
         transfers = sum(1 for e in self.contents.events if e.counter_party is not None)
         if not failed:
-            self.add("signatures.ok", True, events=counts["event"], authorities=counts["authority"],
-                     keys=counts["key"], transfers=transfers)
+            self.add(
+                "signatures.ok",
+                True,
+                events=counts["event"],
+                authorities=counts["authority"],
+                keys=counts["key"],
+                transfers=transfers,
+            )
 
     def _signature_problem(self, entry: SignedEntry, payload: bytes) -> str | None:
         body = entry.body
@@ -263,13 +279,18 @@ class _Verifier:
                 self.add("file.bad", False, path=path, sha256=digests["sha256"], blake3=digests["blake3"])
             else:
                 recorded = self._recorded(match)
-                self.add("file.ok", True, path=path, artefact=match,
-                         algorithms=", ".join(_ALGORITHM_NAMES.get(a, a) for a in ("sha256", "blake3")
-                                              if a in recorded))
+                self.add(
+                    "file.ok",
+                    True,
+                    path=path,
+                    artefact=match,
+                    algorithms=", ".join(_ALGORITHM_NAMES.get(a, a) for a in ("sha256", "blake3") if a in recorded),
+                )
 
     def _recorded(self, key: str) -> dict[str, str]:
-        return {alg: v for e in self.contents.events for a in e.artefacts if a.key == key
-                for alg, v in a.digests.items()}
+        return {
+            alg: v for e in self.contents.events for a in e.artefacts if a.key == key for alg, v in a.digests.items()
+        }
 
     def _artefact_for(self, digests: Mapping[str, str]) -> str | None:
         for key in self.bundle.selection:
@@ -306,5 +327,8 @@ def verify_bundle(
 
 def describe(report: BundleReport) -> dict[str, Any]:
     """A JSON summary of the verdict and findings (for ``--json`` output)."""
-    return {"ok": report.ok, "verified": report.ok,
-            "findings": [{"code": f.code, "ok": f.ok, "params": dict(f.params)} for f in report.findings]}
+    return {
+        "ok": report.ok,
+        "verified": report.ok,
+        "findings": [{"code": f.code, "ok": f.ok, "params": dict(f.params)} for f in report.findings],
+    }

@@ -14,7 +14,7 @@ RECHECK: Mapping[str, tuple[str, ...]] = {
         "Or without scelle: re-encode each entries[i].leaf with RFC 8785 (JSON Canonicalization Scheme), hash it as "
         "SHA-256(0x00 || leaf) and follow entries[i].proof to the root of the checkpoint (RFC 9162, §2.1.3.2).",
         "Check the checkpoint (C2SP signed note, Ed25519) with the ledger key, and each signature of an entry "
-        "(Ed25519 over \"scelle-<kind>-v1\" + newline + the canonical body) with the public key of its key entry.",
+        '(Ed25519 over "scelle-<kind>-v1" + newline + the canonical body) with the public key of its key entry.',
         "Hash each evidence file with SHA-256 and BLAKE3 and compare with the digests listed above.",
     ),
     "fr": (
@@ -50,88 +50,138 @@ LIMITS: Mapping[str, tuple[str, ...]] = {
 }
 
 FINDINGS: Mapping[str, Pair] = {
-    "checkpoint.ok": ("The ledger state ({size} entries of {origin}) is signed by the trusted ledger key {key}",
-                      "L'état du registre ({size} entrées de {origin}) est signé par la clé de confiance {key}"),
-    "checkpoint.bad": ("The signed ledger state is not accepted: {detail}",
-                       "L'état signé du registre est refusé : {detail}"),
-    "checkpoint.foreign": ("The ledger state also carries a signature by an untrusted key: {signer}",
-                           "L'état du registre porte aussi la signature d'une clé non reconnue : {signer}"),
-    "proofs.ok": ("All {count} entries are in the signed ledger state (Merkle inclusion proofs, {size} entries)",
-                  "Les {count} entrées figurent dans l'état signé du registre (preuves d'inclusion de Merkle, "
-                  "{size} entrées)"),
-    "proof.bad": ("Entry {index}: the inclusion proof fails: {detail}",
-                  "Entrée {index} : la preuve d'inclusion échoue : {detail}"),
+    "checkpoint.ok": (
+        "The ledger state ({size} entries of {origin}) is signed by the trusted ledger key {key}",
+        "L'état du registre ({size} entrées de {origin}) est signé par la clé de confiance {key}",
+    ),
+    "checkpoint.bad": (
+        "The signed ledger state is not accepted: {detail}",
+        "L'état signé du registre est refusé : {detail}",
+    ),
+    "checkpoint.foreign": (
+        "The ledger state also carries a signature by an untrusted key: {signer}",
+        "L'état du registre porte aussi la signature d'une clé non reconnue : {signer}",
+    ),
+    "proofs.ok": (
+        "All {count} entries are in the signed ledger state (Merkle inclusion proofs, {size} entries)",
+        "Les {count} entrées figurent dans l'état signé du registre (preuves d'inclusion de Merkle, {size} entrées)",
+    ),
+    "proof.bad": (
+        "Entry {index}: the inclusion proof fails: {detail}",
+        "Entrée {index} : la preuve d'inclusion échoue : {detail}",
+    ),
     "leaf.bad": ("Entry {index} is malformed: {detail}", "L'entrée {index} est mal formée : {detail}"),
-    "header.ok": ("Ledger of case {case} ({origin}), ledger key {fingerprint}",
-                  "Registre de l'affaire {case} ({origin}), clé du registre {fingerprint}"),
+    "header.ok": (
+        "Ledger of case {case} ({origin}), ledger key {fingerprint}",
+        "Registre de l'affaire {case} ({origin}), clé du registre {fingerprint}",
+    ),
     "header.missing": ("The ledger header (entry 0) is missing", "L'en-tête du registre (entrée 0) est absent"),
-    "header.key": ("The ledger key is {got}, not the trusted key {expected}",
-                   "La clé du registre est {got} et non la clé de confiance {expected}"),
-    "header.origin": ("The signed state is for ledger {got}, the bundle's ledger is {expected}",
-                      "L'état signé concerne le registre {got}, celui du paquet est {expected}"),
+    "header.key": (
+        "The ledger key is {got}, not the trusted key {expected}",
+        "La clé du registre est {got} et non la clé de confiance {expected}",
+    ),
+    "header.origin": (
+        "The signed state is for ledger {got}, the bundle's ledger is {expected}",
+        "L'état signé concerne le registre {got}, celui du paquet est {expected}",
+    ),
     "events.none": ("The bundle holds no custody event", "Le paquet ne contient aucun événement de possession"),
-    "signatures.ok": ("All signatures verify: events {events} (hand-overs signed by both parties: {transfers}), "
-                      "authorities {authorities}, handler keys {keys}",
-                      "Toutes les signatures sont valides : événements {events} (remises signées par les deux "
-                      "parties : {transfers}), autorisations {authorities}, clés d'intervenants {keys}"),
+    "signatures.ok": (
+        "All signatures verify: events {events} (hand-overs signed by both parties: {transfers}), "
+        "authorities {authorities}, handler keys {keys}",
+        "Toutes les signatures sont valides : événements {events} (remises signées par les deux "
+        "parties : {transfers}), autorisations {authorities}, clés d'intervenants {keys}",
+    ),
     "signature.bad": ("Entry {index} ({id}): {detail}", "Entrée {index} ({id}) : signature refusée : {detail}"),
-    "identity.bad": ("Event {id}: handler {name} is not the identity registered with that key ({registered})",
-                     "Événement {id} : l'intervenant {name} n'est pas l'identité enregistrée avec cette clé "
-                     "({registered})"),
-    "identity.unregistered": ("Event {id}: the key {key} of {name} is not registered before it",
-                              "Événement {id} : la clé {key} de {name} n'est pas enregistrée avant lui"),
-    "case.bad": ("Event {id} belongs to case {got}, not to {expected}",
-                 "L'événement {id} relève de l'affaire {got} et non de {expected}"),
-    "authority.ok": ("Each of the {count} actions that need one is covered by a legal authority in force at the time",
-                     "Chacun des {count} actes qui l'exigent est couvert par une autorisation légale en vigueur à "
-                     "sa date"),
-    "authority.missing": ("Event {id} relies on unknown authority {authority} (not recorded before it)",
-                          "L'événement {id} invoque l'autorisation {authority}, inconnue (elle n'est pas "
-                          "enregistrée avant lui)"),
-    "authority.cover": ("Event {id} ({action}) is not covered by a valid legal authority: {detail}",
-                        "L'événement {id} ({action}) n'est couvert par aucune autorisation légale valide : "
-                        "{detail}"),
-    "order.ok": ("The {count} events are in a consistent time order, each linked to the previous one on the same "
-                 "item", "Les {count} événements sont dans un ordre chronologique cohérent, chacun relié au "
-                 "précédent sur le même élément"),
-    "order.key": ("{id} is signed by {signer} before that key was registered",
-                  "{id} est signé par {signer} avant l'enregistrement de cette clé"),
-    "order.recorded": ("Event {id} was recorded ({recorded}) before it took place ({occurred}), by more than the "
-                       "{skew} minutes allowed for clocks that differ",
-                       "L'événement {id} a été enregistré ({recorded}) avant d'avoir eu lieu ({occurred}), avec un "
-                       "écart supérieur aux {skew} minutes tolérées entre horloges"),
-    "order.ledger": ("Event {id} is recorded ({recorded}) earlier than the event before it ({previous}, {before})",
-                     "L'événement {id} est enregistré ({recorded}) avant l'événement qui le précède ({previous}, "
-                     "{before})"),
-    "order.artefact": ("Event {id} ({action}, {occurred}) takes place before {previous} ({before}), the previous "
-                       "event on {artefact}",
-                       "L'événement {id} ({action}, {occurred}) a lieu avant {previous} ({before}), l'événement "
-                       "précédent sur {artefact}"),
-    "chain.links": ("Event {id} names previous events {got}, expected {expected} (an event about this item was "
-                    "removed, reordered or is missing)",
-                    "L'événement {id} désigne comme événements précédents {got} au lieu de {expected} (un événement "
-                    "sur cet élément a été supprimé, déplacé ou manque)"),
-    "chain.prev": ("Event {id} does not name {previous}, the previous event on {artefact}",
-                   "L'événement {id} ne mentionne pas {previous}, l'événement précédent sur {artefact}"),
-    "chain.missing": ("Event {id} follows event {missing}, which is missing from the bundle",
-                      "L'événement {id} fait suite à l'événement {missing}, absent du paquet"),
-    "selection.extra": ("Event {id} concerns none of the selected items",
-                        "L'événement {id} ne concerne aucun des éléments demandés"),
-    "selection.missing": ("No event concerns the selected item {artefact}",
-                          "Aucun événement ne concerne l'élément demandé {artefact}"),
-    "digests.bad": ("Event {id} gives item {artefact} other digests than the events before it",
-                    "L'événement {id} donne à l'élément {artefact} d'autres empreintes que les événements "
-                    "précédents"),
-    "file.ok": ("File {path} matches item {artefact} ({algorithms})",
-                "Le fichier {path} correspond à l'élément {artefact} ({algorithms})"),
-    "file.bad": ("File {path} matches no item of the bundle (its SHA-256 is {sha256})",
-                 "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})"),
+    "identity.bad": (
+        "Event {id}: handler {name} is not the identity registered with that key ({registered})",
+        "Événement {id} : l'intervenant {name} n'est pas l'identité enregistrée avec cette clé ({registered})",
+    ),
+    "identity.unregistered": (
+        "Event {id}: the key {key} of {name} is not registered before it",
+        "Événement {id} : la clé {key} de {name} n'est pas enregistrée avant lui",
+    ),
+    "case.bad": (
+        "Event {id} belongs to case {got}, not to {expected}",
+        "L'événement {id} relève de l'affaire {got} et non de {expected}",
+    ),
+    "authority.ok": (
+        "Each of the {count} actions that need one is covered by a legal authority in force at the time",
+        "Chacun des {count} actes qui l'exigent est couvert par une autorisation légale en vigueur à sa date",
+    ),
+    "authority.missing": (
+        "Event {id} relies on unknown authority {authority} (not recorded before it)",
+        "L'événement {id} invoque l'autorisation {authority}, inconnue (elle n'est pas enregistrée avant lui)",
+    ),
+    "authority.cover": (
+        "Event {id} ({action}) is not covered by a valid legal authority: {detail}",
+        "L'événement {id} ({action}) n'est couvert par aucune autorisation légale valide : {detail}",
+    ),
+    "order.ok": (
+        "The {count} events are in a consistent time order, each linked to the previous one on the same item",
+        "Les {count} événements sont dans un ordre chronologique cohérent, chacun relié au "
+        "précédent sur le même élément",
+    ),
+    "order.key": (
+        "{id} is signed by {signer} before that key was registered",
+        "{id} est signé par {signer} avant l'enregistrement de cette clé",
+    ),
+    "order.recorded": (
+        "Event {id} was recorded ({recorded}) before it took place ({occurred}), by more than the "
+        "{skew} minutes allowed for clocks that differ",
+        "L'événement {id} a été enregistré ({recorded}) avant d'avoir eu lieu ({occurred}), avec un "
+        "écart supérieur aux {skew} minutes tolérées entre horloges",
+    ),
+    "order.ledger": (
+        "Event {id} is recorded ({recorded}) earlier than the event before it ({previous}, {before})",
+        "L'événement {id} est enregistré ({recorded}) avant l'événement qui le précède ({previous}, {before})",
+    ),
+    "order.artefact": (
+        "Event {id} ({action}, {occurred}) takes place before {previous} ({before}), the previous event on {artefact}",
+        "L'événement {id} ({action}, {occurred}) a lieu avant {previous} ({before}), l'événement "
+        "précédent sur {artefact}",
+    ),
+    "chain.links": (
+        "Event {id} names previous events {got}, expected {expected} (an event about this item was "
+        "removed, reordered or is missing)",
+        "L'événement {id} désigne comme événements précédents {got} au lieu de {expected} (un événement "
+        "sur cet élément a été supprimé, déplacé ou manque)",
+    ),
+    "chain.prev": (
+        "Event {id} does not name {previous}, the previous event on {artefact}",
+        "L'événement {id} ne mentionne pas {previous}, l'événement précédent sur {artefact}",
+    ),
+    "chain.missing": (
+        "Event {id} follows event {missing}, which is missing from the bundle",
+        "L'événement {id} fait suite à l'événement {missing}, absent du paquet",
+    ),
+    "selection.extra": (
+        "Event {id} concerns none of the selected items",
+        "L'événement {id} ne concerne aucun des éléments demandés",
+    ),
+    "selection.missing": (
+        "No event concerns the selected item {artefact}",
+        "Aucun événement ne concerne l'élément demandé {artefact}",
+    ),
+    "digests.bad": (
+        "Event {id} gives item {artefact} other digests than the events before it",
+        "L'événement {id} donne à l'élément {artefact} d'autres empreintes que les événements précédents",
+    ),
+    "file.ok": (
+        "File {path} matches item {artefact} ({algorithms})",
+        "Le fichier {path} correspond à l'élément {artefact} ({algorithms})",
+    ),
+    "file.bad": (
+        "File {path} matches no item of the bundle (its SHA-256 is {sha256})",
+        "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})",
+    ),
 }
 
 REFUSAL: Mapping[str, Pair] = {
     "refused": ("event refused ({action}): {reasons}", "événement refusé ({action}) : {reasons}"),
-    "late": ("if it is written up late on purpose, record why with {how}",
-             "s'il est consigné tardivement à dessein, en indiquer le motif avec {how}"),
+    "late": (
+        "if it is written up late on purpose, record why with {how}",
+        "s'il est consigné tardivement à dessein, en indiquer le motif avec {how}",
+    ),
 }
 """Why the ledger refuses to record an event: ``refused`` joins the findings, ``late`` tells how to justify an event
 written up after a later one."""

@@ -12,33 +12,44 @@ MESSAGES: Mapping[str, Pair] = {
         "band), or --unsafe-trust-embedded-key to check a ledger against the key it names itself",
         "{subject} : aucune clé de registre de confiance : indiquez --trust CLE_PUBLIQUE_REGISTRE (la clé publique "
         "du registre, obtenue par un autre canal), ou --unsafe-trust-embedded-key pour vérifier un registre avec "
-        "la clé qu'il désigne lui-même"),
+        "la clé qu'il désigne lui-même",
+    ),
     "trust.required.library": (
         "{subject}: no trusted ledger key: pass trust= (the ledger's public key, obtained out of band), or "
         "unsafe_trust_embedded_key=True to check the ledger against the key it names itself",
         "{subject} : aucune clé de registre de confiance : passez trust= (la clé publique du registre, obtenue par "
         "un autre canal), ou unsafe_trust_embedded_key=True pour vérifier le registre avec la clé qu'il désigne "
-        "lui-même"),
-    "trust.both": ("a trusted key and --unsafe-trust-embedded-key exclude each other: give only one",
-                   "une clé de confiance et --unsafe-trust-embedded-key s'excluent : n'indiquez que l'une des deux"),
-    "trust.twice": ("give the trusted ledger key once, with --trust (--vkey and --ledger-pub are its former names)",
-                    "indiquez la clé de confiance du registre une seule fois, avec --trust (--vkey et --ledger-pub "
-                    "en sont les anciens noms)"),
-    "trust.unsafe_bundle": ("{subject}: --unsafe-trust-embedded-key applies to a ledger; a bundle is checked only "
-                            "against --trust",
-                            "{subject} : --unsafe-trust-embedded-key ne s'applique qu'à un registre ; un paquet se "
-                            "vérifie uniquement avec --trust"),
-    "trust.embedded": ("note: checked against the key the ledger names itself ({vkey}), not against a key obtained "
-                       "out of band: this shows the ledger is consistent, not whose it is",
-                       "remarque : vérifié avec la clé que le registre désigne lui-même ({vkey}), et non avec une "
-                       "clé obtenue par un autre canal : cela montre que le registre est cohérent, pas de qui il "
-                       "émane"),
-    "ledger.bundle_options": ("{subject}: --artefact, --report and --case-uco apply to a bundle, not to a ledger",
-                              "{subject} : --artefact, --report et --case-uco s'appliquent à un paquet, pas à un "
-                              "registre"),
-    "ledger.verified": ("{subject}: verified {entries} entries ({events} events), {checkpoints} checkpoints",
-                        "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de "
-                        "contrôle"),
+        "lui-même",
+    ),
+    "trust.both": (
+        "a trusted key and --unsafe-trust-embedded-key exclude each other: give only one",
+        "une clé de confiance et --unsafe-trust-embedded-key s'excluent : n'indiquez que l'une des deux",
+    ),
+    "trust.twice": (
+        "give the trusted ledger key once, with --trust (--vkey and --ledger-pub are its former names)",
+        "indiquez la clé de confiance du registre une seule fois, avec --trust (--vkey et --ledger-pub "
+        "en sont les anciens noms)",
+    ),
+    "trust.unsafe_bundle": (
+        "{subject}: --unsafe-trust-embedded-key applies to a ledger; a bundle is checked only against --trust",
+        "{subject} : --unsafe-trust-embedded-key ne s'applique qu'à un registre ; un paquet se "
+        "vérifie uniquement avec --trust",
+    ),
+    "trust.embedded": (
+        "note: checked against the key the ledger names itself ({vkey}), not against a key obtained "
+        "out of band: this shows the ledger is consistent, not whose it is",
+        "remarque : vérifié avec la clé que le registre désigne lui-même ({vkey}), et non avec une "
+        "clé obtenue par un autre canal : cela montre que le registre est cohérent, pas de qui il "
+        "émane",
+    ),
+    "ledger.bundle_options": (
+        "{subject}: --artefact, --report and --case-uco apply to a bundle, not to a ledger",
+        "{subject} : --artefact, --report et --case-uco s'appliquent à un paquet, pas à un registre",
+    ),
+    "ledger.verified": (
+        "{subject}: verified {entries} entries ({events} events), {checkpoints} checkpoints",
+        "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
+    ),
 }
 
 

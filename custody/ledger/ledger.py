@@ -10,76 +10,25 @@ The clock is read only when the caller gives no ``now``; ids are random (``ev-``
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
 from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SignatureError
+from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
 from custody.ledger.store import Store
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
 from custody.model.identity import Handler
 from custody.model.keys import KeyPair, verify_signature
 from custody.model.legal import Authority
-from custody.model.records import Artefact, Event
+from custody.model.records import Event
+from custody.rules.authority import check_authority
 from custody.rules.events import LedgerView, event_findings, expected_prev, refusal
-from custody.rules.instruments import check_authority
 from custody.tlog.frontier import Frontier
 from custody.tlog.merkle import MerkleTree, leaf_hash
 from custody.tlog.notes import Checkpoint, parse_verifier_key, sign_checkpoint
-
-
-def new_id(prefix: str) -> str:
-    """A fresh random record id such as ``ev-3f9c0a1b2c3d4e5f`` (64 random bits)."""
-    return f"{prefix}-{secrets.token_hex(8)}"
-
-
-def now_or_clock(now: datetime | None) -> datetime:
-    """``now`` when given, else the clock (the only place the ledger reads it)."""
-    return datetime.now(UTC) if now is None else now
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EventDraft:
-    """What a handler says about an event; the ledger adds id, case, handler, previous-event links and times."""
-
-    action: str
-    artefacts: tuple[Artefact, ...]
-    occurred_at: datetime
-    occurred_tz: str
-    authorities: tuple[str, ...] = ()
-    location: str | None = None
-    purpose: str | None = None
-    seal: str | None = None
-    tool: str | None = None
-    categories: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    late_reason: str | None = None
-    """Why an event is written up after a later one about the same artefact (without it, it is refused)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Appended:
-    """What one append stored: the entry, its position, the new tree size and the checkpoint signed for it."""
-
-    entry: SignedEntry
-    index: int
-    size: int
-    checkpoint: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InclusionProof:
-    """Evidence that one entry is in the ledger: its leaf, its index, the audit path and the signed checkpoint."""
-
-    entry_id: str
-    index: int
-    size: int
-    leaf: bytes
-    proof: tuple[bytes, ...]
-    checkpoint: str
 
 
 class _View(LedgerView):
@@ -145,14 +94,27 @@ class Ledger:
             raise CustodyError(f"{store.path}: the key given is not this ledger's key ({header.fingerprint})")
 
     @classmethod
-    def create(cls, path: str | Path, *, case: str, origin: str, ledger_key: KeyPair, now: datetime | None = None,
-               key_file: str | None = None) -> Ledger:
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        case: str,
+        origin: str,
+        ledger_key: KeyPair,
+        now: datetime | None = None,
+        key_file: str | None = None,
+    ) -> Ledger:
         """Create a ledger file for ``case``, whose checkpoints name ``origin`` and are signed by ``ledger_key``.
 
         ``key_file`` (where the encrypted ledger key lives) is kept as an unsigned hint, so that later appends can
         find the key without the examiner naming it each time; verification never uses it."""
-        header = LedgerHeader(origin=origin, case=case, key_name=parse_verifier_key(ledger_key.info.vkey)[0],
-                              public_key=ledger_key.info.public_key, created_at=now_or_clock(now))
+        header = LedgerHeader(
+            origin=origin,
+            case=case,
+            key_name=parse_verifier_key(ledger_key.info.vkey)[0],
+            public_key=ledger_key.info.public_key,
+            created_at=now_or_clock(now),
+        )
         entry = sign_entry("ledger", header, [ledger_key])
         store = Store.create(path)
         ledger = cls(store, header, ledger_key)
@@ -269,8 +231,14 @@ class Ledger:
         size, note = latest
         tree = MerkleTree(hashes[:size])
         index = found[0]
-        return InclusionProof(entry_id=entry_id, index=index, size=size, leaf=found[2],
-                              proof=tuple(tree.inclusion_proof(index, size)), checkpoint=note)
+        return InclusionProof(
+            entry_id=entry_id,
+            index=index,
+            size=size,
+            leaf=found[2],
+            proof=tuple(tree.inclusion_proof(index, size)),
+            checkpoint=note,
+        )
 
     # Appending
 
@@ -297,15 +265,17 @@ class Ledger:
                 for artefact in entry.body.artefacts:
                     self.store.set_head(artefact.key, entry.body.id)
         name = parse_verifier_key(self.header.vkey)[0]
-        note = sign_checkpoint(Checkpoint(origin=self.header.origin, size=frontier.size, root=frontier.root()),
-                               name, key.private_key)
+        note = sign_checkpoint(
+            Checkpoint(origin=self.header.origin, size=frontier.size, root=frontier.root()), name, key.private_key
+        )
         self.store.insert_checkpoint(frontier.size, note)
         self.store.set_meta("size", frontier.size)
         self.store.set_meta("frontier", frontier.to_bytes())
         return Appended(entry=entries[-1], index=frontier.size - 1, size=frontier.size, checkpoint=note)
 
-    def _key_entries(self, handlers: Sequence[Handler], keys: Sequence[KeyPair], now: datetime,
-                     presigned: Sequence[SignedEntry] = ()) -> list[SignedEntry]:
+    def _key_entries(
+        self, handlers: Sequence[Handler], keys: Sequence[KeyPair], now: datetime, presigned: Sequence[SignedEntry] = ()
+    ) -> list[SignedEntry]:
         """Key entries for the signers not yet registered: from ``presigned`` (self-signed elsewhere) or signed now
         with ``keys``. Refuses a key that is registered under another identity."""
         new: list[SignedEntry] = []
@@ -316,8 +286,10 @@ class Ledger:
             known = self.registered_key(fp)
             if known is not None:
                 if known.handler != handler:
-                    raise CustodyError(f"key {fp} is registered as {known.handler.name!r} ({known.handler.role}, "
-                                       f"{known.handler.organisation}), not as {handler.name!r}")
+                    raise CustodyError(
+                        f"key {fp} is registered as {known.handler.name!r} ({known.handler.role}, "
+                        f"{known.handler.organisation}), not as {handler.name!r}"
+                    )
             elif fp in signed and signed[fp].body.handler == handler:  # type: ignore[union-attr]
                 new.append(signed[fp])
             elif fp in by_fp and by_fp[fp].info.handler == handler:
@@ -337,14 +309,30 @@ class Ledger:
             keys = self._key_entries([key.info.handler], [key], moment)
             return self._write([*keys, sign_entry("authority", authority, [key])])
 
-    def build_event(self, draft: EventDraft, handler: Handler, *, counter_party: Handler | None = None,
-                    now: datetime | None = None) -> Event:
+    def build_event(
+        self, draft: EventDraft, handler: Handler, *, counter_party: Handler | None = None, now: datetime | None = None
+    ) -> Event:
         """The event a draft becomes now: id, case, previous-event links from the current heads, record time."""
-        event = Event(id=new_id("ev"), case=self.header.case, action=draft.action, artefacts=draft.artefacts,
-                      handler=handler, counter_party=counter_party, occurred_at=draft.occurred_at,
-                      occurred_tz=draft.occurred_tz, recorded_at=now_or_clock(now), location=draft.location,
-                      purpose=draft.purpose, seal=draft.seal, tool=draft.tool, categories=draft.categories,
-                      authorities=draft.authorities, prev=(), notes=draft.notes, late_reason=draft.late_reason)
+        event = Event(
+            id=new_id("ev"),
+            case=self.header.case,
+            action=draft.action,
+            artefacts=draft.artefacts,
+            handler=handler,
+            counter_party=counter_party,
+            occurred_at=draft.occurred_at,
+            occurred_tz=draft.occurred_tz,
+            recorded_at=now_or_clock(now),
+            location=draft.location,
+            purpose=draft.purpose,
+            seal=draft.seal,
+            tool=draft.tool,
+            categories=draft.categories,
+            authorities=draft.authorities,
+            prev=(),
+            notes=draft.notes,
+            late_reason=draft.late_reason,
+        )
         return replace(event, prev=expected_prev(event, _View(self)))
 
     def check_event(self, event: Event, pending: Sequence[Handler] = ()) -> None:
@@ -354,8 +342,14 @@ class Ledger:
         if found:
             raise refusal(event, found)
 
-    def append_signed(self, entry: SignedEntry, keys: Sequence[KeyPair] = (),
-                      presigned_keys: Sequence[SignedEntry] = (), *, now: datetime | None = None) -> Appended:
+    def append_signed(
+        self,
+        entry: SignedEntry,
+        keys: Sequence[KeyPair] = (),
+        presigned_keys: Sequence[SignedEntry] = (),
+        *,
+        now: datetime | None = None,
+    ) -> Appended:
         """Append an event entry signed elsewhere (a transfer accepted from an offer), after every check."""
         event = entry.body
         if not isinstance(event, Event):
@@ -382,8 +376,9 @@ class Ledger:
                     raise SignatureError(f"entry {entry.entry_id}: key {signature.key} is unknown")
                 verify_signature(key, signature.sig, payload)
 
-    def record(self, key: KeyPair, draft: EventDraft, *, now: datetime | None = None,
-               counter_key: KeyPair | None = None) -> Appended:
+    def record(
+        self, key: KeyPair, draft: EventDraft, *, now: datetime | None = None, counter_key: KeyPair | None = None
+    ) -> Appended:
         """Record an event signed by ``key``; with ``counter_key`` a transfer to that handler, signed by both."""
         self._require_key()  # before the rules: without the key, nothing can be recorded at all
         moment = now_or_clock(now)

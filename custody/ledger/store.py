@@ -70,8 +70,9 @@ class Store:
             raise LedgerFileError(f"{target}: no such ledger file")
         try:
             if readonly:
-                conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-                                       isolation_level=None)
+                conn = sqlite3.connect(
+                    f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+                )
             else:
                 conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError, RecordError, SignatureError
-from custody.ledger.ledger import Appended, EventDraft, Ledger, now_or_clock
+from custody.ledger.drafts import Appended, EventDraft, now_or_clock
+from custody.ledger.ledger import Ledger
 from custody.model.entries import KeyEntry, SignedEntry, encode_json, parse_leaf, sign_entry
 from custody.model.fields import Fields
 from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
@@ -47,8 +48,13 @@ class TransferOffer:
 
     def to_json(self) -> dict[str, Any]:
         """The offer file's JSON object."""
-        return {"kind": OFFER_KIND, "version": OFFER_VERSION, "origin": self.origin,
-                "event": self.event.to_json(), "releaser_key": self.releaser_key.to_json()}
+        return {
+            "kind": OFFER_KIND,
+            "version": OFFER_VERSION,
+            "origin": self.origin,
+            "event": self.event.to_json(),
+            "releaser_key": self.releaser_key.to_json(),
+        }
 
     def encode(self) -> bytes:
         """Canonical bytes of the offer file."""
@@ -83,8 +89,9 @@ class TransferOffer:
             raise RecordError(f"{path}: not a valid transfer offer: {exc}") from exc
 
 
-def make_offer(ledger: Ledger, from_key: KeyPair, to: PublicKeyInfo, draft: EventDraft, *,
-               now: datetime | None = None) -> TransferOffer:
+def make_offer(
+    ledger: Ledger, from_key: KeyPair, to: PublicKeyInfo, draft: EventDraft, *, now: datetime | None = None
+) -> TransferOffer:
     """Offer the artefacts of ``draft`` to the handler ``to``; checked against ``ledger`` as it is now."""
     if draft.action != "transferred":
         raise RecordError(f"an offer is for a transferred event, not {draft.action}")
@@ -92,8 +99,11 @@ def make_offer(ledger: Ledger, from_key: KeyPair, to: PublicKeyInfo, draft: Even
     event = ledger.build_event(draft, from_key.info.handler, counter_party=to.handler, now=moment)
     ledger.check_event(event, [from_key.info.handler, to.handler])
     key_body = KeyEntry(handler=from_key.info.handler, public_key=from_key.info.public_key, registered_at=moment)
-    return TransferOffer(origin=ledger.header.origin, event=sign_entry("event", event, [from_key]),
-                         releaser_key=sign_entry("key", key_body, [from_key]))
+    return TransferOffer(
+        origin=ledger.header.origin,
+        event=sign_entry("event", event, [from_key]),
+        releaser_key=sign_entry("key", key_body, [from_key]),
+    )
 
 
 def check_offer(offer: TransferOffer, to_key: KeyPair) -> None:
@@ -122,6 +132,8 @@ def accept_offer(ledger: Ledger, offer: TransferOffer, to_key: KeyPair, *, now: 
     for artefact in event.artefacts:
         head = ledger.store.head(artefact.key)
         if head is not None and head not in event.prev:
-            raise CustodyError(f"offer {event.id} is stale: event {head} about {artefact.key} was recorded after it; "
-                               "ask the releasing handler for a new offer")
+            raise CustodyError(
+                f"offer {event.id} is stale: event {head} about {artefact.key} was recorded after it; "
+                "ask the releasing handler for a new offer"
+            )
     return ledger.append_signed(offer.event.countersigned(to_key), [to_key], [offer.releaser_key], now=now)

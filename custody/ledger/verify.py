@@ -19,8 +19,7 @@ dropped and a strict pass, verifying each signature where it is met, produces th
 from __future__ import annotations
 
 import os
-from binascii import a2b_base64, b2a_base64
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from hashlib import sha256 as _sha256
 
 from cryptography.exceptions import InvalidSignature
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody import fastpath, i18n
 from custody.errors import CustodyError, LedgerTamperedError
+from custody.ledger.checkpoints import CheckpointKey, witness_problem
 from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
@@ -35,11 +35,9 @@ from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
 from custody.model.trust import Trust, TrustedKey, TrustRequiredError, trusted_key
+from custody.rules.authority import check_authority
 from custody.rules.events import LedgerView, event_findings
-from custody.rules.instruments import check_authority
 from custody.tlog.frontier import Frontier
-from custody.tlog.merkle import MerkleTree
-from custody.tlog.notes import SIGNATURE_SIZE, Checkpoint, NoteError, key_id, open_checkpoint, parse_verifier_key
 from evidence.common.errors import EvidenceError, UsageError
 
 MAX_FINDINGS = 1000
@@ -99,7 +97,7 @@ class _Verifier:
         self.frontier = Frontier()
         self.notes: dict[int, str] = dict(store.checkpoints())
         self.replay: _Replay | None = None
-        self.signer: _CheckpointKey | None = None
+        self.signer: CheckpointKey | None = None
         self.queue: list[tuple[Ed25519PublicKey, bytes, bytes]] | None = [] if deferred else None
 
     def find(self, text: str) -> None:
@@ -223,8 +221,9 @@ class _Verifier:
             self.find(f"entry {seq}: unreadable leaf: {exc}")
             return
         if entry.kind != kind or entry.entry_id != entry_id:
-            self.find(f"entry {seq}: stored kind/id {kind}/{entry_id} differ from the leaf's "
-                      f"{entry.kind}/{entry.entry_id}")
+            self.find(
+                f"entry {seq}: stored kind/id {kind}/{entry_id} differ from the leaf's {entry.kind}/{entry.entry_id}"
+            )
         if self.replay is None:
             if not isinstance(entry.body, LedgerHeader):
                 raise LedgerTamperedError(f"{self.store.path}: entry 0 is not the ledger header")
@@ -232,7 +231,7 @@ class _Verifier:
             if self.trusted is not None:
                 self.trusted_vkey = self.trusted.vkey(entry.body.key_name)
             vkey = self.trusted_vkey or entry.body.vkey
-            self.signer = _CheckpointKey(entry.body.origin, vkey)
+            self.signer = CheckpointKey(entry.body.origin, vkey)
         problems = self.signatures(entry, payload, self.replay)
         try:
             if seq or entry.kind != "ledger":
@@ -258,52 +257,6 @@ class _Verifier:
             self.row(seq, str(kind), str(entry_id), leaf, stored_hash)
         self.flush()
         return expected
-
-
-class _CheckpointKey:
-    """Checks stored checkpoints against recomputed roots with the trusted ledger key."""
-
-    def __init__(self, origin: str, vkey: str) -> None:
-        self.origin, self.vkey = origin, vkey
-        self.name, raw = parse_verifier_key(vkey)
-        self.public = Ed25519PublicKey.from_public_bytes(raw)
-        self.kid = key_id(self.name, raw)
-        try:  # the fast path writes the origin line as it is: only for an origin a note can carry
-            Checkpoint(origin, 0, bytes(32))
-            self.fast = True
-        except NoteError:
-            self.fast = False
-
-    def fast_check(self, note: str, size: int, root: bytes, check: Callable[[Ed25519PublicKey, bytes, bytes], bool]
-                   ) -> bool:
-        """Exact check of a checkpoint as scelle writes it: the expected text and one signature line by the key, in
-        canonical base64 (``check`` verifies the signature: ``_Verifier.check``). It accepts only what
-        ``slow_check`` accepts; anything else goes to ``slow_check``."""
-        # binascii is what base64.b64encode and b64decode(validate=True) call, less their wrappers.
-        text = f"{self.origin}\n{size}\n{b2a_base64(root, newline=False).decode('ascii')}\n"
-        prefix = f"{text}\n\u2014 {self.name} "
-        if not self.fast or not note.startswith(prefix) or not note.endswith("\n"):
-            return False
-        encoded = note[len(prefix) : -1]
-        try:
-            raw = a2b_base64(encoded, strict_mode=True)  # refuses a newline or any other non-alphabet character
-        except ValueError:
-            return False
-        if len(raw) != 4 + SIGNATURE_SIZE or b2a_base64(raw, newline=False).decode("ascii") != encoded:
-            return False
-        return raw[:4] == self.kid and check(self.public, raw[4:], text.encode("utf-8"))
-
-    def slow_check(self, note: str, size: int, root: bytes) -> str | None:
-        """The full signed-note reading, to say what is wrong (or accept a note with extra cosignatures)."""
-        try:
-            cp = open_checkpoint(note, self.vkey)
-        except EvidenceError as exc:
-            return str(exc)
-        if (cp.origin, cp.size) != (self.origin, size):
-            return f"says origin {cp.origin!r} size {cp.size}, expected {self.origin!r} {size}"
-        if cp.root != root:
-            return f"root {cp.root.hex()} differs from the recomputed {root.hex()}"
-        return None
 
 
 def _check_coverage(v: _Verifier) -> int:
@@ -334,21 +287,18 @@ def _check_stored_state(v: _Verifier, replay: _Replay) -> None:
 
 
 def _check_witness(v: _Verifier, witness: str, vkey: str, header: LedgerHeader) -> None:
-    try:
-        cp = open_checkpoint(witness, vkey)
-    except EvidenceError as exc:
-        v.find(f"witness checkpoint: {exc}")
-        return
-    if cp.origin != header.origin:
-        v.find(f"witness checkpoint is for {cp.origin!r}, not {header.origin!r}")
-    elif cp.size > len(v.hashes):
-        v.find(f"witness checkpoint has {cp.size} entries, the ledger only {len(v.hashes)} (truncated)")
-    elif MerkleTree(v.hashes[: cp.size]).root() != cp.root:
-        v.find(f"the first {cp.size} entries differ from the witness checkpoint (history rewritten)")
+    problem = witness_problem(witness, vkey, header.origin, v.hashes)
+    if problem is not None:
+        v.find(problem)
 
 
-def verify_ledger(path: str | os.PathLike[str], *, trust: Trust | None = None, unsafe_trust_embedded_key: bool = False,
-                  witness: str | None = None) -> LedgerReport:
+def verify_ledger(
+    path: str | os.PathLike[str],
+    *,
+    trust: Trust | None = None,
+    unsafe_trust_embedded_key: bool = False,
+    witness: str | None = None,
+) -> LedgerReport:
     """Verify the ledger file at ``path`` against the trusted ledger key; return the report when it holds.
 
     ``trust`` is the ledger's public key as ``verify_bundle`` takes it (verifier key string, raw bytes,
@@ -376,8 +326,9 @@ def verify_ledger(path: str | os.PathLike[str], *, trust: Trust | None = None, u
     return report
 
 
-def _verify(store: Store, path: str, trusted: TrustedKey | None, witness: str | None, *, deferred: bool
-            ) -> LedgerReport:
+def _verify(
+    store: Store, path: str, trusted: TrustedKey | None, witness: str | None, *, deferred: bool
+) -> LedgerReport:
     v = _Verifier(store, trusted, deferred=deferred)
     count = v.run_rows()
     if v.replay is None:
@@ -392,6 +343,14 @@ def _verify(store: Store, path: str, trusted: TrustedKey | None, witness: str | 
     _check_stored_state(v, replay)
     if witness is not None:
         _check_witness(v, witness, trusted_vkey or header.vkey, header)
-    return LedgerReport(path=path, origin=header.origin, case=header.case, vkey=header.vkey,
-                        key_trusted=trusted_vkey is not None, entries=v.frontier.size, events=replay.events,
-                        checkpoints=checkpoints, findings=tuple(v.findings))
+    return LedgerReport(
+        path=path,
+        origin=header.origin,
+        case=header.case,
+        vkey=header.vkey,
+        key_trusted=trusted_vkey is not None,
+        entries=v.frontier.size,
+        events=replay.events,
+        checkpoints=checkpoints,
+        findings=tuple(v.findings),
+    )

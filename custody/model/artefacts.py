@@ -38,8 +38,12 @@ def artefact_from_record(path: str | os.PathLike[str]) -> Artefact:
         raise RecordError(f"{record_path}: the acquisition is {record.status}, not complete")
     digests = {k: v for k, v in record.media_digests.items() if k in DIGEST_LENGTHS}
     name = record.outputs[0].path.name if record.outputs else Path(record.source.path).name
-    return Artefact(digests=digests, name=name, size=record.media_size,
-                    acquisition_record="sha256:" + hashlib.sha256(raw).hexdigest())
+    return Artefact(
+        digests=digests,
+        name=name,
+        size=record.media_size,
+        acquisition_record="sha256:" + hashlib.sha256(raw).hexdigest(),
+    )
 
 
 def artefact_from_file(path: str | os.PathLike[str]) -> Artefact:

@@ -91,15 +91,26 @@ class LedgerHeader(Record):
         return verifier_key(self.key_name, self.public_key)
 
     def to_json(self) -> dict[str, Any]:
-        return {"origin": self.origin, "case": self.case, "key_name": self.key_name,
-                "public_key": _b64(self.public_key), "created_at": format_utc(self.created_at), "format": self.format}
+        return {
+            "origin": self.origin,
+            "case": self.case,
+            "key_name": self.key_name,
+            "public_key": _b64(self.public_key),
+            "created_at": format_utc(self.created_at),
+            "format": self.format,
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> LedgerHeader:
         f = Fields(obj, "ledger")
-        result = cls(origin=f.text("origin"), case=f.ident("case"), key_name=f.text("key_name"),
-                     public_key=_public_key(f.raw("public_key"), "ledger.public_key"),
-                     created_at=f.time("created_at"), format=f.opt_int("format") or 0)
+        result = cls(
+            origin=f.text("origin"),
+            case=f.ident("case"),
+            key_name=f.text("key_name"),
+            public_key=_public_key(f.raw("public_key"), "ledger.public_key"),
+            created_at=f.time("created_at"),
+            format=f.opt_int("format") or 0,
+        )
         f.finish()
         return result
 
@@ -117,8 +128,11 @@ class KeyEntry(Record):
             raise RecordError("key: the handler's key fingerprint is not the fingerprint of the public key")
 
     def to_json(self) -> dict[str, Any]:
-        return {"handler": self.handler.to_json(), "public_key": _b64(self.public_key),
-                "registered_at": format_utc(self.registered_at)}
+        return {
+            "handler": self.handler.to_json(),
+            "public_key": _b64(self.public_key),
+            "registered_at": format_utc(self.registered_at),
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> KeyEntry:
@@ -127,8 +141,11 @@ class KeyEntry(Record):
             handler = Handler.from_json(require_mapping(f.raw("handler"), "key.handler"))
         except (TypeError, ValueError, KeyError) as exc:
             raise RecordError(f"key.handler: not a valid handler: {exc}") from exc
-        result = cls(handler=handler, public_key=_public_key(f.raw("public_key"), "key.public_key"),
-                     registered_at=f.time("registered_at"))
+        result = cls(
+            handler=handler,
+            public_key=_public_key(f.raw("public_key"), "key.public_key"),
+            registered_at=f.time("registered_at"),
+        )
         f.finish()
         return result
 

@@ -71,7 +71,10 @@ class PublicKeyInfo:
     @property
     def handler(self) -> Handler:
         return Handler(
-            name=self.name, role=self.role, organisation=self.organisation, country=self.country,
+            name=self.name,
+            role=self.role,
+            organisation=self.organisation,
+            country=self.country,
             key_fingerprint=self.fingerprint,
         )
 

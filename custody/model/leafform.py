@@ -48,18 +48,35 @@ def _event_leaf_form() -> re.Pattern[str]:
     optional = f"(?:null|{text})"
     digests = r"\{" + "".join(f'(?:"{name}":{hexes},)?' for name in ("blake3", "md5", "sha1"))
     digests += f'"sha256":{hexes}(?:,"sha512":{hexes})?' + r"\}"
-    handler = members(("country", text), ("key_fingerprint", text), ("name", text), ("organisation", text),
-                      ("role", text))
-    artefact = members(("acquisition_record", optional), ("digests", digests), ("name", optional),
-                       ("size", "(?:null|0|[1-9][0-9]*)"))
+    handler = members(
+        ("country", text), ("key_fingerprint", text), ("name", text), ("organisation", text), ("role", text)
+    )
+    artefact = members(
+        ("acquisition_record", optional), ("digests", digests), ("name", optional), ("size", "(?:null|0|[1-9][0-9]*)")
+    )
     one, maybe = f'"({chars})"', f'(?:null|"({chars})")'  # a string's characters; the same or null (no group)
     texts = rf"\[((?:{some(text)})?)\]"  # the strings of a list, quoted, between its brackets
-    body = members(("action", one), ("artefacts", rf"(\[{some(artefact)}\])"), ("authorities", texts),
-                   ("case", one), ("categories", texts), ("counter_party", f"(?:null|({handler}))"),
-                   ("handler", f"({handler})"), ("id", one), ("late_reason", one), ("location", maybe),
-                   ("notes", texts),
-                   ("occurred_at", one), ("occurred_tz", one), ("prev", texts), ("purpose", maybe),
-                   ("recorded_at", one), ("seal", maybe), ("tool", maybe), absent=("late_reason",))
+    body = members(
+        ("action", one),
+        ("artefacts", rf"(\[{some(artefact)}\])"),
+        ("authorities", texts),
+        ("case", one),
+        ("categories", texts),
+        ("counter_party", f"(?:null|({handler}))"),
+        ("handler", f"({handler})"),
+        ("id", one),
+        ("late_reason", one),
+        ("location", maybe),
+        ("notes", texts),
+        ("occurred_at", one),
+        ("occurred_tz", one),
+        ("prev", texts),
+        ("purpose", maybe),
+        ("recorded_at", one),
+        ("seal", maybe),
+        ("tool", maybe),
+        absent=("late_reason",),
+    )
     signatures = rf"\[({some(members(('key', text), ('sig', text)))})\]"
     return re.compile(members(("body", body), ("kind", '"event"'), ("signatures", signatures)))
 
@@ -93,16 +110,46 @@ def _counter_party(obj: Any) -> Any:
 def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
     """The body and signatures of a leaf that ``EVENT_LEAF`` matched, or the error the general reading raises: the
     same values reach the same readers and constructors, in the same order."""
-    (action, artefacts, authorities, case, categories, counter, handler, event_id, late_reason, location, notes,
-     occurred_at, occurred_tz, prev, purpose, recorded_at, seal, tool, signatures) = match.groups()
+    (
+        action,
+        artefacts,
+        authorities,
+        case,
+        categories,
+        counter,
+        handler,
+        event_id,
+        late_reason,
+        location,
+        notes,
+        occurred_at,
+        occurred_tz,
+        prev,
+        purpose,
+        recorded_at,
+        seal,
+        tool,
+        signatures,
+    ) = match.groups()
     body = Event(
-        id=event_id, case=case, action=action, artefacts=_parsed(artefacts, _artefacts),
+        id=event_id,
+        case=case,
+        action=action,
+        artefacts=_parsed(artefacts, _artefacts),
         handler=_parsed(handler, _handler),
         counter_party=None if counter is None else _parsed(counter, _counter_party),
-        occurred_at=parse_utc(occurred_at, field="event.occurred_at"), occurred_tz=occurred_tz,
-        recorded_at=parse_utc(recorded_at, field="event.recorded_at"), location=location, purpose=purpose,
-        seal=seal, tool=tool, categories=_strings(categories), authorities=_strings(authorities),
-        prev=_strings(prev), notes=_strings(notes), late_reason=late_reason,
+        occurred_at=parse_utc(occurred_at, field="event.occurred_at"),
+        occurred_tz=occurred_tz,
+        recorded_at=parse_utc(recorded_at, field="event.recorded_at"),
+        location=location,
+        purpose=purpose,
+        seal=seal,
+        tool=tool,
+        categories=_strings(categories),
+        authorities=_strings(authorities),
+        prev=_strings(prev),
+        notes=_strings(notes),
+        late_reason=late_reason,
     )
     # '{"key":"K","sig":"S"},{"key":...': no string holds a quote, so these separators are only between strings.
     pairs = (part.split('","sig":"') for part in signatures[8:-2].split('"},{"key":"'))

@@ -37,16 +37,24 @@ class Scope(Record):
             raise RecordError("scope: time_from is after time_until")
 
     def to_json(self) -> dict[str, Any]:
-        return {"categories": list(self.categories), "identifiers": list(self.identifiers),
-                "time_from": optional(self.time_from, format_utc), "time_until": optional(self.time_until, format_utc),
-                "custodian": self.custodian}
+        return {
+            "categories": list(self.categories),
+            "identifiers": list(self.identifiers),
+            "time_from": optional(self.time_from, format_utc),
+            "time_until": optional(self.time_until, format_utc),
+            "custodian": self.custodian,
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> Scope:
         f = Fields(obj, "scope")
-        result = cls(categories=f.texts("categories"), identifiers=f.texts("identifiers"),
-                     time_from=f.opt_time("time_from"), time_until=f.opt_time("time_until"),
-                     custodian=f.opt_text("custodian"))
+        result = cls(
+            categories=f.texts("categories"),
+            identifiers=f.texts("identifiers"),
+            time_from=f.opt_time("time_from"),
+            time_until=f.opt_time("time_until"),
+            custodian=f.opt_text("custodian"),
+        )
         f.finish()
         return result
 
@@ -63,14 +71,22 @@ class Offence(Record):
     eu_listed: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"description": self.description, "provisions": list(self.provisions),
-                "max_penalty_months": self.max_penalty_months, "eu_listed": self.eu_listed}
+        return {
+            "description": self.description,
+            "provisions": list(self.provisions),
+            "max_penalty_months": self.max_penalty_months,
+            "eu_listed": self.eu_listed,
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> Offence:
         f = Fields(obj, "offence")
-        result = cls(description=f.text("description"), provisions=f.texts("provisions"),
-                     max_penalty_months=f.opt_int("max_penalty_months"), eu_listed=f.flag("eu_listed"))
+        result = cls(
+            description=f.text("description"),
+            provisions=f.texts("provisions"),
+            max_penalty_months=f.opt_int("max_penalty_months"),
+            eu_listed=f.flag("eu_listed"),
+        )
         f.finish()
         return result
 
@@ -89,14 +105,22 @@ class Validation(Record):
             raise RecordError(f"validation.authority_type: unknown {self.authority_type!r}")
 
     def to_json(self) -> dict[str, Any]:
-        return {"authority": self.authority, "date": format_utc(self.date), "reference": self.reference,
-                "authority_type": self.authority_type}
+        return {
+            "authority": self.authority,
+            "date": format_utc(self.date),
+            "reference": self.reference,
+            "authority_type": self.authority_type,
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> Validation:
         f = Fields(obj, "validation")
-        result = cls(authority=f.text("authority"), date=f.time("date"), reference=f.opt_text("reference"),
-                     authority_type=f.opt_text("authority_type"))
+        result = cls(
+            authority=f.text("authority"),
+            date=f.time("date"),
+            reference=f.opt_text("reference"),
+            authority_type=f.opt_text("authority_type"),
+        )
         f.finish()
         return result
 
@@ -111,14 +135,22 @@ class Conditions(Record):
     other: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"confidential": self.confidential, "use_limitation": self.use_limitation,
-                "dual_criminality": self.dual_criminality, "other": list(self.other)}
+        return {
+            "confidential": self.confidential,
+            "use_limitation": self.use_limitation,
+            "dual_criminality": self.dual_criminality,
+            "other": list(self.other),
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> Conditions:
         f = Fields(obj, "conditions")
-        result = cls(confidential=f.flag("confidential"), use_limitation=f.opt_text("use_limitation"),
-                     dual_criminality=f.opt_flag("dual_criminality"), other=f.texts("other"))
+        result = cls(
+            confidential=f.flag("confidential"),
+            use_limitation=f.opt_text("use_limitation"),
+            dual_criminality=f.opt_flag("dual_criminality"),
+            other=f.texts("other"),
+        )
         f.finish()
         return result
 
@@ -193,18 +225,34 @@ class Authority(Record):
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "instrument": self.instrument, "legal_basis": self.legal_basis,
-            "issuing_state": self.issuing_state, "issuing_authority": self.issuing_authority,
-            "issuing_authority_type": self.issuing_authority_type, "reference": self.reference,
-            "issued": format_utc(self.issued), "signatory": self.signatory, "contact": self.contact,
-            "requesting_state": self.requesting_state, "requested_state": self.requested_state,
-            "executing_authority": self.executing_authority, "channel": self.channel, "addressee": self.addressee,
+            "id": self.id,
+            "instrument": self.instrument,
+            "legal_basis": self.legal_basis,
+            "issuing_state": self.issuing_state,
+            "issuing_authority": self.issuing_authority,
+            "issuing_authority_type": self.issuing_authority_type,
+            "reference": self.reference,
+            "issued": format_utc(self.issued),
+            "signatory": self.signatory,
+            "contact": self.contact,
+            "requesting_state": self.requesting_state,
+            "requested_state": self.requested_state,
+            "executing_authority": self.executing_authority,
+            "channel": self.channel,
+            "addressee": self.addressee,
             "validation": optional(self.validation, Validation.to_json),
             "offence": optional(self.offence, Offence.to_json),
-            "facts": self.facts, "necessity": self.necessity, "scope": self.scope.to_json(),
-            "valid_from": format_utc(self.valid_from), "valid_until": format_utc(self.valid_until),
-            "emergency": self.emergency, "mla_to_follow": self.mla_to_follow, "consent_by": self.consent_by,
-            "extends": self.extends, "related": list(self.related), "conditions": self.conditions.to_json(),
+            "facts": self.facts,
+            "necessity": self.necessity,
+            "scope": self.scope.to_json(),
+            "valid_from": format_utc(self.valid_from),
+            "valid_until": format_utc(self.valid_until),
+            "emergency": self.emergency,
+            "mla_to_follow": self.mla_to_follow,
+            "consent_by": self.consent_by,
+            "extends": self.extends,
+            "related": list(self.related),
+            "conditions": self.conditions.to_json(),
             "document_digest": self.document_digest,
         }
 
@@ -213,18 +261,33 @@ class Authority(Record):
         f = Fields(obj, "authority")
         scope, conditions = f.raw("scope"), f.raw("conditions")
         result = cls(
-            id=f.ident("id"), instrument=f.text("instrument"), legal_basis=f.opt_text("legal_basis"),
-            issuing_state=f.text("issuing_state"), issuing_authority=f.text("issuing_authority"),
-            issuing_authority_type=f.opt_text("issuing_authority_type"), reference=f.ident("reference"),
-            issued=f.time("issued"), signatory=f.opt_text("signatory"), contact=f.opt_text("contact"),
-            requesting_state=f.opt_text("requesting_state"), requested_state=f.opt_text("requested_state"),
-            executing_authority=f.opt_text("executing_authority"), channel=f.opt_text("channel"),
-            addressee=f.opt_text("addressee"), validation=optional(f.raw("validation"), Validation.from_json),
-            offence=optional(f.raw("offence"), Offence.from_json), facts=f.opt_text("facts"),
-            necessity=f.opt_text("necessity"), scope=Scope() if scope is None else Scope.from_json(scope),
-            valid_from=f.time("valid_from"), valid_until=f.time("valid_until"), emergency=f.flag("emergency"),
-            mla_to_follow=f.flag("mla_to_follow"), consent_by=f.opt_text("consent_by"),
-            extends=f.opt_ident("extends"), related=f.texts("related"),
+            id=f.ident("id"),
+            instrument=f.text("instrument"),
+            legal_basis=f.opt_text("legal_basis"),
+            issuing_state=f.text("issuing_state"),
+            issuing_authority=f.text("issuing_authority"),
+            issuing_authority_type=f.opt_text("issuing_authority_type"),
+            reference=f.ident("reference"),
+            issued=f.time("issued"),
+            signatory=f.opt_text("signatory"),
+            contact=f.opt_text("contact"),
+            requesting_state=f.opt_text("requesting_state"),
+            requested_state=f.opt_text("requested_state"),
+            executing_authority=f.opt_text("executing_authority"),
+            channel=f.opt_text("channel"),
+            addressee=f.opt_text("addressee"),
+            validation=optional(f.raw("validation"), Validation.from_json),
+            offence=optional(f.raw("offence"), Offence.from_json),
+            facts=f.opt_text("facts"),
+            necessity=f.opt_text("necessity"),
+            scope=Scope() if scope is None else Scope.from_json(scope),
+            valid_from=f.time("valid_from"),
+            valid_until=f.time("valid_until"),
+            emergency=f.flag("emergency"),
+            mla_to_follow=f.flag("mla_to_follow"),
+            consent_by=f.opt_text("consent_by"),
+            extends=f.opt_ident("extends"),
+            related=f.texts("related"),
             conditions=Conditions() if conditions is None else Conditions.from_json(conditions),
             document_digest=f.opt_text("document_digest"),
         )

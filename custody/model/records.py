@@ -109,8 +109,12 @@ class Artefact(Record):
         return "sha256:" + self.digests["sha256"]
 
     def to_json(self) -> dict[str, Any]:
-        return {"digests": dict(self.digests), "name": self.name, "size": self.size,
-                "acquisition_record": self.acquisition_record}
+        return {
+            "digests": dict(self.digests),
+            "name": self.name,
+            "size": self.size,
+            "acquisition_record": self.acquisition_record,
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> Artefact:
@@ -118,8 +122,12 @@ class Artefact(Record):
         digests = f.raw("digests")
         if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
             raise RecordError("artefact.digests: expected an object of algorithm -> hex")
-        result = cls(digests=digests, name=f.opt_text("name"), size=f.opt_int("size"),
-                     acquisition_record=f.opt_text("acquisition_record"))
+        result = cls(
+            digests=digests,
+            name=f.opt_text("name"),
+            size=f.opt_int("size"),
+            acquisition_record=f.opt_text("acquisition_record"),
+        )
         f.finish()
         return result
 
@@ -254,13 +262,24 @@ class Event(Record):
     def to_json(self) -> dict[str, Any]:
         late = {} if self.late_reason is None else {"late_reason": self.late_reason}
         return {
-            "id": self.id, "case": self.case, "action": self.action,
-            "artefacts": [a.to_json() for a in self.artefacts], "handler": self.handler.to_json(),
+            "id": self.id,
+            "case": self.case,
+            "action": self.action,
+            "artefacts": [a.to_json() for a in self.artefacts],
+            "handler": self.handler.to_json(),
             "counter_party": None if self.counter_party is None else self.counter_party.to_json(),
-            "occurred_at": format_utc(self.occurred_at), "occurred_tz": self.occurred_tz,
-            "recorded_at": format_utc(self.recorded_at), "location": self.location, "purpose": self.purpose,
-            "seal": self.seal, "tool": self.tool, "categories": list(self.categories),
-            "authorities": list(self.authorities), "prev": list(self.prev), "notes": list(self.notes), **late,
+            "occurred_at": format_utc(self.occurred_at),
+            "occurred_tz": self.occurred_tz,
+            "recorded_at": format_utc(self.recorded_at),
+            "location": self.location,
+            "purpose": self.purpose,
+            "seal": self.seal,
+            "tool": self.tool,
+            "categories": list(self.categories),
+            "authorities": list(self.authorities),
+            "prev": list(self.prev),
+            "notes": list(self.notes),
+            **late,
         }
 
     @classmethod
@@ -271,15 +290,24 @@ class Event(Record):
         get: Callable[[str], Any] = o.get
         counter = get("counter_party")
         return cls(
-            id=get("id"), case=get("case"), action=get("action"),
+            id=get("id"),
+            case=get("case"),
+            action=get("action"),
             artefacts=tuple(memoised("artefact", a, Artefact.from_json) for a in _list(get("artefacts"), "artefacts")),
             handler=memoised("handler", get("handler"), event_handler),
             counter_party=None if counter is None else memoised("handler", counter, counter_party_handler),
-            occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"), occurred_tz=get("occurred_tz"),
-            recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"), location=get("location"),
-            purpose=get("purpose"), seal=get("seal"), tool=get("tool"),
-            categories=_list(get("categories"), "categories"), authorities=_list(get("authorities"), "authorities"),
-            prev=_list(get("prev"), "prev"), notes=_list(get("notes"), "notes"), late_reason=get("late_reason"),
+            occurred_at=parse_utc(get("occurred_at"), field="event.occurred_at"),
+            occurred_tz=get("occurred_tz"),
+            recorded_at=parse_utc(get("recorded_at"), field="event.recorded_at"),
+            location=get("location"),
+            purpose=get("purpose"),
+            seal=get("seal"),
+            tool=get("tool"),
+            categories=_list(get("categories"), "categories"),
+            authorities=_list(get("authorities"), "authorities"),
+            prev=_list(get("prev"), "prev"),
+            notes=_list(get("notes"), "notes"),
+            late_reason=get("late_reason"),
         )
 
 
@@ -318,8 +346,12 @@ class Signature(Record):
 
     @classmethod
     def from_json(cls, obj: object) -> Signature:
-        if fastpath.ENABLED and type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str and (
-            key in _KNOWN_SIGNERS
+        if (
+            fastpath.ENABLED
+            and type(obj) is dict
+            and len(obj) == 2
+            and type(key := obj.get("key")) is str
+            and (key in _KNOWN_SIGNERS)
         ):
             sig = obj.get("sig")
             if type(sig) is str and len(sig) == 88:

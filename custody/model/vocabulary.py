@@ -14,8 +14,20 @@ from types import MappingProxyType
 from custody.errors import RecordError
 
 ACTIONS: tuple[str, ...] = (
-    "identified", "seized", "sealed", "unsealed", "acquired", "verified", "stored",
-    "transferred", "accessed", "analysed", "derived", "exported", "returned", "destroyed",
+    "identified",
+    "seized",
+    "sealed",
+    "unsealed",
+    "acquired",
+    "verified",
+    "stored",
+    "transferred",
+    "accessed",
+    "analysed",
+    "derived",
+    "exported",
+    "returned",
+    "destroyed",
 )
 """The controlled vocabulary of custody actions (order of a typical life cycle)."""
 
@@ -32,7 +44,13 @@ AUTHORITY_TYPES: tuple[str, ...] = ("court", "judge", "investigating-judge", "pr
 """Who issued an order (Regulation (EU) 2023/1543 Art. 4 distinguishes judges/courts, prosecutors and others)."""
 
 CHANNELS: tuple[str, ...] = (
-    "central-authority", "24-7-network", "direct", "eu-it-system", "diplomatic", "police-cooperation", "other",
+    "central-authority",
+    "24-7-network",
+    "direct",
+    "eu-it-system",
+    "diplomatic",
+    "police-cooperation",
+    "other",
 )
 """How a request travelled (Budapest Art. 27, 35; SAP Art. 7; Regulation 2023/1543 Art. 19)."""
 
@@ -41,10 +59,26 @@ DIGEST_LENGTHS: Mapping[str, int] = MappingProxyType({"md5": 32, "sha1": 40, "sh
 
 INSTRUMENT_NAMES: tuple[str, ...] = (
     "domestic-order",
-    "budapest-16", "budapest-17", "budapest-18", "budapest-19", "budapest-29", "budapest-30", "budapest-31",
-    "budapest-32a", "budapest-32b", "budapest-35",
-    "sap-6", "sap-7", "sap-8", "sap-9", "sap-10",
-    "eu-epoc", "eu-epoc-pr", "eio", "jit", "consent",
+    "budapest-16",
+    "budapest-17",
+    "budapest-18",
+    "budapest-19",
+    "budapest-29",
+    "budapest-30",
+    "budapest-31",
+    "budapest-32a",
+    "budapest-32b",
+    "budapest-35",
+    "sap-6",
+    "sap-7",
+    "sap-8",
+    "sap-9",
+    "sap-10",
+    "eu-epoc",
+    "eu-epoc-pr",
+    "eio",
+    "jit",
+    "consent",
 )
 """Legal instruments (legal-authority.md): Budapest Convention (ETS 185) articles, its Second Additional Protocol
 (CETS 224, ``sap-``), Regulation (EU) 2023/1543 orders, the EIO (Directive 2014/41/EU), JIT agreements, consent.
@@ -71,10 +105,13 @@ def parse_digest_ref(text: str, where: str = "digest") -> tuple[str, str]:
     return algorithm, value
 
 
-_NORMALISED: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({
-    chosen: tuple(sorted(chosen, key=DATA_CATEGORIES.index))
-    for count in range(1, len(DATA_CATEGORIES) + 1) for chosen in permutations(DATA_CATEGORIES, count)
-})
+_NORMALISED: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
+    {
+        chosen: tuple(sorted(chosen, key=DATA_CATEGORIES.index))
+        for count in range(1, len(DATA_CATEGORIES) + 1)
+        for chosen in permutations(DATA_CATEGORIES, count)
+    }
+)
 """Every valid list of categories (known, none twice, any order) and its ordered form: most records repeat a few."""
 
 

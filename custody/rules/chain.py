@@ -18,8 +18,8 @@ from custody.model.entries import KeyEntry, SignedEntry
 from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
+from custody.rules.authority import check_authority
 from custody.rules.events import LedgerView, event_findings
-from custody.rules.instruments import check_authority
 
 Problem = tuple[str, dict[str, object]]
 

@@ -25,7 +25,7 @@ from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
 from custody.model.times import format_utc
-from custody.rules.instruments import Use, find_cover
+from custody.rules.authority import Use, find_cover
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far an event may claim to have happened after it was recorded (clocks of two machines differ a little)."""
@@ -98,19 +98,41 @@ def _identity(event: Event, handler: Handler, view: LedgerView) -> list[Breach]:
 def _times(event: Event, view: LedgerView) -> list[Breach]:
     found = []
     if event.occurred_at > event.recorded_at + CLOCK_SKEW:
-        found.append(_breach("order.recorded", id=event.id, occurred=format_utc(event.occurred_at),
-                             recorded=format_utc(event.recorded_at), skew=CLOCK_SKEW // timedelta(minutes=1)))
+        found.append(
+            _breach(
+                "order.recorded",
+                id=event.id,
+                occurred=format_utc(event.occurred_at),
+                recorded=format_utc(event.recorded_at),
+                skew=CLOCK_SKEW // timedelta(minutes=1),
+            )
+        )
     last = view.last_event()
     if last is not None and event.recorded_at < last.recorded_at:
-        found.append(_breach("order.ledger", id=event.id, recorded=format_utc(event.recorded_at), previous=last.id,
-                             before=format_utc(last.recorded_at)))
+        found.append(
+            _breach(
+                "order.ledger",
+                id=event.id,
+                recorded=format_utc(event.recorded_at),
+                previous=last.id,
+                before=format_utc(last.recorded_at),
+            )
+        )
     if event.late_reason is None:
         for artefact in event.artefacts:
             head = view.head(artefact.key)
             if head is not None and event.occurred_at < head.occurred_at:
-                found.append(_breach("order.artefact", id=event.id, action=event.action,
-                                     occurred=format_utc(event.occurred_at), previous=head.id,
-                                     before=format_utc(head.occurred_at), artefact=artefact.key))
+                found.append(
+                    _breach(
+                        "order.artefact",
+                        id=event.id,
+                        action=event.action,
+                        occurred=format_utc(event.occurred_at),
+                        previous=head.id,
+                        before=format_utc(head.occurred_at),
+                        artefact=artefact.key,
+                    )
+                )
     return found
 
 

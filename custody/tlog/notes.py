@@ -297,7 +297,6 @@ def open_note(note: str, verifiers: Mapping[str, bytes] | Sequence[str]) -> tupl
     return text, verified
 
 
-
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
     """A tlog checkpoint (c2sp.org/tlog-checkpoint): the log ``origin``, its ``size`` and Merkle ``root`` (32

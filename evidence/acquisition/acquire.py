@@ -125,8 +125,14 @@ class _Run:
     """One pass over the media: tolerant reader, one hasher per algorithm, the sink's writer."""
 
     def __init__(
-        self, media: IdentifiedMedia, sink: ImageSink, names: tuple[str, ...], window: int, retries: int,
-        buffer_size: int, depth: int,
+        self,
+        media: IdentifiedMedia,
+        sink: ImageSink,
+        names: tuple[str, ...],
+        window: int,
+        retries: int,
+        buffer_size: int,
+        depth: int,
     ) -> None:
         self.media = media
         self.sink = sink
@@ -183,9 +189,17 @@ def acquire(
     if window <= 0:
         raise UsageError(f"piecewise window must be positive, got {window}")
     record = AcquisitionRecord(
-        status="in-progress", tool=TOOL_NAME, version=__version__, host=dict(host if host is not None else host_info()),
-        started_at=rfc3339(clock()), source=media.identity, format=output_format, algorithms=names,
-        case=case or CaseMetadata(), media_size=media.size, window=window,
+        status="in-progress",
+        tool=TOOL_NAME,
+        version=__version__,
+        host=dict(host if host is not None else host_info()),
+        started_at=rfc3339(clock()),
+        source=media.identity,
+        format=output_format,
+        algorithms=names,
+        case=case or CaseMetadata(),
+        media_size=media.size,
+        window=window,
     )
     try:
         write_record(record_path, record, exclusive=True)
@@ -207,8 +221,12 @@ def acquire(
     finally:
         progress.finished()
     final = record.finished(
-        "complete", ended_at=rfc3339(clock()), media_digests=result.hexdigests(), windows=result.windows,
-        outputs=tuple(outputs), format_details=dict(sink.details) if isinstance(sink, DescribedSink) else {},
+        "complete",
+        ended_at=rfc3339(clock()),
+        media_digests=result.hexdigests(),
+        windows=result.windows,
+        outputs=tuple(outputs),
+        format_details=dict(sink.details) if isinstance(sink, DescribedSink) else {},
         **run.tally(),
     )
     write_record(record_path, final)
@@ -273,12 +291,23 @@ def acquire_image(
         if output_format == "raw":
             planned_paths(output, split_size, media.size)  # a bad --split is a usage error before anything is created
         sink = factory(
-            output, split_size=split_size, media_size=media.size, source=media.identity, case=case or CaseMetadata(),
+            output,
+            split_size=split_size,
+            media_size=media.size,
+            source=media.identity,
+            case=case or CaseMetadata(),
             compress=compress,
         )
         return acquire(
-            media, sink, record_path=record_path, output_format=output_format, algorithms=names, window=window,
-            case=case, retries=retries, progress=progress,
+            media,
+            sink,
+            record_path=record_path,
+            output_format=output_format,
+            algorithms=names,
+            window=window,
+            case=case,
+            retries=retries,
+            progress=progress,
         )
     finally:
         media.close()

@@ -157,17 +157,17 @@ def first_window_mismatch(
     return None
 
 
-def _check_against_record(subject: str, record: AcquisitionRecord, result: DigestResult) -> tuple[
-    list[DigestCheck], list[WindowMismatch]
-]:
+def _check_against_record(
+    subject: str, record: AcquisitionRecord, result: DigestResult
+) -> tuple[list[DigestCheck], list[WindowMismatch]]:
     checks = compare_digests(subject, record.media_digests, result.hexdigests())
     mismatch = first_window_mismatch(subject, record.windows, result.windows) if record.windows else None
     return checks, [mismatch] if mismatch is not None else []
 
 
-def _verify_raw(images: Sequence[Path], record_path: Path, record: AcquisitionRecord, progress: ProgressObserver) -> (
-    VerificationReport
-):
+def _verify_raw(
+    images: Sequence[Path], record_path: Path, record: AcquisitionRecord, progress: ProgressObserver
+) -> VerificationReport:
     outputs = list(record.outputs)
     problems = _segment_problems(images, outputs)
     base = VerificationReport(
@@ -180,7 +180,11 @@ def _verify_raw(images: Sequence[Path], record_path: Path, record: AcquisitionRe
         progress.started(f"verifying {images[0]}", record.media_size)
         try:
             result = digest_stream(
-                reader, record.media_size, record.algorithms, record.window, progress=progress,
+                reader,
+                record.media_size,
+                record.algorithms,
+                record.window,
+                progress=progress,
                 extra_consumers=[digester] if digester else [],
             )
         finally:
@@ -262,13 +266,20 @@ def _verify_container(
     with open_image(list(images)) as image:
         stored = dict(image.metadata.stored_hashes)
         base = VerificationReport(
-            image=str(images[0]), record=str(record_path) if record_path else None, format=image.format,
+            image=str(images[0]),
+            record=str(record_path) if record_path else None,
+            format=image.format,
             media_size=image.size,
         )
         if not stored and record is None:
-            raise VerificationError(replace(base, problems=(
-                "no stored hash in the image and no acquisition record next to it: nothing to verify against",
-            )))
+            raise VerificationError(
+                replace(
+                    base,
+                    problems=(
+                        "no stored hash in the image and no acquisition record next to it: nothing to verify against",
+                    ),
+                )
+            )
         problem = _size_problem(image, record)
         if problem is not None:
             return replace(base, problems=(problem,))
@@ -328,7 +339,8 @@ def verify_image(
     if record is not None and record.status != "complete":
         raise IntegrityError(
             f"{record_path}: the acquisition is {record.status}"
-            + (f" ({record.reason})" if record.reason else "") + "; its image cannot be verified"
+            + (f" ({record.reason})" if record.reason else "")
+            + "; its image cannot be verified"
         )
     if record is not None and record_path is not None and record.format == "raw":
         report = _verify_raw(paths, record_path, record, progress)

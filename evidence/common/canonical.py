@@ -101,9 +101,7 @@ def decode(data: bytes | str) -> Any:
         return result
 
     try:
-        return json.loads(
-            data, parse_float=no_float, parse_constant=no_constant, object_pairs_hook=unique
-        )
+        return json.loads(data, parse_float=no_float, parse_constant=no_constant, object_pairs_hook=unique)
     except (ValueError, RecursionError) as exc:
         if isinstance(exc, CanonicalError):
             raise

@@ -139,4 +139,3 @@ def digest_media(
         return media.readinto_at(offset, buffer), []
 
     return digest_fill(fill, media.size, algorithms, window, progress)
-

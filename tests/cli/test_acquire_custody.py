@@ -33,11 +33,19 @@ def setup(tmp_path: Path) -> dict[str, Path]:
     save_private_key(ledger_key, paths["ledger"], PASS.encode(), **FAST_KDF)
     save_private_key(amina, paths["amina"], PASS.encode(), **FAST_KDF)
     paths["db"] = tmp_path / "case.db"
-    with Ledger.create(paths["db"], case="MA-2026-0042", origin="scelle.example/MA-2026-0042", ledger_key=ledger_key,
-                       key_file=str(paths["ledger"])) as ledger:
+    with Ledger.create(
+        paths["db"],
+        case="MA-2026-0042",
+        origin="scelle.example/MA-2026-0042",
+        ledger_key=ledger_key,
+        key_file=str(paths["ledger"]),
+    ) as ledger:
         ledger.add_authority(domestic_order(valid_until=utc(2099, 1, 1)), amina, now=utc(2026, 3, 1))
-        ledger.add_authority(domestic_order(id="au-expired", reference="TPI-OLD", valid_until=utc(2026, 3, 2)),
-                             amina, now=utc(2026, 3, 1))
+        ledger.add_authority(
+            domestic_order(id="au-expired", reference="TPI-OLD", valid_until=utc(2026, 3, 2)),
+            amina,
+            now=utc(2026, 3, 1),
+        )
     paths["source"] = tmp_path / "source.bin"
     paths["source"].write_bytes(os.urandom(3 << 20))
     return paths
@@ -46,9 +54,22 @@ def setup(tmp_path: Path) -> dict[str, Path]:
 def test_acquire_appends_the_acquired_event_with_the_record_digests(setup: dict[str, Path], tmp_path: Path) -> None:
     before = hashlib.sha256(setup["source"].read_bytes()).hexdigest()
     out = tmp_path / "disk.raw"
-    result = run("acquire", str(setup["source"]), str(out), "--ledger", str(setup["db"]), "--key",
-                 str(setup["amina"]), "--authority", "TPI-RABAT-2026-117", "--seal", "SC-17", "--tz",
-                 "Africa/Casablanca", "--quiet")
+    result = run(
+        "acquire",
+        str(setup["source"]),
+        str(out),
+        "--ledger",
+        str(setup["db"]),
+        "--key",
+        str(setup["amina"]),
+        "--authority",
+        "TPI-RABAT-2026-117",
+        "--seal",
+        "SC-17",
+        "--tz",
+        "Africa/Casablanca",
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     assert "custody: recorded acquired ev-" in result.output
     record_file = tmp_path / "disk.raw.acquisition.json"
@@ -76,8 +97,18 @@ def test_a_wrong_authority_or_key_is_refused_before_anything_is_read(
     setup: dict[str, Path], tmp_path: Path, extra: tuple[str, ...], passphrase: str, fragment: str
 ) -> None:
     out = tmp_path / "disk.raw"
-    result = run("acquire", str(setup["source"]), str(out), "--ledger", str(setup["db"]), "--key",
-                 str(setup["amina"]), *extra, "--quiet", passphrase=passphrase)
+    result = run(
+        "acquire",
+        str(setup["source"]),
+        str(out),
+        "--ledger",
+        str(setup["db"]),
+        "--key",
+        str(setup["amina"]),
+        *extra,
+        "--quiet",
+        passphrase=passphrase,
+    )
     assert result.exit_code == 1, result.output
     assert fragment in result.output and "Traceback" not in result.output
     assert list(tmp_path.glob("disk.raw*")) == []

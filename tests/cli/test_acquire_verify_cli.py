@@ -25,19 +25,42 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_acquire_json_prints_the_record_and_verify_passes(tmp_path: Path) -> None:
     source = tmp_path / "disk.img"
     data = make_source(source, MiB + 7)
-    result = CliRunner().invoke(cli, [
-        "acquire", str(source), str(tmp_path / "ev"), "--split", "512KiB", "--hash", "md5", "--case", "2024/117",
-        "--evidence", "HD-1", "--examiner", "A. Diallo", "--description", "laptop disk", "--notes", "sealed bag 7",
-        "--json",
-    ])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "acquire",
+            str(source),
+            str(tmp_path / "ev"),
+            "--split",
+            "512KiB",
+            "--hash",
+            "md5",
+            "--case",
+            "2024/117",
+            "--evidence",
+            "HD-1",
+            "--examiner",
+            "A. Diallo",
+            "--description",
+            "laptop disk",
+            "--notes",
+            "sealed bag 7",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
     assert printed == canonical.decode((tmp_path / "ev.acquisition.json").read_bytes())
     assert printed["status"] == "complete"
     assert printed["media_digests"]["sha256"] == reference_digests(data)["sha256"]
     assert printed["media_digests"]["md5"] == hashlib.md5(data).hexdigest()  # noqa: S324
-    assert printed["case"] == {"case_number": "2024/117", "evidence_number": "HD-1", "examiner": "A. Diallo",
-                               "description": "laptop disk", "notes": "sealed bag 7"}
+    assert printed["case"] == {
+        "case_number": "2024/117",
+        "evidence_number": "HD-1",
+        "examiner": "A. Diallo",
+        "description": "laptop disk",
+        "notes": "sealed bag 7",
+    }
     assert [o["path"] for o in printed["outputs"]] == ["ev.001", "ev.002", "ev.003"]
 
     verified = CliRunner().invoke(cli, ["verify", str(tmp_path / "ev.001")])
@@ -95,7 +118,10 @@ def test_bad_options_give_one_line_errors(tmp_path: Path, args: list[str], messa
 def _start(tmp_path: Path, source: Path, output: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "cli", "acquire", str(source), str(output), "--quiet"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -26,11 +26,33 @@ def _source(tmp_path: Path, size: int) -> tuple[Path, bytes]:
 def _acquire_in_segments(tmp_path: Path) -> tuple[Path, bytes, Result]:
     source, data = _source(tmp_path, 3 * MiB)
     target = tmp_path / "ev.E01"
-    result = CliRunner().invoke(cli, [
-        "acquire", str(source), str(target), "--format", "e01", "--compress", "best", "--segment-size", "1MiB",
-        "--hash", "md5,sha1", "--case", "2026/51", "--evidence", "USB-3", "--examiner", "Leïla Haddad",
-        "--description", "clé USB", "--notes", "scellé 4", "--json",
-    ])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "acquire",
+            str(source),
+            str(target),
+            "--format",
+            "e01",
+            "--compress",
+            "best",
+            "--segment-size",
+            "1MiB",
+            "--hash",
+            "md5,sha1",
+            "--case",
+            "2026/51",
+            "--evidence",
+            "USB-3",
+            "--examiner",
+            "Leïla Haddad",
+            "--description",
+            "clé USB",
+            "--notes",
+            "scellé 4",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return target, data, result
 
@@ -57,8 +79,9 @@ def test_acquire_e01_then_verify(tmp_path: Path) -> None:
 @pytest.mark.external
 def test_acquired_e01_passes_ewfverify(tmp_path: Path) -> None:
     target, _, _ = _acquire_in_segments(tmp_path)
-    checked = subprocess.run([tool("ewfverify"), "-q", "-d", "sha1", str(target)], capture_output=True, text=True,
-                             check=False)
+    checked = subprocess.run(
+        [tool("ewfverify"), "-q", "-d", "sha1", str(target)], capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stdout
 
 
@@ -81,7 +104,8 @@ def test_verify_an_e01_without_record_uses_its_stored_hashes(tmp_path: Path) -> 
     report = json.loads(verified.stdout)
     assert report["record"] is None
     assert {(c["subject"], c["algorithm"], c["expected"]) for c in report["checks"]} == {
-        ("stored", "md5", md5_hex(data)), ("stored", "sha1", sha1_hex(data))
+        ("stored", "md5", md5_hex(data)),
+        ("stored", "sha1", sha1_hex(data)),
     }
 
 
@@ -89,12 +113,32 @@ def test_segment_size_options_are_checked(tmp_path: Path) -> None:
     source, _ = _source(tmp_path, MiB)
     raw = CliRunner().invoke(cli, ["acquire", str(source), str(tmp_path / "r.raw"), "--segment-size", "1MiB"])
     assert raw.exit_code == 1 and "--segment-size is for --format e01" in raw.output
-    both = CliRunner().invoke(cli, [
-        "acquire", str(source), str(tmp_path / "b.E01"), "--format", "e01", "--split", "1MiB", "--segment-size", "2MiB",
-    ])
+    both = CliRunner().invoke(
+        cli,
+        [
+            "acquire",
+            str(source),
+            str(tmp_path / "b.E01"),
+            "--format",
+            "e01",
+            "--split",
+            "1MiB",
+            "--segment-size",
+            "2MiB",
+        ],
+    )
     assert both.exit_code == 1 and "not both" in both.output
-    small = CliRunner().invoke(cli, [
-        "acquire", str(source), str(tmp_path / "s.E01"), "--format", "e01", "--segment-size", "64KiB",
-    ])
+    small = CliRunner().invoke(
+        cli,
+        [
+            "acquire",
+            str(source),
+            str(tmp_path / "s.E01"),
+            "--format",
+            "e01",
+            "--segment-size",
+            "64KiB",
+        ],
+    )
     assert small.exit_code == 1 and "segment size" in small.output and "Traceback" not in small.output
     assert not list(tmp_path.glob("s.E01*")) and not list(tmp_path.glob("b.E01*"))

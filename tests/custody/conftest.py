@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from custody.ledger.ledger import EventDraft, Ledger
+from custody.ledger.drafts import EventDraft
+from custody.ledger.ledger import Ledger
 from custody.model.keys import KeyPair, generate_key
 from custody.model.records import Artefact
 from tests.custody.support.factories import artefact, domestic_order, mla_request, utc
@@ -26,11 +27,22 @@ def keys() -> dict[str, KeyPair]:
     }
 
 
-def draft(action: str, *, at: tuple[int, ...] = (2026, 3, 3, 9, 30), authorities: tuple[str, ...] = ("au-ma-order",),
-          item: Artefact | None = None, **changes: object) -> EventDraft:
-    fields: dict[str, object] = {"action": action, "artefacts": (item or artefact(),), "occurred_at": utc(*at),
-                                 "occurred_tz": "Africa/Casablanca", "authorities": authorities,
-                                 "categories": ("content",)}
+def draft(
+    action: str,
+    *,
+    at: tuple[int, ...] = (2026, 3, 3, 9, 30),
+    authorities: tuple[str, ...] = ("au-ma-order",),
+    item: Artefact | None = None,
+    **changes: object,
+) -> EventDraft:
+    fields: dict[str, object] = {
+        "action": action,
+        "artefacts": (item or artefact(),),
+        "occurred_at": utc(*at),
+        "occurred_tz": "Africa/Casablanca",
+        "authorities": authorities,
+        "categories": ("content",),
+    }
     fields.update(changes)
     return EventDraft(**fields)  # type: ignore[arg-type]
 
@@ -40,8 +52,9 @@ def new_ledger(tmp_path: Path, keys: dict[str, KeyPair]) -> Iterator[Callable[[]
     opened: list[Ledger] = []
 
     def make(name: str = "ledger.db") -> Ledger:
-        ledger = Ledger.create(tmp_path / name, case=CASE, origin=ORIGIN, ledger_key=keys["ledger"],
-                               now=utc(2026, 3, 1))
+        ledger = Ledger.create(
+            tmp_path / name, case=CASE, origin=ORIGIN, ledger_key=keys["ledger"], now=utc(2026, 3, 1)
+        )
         opened.append(ledger)
         return ledger
 
@@ -59,7 +72,11 @@ def scenario(new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> Ledg
     ledger.add_authority(mla_request(), amina, now=utc(2026, 3, 21))
     ledger.record(amina, draft("seized", seal="SC-17"), now=utc(2026, 3, 3, 10))
     ledger.record(amina, draft("acquired", at=(2026, 3, 3, 11)), now=utc(2026, 3, 3, 12))
-    ledger.record(amina, draft("transferred", at=(2026, 4, 1, 9), authorities=("au-fr-31",)),
-                  counter_key=pierre, now=utc(2026, 4, 1, 10))
+    ledger.record(
+        amina,
+        draft("transferred", at=(2026, 4, 1, 9), authorities=("au-fr-31",)),
+        counter_key=pierre,
+        now=utc(2026, 4, 1, 10),
+    )
     ledger.record(pierre, draft("analysed", at=(2026, 4, 2, 9), authorities=("au-fr-31",)), now=utc(2026, 4, 2, 12))
     return ledger

@@ -21,19 +21,49 @@ def test_custody_does_not_import_cli_libraries() -> None:
 
 def test_offline_verification_loads_no_ledger_store_and_no_cli() -> None:
     """What a court runs (verify, report, summary, CASE/UCO) imports neither the SQLite store nor click."""
-    code = ("import sys, custody.bundle.verify, custody.bundle.report, custody.bundle.summary, custody.bundle.caseuco; "
-            "print(' '.join(sorted(m for m in sys.modules if m in ('custody.ledger.ledger', 'custody.ledger.store', "
-            "'sqlite3', 'click', 'rich'))))")
+    code = (
+        "import sys, custody.bundle.verify, custody.bundle.report, custody.bundle.summary, custody.bundle.caseuco; "
+        "print(' '.join(sorted(m for m in sys.modules if m in ('custody.ledger.ledger', 'custody.ledger.store', "
+        "'sqlite3', 'click', 'rich'))))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == ""
 
 
 #: what a third-party tool needs to keep custody and check it (issue 11, "a public custody API")
-NEEDED = {"Ledger", "EventDraft", "Appended", "Artefact", "Event", "Handler", "Authority", "Scope", "KeyPair",
-          "PublicKeyInfo", "generate_key", "load_private_key", "save_private_key", "load_public_key",
-          "save_public_key", "TrustedKey", "read_trust", "artefact_from_file", "artefact_from_record",
-          "export_ledger", "verify_ledger", "verify_bundle", "LedgerReport", "BundleReport", "Finding", "Report",
-          "CustodyError", "VerificationError", "SignatureError", "LedgerTamperedError", "TrustRequiredError"}
+NEEDED = {
+    "Ledger",
+    "EventDraft",
+    "Appended",
+    "Artefact",
+    "Event",
+    "Handler",
+    "Authority",
+    "Scope",
+    "KeyPair",
+    "PublicKeyInfo",
+    "generate_key",
+    "load_private_key",
+    "save_private_key",
+    "load_public_key",
+    "save_public_key",
+    "TrustedKey",
+    "read_trust",
+    "artefact_from_file",
+    "artefact_from_record",
+    "export_ledger",
+    "verify_ledger",
+    "verify_bundle",
+    "LedgerReport",
+    "BundleReport",
+    "Finding",
+    "Report",
+    "CustodyError",
+    "VerificationError",
+    "SignatureError",
+    "LedgerTamperedError",
+    "TrustRequiredError",
+}
 
 
 def test_the_package_exports_every_public_name_lazily() -> None:
@@ -55,7 +85,9 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 
 def test_importing_the_package_loads_none_of_its_modules() -> None:
-    code = ("import sys, custody; print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'custody', 'evidence', 'sqlite3', 'cryptography', 'click', 'rich', 'pytsk3', 'pyewf', 'blake3'})))")
+    code = (
+        "import sys, custody; print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'custody', 'evidence', 'sqlite3', 'cryptography', 'click', 'rich', 'pytsk3', 'pyewf', 'blake3'})))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert loaded.stdout.split() == ["custody"]

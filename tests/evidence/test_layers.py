@@ -64,8 +64,14 @@ def test_the_package_still_exports_every_public_name_lazily() -> None:
 
 #: Each group may import itself and the groups listed; ``evidence`` and ``custody`` are the packages' own
 #: ``__init__`` modules (the public names), which nothing inside the packages may import.
-EVIDENCE_BELOW = {"evidence.common", "evidence.hashing", "evidence.ewf", "evidence.sources", "evidence.reading",
-                  "evidence.acquisition"}
+EVIDENCE_BELOW = {
+    "evidence.common",
+    "evidence.hashing",
+    "evidence.ewf",
+    "evidence.sources",
+    "evidence.reading",
+    "evidence.acquisition",
+}
 ALLOWED: dict[str, set[str]] = {
     "evidence.common": set(),
     "evidence.hashing": {"evidence.common"},
@@ -80,11 +86,24 @@ ALLOWED: dict[str, set[str]] = {
     "custody.tlog": {"custody.errors", "evidence.common"},
     "custody.model": {"custody.errors", "custody.fastpath", "custody.i18n", "custody.tlog"} | EVIDENCE_BELOW,
     "custody.rules": {"custody.errors", "custody.i18n", "custody.model", "evidence.common"},
-    "custody.ledger": {"custody.errors", "custody.fastpath", "custody.i18n", "custody.tlog", "custody.model",
-                       "custody.rules"}
+    "custody.ledger": {
+        "custody.errors",
+        "custody.fastpath",
+        "custody.i18n",
+        "custody.tlog",
+        "custody.model",
+        "custody.rules",
+    }
     | EVIDENCE_BELOW,
-    "custody.bundle": {"custody.errors", "custody.i18n", "custody.tlog", "custody.model", "custody.rules",
-                       "custody.ledger"} | EVIDENCE_BELOW,
+    "custody.bundle": {
+        "custody.errors",
+        "custody.i18n",
+        "custody.tlog",
+        "custody.model",
+        "custody.rules",
+        "custody.ledger",
+    }
+    | EVIDENCE_BELOW,
 }
 ALLOWED["custody"] = {name for name in ALLOWED if name.startswith("custody.")} | EVIDENCE_BELOW
 ALLOWED["cli.custody"] = {"cli", "custody", "evidence"} | set(ALLOWED)
@@ -157,7 +176,7 @@ def test_no_import_cycle_between_modules() -> None:
         state[module] = 1
         for target in sorted(graph[module]):
             if state.get(target) == 1:
-                cycles.append([*path[path.index(target):], target])
+                cycles.append([*path[path.index(target) :], target])
             elif target not in state:
                 visit(target, [*path, target])
         state[module] = 2

@@ -43,8 +43,19 @@ def clean_failure(result: Result, code: int, message: str) -> None:
 
 def test_export_writes_bundle_report_and_case_uco(ledger: LedgerScenario, tmp_path: Path) -> None:
     out, html, jsonld = tmp_path / "all.json", tmp_path / "rapport.html", tmp_path / "case.jsonld"
-    result = run("custody", "export", str(ledger.ledger), "--out", str(out), "--report", str(html), "--lang", "fr",
-                 "--case-uco", str(jsonld))
+    result = run(
+        "custody",
+        "export",
+        str(ledger.ledger),
+        "--out",
+        str(out),
+        "--report",
+        str(html),
+        "--lang",
+        "fr",
+        "--case-uco",
+        str(jsonld),
+    )
     assert result.exit_code == 0, result.output
     assert "VÉRIFIÉ" in result.output and f"wrote {out}" in result.output
     assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).ok
@@ -54,8 +65,9 @@ def test_export_writes_bundle_report_and_case_uco(ledger: LedgerScenario, tmp_pa
 
 
 def test_verify_prints_verdict_and_one_line_per_check(ledger: LedgerScenario, laptop_bundle: Path) -> None:
-    result = run("custody", "verify", str(laptop_bundle), "--trust", str(ledger.ledger_pub),
-                 "--artefact", str(ledger.laptop))
+    result = run(
+        "custody", "verify", str(laptop_bundle), "--trust", str(ledger.ledger_pub), "--artefact", str(ledger.laptop)
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[1] == "Verdict: VERIFIED"
@@ -65,8 +77,17 @@ def test_verify_prints_verdict_and_one_line_per_check(ledger: LedgerScenario, la
 
 def test_verify_in_french_with_report(ledger: LedgerScenario, laptop_bundle: Path, tmp_path: Path) -> None:
     html = tmp_path / "r.html"
-    result = run("custody", "verify", str(laptop_bundle), "--trust", ledger.ledger_key.info.vkey,
-                 "--report", str(html), "--lang", "fr")
+    result = run(
+        "custody",
+        "verify",
+        str(laptop_bundle),
+        "--trust",
+        ledger.ledger_key.info.vkey,
+        "--report",
+        str(html),
+        "--lang",
+        "fr",
+    )
     assert result.exit_code == 0, result.output
     assert "Verdict\u00a0: VÉRIFIÉ" in result.stdout
     assert "Chaîne de possession" in html.read_text(encoding="utf-8")
@@ -87,15 +108,27 @@ def test_wrong_trusted_key_exits_3(ledger: LedgerScenario, laptop_bundle: Path, 
     assert "Verdict: NOT VERIFIED" in result.stdout and "[FAILED]" in result.stdout
 
 
-def test_modified_artefact_exits_3_and_still_writes_the_report(ledger: LedgerScenario, laptop_bundle: Path,
-                                                              tmp_path: Path) -> None:
+def test_modified_artefact_exits_3_and_still_writes_the_report(
+    ledger: LedgerScenario, laptop_bundle: Path, tmp_path: Path
+) -> None:
     changed = tmp_path / ledger.laptop.name
     data = bytearray(ledger.laptop.read_bytes())
     data[-1] ^= 0xFF
     changed.write_bytes(bytes(data))
     html = tmp_path / "refus.html"
-    result = run("custody", "verify", str(laptop_bundle), "--trust", str(ledger.ledger_pub), "--artefact",
-                 str(changed), "--report", str(html), "--lang", "fr")
+    result = run(
+        "custody",
+        "verify",
+        str(laptop_bundle),
+        "--trust",
+        str(ledger.ledger_pub),
+        "--artefact",
+        str(changed),
+        "--report",
+        str(html),
+        "--lang",
+        "fr",
+    )
     clean_failure(result, 3, "file.bad")
     assert "NON VÉRIFIÉ" in html.read_text(encoding="utf-8")
 
@@ -107,13 +140,17 @@ def test_json_output(ledger: LedgerScenario, laptop_bundle: Path) -> None:
     assert described["verified"] is True and all(f["ok"] for f in described["findings"])
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "not a complete JSON document"),
-    (b"PK\x03\x04 not json", "not a complete JSON document"),
-    (b'{"format": "scelle-custody-bundle", "version": 7}', "unknown bundle version 7"),
-])
-def test_bad_bundle_is_a_clean_error(ledger: LedgerScenario, laptop_bundle: Path, tmp_path: Path,
-                                     content: bytes | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "not a complete JSON document"),
+        (b"PK\x03\x04 not json", "not a complete JSON document"),
+        (b'{"format": "scelle-custody-bundle", "version": 7}', "unknown bundle version 7"),
+    ],
+)
+def test_bad_bundle_is_a_clean_error(
+    ledger: LedgerScenario, laptop_bundle: Path, tmp_path: Path, content: bytes | None, message: str
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(laptop_bundle.read_bytes()[:500] if content is None else content)
     result = run("custody", "verify", str(bad), "--trust", str(ledger.ledger_pub))
@@ -122,14 +159,32 @@ def test_bad_bundle_is_a_clean_error(ledger: LedgerScenario, laptop_bundle: Path
 
 
 def test_missing_files_are_clean_errors(ledger: LedgerScenario, laptop_bundle: Path, tmp_path: Path) -> None:
-    clean_failure(run("custody", "verify", str(laptop_bundle), "--trust", str(tmp_path / "none.pub")), 1,
-                  "no such key file")
-    clean_failure(run("custody", "verify", str(tmp_path / "none.json"), "--trust", str(ledger.ledger_pub)), 1,
-                  "cannot read the bundle")
-    clean_failure(run("custody", "verify", str(laptop_bundle), "--trust", str(ledger.ledger_pub), "--artefact",
-                      str(tmp_path / "none.E01")), 1, "cannot read the artefact file")
-    clean_failure(run("custody", "export", str(tmp_path / "none.ledger"), "--out", str(tmp_path / "x.json")), 1,
-                  "no such ledger file")
+    clean_failure(
+        run("custody", "verify", str(laptop_bundle), "--trust", str(tmp_path / "none.pub")), 1, "no such key file"
+    )
+    clean_failure(
+        run("custody", "verify", str(tmp_path / "none.json"), "--trust", str(ledger.ledger_pub)),
+        1,
+        "cannot read the bundle",
+    )
+    clean_failure(
+        run(
+            "custody",
+            "verify",
+            str(laptop_bundle),
+            "--trust",
+            str(ledger.ledger_pub),
+            "--artefact",
+            str(tmp_path / "none.E01"),
+        ),
+        1,
+        "cannot read the artefact file",
+    )
+    clean_failure(
+        run("custody", "export", str(tmp_path / "none.ledger"), "--out", str(tmp_path / "x.json")),
+        1,
+        "no such ledger file",
+    )
 
 
 def test_export_of_an_unknown_artefact_is_refused(ledger: LedgerScenario, tmp_path: Path) -> None:
@@ -153,8 +208,13 @@ def test_verify_takes_the_same_trust_for_a_ledger_and_refuses_bundle_options_for
         result = run("custody", "verify", str(ledger.ledger), "--trust", trust)
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith(f"{ledger.ledger}: verified ") and result.stderr == ""
-    clean_failure(run("custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub), "--artefact",
-                      str(ledger.laptop)), 1, "apply to a bundle, not to a ledger")
+    clean_failure(
+        run(
+            "custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub), "--artefact", str(ledger.laptop)
+        ),
+        1,
+        "apply to a bundle, not to a ledger",
+    )
 
 
 def test_verify_ledger_against_another_key_is_refused(ledger: LedgerScenario, tmp_path: Path) -> None:
@@ -170,13 +230,21 @@ def test_verify_ledger_against_its_own_key_only_when_asked(ledger: LedgerScenari
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{ledger.ledger} : ") and "entrées vérifiées" in result.stdout
     assert result.stderr.startswith("remarque : vérifié avec la clé que le registre désigne lui-même")
-    as_json = json.loads(run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key",
-                             "--json").stdout)
+    as_json = json.loads(run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--json").stdout)
     assert as_json["ok"] and not as_json["key_trusted"]
-    clean_failure(run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--trust",
-                      str(ledger.ledger_pub)), 1, "exclude each other")
-    bundle = run("custody", "verify", str(ledger.ledger.parent / "x.json"), "--unsafe-trust-embedded-key",
-                 "--artefact", str(ledger.laptop))
+    clean_failure(
+        run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--trust", str(ledger.ledger_pub)),
+        1,
+        "exclude each other",
+    )
+    bundle = run(
+        "custody",
+        "verify",
+        str(ledger.ledger.parent / "x.json"),
+        "--unsafe-trust-embedded-key",
+        "--artefact",
+        str(ledger.laptop),
+    )
     clean_failure(bundle, 1, "applies to a ledger; a bundle is checked only against --trust")
 
 
@@ -188,5 +256,16 @@ def test_ledger_key_options_also_trust_a_bundle(ledger: LedgerScenario, laptop_b
     for option, value in (("--ledger-pub", str(ledger.ledger_pub)), ("--vkey", ledger.ledger_key.info.vkey)):
         assert run("custody", "verify", str(ledger.ledger), option, value).exit_code == 0  # former names, hidden
         assert option not in run("custody", "verify", "--help").output
-    clean_failure(run("custody", "verify", str(ledger.ledger), "--trust", str(ledger.ledger_pub), "--vkey",
-                      ledger.ledger_key.info.vkey), 1, "give the trusted ledger key once")
+    clean_failure(
+        run(
+            "custody",
+            "verify",
+            str(ledger.ledger),
+            "--trust",
+            str(ledger.ledger_pub),
+            "--vkey",
+            ledger.ledger_key.info.vkey,
+        ),
+        1,
+        "give the trusted ledger key once",
+    )

@@ -34,8 +34,9 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made = {}
     for name, who, role in [("ledger", ORIGIN, "ledger"), ("amina", "Amina El Idrissi", "examiner")]:
         made[name] = base / f"{name}.key"
-        save_private_key(generate_key(name=who, role=role, organisation="DGSN", country="MA"), made[name],
-                         PASS.encode(), rounds=4)
+        save_private_key(
+            generate_key(name=who, role=role, organisation="DGSN", country="MA"), made[name], PASS.encode(), rounds=4
+        )
     made["ledger.pub"] = base / "ledger.pub"
     ok("custody", "key", "show", str(made["ledger"]), "--public", "--out", str(made["ledger.pub"]))
     return made
@@ -46,10 +47,30 @@ def ledger(tmp_path: Path, keys: dict[str, Path]) -> Path:
     """A ledger with a domestic order, and a disk acquired under it on 4 March at 10:00 UTC."""
     path = tmp_path / "case.db"
     ok("custody", "init", str(path), "--case", "MA-2026-0042", "--origin", ORIGIN, "--key", str(keys["ledger"]))
-    ok("custody", "authority", "add", str(path), "--key", str(keys["amina"]), "--instrument", "domestic-order",
-       "--issuing-state", "MA", "--issuing-authority", "Tribunal de première instance de Rabat",
-       "--reference", "TPI-2026-117", "--issued", "2026-03-01", "--valid-until", "2026-06-01",
-       "--offence", "fraude informatique", "--scope", "content")
+    ok(
+        "custody",
+        "authority",
+        "add",
+        str(path),
+        "--key",
+        str(keys["amina"]),
+        "--instrument",
+        "domestic-order",
+        "--issuing-state",
+        "MA",
+        "--issuing-authority",
+        "Tribunal de première instance de Rabat",
+        "--reference",
+        "TPI-2026-117",
+        "--issued",
+        "2026-03-01",
+        "--valid-until",
+        "2026-06-01",
+        "--offence",
+        "fraude informatique",
+        "--scope",
+        "content",
+    )
     disk = tmp_path / "disk.img"
     disk.write_bytes(b"\x00" * 4096 + b"evidence")
     record(path, keys, "acquired", "2026-03-04T10:00:00Z")
@@ -57,9 +78,24 @@ def ledger(tmp_path: Path, keys: dict[str, Path]) -> Path:
 
 
 def record(ledger: Path, keys: dict[str, Path], action: str, at: str, *extra: str) -> Result:
-    return run("custody", "record", str(ledger), "--key", str(keys["amina"]), "--action", action, "--artefact",
-               str(ledger.parent / "disk.img"), "--authority", "TPI-2026-117", "--category", "content", "--at", at,
-               *extra)
+    return run(
+        "custody",
+        "record",
+        str(ledger),
+        "--key",
+        str(keys["amina"]),
+        "--action",
+        action,
+        "--artefact",
+        str(ledger.parent / "disk.img"),
+        "--authority",
+        "TPI-2026-117",
+        "--category",
+        "content",
+        "--at",
+        at,
+        *extra,
+    )
 
 
 def exported_and_verified(ledger: Path, keys: dict[str, Path], *extra: str) -> Result:

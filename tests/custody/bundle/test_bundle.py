@@ -76,11 +76,13 @@ def test_bundle_for_one_artefact_says_nothing_about_the_other(scenario: Scenario
     export = export_bundle(scenario.leaves, scenario.checkpoint(), artefacts=[sha256_key(scenario.laptop)])
     data = export.bundle.to_bytes()
     phone = scenario.phone.read_bytes()
-    phone_events = [e.body for e in scenario.entries if e.kind == "event" and
-                    any(a.name == scenario.phone.name for a in e.body.artefacts)]  # type: ignore[union-attr]
+    phone_events = [
+        e.body
+        for e in scenario.entries
+        if e.kind == "event" and any(a.name == scenario.phone.name for a in e.body.artefacts)
+    ]  # type: ignore[union-attr]
     assert phone_events
-    secrets = [hashlib.sha256(phone).hexdigest(), scenario.phone.name, "SC-2026-18",
-               *(e.id for e in phone_events)]  # type: ignore[union-attr]
+    secrets = [hashlib.sha256(phone).hexdigest(), scenario.phone.name, "SC-2026-18", *(e.id for e in phone_events)]  # type: ignore[union-attr]
     import blake3
 
     secrets.append(blake3.blake3(phone).hexdigest())
@@ -141,15 +143,18 @@ def test_original_artefact_is_not_modified_by_verification(scenario: Scenario) -
     assert hashlib.sha256(scenario.laptop.read_bytes()).hexdigest() == before
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty"),
-    (b"not json at all", "not a complete JSON"),
-    (b"[1, 2]", "not a scelle custody bundle"),
-    (b'{"format": "something-else", "version": 1}', "not a scelle custody bundle"),
-    (b'{"format": "scelle-custody-bundle", "version": 2}', "unknown bundle version 2"),
-    (b'{"format": "scelle-custody-bundle", "version": true}', "unknown bundle version True"),
-    (b"\xff\xfe{}", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"not json at all", "not a complete JSON"),
+        (b"[1, 2]", "not a scelle custody bundle"),
+        (b'{"format": "something-else", "version": 1}', "not a scelle custody bundle"),
+        (b'{"format": "scelle-custody-bundle", "version": 2}', "unknown bundle version 2"),
+        (b'{"format": "scelle-custody-bundle", "version": true}', "unknown bundle version True"),
+        (b"\xff\xfe{}", "not UTF-8"),
+    ],
+)
 def test_bad_bundles_give_one_clean_error(data: bytes, message: str, scenario: Scenario) -> None:
     with pytest.raises(BundleFormatError, match=message) as caught:
         verify_bundle(data, scenario.ledger_key.info.public_key, name="in.json")
@@ -221,8 +226,9 @@ def test_omitted_middle_event_is_detected(scenario: Scenario) -> None:
 
 def test_dropped_authority_is_detected(scenario: Scenario) -> None:
     export = export_bundle(scenario.leaves, scenario.checkpoint())
-    bundle = replace(export.bundle, entries=tuple(e for e in export.bundle.entries if b'"au-fr-31","instrument"'
-                                                  not in e.leaf))
+    bundle = replace(
+        export.bundle, entries=tuple(e for e in export.bundle.entries if b'"au-fr-31","instrument"' not in e.leaf)
+    )
     assert len(bundle.entries) == len(export.bundle.entries) - 1
     report = refused(lambda: verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key))
     assert "authority.missing" in failed_codes(report)
@@ -263,12 +269,26 @@ def test_checkpoint_cosigned_by_an_unknown_key_is_not_verified(scenario: Scenari
 
 def test_event_about_two_artefacts_is_disclosed_whole_and_reported(tmp_path: Path) -> None:
     s = build(tmp_path)
-    both = tuple(a for e in s.entries if isinstance(e.body, Event) and e.body.id in ("ev-003", "ev-004")
-                 for a in e.body.artefacts)
+    both = tuple(
+        a
+        for e in s.entries
+        if isinstance(e.body, Event) and e.body.id in ("ev-003", "ev-004")
+        for a in e.body.artefacts
+    )
     stored = next(e.body for e in s.entries if isinstance(e.body, Event) and e.body.id == "ev-005")
     assert isinstance(stored, Event)
-    s.add_event(replace(stored, id="ev-010", action="stored", artefacts=both, seal=None,
-                        occurred_at=utc(2026, 4, 11), recorded_at=utc(2026, 4, 11, 1)), s.examiner_ma)
+    s.add_event(
+        replace(
+            stored,
+            id="ev-010",
+            action="stored",
+            artefacts=both,
+            seal=None,
+            occurred_at=utc(2026, 4, 11),
+            recorded_at=utc(2026, 4, 11, 1),
+        ),
+        s.examiner_ma,
+    )
     laptop = sha256_key(s.laptop)
     export = export_bundle(s.leaves, s.checkpoint(), artefacts=[laptop])
     assert export.also_named == (sha256_key(s.phone),)

@@ -72,8 +72,9 @@ def test_every_byte_outside_strings_is_covered(bundle: bytes, scenario: Scenario
         inside[start:end] = b"\x01" * (end - start)
     positions = [i for i in range(len(bundle)) if not inside[i]]
     assert len(positions) > 2000
-    survivors = [i for i in positions
-                 if not insignificant(bundle, i, 0x01, False) and accepted(flip(bundle, i, 0x01), scenario)]
+    survivors = [
+        i for i in positions if not insignificant(bundle, i, 0x01, False) and accepted(flip(bundle, i, 0x01), scenario)
+    ]
     assert survivors == []
 
 

@@ -60,14 +60,20 @@ def test_hashes_and_windows_match_the_records(report: BundleReport) -> None:
     for node in of_type(document, "uco-types:Hash"):
         assert node["uco-types:hashMethod"] == "SHA256"
     for authority in report.contents.authorities.values():
-        match = [n for n in of_type(document, "case-investigation:Authorization")
-                 if authority.reference in n["case-investigation:authorizationIdentifier"]]
+        match = [
+            n
+            for n in of_type(document, "case-investigation:Authorization")
+            if authority.reference in n["case-investigation:authorizationIdentifier"]
+        ]
         assert len(match) == 1
         assert match[0]["uco-core:endTime"]["@value"] == authority.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ")
-    transfer = next(n for n in of_type(document, "case-investigation:InvestigativeAction")
-                    if n["uco-core:name"] == "transferred")
-    performer, participant = by_id[transfer["uco-action:performer"]["@id"]], \
-        by_id[transfer["uco-action:participant"][0]["@id"]]
+    transfer = next(
+        n for n in of_type(document, "case-investigation:InvestigativeAction") if n["uco-core:name"] == "transferred"
+    )
+    performer, participant = (
+        by_id[transfer["uco-action:performer"]["@id"]],
+        by_id[transfer["uco-action:participant"][0]["@id"]],
+    )
     assert "Amina Benali" in performer["uco-core:name"] and "Claire Martin" in participant["uco-core:name"]
     for file_node in of_type(document, "uco-observable:File"):
         assert "blake3:" in file_node["uco-core:description"]
@@ -99,14 +105,17 @@ def test_case_validate_accepts_the_export(report: BundleReport, tmp_path: Path, 
 
 
 @pytest.mark.external
-def test_case_validate_refuses_a_broken_export(report: BundleReport, tmp_path: Path,
-                                               case_validate_available: None) -> None:
+def test_case_validate_refuses_a_broken_export(
+    report: BundleReport, tmp_path: Path, case_validate_available: None
+) -> None:
     """The oracle is strict: a hash method outside UCO's vocabulary (why BLAKE3 goes in the description) and a
     time that is not an xsd:dateTime both fail validation."""
     document = case_uco(report.contents)
     next(iter(of_type(document, "uco-types:Hash")))["uco-types:hashMethod"] = "BLAKE3"
     next(iter(of_type(document, "case-investigation:InvestigativeAction")))["uco-action:startTime"] = {
-        "@type": "xsd:dateTime", "@value": "yesterday"}
+        "@type": "xsd:dateTime",
+        "@value": "yesterday",
+    }
     path = tmp_path / "broken.jsonld"
     path.write_text(json.dumps(document), encoding="utf-8")
     result = run_case_validate(path)

@@ -59,17 +59,34 @@ def test_report_is_self_contained_html_in_its_language(report: BundleReport, lan
 
 def test_french_report_says_everything_in_french(report: BundleReport) -> None:
     page = render_html(report, "fr", checked_at=CHECKED)
-    for text in ("Chaîne de possession", "Verdict\u00a0: VÉRIFIÉ", "Convention de Budapest, art. 29 (conservation "
-                 "rapide)", "remis", "Reçu par", "Maroc (MA)", "France (FR)", "juge d'instruction",
-                 "données de contenu", "Comment le vérifier de façon indépendante", "2026-05-04 09:30 UTC"):
+    for text in (
+        "Chaîne de possession",
+        "Verdict\u00a0: VÉRIFIÉ",
+        "Convention de Budapest, art. 29 (conservation rapide)",
+        "remis",
+        "Reçu par",
+        "Maroc (MA)",
+        "France (FR)",
+        "juge d'instruction",
+        "données de contenu",
+        "Comment le vérifier de façon indépendante",
+        "2026-05-04 09:30 UTC",
+    ):
         assert text in page, text
     assert "VERIFIED" not in page and "Timeline" not in page
 
 
 def test_english_report_says_everything_in_english(report: BundleReport) -> None:
     page = render_html(report, "en", checked_at=CHECKED)
-    for text in ("Chain of custody", "Verdict: VERIFIED", "Budapest Convention, Art. 31", "handed over",
-                 "Received by", "Morocco (MA)", "How to check this independently"):
+    for text in (
+        "Chain of custody",
+        "Verdict: VERIFIED",
+        "Budapest Convention, Art. 31",
+        "handed over",
+        "Received by",
+        "Morocco (MA)",
+        "How to check this independently",
+    ):
         assert text in page, text
     assert "VÉRIFIÉ" not in page
 
@@ -138,8 +155,7 @@ def test_every_vocabulary_value_is_translated() -> None:
     assert set(i18n.INSTRUMENTS) == set(INSTRUMENT_NAMES) == set(INSTRUMENTS)
     assert set(i18n.CATEGORIES) == set(DATA_CATEGORIES)
     assert set(i18n.AUTHORITY_TYPES) == set(AUTHORITY_TYPES)
-    for table in (i18n.ACTIONS, i18n.INSTRUMENTS, i18n.CATEGORIES, i18n.AUTHORITY_TYPES, i18n.LABELS,
-                  i18n.FINDINGS):
+    for table in (i18n.ACTIONS, i18n.INSTRUMENTS, i18n.CATEGORIES, i18n.AUTHORITY_TYPES, i18n.LABELS, i18n.FINDINGS):
         for english, french in table.values():
             assert english.strip() and french.strip()
     assert i18n.label("title", "fr") == "Chaîne de possession : rapport de vérification"
@@ -181,11 +197,24 @@ def test_report_renders_in_headless_chromium(report: BundleReport, lang: str, tm
     page.write_text(render_html(report, lang, checked_at=CHECKED), encoding="utf-8")
     shot = tmp_path / "x.png"
     subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,1600",
-         page.as_uri()],
-        check=True, capture_output=True, timeout=180,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1200,1600",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     assert png_size(shot) == (1200, 1600)
     # A blank 1200x1600 page compresses to a few kilobytes; a page of tables and text is far larger.

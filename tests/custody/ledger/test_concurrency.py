@@ -35,8 +35,21 @@ def _appender(setup: tuple[Path, Path, Path], count: int, tag: str) -> subproces
     path, ledger_key, handler_key = setup
     env = {**os.environ, "SCELLE_PASSPHRASE": PASSPHRASE}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.custody.support.appender", str(path), str(ledger_key), str(handler_key),
-         str(count), tag], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.custody.support.appender",
+            str(path),
+            str(ledger_key),
+            str(handler_key),
+            str(count),
+            tag,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -45,8 +58,7 @@ def _event_ids(path: Path) -> list[str]:
         return [e.entry_id for e in ledger.entries() if e.kind == "event"]
 
 
-def test_two_processes_appending_at_once_lose_nothing(setup: tuple[Path, Path, Path],
-                                                      keys: dict[str, KeyPair]) -> None:
+def test_two_processes_appending_at_once_lose_nothing(setup: tuple[Path, Path, Path], keys: dict[str, KeyPair]) -> None:
     first, second = _appender(setup, 25, "a"), _appender(setup, 25, "b")
     out_a, err_a = first.communicate(timeout=120)
     out_b, err_b = second.communicate(timeout=120)

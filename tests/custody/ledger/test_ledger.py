@@ -54,8 +54,9 @@ def test_inclusion_proof_checks_against_the_signed_checkpoint(scenario: Ledger, 
     assert parse_leaf(proof.leaf)[0].entry_id == event_id
 
 
-def test_checkpoint_after_every_append_names_the_new_size(new_ledger: Callable[[], Ledger],
-                                                          keys: dict[str, KeyPair]) -> None:
+def test_checkpoint_after_every_append_names_the_new_size(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
     appended = ledger.add_authority(domestic_order(), keys["amina"], now=utc(2026, 3, 1, 12))
     assert (appended.index, appended.size) == (2, 3)  # header, amina's key, the authority
@@ -86,27 +87,33 @@ def test_actions_without_a_covering_authority_are_refused(
     assert ledger.store.get_meta("size") == size
 
 
-def test_actions_that_need_no_authority_are_recorded(new_ledger: Callable[[], Ledger],
-                                                     keys: dict[str, KeyPair]) -> None:
+def test_actions_that_need_no_authority_are_recorded(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
-    appended = ledger.record(keys["youssef"], draft("stored", authorities=(), location="Scellés, Rabat"),
-                             now=utc(2026, 3, 4))
+    appended = ledger.record(
+        keys["youssef"], draft("stored", authorities=(), location="Scellés, Rabat"), now=utc(2026, 3, 4)
+    )
     assert isinstance(appended.entry.body, Event) and appended.entry.body.action == "stored"
 
 
-def test_evidence_cannot_go_abroad_under_a_domestic_order(new_ledger: Callable[[], Ledger],
-                                                          keys: dict[str, KeyPair]) -> None:
+def test_evidence_cannot_go_abroad_under_a_domestic_order(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
     ledger.add_authority(domestic_order(), keys["amina"], now=utc(2026, 3, 1, 12))
     with pytest.raises(AuthorityError, match="does not permit handing the evidence to another State"):
-        ledger.record(keys["amina"], draft("transferred", at=(2026, 4, 1)), counter_key=keys["pierre"],
-                      now=utc(2026, 4, 1, 1))
-    ledger.record(keys["amina"], draft("transferred", at=(2026, 4, 1)), counter_key=keys["youssef"],
-                  now=utc(2026, 4, 1, 1))
+        ledger.record(
+            keys["amina"], draft("transferred", at=(2026, 4, 1)), counter_key=keys["pierre"], now=utc(2026, 4, 1, 1)
+        )
+    ledger.record(
+        keys["amina"], draft("transferred", at=(2026, 4, 1)), counter_key=keys["youssef"], now=utc(2026, 4, 1, 1)
+    )
 
 
-def test_authorities_that_break_their_rules_are_refused(new_ledger: Callable[[], Ledger],
-                                                        keys: dict[str, KeyPair]) -> None:
+def test_authorities_that_break_their_rules_are_refused(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
     with pytest.raises(AuthorityError, match="at least 60 days"):
         ledger.add_authority(preservation_request(valid_until=utc(2026, 4, 1)), keys["amina"])
@@ -117,13 +124,21 @@ def test_authorities_that_break_their_rules_are_refused(new_ledger: Callable[[],
         ledger.add_authority(domestic_order(), keys["amina"])
 
 
-def test_a_key_keeps_the_identity_it_was_registered_with(new_ledger: Callable[[], Ledger],
-                                                         keys: dict[str, KeyPair]) -> None:
+def test_a_key_keeps_the_identity_it_was_registered_with(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
     ledger.add_authority(domestic_order(), keys["amina"])
-    impostor = KeyPair(info=type(keys["amina"].info)(
-        name="Someone Else", role="examiner", organisation="DGSN", country="MA",
-        public_key=keys["amina"].info.public_key), private_key=keys["amina"].private_key)
+    impostor = KeyPair(
+        info=type(keys["amina"].info)(
+            name="Someone Else",
+            role="examiner",
+            organisation="DGSN",
+            country="MA",
+            public_key=keys["amina"].info.public_key,
+        ),
+        private_key=keys["amina"].private_key,
+    )
     with pytest.raises(CustodyError, match="registered as 'Amina El Idrissi'"):
         ledger.record(impostor, draft("acquired"), now=utc(2026, 3, 3, 12))
 
@@ -150,8 +165,9 @@ def test_resolve_authority_by_reference(scenario: Ledger) -> None:
         scenario.resolve_authority("nothing")
 
 
-def test_ledger_files_are_never_overwritten_and_must_be_ledgers(tmp_path: object, scenario: Ledger,
-                                                                keys: dict[str, KeyPair]) -> None:
+def test_ledger_files_are_never_overwritten_and_must_be_ledgers(
+    tmp_path: object, scenario: Ledger, keys: dict[str, KeyPair]
+) -> None:
     with pytest.raises(LedgerFileError, match="already exists"):
         Ledger.create(scenario.store.path, case=CASE, origin=ORIGIN, ledger_key=keys["ledger"])
     other = scenario.store.path.with_name("other.db")
@@ -162,8 +178,9 @@ def test_ledger_files_are_never_overwritten_and_must_be_ledgers(tmp_path: object
         Ledger.open(scenario.store.path.with_name("missing.db"))
 
 
-def test_two_artefacts_in_one_event_link_to_both_histories(new_ledger: Callable[[], Ledger],
-                                                           keys: dict[str, KeyPair]) -> None:
+def test_two_artefacts_in_one_event_link_to_both_histories(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
     ledger.add_authority(domestic_order(), keys["amina"])
     disk, phone = artefact(b"disk"), artefact(b"phone")
@@ -174,18 +191,28 @@ def test_two_artefacts_in_one_event_link_to_both_histories(new_ledger: Callable[
     assert verify_ledger(str(ledger.store.path), unsafe_trust_embedded_key=True).ok
 
 
-def test_append_acquired_event_carries_the_record_digests(new_ledger: Callable[[], Ledger],
-                                                          keys: dict[str, KeyPair]) -> None:
+def test_append_acquired_event_carries_the_record_digests(
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     from custody.ledger.acquired import append_acquired_event
 
     ledger = new_ledger()
     ledger.add_authority(domestic_order(), keys["amina"])
     digests = {"sha256": "ab" * 32, "blake3": "cd" * 32, "md5": "ef" * 16}
-    appended = append_acquired_event(ledger, keys["amina"], "au-ma-order", digests, occurred_at=utc(2026, 3, 3),
-                                     size=4096, name="disk.E01", acquisition_record="sha256:" + "01" * 32,
-                                     now=utc(2026, 3, 3, 1))
+    appended = append_acquired_event(
+        ledger,
+        keys["amina"],
+        "au-ma-order",
+        digests,
+        occurred_at=utc(2026, 3, 3),
+        size=4096,
+        name="disk.E01",
+        acquisition_record="sha256:" + "01" * 32,
+        now=utc(2026, 3, 3, 1),
+    )
     event = appended.entry.body
     assert isinstance(event, Event) and dict(event.artefacts[0].digests) == digests
     with pytest.raises(AuthorityError, match="not valid at"):
-        append_acquired_event(ledger, keys["amina"], "au-ma-order", digests, occurred_at=utc(2027, 1, 1),
-                              now=utc(2027, 1, 1))
+        append_acquired_event(
+            ledger, keys["amina"], "au-ma-order", digests, occurred_at=utc(2027, 1, 1), now=utc(2027, 1, 1)
+        )

@@ -190,8 +190,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), fix_hash=st.booleans())
-def test_any_byte_flip_in_any_leaf_is_detected(template: Path, tmp_path: Path, data: st.DataObject,
-                                               fix_hash: bool) -> None:
+def test_any_byte_flip_in_any_leaf_is_detected(
+    template: Path, tmp_path: Path, data: st.DataObject, fix_hash: bool
+) -> None:
     target = tmp_path / f"copy-{data.draw(st.integers(0, 10**9))}.db"
     shutil.copy(template, target)
     with raw(target) as db:

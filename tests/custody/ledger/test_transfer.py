@@ -28,8 +28,13 @@ def ledger(new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> Ledger
 
 
 def _offer(ledger: Ledger, keys: dict[str, KeyPair]) -> TransferOffer:
-    return make_offer(ledger, keys["amina"], keys["pierre"].info,
-                      draft("transferred", at=(2026, 4, 1, 9), authorities=("au-fr-31",)), now=utc(2026, 4, 1, 9, 5))
+    return make_offer(
+        ledger,
+        keys["amina"],
+        keys["pierre"].info,
+        draft("transferred", at=(2026, 4, 1, 9), authorities=("au-fr-31",)),
+        now=utc(2026, 4, 1, 9, 5),
+    )
 
 
 def test_offer_travels_as_a_file_and_is_accepted(ledger: Ledger, keys: dict[str, KeyPair], tmp_path: Path) -> None:
@@ -38,8 +43,10 @@ def test_offer_travels_as_a_file_and_is_accepted(ledger: Ledger, keys: dict[str,
     appended = accept_offer(ledger, loaded, keys["pierre"], now=utc(2026, 4, 1, 10))
     event = appended.entry.body
     assert isinstance(event, Event) and event.counter_party == keys["pierre"].info.handler
-    assert [s.key for s in appended.entry.signatures] == [keys["amina"].info.fingerprint,
-                                                          keys["pierre"].info.fingerprint]
+    assert [s.key for s in appended.entry.signatures] == [
+        keys["amina"].info.fingerprint,
+        keys["pierre"].info.fingerprint,
+    ]
     assert verify_ledger(str(ledger.store.path), trust=ledger.vkey).ok
 
 
@@ -81,8 +88,9 @@ def test_stale_offer_is_refused(ledger: Ledger, keys: dict[str, KeyPair]) -> Non
         accept_offer(ledger, offer, keys["pierre"])
 
 
-def test_offer_for_another_ledger_is_refused(ledger: Ledger, new_ledger: Callable[..., Ledger],
-                                             keys: dict[str, KeyPair]) -> None:
+def test_offer_for_another_ledger_is_refused(
+    ledger: Ledger, new_ledger: Callable[..., Ledger], keys: dict[str, KeyPair]
+) -> None:
     offer = replace(_offer(ledger, keys), origin="scelle.example/other")
     with pytest.raises(CustodyError, match="is for ledger"):
         accept_offer(ledger, offer, keys["pierre"])
@@ -90,8 +98,13 @@ def test_offer_for_another_ledger_is_refused(ledger: Ledger, new_ledger: Callabl
 
 def test_offer_without_cover_is_refused_when_made(ledger: Ledger, keys: dict[str, KeyPair]) -> None:
     with pytest.raises(CustodyError, match="does not permit handing the evidence to another State"):
-        make_offer(ledger, keys["amina"], keys["pierre"].info, draft("transferred", at=(2026, 4, 1, 9)),
-                   now=utc(2026, 4, 1, 9, 5))
+        make_offer(
+            ledger,
+            keys["amina"],
+            keys["pierre"].info,
+            draft("transferred", at=(2026, 4, 1, 9)),
+            now=utc(2026, 4, 1, 9, 5),
+        )
     with pytest.raises(RecordError, match="an offer is for a transferred event"):
         make_offer(ledger, keys["amina"], keys["pierre"].info, draft("acquired"))
 

@@ -15,8 +15,10 @@ from typing import Any, ClassVar
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+import custody.ledger.checkpoints as checkpoints_module
 import custody.ledger.verify as verify_module
 from custody import fastpath
+from custody.ledger.checkpoints import CheckpointKey
 from custody.ledger.ledger import Ledger
 from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
@@ -76,15 +78,18 @@ def _bad_checkpoint_signature(db: sqlite3.Connection) -> None:
     head, _, line = note[:-1].rpartition(" ")
     raw_sig = bytearray(base64.b64decode(line))
     raw_sig[10] ^= 0x80
-    db.execute("UPDATE checkpoints SET note = ? WHERE size = ?", (f"{head} {base64.b64encode(raw_sig).decode()}\n",
-                                                                     size))
+    db.execute(
+        "UPDATE checkpoints SET note = ? WHERE size = ?", (f"{head} {base64.b64encode(raw_sig).decode()}\n", size)
+    )
 
 
 def _bad_countersignature(db: sqlite3.Connection) -> None:
     seq, leaf = next(row for row in db.execute("SELECT seq, leaf FROM entries") if b'"transferred"' in row[1])
     changed = _flip_sig(leaf, which=1)
-    db.execute("UPDATE entries SET leaf = ?, leaf_hash = ? WHERE seq = ?",
-               (changed, hashlib.sha256(b"\x00" + changed).digest(), seq))
+    db.execute(
+        "UPDATE entries SET leaf = ?, leaf_hash = ? WHERE seq = ?",
+        (changed, hashlib.sha256(b"\x00" + changed).digest(), seq),
+    )
 
 
 TAMPERINGS: dict[str, Callable[[sqlite3.Connection], None]] = {
@@ -102,8 +107,9 @@ TAMPERINGS: dict[str, Callable[[sqlite3.Connection], None]] = {
 
 @pytest.mark.parametrize("batch", [1, 2, 256])
 @pytest.mark.parametrize("name", sorted(TAMPERINGS))
-def test_deferred_and_strict_passes_report_the_same(path: Path, keys: dict[str, KeyPair], name: str, batch: int,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deferred_and_strict_passes_report_the_same(
+    path: Path, keys: dict[str, KeyPair], name: str, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(verify_module, "BATCH", batch)
     with raw(path) as db:
         TAMPERINGS[name](db)
@@ -113,8 +119,9 @@ def test_deferred_and_strict_passes_report_the_same(path: Path, keys: dict[str, 
     assert report.ok == (name == "none")
 
 
-def test_a_bad_signature_voids_the_deferred_pass(path: Path, keys: dict[str, KeyPair],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_signature_voids_the_deferred_pass(
+    path: Path, keys: dict[str, KeyPair], monkeypatch: pytest.MonkeyPatch
+) -> None:
     passes: list[bool] = []
     real = verify_module._verify
 
@@ -134,7 +141,7 @@ def test_a_bad_signature_voids_the_deferred_pass(path: Path, keys: dict[str, Key
 
 
 class _Counting:
-    """Stands for Ed25519PublicKey in custody.ledger.verify and counts the signatures verified."""
+    """Stands for Ed25519PublicKey in custody.ledger.verify and .checkpoints and counts the signatures verified."""
 
     verified: ClassVar[list[tuple[bytes, bytes]]] = []
 
@@ -150,9 +157,11 @@ class _Counting:
         self.key.verify(signature, data)
 
 
-def test_both_passes_verify_every_signature(path: Path, keys: dict[str, KeyPair],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_both_passes_verify_every_signature(
+    path: Path, keys: dict[str, KeyPair], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(verify_module, "Ed25519PublicKey", _Counting)
+    monkeypatch.setattr(checkpoints_module, "Ed25519PublicKey", _Counting)
     monkeypatch.setattr(_Counting, "verified", [])
     monkeypatch.setattr(fastpath, "ENABLED", True)  # counts the signatures the fast paths verify themselves
     with raw(path) as db:
@@ -168,7 +177,7 @@ def test_both_passes_verify_every_signature(path: Path, keys: dict[str, KeyPair]
     assert sorted(deferred) == sorted(_Counting.verified)
 
 
-# The checkpoint fast path (_CheckpointKey.fast_check) compares a note with the text scelle writes; it must accept
+# The checkpoint fast path (CheckpointKey.fast_check) compares a note with the text scelle writes; it must accept
 # only notes that the strict signed-note reading (slow_check: open_checkpoint) accepts.
 
 
@@ -187,20 +196,25 @@ def _non_canonical(raw: bytes) -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     last = encoded.rstrip("=")
     flipped = alphabet[alphabet.index(last[-1]) ^ 1]  # a padding bit: the same bytes, another text
-    return last[:-1] + flipped + encoded[len(last):]
+    return last[:-1] + flipped + encoded[len(last) :]
 
 
 @pytest.mark.parametrize(
     ("origin", "sig_text", "strict_ok"),
-    [("scelle.example/MA-2026-0042", None, True), ("scelle.example/MA-2026-0042", _non_canonical, False),
-     ("scelle.example/\x01MA", None, False), ("scelle.example/\u2028MA", None, True)],
+    [
+        ("scelle.example/MA-2026-0042", None, True),
+        ("scelle.example/MA-2026-0042", _non_canonical, False),
+        ("scelle.example/\x01MA", None, False),
+        ("scelle.example/\u2028MA", None, True),
+    ],
 )
 def test_the_checkpoint_fast_path_accepts_only_what_the_strict_reading_accepts(
-        keys: dict[str, KeyPair], origin: str, sig_text: Callable[[bytes], str] | None, strict_ok: bool) -> None:
+    keys: dict[str, KeyPair], origin: str, sig_text: Callable[[bytes], str] | None, strict_ok: bool
+) -> None:
     key = keys["ledger"]
     root = hashlib.sha256(b"root").digest()
     note = _note(key, origin, 5, root, sig_text=sig_text)
-    signer = verify_module._CheckpointKey(origin, key.info.vkey)
+    signer = CheckpointKey(origin, key.info.vkey)
 
     def check(public: Any, signature: bytes, message: bytes) -> bool:
         public.verify(signature, message)

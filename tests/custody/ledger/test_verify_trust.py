@@ -28,16 +28,16 @@ def test_no_trusted_key_and_no_opt_out_is_refused_before_reading(path: str, tmp_
         verify_ledger(tmp_path / "absent.db")  # refused before the file is even looked at
 
 
-def test_the_embedded_key_is_used_only_when_asked_and_the_report_says_so(path: str, keys: dict[str, KeyPair]
-                                                                         ) -> None:
+def test_the_embedded_key_is_used_only_when_asked_and_the_report_says_so(path: str, keys: dict[str, KeyPair]) -> None:
     report = verify_ledger(path, unsafe_trust_embedded_key=True)
     assert report.ok and not report.key_trusted
     with pytest.raises(UsageError, match="exclude each other"):
         verify_ledger(path, trust=keys["ledger"].info.vkey, unsafe_trust_embedded_key=True)
 
 
-def test_trust_takes_every_form_a_bundle_verification_takes(path: str, keys: dict[str, KeyPair],
-                                                            tmp_path: Path) -> None:
+def test_trust_takes_every_form_a_bundle_verification_takes(
+    path: str, keys: dict[str, KeyPair], tmp_path: Path
+) -> None:
     info = keys["ledger"].info
     pub, vkey_file = tmp_path / "ledger.pub", tmp_path / "ledger.vkey"
     save_public_key(info, pub)

@@ -26,18 +26,31 @@ from tests.custody.support.factories import (
 )
 
 _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=40)
-_names = st.text(st.characters(whitelist_categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=40).map(
-    str.strip).filter(bool)
+_names = (
+    st.text(st.characters(whitelist_categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(action=st.sampled_from(ACTIONS), location=_text.filter(str.strip), note=_text.filter(str.strip),
-       seconds=st.integers(0, 10**9), size=st.integers(0, 2**53 - 1), name=_names)
-def test_fast_encoding_is_rfc_8785(action: str, location: str, note: str, seconds: int, size: int,
-                                   name: str) -> None:
-    record = event(action=action, location=location, notes=(note,), occurred_at=utc(2026, 1, 1) + timedelta(
-        seconds=seconds), counter_party=handler("pierre", "FR", name=name) if action == "transferred" else None,
-        artefacts=(artefact(size=size, name=name),))
+@given(
+    action=st.sampled_from(ACTIONS),
+    location=_text.filter(str.strip),
+    note=_text.filter(str.strip),
+    seconds=st.integers(0, 10**9),
+    size=st.integers(0, 2**53 - 1),
+    name=_names,
+)
+def test_fast_encoding_is_rfc_8785(action: str, location: str, note: str, seconds: int, size: int, name: str) -> None:
+    record = event(
+        action=action,
+        location=location,
+        notes=(note,),
+        occurred_at=utc(2026, 1, 1) + timedelta(seconds=seconds),
+        counter_party=handler("pierre", "FR", name=name) if action == "transferred" else None,
+        artefacts=(artefact(size=size, name=name),),
+    )
     assert encode_json(record.to_json()) == canonical.encode(record.to_json())
 
 
@@ -75,8 +88,9 @@ def test_malformed_leaves_are_refused(keys: dict[str, KeyPair], mutate: object, 
 
 def test_key_entry_must_match_its_fingerprint(keys: dict[str, KeyPair]) -> None:
     with pytest.raises(RecordError, match="fingerprint"):
-        KeyEntry(handler=keys["amina"].info.handler, public_key=keys["pierre"].info.public_key,
-                 registered_at=utc(2026, 1, 1))
+        KeyEntry(
+            handler=keys["amina"].info.handler, public_key=keys["pierre"].info.public_key, registered_at=utc(2026, 1, 1)
+        )
 
 
 def test_the_same_body_signed_as_another_kind_does_not_verify(keys: dict[str, KeyPair]) -> None:
@@ -145,8 +159,15 @@ def test_the_event_leaf_form_matches_what_scelle_writes(keys: dict[str, KeyPair]
 
     for action in ("acquired", "transferred", "sealed"):
         assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, action=action))
-    assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, notes=("a", "b"), prev=("ev-1", "ev-2"), tool="scelle 0.1",
-                                              artefacts=(artefact(name=None), artefact(b"x", size=None))))
+    assert _EVENT_LEAF.fullmatch(
+        _signed_leaf(
+            keys,
+            notes=("a", "b"),
+            prev=("ev-1", "ev-2"),
+            tool="scelle 0.1",
+            artefacts=(artefact(name=None), artefact(b"x", size=None)),
+        )
+    )
     assert _EVENT_LEAF.fullmatch(_signed_leaf(keys, location="Laboratoire de la DGSN, Rabat \u2014 salle 2"))
     every = {"md5": "0" * 32, "sha1": "1" * 40, "sha256": "2" * 64, "sha512": "3" * 128, "blake3": "4" * 64}
     for algorithms in (every, {"sha256": "2" * 64, "md5": "0" * 32}, {"blake3": "4" * 64, "sha256": "2" * 64}):
@@ -155,11 +176,16 @@ def test_the_event_leaf_form_matches_what_scelle_writes(keys: dict[str, KeyPair]
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data(), location=_text.filter(str.strip), note=_text.filter(str.strip),
-       action=st.sampled_from(["acquired", "transferred"]), edits=st.integers(0, 3))
-def test_every_text_the_event_leaf_form_matches_is_canonical(keys: dict[str, KeyPair], data: st.DataObject,
-                                                            location: str, note: str, action: str,
-                                                            edits: int) -> None:
+@given(
+    data=st.data(),
+    location=_text.filter(str.strip),
+    note=_text.filter(str.strip),
+    action=st.sampled_from(["acquired", "transferred"]),
+    edits=st.integers(0, 3),
+)
+def test_every_text_the_event_leaf_form_matches_is_canonical(
+    keys: dict[str, KeyPair], data: st.DataObject, location: str, note: str, action: str, edits: int
+) -> None:
     from custody.model.leafform import EVENT_LEAF as _EVENT_LEAF
 
     text = _signed_leaf(keys, action=action, location=location, notes=(note,))
@@ -192,8 +218,9 @@ def test_every_text_the_event_leaf_form_matches_is_canonical(keys: dict[str, Key
         lambda t: t.replace('"size":1073741824', '"size":01073741824'),
         lambda t: t.replace('"size":1073741824', '"size":-0'),
         lambda t: t.replace('"tool":null', '"tool":"\\u00e9"'),
-        lambda t: t.replace('"id":"ev-0001","location":"DGSN lab, Rabat"',
-                            '"location":"DGSN lab, Rabat","id":"ev-0001"'),
+        lambda t: t.replace(
+            '"id":"ev-0001","location":"DGSN lab, Rabat"', '"location":"DGSN lab, Rabat","id":"ev-0001"'
+        ),
         lambda t: t.replace('"digests":{"sha256":', '"digests":{"sha512":"00","sha256":'),
         lambda t: t.replace('{"body":', '{"body" :'),
         lambda t: t + " ",

@@ -46,41 +46,99 @@ def _leaf(keys: dict[str, KeyPair], **changes: Any) -> str:
 
 _chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 _text = st.text(_chars, min_size=1, max_size=12)
-_plain = st.text(st.characters(blacklist_categories=("Cs", "Cc")).filter(lambda c: c not in '"\\'), min_size=1,
-                 max_size=12).filter(str.strip)
+_plain = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")).filter(lambda c: c not in '"\\'), min_size=1, max_size=12
+).filter(str.strip)
 _digests = st.fixed_dictionaries(
     {"sha256": st.just("a" * 64)},
-    optional={"md5": st.just("b" * 32), "sha1": st.just("c" * 40), "sha512": st.just("d" * 128),
-              "blake3": st.just("e" * 64)},
+    optional={
+        "md5": st.just("b" * 32),
+        "sha1": st.just("c" * 40),
+        "sha512": st.just("d" * 128),
+        "blake3": st.just("e" * 64),
+    },
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(action=st.sampled_from(ACTIONS), location=st.none() | _plain | _text.filter(str.strip),
-       notes=st.lists(_plain | _text.filter(str.strip), max_size=2), seal=st.none() | _plain,
-       tool=st.none() | _plain, purpose=st.none() | _plain, prev=st.lists(st.sampled_from(["ev-1", "ev-2", "x:y/z"]),
-       max_size=2, unique=True), seconds=st.integers(0, 10**8), micro=st.integers(0, 999_999),
-       items=st.lists(st.tuples(_digests, st.none() | _plain, st.none() | st.integers(0, 2**53 - 1)), min_size=1,
-                      max_size=3), categories=st.lists(st.sampled_from(["content", "traffic", "subscriber"]),
-                                                       unique=True), late=st.none() | _plain | _text.filter(str.strip))
-def test_valid_events_read_the_same_both_ways(keys: dict[str, KeyPair], action: str, location: str | None,
-                                              notes: list[str], seal: str | None, tool: str | None,
-                                              purpose: str | None, prev: list[str], seconds: int, micro: int,
-                                              items: list[tuple[dict[str, str], str | None, int | None]],
-                                              categories: list[str], late: str | None) -> None:
-    artefacts = tuple(artefact(digests={**digests, "sha256": f"{i:064x}"}, name=name, size=size)
-                      for i, (digests, name, size) in enumerate(items))
-    text = _leaf(keys, action=action, location=location, notes=tuple(notes), seal=seal, tool=tool, purpose=purpose,
-                 prev=tuple(prev), artefacts=artefacts, categories=tuple(categories),
-                 occurred_at=utc(2026, 3, 3) + timedelta(seconds=seconds, microseconds=micro), late_reason=late)
+@given(
+    action=st.sampled_from(ACTIONS),
+    location=st.none() | _plain | _text.filter(str.strip),
+    notes=st.lists(_plain | _text.filter(str.strip), max_size=2),
+    seal=st.none() | _plain,
+    tool=st.none() | _plain,
+    purpose=st.none() | _plain,
+    prev=st.lists(st.sampled_from(["ev-1", "ev-2", "x:y/z"]), max_size=2, unique=True),
+    seconds=st.integers(0, 10**8),
+    micro=st.integers(0, 999_999),
+    items=st.lists(
+        st.tuples(_digests, st.none() | _plain, st.none() | st.integers(0, 2**53 - 1)), min_size=1, max_size=3
+    ),
+    categories=st.lists(st.sampled_from(["content", "traffic", "subscriber"]), unique=True),
+    late=st.none() | _plain | _text.filter(str.strip),
+)
+def test_valid_events_read_the_same_both_ways(
+    keys: dict[str, KeyPair],
+    action: str,
+    location: str | None,
+    notes: list[str],
+    seal: str | None,
+    tool: str | None,
+    purpose: str | None,
+    prev: list[str],
+    seconds: int,
+    micro: int,
+    items: list[tuple[dict[str, str], str | None, int | None]],
+    categories: list[str],
+    late: str | None,
+) -> None:
+    artefacts = tuple(
+        artefact(digests={**digests, "sha256": f"{i:064x}"}, name=name, size=size)
+        for i, (digests, name, size) in enumerate(items)
+    )
+    text = _leaf(
+        keys,
+        action=action,
+        location=location,
+        notes=tuple(notes),
+        seal=seal,
+        tool=tool,
+        purpose=purpose,
+        prev=tuple(prev),
+        artefacts=artefacts,
+        categories=tuple(categories),
+        occurred_at=utc(2026, 3, 3) + timedelta(seconds=seconds, microseconds=micro),
+        late_reason=late,
+    )
     assert_same_reading(text)
     assert ('"late_reason"' in text) == (late is not None)
 
 
 # Values that keep the leaf in the event form (no character the encoder escapes) but break a rule of a record.
-_BAD_STRINGS = ["", " ", "spam", "x y", "ev 1", "2026-03-03T09:30:00+01:00", "2026-03-03T09:30:00.000000Z",
-                "2026-02-30T09:30:00Z", "Mars/Olympus", "+25:00", "sha256:XYZ", "sha1:" + "a" * 40, "AAAA", "A" * 88,
-                "ZZ", "ma", "\u00e9t\u00e9", "\u2028", "x" * 5000, "transferred", "content", "au-ma-order"]
+_BAD_STRINGS = [
+    "",
+    " ",
+    "spam",
+    "x y",
+    "ev 1",
+    "2026-03-03T09:30:00+01:00",
+    "2026-03-03T09:30:00.000000Z",
+    "2026-02-30T09:30:00Z",
+    "Mars/Olympus",
+    "+25:00",
+    "sha256:XYZ",
+    "sha1:" + "a" * 40,
+    "AAAA",
+    "A" * 88,
+    "ZZ",
+    "ma",
+    "\u00e9t\u00e9",
+    "\u2028",
+    "x" * 5000,
+    "transferred",
+    "content",
+    "au-ma-order",
+]
 
 
 def _places(obj: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -102,8 +160,9 @@ def _places(obj: dict[str, Any]) -> list[tuple[Any, Any]]:
 
 @pytest.mark.parametrize("action", ["acquired", "transferred"])
 def test_broken_values_fail_the_same_way_both_ways(keys: dict[str, KeyPair], action: str) -> None:
-    leaf = json.loads(_leaf(keys, action=action, notes=("n",), prev=("ev-0",), tool="t", purpose="p",
-                            late_reason="written up late"))
+    leaf = json.loads(
+        _leaf(keys, action=action, notes=("n",), prev=("ev-0",), tool="t", purpose="p", late_reason="written up late")
+    )
     fast = 0
     for container, key in _places(leaf):
         original = container[key]
@@ -118,8 +177,20 @@ def test_broken_values_fail_the_same_way_both_ways(keys: dict[str, KeyPair], act
 def test_other_shapes_read_the_same_both_ways(keys: dict[str, KeyPair], member: str) -> None:
     leaf = json.loads(_leaf(keys, action="transferred"))
     body = leaf["body"]
-    for value in [0, 1, 2**60, None, [], ["x", "x"], {}, [{}], {"name": "x"}, "x",
-                  handler("pierre", "FR").to_json(), [artefact().to_json(), artefact().to_json()]]:
+    for value in [
+        0,
+        1,
+        2**60,
+        None,
+        [],
+        ["x", "x"],
+        {},
+        [{}],
+        {"name": "x"},
+        "x",
+        handler("pierre", "FR").to_json(),
+        [artefact().to_json(), artefact().to_json()],
+    ]:
         if member == "size":
             body["artefacts"][0]["size"] = value
         else:
@@ -129,8 +200,9 @@ def test_other_shapes_read_the_same_both_ways(keys: dict[str, KeyPair], member: 
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), edits=st.integers(1, 3), action=st.sampled_from(["acquired", "transferred"]))
-def test_edited_leaves_read_the_same_both_ways(keys: dict[str, KeyPair], data: st.DataObject, edits: int,
-                                               action: str) -> None:
+def test_edited_leaves_read_the_same_both_ways(
+    keys: dict[str, KeyPair], data: st.DataObject, edits: int, action: str
+) -> None:
     text = _leaf(keys, action=action, notes=("n",), prev=("ev-0",))
     for _ in range(edits):
         at = data.draw(st.integers(0, len(text)))
@@ -141,8 +213,9 @@ def test_edited_leaves_read_the_same_both_ways(keys: dict[str, KeyPair], data: s
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), action=st.sampled_from(["acquired", "transferred"]))
-def test_two_broken_values_fail_with_the_same_first_error(keys: dict[str, KeyPair], data: st.DataObject,
-                                                          action: str) -> None:
+def test_two_broken_values_fail_with_the_same_first_error(
+    keys: dict[str, KeyPair], data: st.DataObject, action: str
+) -> None:
     """Which error is raised first depends on the order the readers run in: it must be the same both ways."""
     leaf = json.loads(_leaf(keys, action=action, notes=("n",), prev=("ev-0",), tool="t", purpose="p"))
     places = _places(leaf)

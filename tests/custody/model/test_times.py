@@ -66,8 +66,10 @@ def test_format_refuses_naive_times() -> None:
         format_utc(datetime(2026, 1, 1))
 
 
-@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9998, 1, 1), timezones=st.just(UTC)),
-       st.integers(-14 * 60, 14 * 60))
+@given(
+    st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9998, 1, 1), timezones=st.just(UTC)),
+    st.integers(-14 * 60, 14 * 60),
+)
 def test_format_parse_round_trip(moment: datetime, offset_minutes: int) -> None:
     shown = moment.astimezone(timezone(timedelta(minutes=offset_minutes)))
     text = format_utc(shown)

@@ -12,13 +12,22 @@ import pytest
 from custody.errors import AuthorityError
 from custody.model.records import INSTRUMENT_NAMES, Authority, Offence, Scope, Validation
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
-from custody.rules.instruments import INSTRUMENTS, Use, check_authority, check_cover, find_cover, require_valid
+from custody.rules.authority import Use, check_authority, check_cover, find_cover, require_valid
+from custody.rules.instruments import INSTRUMENTS
 from tests.custody.support.factories import domestic_order, mla_request, preservation_request, utc
 
 
 def test_every_instrument_of_the_issue_has_rules() -> None:
-    expected = {"domestic-order", *(f"budapest-{n}" for n in (16, 17, 18, 19, 29, 30, 31, "32a", "32b", 35)),
-                *(f"sap-{n}" for n in range(6, 11)), "eu-epoc", "eu-epoc-pr", "eio", "jit", "consent"}
+    expected = {
+        "domestic-order",
+        *(f"budapest-{n}" for n in (16, 17, 18, 19, 29, 30, 31, "32a", "32b", 35)),
+        *(f"sap-{n}" for n in range(6, 11)),
+        "eu-epoc",
+        "eu-epoc-pr",
+        "eio",
+        "jit",
+        "consent",
+    }
     assert set(INSTRUMENT_NAMES) == expected
     for name, rules in INSTRUMENTS.items():
         assert rules.name == name
@@ -52,10 +61,18 @@ def test_request_to_another_state_needs_two_states() -> None:
 
 def _epoc_pr(**changes: Any) -> Authority:
     base: dict[str, Any] = dict(
-        id="au-epoc-pr", instrument="eu-epoc-pr", issuing_state="FR", issuing_authority="Parquet de Paris",
-        issuing_authority_type="prosecutor", reference="EPOC-PR-1", issued=utc(2026, 9, 1),
-        valid_from=utc(2026, 9, 1), valid_until=utc(2026, 10, 31), requested_state="BE",
-        addressee="Provider SA", offence=Offence(description="fraud"),
+        id="au-epoc-pr",
+        instrument="eu-epoc-pr",
+        issuing_state="FR",
+        issuing_authority="Parquet de Paris",
+        issuing_authority_type="prosecutor",
+        reference="EPOC-PR-1",
+        issued=utc(2026, 9, 1),
+        valid_from=utc(2026, 9, 1),
+        valid_until=utc(2026, 10, 31),
+        requested_state="BE",
+        addressee="Provider SA",
+        offence=Offence(description="fraud"),
     )
     base.update(changes)
     return preservation_request(**base)
@@ -66,21 +83,37 @@ def test_epoc_pr_is_60_days_extendable_once_by_30() -> None:
     assert check_authority(first) == []
     too_long = _epoc_pr(valid_until=utc(2026, 9, 1) + timedelta(days=61))
     assert any("at most 60 days" in f for f in check_authority(too_long))
-    ext = _epoc_pr(id="au-ext", reference="EPOC-PR-1-EXT", extends="au-epoc-pr", issued=utc(2026, 10, 20),
-                   valid_from=utc(2026, 10, 20), valid_until=utc(2026, 11, 30))
+    ext = _epoc_pr(
+        id="au-ext",
+        reference="EPOC-PR-1-EXT",
+        extends="au-epoc-pr",
+        issued=utc(2026, 10, 20),
+        valid_from=utc(2026, 10, 20),
+        valid_until=utc(2026, 11, 30),
+    )
     assert check_authority(ext, {"au-epoc-pr": first}) == []
     long_ext = replace(ext, valid_until=utc(2026, 12, 2))
     assert any("more than the 30 days" in f for f in check_authority(long_ext, {"au-epoc-pr": first}))
-    second = replace(ext, id="au-ext2", extends="au-ext", issued=utc(2026, 11, 20),
-                     valid_from=utc(2026, 11, 20), valid_until=utc(2026, 12, 20))
+    second = replace(
+        ext,
+        id="au-ext2",
+        extends="au-ext",
+        issued=utc(2026, 11, 20),
+        valid_from=utc(2026, 11, 20),
+        valid_until=utc(2026, 12, 20),
+    )
     known = {"au-epoc-pr": first, "au-ext": ext}
     assert any("1 time(s) only" in f for f in check_authority(second, known))
     assert any("unknown authority" in f for f in check_authority(ext, {}))
 
 
 def _epoc(**changes: Any) -> Authority:
-    fields: dict[str, Any] = {"instrument": "eu-epoc", "id": "au-epoc", "reference": "EPOC-1",
-                              "scope": Scope(categories=("subscriber",))}
+    fields: dict[str, Any] = {
+        "instrument": "eu-epoc",
+        "id": "au-epoc",
+        "reference": "EPOC-1",
+        "scope": Scope(categories=("subscriber",)),
+    }
     return _epoc_pr(**{**fields, **changes})
 
 
@@ -95,10 +128,11 @@ def test_epoc_for_content_needs_a_judge_and_a_serious_offence() -> None:
     found = check_authority(content)
     assert any("without validation by a court or investigating-judge or judge" in f for f in found)
     assert any("at least 3 years" in f for f in found)
-    validated = _epoc(scope=Scope(categories=("content",)),
-                      offence=Offence(description="fraud", max_penalty_months=60),
-                      validation=Validation(authority="Juge des libertés", authority_type="judge",
-                                            date=utc(2026, 9, 1, 12)))
+    validated = _epoc(
+        scope=Scope(categories=("content",)),
+        offence=Offence(description="fraud", max_penalty_months=60),
+        validation=Validation(authority="Juge des libertés", authority_type="judge", date=utc(2026, 9, 1, 12)),
+    )
     assert check_authority(validated) == []
     listed = replace(validated, offence=Offence(description="attack on an information system", eu_listed=True))
     assert check_authority(listed) == []
@@ -110,8 +144,9 @@ def test_emergency_epoc_by_police_must_be_validated_within_48_hours() -> None:
     assert check_cover(pending, Use(action="acquired", at=utc(2026, 9, 2, 23))) == []
     late = check_cover(pending, Use(action="acquired", at=utc(2026, 9, 3, 1)))
     assert any("not validated within 48 hours" in f for f in late)
-    late_validation = replace(pending, validation=Validation(authority="Parquet", authority_type="prosecutor",
-                                                             date=utc(2026, 9, 3, 1)))
+    late_validation = replace(
+        pending, validation=Validation(authority="Parquet", authority_type="prosecutor", date=utc(2026, 9, 3, 1))
+    )
     assert any("more than 48 hours" in f for f in check_authority(late_validation))
     not_emergency = replace(pending, emergency=False)
     assert any("without validation" in f for f in check_authority(not_emergency))

@@ -20,7 +20,8 @@ from custody.bundle.io import export_ledger, read_ledger
 from custody.bundle.report import render_html
 from custody.bundle.summary import text_summary
 from custody.errors import AuthorityError, CustodyError
-from custody.ledger.ledger import EventDraft, Ledger
+from custody.ledger.drafts import EventDraft
+from custody.ledger.ledger import Ledger
 from custody.model.entries import sign_entry
 from custody.model.keys import KeyPair
 from custody.rules.events import CLOCK_SKEW, AuthorityRefusedError, EventRefusedError
@@ -83,7 +84,8 @@ def test_back_dated_event_is_refused_with_the_readable_reason(acquired: Ledger, 
 
 
 def test_back_dated_event_with_a_late_reason_is_recorded_verified_and_exported(
-        acquired: Ledger, keys: dict[str, KeyPair]) -> None:
+    acquired: Ledger, keys: dict[str, KeyPair]
+) -> None:
     acquired.record(keys["amina"], draft("seized", at=(2026, 3, 3, 9, 30), late_reason=LATE), now=utc(2026, 3, 5))
     report = bundle_report(_exported(acquired, keys["ledger"]), keys["ledger"])
     seized = next(e for e in report.contents.events if e.action == "seized")
@@ -91,8 +93,11 @@ def test_back_dated_event_with_a_late_reason_is_recorded_verified_and_exported(
     assert f"Reason for late recording: {LATE}" in text_summary(report, "en")
     assert f"Motif de l'enregistrement tardif\u00a0: {LATE}" in text_summary(report, "fr")
     assert f"Motif de l'enregistrement tardif\u00a0: {LATE}" in render_html(report, "fr")
-    described = [n["uco-core:description"] for n in json.loads(case_uco_bytes(report.contents))["@graph"]
-                 if n["@type"] == "case-investigation:InvestigativeAction"]
+    described = [
+        n["uco-core:description"]
+        for n in json.loads(case_uco_bytes(report.contents))["@graph"]
+        if n["@type"] == "case-investigation:InvestigativeAction"
+    ]
     assert any(f"Reason for late recording: {LATE}" in d for d in described)
 
 
@@ -116,7 +121,8 @@ def _force(ledger: Ledger, key: KeyPair, event_draft: EventDraft, now: datetime)
 
 
 def test_ledger_written_before_the_rule_is_reported_by_verify_and_export(
-        acquired: Ledger, keys: dict[str, KeyPair]) -> None:
+    acquired: Ledger, keys: dict[str, KeyPair]
+) -> None:
     _force(acquired, keys["amina"], draft("seized", at=(2026, 3, 3, 9, 30)), utc(2026, 3, 5))
     path = Path(acquired.store.path)
     assert any("takes place before" in f for f in ledger_findings(path, keys["ledger"]))
@@ -134,8 +140,9 @@ def test_authority_only_refusal_is_still_an_authority_error(acquired: Ledger, ke
     with pytest.raises(AuthorityRefusedError, match="not covered by a valid legal authority"):
         acquired.record(keys["amina"], draft("analysed", at=(2026, 7, 1), authorities=()), now=utc(2026, 7, 1, 1))
     with pytest.raises(CustodyError, match="unknown authority au-nowhere"):
-        acquired.record(keys["amina"], draft("analysed", at=(2026, 4, 1), authorities=("au-nowhere",)),
-                        now=utc(2026, 4, 1, 1))
+        acquired.record(
+            keys["amina"], draft("analysed", at=(2026, 4, 1), authorities=("au-nowhere",)), now=utc(2026, 4, 1, 1)
+        )
 
 
 def test_bundle_verify_applies_the_same_rules(acquired: Ledger, keys: dict[str, KeyPair]) -> None:
@@ -153,7 +160,8 @@ def test_bundle_verify_applies_the_same_rules(acquired: Ledger, keys: dict[str, 
 
 
 def test_other_digests_for_the_same_artefact_are_refused_when_recorded(
-        new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> None:
+    new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]
+) -> None:
     ledger = new_ledger()
     first = artefact(digests={"sha256": "a" * 64, "blake3": "b" * 64})
     ledger.record(keys["amina"], draft("identified", item=first, authorities=()), now=utc(2026, 3, 3, 10))

@@ -10,7 +10,8 @@ import hashlib
 import os
 import sys
 
-from custody.ledger.ledger import EventDraft, Ledger
+from custody.ledger.drafts import EventDraft
+from custody.ledger.ledger import Ledger
 from custody.model.keys import load_private_key
 from custody.model.records import Artefact
 from tests.custody.support.factories import utc
@@ -23,8 +24,14 @@ def main(ledger_path: str, ledger_key: str, handler_key: str, count: int, tag: s
     with Ledger.open(ledger_path, ledger_key=key) as ledger:
         for i in range(count):
             item = Artefact(digests={"sha256": hashlib.sha256(f"{tag}-{i % 5}".encode()).hexdigest()})
-            draft = EventDraft(action="acquired", artefacts=(item,), occurred_at=utc(2026, 3, 3, 9), occurred_tz="Z",
-                               authorities=("au-ma-order",), categories=("content",))
+            draft = EventDraft(
+                action="acquired",
+                artefacts=(item,),
+                occurred_at=utc(2026, 3, 3, 9),
+                occurred_tz="Z",
+                authorities=("au-ma-order",),
+                categories=("content",),
+            )
             appended = ledger.record(handler, draft, now=utc(2026, 3, 3, 10))
             sys.stdout.write(appended.entry.entry_id + "\n")
             sys.stdout.flush()

@@ -19,26 +19,39 @@ def fake_fingerprint(label: str) -> str:
 
 
 def handler(label: str = "amina", country: str = "MA", **changes: Any) -> Handler:
-    fields = {"name": f"{label.title()} Examiner", "role": "examiner", "organisation": "DGSN Laboratoire",
-              "country": country, "key_fingerprint": fake_fingerprint(label)}
+    fields = {
+        "name": f"{label.title()} Examiner",
+        "role": "examiner",
+        "organisation": "DGSN Laboratoire",
+        "country": country,
+        "key_fingerprint": fake_fingerprint(label),
+    }
     fields.update(changes)
     return Handler(**fields)
 
 
 def artefact(data: bytes = b"disk image", **changes: Any) -> Artefact:
-    fields: dict[str, Any] = {"digests": {"sha256": hashlib.sha256(data).hexdigest()}, "name": "disk.E01",
-                              "size": len(data)}
+    fields: dict[str, Any] = {
+        "digests": {"sha256": hashlib.sha256(data).hexdigest()},
+        "name": "disk.E01",
+        "size": len(data),
+    }
     fields.update(changes)
     return Artefact(**fields)
 
 
 def domestic_order(**changes: Any) -> Authority:
     fields: dict[str, Any] = {
-        "id": "au-ma-order", "instrument": "domestic-order", "issuing_state": "MA",
-        "issuing_authority": "Tribunal de première instance de Rabat", "issuing_authority_type": "court",
-        "reference": "TPI-RABAT-2026-117", "issued": utc(2026, 3, 1), "valid_from": utc(2026, 3, 1),
-        "valid_until": utc(2026, 6, 1), "offence": Offence(description="fraude informatique",
-                                                            provisions=("Code pénal art. 607-3",)),
+        "id": "au-ma-order",
+        "instrument": "domestic-order",
+        "issuing_state": "MA",
+        "issuing_authority": "Tribunal de première instance de Rabat",
+        "issuing_authority_type": "court",
+        "reference": "TPI-RABAT-2026-117",
+        "issued": utc(2026, 3, 1),
+        "valid_from": utc(2026, 3, 1),
+        "valid_until": utc(2026, 6, 1),
+        "offence": Offence(description="fraude informatique", provisions=("Code pénal art. 607-3",)),
         "scope": Scope(categories=("content",)),
     }
     fields.update(changes)
@@ -47,13 +60,21 @@ def domestic_order(**changes: Any) -> Authority:
 
 def preservation_request(**changes: Any) -> Authority:
     fields: dict[str, Any] = {
-        "id": "au-fr-29", "instrument": "budapest-29", "issuing_state": "FR",
-        "issuing_authority": "Parquet de Paris, section J3", "issuing_authority_type": "prosecutor",
-        "reference": "PARQUET-J3-2026-0042", "issued": utc(2026, 3, 2), "valid_from": utc(2026, 3, 2),
-        "valid_until": utc(2026, 5, 2), "requested_state": "MA",
+        "id": "au-fr-29",
+        "instrument": "budapest-29",
+        "issuing_state": "FR",
+        "issuing_authority": "Parquet de Paris, section J3",
+        "issuing_authority_type": "prosecutor",
+        "reference": "PARQUET-J3-2026-0042",
+        "issued": utc(2026, 3, 2),
+        "valid_from": utc(2026, 3, 2),
+        "valid_until": utc(2026, 5, 2),
+        "requested_state": "MA",
         "offence": Offence(description="escroquerie en bande organisée", max_penalty_months=120),
-        "facts": "phishing campaign against French bank customers", "necessity": "logs are overwritten weekly",
-        "mla_to_follow": True, "scope": Scope(identifiers=("disk serial WD-XYZ",), custodian="DGSN Rabat"),
+        "facts": "phishing campaign against French bank customers",
+        "necessity": "logs are overwritten weekly",
+        "mla_to_follow": True,
+        "scope": Scope(identifiers=("disk serial WD-XYZ",), custodian="DGSN Rabat"),
     }
     fields.update(changes)
     return Authority(**fields)
@@ -61,12 +82,19 @@ def preservation_request(**changes: Any) -> Authority:
 
 def mla_request(**changes: Any) -> Authority:
     fields: dict[str, Any] = {
-        "id": "au-fr-31", "instrument": "budapest-31", "issuing_state": "FR",
-        "issuing_authority": "Juge d'instruction, TJ Paris", "issuing_authority_type": "investigating-judge",
-        "reference": "JI-PARIS-2026-77", "issued": utc(2026, 3, 20), "valid_from": utc(2026, 3, 20),
-        "valid_until": utc(2026, 12, 31), "requested_state": "MA",
+        "id": "au-fr-31",
+        "instrument": "budapest-31",
+        "issuing_state": "FR",
+        "issuing_authority": "Juge d'instruction, TJ Paris",
+        "issuing_authority_type": "investigating-judge",
+        "reference": "JI-PARIS-2026-77",
+        "issued": utc(2026, 3, 20),
+        "valid_from": utc(2026, 3, 20),
+        "valid_until": utc(2026, 12, 31),
+        "requested_state": "MA",
         "offence": Offence(description="escroquerie en bande organisée", max_penalty_months=120),
-        "facts": "phishing campaign", "related": ("PARQUET-J3-2026-0042",),
+        "facts": "phishing campaign",
+        "related": ("PARQUET-J3-2026-0042",),
         "scope": Scope(categories=("content",), identifiers=("disk serial WD-XYZ",)),
     }
     fields.update(changes)
@@ -75,10 +103,18 @@ def mla_request(**changes: Any) -> Authority:
 
 def event(**changes: Any) -> Event:
     fields: dict[str, Any] = {
-        "id": "ev-0001", "case": "MA-2026-0042", "action": "acquired", "artefacts": (artefact(),),
-        "handler": handler(), "occurred_at": utc(2026, 3, 3, 9, 30), "occurred_tz": "Africa/Casablanca",
-        "recorded_at": utc(2026, 3, 3, 9, 45), "location": "DGSN lab, Rabat", "seal": "SC-17",
-        "authorities": ("au-ma-order",), "categories": ("content",),
+        "id": "ev-0001",
+        "case": "MA-2026-0042",
+        "action": "acquired",
+        "artefacts": (artefact(),),
+        "handler": handler(),
+        "occurred_at": utc(2026, 3, 3, 9, 30),
+        "occurred_tz": "Africa/Casablanca",
+        "recorded_at": utc(2026, 3, 3, 9, 45),
+        "location": "DGSN lab, Rabat",
+        "seal": "SC-17",
+        "authorities": ("au-ma-order",),
+        "categories": ("content",),
     }
     fields.update(changes)
     return Event(**fields)

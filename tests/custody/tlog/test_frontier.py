@@ -28,8 +28,16 @@ def test_root_matches_the_full_tree_at_every_size(n: int) -> None:
 
 
 def test_rfc_example_tree_root() -> None:
-    data = [b"", b"\x00", b"\x10", b"\x20\x21", b"\x30\x31", b"\x40\x41\x42\x43",
-            bytes(range(0x50, 0x58)), bytes(range(0x60, 0x70))]
+    data = [
+        b"",
+        b"\x00",
+        b"\x10",
+        b"\x20\x21",
+        b"\x30\x31",
+        b"\x40\x41\x42\x43",
+        bytes(range(0x50, 0x58)),
+        bytes(range(0x60, 0x70)),
+    ]
     frontier = Frontier()
     for item in data:
         frontier.append(hashlib.sha256(b"\x00" + item).digest())

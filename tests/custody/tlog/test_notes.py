@@ -55,8 +55,14 @@ def test_unknown_signatures_are_ignored_and_bad_trusted_ones_refused() -> None:
 def test_checkpoint_round_trip_and_strictness() -> None:
     cp = Checkpoint("scelle.example/MA-2026-0042", 9, bytes(range(32)), ("ext",))
     assert parse_checkpoint(format_checkpoint(cp)) == cp
-    for bad in ("o\n09\n" + "A" * 43 + "=\n", "o\n9\n" + "A" * 42 + "\n", "o\n9\n", "o\n9\n" + "A" * 43 + "=",
-                "o\n-1\n" + "A" * 43 + "=\n", "o\n9\n" + "A" * 43 + "=\n\n"):
+    for bad in (
+        "o\n09\n" + "A" * 43 + "=\n",
+        "o\n9\n" + "A" * 42 + "\n",
+        "o\n9\n",
+        "o\n9\n" + "A" * 43 + "=",
+        "o\n-1\n" + "A" * 43 + "=\n",
+        "o\n9\n" + "A" * 43 + "=\n\n",
+    ):
         with pytest.raises(NoteError):
             parse_checkpoint(bad)
 
@@ -108,19 +114,39 @@ def test_go_sumdb_note_accepts_a_ledger_checkpoint_and_vkey(tmp_path: Path) -> N
     from custody.ledger.ledger import Ledger
 
     key = generate_key(name="scelle.example/MA-2026-0042", role="ledger", organisation="DGSN", country="MA")
-    with Ledger.create(tmp_path / "l.db", case="MA-2026-0042", origin="scelle.example/MA-2026-0042",
-                       ledger_key=key) as ledger:
+    with Ledger.create(
+        tmp_path / "l.db", case="MA-2026-0042", origin="scelle.example/MA-2026-0042", ledger_key=key
+    ) as ledger:
         note = ledger.latest_checkpoint()
     (tmp_path / "main.go").write_text(GO_PROGRAM)
     (tmp_path / "vkey").write_text(key.info.vkey)
     (tmp_path / "note").write_text(note)
-    env = {**os.environ, "GO111MODULE": "off", "GOPATH": str(GOPATH), "GOCACHE": str(tmp_path / "cache"),
-           "HOME": str(tmp_path)}
-    proc = subprocess.run([go, "run", "main.go", "vkey", "note"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    env = {
+        **os.environ,
+        "GO111MODULE": "off",
+        "GOPATH": str(GOPATH),
+        "GOCACHE": str(tmp_path / "cache"),
+        "HOME": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [go, "run", "main.go", "vkey", "note"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == note.split("\n\n")[0] + "\n"
     (tmp_path / "note").write_text(note.replace("\n1\n", "\n2\n"))
-    bad = subprocess.run([go, "run", "main.go", "vkey", "note"], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=300, check=False)
+    bad = subprocess.run(
+        [go, "run", "main.go", "vkey", "note"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert bad.returncode == 1 and "invalid signature" in bad.stdout

@@ -40,9 +40,7 @@ from tests.support.tools import runs_tools, tool
 # Test vectors published with Go's golang.org/x/mod/sumdb/note (note_test.go, BSD-3-Clause, The Go Authors).
 PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 PETER_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-PETER_TEXT = (
-    "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-)
+PETER_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
 PETER_NOTE = (
     PETER_TEXT + "\n\u2014 PeterNeumann "
     "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
@@ -105,8 +103,12 @@ def test_bad_verifier_keys(vkey: str) -> None:
 
 
 def test_bad_signer_keys() -> None:
-    for skey in ("", PETER_SKEY.replace("PRIVATE", "PUBLIC"), PETER_SKEY.replace("c74f20a3", "c74f20a4"),
-                 PETER_SKEY[:-1]):
+    for skey in (
+        "",
+        PETER_SKEY.replace("PRIVATE", "PUBLIC"),
+        PETER_SKEY.replace("c74f20a3", "c74f20a4"),
+        PETER_SKEY[:-1],
+    ):
         with pytest.raises(NoteError):
             parse_signer_key(skey)
 
@@ -377,19 +379,33 @@ def go_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (GO_NOTE_PKG / "note.go").is_file():
         pytest.skip(f"{GO_NOTE_PKG} missing (Debian golang-golang-x-mod-dev not installed)")
     work = tmp_path_factory.mktemp("go_note")
-    env = {**os.environ, "GO111MODULE": "off", "GOPATH": "/usr/share/gocode", "GOCACHE": str(work / "cache"),
-           "GOFLAGS": "", "CGO_ENABLED": "0", "GOTOOLCHAIN": "local"}
+    env = {
+        **os.environ,
+        "GO111MODULE": "off",
+        "GOPATH": "/usr/share/gocode",
+        "GOCACHE": str(work / "cache"),
+        "GOFLAGS": "",
+        "CGO_ENABLED": "0",
+        "GOTOOLCHAIN": "local",
+    }
     binary = work / "go_note"
-    subprocess.run([go, "build", "-o", str(binary), str(GO_NOTE_SRC)], env=env, check=True, cwd=work,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [go, "build", "-o", str(binary), str(GO_NOTE_SRC)],
+        env=env,
+        check=True,
+        cwd=work,
+        capture_output=True,
+        timeout=300,
+    )
     return binary
 
 
 def _go(binary: Path, tmp: Path, command: str, key: str, data: str) -> subprocess.CompletedProcess[bytes]:
     (tmp / "key").write_text(key, encoding="utf-8")
     (tmp / "data").write_bytes(data.encode("utf-8"))
-    return subprocess.run([str(binary), command, str(tmp / "key"), str(tmp / "data")], capture_output=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [str(binary), command, str(tmp / "key"), str(tmp / "data")], capture_output=True, timeout=60, check=False
+    )
 
 
 def test_go_verifies_a_python_checkpoint(go_note: Path, tmp_path: Path) -> None:

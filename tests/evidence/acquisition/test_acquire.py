@@ -180,8 +180,14 @@ def test_an_interrupt_leaves_an_incomplete_record(tmp_path: Path) -> None:
 
     media = FileMedia(source)
     with pytest.raises(KeyboardInterrupt):
-        acquire(media, RawSink(tmp_path / "o.raw"), record_path=tmp_path / "o.raw.acquisition.json",
-                buffer_size=MiB, depth=2, progress=InterruptAt())
+        acquire(
+            media,
+            RawSink(tmp_path / "o.raw"),
+            record_path=tmp_path / "o.raw.acquisition.json",
+            buffer_size=MiB,
+            depth=2,
+            progress=InterruptAt(),
+        )
     record = load_record(tmp_path / "o.raw.acquisition.json")
     assert record.status == "incomplete"
     assert record.reason == "interrupted (SIGINT)"

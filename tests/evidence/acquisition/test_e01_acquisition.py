@@ -26,8 +26,13 @@ from tests.evidence.support.e01_util import md5_hex, mixed_media, padded, read_b
 from tests.evidence.support.faulty import FaultyMedia
 from tests.support.tools import tool
 
-CASE = CaseMetadata(case_number="SN-2026-031", evidence_number="HD-2", examiner="Aminata Diallo",
-                    description="disque dur saisi", notes="scellé n° 12\tsalle 3")
+CASE = CaseMetadata(
+    case_number="SN-2026-031",
+    evidence_number="HD-2",
+    examiner="Aminata Diallo",
+    description="disque dur saisi",
+    notes="scellé n° 12\tsalle 3",
+)
 
 
 def _sha256_blake3(data: bytes) -> dict[str, str]:
@@ -120,11 +125,21 @@ def _acquire_with_unreadable_sectors(tmp_path: Path) -> tuple[Path, AcquisitionR
     source, data = _source(tmp_path, 2 * MiB)
     media = FaultyMedia(source, bad=[(MiB + 100, 1000)])
     output = tmp_path / "bad.E01"
-    sink = make_e01_sink(output, split_size=None, media_size=media.size, source=media.identity, case=CASE,
-                         compress="fast")
-    record = acquire(media, sink, record_path=record_path_for(output), output_format="e01", retries=0,
-                     algorithms=("md5", "sha1", "sha256"), buffer_size=MiB, depth=3, clock=fixed_clock,
-                     host=FIXED_HOST)
+    sink = make_e01_sink(
+        output, split_size=None, media_size=media.size, source=media.identity, case=CASE, compress="fast"
+    )
+    record = acquire(
+        media,
+        sink,
+        record_path=record_path_for(output),
+        output_format="e01",
+        retries=0,
+        algorithms=("md5", "sha1", "sha256"),
+        buffer_size=MiB,
+        depth=3,
+        clock=fixed_clock,
+        host=FIXED_HOST,
+    )
     return output, record, data
 
 
@@ -153,12 +168,17 @@ def test_raw_options_stay_refused_for_raw(tmp_path: Path) -> None:
 
 
 def test_header_values_come_from_the_case_and_the_source(tmp_path: Path) -> None:
-    disk = SourceIdentity(path="/dev/sdb", kind="block-device", size=4096, model="WDC WD10", serial="WX41",
-                          logical_block_size=4096)
+    disk = SourceIdentity(
+        path="/dev/sdb", kind="block-device", size=4096, model="WDC WD10", serial="WX41", logical_block_size=4096
+    )
     when = datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))
     meta = ewf_metadata(CASE, disk, when)
-    assert (meta.model, meta.serial_number, meta.examiner, meta.acquired_at) == ("WDC WD10", "WX41", "Aminata Diallo",
-                                                                                  when)
+    assert (meta.model, meta.serial_number, meta.examiner, meta.acquired_at) == (
+        "WDC WD10",
+        "WX41",
+        "Aminata Diallo",
+        when,
+    )
     assert e01_sector_size(disk) == 4096
     odd = SourceIdentity(path="/dev/sdc", kind="block-device", size=520, logical_block_size=520)
     assert e01_sector_size(odd) == 512
@@ -179,7 +199,12 @@ def test_a_disk_that_fills_up_stops_the_acquisition_with_one_line(tmp_path: Path
     root = Path(__file__).resolve().parents[3]
     proc = subprocess.run(
         [sys.executable, "-m", "cli", "acquire", str(source), str(output), "--format", "e01", "--quiet"],
-        cwd=root, capture_output=True, text=True, timeout=120, preexec_fn=limit, check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+        check=False,
     )
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()

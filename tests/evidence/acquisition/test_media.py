@@ -43,8 +43,12 @@ def fake_sysfs(root: Path) -> None:
 def test_identity_of_a_disk_and_of_its_partition(tmp_path: Path) -> None:
     fake_sysfs(tmp_path)
     assert block_device_identity(8, 16, sys_root=tmp_path) == {
-        "read_only": True, "size": 2048 * 512, "logical_block_size": 4096, "model": "WDC WD10EZEX",
-        "vendor": "ATA", "serial": "WD-WCC6Y0000000",
+        "read_only": True,
+        "size": 2048 * 512,
+        "logical_block_size": 4096,
+        "model": "WDC WD10EZEX",
+        "vendor": "ATA",
+        "serial": "WD-WCC6Y0000000",
     }
     part = block_device_identity(8, 17, sys_root=tmp_path)
     assert part["read_only"] is False and part["size"] == 1024 * 512

@@ -181,7 +181,10 @@ def test_e01_with_a_record_checks_sha256_too(tmp_path: Path) -> None:
     write_record(tmp_path / "image.E01.acquisition.json", e01_record, exclusive=True)
     report = verify_image([e01])
     assert {(c.subject, c.algorithm) for c in report.checks} == {
-        ("stored", "md5"), ("media", "sha256"), ("media", "blake3"), ("image.E01", "sha256")
+        ("stored", "md5"),
+        ("media", "sha256"),
+        ("media", "blake3"),
+        ("image.E01", "sha256"),
     }
     bad = replace(e01_record, media_digests={**e01_record.media_digests, "sha256": "00" * 32})
     write_record(tmp_path / "image.E01.acquisition.json", bad)

@@ -20,7 +20,7 @@ def test_members_sorted_by_utf16_code_units() -> None:
 
 
 def test_string_escaping_is_minimal() -> None:
-    assert canonical.encode("\u20ac$\u000f\nA'B\"\\\\\"/") == '"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"'.encode()
+    assert canonical.encode('\u20ac$\u000f\nA\'B"\\\\"/') == '"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"'.encode()
     assert canonical.encode({"k": "é ع"}) == '{"k":"é ع"}'.encode()
 
 

@@ -10,8 +10,15 @@ from evidence.common.units import format_size, parse_size
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("4096", 4096), ("650MB", 650_000_000), ("2GiB", 2 * 1024**3), ("1 kib", 1024), ("3k", 3000), ("1TiB", 1024**4),
-     ("512b", 512)],
+    [
+        ("4096", 4096),
+        ("650MB", 650_000_000),
+        ("2GiB", 2 * 1024**3),
+        ("1 kib", 1024),
+        ("3k", 3000),
+        ("1TiB", 1024**4),
+        ("512b", 512),
+    ],
 )
 def test_parse_size(text: str, expected: int) -> None:
     assert parse_size(text) == expected

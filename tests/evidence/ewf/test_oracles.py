@@ -38,8 +38,9 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Com
 def test_ewfverify_accepts_our_images(tmp_path: Path, compression: str, segment_size: int) -> None:
     ewfverify = tool("ewfverify")
     data = mixed_media(3 * MIB + 777)
-    _, files = write_e01(tmp_path / "v.E01", data, compression=compression, segment_size=segment_size,
-                         unreadable=[(MIB, 4096)])
+    _, files = write_e01(
+        tmp_path / "v.E01", data, compression=compression, segment_size=segment_size, unreadable=[(MIB, 4096)]
+    )
     result = _run(ewfverify, "-q", "-d", "sha1", files[0].path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ewfverify: SUCCESS" in result.stdout
@@ -49,17 +50,31 @@ def test_ewfverify_accepts_our_images(tmp_path: Path, compression: str, segment_
 @pytest.mark.external
 def test_ewfinfo_shows_metadata_and_acquisition_errors(tmp_path: Path) -> None:
     ewfinfo = tool("ewfinfo")
-    meta = metadata(case_number="TN-2026/114", evidence_number="HD-01", examiner="Zoé Benaïssa",
-                    description="disque saisi", notes="scellé n° 7\tعربي\nfin")
-    _, files = write_e01(tmp_path / "i.E01", mixed_media(2 * MIB), meta=meta, compression="best",
-                         unreadable=[(1024, 1024), (MIB, 1)])
+    meta = metadata(
+        case_number="TN-2026/114",
+        evidence_number="HD-01",
+        examiner="Zoé Benaïssa",
+        description="disque saisi",
+        notes="scellé n° 7\tعربي\nfin",
+    )
+    _, files = write_e01(
+        tmp_path / "i.E01", mixed_media(2 * MIB), meta=meta, compression="best", unreadable=[(1024, 1024), (MIB, 1)]
+    )
     result = _run(ewfinfo, files[0].path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for line in ("Case number:\t\tTN-2026/114", "Examiner name:\t\tZoé Benaïssa", "Evidence number:\tHD-01",
-                 "Notes:\t\t\tscellé n° 7 عربي fin", "File format:\t\tEnCase 6", "Compression level:\tbest",
-                 "Number of sectors:\t4096", "total number: 2", "at sector(s): 2 - 3 number: 2",
-                 "at sector(s): 2048 - 2048 number: 1"):
+    for line in (
+        "Case number:\t\tTN-2026/114",
+        "Examiner name:\t\tZoé Benaïssa",
+        "Evidence number:\tHD-01",
+        "Notes:\t\t\tscellé n° 7 عربي fin",
+        "File format:\t\tEnCase 6",
+        "Compression level:\tbest",
+        "Number of sectors:\t4096",
+        "total number: 2",
+        "at sector(s): 2 - 3 number: 2",
+        "at sector(s): 2048 - 2048 number: 1",
+    ):
         assert line in out, f"{line!r} not in ewfinfo output:\n{out}"
 
 
@@ -74,14 +89,41 @@ def test_same_bytes_as_ewfacquire(tmp_path: Path, compression: str) -> None:
     source = tmp_path / "source.raw"
     source.write_bytes(mixed_media(3 * MIB))
     args = ["-C", "CASE-1", "-D", "a description", "-e", "Examiner X", "-E", "EV-9", "-N", "some notes"]
-    result = _run(ewfacquire, "-q", "-u", "-t", tmp_path / "ref", "-c", compression, "-f", "encase6", "-S", "1GiB",
-                  "-m", "fixed", "-M", "physical", "-d", "sha1", *args, source, env={**os.environ, "TZ": "UTC"})
+    result = _run(
+        ewfacquire,
+        "-q",
+        "-u",
+        "-t",
+        tmp_path / "ref",
+        "-c",
+        compression,
+        "-f",
+        "encase6",
+        "-S",
+        "1GiB",
+        "-m",
+        "fixed",
+        "-M",
+        "physical",
+        "-d",
+        "sha1",
+        *args,
+        source,
+        env={**os.environ, "TZ": "UTC"},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     reference = tmp_path / "ref.E01"
     when = int(header2_values(sections(reference)[1][0].payload)["m"])
-    meta = EwfMetadata(acquired_at=datetime.fromtimestamp(when, UTC), case_number="CASE-1", evidence_number="EV-9",
-                       description="a description", examiner="Examiner X", notes="some notes",
-                       software_version="20140813", operating_system="Linux")
+    meta = EwfMetadata(
+        acquired_at=datetime.fromtimestamp(when, UTC),
+        case_number="CASE-1",
+        evidence_number="EV-9",
+        description="a description",
+        examiner="Examiner X",
+        notes="some notes",
+        software_version="20140813",
+        operating_system="Linux",
+    )
     _, files = write_e01(tmp_path / "ours.E01", source.read_bytes(), meta=meta, compression=compression)
     assert files[0].path.read_bytes() == reference.read_bytes()
 

@@ -26,8 +26,18 @@ GPT_THREE_VOLUME = sec.VolumeInfo(
 
 @pytest.mark.parametrize(
     ("number", "extension"),
-    [(1, "E01"), (9, "E09"), (99, "E99"), (100, "EAA"), (114, "EAO"), (125, "EAZ"), (126, "EBA"), (775, "EZZ"),
-     (776, "FAA"), (14971, "ZZZ")],
+    [
+        (1, "E01"),
+        (9, "E09"),
+        (99, "E99"),
+        (100, "EAA"),
+        (114, "EAO"),
+        (125, "EAZ"),
+        (126, "EBA"),
+        (775, "EZZ"),
+        (776, "FAA"),
+        (14971, "ZZZ"),
+    ],
 )
 def test_segment_extensions_follow_libewf(number: int, extension: str) -> None:
     assert sec.segment_extension(number) == extension
@@ -60,21 +70,22 @@ def test_header2_descriptor_matches_ewfacquire_bytes() -> None:
 def test_volume_payload_matches_ewfacquire_bytes() -> None:
     payload = sec.volume_payload(GPT_THREE_VOLUME)
     assert len(payload) == 1052
-    assert payload[:24] == bytes.fromhex("01000000" "00100000" "40000000" "00020000" "0000040000000000")
+    assert payload[:24] == bytes.fromhex("010000000010000040000000000200000000040000000000")
     assert payload[36] == 0x03 and payload[52] == 0x02 and payload[56:60] == bytes.fromhex("40000000")
     assert payload[-4:] == bytes.fromhex("9d005071")
 
 
 def test_logical_media_clears_the_physical_flag() -> None:
-    payload = sec.volume_payload(sec.VolumeInfo(chunk_count=1, sectors_per_chunk=64, bytes_per_sector=512,
-                                                sector_count=1, physical=False))
+    payload = sec.volume_payload(
+        sec.VolumeInfo(chunk_count=1, sectors_per_chunk=64, bytes_per_sector=512, sector_count=1, physical=False)
+    )
     assert payload[36] == 0x01
 
 
 def test_table_header_matches_ewfacquire_bytes() -> None:
     entries = [0x4C | ewf_format.COMPRESSED_FLAG] + [0x100 + i for i in range(602)]
     payload = sec.table_payload(0x7E1, entries)
-    assert payload[:24] == bytes.fromhex("5b020000" "00000000" "e107000000000000" "00000000" "46012f12")
+    assert payload[:24] == bytes.fromhex("5b02000000000000e1070000000000000000000046012f12")
     assert payload[24:28] == bytes.fromhex("4c000080")
     assert len(payload) + ewf_format.DESCRIPTOR_SIZE == sec.table_section_size(603)
 
@@ -105,22 +116,36 @@ def _meta(**values: str) -> sec.EwfMetadata:
 
 
 def test_header2_text_has_the_encase6_layout() -> None:
-    meta = _meta(description="GPT three partitions", case_number="HELDOUT-CASE-42", evidence_number="EV-042",
-                 examiner="Examiner Held Out", notes="held-out image", software_version="20140813",
-                 operating_system="Linux")
+    meta = _meta(
+        description="GPT three partitions",
+        case_number="HELDOUT-CASE-42",
+        evidence_number="EV-042",
+        examiner="Examiner Held Out",
+        notes="held-out image",
+        software_version="20140813",
+        operating_system="Linux",
+    )
     text = sec.header2_text(meta)
     lines = text.split("\n")
     assert lines[:3] == ["3", "main", "a\tc\tn\te\tt\tmd\tsn\tav\tov\tm\tu\tp\tdc"]
-    assert lines[3] == ("GPT three partitions\tHELDOUT-CASE-42\tEV-042\tExaminer Held Out\theld-out image\t\t\t"
-                        "20140813\tLinux\t1795466775\t1795466775\t0\t")
+    assert lines[3] == (
+        "GPT three partitions\tHELDOUT-CASE-42\tEV-042\tExaminer Held Out\theld-out image\t\t\t"
+        "20140813\tLinux\t1795466775\t1795466775\t0\t"
+    )
     assert len(text.encode("utf-16-le")) + 2 == 502  # gpt_three's header2 inflates to 502 bytes
     assert zlib.decompress(sec.header2_payload(meta)) == b"\xff\xfe" + text.encode("utf-16-le")
 
 
 def test_header_text_uses_local_wall_clock_time_and_crlf() -> None:
-    meta = _meta(case_number="HELDOUT-CASE-42", evidence_number="EV-042", description="GPT three partitions",
-                 examiner="Examiner Held Out", notes="held-out image", software_version="20140813",
-                 operating_system="Linux")
+    meta = _meta(
+        case_number="HELDOUT-CASE-42",
+        evidence_number="EV-042",
+        description="GPT three partitions",
+        examiner="Examiner Held Out",
+        notes="held-out image",
+        software_version="20140813",
+        operating_system="Linux",
+    )
     assert sec.header_text(meta) == (
         "1\r\nmain\r\nc\tn\ta\te\tt\tav\tov\tm\tu\tp\r\nHELDOUT-CASE-42\tEV-042\tGPT three partitions\t"
         "Examiner Held Out\theld-out image\t20140813\tLinux\t2026 11 23 20 46 15\t2026 11 23 20 46 15\t0\r\n\r\n"

@@ -129,9 +129,15 @@ def _check_chunks(sectors: object, entries: list[int]) -> None:
 
 
 def test_metadata_round_trips_with_unicode_and_separators(tmp_path: Path) -> None:
-    meta = metadata(case_number="TN-2026/114", evidence_number="HD-01", examiner="Zoé Benaïssa",
-                    description="disque saisi à Sfax", notes="scellé n° 7\tسطر\r\nligne 2", model="WD10EZEX",
-                    serial_number="WCC6Y0000000")
+    meta = metadata(
+        case_number="TN-2026/114",
+        evidence_number="HD-01",
+        examiner="Zoé Benaïssa",
+        description="disque saisi à Sfax",
+        notes="scellé n° 7\tسطر\r\nligne 2",
+        model="WD10EZEX",
+        serial_number="WCC6Y0000000",
+    )
     _, files = write_e01(tmp_path / "m.E01", mixed_media(MIB), meta=meta)
     _, handle = read_back(files[0].path)
     values = handle.get_header_values()
@@ -187,8 +193,12 @@ def test_existing_output_is_never_overwritten(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"compression": "max"}, "compression"), ({"segment_size": 4096}, "segment size"),
-     ({"sector_size": 520}, "sector size"), ({"chunk_sectors": 48}, "power of two")],
+    [
+        ({"compression": "max"}, "compression"),
+        ({"segment_size": 4096}, "segment size"),
+        ({"sector_size": 520}, "sector size"),
+        ({"chunk_sectors": 48}, "power of two"),
+    ],
 )
 def test_bad_options_are_usage_errors(tmp_path: Path, options: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message):
@@ -228,8 +238,9 @@ def test_any_size_and_write_pattern_reads_back(
 ) -> None:
     data = mixed_media(size, seed)
     target = Path(tempfile.mkdtemp(dir=tmp_path)) / "p.E01"
-    _, files = write_e01(target, data, pieces=pieces, compression=compression, chunk_sectors=chunk_sectors,
-                         workers=3, max_pending=2)
+    _, files = write_e01(
+        target, data, pieces=pieces, compression=compression, chunk_sectors=chunk_sectors, workers=3, max_pending=2
+    )
     media, handle = read_back(files[0].path)
     assert media == padded(data)
     assert handle.get_hash_value("MD5") == md5_hex(padded(data))

@@ -34,13 +34,19 @@ def test_runs_are_laid_out_byte_for_byte_like_single_chunks(
 ) -> None:
     data = mixed_media(size, seed) if seed % 5 else bytes(size)  # some media all zeros
     codec = make_codec(compression, CHUNK)
-    volume = VolumeInfo(chunk_count=-(-size // CHUNK), sectors_per_chunk=64, bytes_per_sector=512,
-                        sector_count=-(-size // 512))
+    volume = VolumeInfo(
+        chunk_count=-(-size // CHUNK), sectors_per_chunk=64, bytes_per_sector=512, sector_count=-(-size // 512)
+    )
     workdir = Path(tempfile.mkdtemp(dir=tmp_path))
 
     def writer(name: str) -> EwfSegmentWriter:
-        return EwfSegmentWriter(workdir / f"{name}.E01", volume=volume, metadata=metadata(),
-                                segment_size=segment_size, group_bytes=group_bytes)
+        return EwfSegmentWriter(
+            workdir / f"{name}.E01",
+            volume=volume,
+            metadata=metadata(),
+            segment_size=segment_size,
+            group_bytes=group_bytes,
+        )
 
     single = writer("single")
     for start in range(0, size, CHUNK):

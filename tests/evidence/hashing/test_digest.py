@@ -45,8 +45,12 @@ def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=st.binary(max_size=20000), cuts=st.lists(st.integers(min_value=0, max_value=20000), max_size=12),
-       threshold=st.sampled_from([1, 512, 1 << 20]), window=st.sampled_from([None, 1, 7, 4096]))
+@given(
+    data=st.binary(max_size=20000),
+    cuts=st.lists(st.integers(min_value=0, max_value=20000), max_size=12),
+    threshold=st.sampled_from([1, 512, 1 << 20]),
+    window=st.sampled_from([None, 1, 7, 4096]),
+)
 def test_one_shot_equals_any_pieces(data: bytes, cuts: list[int], threshold: int, window: int | None) -> None:
     one = MultiDigest(ALL, window=window, thread_threshold=threshold).update(data).result()
     pieces = MultiDigest(ALL, window=window, thread_threshold=threshold)

@@ -22,7 +22,12 @@ from evidence.hashing.files import digest_chunks, digest_in_order
 @pytest.mark.parametrize(
     "chunks",
     [
-        [], [b""], [b"abc"], [b"ab", b"c"], [b"a", b"", b"bc"], [bytes(3 << 20)],
+        [],
+        [b""],
+        [b"abc"],
+        [b"ab", b"c"],
+        [b"a", b"", b"bc"],
+        [bytes(3 << 20)],
         [bytes(1 << 20), bytes(5), bytes(2 << 20)],
     ],
 )

@@ -120,12 +120,13 @@ def ls_case(case: GenFs, *options: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_library_walk_is_fls_in_order(case: GenFs) -> None:
-    expected = [(f.name_type, f.meta_type, f.deleted, f.inode, f.reallocated, escape_reference(f.path))
-                for f in parse_fls(case.ref("fls_rp.txt"))]
+    expected = [
+        (f.name_type, f.meta_type, f.deleted, f.inode, f.reallocated, escape_reference(f.path))
+        for f in parse_fls(case.ref("fls_rp.txt"))
+    ]
     with open_image(case.path) as source:
         entries = list(open_filesystem(source, case.partition).walk())
-    got = [(e.name_type, e.meta_type, not e.allocated, e.inode, e.reallocated, fls_sanitize(e.path))
-           for e in entries]
+    got = [(e.name_type, e.meta_type, not e.allocated, e.inode, e.reallocated, fls_sanitize(e.path)) for e in entries]
     assert got == expected
 
 
@@ -133,9 +134,10 @@ def test_library_walk_is_fls_in_order(case: GenFs) -> None:
 def test_cli_json_matches_fls_bodyfile_and_icat(case: GenFs) -> None:
     records = ls_case(case, "--hash")
     assert {r["partition"] for r in records} == {case.partition}
-    expected = [(escape_reference(f.path), f.inode, f.deleted, TYPE_WORDS[f.meta_type if f.meta_type != "-"
-                                                                          else f.name_type])
-                for f in parse_fls(case.ref("fls_rp.txt"))]
+    expected = [
+        (escape_reference(f.path), f.inode, f.deleted, TYPE_WORDS[f.meta_type if f.meta_type != "-" else f.name_type])
+        for f in parse_fls(case.ref("fls_rp.txt"))
+    ]
     assert [(fls_sanitize(r["path"]), r["inode"], not r["allocated"], r["type"]) for r in records] == expected
     by_key = {(r["inode"], fls_sanitize(r["path"])): r for r in records}
     for row in parse_icat_hashes(case.ref("icat_hashes.tsv")):
@@ -190,8 +192,10 @@ def test_volumes_match_mmls(image: dict[str, Any]) -> None:
     assert unit == image["sector_size"]
     with open_image(GENERATED / image["name"]) as source:
         volumes = list_volumes(source)
-    got = [(v.index, v.slot, v.start_sector, v.start_sector + v.sector_count - 1, v.sector_count, v.description)
-           for v in volumes]
+    got = [
+        (v.index, v.slot, v.start_sector, v.start_sector + v.sector_count - 1, v.sector_count, v.description)
+        for v in volumes
+    ]
     assert got == [(r.index, r.slot, r.start, r.end, r.length, r.description) for r in rows]
     assert {v.sector_size for v in volumes} == {unit}
 
@@ -208,8 +212,12 @@ def test_split_raw_and_e01_walk_like_the_raw_disk(copy: dict[str, Any]) -> None:
     before = {s: _sha256(s) for s in segments}
 
     def listing(image: str) -> list[str]:
-        proc = subprocess.run([sys.executable, "-m", "cli", "image", "ls", "--json", "--hash", str(GENERATED / image)],
-                              cwd=ROOT, capture_output=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "cli", "image", "ls", "--json", "--hash", str(GENERATED / image)],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
         return proc.stdout.decode().splitlines()
 
     original = listing(copy["same_media_as"])
@@ -242,8 +250,12 @@ def test_e01_case_metadata_and_hashes_match_ewfinfo(image: dict[str, Any]) -> No
     assert info["size"] == image["media_size"]
     assert [s.rsplit("/", 1)[-1] for s in info["segments"]] == image["segments"]
     assert (meta["case_number"], meta["evidence_number"], meta["examiner"], meta["description"], meta["notes"]) == (
-        expected["Case number"], expected["Evidence number"], expected["Examiner name"], expected["Description"],
-        expected["Notes"])
+        expected["Case number"],
+        expected["Evidence number"],
+        expected["Examiner name"],
+        expected["Description"],
+        expected["Notes"],
+    )
     assert meta["stored_hashes"]["md5"] == expected["MD5"]
     assert meta["stored_hashes"]["sha1"] == expected["SHA1"]
 
@@ -284,12 +296,20 @@ WRITTEN: dict[tuple[str, int], dict[str, bytes]] = {
 }
 #: deleted entries the generator made, with the type scelle must report
 DELETED: dict[tuple[str, int], dict[str, str]] = {
-    ("ext4.raw", 0): {"supprimé.txt": "file", "محذوف.txt": "file", "dossier supprimé": "dir",
-                      "dossier supprimé/dedans.txt": "file", "dossier supprimé/aussi.bin": "file"},
+    ("ext4.raw", 0): {
+        "supprimé.txt": "file",
+        "محذوف.txt": "file",
+        "dossier supprimé": "dir",
+        "dossier supprimé/dedans.txt": "file",
+        "dossier supprimé/aussi.bin": "file",
+    },
     ("mbr_extended.raw", 1_146_880): {"supprimé.txt": "file", "effacé-gros.bin": "file"},
     ("gpt512.raw", 32_768): {"Supprimé le 1er mars.txt": "file", "dossier supprimé": "dir"},
-    ("gpt512.raw", 2_285_568): {"supprimé.txt": "file", "dossier supprimé": "dir",
-                                "dossier supprimé/dedans.txt": "file"},
+    ("gpt512.raw", 2_285_568): {
+        "supprimé.txt": "file",
+        "dossier supprimé": "dir",
+        "dossier supprimé/dedans.txt": "file",
+    },
 }
 
 

@@ -33,11 +33,24 @@ def reference_digests(data: bytes) -> dict[str, str]:
 
 
 def run_acquire(
-    media: IdentifiedMedia, output: Path, *, split: int | None = None, window: int = MiB, retries: int = 2,
+    media: IdentifiedMedia,
+    output: Path,
+    *,
+    split: int | None = None,
+    window: int = MiB,
+    retries: int = 2,
     algorithms: tuple[str, ...] = ("sha256", "blake3"),
 ) -> AcquisitionRecord:
     sink = RawSink(output, split_size=split, expected_size=media.size)
     return acquire(
-        media, sink, record_path=record_path_for(output), algorithms=algorithms, window=window, retries=retries,
-        buffer_size=MiB, depth=3, clock=fixed_clock, host=FIXED_HOST,
+        media,
+        sink,
+        record_path=record_path_for(output),
+        algorithms=algorithms,
+        window=window,
+        retries=retries,
+        buffer_size=MiB,
+        depth=3,
+        clock=fixed_clock,
+        host=FIXED_HOST,
     )

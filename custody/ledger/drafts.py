@@ -1,0 +1,61 @@
+"""What goes into a ledger and what comes back: the event a handler drafts, the append's receipt, an inclusion proof."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from custody.model.entries import SignedEntry
+from custody.model.records import Artefact
+
+
+def new_id(prefix: str) -> str:
+    """A fresh random record id such as ``ev-3f9c0a1b2c3d4e5f`` (64 random bits)."""
+    return f"{prefix}-{secrets.token_hex(8)}"
+
+
+def now_or_clock(now: datetime | None) -> datetime:
+    """``now`` when given, else the clock (the only place the ledger reads it)."""
+    return datetime.now(UTC) if now is None else now
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventDraft:
+    """What a handler says about an event; the ledger adds id, case, handler, previous-event links and times."""
+
+    action: str
+    artefacts: tuple[Artefact, ...]
+    occurred_at: datetime
+    occurred_tz: str
+    authorities: tuple[str, ...] = ()
+    location: str | None = None
+    purpose: str | None = None
+    seal: str | None = None
+    tool: str | None = None
+    categories: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    late_reason: str | None = None
+    """Why an event is written up after a later one about the same artefact (without it, it is refused)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Appended:
+    """What one append stored: the entry, its position, the new tree size and the checkpoint signed for it."""
+
+    entry: SignedEntry
+    index: int
+    size: int
+    checkpoint: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InclusionProof:
+    """Evidence that one entry is in the ledger: its leaf, its index, the audit path and the signed checkpoint."""
+
+    entry_id: str
+    index: int
+    size: int
+    leaf: bytes
+    proof: tuple[bytes, ...]
+    checkpoint: str
