@@ -83,8 +83,9 @@ def write_atomic(
     The bytes go to a temporary file beside ``path`` (created with ``mode``, so a private key is never readable by
     others, even for a moment), which is synced and then renamed over ``path``; the directory is synced last. With
     ``exclusive`` the temporary file is hard-linked instead, which fails with ``FileExistsError`` if ``path``
-    exists: a first write that never replaces anything. On any failure (a writer raising included) the temporary
-    file is removed and ``path`` is left as it was.
+    exists: a first write that never replaces anything (on a file system without hard links, FAT and exFAT sticks,
+    the name is reserved with ``O_EXCL`` and the whole file renamed over it). On any failure (a writer raising
+    included) the temporary file is removed and ``path`` is left as it was.
     """
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -98,11 +99,25 @@ def write_atomic(
             stream.flush()
             os.fsync(stream.fileno())
         if exclusive:
-            os.link(temporary, path)  # atomic, and refuses an existing file
-            os.unlink(temporary)  # before the directory sync, so no temporary name survives a crash
+            _link_exclusive(temporary, path)
         else:
             os.replace(temporary, path)
         fsync_directory(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _link_exclusive(temporary: Path, path: Path) -> None:
+    """Give the synced ``temporary`` the name ``path``, refusing an existing ``path`` (``FileExistsError``)."""
+    try:
+        os.link(temporary, path)  # atomic, and refuses an existing file
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (FAT, exFAT: EPERM or ENOTSUP). O_EXCL still makes the check and the reservation one
+        # step; the rename then puts the whole file in place, so a reader never sees part of it.
+        os.close(create_exclusive(path, 0o600))
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)  # before the directory sync, so no temporary name survives a crash

@@ -138,3 +138,29 @@ def test_fsync_directory_accepts_a_directory_and_refuses_a_missing_one(tmp_path:
     fsync_directory(tmp_path)
     with pytest.raises(FileNotFoundError):
         fsync_directory(tmp_path / "absent")
+
+
+def _no_hard_links(source: object, target: object) -> None:
+    """``os.link`` on a FAT or exFAT stick (which this machine cannot mount): the file system refuses it."""
+    raise PermissionError(1, "Operation not permitted")
+
+
+def test_exclusive_works_where_hard_links_do_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "link", _no_hard_links)
+    target = tmp_path / "offer.scelle"
+    write_atomic(target, b"whole offer", mode=0o640, exclusive=True)
+    assert target.read_bytes() == b"whole offer"
+    assert _mode(target) == 0o640 & ~_umask()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["offer.scelle"]
+
+
+def test_exclusive_without_hard_links_still_refuses_an_existing_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "link", _no_hard_links)
+    target = tmp_path / "key.json"
+    target.write_bytes(b"precious")
+    with pytest.raises(FileExistsError):
+        write_atomic(target, b"intruder", mode=0o600, exclusive=True)
+    assert target.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["key.json"]
