@@ -22,8 +22,9 @@ verifies a bundle does not load the SQLite ledger store, and none of it is loade
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from evidence.common.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from custody.bundle.io import LedgerExport, export_ledger
@@ -108,19 +109,7 @@ _LAZY: dict[str, str] = {
 """Public name -> the module that defines it."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first access, then cache it in the package namespace."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'custody' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "Appended",
