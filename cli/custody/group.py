@@ -264,10 +264,8 @@ def verify(
         raise UsageError(message("trust.both", lang))
     if not given and not unsafe:
         raise TrustRequiredError(target, lang=lang, code="trust.required")
-    if is_bundle and tsa_certs:
-        raise UsageError(message("tsa.bundle", lang, subject=target))
     if is_bundle:
-        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json)
+        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json, read_tsa(tsa_certs, lang))
         return
     witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
     trusted = read_trust(given[0]) if given else None

@@ -114,8 +114,8 @@ def tsa_cert_option(func: F) -> F:
         "tsa_certs",
         multiple=True,
         type=click.Path(dir_okay=False),
-        help="Ledger: PEM root certificate of a trusted time-stamping authority (RFC 3161); repeat for more. "
-        "Without it, the kept time-stamps are counted, not checked.",
+        help="PEM root certificate of a trusted time-stamping authority (RFC 3161); repeat for more. Without it, "
+        "the time-stamps a ledger keeps or a bundle carries are counted, not checked.",
     )(func)
 
 

@@ -90,10 +90,6 @@ TIMESTAMP_MESSAGES: Mapping[str, Pair] = {
         "--tsa-cert given, but the ledger holds no RFC 3161 time-stamp",
         "--tsa-cert indiqué, mais le registre ne contient aucun horodatage RFC 3161",
     ),
-    "tsa.bundle": (
-        "{subject}: --tsa-cert applies to a ledger; a bundle does not carry time-stamps yet",
-        "{subject} : --tsa-cert ne s'applique qu'à un registre ; un paquet ne contient pas encore d'horodatage",
-    ),
     "tsa.verified": (
         "checkpoint {size}: time-stamped {time} by {tsa} (RFC 3161, verified against --tsa-cert)",
         "point de contrôle {size} : horodaté le {time} par {tsa} (RFC 3161, vérifié avec --tsa-cert)",
@@ -101,5 +97,24 @@ TIMESTAMP_MESSAGES: Mapping[str, Pair] = {
     "tsa.unchecked": (
         "{count} RFC 3161 time-stamp(s) stored, NOT checked: give --tsa-cert to check them",
         "{count} horodatage(s) RFC 3161 enregistré(s), NON contrôlé(s) : indiquez --tsa-cert pour les contrôler",
+    ),
+}
+
+TIMESTAMP_FINDINGS: Mapping[str, Pair] = {
+    "timestamp.ok": (
+        "The signed ledger state existed at {time} according to the time-stamping authority {tsa} (RFC 3161 "
+        "time-stamp, verified against the trusted TSA certificates)",
+        "L'état signé du registre existait le {time} selon l'autorité d'horodatage {tsa} (horodatage RFC 3161, "
+        "vérifié avec les certificats d'horodatage de confiance)",
+    ),
+    "timestamp.bad": (
+        "RFC 3161 time-stamp {index} is not accepted: {detail}",
+        "L'horodatage RFC 3161 n° {index} est refusé : {detail}",
+    ),
+    "timestamp.none": (
+        "Trusted time-stamping certificates were given, but the bundle carries no RFC 3161 time-stamp of its "
+        "ledger state",
+        "Des certificats d'horodatage de confiance ont été fournis, mais le paquet ne contient aucun horodatage "
+        "RFC 3161 de l'état du registre",
     ),
 }

@@ -181,3 +181,18 @@ def with_timestamps(report: LedgerReport, store: Store, tsa: TsaTrust | None) ->
     checks = tuple(check_timestamps(store, dict(store.checkpoints()), key_name, tsa))
     found = timestamp_findings(checks)
     return replace(report, timestamps=checks, findings=report.findings + tuple(found))
+
+
+def replies_over(path: str | os.PathLike[str], note: str) -> list[bytes]:
+    """The kept replies whose imprint is the checkpoint ``note`` (for a bundle made on that checkpoint)."""
+    with Ledger.open(os.fspath(path), readonly=True) as ledger:
+        imprint = checkpoint_imprint(note, ledger.header.key_name)
+        kept = ledger.store.timestamps()
+    found = []
+    for _size, reply in kept:
+        try:
+            if read_reply(reply).imprint == imprint:
+                found.append(bytes(reply))
+        except TimestampError:
+            continue  # an unreadable reply is not handed out; `custody verify --tsa-cert` reports it
+    return found

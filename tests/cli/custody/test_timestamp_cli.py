@@ -11,8 +11,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from custody.model.keys import generate_key, save_private_key
-from tests.custody.support.tsa import LocalTsa
-from tests.support.tools import runs_tools, tool
+from tests.custody.support.tsa import LocalTsa, tsas_fixture  # noqa: F401 - the `tsas` fixture
 
 PASS = "correct horse battery staple"  # noqa: S105 - a test passphrase
 ORIGIN = "scelle.example/MA-2026-0042"
@@ -33,14 +32,6 @@ def refused(result: Result, code: int, fragment: str) -> None:
     assert fragment in result.output, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-
-
-@pytest.fixture(scope="module")
-@runs_tools
-def tsas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalTsa]:
-    openssl = tool("openssl")
-    base = tmp_path_factory.mktemp("tsa")
-    return {name: LocalTsa.create(openssl, base / name, name.title()) for name in ("trusted", "rogue")}
 
 
 @pytest.fixture
@@ -145,3 +136,28 @@ def test_usage_errors(ledger: tuple[Path, Path], tsas: dict[str, LocalTsa], tmp_
     with tsas["trusted"].serve() as url:
         pass
     refused(run("timestamp", str(ledger[0]), "--tsa", url), 1, "no time-stamp from the time-stamping authority")
+
+
+def test_the_exported_bundle_carries_the_token_and_verify_checks_it(tsas: dict[str, LocalTsa], tmp_path: Path) -> None:
+    from custody.ledger.ledger import Ledger
+    from custody.model.keys import save_public_key
+    from tests.custody.conftest import draft
+    from tests.custody.support.factories import domestic_order, utc
+
+    ledger_key = generate_key(name=ORIGIN, role="ledger", organisation="DGSN", country="MA")
+    amina = generate_key(name="Amina El Idrissi", role="examiner", organisation="DGSN", country="MA")
+    path = tmp_path / "case.db"
+    with Ledger.create(path, case="MA-2026-0042", origin=ORIGIN, ledger_key=ledger_key, now=utc(2026, 3, 1)) as made:
+        made.add_authority(domestic_order(), amina, now=utc(2026, 3, 1, 12))
+        made.record(amina, draft("seized", seal="SC-17"), now=utc(2026, 3, 3, 10))
+    save_public_key(ledger_key.info, tmp_path / "ledger.pub")
+    with tsas["trusted"].serve() as url:
+        ok("timestamp", str(path), "--tsa", url)
+    bundle = tmp_path / "bundle.json"
+    ok("export", str(path), "--out", str(bundle))
+    trust = ("--trust", str(tmp_path / "ledger.pub"))
+    checked = ok("verify", str(bundle), *trust, "--tsa-cert", str(tsas["trusted"].ca), "--lang", "fr")
+    assert "existait le 20" in checked.output and "CN=Trusted TSA" in checked.output
+    plain = ok("verify", str(bundle), *trust)
+    assert "1 RFC 3161 time-stamp(s) stored, NOT checked" in plain.output and "existed at" not in plain.output
+    refused(run("verify", str(bundle), *trust, "--tsa-cert", str(tsas["rogue"].ca)), 3, "timestamp.bad")

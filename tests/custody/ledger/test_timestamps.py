@@ -18,16 +18,7 @@ from custody.tlog.notes import add_signature
 from evidence.common.report import VerificationError
 from tests.custody.conftest import draft
 from tests.custody.support.factories import utc
-from tests.custody.support.tsa import LocalTsa
-from tests.support.tools import runs_tools, tool
-
-
-@pytest.fixture(scope="module")
-@runs_tools
-def tsas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalTsa]:
-    openssl = tool("openssl")
-    base = tmp_path_factory.mktemp("tsa")
-    return {name: LocalTsa.create(openssl, base / name, name.title()) for name in ("trusted", "rogue")}
+from tests.custody.support.tsa import LocalTsa, tsas_fixture  # noqa: F401 - the `tsas` fixture
 
 
 @pytest.fixture

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import pytest
+
+from tests.support.tools import runs_tools, tool
+
 EXTENSIONS = """[req]
 distinguished_name = dn
 prompt = no
@@ -138,3 +142,12 @@ class LocalTsa:
             server.shutdown()
             server.server_close()
             thread.join()
+
+
+@pytest.fixture(scope="module", name="tsas")
+@runs_tools
+def tsas_fixture(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LocalTsa]:
+    """Two local TSAs under two unrelated CAs: ``trusted`` (its root is given to verify) and ``rogue``."""
+    openssl = tool("openssl")
+    base = tmp_path_factory.mktemp("tsa")
+    return {name: LocalTsa.create(openssl, base / name, name.title()) for name in ("trusted", "rogue")}
