@@ -156,8 +156,12 @@ def test_the_exported_bundle_carries_the_token_and_verify_checks_it(tsas: dict[s
     bundle = tmp_path / "bundle.json"
     ok("export", str(path), "--out", str(bundle))
     trust = ("--trust", str(tmp_path / "ledger.pub"))
-    checked = ok("verify", str(bundle), *trust, "--tsa-cert", str(tsas["trusted"].ca), "--lang", "fr")
+    html = tmp_path / "rapport.html"
+    checked = ok(
+        "verify", str(bundle), *trust, "--tsa-cert", str(tsas["trusted"].ca), "--lang", "fr", "--report", str(html)
+    )
     assert "existait le 20" in checked.output and "CN=Trusted TSA" in checked.output
+    assert "existait le 20" in html.read_text(encoding="utf-8")
     plain = ok("verify", str(bundle), *trust)
     assert "1 RFC 3161 time-stamp(s) stored, NOT checked" in plain.output and "existed at" not in plain.output
     refused(run("verify", str(bundle), *trust, "--tsa-cert", str(tsas["rogue"].ca)), 3, "timestamp.bad")
