@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from custody.ledger.drafts import Appended, EventDraft, InclusionProof
     from custody.ledger.ledger import Ledger
     from custody.ledger.report import LedgerReport
+    from custody.ledger.rfc3161 import TimestampCheck, TimestampError, TsaTrust
+    from custody.ledger.timestamps import read_tsa_certs, timestamp_ledger
     from custody.ledger.transfer import TransferOffer, accept_offer, make_offer
     from custody.ledger.verify import verify_ledger
     from custody.model.artefacts import artefact_from_digests, artefact_from_file, artefact_from_record
@@ -69,6 +71,11 @@ _LAZY: dict[str, str] = {
     "make_offer": "custody.ledger.transfer",
     "verify_ledger": "custody.ledger.verify",
     "LedgerReport": "custody.ledger.report",
+    "TimestampCheck": "custody.ledger.rfc3161",
+    "TimestampError": "custody.ledger.rfc3161",
+    "TsaTrust": "custody.ledger.rfc3161",
+    "read_tsa_certs": "custody.ledger.timestamps",
+    "timestamp_ledger": "custody.ledger.timestamps",
     "Artefact": "custody.model.records",
     "Event": "custody.model.records",
     "Authority": "custody.model.legal",
@@ -137,10 +144,13 @@ __all__ = [
     "Report",
     "Scope",
     "SignatureError",
+    "TimestampCheck",
+    "TimestampError",
     "TransferOffer",
     "Trust",
     "TrustRequiredError",
     "TrustedKey",
+    "TsaTrust",
     "Validation",
     "VerificationError",
     "accept_offer",
@@ -153,8 +163,10 @@ __all__ = [
     "load_public_key",
     "make_offer",
     "read_trust",
+    "read_tsa_certs",
     "save_private_key",
     "save_public_key",
+    "timestamp_ledger",
     "verify_bundle",
     "verify_ledger",
 ]

@@ -19,6 +19,7 @@ from evidence.common.version import __version__
 
 if TYPE_CHECKING:
     from custody.bundle.verify import BundleReport
+    from custody.ledger.rfc3161 import TsaTrust
 
 LANG = click.Choice(["en", "fr"])
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,6 +74,7 @@ def verify_bundle(
     lang: str = "en",
     case_uco: str | None = None,
     as_json: bool = False,
+    tsa: TsaTrust | None = None,
 ) -> None:
     """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
 
@@ -85,7 +87,7 @@ def verify_bundle(
     from evidence.common.report import VerificationError
 
     try:
-        result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
+        result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle, tsa=tsa)
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json)
@@ -104,6 +106,11 @@ def _render_bundle(
         click.echo(json.dumps(describe(result), ensure_ascii=False))
     else:
         click.echo(text_summary(result, lang), nl=False)
+    unchecked = sum(check.status == "not checked" for check in result.contents.timestamps)
+    if unchecked:  # present, never called verified (the verdict does not rest on them)
+        from custody.i18n import message
+
+        click.echo(message("tsa.unchecked", lang, count=unchecked), err=as_json)
 
 
 def bundle_verify_options(func: F) -> F:

@@ -14,6 +14,7 @@ import click
 
 from cli.custody.bundle import bundle_verify_options, export, verify_bundle
 from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, load_key, passphrase
+from cli.custody.timestamps import read_tsa, render_timestamps, timestamps_json, tsa_cert_option
 from cli.options import json_option
 
 if TYPE_CHECKING:
@@ -215,6 +216,7 @@ def checkpoint(ledger: str) -> None:
     help="Ledger: check it against the key it names itself (shows it is consistent, not whose it is).",
 )
 @click.option("--witness", type=click.Path(dir_okay=False), help="A checkpoint kept from earlier (truncation check).")
+@tsa_cert_option
 @bundle_verify_options
 @json_option
 def verify(
@@ -224,6 +226,7 @@ def verify(
     ledger_pub: str | None,
     unsafe: bool,
     witness: str | None,
+    tsa_certs: tuple[str, ...],
     artefacts: tuple[str, ...],
     report_path: str | None,
     lang: str,
@@ -262,12 +265,13 @@ def verify(
     if not given and not unsafe:
         raise TrustRequiredError(target, lang=lang, code="trust.required")
     if is_bundle:
-        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json)
+        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json, read_tsa(tsa_certs, lang))
         return
     witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
     trusted = read_trust(given[0]) if given else None
+    tsa = read_tsa(tsa_certs, lang)
     try:
-        report = verify_ledger(target, trust=trusted, unsafe_trust_embedded_key=unsafe, witness=witness_note)
+        report = verify_ledger(target, trust=trusted, unsafe_trust_embedded_key=unsafe, witness=witness_note, tsa=tsa)
     except VerificationError as exc:
         if isinstance(exc.report, LedgerReport):
             _render_ledger(exc.report, as_json, lang)
@@ -291,11 +295,16 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
                 "events": report.events,
                 "checkpoints": report.checkpoints,
                 "findings": list(report.findings),
+                "timestamps": timestamps_json(report.timestamps),
             }
         )
     else:
+        stamp_findings = {check.text("en") for check in report.timestamps if check.status == "failed"}
         for finding in report.findings:
-            click.echo(finding)
+            if finding not in stamp_findings:  # said below, in the report's language
+                click.echo(finding)
+        for line in render_timestamps(report.timestamps, lang):
+            click.echo(line)
         if report.ok:
             click.echo(
                 message(
@@ -313,8 +322,9 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 
 def _register() -> None:
     from cli.custody.events import accept, authority, offer, record, transfer
+    from cli.custody.timestamps import timestamp
 
-    for command in (authority, record, transfer, offer, accept, export):
+    for command in (authority, record, transfer, offer, accept, export, timestamp):
         custody.add_command(command)
 
 

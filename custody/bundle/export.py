@@ -112,12 +112,14 @@ def _needed(entries: Sequence[SignedEntry], chosen: set[str]) -> tuple[list[int]
     return sorted(wanted), also
 
 
-def export_bundle(leaves: Sequence[bytes], checkpoint: str, *, artefacts: Iterable[str] = ()) -> Export:
+def export_bundle(
+    leaves: Sequence[bytes], checkpoint: str, *, artefacts: Iterable[str] = (), timestamps: Sequence[bytes] = ()
+) -> Export:
     """Build the bundle for ``artefacts`` (digests as a person types them; every artefact when empty).
 
     ``leaves`` are the ledger's leaf bytes in order (at least as many as the checkpoint names) and ``checkpoint``
     its latest signed checkpoint. The leaves are checked against the checkpoint root first: a bundle is never made
-    from a ledger that contradicts what it signed.
+    from a ledger that contradicts what it signed. ``timestamps`` are RFC 3161 replies over ``checkpoint``.
     """
     selectors = [normalise_selector(a) for a in artefacts]
     tree, size = _checked_tree(leaves, checkpoint)
@@ -132,5 +134,6 @@ def export_bundle(leaves: Sequence[bytes], checkpoint: str, *, artefacts: Iterab
         entries=tuple(
             BundleEntry(index=i, leaf=leaves[i], proof=tuple(tree.inclusion_proof(i, size))) for i in indexes
         ),
+        timestamps=tuple(timestamps),
     )
     return Export(bundle=bundle, also_named=tuple(sorted(also)))

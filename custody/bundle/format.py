@@ -13,6 +13,9 @@ Schema (version 1), written as RFC 8785 canonical JSON with indentation added::
     {"checkpoint": "<C2SP signed note>", "entries": [{"index": N, "leaf": {...}, "proof": ["<base64>", ...]}],
      "format": "scelle-custody-bundle", "selection": ["sha256:<hex>", ...], "version": 1}
 
+and, when the ledger kept RFC 3161 time-stamps of that checkpoint, ``"timestamps": ["<base64 DER TimeStampResp>"]``
+(each is signed by its TSA and checked against the checkpoint, ``custody.ledger.rfc3161``).
+
 Every significant byte is covered. A leaf is stored as its JSON object and re-encoded (RFC 8785) to get the leaf
 bytes, so any change to it changes the leaf hash, which the proof ties to the root that the checkpoint signs; the
 index and proof hashes are inputs of the proof; the checkpoint is a signed note. ``format`` and ``version`` must be
@@ -76,16 +79,21 @@ class Bundle:
     checkpoint: str
     selection: tuple[str, ...]
     entries: tuple[BundleEntry, ...]
+    timestamps: tuple[bytes, ...] = ()
+    """RFC 3161 replies over ``checkpoint`` (``custody.ledger.rfc3161``); the member is absent when there are none."""
 
     def to_json(self) -> dict[str, Any]:
         """The bundle as a JSON object."""
-        return {
+        value = {
             "checkpoint": self.checkpoint,
             "entries": [e.to_json() for e in self.entries],
             "format": BUNDLE_FORMAT,
             "selection": list(self.selection),
             "version": BUNDLE_VERSION,
         }
+        if self.timestamps:
+            value["timestamps"] = [base64.b64encode(t).decode("ascii") for t in self.timestamps]
+        return value
 
     def to_bytes(self) -> bytes:
         """The file: canonical JSON, indented for a human reader (whitespace between tokens only)."""
@@ -136,6 +144,7 @@ def _read(data: bytes) -> Bundle:
     checkpoint = f.text("checkpoint", max_len=64 * 1024)
     selection = _selection(f.raw("selection"))
     raw_entries = f.raw("entries")
+    timestamps = _timestamps(f.raw("timestamps"))
     f.finish()
     if not isinstance(raw_entries, list) or not raw_entries:
         raise BundleFormatError("bundle.entries: expected a non-empty list")
@@ -143,7 +152,25 @@ def _read(data: bytes) -> Bundle:
     indexes = [e.index for e in entries]
     if indexes != sorted(set(indexes)):
         raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
-    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries)
+    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries, timestamps=timestamps)
+
+
+def _timestamps(value: object) -> tuple[bytes, ...]:
+    """The optional ``timestamps`` member: a non-empty list of RFC 3161 replies (DER) in canonical base64."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        raise BundleFormatError("bundle.timestamps: expected a non-empty list of base64 RFC 3161 replies")
+    replies = []
+    for item in value:
+        try:
+            raw = base64.b64decode(item, validate=True) if isinstance(item, str) else b""
+        except (binascii.Error, ValueError):
+            raw = b""
+        if not raw or base64.b64encode(raw).decode("ascii") != item:
+            raise BundleFormatError("bundle.timestamps: each reply is DER in canonical base64")
+        replies.append(raw)
+    return tuple(replies)
 
 
 def _selection(value: object) -> tuple[str, ...]:

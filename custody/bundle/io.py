@@ -51,10 +51,15 @@ def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:
 def export_ledger(path: str | Path, artefacts: Iterable[str] = ()) -> LedgerExport:
     """Export the bundle for ``artefacts`` (files or digests; all when empty) from the ledger file ``path``.
 
-    The bundle is verified against the ledger's own key first; ``VerificationError`` (exit 3) if it does not verify.
+    The bundle carries the RFC 3161 time-stamps the ledger kept of its checkpoint (none when the latest checkpoint
+    was not time-stamped). The bundle is verified against the ledger's own key first; ``VerificationError`` (exit 3)
+    if it does not verify.
     """
+    from custody.ledger.timestamps import replies_over  # the ledger store is only needed on the exporting side
+
     leaves, checkpoint, public_key = read_ledger(path)
-    export = export_bundle(leaves, checkpoint, artefacts=resolve_artefacts(artefacts))
+    stamps = replies_over(path, checkpoint)
+    export = export_bundle(leaves, checkpoint, artefacts=resolve_artefacts(artefacts), timestamps=stamps)
     data = export.bundle.to_bytes()
     report = verify_bundle(data, public_key, name=str(path))
     return LedgerExport(export=export, data=data, report=report)

@@ -23,8 +23,10 @@ from typing import Any
 
 from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
+from custody.bundle.timestamps import check_bundle_timestamps
 from custody.errors import ProofError, RecordError, SignatureError
 from custody.i18n import finding
+from custody.ledger.rfc3161 import TimestampCheck, TsaTrust
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
@@ -82,6 +84,7 @@ class Contents:
     events: list[Event] = field(default_factory=list)
     files: list[FileCheck] = field(default_factory=list)
     trusted: TrustedKey | None = None
+    timestamps: list[TimestampCheck] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +157,15 @@ class _Verifier:
         if not foreign:
             self.add("checkpoint.ok", True, key=self.trusted.fingerprint, origin=point.origin, size=point.size)
         return point
+
+    def timestamps(self, point: Checkpoint | None, tsa: TsaTrust | None) -> None:
+        """The RFC 3161 time-stamps of the checkpoint (``custody.bundle.timestamps``)."""
+        name = self.trusted.name or (self._header_name() or "")
+        size = 0 if point is None else point.size
+        found, checks = check_bundle_timestamps(self.bundle.timestamps, self.bundle.checkpoint, name, size, tsa)
+        for code, ok, params in found:
+            self.add(code, ok, **params)
+        self.contents.timestamps = checks
 
     def _header_name(self) -> str | None:
         first = self.bundle.entries[0]
@@ -302,18 +314,26 @@ class _Verifier:
 
 
 def verify_bundle(
-    bundle_bytes: bytes, trusted: Trust, artefact_files: Iterable[str | Path] = (), *, name: str = "bundle"
+    bundle_bytes: bytes,
+    trusted: Trust,
+    artefact_files: Iterable[str | Path] = (),
+    *,
+    name: str = "bundle",
+    tsa: TsaTrust | None = None,
 ) -> BundleReport:
     """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
 
     ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, a
     ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``). ``artefact_files`` are re-hashed (SHA-256 and BLAKE3) and
     matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3) carrying the
-    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
+    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``. ``tsa``
+    (``custody.ledger.timestamps.read_tsa_certs``) checks the RFC 3161 time-stamps the bundle carries; without it
+    they are listed in ``contents.timestamps`` as not checked.
     """
     bundle = Bundle.from_bytes(bundle_bytes, name)
     verifier = _Verifier(bundle, trusted_key(trusted))
     point = verifier.checkpoint()
+    verifier.timestamps(point, tsa)
     verifier.leaves(point)
     verifier.header(point)
     verifier.collect()

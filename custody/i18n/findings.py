@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.timestamps import TIMESTAMP_FINDINGS
 from custody.i18n.words import ACTIONS, Pair, pick, vocabulary
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
@@ -50,6 +51,7 @@ LIMITS: Mapping[str, tuple[str, ...]] = {
 }
 
 FINDINGS: Mapping[str, Pair] = {
+    **TIMESTAMP_FINDINGS,
     "checkpoint.ok": (
         "The ledger state ({size} entries of {origin}) is signed by the trusted ledger key {key}",
         "L'état du registre ({size} entrées de {origin}) est signé par la clé de confiance {key}",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.words import Pair, pick
 
 MESSAGES: Mapping[str, Pair] = {
+    **TIMESTAMP_MESSAGES,
     "trust.required": (
         "{subject}: no trusted ledger key: give --trust LEDGER_PUBKEY (the ledger's public key, obtained out of "
         "band), or --unsafe-trust-embedded-key to check a ledger against the key it names itself",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from custody.ledger.rfc3161 import TimestampCheck
 from evidence.common.report import Report
 
 
@@ -20,6 +21,8 @@ class LedgerReport(Report):
     events: int
     checkpoints: int
     findings: tuple[str, ...] = field(default=())
+    timestamps: tuple[TimestampCheck, ...] = field(default=())
+    """The RFC 3161 time-stamps kept in the ledger, as checked (``custody.ledger.timestamps``)."""
 
     @property
     def subject(self) -> str:

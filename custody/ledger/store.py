@@ -6,7 +6,8 @@ serialised: the second waits for the first and then reads the state the first le
 verification: the leaves are the data, everything else (hashes, frontier, heads, checkpoints) is recomputed.
 
 Tables: ``meta`` (format, tree size and frontier), ``entries`` (``seq``, ``kind``, ``entry_id``, ``leaf``,
-``leaf_hash``), ``checkpoints`` (``size``, signed ``note``), ``heads`` (latest event id per artefact).
+``leaf_hash``), ``checkpoints`` (``size``, signed ``note``), ``heads`` (latest event id per artefact), and, once
+a ledger is time-stamped, ``timestamps`` (``size``, RFC 3161 ``reply``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ CREATE INDEX entries_kind ON entries (kind, seq);
 CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 CREATE TABLE heads (artefact TEXT PRIMARY KEY, event_id TEXT NOT NULL);
 """
+TIMESTAMPS_TABLE = """CREATE TABLE IF NOT EXISTS timestamps (size INTEGER NOT NULL, reply BLOB NOT NULL UNIQUE)"""
+"""RFC 3161 replies over stored checkpoints (``custody.ledger.timestamps``): outside the Merkle tree, like the
+checkpoints, since each is signed by its time-stamping authority; created when a ledger is first time-stamped."""
 APPLICATION_ID = 0x5343454C  # "SCEL": lets `file` and scelle tell a ledger from any other SQLite file
 BUSY_TIMEOUT_S = 60.0
 
@@ -164,6 +168,21 @@ class Store:
         """The signed checkpoint stored for a tree of ``size`` leaves."""
         row = self._one("SELECT note FROM checkpoints WHERE size = ?", (size,))
         return None if row is None else str(row[0])
+
+    def add_timestamp(self, size: int, reply: bytes) -> bool:
+        """Keep an RFC 3161 reply over the checkpoint of ``size`` (inside a transaction); False if already kept.
+
+        The ``timestamps`` table is created on first use, so older ledgers stay as they are until one is stamped.
+        """
+        self._conn.execute(TIMESTAMPS_TABLE)
+        cursor = self._conn.execute("INSERT OR IGNORE INTO timestamps (size, reply) VALUES (?, ?)", (size, reply))
+        return cursor.rowcount == 1
+
+    def timestamps(self) -> list[tuple[int, bytes]]:
+        """Every kept RFC 3161 reply as (checkpoint size, reply), in the order they were stored (none: [])."""
+        if self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timestamps'") is None:
+            return []
+        return [(s, r) for s, r in self._rows("SELECT size, reply FROM timestamps ORDER BY rowid")]
 
     def find(self, entry_id: str) -> tuple[int, str, bytes] | None:
         """(seq, kind, leaf) of the entry with this id."""

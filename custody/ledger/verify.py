@@ -29,7 +29,9 @@ from custody import fastpath, i18n
 from custody.errors import CustodyError, LedgerTamperedError
 from custody.ledger.checkpoints import CheckpointKey, witness_problem
 from custody.ledger.report import LedgerReport
+from custody.ledger.rfc3161 import TsaTrust
 from custody.ledger.store import Store
+from custody.ledger.timestamps import with_timestamps
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.identity import Handler
 from custody.model.legal import Authority
@@ -298,6 +300,7 @@ def verify_ledger(
     trust: Trust | None = None,
     unsafe_trust_embedded_key: bool = False,
     witness: str | None = None,
+    tsa: TsaTrust | None = None,
 ) -> LedgerReport:
     """Verify the ledger file at ``path`` against the trusted ledger key; return the report when it holds.
 
@@ -305,7 +308,8 @@ def verify_ledger(
     ``PublicKeyInfo``, or ``read_trust``'s ``TrustedKey``); ``unsafe_trust_embedded_key=True`` instead checks the
     ledger against the key it names itself. With neither, ``TrustRequiredError`` (exit 2); with both, ``UsageError``.
     Any finding raises ``VerificationError`` (exit 3) carrying the report with every finding. ``witness`` is a
-    checkpoint kept from earlier (see the module docstring).
+    checkpoint kept from earlier (see the module docstring). ``tsa`` (``read_tsa_certs``) checks the RFC 3161
+    time-stamps the ledger keeps (``custody.ledger.timestamps``); without it they are counted, not checked.
     """
     if trust is None and not unsafe_trust_embedded_key:
         raise TrustRequiredError(str(path))
@@ -320,6 +324,7 @@ def verify_ledger(
             except (_Redo, EvidenceError):
                 # A queued signature failed (or the pass stopped): the strict pass gives the findings, or the error.
                 report = _verify(store, str(path), trusted, witness, deferred=False)
+            report = with_timestamps(report, store, tsa)
     finally:
         store.close()
     report.raise_for_failure()
