@@ -113,6 +113,7 @@ def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> N
 
 
 def _summary(entry: SignedEntry) -> str:
+    from custody.model.changes import AuthorityChange
     from custody.model.entries import KeyEntry, LedgerHeader
     from custody.model.legal import Authority
     from custody.model.times import format_utc
@@ -128,6 +129,9 @@ def _summary(entry: SignedEntry) -> str:
             f"{body.instrument} {body.reference} by {body.issuing_authority} ({body.issuing_state}), valid "
             f"{format_utc(body.valid_from)} to {format_utc(body.valid_until)}"
         )
+    if isinstance(body, AuthorityChange):
+        until = f" until {format_utc(body.valid_until)}" if body.valid_until else ""
+        return f"{body.change} {body.authority}{until} from {format_utc(body.at)} by {body.decided_by}"
     who = f"{body.handler.name} ({body.handler.organisation}, {body.handler.country})"
     if body.counter_party is not None:
         who += f" -> {body.counter_party.name} ({body.counter_party.organisation}, {body.counter_party.country})"
@@ -294,7 +298,7 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
             }
         )
     else:
-        for finding in report.findings:
+        for finding in report.texts(lang):
             click.echo(finding)
         if report.ok:
             click.echo(

@@ -159,10 +159,7 @@ def _verdict(report: BundleReport, lang: str) -> str:
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
         css = "ok" if f.ok else "bad"
-        items.append(
-            f'<li><span class="mark {css}">{_e(mark)}</span>'
-            f"<span>{_e(i18n.finding(f.code, f.params, lang))}</span></li>"
-        )
+        items.append(f'<li><span class="mark {css}">{_e(mark)}</span><span>{_e(f.text(lang))}</span></li>')
     return (
         f'<div class="verdict {"ok" if ok else "bad"}">{_e(label("verdict", lang))}{colon(lang)}'
         f"{_e(i18n.pick(i18n.VERDICT[ok], lang))}</div>"

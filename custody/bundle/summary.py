@@ -17,7 +17,7 @@ def verdict_lines(report: BundleReport, lang: str) -> list[str]:
     lines = [f"{label('verdict', lang)}{colon(lang)}{i18n.pick(i18n.VERDICT[report.ok], lang)}"]
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
-        lines.append(f"  [{mark}] {i18n.finding(f.code, f.params, lang)}")
+        lines.append(f"  [{mark}] {f.text(lang)}")
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from custody.rules.breach import Breach
 from evidence.common.report import Report
 
 
@@ -20,6 +21,8 @@ class LedgerReport(Report):
     events: int
     checkpoints: int
     findings: tuple[str, ...] = field(default=())
+    breaches: tuple[Breach, ...] = field(default=())
+    """The findings as message codes with parameters: ``findings`` are their English sentences."""
 
     @property
     def subject(self) -> str:
@@ -35,6 +38,12 @@ class LedgerReport(Report):
     def ok(self) -> bool:
         """True when there is no finding."""
         return not self.findings
+
+    def texts(self, lang: str = "en") -> tuple[str, ...]:
+        """The findings as sentences in ``lang``."""
+        if len(self.breaches) != len(self.findings):
+            return self.findings
+        return tuple(b.text(lang) for b in self.breaches)
 
     def failure_message(self) -> str:
         """``LEDGER: FIRST FINDING (and N more)``."""

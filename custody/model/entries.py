@@ -23,6 +23,7 @@ from typing import Any
 
 from custody import fastpath
 from custody.errors import RecordError
+from custody.model.changes import AuthorityChange
 from custody.model.fields import Fields, Record, check_ident, check_text, require_mapping
 from custody.model.identity import Handler
 from custody.model.keys import KeyPair, fingerprint
@@ -150,8 +151,14 @@ class KeyEntry(Record):
         return result
 
 
-Body = LedgerHeader | KeyEntry | Authority | Event
-BODY_TYPES: dict[str, Any] = {"ledger": LedgerHeader, "key": KeyEntry, "authority": Authority, "event": Event}
+Body = LedgerHeader | KeyEntry | Authority | Event | AuthorityChange
+BODY_TYPES: dict[str, Any] = {
+    "ledger": LedgerHeader,
+    "key": KeyEntry,
+    "authority": Authority,
+    "event": Event,
+    "authority-change": AuthorityChange,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,7 +184,7 @@ class SignedEntry:
         return body.id
 
     def expected_signers(self) -> tuple[str, ...] | None:
-        """Fingerprints that must sign, in order; None for an authority (any one registered key)."""
+        """Fingerprints that must sign, in order; None for an authority or a change to one (any one registered key)."""
         body = self.body
         if isinstance(body, LedgerHeader):
             return (body.fingerprint,)
