@@ -316,10 +316,13 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 
 
 def _register() -> None:
+    from cli.custody.changes import extend, revoke, validate
     from cli.custody.events import accept, authority, offer, record, transfer
 
     for command in (authority, record, transfer, offer, accept, export):
         custody.add_command(command)
+    for command in (extend, validate, revoke):
+        authority.add_command(command)
 
 
 _register()

@@ -37,6 +37,13 @@ CHANGES: Mapping[str, Pair] = {
 }
 """The kinds of change to an authority (``custody.model.changes``)."""
 
+CHANGE_LINES: Mapping[str, Pair] = {
+    "extend": ("Extended until {until} by {by}, from {at}", "Prolongée jusqu'au {until} par {by}, à compter du {at}"),
+    "validate": ("Validated by {by} on {at}", "Validée par {by} le {at}"),
+    "revoke": ("Revoked by {by} from {at}", "Révoquée par {by} à compter du {at}"),
+}
+"""How a report states each change recorded to an authority."""
+
 AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     "ledger.entry": ("entry {seq} ({kind} {id}): {detail}", "entrée {seq} ({kind} {id}) : {detail}"),
     "ledger.text": ("{text}", "{text}"),
