@@ -62,7 +62,7 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     ),
     "instrument.categories": (
         "{instrument} does not reach {categories}",
-        "{instrument} : ne s'étend pas aux {categories}",
+        "{instrument} : ne s'étend pas à ces catégories de données : {categories}",
     ),
     "instrument.same_state": (
         "{instrument} is a request to another State, but both states are {state}",
@@ -75,7 +75,7 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     ),
     "instrument.not_yet": (
         "issued before {instrument} applies ({date})",
-        "émise avant la date d'application ({date}) : {instrument}",
+        "{instrument} : émise avant la date d'application de l'instrument ({date})",
     ),
     "instrument.window_short": (
         "validity window is {days} days; {instrument} requires at least {limit} days",
@@ -103,11 +103,11 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     ),
     "instrument.extension_late": (
         "extension issued after {authority} lapsed",
-        "prolongation émise après l'expiration de {authority}",
+        "prolongation émise après l'expiration de l'autorisation {authority}",
     ),
     "instrument.extensions_max": (
         "{instrument} may be extended {count} time(s) only",
-        "{instrument} : {count} prolongation(s) au plus",
+        "{instrument} : nombre maximal de prolongations : {count}",
     ),
     "eu.wrong_validator": (
         "validated by a {type}; this order needs a {who}",
@@ -135,8 +135,8 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
         "non valide le {at} (valide du {start} au {end})",
     ),
     "cover.revoked": (
-        "revoked from {at} by {by} ({reference})",
-        "révoquée à compter du {at} par {by} ({reference})",
+        "revoked from {at} by {by} (decision {reference})",
+        "révoquée à compter du {at} par {by} (décision {reference})",
     ),
     "cover.action": (
         "{instrument} does not permit {action}",
@@ -144,7 +144,7 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     ),
     "cover.scope": (
         "scope does not include {categories}",
-        "sa portée n'inclut pas les {categories}",
+        "sa portée n'inclut pas ces catégories de données : {categories}",
     ),
     "cover.abroad": (
         "{instrument} does not permit handing the evidence to another State ({state})",
@@ -152,7 +152,7 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     ),
     "cover.state": (
         "evidence goes to {state}, but the requesting State is {requesting}",
-        "la preuve est remise à {state}, alors que l'État requérant est {requesting}",
+        "la preuve est remise à un intervenant de l'État {state}, alors que l'État requérant est {requesting}",
     ),
     "cover.unvalidated": (
         "not yet validated on {at}: this order needs validation by a {who}",
