@@ -30,7 +30,7 @@ from custody.model.keys import KeyPair, fingerprint
 from custody.model.leafform import EVENT_LEAF, read_event
 from custody.model.records import ENTRY_KINDS, Authority, Event, Signature, signing_payload
 from custody.model.times import format_utc
-from custody.tlog.notes import verifier_key
+from custody.tlog.notes import NoteError, verifier_key
 from evidence.common import canonical
 
 LEDGER_FORMAT = 1
@@ -78,6 +78,10 @@ class LedgerHeader(Record):
     def __post_init__(self) -> None:
         check_text(self.origin, "ledger.origin", max_len=256)
         check_ident(self.case, "ledger.case")
+        try:
+            verifier_key(self.key_name, self.public_key)
+        except NoteError as exc:
+            raise RecordError(f"ledger.key_name: {exc}") from exc
         if self.format != LEDGER_FORMAT:
             raise RecordError(f"ledger.format: this scelle reads format {LEDGER_FORMAT}, not {self.format!r}")
 
