@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from custody.ledger.transfer import TransferOffer, accept_offer, make_offer
     from custody.ledger.verify import verify_ledger
     from custody.model.artefacts import artefact_from_digests, artefact_from_file, artefact_from_record
+    from custody.model.changes import AuthorityChange
     from custody.model.identity import Handler
     from custody.model.keys import (
         KeyPair,
@@ -79,6 +80,7 @@ _LAZY: dict[str, str] = {
     "Artefact": "custody.model.records",
     "Event": "custody.model.records",
     "Authority": "custody.model.legal",
+    "AuthorityChange": "custody.model.changes",
     "Conditions": "custody.model.legal",
     "Offence": "custody.model.legal",
     "Scope": "custody.model.legal",
@@ -122,6 +124,7 @@ __all__ = [
     "Appended",
     "Artefact",
     "Authority",
+    "AuthorityChange",
     "AuthorityError",
     "BundleReport",
     "Conditions",

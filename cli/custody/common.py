@@ -71,13 +71,17 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
 
 @contextmanager
 def refusals_in(lang: str) -> Iterator[None]:
-    """State an event the ledger refuses in ``lang``, pointing at ``--late-reason`` when that would justify it."""
+    """State an event (or an authority record or change) the ledger refuses in ``lang``, pointing at
+    ``--late-reason`` when that would justify it."""
+    from custody.rules.breach import RecordRefusedError
     from custody.rules.events import EventRefusedError
 
     try:
         yield
     except EventRefusedError as exc:
         raise exc.localised(lang, how="--late-reason TEXT") from exc
+    except RecordRefusedError as exc:
+        raise exc.localised(lang) from exc
 
 
 def lang_option(func: F) -> F:

@@ -326,10 +326,11 @@ def authority() -> None:
 @click.argument("ledger", type=click.Path(dir_okay=False))
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Registering handler's key.")
 @authority_options
-def authority_add(ledger: str, key_file: str, ledger_key: str | None, as_json: bool, **opts: Any) -> None:
+@lang_option
+def authority_add(ledger: str, key_file: str, ledger_key: str | None, as_json: bool, lang: str, **opts: Any) -> None:
     """Record a legal authority, signed by the handler who registers it; refused when its instrument's rules fail."""
     record_ = _authority(opts)
     pair = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang):
         appended = opened.add_authority(record_, pair)
     render_appended(appended, as_json, f"recorded authority {record_.reference} as")

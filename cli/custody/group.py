@@ -114,6 +114,7 @@ def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> N
 
 
 def _summary(entry: SignedEntry) -> str:
+    from custody.model.changes import AuthorityChange
     from custody.model.entries import KeyEntry, LedgerHeader
     from custody.model.legal import Authority
     from custody.model.times import format_utc
@@ -129,6 +130,9 @@ def _summary(entry: SignedEntry) -> str:
             f"{body.instrument} {body.reference} by {body.issuing_authority} ({body.issuing_state}), valid "
             f"{format_utc(body.valid_from)} to {format_utc(body.valid_until)}"
         )
+    if isinstance(body, AuthorityChange):
+        until = f" until {format_utc(body.valid_until)}" if body.valid_until else ""
+        return f"{body.change} {body.authority}{until} from {format_utc(body.at)} by {body.decided_by}"
     who = f"{body.handler.name} ({body.handler.organisation}, {body.handler.country})"
     if body.counter_party is not None:
         who += f" -> {body.counter_party.name} ({body.counter_party.organisation}, {body.counter_party.country})"
@@ -300,7 +304,7 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
         )
     else:
         stamp_findings = {check.text("en") for check in report.timestamps if check.status == "failed"}
-        for finding in report.findings:
+        for finding in report.texts(lang):
             if finding not in stamp_findings:  # said below, in the report's language
                 click.echo(finding)
         for line in render_timestamps(report.timestamps, lang):
@@ -321,11 +325,14 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 
 
 def _register() -> None:
+    from cli.custody.changes import extend, revoke, validate
     from cli.custody.events import accept, authority, offer, record, transfer
     from cli.custody.timestamps import timestamp
 
     for command in (authority, record, transfer, offer, accept, export, timestamp):
         custody.add_command(command)
+    for command in (extend, validate, revoke):
+        authority.add_command(command)
 
 
 _register()

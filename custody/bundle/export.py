@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from custody.bundle.format import HEX_DIGITS, Bundle, BundleEntry, BundleSelectionError
 from custody.errors import LedgerTamperedError, RecordError
+from custody.model.changes import AuthorityChange
 from custody.model.entries import SignedEntry, parse_leaf
 from custody.model.records import Authority, Event
 from custody.model.vocabulary import DIGEST_LENGTHS
@@ -88,8 +89,14 @@ def _chosen(entries: Sequence[SignedEntry], selectors: Sequence[tuple[str | None
 
 
 def _needed(entries: Sequence[SignedEntry], chosen: set[str]) -> tuple[list[int], set[str]]:
-    """Indexes of the entries a verifier needs for the chosen artefacts, and the other artefacts those events name."""
+    """Indexes of the entries a verifier needs for the chosen artefacts, and the other artefacts those events name:
+    the events, the authorities they cite (and those these extend), every change recorded to those authorities, and
+    the key entries of all their signers."""
     authorities = {e.entry_id: i for i, e in enumerate(entries) if e.kind == "authority"}
+    changes: dict[str, list[int]] = {}
+    for i, e in enumerate(entries):
+        if isinstance(e.body, AuthorityChange):
+            changes.setdefault(e.body.authority, []).append(i)
     keys = {e.entry_id: i for i, e in enumerate(entries) if e.kind == "key"}
     wanted, also, signers = {0}, set(), set()
     cited: list[str] = []
@@ -108,6 +115,9 @@ def _needed(entries: Sequence[SignedEntry], chosen: set[str]) -> tuple[list[int]
             signers |= {s.key for s in authority.signatures}
             if isinstance(authority.body, Authority) and authority.body.extends:
                 cited.append(authority.body.extends)
+            for index in changes.get(ident, []):
+                wanted.add(index)
+                signers |= {s.key for s in entries[index].signatures}
     wanted |= {keys[f] for f in signers if f in keys}
     return sorted(wanted), also
 

@@ -159,10 +159,7 @@ def _verdict(report: BundleReport, lang: str) -> str:
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
         css = "ok" if f.ok else "bad"
-        items.append(
-            f'<li><span class="mark {css}">{_e(mark)}</span>'
-            f"<span>{_e(i18n.finding(f.code, f.params, lang))}</span></li>"
-        )
+        items.append(f'<li><span class="mark {css}">{_e(mark)}</span><span>{_e(f.text(lang))}</span></li>')
     return (
         f'<div class="verdict {"ok" if ok else "bad"}">{_e(label("verdict", lang))}{colon(lang)}'
         f"{_e(i18n.pick(i18n.VERDICT[ok], lang))}</div>"
@@ -231,7 +228,21 @@ def _timeline(report: BundleReport, lang: str) -> str:
     return f"<h2>{_e(label('timeline', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 
-def _authority_row(a: Authority, lang: str) -> list[str]:
+def change_lines(a: Authority, contents: Contents, lang: str) -> list[str]:
+    """The changes recorded to an authority, one sentence each: ``Extended until …``, ``Validated by …``,
+    ``Revoked from …``, with who decided, its file number, and the reason."""
+    lines = []
+    for change in contents.changes.get(a.id, []):
+        kind = i18n.vocabulary(i18n.AUTHORITY_TYPES, change.decided_by_type or "", lang)
+        by = change.decided_by + (f" ({kind})" if change.decided_by_type else "")
+        until = utc_date(change.valid_until) if change.valid_until else ""
+        text = i18n.pick(i18n.CHANGE_LINES[change.change], lang).format(at=utc_date(change.at), by=by, until=until)
+        extra = [x for x in (change.reference, change.reason) if x]
+        lines.append(text + (f" — {'; '.join(extra)}" if extra else ""))
+    return lines
+
+
+def _authority_row(a: Authority, contents: Contents, lang: str) -> list[str]:
     kind = i18n.vocabulary(i18n.AUTHORITY_TYPES, a.issuing_authority_type or "", lang)
     issuer = f"{a.issuing_authority}" + (f" ({kind})" if a.issuing_authority_type else "")
     states = [f"{label('requesting', lang)}: {i18n.country(a.requesting_state or a.issuing_state, lang)}"]
@@ -248,6 +259,7 @@ def _authority_row(a: Authority, lang: str) -> list[str]:
         conditions.append(f"{label('use_limitation', lang)} {a.conditions.use_limitation}")
     if a.extends:
         conditions.append(f"{label('extends', lang)} {a.extends}")
+    changes = "".join(f"<br><b>{_e(line)}</b>" for line in change_lines(a, contents, lang))
     title = i18n.vocabulary(i18n.INSTRUMENTS, a.instrument, lang)
     basis = a.legal_basis or ""
     return [
@@ -256,7 +268,8 @@ def _authority_row(a: Authority, lang: str) -> list[str]:
         _e(issuer) + "<br><span class=small>" + "<br>".join(_e(s) for s in states) + "</span>",
         f"{_e(label('from', lang))} <span class=nw>{_e(utc_date(a.valid_from))}</span><br>"
         f"{_e(label('until', lang))} <span class=nw>{_e(utc_date(a.valid_until))}</span><br>"
-        f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(utc_date(a.issued))}</span></span>",
+        f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(utc_date(a.issued))}</span></span>"
+        + changes,
         _e("; ".join(scope) or "—")
         + f"<br><span class=small>{_e(offence)}</span>"
         + ("<br>" + _e("; ".join(conditions)) if conditions else ""),
@@ -264,7 +277,7 @@ def _authority_row(a: Authority, lang: str) -> list[str]:
 
 
 def _authorities(report: BundleReport, lang: str) -> str:
-    rows = [_authority_row(a, lang) for a in report.contents.authorities.values()]
+    rows = [_authority_row(a, report.contents, lang) for a in report.contents.authorities.values()]
     headers = [label(k, lang) for k in ("reference", "instrument", "issued_by", "validity", "scope")]
     return f"<h2>{_e(label('authorities', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 

@@ -7,7 +7,7 @@ per check, the evidence items with their digests, and the timeline with the inst
 from __future__ import annotations
 
 from custody import i18n
-from custody.bundle.report import artefacts_of, authority_title, colon, digest_lines, party, when
+from custody.bundle.report import artefacts_of, authority_title, change_lines, colon, digest_lines, party, when
 from custody.bundle.verify import BundleReport
 from custody.i18n import label
 
@@ -17,7 +17,7 @@ def verdict_lines(report: BundleReport, lang: str) -> list[str]:
     lines = [f"{label('verdict', lang)}{colon(lang)}{i18n.pick(i18n.VERDICT[report.ok], lang)}"]
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
-        lines.append(f"  [{mark}] {i18n.finding(f.code, f.params, lang)}")
+        lines.append(f"  [{mark}] {f.text(lang)}")
     return lines
 
 
@@ -49,4 +49,9 @@ def text_summary(report: BundleReport, lang: str = "en") -> str:
             lines.append(f"      {label('authority', lang)}{sep}{'; '.join(cited)}")
         if event.late_reason:
             lines.append(f"      {label('late_reason', lang)}{sep}{event.late_reason}")
+    changed = [(a, change_lines(a, c, lang)) for a in c.authorities.values()]
+    if any(lines_ for _, lines_ in changed):
+        lines.append(f"{label('authorities', lang)}{sep}".rstrip())
+        for authority, lines_ in changed:
+            lines += [f"  {authority_title(authority, lang)}{sep}{line}" for line in lines_]
     return "\n".join(lines) + "\n"

@@ -25,12 +25,13 @@ from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
 from custody.bundle.timestamps import check_bundle_timestamps
 from custody.errors import ProofError, RecordError, SignatureError
-from custody.i18n import finding
 from custody.ledger.rfc3161 import TimestampCheck, TsaTrust
+from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
 from custody.model.trust import Trust, TrustedKey, trusted_key
+from custody.rules.breach import Breach
 from custody.rules.chain import ChainChecker
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
@@ -56,11 +57,17 @@ _REASONS_SHOWN = 3
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One result of verification: a message code (``custody.i18n.FINDINGS``), pass or fail, and its parameters."""
+    """One result of verification: a message code (``custody.i18n.FINDINGS``), pass or fail, its parameters, and
+    the findings it rests on (why each authority an event cites fails to cover it)."""
 
     code: str
     ok: bool
     params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    parts: tuple[Breach, ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """The finding as a sentence in ``lang``."""
+        return Breach(self.code, self.params, self.parts).text(lang)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +88,7 @@ class Contents:
     header: LedgerHeader | None = None
     keys: dict[str, KeyEntry] = field(default_factory=dict)
     authorities: dict[str, Authority] = field(default_factory=dict)
+    changes: dict[str, list[AuthorityChange]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     files: list[FileCheck] = field(default_factory=list)
     trusted: TrustedKey | None = None
@@ -118,7 +126,7 @@ class BundleReport(Report):
         """``NAME: bundle NOT VERIFIED: N check(s) failed (codes); reason; ...`` (the first reasons in full)."""
         failed = self.failures()
         codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
-        reasons = "".join(f"; {finding(f.code, f.params, 'en')}" for f in failed[:_REASONS_SHOWN])
+        reasons = "".join(f"; {f.text('en')}" for f in failed[:_REASONS_SHOWN])
         reasons += "; ..." if len(failed) > _REASONS_SHOWN else ""
         return f"{self.name}: bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes}){reasons}"
 
@@ -220,13 +228,15 @@ class _Verifier:
                 self.contents.keys[body.handler.key_fingerprint] = body
             elif isinstance(body, Authority):
                 self.contents.authorities[body.id] = body
+            elif isinstance(body, AuthorityChange):
+                self.contents.changes.setdefault(body.authority, []).append(body)
             elif isinstance(body, Event):
                 self.contents.events.append(body)
         if not self.contents.events:
             self.add("events.none", False)
 
     def signatures(self) -> None:
-        counts = {"event": 0, "authority": 0, "key": 0, "ledger": 0}
+        counts = {"event": 0, "authority": 0, "key": 0, "ledger": 0, "authority-change": 0}
         failed = False
         for item, entry, payload in self.parsed:
             problem = self._signature_problem(entry, payload)
@@ -241,7 +251,7 @@ class _Verifier:
                 "signatures.ok",
                 True,
                 events=counts["event"],
-                authorities=counts["authority"],
+                authorities=counts["authority"] + counts["authority-change"],
                 keys=counts["key"],
                 transfers=transfers,
             )
@@ -273,10 +283,10 @@ class _Verifier:
         checker = ChainChecker(self.bundle.selection, self.contents.keys, None if header is None else header.case)
         for item, entry, _ in self.parsed:
             checker.visit(item.index, entry)
-        for code, params in checker.problems + checker.selection_problems():
-            self.add(code, False, **params)
+        for problem in checker.problems + checker.selection_problems():
+            self.findings.append(Finding(problem.code, False, problem.params, problem.parts))
         events = self.contents.events
-        codes = {code for code, _ in checker.problems}
+        codes = {problem.code for problem in checker.problems}
         if events and not any(code.startswith("authority.") for code in codes):
             self.add("authority.ok", True, count=sum(event.needs_authority for event in events))
         if events and not codes & _ORDER_CODES:
@@ -350,5 +360,8 @@ def describe(report: BundleReport) -> dict[str, Any]:
     return {
         "ok": report.ok,
         "verified": report.ok,
-        "findings": [{"code": f.code, "ok": f.ok, "params": dict(f.params)} for f in report.findings],
+        "findings": [
+            {"code": f.code, "ok": f.ok, "params": dict(f.params), "parts": [p.to_json() for p in f.parts]}
+            for f in report.findings
+        ],
     }

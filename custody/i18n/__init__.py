@@ -12,6 +12,7 @@ refusals), ``messages`` (command and library messages); this package exports the
 
 from __future__ import annotations
 
+from custody.i18n.authorities import CHANGE_LINES, CHANGES, FIELDS
 from custody.i18n.findings import FINDINGS, LIMITS, RECHECK, REFUSAL, finding
 from custody.i18n.messages import MESSAGES, message
 from custody.i18n.words import (
@@ -37,7 +38,10 @@ __all__ = [
     "ACTIONS",
     "AUTHORITY_TYPES",
     "CATEGORIES",
+    "CHANGES",
+    "CHANGE_LINES",
     "COUNTRIES",
+    "FIELDS",
     "FINDINGS",
     "INSTRUMENTS",
     "LABELS",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.authorities import AUTHORITY_FINDINGS, CHANGES, FIELDS
 from custody.i18n.timestamps import TIMESTAMP_FINDINGS
-from custody.i18n.words import ACTIONS, Pair, pick, vocabulary
+from custody.i18n.words import ACTIONS, AUTHORITY_TYPES, CATEGORIES, INSTRUMENTS, Pair, pick, vocabulary
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
     "en": (
@@ -176,6 +177,7 @@ FINDINGS: Mapping[str, Pair] = {
         "File {path} matches no item of the bundle (its SHA-256 is {sha256})",
         "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})",
     ),
+    **AUTHORITY_FINDINGS,
 }
 
 REFUSAL: Mapping[str, Pair] = {
@@ -195,6 +197,24 @@ def finding(code: str, params: Mapping[str, str], lang: str) -> str:
     if pair is None:
         return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(params.items()))}"
     values = dict(params)
-    if "action" in values:
-        values["action"] = vocabulary(ACTIONS, values["action"], lang)
+    for name, table in _VOCABULARIES.items():
+        if name in values:
+            values[name] = vocabulary(table, values[name], lang)
+    for name, table in (("categories", CATEGORIES), ("type", AUTHORITY_TYPES), ("who", AUTHORITY_TYPES)):
+        if name in values:
+            words = [vocabulary(table, value, lang) for value in values[name].split(",")]
+            joiner = ", " if name == "categories" else pick((" or ", " ou "), lang)
+            values[name] = joiner.join(words)
+    if "days" in values and lang == "fr":
+        values["days"] = values["days"].replace(".", ",")
     return pick(pair, lang).format_map(values)
+
+
+_VOCABULARIES: Mapping[str, Mapping[str, Pair]] = {
+    "action": ACTIONS,
+    "instrument": INSTRUMENTS,
+    "base": INSTRUMENTS,
+    "field": FIELDS,
+    "change": CHANGES,
+}
+"""Parameters whose values are words of a vocabulary, translated into the language of the finding."""

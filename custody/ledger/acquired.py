@@ -102,10 +102,14 @@ class AcquisitionCustody:
         earlier = ledger.authorities_by_id()
         authorities = [earlier[i] for i in self.authorities]
         reasons = find_cover(
-            Use(action="acquired", at=at, categories=("content",)), authorities, lambda a: check_authority(a, earlier)
+            Use(action="acquired", at=at, categories=("content",)),
+            authorities,
+            lambda a: check_authority(a, earlier),
+            ledger.authority_changes,
         )
         if reasons:
-            raise AuthorityError(f"acquired would not be covered by a valid authority: {' | '.join(reasons)}")
+            detail = " | ".join(str(reason) for reason in reasons)
+            raise AuthorityError(f"acquired would not be covered by a valid authority: {detail}")
 
     def append(
         self, record_path: str | os.PathLike[str], *, tool: str | None = None, now: datetime | None = None

@@ -10,7 +10,7 @@ The clock is read only when the caller gives no ``now``; ids are random (``ev-``
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -18,68 +18,20 @@ from types import TracebackType
 
 from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SignatureError
 from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
+from custody.ledger.state import LedgerState
 from custody.ledger.store import Store
+from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
 from custody.model.identity import Handler
 from custody.model.keys import KeyPair, verify_signature
 from custody.model.legal import Authority
 from custody.model.records import Event
-from custody.rules.authority import check_authority
-from custody.rules.events import LedgerView, event_findings, expected_prev, refusal
+from custody.rules.authority import require_valid
+from custody.rules.changes import check_change, refuse_change
+from custody.rules.events import event_findings, expected_prev, refusal
 from custody.tlog.frontier import Frontier
 from custody.tlog.merkle import MerkleTree, leaf_hash
 from custody.tlog.notes import Checkpoint, parse_verifier_key, sign_checkpoint
-
-
-class _View(LedgerView):
-    """The rules' view of the ledger, read from the store (inside the caller's transaction), plus pending keys."""
-
-    def __init__(self, ledger: Ledger, pending: Sequence[Handler] = ()) -> None:
-        self.case = ledger.header.case
-        self._ledger = ledger
-        self._pending = {h.key_fingerprint: h for h in pending}
-        self._read: dict[str, Event] = {}  # events read by id (the rules ask for a head more than once)
-
-    def _event(self, event_id: str) -> Event:
-        found = self._read.get(event_id)
-        if found is None:
-            found = self._read[event_id] = self._ledger.event(event_id)
-        return found
-
-    def registered(self, fingerprint: str) -> Handler | None:
-        known = self._ledger.registered_key(fingerprint)
-        return known.handler if known is not None else self._pending.get(fingerprint)
-
-    def authority(self, authority_id: str) -> Authority | None:
-        return self._ledger.find_authority(authority_id)
-
-    def authority_problems(self, authority: Authority) -> list[str]:
-        return check_authority(authority, self._ledger.authorities_by_id())
-
-    def head(self, artefact: str) -> Event | None:
-        head = self._ledger.store.head(artefact)
-        return None if head is None else self._event(head)
-
-    def last_event(self) -> Event | None:
-        leaf = self._ledger.store.last_leaf("event")
-        body = None if leaf is None else parse_leaf(leaf)[0].body
-        return body if isinstance(body, Event) else None
-
-    def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
-        """Walk back the artefact's events (each names the one before it in ``prev``) until every one of
-        ``algorithms`` is found; the ledger refuses conflicting digests, so the latest values stand for all."""
-        found: dict[str, str] = {}
-        event = self.head(artefact)
-        while event is not None:
-            for item in event.artefacts:
-                if item.key == artefact:
-                    for algorithm, value in item.digests.items():
-                        found.setdefault(algorithm, value)
-            if all(algorithm in found for algorithm in algorithms):
-                break
-            earlier = (self._event(p) for p in event.prev)
-            event = next((e for e in earlier if any(a.key == artefact for a in e.artefacts)), None)
-        return found
 
 
 class Ledger:
@@ -188,6 +140,11 @@ class Ledger:
             if isinstance(body, Authority):
                 found[body.id] = body
         return found
+
+    def authority_changes(self, authority_id: str) -> list[AuthorityChange]:
+        """The changes recorded to an authority, in ledger order."""
+        bodies = (parse_leaf(row[3])[0].body for row in self.store.entries("authority-change"))
+        return [b for b in bodies if isinstance(b, AuthorityChange) and b.authority == authority_id]
 
     def resolve_authority(self, ref: str) -> Authority:
         """An authority by id, or by its reference when exactly one authority has it."""
@@ -303,11 +260,18 @@ class Ledger:
         """Record a legal authority, signed by the handler ``key``; refused when its instrument's rules fail."""
         moment = now_or_clock(now)
         with self.store.transaction():
-            found = check_authority(authority, self.authorities_by_id())
-            if found:
-                raise AuthorityError(f"authority {authority.reference} ({authority.instrument}): {'; '.join(found)}")
+            require_valid(authority, self.authorities_by_id())
             keys = self._key_entries([key.info.handler], [key], moment)
             return self._write([*keys, sign_entry("authority", authority, [key])])
+
+    def change_authority(self, change: AuthorityChange, key: KeyPair) -> Appended:
+        """Record a change to an authority (extension, validation, revocation; ``custody.model.changes``), signed by
+        the handler ``key``; refused (``RecordRefusedError``) when ``custody.rules.changes`` finds it wrong."""
+        with self.store.transaction():
+            authority = self.find_authority(change.authority)
+            refuse_change(change, authority, check_change(change, authority, self.authority_changes(change.authority)))
+            keys = self._key_entries([key.info.handler], [key], change.recorded_at)
+            return self._write([*keys, sign_entry("authority-change", change, [key])])
 
     def build_event(
         self, draft: EventDraft, handler: Handler, *, counter_party: Handler | None = None, now: datetime | None = None
@@ -333,12 +297,12 @@ class Ledger:
             notes=draft.notes,
             late_reason=draft.late_reason,
         )
-        return replace(event, prev=expected_prev(event, _View(self)))
+        return replace(event, prev=expected_prev(event, LedgerState(self)))
 
     def check_event(self, event: Event, pending: Sequence[Handler] = ()) -> None:
         """Raise ``EventRefusedError`` (``AuthorityRefusedError`` for authority problems only) stating every rule of
         ``custody.rules.events`` that ``event`` breaks: those that ledger and bundle verification apply."""
-        found = event_findings(event, _View(self, pending))
+        found = event_findings(event, LedgerState(self, pending))
         if found:
             raise refusal(event, found)
 

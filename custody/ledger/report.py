@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from custody.ledger.rfc3161 import TimestampCheck
+from custody.rules.breach import Breach
 from evidence.common.report import Report
 
 
@@ -23,6 +24,8 @@ class LedgerReport(Report):
     findings: tuple[str, ...] = field(default=())
     timestamps: tuple[TimestampCheck, ...] = field(default=())
     """The RFC 3161 time-stamps kept in the ledger, as checked (``custody.ledger.timestamps``)."""
+    breaches: tuple[Breach, ...] = field(default=())
+    """The findings as message codes with parameters: ``findings`` are their English sentences."""
 
     @property
     def subject(self) -> str:
@@ -38,6 +41,13 @@ class LedgerReport(Report):
     def ok(self) -> bool:
         """True when there is no finding."""
         return not self.findings
+
+    def texts(self, lang: str = "en") -> tuple[str, ...]:
+        """The findings as sentences in ``lang``."""
+        known = len(self.breaches)  # the rules' findings come first; later ones (time-stamps) are plain text
+        if known > len(self.findings):
+            return self.findings
+        return tuple(b.text(lang) for b in self.breaches) + self.findings[known:]
 
     def failure_message(self) -> str:
         """``LEDGER: FIRST FINDING (and N more)``."""

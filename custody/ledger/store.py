@@ -222,7 +222,7 @@ class Store:
         """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind."""
         sql = "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries"
         if kind is not None:
-            if kind not in ("ledger", "key", "authority", "event"):
+            if kind not in ("ledger", "key", "authority", "event", "authority-change"):
                 raise CustodyError(f"unknown entry kind {kind!r}")
             sql += f" WHERE kind = '{kind}'"
         yield from self._rows(sql + " ORDER BY seq")

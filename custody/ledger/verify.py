@@ -32,12 +32,15 @@ from custody.ledger.report import LedgerReport
 from custody.ledger.rfc3161 import TsaTrust
 from custody.ledger.store import Store
 from custody.ledger.timestamps import with_timestamps
+from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
 from custody.model.trust import Trust, TrustedKey, TrustRequiredError, trusted_key
 from custody.rules.authority import check_authority
+from custody.rules.breach import Breach, breach
+from custody.rules.changes import check_change
 from custody.rules.events import LedgerView, event_findings
 from custody.tlog.frontier import Frontier
 from evidence.common.errors import EvidenceError, UsageError
@@ -61,7 +64,8 @@ class _Replay(LedgerView):
         self.handlers: dict[str, Handler] = {}
         self.public_keys = {header.fingerprint: Ed25519PublicKey.from_public_bytes(header.public_key)}
         self.authorities: dict[str, Authority] = {}
-        self.problems: dict[str, list[str]] = {}
+        self.problems: dict[str, list[Breach]] = {}
+        self.changed: dict[str, list[AuthorityChange]] = {}
         self.heads: dict[str, Event] = {}
         self.last: Event | None = None
         self.known: dict[str, dict[str, str]] = {}
@@ -74,8 +78,11 @@ class _Replay(LedgerView):
     def authority(self, authority_id: str) -> Authority | None:
         return self.authorities.get(authority_id)
 
-    def authority_problems(self, authority: Authority) -> list[str]:
-        return self.problems.get(authority.id, ["not a verified authority entry"])
+    def authority_problems(self, authority: Authority) -> list[Breach]:
+        return self.problems.get(authority.id, [breach("authority.unsigned")])
+
+    def changes(self, authority_id: str) -> list[AuthorityChange]:
+        return self.changed.get(authority_id, [])
 
     def head(self, artefact: str) -> Event | None:
         return self.heads.get(artefact)
@@ -94,7 +101,7 @@ class _Verifier:
         self.store = store
         self.trusted = trusted
         self.trusted_vkey: str | None = None  # the trusted key under the header's key name, once it is read
-        self.findings: list[str] = []
+        self.findings: list[Breach] = []
         self.hashes: list[bytes] = []
         self.frontier = Frontier()
         self.notes: dict[int, str] = dict(store.checkpoints())
@@ -102,9 +109,9 @@ class _Verifier:
         self.signer: CheckpointKey | None = None
         self.queue: list[tuple[Ed25519PublicKey, bytes, bytes]] | None = [] if deferred else None
 
-    def find(self, text: str) -> None:
+    def find(self, text: str | Breach) -> None:
         if len(self.findings) < MAX_FINDINGS:
-            self.findings.append(text)
+            self.findings.append(breach("ledger.text", text=text) if isinstance(text, str) else text)
 
     def check(self, public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
         """Whether ``signature`` verifies; in the deferred pass, queue it and answer yes.
@@ -156,9 +163,9 @@ class _Verifier:
                 found.append(f"signature by {signature.key} does not verify")
         return found
 
-    def apply(self, entry: SignedEntry, replay: _Replay, signed: bool) -> list[str]:
+    def apply(self, entry: SignedEntry, replay: _Replay, signed: bool) -> list[str | Breach]:
         """Add a verified entry to the replayed state; an unsigned key is not registered and an unsigned
-        authority covers nothing (the events relying on it are reported)."""
+        authority covers nothing (the events relying on it are reported), nor does an unsigned change apply."""
         body = entry.body
         if type(body) is Event:
             return self.apply_event(body, replay)
@@ -178,12 +185,25 @@ class _Verifier:
                 return [f"authority {body.id} recorded twice"]
             problems = check_authority(body, replay.authorities)
             replay.authorities[body.id] = body
-            replay.problems[body.id] = problems if signed else [*problems, "its entry is not validly signed"]
-            return [f"authority {body.reference} ({body.instrument}): {p}" for p in problems]
+            replay.problems[body.id] = problems if signed else [*problems, breach("authority.unsigned")]
+            if not problems:
+                return []
+            return [breach("authority.record", *problems, reference=body.reference, instrument=body.instrument)]
+        if isinstance(body, AuthorityChange):
+            return self.apply_change(body, replay, signed)
         return self.apply_event(body, replay)
 
-    def apply_event(self, event: Event, replay: _Replay) -> list[str]:
-        found = [breach.text() for breach in event_findings(event, replay)]
+    def apply_change(self, change: AuthorityChange, replay: _Replay, signed: bool) -> list[str | Breach]:
+        earlier = replay.changed.get(change.authority, [])
+        problems = check_change(change, replay.authorities.get(change.authority), earlier)
+        if signed and not problems:
+            replay.changed.setdefault(change.authority, []).append(change)
+        if not problems:
+            return []
+        return [breach("authority.change", *problems, id=change.id, change=change.change, authority=change.authority)]
+
+    def apply_event(self, event: Event, replay: _Replay) -> list[str | Breach]:
+        found: list[str | Breach] = list(event_findings(event, replay))
         if event.id in replay.event_ids:
             found.append(f"event {event.id} recorded twice")
         replay.event_ids.add(event.id)
@@ -234,14 +254,15 @@ class _Verifier:
                 self.trusted_vkey = self.trusted.vkey(entry.body.key_name)
             vkey = self.trusted_vkey or entry.body.vkey
             self.signer = CheckpointKey(entry.body.origin, vkey)
-        problems = self.signatures(entry, payload, self.replay)
+        problems: list[str | Breach] = list(self.signatures(entry, payload, self.replay))
         try:
             if seq or entry.kind != "ledger":
                 problems += self.apply(entry, self.replay, signed=not problems)
         except EvidenceError as exc:
             problems.append(str(exc))
         for problem in problems:
-            self.find(f"entry {seq} ({entry.kind} {entry.entry_id}): {problem}")
+            part = breach("ledger.text", text=problem) if isinstance(problem, str) else problem
+            self.find(breach("ledger.entry", part, seq=seq, kind=entry.kind, id=entry.entry_id))
 
     def run_rows(self) -> int:
         expected = 0
@@ -357,5 +378,6 @@ def _verify(
         entries=v.frontier.size,
         events=replay.events,
         checkpoints=checkpoints,
-        findings=tuple(v.findings),
+        findings=tuple(str(f) for f in v.findings),
+        breaches=tuple(v.findings),
     )

@@ -23,13 +23,14 @@ from typing import Any
 
 from custody import fastpath
 from custody.errors import RecordError
+from custody.model.changes import AuthorityChange
 from custody.model.fields import Fields, Record, check_ident, check_text, require_mapping
 from custody.model.identity import Handler
 from custody.model.keys import KeyPair, fingerprint
 from custody.model.leafform import EVENT_LEAF, read_event
 from custody.model.records import ENTRY_KINDS, Authority, Event, Signature, signing_payload
 from custody.model.times import format_utc
-from custody.tlog.notes import verifier_key
+from custody.tlog.notes import NoteError, verifier_key
 from evidence.common import canonical
 
 LEDGER_FORMAT = 1
@@ -77,6 +78,10 @@ class LedgerHeader(Record):
     def __post_init__(self) -> None:
         check_text(self.origin, "ledger.origin", max_len=256)
         check_ident(self.case, "ledger.case")
+        try:
+            verifier_key(self.key_name, self.public_key)
+        except NoteError as exc:
+            raise RecordError(f"ledger.key_name: {exc}") from exc
         if self.format != LEDGER_FORMAT:
             raise RecordError(f"ledger.format: this scelle reads format {LEDGER_FORMAT}, not {self.format!r}")
 
@@ -150,8 +155,14 @@ class KeyEntry(Record):
         return result
 
 
-Body = LedgerHeader | KeyEntry | Authority | Event
-BODY_TYPES: dict[str, Any] = {"ledger": LedgerHeader, "key": KeyEntry, "authority": Authority, "event": Event}
+Body = LedgerHeader | KeyEntry | Authority | Event | AuthorityChange
+BODY_TYPES: dict[str, Any] = {
+    "ledger": LedgerHeader,
+    "key": KeyEntry,
+    "authority": Authority,
+    "event": Event,
+    "authority-change": AuthorityChange,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,7 +188,7 @@ class SignedEntry:
         return body.id
 
     def expected_signers(self) -> tuple[str, ...] | None:
-        """Fingerprints that must sign, in order; None for an authority (any one registered key)."""
+        """Fingerprints that must sign, in order; None for an authority or a change to one (any one registered key)."""
         body = self.body
         if isinstance(body, LedgerHeader):
             return (body.fingerprint,)

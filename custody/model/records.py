@@ -63,9 +63,9 @@ __all__ = [
     "signing_payload",
 ]
 
-ENTRY_KINDS: tuple[str, ...] = ("ledger", "key", "authority", "event")
+ENTRY_KINDS: tuple[str, ...] = ("ledger", "key", "authority", "event", "authority-change")
 """Kinds of signed ledger entries: the ledger's own header (first entry), a handler's public key, a legal authority,
-a custody event."""
+a custody event, a change to a legal authority (``custody.model.changes``)."""
 
 
 def signing_payload(kind: str, body: bytes) -> bytes:

@@ -14,28 +14,31 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, SignedEntry
 from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
 from custody.rules.authority import check_authority
+from custody.rules.breach import Breach, breach
+from custody.rules.changes import check_change
 from custody.rules.events import LedgerView, event_findings
-
-Problem = tuple[str, dict[str, object]]
 
 
 class ChainChecker(LedgerView):
-    """Visit entries in ledger order; ``problems`` lists (finding code, parameters) for every rule broken."""
+    """Visit entries in ledger order; ``problems`` lists every rule broken (``Breach``: a finding code and its
+    parameters)."""
 
     def __init__(self, selection: tuple[str, ...], keys: Mapping[str, KeyEntry], case: str | None = None) -> None:
         self.case = case
         self.selection = set(selection)
         self.keys = keys
-        self.problems: list[Problem] = []
+        self.problems: list[Breach] = []
         self.key_index: dict[str, int] = {}
         self.handlers: dict[str, Handler] = {}
         self.authorities: dict[str, Authority] = {}
-        self.validity: dict[str, list[str]] = {}
+        self.validity: dict[str, list[Breach]] = {}
+        self.changed: dict[str, list[AuthorityChange]] = {}
         self.events: set[str] = set()
         self.last: dict[str, Event] = {}
         self.known: dict[str, dict[str, str]] = {}
@@ -49,8 +52,11 @@ class ChainChecker(LedgerView):
     def authority(self, authority_id: str) -> Authority | None:
         return self.authorities.get(authority_id)
 
-    def authority_problems(self, authority: Authority) -> list[str]:
-        return self.validity.get(authority.id, ["not an authority entry of this bundle"])
+    def authority_problems(self, authority: Authority) -> list[Breach]:
+        return self.validity.get(authority.id, [breach("authority.unsigned")])
+
+    def changes(self, authority_id: str) -> list[AuthorityChange]:
+        return self.changed.get(authority_id, [])
 
     def head(self, artefact: str) -> Event | None:
         """The previous event about a selected artefact (the bundle holds them all; of the others, only some)."""
@@ -73,34 +79,47 @@ class ChainChecker(LedgerView):
         for signature in entry.signatures:
             at = self.key_index.get(signature.key)
             if signature.key in self.keys and (at is None or at > index) and not isinstance(body, KeyEntry):
-                self.problems.append(("order.key", {"id": entry.entry_id, "signer": signature.key}))
+                self.problems.append(breach("order.key", id=entry.entry_id, signer=signature.key))
         if isinstance(body, Authority) and body.id not in self.authorities:
             self.validity[body.id] = check_authority(body, self.authorities)
             self.authorities[body.id] = body
+        if isinstance(body, AuthorityChange):
+            self._change(body)
         if isinstance(body, Event):
             self._event(body)
 
+    def _change(self, change: AuthorityChange) -> None:
+        """A change applies to the events after it (as in the ledger) unless the rules refuse it."""
+        earlier = self.changed.get(change.authority, [])
+        problems = check_change(change, self.authorities.get(change.authority), earlier)
+        if problems:
+            self.problems.append(
+                breach("authority.change", *problems, id=change.id, change=change.change, authority=change.authority)
+            )
+        else:
+            self.changed.setdefault(change.authority, []).append(change)
+
     def _event(self, event: Event) -> None:
-        self.problems += [(b.code, dict(b.params)) for b in event_findings(event, self, links=False)]
+        self.problems += event_findings(event, self, links=False)
         self.recorded = event
         keys = {a.key for a in event.artefacts}
         if not keys & self.selection:
-            self.problems.append(("selection.extra", {"id": event.id}))
+            self.problems.append(breach("selection.extra", id=event.id))
         for artefact in event.artefacts:
             self.known.setdefault(artefact.key, {}).update(artefact.digests)
             if artefact.key in self.selection:
                 self._link(event, artefact.key)
         if keys <= self.selection:
             for missing in (p for p in event.prev if p not in self.events):
-                self.problems.append(("chain.missing", {"id": event.id, "missing": missing}))
+                self.problems.append(breach("chain.missing", id=event.id, missing=missing))
         self.events.add(event.id)
 
     def _link(self, event: Event, key: str) -> None:
         previous = self.last.get(key)
         self.last[key] = event
         if previous is not None and previous.id not in event.prev:
-            self.problems.append(("chain.prev", {"id": event.id, "previous": previous.id, "artefact": key}))
+            self.problems.append(breach("chain.prev", id=event.id, previous=previous.id, artefact=key))
 
-    def selection_problems(self) -> list[Problem]:
+    def selection_problems(self) -> list[Breach]:
         """Selected artefacts that no event in the bundle concerns."""
-        return [("selection.missing", {"artefact": key}) for key in sorted(self.selection - set(self.last))]
+        return [breach("selection.missing", artefact=key) for key in sorted(self.selection - set(self.last))]

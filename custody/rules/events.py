@@ -14,18 +14,18 @@ within a bundle instead.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from types import MappingProxyType
 from typing import Protocol
 
 from custody import i18n
 from custody.errors import AuthorityError, CustodyError
+from custody.model.changes import AuthorityChange
 from custody.model.identity import Handler
 from custody.model.legal import Authority
 from custody.model.records import Event
 from custody.model.times import format_utc
 from custody.rules.authority import Use, find_cover
+from custody.rules.breach import Breach, breach
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far an event may claim to have happened after it was recorded (clocks of two machines differ a little)."""
@@ -43,8 +43,11 @@ class LedgerView(Protocol):
     def authority(self, authority_id: str) -> Authority | None:
         """An authority entry by id, or None."""
 
-    def authority_problems(self, authority: Authority) -> list[str]:
+    def authority_problems(self, authority: Authority) -> list[Breach]:
         """``check_authority`` findings for an authority of this ledger (may be cached)."""
+
+    def changes(self, authority_id: str) -> Sequence[AuthorityChange]:
+        """The changes recorded to an authority before this entry, in ledger order."""
 
     def head(self, artefact: str) -> Event | None:
         """The latest event about ``artefact``, or None (also when the view cannot know it)."""
@@ -54,25 +57,6 @@ class LedgerView(Protocol):
 
     def digests(self, artefact: str, algorithms: Collection[str]) -> Mapping[str, str]:
         """The digests earlier events give for ``artefact``: at least those of ``algorithms`` that any gives."""
-
-
-@dataclass(frozen=True, slots=True)
-class Breach:
-    """One broken rule: a message code of ``custody.i18n.FINDINGS`` and its parameters."""
-
-    code: str
-    params: Mapping[str, str]
-
-    def text(self, lang: str = "en") -> str:
-        """The sentence saying what is wrong, in ``lang``."""
-        return i18n.finding(self.code, self.params, lang)
-
-    def __str__(self) -> str:
-        return self.text()
-
-
-def _breach(code: str, **params: object) -> Breach:
-    return Breach(code, MappingProxyType({name: str(value) for name, value in params.items()}))
 
 
 def expected_prev(event: Event, view: LedgerView) -> tuple[str, ...]:
@@ -88,10 +72,10 @@ def expected_prev(event: Event, view: LedgerView) -> tuple[str, ...]:
 def _identity(event: Event, handler: Handler, view: LedgerView) -> list[Breach]:
     registered = view.registered(handler.key_fingerprint)
     if registered is None:
-        return [_breach("identity.unregistered", id=event.id, name=handler.name, key=handler.key_fingerprint)]
+        return [breach("identity.unregistered", id=event.id, name=handler.name, key=handler.key_fingerprint)]
     if registered != handler:
         detail = f"{registered.name}, {registered.role}, {registered.organisation}, {registered.country}"
-        return [_breach("identity.bad", id=event.id, name=handler.name, registered=detail)]
+        return [breach("identity.bad", id=event.id, name=handler.name, registered=detail)]
     return []
 
 
@@ -99,7 +83,7 @@ def _times(event: Event, view: LedgerView) -> list[Breach]:
     found = []
     if event.occurred_at > event.recorded_at + CLOCK_SKEW:
         found.append(
-            _breach(
+            breach(
                 "order.recorded",
                 id=event.id,
                 occurred=format_utc(event.occurred_at),
@@ -110,7 +94,7 @@ def _times(event: Event, view: LedgerView) -> list[Breach]:
     last = view.last_event()
     if last is not None and event.recorded_at < last.recorded_at:
         found.append(
-            _breach(
+            breach(
                 "order.ledger",
                 id=event.id,
                 recorded=format_utc(event.recorded_at),
@@ -123,7 +107,7 @@ def _times(event: Event, view: LedgerView) -> list[Breach]:
             head = view.head(artefact.key)
             if head is not None and event.occurred_at < head.occurred_at:
                 found.append(
-                    _breach(
+                    breach(
                         "order.artefact",
                         id=event.id,
                         action=event.action,
@@ -141,7 +125,7 @@ def _digests(event: Event, view: LedgerView) -> list[Breach]:
     for artefact in event.artefacts:
         known = view.digests(artefact.key, artefact.digests.keys())
         if any(known.get(algorithm, value) != value for algorithm, value in artefact.digests.items()):
-            found.append(_breach("digests.bad", id=event.id, artefact=artefact.key))
+            found.append(breach("digests.bad", id=event.id, artefact=artefact.key))
     return found
 
 
@@ -151,16 +135,16 @@ def _authorities(event: Event, view: LedgerView) -> list[Breach]:
     for authority_id in event.authorities:
         authority = view.authority(authority_id)
         if authority is None:
-            found.append(_breach("authority.missing", id=event.id, authority=authority_id))
+            found.append(breach("authority.missing", id=event.id, authority=authority_id))
         else:
             authorities.append(authority)
     if event.needs_authority:
         counter = event.counter_party
         abroad = counter.country if counter is not None and counter.country != event.handler.country else None
         use = Use(action=event.action, at=event.occurred_at, categories=event.categories, abroad_to=abroad)
-        reasons = find_cover(use, authorities, view.authority_problems)
+        reasons = find_cover(use, authorities, view.authority_problems, view.changes)
         if reasons:
-            found.append(_breach("authority.cover", id=event.id, action=event.action, detail=" | ".join(reasons)))
+            found.append(breach("authority.cover", *reasons, id=event.id, action=event.action))
     return found
 
 
@@ -170,14 +154,14 @@ def event_findings(event: Event, view: LedgerView, *, links: bool = True) -> lis
     ``links=False`` leaves out the previous-event links, for a view that holds only a selection of the ledger."""
     found = []
     if view.case is not None and event.case != view.case:
-        found.append(_breach("case.bad", id=event.id, expected=view.case, got=event.case))
+        found.append(breach("case.bad", id=event.id, expected=view.case, got=event.case))
     found += _identity(event, event.handler, view)
     if event.counter_party is not None:
         found += _identity(event, event.counter_party, view)
     if links:
         prev = expected_prev(event, view)
         if event.prev != prev:
-            found.append(_breach("chain.links", id=event.id, got=list(event.prev), expected=list(prev)))
+            found.append(breach("chain.links", id=event.id, got=list(event.prev), expected=list(prev)))
     found += _times(event, view)
     found += _digests(event, view)
     found += _authorities(event, view)

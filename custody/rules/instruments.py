@@ -33,8 +33,9 @@ MIN_PENALTY_MONTHS_EPOC = 36
 class Instrument:
     """One instrument: its title and legal basis, the record fields it requires (attribute paths of ``Authority``,
     e.g. ``offence`` or ``scope.identifiers``), the data categories it may reach (None: any), whether it is a request
-    to another State, its validity limits in days, which authority-needing actions it permits, and whether data may
-    be handed to a handler in another State under it."""
+    to another State, its validity limits in days, whether it may be extended (and by how many days at most each
+    time, how many times: None for no limit), which authority-needing actions it permits, and whether data may be
+    handed to a handler in another State under it."""
 
     name: str
     title: str
@@ -44,6 +45,7 @@ class Instrument:
     cross_border: bool = False
     min_days: int | None = None
     max_days: int | None = None
+    extendable: bool = False
     extension_days: int | None = None
     extensions_allowed: int | None = None
     actions: frozenset[str] = ALL_ACTIONS
@@ -74,6 +76,7 @@ INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
                 "ETS 185 Art. 16",
                 required=("offence", "scope.identifiers"),
                 max_days=90,
+                extendable=True,
                 extension_days=90,
                 **_PRESERVE,
             ),
@@ -84,6 +87,7 @@ INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
                 required=("offence", "scope.identifiers"),
                 categories=frozenset({"traffic"}),
                 max_days=90,
+                extendable=True,
                 extension_days=90,
                 **_PRESERVE,
             ),
@@ -96,6 +100,7 @@ INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
                 required=(*_REQUEST, "scope.identifiers", "scope.custodian", "necessity", "mla_to_follow"),
                 cross_border=True,
                 min_days=60,
+                extendable=True,
                 **_PRESERVE,
             ),
             _i(
@@ -195,6 +200,7 @@ INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
                 required=("requested_state", "addressee", "offence", "issuing_authority_type"),
                 cross_border=True,
                 max_days=60,
+                extendable=True,
                 extension_days=30,
                 extensions_allowed=1,
                 **_EU,

@@ -243,7 +243,7 @@ def test_action_outside_the_authority_window_is_detected(tmp_path: Path) -> None
     report = refused(lambda: verify_bundle(bundle_for(s), s.ledger_key.info.public_key))
     cover = [f for f in report.findings if f.code == "authority.cover"]
     assert [f.params["id"] for f in cover] == ["ev-008"]
-    assert "not valid at" in cover[0].params["detail"]
+    assert "not valid at" in cover[0].text()
 
 
 def test_transfer_signed_by_one_party_only_is_detected(tmp_path: Path) -> None:
