@@ -38,6 +38,8 @@ ACTIONS: Mapping[str, Pair] = {
     "verified": ("verified", "vérifié"),
     "stored": ("stored", "entreposé"),
     "transferred": ("handed over", "remis"),
+    "offered": ("offered for handover abroad", "proposé à la remise à l'étranger"),
+    "received": ("received from abroad", "reçu de l'étranger"),
     "accessed": ("accessed", "consulté"),
     "analysed": ("analysed", "analysé"),
     "derived": ("derived data extracted", "données extraites"),

@@ -332,6 +332,8 @@ class Ledger:
             prev=(),
             notes=draft.notes,
             late_reason=draft.late_reason,
+            recipient=draft.recipient,
+            handover=draft.handover,
         )
         return replace(event, prev=expected_prev(event, _View(self)))
 
