@@ -67,14 +67,15 @@ def export(
 
 def verify_bundle(
     bundle: str,
-    trust: str,
+    trust: str | list[str],
     artefacts: tuple[str, ...] = (),
     report_path: str | None = None,
     lang: str = "en",
     case_uco: str | None = None,
     as_json: bool = False,
 ) -> None:
-    """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
+    """Verify BUNDLE offline against the trusted ledger key ``trust`` (or keys: one per linked ledger); exit 3
+    unless VERIFIED.
 
     The verdict, the HTML report and the CASE/UCO file are written for a refused bundle too (the report says why).
     """
@@ -85,7 +86,8 @@ def verify_bundle(
     from evidence.common.report import VerificationError
 
     try:
-        result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
+        keys = [read_trust(t) for t in ([trust] if isinstance(trust, str) else trust)]
+        result = verify(read_bundle_file(bundle), keys, artefacts, name=bundle)
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json)

@@ -11,7 +11,10 @@ verifier needs, each with its RFC 9162 inclusion proof against one signed checkp
 Schema (version 1), written as RFC 8785 canonical JSON with indentation added::
 
     {"checkpoint": "<C2SP signed note>", "entries": [{"index": N, "leaf": {...}, "proof": ["<base64>", ...]}],
-     "format": "scelle-custody-bundle", "selection": ["sha256:<hex>", ...], "version": 1}
+     "format": "scelle-custody-bundle", "linked": [<bundle>, ...], "selection": ["sha256:<hex>", ...], "version": 1}
+
+``linked`` (absent from bundles without it) holds the bundles of the ledgers the artefacts came from across a
+border, each verified with that ledger's own key (``custody.bundle.linked``).
 
 Every significant byte is covered. A leaf is stored as its JSON object and re-encoded (RFC 8785) to get the leaf
 bytes, so any change to it changes the leaf hash, which the proof ties to the root that the checkpoint signs; the
@@ -42,6 +45,8 @@ BUNDLE_VERSION = 1
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 _TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")|[ \t\n\r]+')
 HEX_DIGITS = re.compile(r"^[0-9a-f]+$")
+MAX_LINK_DEPTH = 8
+"""How many borders a linked history may cross (a bundle links bundles that may link others)."""
 
 
 class BundleFormatError(CustodyError):
@@ -76,15 +81,19 @@ class Bundle:
     checkpoint: str
     selection: tuple[str, ...]
     entries: tuple[BundleEntry, ...]
+    linked: tuple[Bundle, ...] = ()
+    """The bundles of the ledgers the artefacts came from across a border (``custody.bundle.linked``)."""
 
     def to_json(self) -> dict[str, Any]:
-        """The bundle as a JSON object."""
+        """The bundle as a JSON object (``linked`` only when there is one: older bundles are unchanged)."""
+        linked = {"linked": [b.to_json() for b in self.linked]} if self.linked else {}
         return {
             "checkpoint": self.checkpoint,
             "entries": [e.to_json() for e in self.entries],
             "format": BUNDLE_FORMAT,
             "selection": list(self.selection),
             "version": BUNDLE_VERSION,
+            **linked,
         }
 
     def to_bytes(self) -> bytes:
@@ -123,27 +132,43 @@ def _read(data: bytes) -> Bundle:
         obj = canonical.decode(text)
     except canonical.CanonicalError as exc:
         raise BundleFormatError(f"not a complete JSON document (truncated or not JSON): {exc}") from exc
+    _format(obj)
+    if strip_whitespace(text) != encode_json(obj):  # RFC 8785 bytes (see custody.model.entries.encode_json)
+        raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
+    return from_json(obj)
+
+
+def _format(obj: object) -> None:
     if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
         raise BundleFormatError(f'not a scelle custody bundle (no "format": "{BUNDLE_FORMAT}")')
     version = obj.get("version")
     if version != BUNDLE_VERSION or isinstance(version, bool):
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
-    if strip_whitespace(text) != encode_json(obj):  # RFC 8785 bytes (see custody.model.entries.encode_json)
-        raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
-    f = Fields(obj, "bundle")
+
+
+def from_json(obj: object, depth: int = 0) -> Bundle:
+    """A bundle from its parsed JSON (already checked canonical by the caller), with its linked bundles."""
+    _format(obj)
+    f = Fields(obj, "bundle" if depth == 0 else f"bundle.linked (level {depth})")
     f.text("format")
     f.opt_int("version")
     checkpoint = f.text("checkpoint", max_len=64 * 1024)
     selection = _selection(f.raw("selection"))
     raw_entries = f.raw("entries")
+    raw_linked = f.raw("linked")
     f.finish()
+    linked: tuple[Bundle, ...] = ()
+    if raw_linked is not None:
+        if not isinstance(raw_linked, list) or not raw_linked or depth >= MAX_LINK_DEPTH:
+            raise BundleFormatError(f"bundle.linked: expected a non-empty list, at most {MAX_LINK_DEPTH} levels deep")
+        linked = tuple(from_json(item, depth + 1) for item in raw_linked)
     if not isinstance(raw_entries, list) or not raw_entries:
         raise BundleFormatError("bundle.entries: expected a non-empty list")
     entries = tuple(_entry(item, i) for i, item in enumerate(raw_entries))
     indexes = [e.index for e in entries]
     if indexes != sorted(set(indexes)):
         raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
-    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries)
+    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries, linked=linked)
 
 
 def _selection(value: object) -> tuple[str, ...]:
@@ -171,6 +196,11 @@ def _entry(item: object, position: int) -> BundleEntry:
     if index is None or not isinstance(leaf, dict) or not isinstance(proof, list):
         raise BundleFormatError(f"bundle.entries[{position}]: expected index, leaf object and proof list")
     return BundleEntry(index=index, leaf=encode_json(leaf), proof=tuple(_hash(h, position) for h in proof))
+
+
+def entry_from_json(item: object, position: int) -> BundleEntry:
+    """One ``{"index", "leaf", "proof"}`` object (of a bundle, an offer or a receipt), read strictly."""
+    return _entry(item, position)
 
 
 def _hash(value: object, position: int) -> bytes:

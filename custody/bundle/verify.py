@@ -23,12 +23,13 @@ from typing import Any
 
 from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
+from custody.bundle.linked import LinkedView, choose_key, link_findings, trusted_keys
 from custody.errors import ProofError, RecordError, SignatureError
 from custody.i18n import finding
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
-from custody.model.trust import Trust, TrustedKey, trusted_key
+from custody.model.trust import Trust, TrustedKey
 from custody.rules.chain import ChainChecker
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
@@ -91,6 +92,8 @@ class BundleReport(Report):
     findings: tuple[Finding, ...]
     contents: Contents
     name: str = "bundle"
+    linked: tuple[BundleReport, ...] = ()
+    """The reports on the linked bundles (``custody.bundle.linked``): the ledgers the artefacts came from."""
 
     @property
     def subject(self) -> str:
@@ -302,27 +305,59 @@ class _Verifier:
 
 
 def verify_bundle(
-    bundle_bytes: bytes, trusted: Trust, artefact_files: Iterable[str | Path] = (), *, name: str = "bundle"
+    bundle_bytes: bytes,
+    trusted: Trust | Sequence[Trust],
+    artefact_files: Iterable[str | Path] = (),
+    *,
+    name: str = "bundle",
 ) -> BundleReport:
     """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
 
     ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, a
-    ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``). ``artefact_files`` are re-hashed (SHA-256 and BLAKE3) and
-    matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3) carrying the
-    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
+    ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``); or a list of them, one per ledger, for a bundle that
+    links the history of other ledgers (``custody.bundle.linked``). ``artefact_files`` are re-hashed (SHA-256 and
+    BLAKE3) and matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3)
+    carrying the report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
     """
     bundle = Bundle.from_bytes(bundle_bytes, name)
-    verifier = _Verifier(bundle, trusted_key(trusted))
+    report = _verify(bundle, trusted_keys(trusted), list(artefact_files), name, top=True)
+    report.raise_for_failure()
+    return report
+
+
+def _verify(bundle: Bundle, keys: list[TrustedKey], files: list[str | Path], name: str, *, top: bool) -> BundleReport:
+    key, untrusted = choose_key(bundle, keys, top=top)
+    verifier = _Verifier(bundle, key)
+    if untrusted is not None:
+        verifier.add("trust.missing", False, origin=untrusted)
     point = verifier.checkpoint()
     verifier.leaves(point)
     verifier.header(point)
     verifier.collect()
     verifier.signatures()
     verifier.order()
-    verifier.files(list(artefact_files))
-    report = BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name)
-    report.raise_for_failure()
-    return report
+    verifier.files(files)
+    linked = tuple(_verify(b, keys, [], f"{name} > {_origin(b)}", top=False) for b in bundle.linked)
+    views = [
+        LinkedView(
+            origin=_origin(b),
+            checkpoint=r.contents.checkpoint,
+            events=r.contents.events,
+            ok=r.ok,
+            reasons="; ".join(finding(f.code, f.params, "en") for f in r.failures()[:_REASONS_SHOWN]),
+        )
+        for b, r in zip(bundle.linked, linked, strict=True)
+    ]
+    for code, ok, params in link_findings(verifier.contents.events, views):
+        verifier.add(code, ok, **params)
+    return BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name, linked=linked)
+
+
+def _origin(bundle: Bundle) -> str:
+    try:
+        return parse_checkpoint(parse_note(bundle.checkpoint)[0]).origin
+    except NoteError:
+        return "(a ledger whose checkpoint is unreadable)"
 
 
 def describe(report: BundleReport) -> dict[str, Any]:
