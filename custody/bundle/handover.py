@@ -235,19 +235,22 @@ def _not_stale(ledger: Ledger, transfer: Event, offer_id: str) -> None:
             )
 
 
-def complete(
-    ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None = None, now: datetime | None = None
-) -> Appended:
-    """Check a receipt against the offer ``ledger`` recorded and append the transfer signed by both handlers.
+def check_receipt(ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None = None) -> Event:
+    """Check a receipt against the offer ``ledger`` recorded, reading only; return the transfer it completes.
 
-    ``trusted``: the receiving ledger's key, when the sender has it (its checkpoint is then checked against it too).
-    """
-    ledger.writable()
+    The transfer must be the one offered, signed by the releasing handler (registered here) and by the key the offer
+    named; the receiving ledger's received event must name this ledger and offer, be signed by that key, and be
+    proved against the receiving ledger's checkpoint (signed by its header's key; by ``trusted`` when given)."""
     transfer = _event(receipt.transfer, "the receipt's transfer")
     if len(transfer.prev) != 1:
         raise HandoverError(f"the transfer {transfer.id} does not follow one offered event")
     offered = ledger.event(transfer.prev[0])
-    if offered.action != "offered" or transfer.counter_party != offered.recipient:
+    same = (transfer.handler, transfer.artefacts, transfer.authorities) == (
+        offered.handler,
+        offered.artefacts,
+        offered.authorities,
+    )
+    if offered.action != "offered" or transfer.counter_party != offered.recipient or not same:
         raise HandoverError(f"the transfer {transfer.id} is not the one offered by event {offered.id}")
     receiver = receipt.receiver_key.body
     if not isinstance(receiver, KeyEntry) or receiver.handler != offered.recipient:
@@ -258,15 +261,35 @@ def complete(
         raise HandoverError(f"the receipt's event {received.id} does not receive offer {offered.id} of this ledger")
     if received.handler != offered.recipient:
         raise HandoverError(f"the receipt's event {received.id} is not recorded by the recipient of the offer")
+    releaser = ledger.registered_key(offered.handler.key_fingerprint)
+    if releaser is None:  # pragma: no cover - the ledger recorded the offer with this key
+        raise HandoverError(f"the releasing handler of offer {offered.id} has no key in this ledger")
     received_entry = parse_leaf(receipt.received.leaf)[0]
-    for entry in (receipt.receiver_key, received_entry):  # both signed by the key the offer named, and only by it
-        if [s.key for s in entry.signatures] != [receiver.handler.key_fingerprint]:
-            raise HandoverError(f"the receipt's {entry.kind} entry is not signed by the receiving handler")
+    for entry, public in (
+        (receipt.receiver_key, [receiver.public_key]),
+        (received_entry, [receiver.public_key]),
+        (receipt.transfer, [releaser.public_key, receiver.public_key]),
+    ):
+        if tuple(s.key for s in entry.signatures) != entry.expected_signers():
+            raise HandoverError(f"the receipt's {entry.kind} entry is not signed by the handlers it must be")
         try:
-            verify_signature(receiver.public_key, entry.signatures[0].sig, entry.payload())
-        except SignatureError as exc:
-            raise HandoverError(f"the receipt's {entry.kind} entry: the receiving handler's signature fails") from exc
-    _not_stale(ledger, transfer, offered.id)
+            for signature, key in zip(entry.signatures, public, strict=True):
+                verify_signature(key, signature.sig, entry.payload())
+        except (SignatureError, ValueError) as exc:
+            raise HandoverError(f"the receipt's {entry.kind} entry: a signature does not verify") from exc
+    return transfer
+
+
+def complete(
+    ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None = None, now: datetime | None = None
+) -> Appended:
+    """Check a receipt (``check_receipt``) and append the transfer signed by both handlers to ``ledger``.
+
+    ``trusted``: the receiving ledger's key, when the sender has it (its checkpoint is then checked against it too).
+    """
+    ledger.writable()
+    transfer = check_receipt(ledger, receipt, trusted=trusted)
+    _not_stale(ledger, transfer, transfer.prev[0])
     with ledger.store.transaction():  # the other side's checkpoint, kept as evidence of what its ledger showed
         ledger.store.set_meta(RECEIPT_META + transfer.id, receipt.to_bytes())
     return ledger.append_signed(receipt.transfer, [], [receipt.receiver_key], now=now)
