@@ -204,6 +204,7 @@ LABELS: Mapping[str, Pair] = {
     "action": ("Action", "Acte"),
     "authority": ("Legal authority", "Fondement juridique"),
     "received_by": ("Received by", "Reçu par"),
+    "came_from": ("Came across the border from ledger", "Parvenu de l'étranger, du registre"),
     "seal": ("Seal", "Scellé"),
     "purpose": ("Purpose", "Objet"),
     "categories": ("Data", "Données"),

@@ -147,8 +147,16 @@ def test_the_linked_bundle_verifies_with_both_keys(handover: Handover) -> None:
     report = verify_bundle(handover.bundle.read_bytes(), [read_trust(k) for k in both])
     assert [e.action for e in report.linked[0].contents.events] == ["seized", "acquired", "offered"]
     assert [e.action for e in report.contents.events] == ["received", "analysed"]
-    french = ok("verify", str(handover.bundle), "--trust", both[0], "--trust", both[1], "--lang", "fr").output
-    assert "Passage de la frontière" in french
+    assert f"Came across the border from ledger: {MA_ORIGIN}" in result.output
+    lines = result.output.splitlines()
+    assert lines.index(f" Ledger: {MA_ORIGIN}") < lines.index(f" Ledger: {FR_ORIGIN}")
+    html = handover.bundle.parent / "rapport.html"
+    french = ok(
+        "verify", str(handover.bundle), "--trust", both[0], "--trust", both[1], "--lang", "fr", "--report", str(html)
+    )
+    assert "Passage de la frontière" in french.output and "Registre\u00a0: " + MA_ORIGIN in french.output
+    page = html.read_text(encoding="utf-8")
+    assert "Parvenu de l'étranger, du registre" in page and MA_ORIGIN in page and FR_ORIGIN in page
 
 
 def test_both_ledgers_verify_and_the_sender_holds_the_transfer_signed_by_both(handover: Handover) -> None:
