@@ -133,9 +133,16 @@ def _read(data: bytes) -> Bundle:
     except canonical.CanonicalError as exc:
         raise BundleFormatError(f"not a complete JSON document (truncated or not JSON): {exc}") from exc
     _format(obj)
-    if strip_whitespace(text) != encode_json(obj):  # RFC 8785 bytes (see custody.model.entries.encode_json)
+    if not is_canonical_text(text, obj):
         raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
     return from_json(obj)
+
+
+def is_canonical_text(text: str, obj: object) -> bool:
+    """Whether ``text`` is the RFC 8785 encoding of ``obj`` (``custody.model.entries.encode_json``) give or take
+    whitespace between tokens: compact text (a final newline aside) is compared at once, indented text token-wise."""
+    compact = encode_json(obj)
+    return text.rstrip("\n").encode("utf-8") == compact or strip_whitespace(text) == compact
 
 
 def _format(obj: object) -> None:

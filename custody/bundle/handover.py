@@ -23,11 +23,11 @@ from datetime import datetime
 from custody.bundle.export import export_bundle
 from custody.bundle.format import BundleEntry
 from custody.bundle.handover_file import OfferFile, ReceiptFile
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.verify import BundleReport, verify_parsed
 from custody.errors import CustodyError, ProofError, RecordError, SignatureError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
-from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, encode_json, parse_leaf, sign_entry
+from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
 from custody.model.handover import HandoverLink
 from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.model.records import Event
@@ -84,7 +84,7 @@ def offer(
     leaves, checkpoint = _snapshot(ledger)
     artefacts = [a.key for a in transfer.artefacts]
     bundle = export_bundle(leaves, checkpoint, artefacts=artefacts).bundle
-    verify_bundle(bundle.to_bytes(), ledger.header.public_key, name="offer bundle")  # never hand out a bad one
+    verify_parsed(bundle, ledger.header.public_key, name="offer bundle")  # never hand out a bad one
     entry = next(e for e in bundle.entries if e.index == offered.index)
     return OfferFile(
         checkpoint=checkpoint, offer=entry, transfer=sign_entry("event", transfer, [from_key]), bundle=bundle
@@ -136,7 +136,7 @@ def check_offer(made: OfferFile, key: KeyPair, trusted: Trust | Sequence[Trust])
     """Verify an offer offline for the receiving handler ``key``: its bundle with the trusted key of the sending
     ledger (``custody.bundle.verify``: raises ``VerificationError``), then that the offered event it proves is
     addressed to ``key`` and the transfer to countersign is the one offered."""
-    report = verify_bundle(made.bundle.to_bytes(), trusted, name="offer")
+    report = verify_parsed(made.bundle, trusted, name="offer")
     point, header = report.contents.checkpoint, report.contents.header
     if point is None or header is None or made.checkpoint != made.bundle.checkpoint:
         raise HandoverError("the offer's checkpoint is not its bundle's")
@@ -192,7 +192,7 @@ def receive(
     received_draft = replace(draft, action="received", artefacts=offered.artefacts, handover=link, recipient=None)
     ledger.check_event(ledger.build_event(received_draft, key.info.handler, now=moment), [key.info.handler])
     with ledger.store.transaction():  # kept first: a received event is never without the history it links
-        ledger.store.set_meta(LINKED_META + offered.id, encode_json(made.bundle.to_json()))
+        ledger.store.set_meta(LINKED_META + offered.id, made.bundle_bytes())
     appended = ledger.record(key, received_draft, now=moment)
     received, header_proof = ledger.prove(appended.entry.entry_id), ledger.prove("ledger")
     own_key = KeyEntry(handler=key.info.handler, public_key=key.info.public_key, registered_at=moment)

@@ -1,8 +1,9 @@
 """The two files of a cross-border handover: the offer (sender to receiver) and the receipt (receiver to sender).
 
 Each state keeps its own ledger; only these files travel (24/7 network, central authority, diplomatic bag, USB
-stick). Both are RFC 8785 canonical JSON, indented for a reader like a bundle, versioned and read strictly: any
-byte other than whitespace between tokens that changes makes the file unreadable, and what it carries is signed.
+stick). Both are RFC 8785 canonical JSON (compact, one line: an offer carries a whole history, and the file is for
+scelle, while people read the bundle and its report), versioned and read strictly: any byte other than whitespace
+between tokens that changes makes the file unreadable, and what it carries is signed.
 
 Offer (``scelle-custody-offer``, version 1)::
 
@@ -23,9 +24,8 @@ Receipt (``scelle-custody-receipt``, version 1)::
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from custody.bundle.format import (
     BundleEntry,
     BundleFormatError,
     entry_from_json,
-    strip_whitespace,
+    is_canonical_text,
 )
 from custody.bundle.format import from_json as bundle_from_json
 from custody.errors import CustodyError, RecordError
@@ -55,11 +55,7 @@ class HandoverFormatError(BundleFormatError):
 
 
 def _to_bytes(value: dict[str, Any]) -> bytes:
-    text = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    data = (text + "\n").encode("utf-8")
-    if strip_whitespace(data) != canonical.encode(value):  # pragma: no cover - guards json.dumps
-        raise CustodyError("handover file: the indented form differs from the canonical form")
-    return data
+    return encode_json(value) + b"\n"
 
 
 def _read(data: bytes, kind: str) -> Fields:
@@ -76,7 +72,7 @@ def _read(data: bytes, kind: str) -> Fields:
     version = obj.get("version")
     if version != HANDOVER_VERSION or isinstance(version, bool):
         raise HandoverFormatError(f"unknown {kind} version {version!r}; this scelle reads {HANDOVER_VERSION}")
-    if strip_whitespace(text) != encode_json(obj):
+    if not is_canonical_text(text, obj):
         raise HandoverFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
     f = Fields(obj, kind)
     f.text("format")
@@ -123,6 +119,12 @@ class OfferFile:
     offer: BundleEntry
     transfer: SignedEntry
     bundle: Bundle
+    bundle_json: bytes | None = field(default=None, compare=False, repr=False)
+    """The bundle's canonical bytes as the file carried them (read once: a history can be large)."""
+
+    def bundle_bytes(self) -> bytes:
+        """The bundle as canonical JSON bytes (what a receiving ledger keeps to link it)."""
+        return self.bundle_json if self.bundle_json is not None else encode_json(self.bundle.to_json())
 
     def to_bytes(self) -> bytes:
         """The file's bytes."""
@@ -150,6 +152,7 @@ class OfferFile:
                 offer=entry_from_json(offer, 0),
                 transfer=_signed(transfer, "offer.transfer"),
                 bundle=bundle_from_json(bundle),
+                bundle_json=encode_json(bundle),
             )
 
         result: OfferFile = _parse(data, name, OFFER_FORMAT, build)

@@ -319,7 +319,17 @@ def verify_bundle(
     BLAKE3) and matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3)
     carrying the report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
     """
-    bundle = Bundle.from_bytes(bundle_bytes, name)
+    return verify_parsed(Bundle.from_bytes(bundle_bytes, name), trusted, artefact_files, name=name)
+
+
+def verify_parsed(
+    bundle: Bundle,
+    trusted: Trust | Sequence[Trust],
+    artefact_files: Iterable[str | Path] = (),
+    *,
+    name: str = "bundle",
+) -> BundleReport:
+    """``verify_bundle`` of a bundle already read (``Bundle.from_bytes``, or the bundle an offer file carries)."""
     report = _verify(bundle, trusted_keys(trusted), list(artefact_files), name, top=True)
     report.raise_for_failure()
     return report
