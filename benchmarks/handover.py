@@ -6,12 +6,12 @@ Usage (from the repository root):
 
 The script builds a sending ledger with one legal authority and ``--events`` events about one artefact (every 10th
 a transfer signed by two handlers), records the offer of that artefact to a handler abroad and writes the offer
-file (``custody.bundle.handover.offer``): its bundle holds the whole history. It then times, ``--runs`` times (best
-kept), what the receiving state runs: read the offer file, verify it offline against the sending ledger's key (the
-bundle verifier: every signature, inclusion proof and rule), and record the received event in a fresh ledger of its
-own, with the receipt made. The floor is the bare verification of the same Ed25519 signatures (every signature of
-every entry in the offer's bundle and of its checkpoint, keys already loaded), measured in the same run; the script
-prints the ratio.
+file (``custody.bundle.handover.offer_handover``): its bundle holds the whole history. It then times, ``--runs``
+times (best kept), what the receiving state runs: read the offer file, verify it offline against the sending
+ledger's key (the bundle verifier: every signature, inclusion proof and rule), and record the received event in a
+fresh ledger of its own, with the receipt made. The floor is the bare verification of the same Ed25519 signatures
+(every signature of every entry in the offer's bundle, of its checkpoint and of the transfer, keys already loaded),
+measured in the same run; the script prints the ratio.
 
 Goal (issue acceptance): receive time <= 1.3 x the bare Ed25519 cost.
 """
@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
 
-from custody.bundle.handover import offer, receive  # noqa: E402
+from custody.bundle.handover import offer_handover, receive_handover  # noqa: E402
 from custody.bundle.handover_file import OfferFile  # noqa: E402
 from custody.ledger.drafts import EventDraft  # noqa: E402
 from custody.ledger.ledger import Ledger  # noqa: E402
@@ -99,7 +99,7 @@ def build(base: Path, count: int) -> tuple[bytes, bytes, KeyPair]:
             authorities=("au-bench-mla",),
             categories=("content",),
         )
-        made = offer(ma, holder, keys["pierre"].info, draft, now=when)
+        made = offer_handover(ma, holder, keys["pierre"].info, draft, now=when)
     return made.to_bytes(), keys["ledger"].info.public_key, keys["pierre"]
 
 
@@ -110,7 +110,7 @@ def receive_once(base: Path, data: bytes, trusted: bytes, pierre: KeyPair, run: 
     with Ledger.create(path, case="FR-1", origin="scelle.example/fr-bench", ledger_key=fr_key) as fr:
         draft = EventDraft(action="received", artefacts=(), occurred_at=datetime.now(UTC), occurred_tz="Z")
         began = time.perf_counter()
-        receive(fr, OfferFile.from_bytes(data), pierre, trusted, draft)
+        receive_handover(fr, OfferFile.from_bytes(data), pierre, trusted, draft)
         return time.perf_counter() - began
 
 

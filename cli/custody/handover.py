@@ -45,7 +45,7 @@ def offer(
 ) -> None:
     """Offer the artefacts to the receiving handler: record the offer in LEDGER and write the offer file (the
     offered event with its proof and checkpoint, the artefacts' history, the transfer to countersign)."""
-    from custody.bundle.handover import offer as make_offer
+    from custody.bundle.handover import offer_handover
     from custody.bundle.handover_file import write_new
     from custody.model.keys import load_public_key
 
@@ -53,7 +53,7 @@ def offer(
     releasing = load_key(from_key)
     receiver = load_public_key(to_pub)
     with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened, refusals_in(lang):
-        made = make_offer(opened, releasing, receiver, _draft(opened, "offered", opts))
+        made = offer_handover(opened, releasing, receiver, _draft(opened, "offered", opts))
     write_new(out, made.to_bytes(), "offer")
     transfer = made.transfer.entry_id
     if as_json:
@@ -74,7 +74,7 @@ def offer(
 @json_option
 def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: str | None, as_json: bool) -> None:
     """Accept an offer of this same ledger: check it, countersign it with the receiving key, append the transfer."""
-    from custody.bundle.handover import accept as accept_file
+    from custody.bundle.handover import accept_handover
     from custody.bundle.handover_file import OFFER_FORMAT, OfferFile, read_file
     from custody.ledger.transfer import TransferOffer, accept_offer
 
@@ -82,7 +82,7 @@ def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: s
     receiving = load_key(key_file)
     with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened, refusals_in(lang):
         if OFFER_FORMAT.encode() in data:
-            appended = accept_file(opened, OfferFile.from_bytes(data, offer_file), receiving)
+            appended = accept_handover(opened, OfferFile.from_bytes(data, offer_file), receiving)
         else:  # an offer file of the first format (the transfer only)
             appended = accept_offer(opened, TransferOffer.load(offer_file), receiving)
     render_appended(appended, as_json, "accepted transfer")
@@ -126,7 +126,7 @@ def receive(
 ) -> None:
     """Receive an offer from another state's ledger: verify it offline against --trust, record its receipt in
     --ledger, and write the receipt file for the sending state (`scelle custody complete`)."""
-    from custody.bundle.handover import receive as receive_offer
+    from custody.bundle.handover import receive_handover
     from custody.bundle.handover_file import OfferFile, read_file, write_new
     from custody.ledger.drafts import EventDraft
     from custody.model.trust import read_trust
@@ -146,7 +146,7 @@ def receive(
             location=location,
             notes=notes,
         )
-        result = receive_offer(opened, made, receiving, trusted, draft)
+        result = receive_handover(opened, made, receiving, trusted, draft)
     write_new(out, result.receipt.to_bytes(), "receipt")
     render_appended(result.appended, as_json, f"offer verified; receipt written to {out}; recorded received")
 
@@ -165,7 +165,7 @@ def complete(
 ) -> None:
     """Complete a handover: check the receipt against the offer LEDGER recorded (the receiver's key must be the one
     it named) and append the transfer signed by both handlers."""
-    from custody.bundle.handover import complete as complete_handover
+    from custody.bundle.handover import complete_handover
     from custody.bundle.handover_file import ReceiptFile, read_file
     from custody.model.trust import read_trust
 

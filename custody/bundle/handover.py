@@ -2,16 +2,16 @@
 
 Each state keeps its own ledger and only files travel (``custody.bundle.handover_file``):
 
-1. ``offer``: the sending ledger records an ``offered`` event naming the recipient (signed by the releasing handler,
-   under an authority that permits handing the evidence abroad), then the offer file carries that event with its
-   inclusion proof and the signed checkpoint, the artefact's history as a bundle, and the ``transferred`` event the
-   releasing handler signs now and the receiving handler will countersign.
-2. ``receive``: the receiving state verifies the offer offline with the sending ledger's trusted key and the same
-   verifier as any bundle, records a ``received`` event whose signed ``handover`` names the sending ledger's origin,
-   checkpoint and offered event, keeps the sending ledger's bundle (a later export links it), and writes the
-   receipt: the transfer countersigned, its key, its ledger's checkpoint and the proof of the received event.
-3. ``complete``: the sending ledger checks the receipt (the receiver key must be the one its offer named) and appends
-   the transfer signed by both handlers.
+1. ``offer_handover``: the sending ledger records an ``offered`` event naming the recipient (signed by the
+   releasing handler, under an authority that permits handing the evidence abroad); the offer file carries that
+   event with its inclusion proof and the signed checkpoint, the artefact's history as a bundle, and the
+   ``transferred`` event the releasing handler signs now and the receiving handler will countersign.
+2. ``receive_handover``: the receiving state verifies the offer offline with the sending ledger's trusted key and
+   the same verifier as any bundle, records a ``received`` event whose signed ``handover`` names the sending
+   ledger's origin, checkpoint and offered event, keeps the sending ledger's bundle (a later export links it), and
+   writes the receipt: the transfer countersigned, its key, its ledger's checkpoint and the received event's proof.
+3. ``complete_handover``: the sending ledger checks the receipt (the receiver key must be the one its offer named)
+   and appends the transfer signed by both handlers.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class HandoverError(CustodyError):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Received:
-    """What ``receive`` did: the received event appended, the receipt to send back, the offer's verification."""
+    """What ``receive_handover`` did: the received event appended, the receipt to send back, the offer's report."""
 
     appended: Appended
     receipt: ReceiptFile
@@ -67,7 +67,7 @@ def _snapshot(ledger: Ledger) -> tuple[list[bytes], str]:
         return leaves, ledger.latest_checkpoint()
 
 
-def offer(
+def offer_handover(
     ledger: Ledger, from_key: KeyPair, to: PublicKeyInfo, draft: EventDraft, *, now: datetime | None = None
 ) -> OfferFile:
     """Record the ``offered`` event of ``draft``'s artefacts to ``to`` and make the offer file (see the module)."""
@@ -170,7 +170,7 @@ def _already_received(ledger: Ledger, origin: str, offer_id: str) -> str | None:
     return None
 
 
-def receive(
+def receive_handover(
     ledger: Ledger,
     made: OfferFile,
     key: KeyPair,
@@ -280,7 +280,7 @@ def check_receipt(ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None
     return transfer
 
 
-def complete(
+def complete_handover(
     ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None = None, now: datetime | None = None
 ) -> Appended:
     """Check a receipt (``check_receipt``) and append the transfer signed by both handlers to ``ledger``.
@@ -295,7 +295,7 @@ def complete(
     return ledger.append_signed(receipt.transfer, [], [receipt.receiver_key], now=now)
 
 
-def accept(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datetime | None = None) -> Appended:
+def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datetime | None = None) -> Appended:
     """Both handlers on one ledger: check an offer of ``ledger`` itself (against its own key) and append the
     transfer countersigned by the receiving handler ``key`` (what ``custody accept`` did before offers travelled)."""
     ledger.writable()

@@ -141,7 +141,7 @@ class OfferFile:
 
     @classmethod
     def from_bytes(cls, data: bytes, name: str = "offer") -> OfferFile:
-        """Read an offer file strictly (nothing verified yet: ``custody.bundle.handover.receive``)."""
+        """Read an offer file strictly (nothing verified yet: ``custody.bundle.handover.receive_handover``)."""
 
         def build(f: Fields) -> OfferFile:
             bundle, checkpoint = f.raw("bundle"), f.text("checkpoint", max_len=64 * 1024)
@@ -185,7 +185,7 @@ class ReceiptFile:
 
     @classmethod
     def from_bytes(cls, data: bytes, name: str = "receipt") -> ReceiptFile:
-        """Read a receipt file strictly (nothing verified yet: ``custody.bundle.handover.complete``)."""
+        """Read a receipt file strictly (nothing verified yet: ``custody.bundle.handover.check_receipt``)."""
 
         def build(f: Fields) -> ReceiptFile:
             checkpoint, ledger = f.text("checkpoint", max_len=64 * 1024), f.raw("ledger")

@@ -72,7 +72,7 @@ def export_ledger(path: str | Path, artefacts: Iterable[str] = ()) -> LedgerExpo
 
 def linked_bundles(path: str | Path, bundle: Bundle) -> tuple[Bundle, ...]:
     """The bundles that the ledger at ``path`` kept when it received the bundle's artefacts from other ledgers
-    (``custody.bundle.handover.receive``), in the order of the received events."""
+    (``custody.bundle.handover.receive_handover``), in the order of the received events."""
     from custody.bundle.handover import LINKED_META
     from custody.ledger.ledger import Ledger
 
