@@ -1,4 +1,4 @@
-"""Offline verification of a prosecutor bundle against one trusted ledger key.
+"""Offline verification of a prosecutor bundle against one trusted ledger key (one per ledger for a linked history).
 
 The verifier needs nothing from the sender but the bundle and, through another channel, the ledger's public key. It
 checks, and lists as one finding each: the checkpoint signature (only the trusted key may sign it), every inclusion
@@ -11,6 +11,9 @@ It fails closed (sigstore-python's rule, the contract of ``evidence.common.repor
 when there are findings and none failed, and ``verify_bundle`` returns the report only then; otherwise it raises
 ``VerificationError`` carrying the report, whose findings still say everything that was checked. A finding is a code
 with parameters, so ``custody.i18n`` can state it in French or English.
+
+A bundle exported after a cross-border handover links the bundles of the ledgers its artefacts came from: each is
+verified the same way with its own ledger's trusted key, and tied to the received event (``custody.bundle.linked``).
 """
 
 from __future__ import annotations
