@@ -289,6 +289,8 @@ def complete_handover(
     """
     ledger.writable()
     transfer = check_receipt(ledger, receipt, trusted=trusted)
+    if ledger.store.find(transfer.id) is not None:
+        raise HandoverError(f"the transfer {transfer.id} is already in this ledger: the handover was completed")
     _not_stale(ledger, transfer, transfer.prev[0])
     with ledger.store.transaction():  # the other side's checkpoint, kept as evidence of what its ledger showed
         ledger.store.set_meta(RECEIPT_META + transfer.id, receipt.to_bytes())

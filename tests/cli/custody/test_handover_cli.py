@@ -167,6 +167,11 @@ def test_both_ledgers_verify_and_the_sender_holds_the_transfer_signed_by_both(ha
     assert transfer.body.action == "transferred" and len(transfer.signatures) == 2  # type: ignore[union-attr]
 
 
+def test_a_receipt_completes_once(handover: Handover) -> None:
+    receipt = handover.ma.parent / "receipt.scelle"
+    clean_error(run("complete", str(handover.ma), str(receipt)), 1, "the handover was completed")
+
+
 def test_a_missing_key_is_a_clear_failure_naming_the_ledger(handover: Handover) -> None:
     result = run("verify", str(handover.bundle), "--trust", str(handover.fr_pub))
     clean_error(result, 3, f"No trusted key was given for ledger {MA_ORIGIN}")
