@@ -11,6 +11,7 @@ The calls a tool needs::
     exported = export_ledger("case.ledger", ["disk.E01"])          # the prosecutor's bundle: exported.data
     verify_ledger("case.ledger", trust=read_trust("ledger.pub"))   # the key obtained out of band
     verify_bundle(exported.data, read_trust("ledger.pub"), ["disk.E01"])
+    # across a border: offer_handover -> OfferFile, receive_handover (other ledger) -> ReceiptFile, complete_handover
 
 ``verify_ledger`` and ``verify_bundle`` return a report (``.ok``, ``.subject``, ``.results``) when everything holds
 and raise ``VerificationError`` (exit 3) carrying it otherwise, as ``evidence.verify_image`` does. Every error is a
@@ -27,8 +28,20 @@ from typing import TYPE_CHECKING
 from evidence.common.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from custody.bundle.handover import (
+        HandoverError,
+        Received,
+        accept_handover,
+        check_offer,
+        check_receipt,
+        complete_handover,
+        offer_handover,
+        receive_handover,
+    )
+    from custody.bundle.handover_file import OfferFile, ReceiptFile
     from custody.bundle.io import LedgerExport, export_ledger
-    from custody.bundle.verify import BundleReport, Finding, verify_bundle
+    from custody.bundle.outcome import BundleReport, Finding
+    from custody.bundle.verify import verify_bundle
     from custody.errors import (
         AuthorityError,
         CustodyError,
@@ -47,6 +60,7 @@ if TYPE_CHECKING:
     from custody.ledger.verify import verify_ledger
     from custody.model.artefacts import artefact_from_digests, artefact_from_file, artefact_from_record
     from custody.model.changes import AuthorityChange
+    from custody.model.handover import HandoverLink
     from custody.model.identity import Handler
     from custody.model.keys import (
         KeyPair,
@@ -101,9 +115,20 @@ _LAZY: dict[str, str] = {
     "artefact_from_file": "custody.model.artefacts",
     "artefact_from_record": "custody.model.artefacts",
     "LedgerExport": "custody.bundle.io",
+    "HandoverError": "custody.bundle.handover",
+    "Received": "custody.bundle.handover",
+    "accept_handover": "custody.bundle.handover",
+    "check_offer": "custody.bundle.handover",
+    "check_receipt": "custody.bundle.handover",
+    "complete_handover": "custody.bundle.handover",
+    "offer_handover": "custody.bundle.handover",
+    "receive_handover": "custody.bundle.handover",
+    "OfferFile": "custody.bundle.handover_file",
+    "ReceiptFile": "custody.bundle.handover_file",
+    "HandoverLink": "custody.model.handover",
     "export_ledger": "custody.bundle.io",
-    "BundleReport": "custody.bundle.verify",
-    "Finding": "custody.bundle.verify",
+    "BundleReport": "custody.bundle.outcome",
+    "Finding": "custody.bundle.outcome",
     "verify_bundle": "custody.bundle.verify",
     "AuthorityError": "custody.errors",
     "CustodyError": "custody.errors",
@@ -133,6 +158,8 @@ __all__ = [
     "EventDraft",
     "Finding",
     "Handler",
+    "HandoverError",
+    "HandoverLink",
     "InclusionProof",
     "KeyFileError",
     "KeyPair",
@@ -141,8 +168,11 @@ __all__ = [
     "LedgerReport",
     "LedgerTamperedError",
     "Offence",
+    "OfferFile",
     "ProofError",
     "PublicKeyInfo",
+    "ReceiptFile",
+    "Received",
     "RecordError",
     "Report",
     "Scope",
@@ -156,17 +186,23 @@ __all__ = [
     "TsaTrust",
     "Validation",
     "VerificationError",
+    "accept_handover",
     "accept_offer",
     "artefact_from_digests",
     "artefact_from_file",
     "artefact_from_record",
+    "check_offer",
+    "check_receipt",
+    "complete_handover",
     "export_ledger",
     "generate_key",
     "load_private_key",
     "load_public_key",
     "make_offer",
+    "offer_handover",
     "read_trust",
     "read_tsa_certs",
+    "receive_handover",
     "save_private_key",
     "save_public_key",
     "timestamp_ledger",

@@ -48,4 +48,32 @@ step "7. Verify the whole ledger against its public key, then export and verify 
     --report "$out/rapport.html" --lang fr
 "$scelle" custody verify "$out/bundle.json" --trust "$out/ledger.pub" --artefact "$out/disk.E01" --lang fr
 
-step "Done: outputs in $out (disk.E01, disk.E01.acquisition.json, case.ledger, bundle.json, rapport.html)"
+step "8. Cross-border handover: France keeps its own ledger; only offer.scelle and receipt.scelle travel"
+mkdir -p "$out/fr"
+"$scelle" custody key new --name "Pierre Martin" --role examiner --org "OFAC Nanterre" --country FR --out "$out/fr/pierre.key"
+"$scelle" custody key new --name "scelle.example/FR-JI-2026-77" --role ledger --org "OFAC Nanterre" --country FR \
+    --out "$out/fr/ledger.key"
+"$scelle" custody init "$out/fr/fr.ledger" --case FR-JI-2026-77 --origin scelle.example/FR-JI-2026-77 \
+    --key "$out/fr/ledger.key"
+"$scelle" custody authority add "$out/fr/fr.ledger" --key "$out/fr/pierre.key" --instrument domestic-order \
+    --issuing-state FR --issuing-authority "Juge d'instruction, TJ Paris" --issuing-authority-type investigating-judge \
+    --reference JI-PARIS-77 --issued "$issued" --valid-until "$until" --offence "escroquerie" --scope content
+"$scelle" custody key show "$out/fr/pierre.key" --public --out "$out/pierre.pub"        # sent to Morocco out of band
+"$scelle" custody key show "$out/fr/ledger.key" --public --out "$out/fr-ledger.pub"
+"$scelle" custody authority add "$out/case.ledger" --key "$out/amina.key" --instrument budapest-31 \
+    --issuing-state FR --issuing-authority "Juge d'instruction, TJ Paris" --reference JI-77 --issued "$issued" \
+    --valid-until "$until" --requested-state MA --offence "escroquerie" --facts "hameçonnage" --scope content \
+    --identifier "disque HD-1"
+"$scelle" custody offer "$out/case.ledger" --from-key "$out/amina.key" --to "$out/pierre.pub" \
+    --artefact "$out/disk.E01" --authority JI-77 --category content --out "$out/offer.scelle"
+"$scelle" custody receive "$out/offer.scelle" --ledger "$out/fr/fr.ledger" --key "$out/fr/pierre.key" \
+    --trust "$out/ledger.pub" --authority JI-PARIS-77 --out "$out/receipt.scelle"
+"$scelle" custody complete "$out/case.ledger" "$out/receipt.scelle" --trust "$out/fr-ledger.pub"
+"$scelle" custody record "$out/fr/fr.ledger" --key "$out/fr/pierre.key" --action analysed --artefact "$out/disk.E01" \
+    --authority JI-PARIS-77 --category content --tool "scelle"
+"$scelle" custody export "$out/fr/fr.ledger" --out "$out/linked.json" --report "$out/rapport-lie.html" --lang fr \
+    > /dev/null
+"$scelle" custody verify "$out/linked.json" --trust "$out/ledger.pub" --trust "$out/fr-ledger.pub" --lang fr
+
+step "Done: outputs in $out (disk.E01, disk.E01.acquisition.json, case.ledger, bundle.json, rapport.html,
+offer.scelle, receipt.scelle, fr/fr.ledger, linked.json, rapport-lie.html)"

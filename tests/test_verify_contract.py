@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custody.bundle.verify import BundleReport, Contents, Finding
+from custody.bundle.outcome import BundleReport, Contents, Finding
 from custody.ledger.report import LedgerReport
 from evidence.acquisition.verify import DigestCheck, VerificationReport
 from evidence.common.errors import IntegrityError

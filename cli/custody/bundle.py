@@ -18,7 +18,7 @@ import click
 from evidence.common.version import __version__
 
 if TYPE_CHECKING:
-    from custody.bundle.verify import BundleReport
+    from custody.bundle.outcome import BundleReport
     from custody.ledger.rfc3161 import TsaTrust
 
 LANG = click.Choice(["en", "fr"])
@@ -68,7 +68,7 @@ def export(
 
 def verify_bundle(
     bundle: str,
-    trust: str,
+    trust: str | list[str],
     artefacts: tuple[str, ...] = (),
     report_path: str | None = None,
     lang: str = "en",
@@ -76,18 +76,20 @@ def verify_bundle(
     as_json: bool = False,
     tsa: TsaTrust | None = None,
 ) -> None:
-    """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
+    """Verify BUNDLE offline against the trusted ledger key ``trust`` (or keys: one per linked ledger); exit 3
+    unless VERIFIED.
 
     The verdict, the HTML report and the CASE/UCO file are written for a refused bundle too (the report says why).
     """
     from custody.bundle.io import read_bundle_file
-    from custody.bundle.verify import BundleReport
+    from custody.bundle.outcome import BundleReport
     from custody.bundle.verify import verify_bundle as verify
     from custody.model.trust import read_trust
     from evidence.common.report import VerificationError
 
     try:
-        result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle, tsa=tsa)
+        keys = [read_trust(t) for t in ([trust] if isinstance(trust, str) else trust)]
+        result = verify(read_bundle_file(bundle), keys, artefacts, name=bundle, tsa=tsa)
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json)
@@ -98,8 +100,8 @@ def verify_bundle(
 def _render_bundle(
     result: BundleReport, report_path: str | None, lang: str, case_uco: str | None, as_json: bool
 ) -> None:
+    from custody.bundle.outcome import describe
     from custody.bundle.summary import text_summary
-    from custody.bundle.verify import describe
 
     _outputs(report_path, case_uco, lang, result)
     if as_json:

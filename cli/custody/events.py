@@ -1,4 +1,5 @@
-"""`scelle custody authority add / record / transfer / offer / accept`: the commands that append to a ledger."""
+"""`scelle custody authority add / record / transfer`: the commands that append to a ledger (offer and accept:
+``cli.custody.handover``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cli.custody.common import (
-    emit,
     lang_option,
     ledger_for_append,
     ledger_key_option,
@@ -132,49 +132,6 @@ def transfer(
     with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened, refusals_in(lang):
         appended = opened.record(releasing, _draft(opened, "transferred", opts), counter_key=receiving)
     render_appended(appended, as_json, "recorded transfer")
-
-
-@click.command()
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--from-key", required=True, type=click.Path(dir_okay=False), help="Releasing handler's key.")
-@click.option("--to", "to_pub", required=True, type=click.Path(dir_okay=False), help="Receiver's public key file.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Offer file to write.")
-@event_options
-def offer(
-    ledger: str, from_key: str, to_pub: str, out: str, ledger_key: str | None, as_json: bool, lang: str, **opts: Any
-) -> None:
-    """Offer a transfer: sign it as the releasing handler and write it to a file for the receiver to accept."""
-    from custody.ledger.ledger import Ledger
-    from custody.ledger.transfer import make_offer
-    from custody.model.keys import load_public_key
-
-    releasing = load_key(from_key)
-    receiver = load_public_key(to_pub)
-    with Ledger.open(ledger) as opened, refusals_in(lang):
-        made = make_offer(opened, releasing, receiver, _draft(opened, "transferred", opts))
-    made.save(out)
-    if as_json:
-        emit({"id": made.body.id, "offer": out})
-    else:
-        click.echo(f"offer {made.body.id} written to {out}; the receiver runs `scelle custody accept`")
-
-
-@click.command()
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.argument("offer_file", type=click.Path(dir_okay=False))
-@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Receiving handler's key.")
-@lang_option
-@ledger_key_option
-@json_option
-def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: str | None, as_json: bool) -> None:
-    """Accept a transfer offer: check it, countersign it with the receiving key, append it."""
-    from custody.ledger.transfer import TransferOffer, accept_offer
-
-    made = TransferOffer.load(offer_file)
-    receiving = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened, refusals_in(lang):
-        appended = accept_offer(opened, made, receiving)
-    render_appended(appended, as_json, "accepted transfer")
 
 
 def authority_options(func: F) -> F:

@@ -208,8 +208,10 @@ def checkpoint(ledger: str) -> None:
 @click.option(
     "--trust",
     metavar="LEDGER_PUBKEY",
+    multiple=True,
     help="The ledger's public key, obtained out of band (file from `scelle custody key show --public`, "
-    "or name+id+key): for a ledger as for a bundle.",
+    "or name+id+key): for a ledger as for a bundle. A bundle that links other ledgers' histories needs one "
+    "per ledger: repeat it.",
 )
 @click.option("--vkey", hidden=True, help="Former name of --trust, for a verifier key string.")
 @click.option("--ledger-pub", hidden=True, type=click.Path(dir_okay=False), help="Former name of --trust, for a file.")
@@ -225,7 +227,7 @@ def checkpoint(ledger: str) -> None:
 @json_option
 def verify(
     target: str,
-    trust: str | None,
+    trust: tuple[str, ...],
     vkey: str | None,
     ledger_pub: str | None,
     unsafe: bool,
@@ -252,8 +254,8 @@ def verify(
     from evidence.common.errors import UsageError
     from evidence.common.report import VerificationError
 
-    given = [value for value in (trust, vkey, ledger_pub) if value]
-    if len(given) > 1:
+    given = [*trust, *(value for value in (vkey, ledger_pub) if value)]
+    if len(given) > 1 and (vkey or ledger_pub or looks_like_ledger(target)):
         raise UsageError(message("trust.twice", lang))
     # An SQLite file is a ledger; anything else is read as a bundle (and refused as one), unless only a ledger
     # makes sense: --unsafe-trust-embedded-key without bundle options, on a file that does not start like JSON.
@@ -269,7 +271,7 @@ def verify(
     if not given and not unsafe:
         raise TrustRequiredError(target, lang=lang, code="trust.required")
     if is_bundle:
-        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json, read_tsa(tsa_certs, lang))
+        verify_bundle(target, given, artefacts, report_path, lang, case_uco, as_json, read_tsa(tsa_certs, lang))
         return
     witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
     trusted = read_trust(given[0]) if given else None
@@ -326,10 +328,11 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 
 def _register() -> None:
     from cli.custody.changes import extend, revoke, validate
-    from cli.custody.events import accept, authority, offer, record, transfer
+    from cli.custody.events import authority, record, transfer
+    from cli.custody.handover import accept, complete, offer, receive
     from cli.custody.timestamps import timestamp
 
-    for command in (authority, record, transfer, offer, accept, export, timestamp):
+    for command in (authority, record, transfer, offer, accept, receive, complete, export, timestamp):
         custody.add_command(command)
     for command in (extend, validate, revoke):
         authority.add_command(command)

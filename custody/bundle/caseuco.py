@@ -23,7 +23,7 @@ import uuid
 from typing import Any
 
 from custody import i18n
-from custody.bundle.verify import Contents
+from custody.bundle.outcome import Contents
 from custody.model.identity import Handler
 from custody.model.records import Artefact, Authority, Event
 from custody.model.times import format_utc

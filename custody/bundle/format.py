@@ -11,7 +11,10 @@ verifier needs, each with its RFC 9162 inclusion proof against one signed checkp
 Schema (version 1), written as RFC 8785 canonical JSON with indentation added::
 
     {"checkpoint": "<C2SP signed note>", "entries": [{"index": N, "leaf": {...}, "proof": ["<base64>", ...]}],
-     "format": "scelle-custody-bundle", "selection": ["sha256:<hex>", ...], "version": 1}
+     "format": "scelle-custody-bundle", "linked": [<bundle>, ...], "selection": ["sha256:<hex>", ...], "version": 1}
+
+``linked`` (absent from bundles without it) holds the bundles of the ledgers the artefacts came from across a
+border, each verified with that ledger's own key (``custody.bundle.linked``).
 
 and, when the ledger kept RFC 3161 time-stamps of that checkpoint, ``"timestamps": ["<base64 DER TimeStampResp>"]``
 (each is signed by its TSA and checked against the checkpoint, ``custody.ledger.rfc3161``).
@@ -45,6 +48,8 @@ BUNDLE_VERSION = 1
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 _TOKENS = re.compile(r'("(?:[^"\\]|\\.)*")|[ \t\n\r]+')
 HEX_DIGITS = re.compile(r"^[0-9a-f]+$")
+MAX_LINK_DEPTH = 8
+"""How many borders a linked history may cross (a bundle links bundles that may link others)."""
 
 
 class BundleFormatError(CustodyError):
@@ -81,15 +86,20 @@ class Bundle:
     entries: tuple[BundleEntry, ...]
     timestamps: tuple[bytes, ...] = ()
     """RFC 3161 replies over ``checkpoint`` (``custody.ledger.rfc3161``); the member is absent when there are none."""
+    linked: tuple[Bundle, ...] = ()
+    """The bundles of the ledgers the artefacts came from across a border (``custody.bundle.linked``)."""
 
     def to_json(self) -> dict[str, Any]:
-        """The bundle as a JSON object."""
+        """The bundle as a JSON object (``linked`` and ``timestamps`` only when there are some: older bundles are
+        unchanged)."""
+        linked = {"linked": [b.to_json() for b in self.linked]} if self.linked else {}
         value = {
             "checkpoint": self.checkpoint,
             "entries": [e.to_json() for e in self.entries],
             "format": BUNDLE_FORMAT,
             "selection": list(self.selection),
             "version": BUNDLE_VERSION,
+            **linked,
         }
         if self.timestamps:
             value["timestamps"] = [base64.b64encode(t).decode("ascii") for t in self.timestamps]
@@ -131,28 +141,51 @@ def _read(data: bytes) -> Bundle:
         obj = canonical.decode(text)
     except canonical.CanonicalError as exc:
         raise BundleFormatError(f"not a complete JSON document (truncated or not JSON): {exc}") from exc
+    _format(obj)
+    if not is_canonical_text(text, obj):
+        raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
+    return from_json(obj)
+
+
+def is_canonical_text(text: str, obj: object) -> bool:
+    """Whether ``text`` is the RFC 8785 encoding of ``obj`` (``custody.model.entries.encode_json``) give or take
+    whitespace between tokens: compact text (a final newline aside) is compared at once, indented text token-wise."""
+    compact = encode_json(obj)
+    return text.rstrip("\n").encode("utf-8") == compact or strip_whitespace(text) == compact
+
+
+def _format(obj: object) -> None:
     if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
         raise BundleFormatError(f'not a scelle custody bundle (no "format": "{BUNDLE_FORMAT}")')
     version = obj.get("version")
     if version != BUNDLE_VERSION or isinstance(version, bool):
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
-    if strip_whitespace(text) != encode_json(obj):  # RFC 8785 bytes (see custody.model.entries.encode_json)
-        raise BundleFormatError("not in canonical form (RFC 8785): bytes other than whitespace were changed")
-    f = Fields(obj, "bundle")
+
+
+def from_json(obj: object, depth: int = 0) -> Bundle:
+    """A bundle from its parsed JSON (already checked canonical by the caller), with its linked bundles."""
+    _format(obj)
+    f = Fields(obj, "bundle" if depth == 0 else f"bundle.linked (level {depth})")
     f.text("format")
     f.opt_int("version")
     checkpoint = f.text("checkpoint", max_len=64 * 1024)
     selection = _selection(f.raw("selection"))
     raw_entries = f.raw("entries")
     timestamps = _timestamps(f.raw("timestamps"))
+    raw_linked = f.raw("linked")
     f.finish()
+    linked: tuple[Bundle, ...] = ()
+    if raw_linked is not None:
+        if not isinstance(raw_linked, list) or not raw_linked or depth >= MAX_LINK_DEPTH:
+            raise BundleFormatError(f"bundle.linked: expected a non-empty list, at most {MAX_LINK_DEPTH} levels deep")
+        linked = tuple(from_json(item, depth + 1) for item in raw_linked)
     if not isinstance(raw_entries, list) or not raw_entries:
         raise BundleFormatError("bundle.entries: expected a non-empty list")
     entries = tuple(_entry(item, i) for i, item in enumerate(raw_entries))
     indexes = [e.index for e in entries]
     if indexes != sorted(set(indexes)):
         raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
-    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries, timestamps=timestamps)
+    return Bundle(checkpoint=checkpoint, selection=selection, entries=entries, timestamps=timestamps, linked=linked)
 
 
 def _timestamps(value: object) -> tuple[bytes, ...]:
@@ -200,7 +233,20 @@ def _entry(item: object, position: int) -> BundleEntry:
     return BundleEntry(index=index, leaf=encode_json(leaf), proof=tuple(_hash(h, position) for h in proof))
 
 
+def entry_from_json(item: object, position: int) -> BundleEntry:
+    """One ``{"index", "leaf", "proof"}`` object (of a bundle, an offer or a receipt), read strictly."""
+    return _entry(item, position)
+
+
 def _hash(value: object, position: int) -> bytes:
+    if type(value) is str and len(value) == _HASH_B64_LEN:
+        # base64.b64decode(validate=True) and b64encode are these binascii calls; a bundle holds thousands of hashes
+        try:
+            raw = binascii.a2b_base64(value, strict_mode=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) == HASH_SIZE and binascii.b2a_base64(raw, newline=False).decode("ascii") == value:
+            return raw
     where = f"bundle.entries[{position}].proof"
     if not isinstance(value, str):
         raise BundleFormatError(f"{where}: expected base64 hashes")
@@ -211,3 +257,6 @@ def _hash(value: object, position: int) -> bytes:
     if len(raw) != HASH_SIZE or base64.b64encode(raw).decode("ascii") != value:
         raise BundleFormatError(f"{where}: a hash is {HASH_SIZE} bytes in canonical base64")
     return raw
+
+
+_HASH_B64_LEN = 44

@@ -8,12 +8,17 @@ that would not verify on the other side is never handed out.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from custody.bundle.export import Export, export_bundle
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.format import Bundle
+from custody.bundle.linked import header_key
+from custody.bundle.outcome import BundleReport
+from custody.bundle.verify import verify_bundle
 from custody.errors import CustodyError
+from custody.model.entries import parse_leaf
+from custody.model.records import Event
 from evidence.common.files import write_atomic
 
 
@@ -60,9 +65,38 @@ def export_ledger(path: str | Path, artefacts: Iterable[str] = ()) -> LedgerExpo
     leaves, checkpoint, public_key = read_ledger(path)
     stamps = replies_over(path, checkpoint)
     export = export_bundle(leaves, checkpoint, artefacts=resolve_artefacts(artefacts), timestamps=stamps)
+    linked = linked_bundles(path, export.bundle)
+    if linked:
+        export = replace(export, bundle=replace(export.bundle, linked=linked))
     data = export.bundle.to_bytes()
-    report = verify_bundle(data, public_key, name=str(path))
+    # The self-check takes the linked ledgers' keys from their own headers: it shows the file is whole and
+    # consistent; whose keys they are is for the verifier to establish (--trust, one per ledger).
+    keys = [public_key, *(key for b in linked if (key := header_key(b)) is not None)]
+    report = verify_bundle(data, keys, name=str(path))
     return LedgerExport(export=export, data=data, report=report)
+
+
+def linked_bundles(path: str | Path, bundle: Bundle) -> tuple[Bundle, ...]:
+    """The bundles that the ledger at ``path`` kept when it received the bundle's artefacts from other ledgers
+    (``custody.bundle.handover.receive_handover``), in the order of the received events."""
+    from custody.bundle.handover import LINKED_META
+    from custody.ledger.ledger import Ledger
+
+    offers = []
+    for item in bundle.entries:
+        body = parse_leaf(item.leaf)[0].body
+        if isinstance(body, Event) and body.handover is not None and body.handover.offer not in offers:
+            offers.append(body.handover.offer)
+    if not offers:
+        return ()
+    found = []
+    with Ledger.open(path, readonly=True) as ledger:
+        for offer in offers:
+            kept = ledger.store.get_meta(LINKED_META + offer)
+            if kept is None:
+                raise CustodyError(f"{path}: the history of offer {offer} received in this ledger is missing")
+            found.append(Bundle.from_bytes(bytes(kept), f"{path}: history of offer {offer}"))
+    return tuple(found)
 
 
 def write_whole(path: str | Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from custody import i18n
-from custody.bundle.verify import BundleReport, Contents
+from custody.bundle.outcome import BundleReport, Contents
 from custody.i18n import label
 from custody.model.records import Artefact, Authority, Event
 from custody.model.times import local_time
@@ -222,9 +222,36 @@ def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
     ]
 
 
+def ledger_events(report: BundleReport) -> list[tuple[str, Event, Contents]]:
+    """Every event with the origin of the ledger it comes from: the linked ledgers' histories first (they are
+    earlier: the evidence came from there), then this bundle's own events."""
+    found = [item for linked in report.linked for item in ledger_events(linked)]
+    origin = report.contents.header.origin if report.contents.header else "?"
+    return found + [(origin, event, report.contents) for event in report.contents.events]
+
+
+def crossing(event: Event, lang: str) -> str | None:
+    """For an event received across a border: where it came from and the offered event there."""
+    link = event.handover
+    if link is None:
+        return None
+    return f"{label('came_from', lang)}{colon(lang)}{link.origin} ({link.offer})"
+
+
 def _timeline(report: BundleReport, lang: str) -> str:
-    rows = [_event_row(e, report.contents, lang) for e in report.contents.events]
-    headers = [label(k, lang) for k in ("when", "action", "who", "where", "authority")]
+    keys: tuple[str, ...] = ("when", "action", "who", "where", "authority")
+    if not report.linked:
+        rows = [_event_row(e, report.contents, lang) for e in report.contents.events]
+    else:  # a linked history: say which ledger each event comes from, and where the chain crossed the border
+        keys = ("ledger", *keys)
+        rows = []
+        for origin, event, contents in ledger_events(report):
+            row = _event_row(event, contents, lang)
+            came = crossing(event, lang)
+            if came is not None:
+                row[1] += f"<br><b>{_e(came)}</b>"
+            rows.append([f"<span class=small>{_e(origin)}</span>", *row])
+    headers = [label(k, lang) for k in keys]
     return f"<h2>{_e(label('timeline', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 

@@ -7,8 +7,18 @@ per check, the evidence items with their digests, and the timeline with the inst
 from __future__ import annotations
 
 from custody import i18n
-from custody.bundle.report import artefacts_of, authority_title, change_lines, colon, digest_lines, party, when
-from custody.bundle.verify import BundleReport
+from custody.bundle.outcome import BundleReport
+from custody.bundle.report import (
+    artefacts_of,
+    authority_title,
+    change_lines,
+    colon,
+    crossing,
+    digest_lines,
+    ledger_events,
+    party,
+    when,
+)
 from custody.i18n import label
 
 
@@ -36,15 +46,23 @@ def text_summary(report: BundleReport, lang: str = "en") -> str:
         lines.append(f"  {artefact.name or '—'}{seal}")
         lines += [f"    {line}" for line in digest_lines(artefact.digests)]
     lines.append(f"{label('timeline', lang)}{sep}".rstrip())
-    for event in c.events:
+    shown = None
+    for origin, event, contents in ledger_events(report):
+        if report.linked and origin != shown:  # a linked history: which ledger each event comes from
+            shown = origin
+            lines.append(f" {label('ledger', lang)}{sep}{origin}")
         local, _ = when(event.occurred_at, event.occurred_tz, lang)
         name, detail = party(event.handler, lang)
         action = i18n.vocabulary(i18n.ACTIONS, event.action, lang)
         lines.append(f"  {local}  {action}  {name} ({detail})")
+        came = crossing(event, lang)
+        if came is not None:
+            lines.append(f"      {came}")
         if event.counter_party is not None:
             other, other_detail = party(event.counter_party, lang)
             lines.append(f"      {label('received_by', lang)}{sep}{other} ({other_detail})")
-        cited = [authority_title(c.authorities[a], lang) if a in c.authorities else a for a in event.authorities]
+        known = contents.authorities
+        cited = [authority_title(known[a], lang) if a in known else a for a in event.authorities]
         if cited:
             lines.append(f"      {label('authority', lang)}{sep}{'; '.join(cited)}")
         if event.late_reason:

@@ -1,4 +1,4 @@
-"""Offline verification of a prosecutor bundle against one trusted ledger key.
+"""Offline verification of a prosecutor bundle against one trusted ledger key (one per ledger for a linked history).
 
 The verifier needs nothing from the sender but the bundle and, through another channel, the ledger's public key. It
 checks, and lists as one finding each: the checkpoint signature (only the trusted key may sign it), every inclusion
@@ -11,31 +11,32 @@ It fails closed (sigstore-python's rule, the contract of ``evidence.common.repor
 when there are findings and none failed, and ``verify_bundle`` returns the report only then; otherwise it raises
 ``VerificationError`` carrying the report, whose findings still say everything that was checked. A finding is a code
 with parameters, so ``custody.i18n`` can state it in French or English.
+
+A bundle exported after a cross-border handover links the bundles of the ledgers its artefacts came from: each is
+verified the same way with its own ledger's trusted key, and tied to the received event (``custody.bundle.linked``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
+from custody.bundle.linked import LinkedView, choose_key, link_findings, trusted_keys
+from custody.bundle.outcome import REASONS_SHOWN, BundleReport, Contents, FileCheck, Finding
 from custody.bundle.timestamps import check_bundle_timestamps
 from custody.errors import ProofError, RecordError, SignatureError
-from custody.ledger.rfc3161 import TimestampCheck, TsaTrust
+from custody.ledger.rfc3161 import TsaTrust
 from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
-from custody.model.trust import Trust, TrustedKey, trusted_key
-from custody.rules.breach import Breach
+from custody.model.trust import Trust, TrustedKey
 from custody.rules.chain import ChainChecker
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
-from evidence.common.report import Report
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
 _ORDER_CODES = frozenset(
@@ -51,84 +52,6 @@ _ORDER_CODES = frozenset(
     }
 )
 """The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
-_REASONS_SHOWN = 3
-"""Failed findings an error message states in full (the report and summary state them all)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One result of verification: a message code (``custody.i18n.FINDINGS``), pass or fail, its parameters, and
-    the findings it rests on (why each authority an event cites fails to cover it)."""
-
-    code: str
-    ok: bool
-    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    parts: tuple[Breach, ...] = ()
-
-    def text(self, lang: str = "en") -> str:
-        """The finding as a sentence in ``lang``."""
-        return Breach(self.code, self.params, self.parts).text(lang)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FileCheck:
-    """An artefact file the verifier was given: its digests and the selected artefact it matched (or None)."""
-
-    path: str
-    digests: Mapping[str, str]
-    artefact: str | None
-
-
-@dataclass(slots=True, kw_only=True)
-class Contents:
-    """What the bundle says, for the report: trust it only as far as ``BundleReport.ok`` says."""
-
-    selection: tuple[str, ...] = ()
-    checkpoint: Checkpoint | None = None
-    header: LedgerHeader | None = None
-    keys: dict[str, KeyEntry] = field(default_factory=dict)
-    authorities: dict[str, Authority] = field(default_factory=dict)
-    changes: dict[str, list[AuthorityChange]] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-    files: list[FileCheck] = field(default_factory=list)
-    trusted: TrustedKey | None = None
-    timestamps: list[TimestampCheck] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BundleReport(Report):
-    """The verdict on a bundle, every finding (its ``results``), and what it contains."""
-
-    findings: tuple[Finding, ...]
-    contents: Contents
-    name: str = "bundle"
-
-    @property
-    def subject(self) -> str:
-        """The bundle, as the caller named it."""
-        return self.name
-
-    @property
-    def results(self) -> tuple[Finding, ...]:
-        """Every finding, passed or failed."""
-        return self.findings
-
-    @property
-    def ok(self) -> bool:
-        """True only when something was checked, nothing failed, and the bundle holds at least one event."""
-        return bool(self.findings) and bool(self.contents.events) and all(f.ok for f in self.findings)
-
-    def failures(self) -> tuple[Finding, ...]:
-        """The findings that failed."""
-        return tuple(f for f in self.findings if not f.ok)
-
-    def failure_message(self) -> str:
-        """``NAME: bundle NOT VERIFIED: N check(s) failed (codes); reason; ...`` (the first reasons in full)."""
-        failed = self.failures()
-        codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
-        reasons = "".join(f"; {f.text('en')}" for f in failed[:_REASONS_SHOWN])
-        reasons += "; ..." if len(failed) > _REASONS_SHOWN else ""
-        return f"{self.name}: bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes}){reasons}"
 
 
 class _Verifier:
@@ -325,7 +248,7 @@ class _Verifier:
 
 def verify_bundle(
     bundle_bytes: bytes,
-    trusted: Trust,
+    trusted: Trust | Sequence[Trust],
     artefact_files: Iterable[str | Path] = (),
     *,
     name: str = "bundle",
@@ -334,14 +257,38 @@ def verify_bundle(
     """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
 
     ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, a
-    ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``). ``artefact_files`` are re-hashed (SHA-256 and BLAKE3) and
-    matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3) carrying the
-    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``. ``tsa``
-    (``custody.ledger.timestamps.read_tsa_certs``) checks the RFC 3161 time-stamps the bundle carries; without it
-    they are listed in ``contents.timestamps`` as not checked.
+    ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``); or a list of them, one per ledger, for a bundle that
+    links the history of other ledgers (``custody.bundle.linked``). ``artefact_files`` are re-hashed (SHA-256 and
+    BLAKE3) and matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3)
+    carrying the report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
+    ``tsa`` (``custody.ledger.timestamps.read_tsa_certs``) checks the RFC 3161 time-stamps the bundle carries;
+    without it they are listed in ``contents.timestamps`` as not checked.
     """
-    bundle = Bundle.from_bytes(bundle_bytes, name)
-    verifier = _Verifier(bundle, trusted_key(trusted))
+    return verify_parsed(Bundle.from_bytes(bundle_bytes, name), trusted, artefact_files, name=name, tsa=tsa)
+
+
+def verify_parsed(
+    bundle: Bundle,
+    trusted: Trust | Sequence[Trust],
+    artefact_files: Iterable[str | Path] = (),
+    *,
+    name: str = "bundle",
+    tsa: TsaTrust | None = None,
+) -> BundleReport:
+    """``verify_bundle`` of a bundle already read (``Bundle.from_bytes``, or the bundle an offer file carries)."""
+    report = _verify(bundle, trusted_keys(trusted), list(artefact_files), name, top=True, tsa=tsa)
+    report.raise_for_failure()
+    return report
+
+
+def _verify(
+    bundle: Bundle, keys: list[TrustedKey], files: list[str | Path], name: str, *, top: bool, tsa: TsaTrust | None
+) -> BundleReport:
+    """One bundle's checks; a linked bundle's time-stamps are listed, not checked (the TSA roots are for the top)."""
+    key, untrusted = choose_key(bundle, keys, top=top)
+    verifier = _Verifier(bundle, key)
+    if untrusted is not None:
+        verifier.add("trust.missing", False, origin=untrusted)
     point = verifier.checkpoint()
     verifier.timestamps(point, tsa)
     verifier.leaves(point)
@@ -349,19 +296,25 @@ def verify_bundle(
     verifier.collect()
     verifier.signatures()
     verifier.order()
-    verifier.files(list(artefact_files))
-    report = BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name)
-    report.raise_for_failure()
-    return report
+    verifier.files(files)
+    linked = tuple(_verify(b, keys, [], f"{name} > {_origin(b)}", top=False, tsa=None) for b in bundle.linked)
+    views = [
+        LinkedView(
+            origin=_origin(b),
+            checkpoint=r.contents.checkpoint,
+            events=r.contents.events,
+            ok=r.ok,
+            reasons="; ".join(f.text("en") for f in r.failures()[:REASONS_SHOWN]),
+        )
+        for b, r in zip(bundle.linked, linked, strict=True)
+    ]
+    for code, ok, params in link_findings(verifier.contents.events, views):
+        verifier.add(code, ok, **params)
+    return BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name, linked=linked)
 
 
-def describe(report: BundleReport) -> dict[str, Any]:
-    """A JSON summary of the verdict and findings (for ``--json`` output)."""
-    return {
-        "ok": report.ok,
-        "verified": report.ok,
-        "findings": [
-            {"code": f.code, "ok": f.ok, "params": dict(f.params), "parts": [p.to_json() for p in f.parts]}
-            for f in report.findings
-        ],
-    }
+def _origin(bundle: Bundle) -> str:
+    try:
+        return parse_checkpoint(parse_note(bundle.checkpoint)[0]).origin
+    except NoteError:
+        return "(a ledger whose checkpoint is unreadable)"

@@ -178,6 +178,38 @@ FINDINGS: Mapping[str, Pair] = {
         "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})",
     ),
     **AUTHORITY_FINDINGS,
+    "trust.missing": (
+        "No trusted key was given for ledger {origin}: give its public key with one more --trust",
+        "Aucune clé de confiance n'a été fournie pour le registre {origin} : fournir sa clé publique par un "
+        "--trust supplémentaire",
+    ),
+    "handover.ok": (
+        "Border crossed: event {id} received on {at} what event {offer} of ledger {origin} offered",
+        "Passage de la frontière : l'événement {id} a reçu le {at} ce que l'événement {offer} du registre "
+        "{origin} avait proposé à la remise",
+    ),
+    "handover.missing": (
+        "Event {id} was received from ledger {origin} (state of {size} entries), whose history the bundle lacks",
+        "L'événement {id} a été reçu du registre {origin} (état de {size} entrées), dont le paquet ne contient "
+        "pas l'historique",
+    ),
+    "handover.bad": (
+        "Event {id} received from ledger {origin} does not match the offer: {detail}",
+        "L'événement {id} reçu du registre {origin} ne correspond pas à la remise : {detail}",
+    ),
+    "link.ok": (
+        "The linked history of ledger {origin} ({events} events) verifies with that ledger's trusted key",
+        "L'historique lié du registre {origin} ({events} événements) est vérifié avec la clé de confiance de ce "
+        "registre",
+    ),
+    "link.bad": (
+        "The linked history of ledger {origin} does not verify: {detail}",
+        "L'historique lié du registre {origin} n'est pas vérifié : {detail}",
+    ),
+    "link.unused": (
+        "The linked history of ledger {origin} is named by no received event of the bundle",
+        "L'historique lié du registre {origin} n'est rattaché à aucun événement de réception du paquet",
+    ),
 }
 
 REFUSAL: Mapping[str, Pair] = {

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from custody.model.entries import SignedEntry
+from custody.model.handover import HandoverLink
+from custody.model.identity import Handler
 from custody.model.records import Artefact
 
 
@@ -37,6 +39,10 @@ class EventDraft:
     notes: tuple[str, ...] = ()
     late_reason: str | None = None
     """Why an event is written up after a later one about the same artefact (without it, it is refused)."""
+    recipient: Handler | None = None
+    """The receiving handler of an ``offered`` event (a handover to another ledger)."""
+    handover: HandoverLink | None = None
+    """Of a ``received`` event: the sending ledger, its checkpoint and the offered event."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -296,6 +296,8 @@ class Ledger:
             prev=(),
             notes=draft.notes,
             late_reason=draft.late_reason,
+            recipient=draft.recipient,
+            handover=draft.handover,
         )
         return replace(event, prev=expected_prev(event, LedgerState(self)))
 

@@ -33,6 +33,7 @@ from custody.model.fields import (
     is_plain_text,
     require_mapping,
 )
+from custody.model.handover import HandoverLink, check_handover_members
 from custody.model.identity import Handler
 from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
 from custody.model.times import check_zone, format_utc, parse_utc
@@ -208,6 +209,8 @@ class Event(Record):
     prev: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     late_reason: str | None = None
+    recipient: Handler | None = None
+    handover: HandoverLink | None = None
 
     def __post_init__(self) -> None:
         # Every check is here (not in from_json) so that a record built in code is held to the same rules.
@@ -227,6 +230,8 @@ class Event(Record):
         if len(artefacts) > 1 and len({a.key for a in artefacts}) != len(artefacts):
             raise RecordError("event: the same artefact is listed twice")
         check_zone(self.occurred_tz, field="event.occurred_tz")
+        if self.recipient is not None or self.handover is not None or self.action in ("offered", "received"):
+            check_handover_members(self.action, self.recipient, self.handover)
         counter = self.counter_party
         if (self.action == "transferred") != (counter is not None):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
@@ -260,7 +265,11 @@ class Event(Record):
         return (self.handler.key_fingerprint, self.counter_party.key_fingerprint)
 
     def to_json(self) -> dict[str, Any]:
-        late = {} if self.late_reason is None else {"late_reason": self.late_reason}
+        late: dict[str, Any] = {} if self.late_reason is None else {"late_reason": self.late_reason}
+        if self.recipient is not None:  # the handover members, like late_reason, exist only when they are present
+            late["recipient"] = self.recipient.to_json()
+        if self.handover is not None:
+            late["handover"] = self.handover.to_json()
         return {
             "id": self.id,
             "case": self.case,
@@ -308,6 +317,8 @@ class Event(Record):
             prev=_list(get("prev"), "prev"),
             notes=_list(get("notes"), "notes"),
             late_reason=get("late_reason"),
+            recipient=None if get("recipient") is None else _handler(get("recipient"), "event.recipient"),
+            handover=None if get("handover") is None else HandoverLink.from_json(get("handover")),
         )
 
 

@@ -22,6 +22,8 @@ ACTIONS: tuple[str, ...] = (
     "verified",
     "stored",
     "transferred",
+    "offered",
+    "received",
     "accessed",
     "analysed",
     "derived",
@@ -32,7 +34,7 @@ ACTIONS: tuple[str, ...] = (
 """The controlled vocabulary of custody actions (order of a typical life cycle)."""
 
 ACTIONS_NEEDING_AUTHORITY: frozenset[str] = frozenset(
-    {"seized", "acquired", "transferred", "accessed", "analysed", "derived", "exported"}
+    {"seized", "acquired", "transferred", "offered", "accessed", "analysed", "derived", "exported"}
 )
 """Actions that touch the evidence or its content: each needs an authority valid at the time of the event."""
 

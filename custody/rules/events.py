@@ -139,7 +139,7 @@ def _authorities(event: Event, view: LedgerView) -> list[Breach]:
         else:
             authorities.append(authority)
     if event.needs_authority:
-        counter = event.counter_party
+        counter = event.counter_party or event.recipient  # an offer abroad needs the same cover as the handover
         abroad = counter.country if counter is not None and counter.country != event.handler.country else None
         use = Use(action=event.action, at=event.occurred_at, categories=event.categories, abroad_to=abroad)
         reasons = find_cover(use, authorities, view.authority_problems, view.changes)

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY, DATA_CATEGORIES, INSTRUMENT_NAMES
 
 ALL_ACTIONS = ACTIONS_NEEDING_AUTHORITY
-PRESERVATION_ACTIONS: frozenset[str] = frozenset({"seized", "acquired", "transferred"})
+PRESERVATION_ACTIONS: frozenset[str] = frozenset({"seized", "acquired", "transferred", "offered"})
 """What a preservation instrument permits: securing and copying the data, and handing it on inside the preserving
 State, but not looking at it or disclosing it (Budapest Art. 29(3)-(7): disclosure needs an Art. 31 request)."""
 REMOTE_ACCESS_ACTIONS: frozenset[str] = frozenset({"acquired", "accessed", "analysed", "derived", "exported"})

@@ -236,7 +236,7 @@ def test_the_scenario_from_seizure_to_analysis_verifies(ledger: Path, keys: dict
     proof = json.loads(ok("prove", str(ledger), "--event", created["id"]).output)
     assert proof["size"] == checkpoint.size and proof["checkpoint"].startswith(ORIGIN)
     report = json.loads(ok("verify", str(ledger), "--ledger-pub", str(keys["ledger"]), "--json").output)
-    assert report["ok"] and report["events"] == 4 and report["key_trusted"]
+    assert report["ok"] and report["events"] == 5 and report["key_trusted"]  # the offer is recorded too
 
 
 def test_verify_reports_one_line_per_finding_and_exits_3(ledger: Path, keys: dict[str, Path], disk: Path) -> None:

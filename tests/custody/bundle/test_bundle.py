@@ -17,7 +17,8 @@ from custody.bundle.format import (
     BundleSelectionError,
     strip_whitespace,
 )
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.outcome import BundleReport
+from custody.bundle.verify import verify_bundle
 from custody.errors import KeyFileError, LedgerTamperedError
 from custody.model.entries import sign_entry
 from custody.model.keys import generate_key, save_public_key

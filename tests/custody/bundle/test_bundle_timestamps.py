@@ -9,8 +9,9 @@ import pytest
 
 from custody.bundle.format import Bundle, BundleFormatError
 from custody.bundle.io import export_ledger
+from custody.bundle.outcome import BundleReport
 from custody.bundle.summary import text_summary
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.verify import verify_bundle
 from custody.ledger.ledger import Ledger
 from custody.ledger.timestamps import read_tsa_certs, timestamp_ledger
 from custody.model.keys import KeyPair

@@ -13,7 +13,8 @@ import pytest
 
 from custody.bundle.caseuco import case_uco, case_uco_bytes
 from custody.bundle.export import export_bundle
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.outcome import BundleReport
+from custody.bundle.verify import verify_bundle
 from tests.custody.support.bundle_scenario import Scenario, build
 from tests.support.tools import tool
 

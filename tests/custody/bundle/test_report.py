@@ -13,9 +13,10 @@ import pytest
 
 from custody import i18n
 from custody.bundle.export import export_bundle
+from custody.bundle.outcome import BundleReport
 from custody.bundle.report import render_html
 from custody.bundle.summary import text_summary
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.verify import verify_bundle
 from custody.model.keys import generate_key
 from custody.model.vocabulary import ACTIONS, AUTHORITY_TYPES, DATA_CATEGORIES, INSTRUMENT_NAMES
 from custody.rules.instruments import INSTRUMENTS

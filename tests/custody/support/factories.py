@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
 from custody.model.records import Artefact, Authority, Event, Offence, Scope
 
@@ -117,4 +118,12 @@ def event(**changes: Any) -> Event:
         "categories": ("content",),
     }
     fields.update(changes)
+    action = fields["action"]  # the handover members an offered or received event must carry
+    if action == "offered" and "recipient" not in changes:
+        fields["recipient"] = handler("pierre", "FR")
+    if action == "received" and "handover" not in changes:
+        fields["handover"] = HANDOVER
     return Event(**fields)
+
+
+HANDOVER = HandoverLink(origin="scelle.example/MA-2026-0042", size=7, root=bytes(range(32)), offer="ev-0001")

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from custody.bundle.verify import BundleReport, verify_bundle
+from custody.bundle.outcome import BundleReport
+from custody.bundle.verify import verify_bundle
 from custody.ledger.verify import verify_ledger
 from custody.model.keys import KeyPair
 from evidence.common.report import VerificationError
