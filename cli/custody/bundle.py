@@ -9,7 +9,7 @@ on VERIFIED (3 otherwise). ``cli.custody.group`` registers ``export``, and its `
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -73,6 +73,8 @@ def verify_bundle(
     lang: str = "en",
     case_uco: str | None = None,
     as_json: bool = False,
+    witnesses: Sequence[str] = (),
+    quorum: int | None = None,
 ) -> None:
     """Verify BUNDLE offline against the trusted ledger key ``trust``; exit 3 unless VERIFIED.
 
@@ -85,7 +87,9 @@ def verify_bundle(
     from evidence.common.report import VerificationError
 
     try:
-        result = verify(read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle)
+        result = verify(
+            read_bundle_file(bundle), read_trust(trust), artefacts, name=bundle, witnesses=witnesses, quorum=quorum
+        )
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json)

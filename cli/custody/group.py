@@ -167,11 +167,27 @@ def show(ledger: str, as_json: bool) -> None:
 
 @custody.command("prove")
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--event", "entry_id", required=True, help="Event (or authority) id.")
-def prove(ledger: str, entry_id: str) -> None:
-    """Print an inclusion proof of one entry against the latest signed checkpoint (JSON)."""
+@click.option("--event", "entry_id", help="Event (or authority) id: an inclusion proof.")
+@click.option(
+    "--consistency-from",
+    "old_size",
+    type=click.IntRange(min=1),
+    help="A consistency proof from the first N entries to the latest checkpoint (for a witness).",
+)
+def prove(ledger: str, entry_id: str | None, old_size: int | None) -> None:
+    """Print an inclusion proof of one entry, or a consistency proof, against the latest signed checkpoint (JSON)."""
+    from custody.i18n import message
     from custody.ledger.ledger import Ledger
+    from evidence.common.errors import UsageError
 
+    if (entry_id is None) == (old_size is None):
+        raise UsageError(message("prove.choose"))
+    if old_size is not None:
+        from custody.ledger.witness import consistency_proof
+
+        emit(consistency_proof(ledger, old_size).to_json())
+        return
+    assert entry_id is not None  # noqa: S101 - checked above
     with Ledger.open(ledger) as opened:
         proof = opened.prove(entry_id)
         vkey = opened.vkey
@@ -214,7 +230,19 @@ def checkpoint(ledger: str) -> None:
     is_flag=True,
     help="Ledger: check it against the key it names itself (shows it is consistent, not whose it is).",
 )
-@click.option("--witness", type=click.Path(dir_okay=False), help="A checkpoint kept from earlier (truncation check).")
+@click.option(
+    "--since",
+    type=click.Path(dir_okay=False),
+    help="Ledger: a checkpoint seen earlier (a note, or a bundle, offer, receipt or witness state holding one): "
+    "fails on a rollback or a fork.",
+)
+@click.option("--witness", "witnesses", multiple=True, metavar="VKEY", help="A trusted witness key (repeat for more).")
+@click.option(
+    "--witness-quorum",
+    "quorum",
+    type=int,
+    help="Cosignatures by --witness keys the latest checkpoint needs (default: all the keys given).",
+)
 @bundle_verify_options
 @json_option
 def verify(
@@ -223,7 +251,9 @@ def verify(
     vkey: str | None,
     ledger_pub: str | None,
     unsafe: bool,
-    witness: str | None,
+    since: str | None,
+    witnesses: tuple[str, ...],
+    quorum: int | None,
     artefacts: tuple[str, ...],
     report_path: str | None,
     lang: str,
@@ -235,8 +265,6 @@ def verify(
     Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise (the findings are printed, then the first on stderr);
     2 without --trust (or, for a ledger, --unsafe-trust-embedded-key).
     """
-    from pathlib import Path
-
     from custody.bundle.io import looks_like_bundle, looks_like_ledger
     from custody.i18n import message
     from custody.ledger.report import LedgerReport
@@ -261,13 +289,29 @@ def verify(
         raise UsageError(message("trust.both", lang))
     if not given and not unsafe:
         raise TrustRequiredError(target, lang=lang, code="trust.required")
+    from cli.custody.witness import witness_vkey_of
+    from custody.ledger.witnessed import read_since
+    from custody.model.witnesses import witness_policy
+
+    keys = [witness_vkey_of(w) for w in witnesses]
+    witness_policy(keys, quorum, lang)  # usage errors before any work
     if is_bundle:
-        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json)
+        if since is not None:
+            raise UsageError(message("since.bundle", lang, subject=target))
+        verify_bundle(target, given[0], artefacts, report_path, lang, case_uco, as_json, keys, quorum)
         return
-    witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
+    notes = None if since is None else read_since(since, lang)
     trusted = read_trust(given[0]) if given else None
     try:
-        report = verify_ledger(target, trust=trusted, unsafe_trust_embedded_key=unsafe, witness=witness_note)
+        report = verify_ledger(
+            target,
+            trust=trusted,
+            unsafe_trust_embedded_key=unsafe,
+            since=notes,
+            witness=keys,
+            witness_quorum=quorum,
+            lang=lang,
+        )
     except VerificationError as exc:
         if isinstance(exc.report, LedgerReport):
             _render_ledger(exc.report, as_json, lang)
@@ -291,6 +335,7 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
                 "events": report.events,
                 "checkpoints": report.checkpoints,
                 "findings": list(report.findings),
+                "witnessed": report.witnessed,
             }
         )
     else:
@@ -313,8 +358,9 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 
 def _register() -> None:
     from cli.custody.events import accept, authority, offer, record, transfer
+    from cli.custody.witness import cosign, witness
 
-    for command in (authority, record, transfer, offer, accept, export):
+    for command in (authority, record, transfer, offer, accept, export, witness, cosign):
         custody.add_command(command)
 
 

@@ -29,7 +29,9 @@ from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_lea
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
 from custody.model.trust import Trust, TrustedKey, trusted_key
+from custody.model.witnesses import witness_policy
 from custody.rules.chain import ChainChecker
+from custody.tlog.cosignature import WitnessKey, check_cosignatures
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 from evidence.common.report import Report
@@ -123,7 +125,10 @@ class BundleReport(Report):
 class _Verifier:
     """One verification run: each step adds findings; no step is skipped because an earlier one failed."""
 
-    def __init__(self, bundle: Bundle, trusted: TrustedKey) -> None:
+    def __init__(
+        self, bundle: Bundle, trusted: TrustedKey, witnesses: Sequence[WitnessKey] = (), quorum: int = 0
+    ) -> None:
+        self.witnesses, self.quorum = witnesses, quorum
         self.bundle = bundle
         self.trusted = trusted
         self.findings: list[Finding] = []
@@ -136,7 +141,7 @@ class _Verifier:
     def checkpoint(self) -> Checkpoint | None:
         note = self.bundle.checkpoint
         try:
-            text, signatures = parse_note(note)
+            text, _ = parse_note(note)
             point = parse_checkpoint(text)
         except NoteError as exc:
             self.add("checkpoint.bad", False, detail=exc)
@@ -148,12 +153,19 @@ class _Verifier:
         except (SignatureError, NoteError) as exc:
             self.add("checkpoint.bad", False, detail=exc)
             return None  # an untrusted root proves nothing: no proof is reported as passing against it
-        foreign = [s.name for s in signatures if s.name != name]
-        for signer in foreign:
-            self.add("checkpoint.foreign", False, signer=signer)
-        if not foreign:
-            self.add("checkpoint.ok", True, key=self.trusted.fingerprint, origin=point.origin, size=point.size)
+        # Other signature lines (witnesses' cosignatures, a rotated key) are ignored unless they are trusted witnesses.
+        self.add("checkpoint.ok", True, key=self.trusted.fingerprint, origin=point.origin, size=point.size)
+        if self.witnesses:
+            self.add_cosignatures(note)
         return point
+
+    def add_cosignatures(self, note: str) -> None:
+        result = check_cosignatures(note, self.witnesses)
+        for vkey in result.invalid:
+            self.add("checkpoint.cosignature_bad", False, witness=vkey)
+        names = ", ".join(vkey.split("+", 1)[0] for vkey, _ in result.valid) or "-"
+        code = "checkpoint.witnessed" if len(result.valid) >= self.quorum else "checkpoint.quorum"
+        self.add(code, code == "checkpoint.witnessed", count=len(result.valid), witnesses=names, quorum=self.quorum)
 
     def _header_name(self) -> str | None:
         first = self.bundle.entries[0]
@@ -302,17 +314,26 @@ class _Verifier:
 
 
 def verify_bundle(
-    bundle_bytes: bytes, trusted: Trust, artefact_files: Iterable[str | Path] = (), *, name: str = "bundle"
+    bundle_bytes: bytes,
+    trusted: Trust,
+    artefact_files: Iterable[str | Path] = (),
+    *,
+    name: str = "bundle",
+    witnesses: Iterable[str | WitnessKey] = (),
+    quorum: int | None = None,
 ) -> BundleReport:
     """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
 
     ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, a
     ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``). ``artefact_files`` are re-hashed (SHA-256 and BLAKE3) and
     matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3) carrying the
-    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
+    report with every finding; a file that is not a readable bundle raises ``BundleFormatError``. With
+    ``witnesses`` (cosignature/v1 verifier keys), the checkpoint counts only with ``quorum`` (default: all) of their
+    valid cosignatures.
     """
+    policy = witness_policy(witnesses, quorum)
     bundle = Bundle.from_bytes(bundle_bytes, name)
-    verifier = _Verifier(bundle, trusted_key(trusted))
+    verifier = _Verifier(bundle, trusted_key(trusted), policy.keys, policy.quorum)
     point = verifier.checkpoint()
     verifier.leaves(point)
     verifier.header(point)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.witnessing import WITNESS_FINDINGS
 from custody.i18n.words import ACTIONS, Pair, pick, vocabulary
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
@@ -57,10 +58,6 @@ FINDINGS: Mapping[str, Pair] = {
     "checkpoint.bad": (
         "The signed ledger state is not accepted: {detail}",
         "L'état signé du registre est refusé : {detail}",
-    ),
-    "checkpoint.foreign": (
-        "The ledger state also carries a signature by an untrusted key: {signer}",
-        "L'état du registre porte aussi la signature d'une clé non reconnue : {signer}",
     ),
     "proofs.ok": (
         "All {count} entries are in the signed ledger state (Merkle inclusion proofs, {size} entries)",
@@ -174,6 +171,7 @@ FINDINGS: Mapping[str, Pair] = {
         "File {path} matches no item of the bundle (its SHA-256 is {sha256})",
         "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})",
     ),
+    **WITNESS_FINDINGS,
 }
 
 REFUSAL: Mapping[str, Pair] = {

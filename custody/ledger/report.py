@@ -20,6 +20,8 @@ class LedgerReport(Report):
     events: int
     checkpoints: int
     findings: tuple[str, ...] = field(default=())
+    witnessed: int | None = None
+    """The largest checkpoint size cosigned by the witness quorum (None when no witness key was given)."""
 
     @property
     def subject(self) -> str:
