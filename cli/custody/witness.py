@@ -102,7 +102,7 @@ def witness_trust(state: str, keys: tuple[str, ...], lang: str) -> None:
 @lang_option
 def witness_cosign(state: str, checkpoint: str, proof_file: str | None, key_file: str | None, lang: str) -> None:
     """Cosign CHECKPOINT (a signed note) if it extends the last one cosigned; print the cosignature line."""
-    from custody.ledger.witness import ConsistencyProof, cosign_checkpoint, load_state
+    from custody.ledger.witness import ConsistencyProof, WitnessRefusedError, cosign_checkpoint, load_state
 
     current = load_state(state, lang=lang)
     key_path = key_file or current.key_file
@@ -112,7 +112,11 @@ def witness_cosign(state: str, checkpoint: str, proof_file: str | None, key_file
     proof = None
     if proof_file is not None:
         proof = ConsistencyProof.from_bytes(_read_bytes(proof_file), proof_file, lang=lang)
-    line = cosign_checkpoint(state, note, load_key(key_path), now=int(time.time()), proof=proof, lang=lang)
+    try:
+        line = cosign_checkpoint(state, note, load_key(key_path), now=int(time.time()), proof=proof, lang=lang)
+    except WitnessRefusedError as exc:
+        click.echo(str(exc))  # whole, with its line breaks: an equivocation shows both signed notes
+        raise
     click.echo(line, nl=False)
 
 
