@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from custody.ledger.report import LedgerReport
     from custody.ledger.transfer import TransferOffer, accept_offer, make_offer
     from custody.ledger.verify import verify_ledger
+    from custody.ledger.witness import WitnessRefusedError, consistency_proof, cosign_checkpoint
+    from custody.ledger.witnessed import attach_cosignatures, read_since
     from custody.model.artefacts import artefact_from_digests, artefact_from_file, artefact_from_record
     from custody.model.identity import Handler
     from custody.model.keys import (
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
     from custody.model.records import Artefact, Event
     from custody.model.trust import Trust, TrustedKey, TrustRequiredError, read_trust
+    from custody.tlog.cosignature import WitnessKey
     from evidence.common.report import Report, VerificationError
 
 _LAZY: dict[str, str] = {
@@ -68,6 +71,12 @@ _LAZY: dict[str, str] = {
     "make_offer": "custody.ledger.transfer",
     "verify_ledger": "custody.ledger.verify",
     "LedgerReport": "custody.ledger.report",
+    "WitnessRefusedError": "custody.ledger.witness",
+    "consistency_proof": "custody.ledger.witness",
+    "cosign_checkpoint": "custody.ledger.witness",
+    "attach_cosignatures": "custody.ledger.witnessed",
+    "read_since": "custody.ledger.witnessed",
+    "WitnessKey": "custody.tlog.cosignature",
     "Artefact": "custody.model.records",
     "Event": "custody.model.records",
     "Authority": "custody.model.legal",
@@ -154,15 +163,21 @@ __all__ = [
     "TrustedKey",
     "Validation",
     "VerificationError",
+    "WitnessKey",
+    "WitnessRefusedError",
     "accept_offer",
     "artefact_from_digests",
     "artefact_from_file",
     "artefact_from_record",
+    "attach_cosignatures",
+    "consistency_proof",
+    "cosign_checkpoint",
     "export_ledger",
     "generate_key",
     "load_private_key",
     "load_public_key",
     "make_offer",
+    "read_since",
     "read_trust",
     "save_private_key",
     "save_public_key",
