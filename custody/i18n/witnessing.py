@@ -88,6 +88,10 @@ WITNESS_MESSAGES: Mapping[str, Pair] = {
         "{subject}: no stored checkpoint of {size} entries",
         "{subject} : aucun point de contrôle de {size} entrées n'est enregistré",
     ),
+    "cosign.size": (
+        "{subject}: the cosigned note given is the checkpoint of {wanted} entries, not of {size}",
+        "{subject} : la note cosignée indiquée est le point de contrôle de {wanted} entrées, et non de {size}",
+    ),
     "cosign.not_witness": (
         "{subject}: the cosignature by {name} does not verify with the witness key given for it: {detail}",
         "{subject} : la cosignature de {name} n'est pas valide avec la clé de témoin indiquée : {detail}",

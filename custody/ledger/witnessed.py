@@ -87,6 +87,8 @@ def attach_cosignatures(
 def _target(store: Store, note_text: str | None, size: int | None, lang: str) -> int:
     if note_text is not None:
         wanted = parse_checkpoint(note_text).size
+        if size is not None and size != wanted:
+            raise UsageError(message("cosign.size", lang, subject=store.path, wanted=wanted, size=size))
         stored = store.checkpoint_at(wanted)
         if stored is None or _text(stored) != note_text:
             raise CustodyError(message("cosign.no_checkpoint", lang, subject=store.path, size=wanted))

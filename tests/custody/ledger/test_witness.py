@@ -238,3 +238,26 @@ def test_prove_and_cosign_refuse_bad_input_with_one_line(world: dict[str, Path],
     refused_cli(run("cosign", world["ledger"], tmp_path / "junk"), 1, "em dash")
     refused_cli(run("verify", world["ledger"], "--trust", world["vkey"], "--since", tmp_path / "junk"), 1, "no signed")
     refused_cli(run("verify", world["ledger"], "--trust", world["vkey"], "--witness", "x+1+2"), 1, "witness key")
+
+
+def test_cosign_takes_a_whole_cosigned_note_or_lines_on_stdin(world: dict[str, Path], tmp_path: Path) -> None:
+    cp = checkpoint_file(world)
+    line = ok(run("witness", "cosign", world["w1.state"], cp))
+    (tmp_path / "cosigned.txt").write_text(cp.read_text() + line)  # the checkpoint note with the line added
+    assert "1 cosignatures attached to the checkpoint of 9 entries" in ok(
+        run("cosign", world["ledger"], tmp_path / "cosigned.txt")
+    )
+    line2 = ok(run("witness", "cosign", world["w2.state"], cp))
+    result = CliRunner().invoke(cli, ["custody", "cosign", str(world["ledger"]), "-"], input=line2)
+    assert result.exit_code == 0, result.output
+    both = ["--witness", str(world["w1.vkey"]), "--witness", str(world["w2.vkey"])]
+    ok(run("verify", world["ledger"], "--trust", world["vkey"], *both))
+    # A line another witness key was given for is checked before anything is stored.
+    refused_cli(run("cosign", world["ledger"], tmp_path / "cosigned.txt", "--size", "8"), 1, "of 9 entries, not of 8")
+    (tmp_path / "l1").write_text(line)
+    refused_cli(run("cosign", world["ledger"], tmp_path / "l1", "--size", "99"), 1, "no stored checkpoint of 99")
+    refused_cli(
+        run("cosign", world["ledger"], tmp_path / "l1", "--size", "6", "--witness", world["w1.vkey"]),
+        3,
+        "does not verify with the witness key",
+    )
