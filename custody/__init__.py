@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from custody.ledger.timestamps import read_tsa_certs, timestamp_ledger
     from custody.ledger.transfer import TransferOffer, accept_offer, make_offer
     from custody.ledger.verify import verify_ledger
+    from custody.ledger.witness import WitnessRefusedError, consistency_proof, cosign_checkpoint
+    from custody.ledger.witnessed import attach_cosignatures, read_since
     from custody.model.artefacts import artefact_from_digests, artefact_from_file, artefact_from_record
     from custody.model.changes import AuthorityChange
     from custody.model.handover import HandoverLink
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
     from custody.model.records import Artefact, Event
     from custody.model.trust import Trust, TrustedKey, TrustRequiredError, read_trust
+    from custody.tlog.cosignature import WitnessKey
     from evidence.common.report import Report, VerificationError
 
 _LAZY: dict[str, str] = {
@@ -91,6 +94,12 @@ _LAZY: dict[str, str] = {
     "TsaTrust": "custody.ledger.rfc3161",
     "read_tsa_certs": "custody.ledger.timestamps",
     "timestamp_ledger": "custody.ledger.timestamps",
+    "WitnessRefusedError": "custody.ledger.witness",
+    "consistency_proof": "custody.ledger.witness",
+    "cosign_checkpoint": "custody.ledger.witness",
+    "attach_cosignatures": "custody.ledger.witnessed",
+    "read_since": "custody.ledger.witnessed",
+    "WitnessKey": "custody.tlog.cosignature",
     "Artefact": "custody.model.records",
     "Event": "custody.model.records",
     "Authority": "custody.model.legal",
@@ -186,20 +195,26 @@ __all__ = [
     "TsaTrust",
     "Validation",
     "VerificationError",
+    "WitnessKey",
+    "WitnessRefusedError",
     "accept_handover",
     "accept_offer",
     "artefact_from_digests",
     "artefact_from_file",
     "artefact_from_record",
+    "attach_cosignatures",
     "check_offer",
     "check_receipt",
     "complete_handover",
+    "consistency_proof",
+    "cosign_checkpoint",
     "export_ledger",
     "generate_key",
     "load_private_key",
     "load_public_key",
     "make_offer",
     "offer_handover",
+    "read_since",
     "read_trust",
     "read_tsa_certs",
     "receive_handover",

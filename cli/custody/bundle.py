@@ -9,7 +9,7 @@ on VERIFIED (3 otherwise). ``cli.custody.group`` registers ``export``, and its `
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -75,6 +75,8 @@ def verify_bundle(
     case_uco: str | None = None,
     as_json: bool = False,
     tsa: TsaTrust | None = None,
+    witnesses: Sequence[str] = (),
+    quorum: int | None = None,
 ) -> None:
     """Verify BUNDLE offline against the trusted ledger key ``trust`` (or keys: one per linked ledger); exit 3
     unless VERIFIED.
@@ -89,7 +91,9 @@ def verify_bundle(
 
     try:
         keys = [read_trust(t) for t in ([trust] if isinstance(trust, str) else trust)]
-        result = verify(read_bundle_file(bundle), keys, artefacts, name=bundle, tsa=tsa)
+        result = verify(
+            read_bundle_file(bundle), keys, artefacts, name=bundle, tsa=tsa, witnesses=witnesses, quorum=quorum
+        )
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json)

@@ -172,11 +172,27 @@ def show(ledger: str, as_json: bool) -> None:
 
 @custody.command("prove")
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--event", "entry_id", required=True, help="Event (or authority) id.")
-def prove(ledger: str, entry_id: str) -> None:
-    """Print an inclusion proof of one entry against the latest signed checkpoint (JSON)."""
+@click.option("--event", "entry_id", help="Event (or authority) id: an inclusion proof.")
+@click.option(
+    "--consistency-from",
+    "old_size",
+    type=click.IntRange(min=1),
+    help="A consistency proof from the first N entries to the latest checkpoint (for a witness).",
+)
+def prove(ledger: str, entry_id: str | None, old_size: int | None) -> None:
+    """Print an inclusion proof of one entry, or a consistency proof, against the latest signed checkpoint (JSON)."""
+    from custody.i18n import message
     from custody.ledger.ledger import Ledger
+    from evidence.common.errors import UsageError
 
+    if (entry_id is None) == (old_size is None):
+        raise UsageError(message("prove.choose"))
+    if old_size is not None:
+        from custody.ledger.witness import consistency_proof
+
+        emit(consistency_proof(ledger, old_size).to_json())
+        return
+    assert entry_id is not None  # noqa: S101 - checked above
     with Ledger.open(ledger) as opened:
         proof = opened.prove(entry_id)
         vkey = opened.vkey
@@ -221,7 +237,19 @@ def checkpoint(ledger: str) -> None:
     is_flag=True,
     help="Ledger: check it against the key it names itself (shows it is consistent, not whose it is).",
 )
-@click.option("--witness", type=click.Path(dir_okay=False), help="A checkpoint kept from earlier (truncation check).")
+@click.option(
+    "--since",
+    type=click.Path(dir_okay=False),
+    help="Ledger: a checkpoint seen earlier (a note, or a bundle, offer, receipt or witness state holding one): "
+    "fails on a rollback or a fork.",
+)
+@click.option("--witness", "witnesses", multiple=True, metavar="VKEY", help="A trusted witness key (repeat for more).")
+@click.option(
+    "--witness-quorum",
+    "quorum",
+    type=int,
+    help="Cosignatures by --witness keys the latest checkpoint needs (default: all the keys given).",
+)
 @tsa_cert_option
 @bundle_verify_options
 @json_option
@@ -231,7 +259,9 @@ def verify(
     vkey: str | None,
     ledger_pub: str | None,
     unsafe: bool,
-    witness: str | None,
+    since: str | None,
+    witnesses: tuple[str, ...],
+    quorum: int | None,
     tsa_certs: tuple[str, ...],
     artefacts: tuple[str, ...],
     report_path: str | None,
@@ -244,8 +274,6 @@ def verify(
     Exit 0 when all hold (a bundle: VERIFIED), 3 otherwise (the findings are printed, then the first on stderr);
     2 without --trust (or, for a ledger, --unsafe-trust-embedded-key).
     """
-    from pathlib import Path
-
     from custody.bundle.io import looks_like_bundle, looks_like_ledger
     from custody.i18n import message
     from custody.ledger.report import LedgerReport
@@ -270,14 +298,32 @@ def verify(
         raise UsageError(message("trust.both", lang))
     if not given and not unsafe:
         raise TrustRequiredError(target, lang=lang, code="trust.required")
+    from cli.custody.witness import witness_vkey_of
+    from custody.ledger.witnessed import read_since
+    from custody.model.witnesses import witness_policy
+
+    keys = [witness_vkey_of(w) for w in witnesses]
+    witness_policy(keys, quorum, lang)  # usage errors before any work
     if is_bundle:
-        verify_bundle(target, given, artefacts, report_path, lang, case_uco, as_json, read_tsa(tsa_certs, lang))
+        if since is not None:
+            raise UsageError(message("since.bundle", lang, subject=target))
+        tsa = read_tsa(tsa_certs, lang)
+        verify_bundle(target, given, artefacts, report_path, lang, case_uco, as_json, tsa, keys, quorum)
         return
-    witness_note = None if witness is None else Path(witness).read_text(encoding="utf-8")
+    notes = None if since is None else read_since(since, lang)
     trusted = read_trust(given[0]) if given else None
     tsa = read_tsa(tsa_certs, lang)
     try:
-        report = verify_ledger(target, trust=trusted, unsafe_trust_embedded_key=unsafe, witness=witness_note, tsa=tsa)
+        report = verify_ledger(
+            target,
+            trust=trusted,
+            unsafe_trust_embedded_key=unsafe,
+            since=notes,
+            witness=keys,
+            witness_quorum=quorum,
+            tsa=tsa,
+            lang=lang,
+        )
     except VerificationError as exc:
         if isinstance(exc.report, LedgerReport):
             _render_ledger(exc.report, as_json, lang)
@@ -302,6 +348,7 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
                 "checkpoints": report.checkpoints,
                 "findings": list(report.findings),
                 "timestamps": timestamps_json(report.timestamps),
+                "witnessed": report.witnessed,
             }
         )
     else:
@@ -331,8 +378,10 @@ def _register() -> None:
     from cli.custody.events import authority, record, transfer
     from cli.custody.handover import accept, complete, offer, receive
     from cli.custody.timestamps import timestamp
+    from cli.custody.witness import cosign, witness
 
-    for command in (authority, record, transfer, offer, accept, receive, complete, export, timestamp):
+    commands = (authority, record, transfer, offer, accept, receive, complete, export, timestamp, witness, cosign)
+    for command in commands:
         custody.add_command(command)
     for command in (extend, validate, revoke):
         authority.add_command(command)

@@ -34,7 +34,9 @@ from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_lea
 from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
 from custody.model.trust import Trust, TrustedKey
+from custody.model.witnesses import WitnessPolicy, witness_policy
 from custody.rules.chain import ChainChecker
+from custody.tlog.cosignature import WitnessKey, check_cosignatures
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 
@@ -57,7 +59,10 @@ _ORDER_CODES = frozenset(
 class _Verifier:
     """One verification run: each step adds findings; no step is skipped because an earlier one failed."""
 
-    def __init__(self, bundle: Bundle, trusted: TrustedKey) -> None:
+    def __init__(
+        self, bundle: Bundle, trusted: TrustedKey, witnesses: Sequence[WitnessKey] = (), quorum: int = 0
+    ) -> None:
+        self.witnesses, self.quorum = witnesses, quorum
         self.bundle = bundle
         self.trusted = trusted
         self.findings: list[Finding] = []
@@ -70,7 +75,7 @@ class _Verifier:
     def checkpoint(self) -> Checkpoint | None:
         note = self.bundle.checkpoint
         try:
-            text, signatures = parse_note(note)
+            text, _ = parse_note(note)
             point = parse_checkpoint(text)
         except NoteError as exc:
             self.add("checkpoint.bad", False, detail=exc)
@@ -82,11 +87,10 @@ class _Verifier:
         except (SignatureError, NoteError) as exc:
             self.add("checkpoint.bad", False, detail=exc)
             return None  # an untrusted root proves nothing: no proof is reported as passing against it
-        foreign = [s.name for s in signatures if s.name != name]
-        for signer in foreign:
-            self.add("checkpoint.foreign", False, signer=signer)
-        if not foreign:
-            self.add("checkpoint.ok", True, key=self.trusted.fingerprint, origin=point.origin, size=point.size)
+        # Other signature lines (witnesses' cosignatures, a rotated key) are ignored unless they are trusted witnesses.
+        self.add("checkpoint.ok", True, key=self.trusted.fingerprint, origin=point.origin, size=point.size)
+        if self.witnesses:
+            self.add_cosignatures(note)
         return point
 
     def timestamps(self, point: Checkpoint | None, tsa: TsaTrust | None) -> None:
@@ -97,6 +101,14 @@ class _Verifier:
         for code, ok, params in found:
             self.add(code, ok, **params)
         self.contents.timestamps = checks
+
+    def add_cosignatures(self, note: str) -> None:
+        result = check_cosignatures(note, self.witnesses)
+        for vkey in result.invalid:
+            self.add("checkpoint.cosignature_bad", False, witness=vkey)
+        names = ", ".join(vkey.split("+", 1)[0] for vkey, _ in result.valid) or "-"
+        code = "checkpoint.witnessed" if len(result.valid) >= self.quorum else "checkpoint.quorum"
+        self.add(code, code == "checkpoint.witnessed", count=len(result.valid), witnesses=names, quorum=self.quorum)
 
     def _header_name(self) -> str | None:
         first = self.bundle.entries[0]
@@ -253,6 +265,8 @@ def verify_bundle(
     *,
     name: str = "bundle",
     tsa: TsaTrust | None = None,
+    witnesses: Iterable[str | WitnessKey] = (),
+    quorum: int | None = None,
 ) -> BundleReport:
     """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
 
@@ -262,9 +276,12 @@ def verify_bundle(
     BLAKE3) and matched against the selected artefacts. Any failed check raises ``VerificationError`` (exit 3)
     carrying the report with every finding; a file that is not a readable bundle raises ``BundleFormatError``.
     ``tsa`` (``custody.ledger.timestamps.read_tsa_certs``) checks the RFC 3161 time-stamps the bundle carries;
-    without it they are listed in ``contents.timestamps`` as not checked.
+    without it they are listed in ``contents.timestamps`` as not checked. With ``witnesses`` (cosignature/v1
+    verifier keys), the checkpoint counts only with ``quorum`` (default: all) of their valid cosignatures.
     """
-    return verify_parsed(Bundle.from_bytes(bundle_bytes, name), trusted, artefact_files, name=name, tsa=tsa)
+    policy = witness_policy(witnesses, quorum)
+    bundle = Bundle.from_bytes(bundle_bytes, name)
+    return verify_parsed(bundle, trusted, artefact_files, name=name, tsa=tsa, witnesses=policy)
 
 
 def verify_parsed(
@@ -274,19 +291,28 @@ def verify_parsed(
     *,
     name: str = "bundle",
     tsa: TsaTrust | None = None,
+    witnesses: WitnessPolicy | None = None,
 ) -> BundleReport:
     """``verify_bundle`` of a bundle already read (``Bundle.from_bytes``, or the bundle an offer file carries)."""
-    report = _verify(bundle, trusted_keys(trusted), list(artefact_files), name, top=True, tsa=tsa)
+    report = _verify(bundle, trusted_keys(trusted), list(artefact_files), name, top=True, tsa=tsa, policy=witnesses)
     report.raise_for_failure()
     return report
 
 
 def _verify(
-    bundle: Bundle, keys: list[TrustedKey], files: list[str | Path], name: str, *, top: bool, tsa: TsaTrust | None
+    bundle: Bundle,
+    keys: list[TrustedKey],
+    files: list[str | Path],
+    name: str,
+    *,
+    top: bool,
+    tsa: TsaTrust | None,
+    policy: WitnessPolicy | None = None,
 ) -> BundleReport:
-    """One bundle's checks; a linked bundle's time-stamps are listed, not checked (the TSA roots are for the top)."""
+    """One bundle's checks. A linked bundle's time-stamps are listed, not checked, and its checkpoint needs no
+    witness: the TSA roots and the witnesses given are for the top bundle."""
     key, untrusted = choose_key(bundle, keys, top=top)
-    verifier = _Verifier(bundle, key)
+    verifier = _Verifier(bundle, key) if policy is None else _Verifier(bundle, key, policy.keys, policy.quorum)
     if untrusted is not None:
         verifier.add("trust.missing", False, origin=untrusted)
     point = verifier.checkpoint()

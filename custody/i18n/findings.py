@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from custody.i18n.authorities import AUTHORITY_FINDINGS, CHANGES, FIELDS
 from custody.i18n.timestamps import TIMESTAMP_FINDINGS
+from custody.i18n.witnessing import WITNESS_FINDINGS
 from custody.i18n.words import ACTIONS, AUTHORITY_TYPES, CATEGORIES, INSTRUMENTS, Pair, pick, vocabulary
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
@@ -60,10 +61,6 @@ FINDINGS: Mapping[str, Pair] = {
     "checkpoint.bad": (
         "The signed ledger state is not accepted: {detail}",
         "L'état signé du registre est refusé : {detail}",
-    ),
-    "checkpoint.foreign": (
-        "The ledger state also carries a signature by an untrusted key: {signer}",
-        "L'état du registre porte aussi la signature d'une clé non reconnue : {signer}",
     ),
     "proofs.ok": (
         "All {count} entries are in the signed ledger state (Merkle inclusion proofs, {size} entries)",
@@ -210,6 +207,7 @@ FINDINGS: Mapping[str, Pair] = {
         "The linked history of ledger {origin} is named by no received event of the bundle",
         "L'historique lié du registre {origin} n'est rattaché à aucun événement de réception du paquet",
     ),
+    **WITNESS_FINDINGS,
 }
 
 REFUSAL: Mapping[str, Pair] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
+from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick
 
 MESSAGES: Mapping[str, Pair] = {
@@ -52,6 +53,7 @@ MESSAGES: Mapping[str, Pair] = {
         "{subject}: verified {entries} entries ({events} events), {checkpoints} checkpoints",
         "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
     ),
+    **WITNESS_MESSAGES,
 }
 
 

@@ -1,13 +1,13 @@
-"""Checking a ledger's signed checkpoints: the ones it stores, against the recomputed tree, and one kept elsewhere."""
+"""Checking a ledger's signed checkpoints: the ones it stores, against the recomputed tree (one kept elsewhere:
+``custody.ledger.witnessed``)."""
 
 from __future__ import annotations
 
 from binascii import a2b_base64, b2a_base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from custody.tlog.merkle import MerkleTree
 from custody.tlog.notes import SIGNATURE_SIZE, Checkpoint, NoteError, key_id, open_checkpoint, parse_verifier_key
 from evidence.common.errors import EvidenceError
 
@@ -57,19 +57,3 @@ class CheckpointKey:
         if cp.root != root:
             return f"root {cp.root.hex()} differs from the recomputed {root.hex()}"
         return None
-
-
-def witness_problem(witness: str, vkey: str, origin: str, hashes: Sequence[bytes]) -> str | None:
-    """What is wrong with the ledger whose leaf hashes are ``hashes`` against a checkpoint kept elsewhere
-    (``witness``, signed by ``vkey``): a truncated or rewritten history, or a note that does not verify."""
-    try:
-        cp = open_checkpoint(witness, vkey)
-    except EvidenceError as exc:
-        return f"witness checkpoint: {exc}"
-    if cp.origin != origin:
-        return f"witness checkpoint is for {cp.origin!r}, not {origin!r}"
-    if cp.size > len(hashes):
-        return f"witness checkpoint has {cp.size} entries, the ledger only {len(hashes)} (truncated)"
-    if MerkleTree(list(hashes[: cp.size])).root() != cp.root:
-        return f"the first {cp.size} entries differ from the witness checkpoint (history rewritten)"
-    return None

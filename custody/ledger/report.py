@@ -26,6 +26,8 @@ class LedgerReport(Report):
     """The RFC 3161 time-stamps kept in the ledger, as checked (``custody.ledger.timestamps``)."""
     breaches: tuple[Breach, ...] = field(default=())
     """The findings as message codes with parameters: ``findings`` are their English sentences."""
+    witnessed: int | None = None
+    """The largest checkpoint size cosigned by the witness quorum (None when no witness key was given)."""
 
     @property
     def subject(self) -> str:

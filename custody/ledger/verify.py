@@ -8,9 +8,11 @@ and id columns) are compared with the leaves. A changed, deleted, reordered or i
 truncated tree each produce at least one finding.
 
 A truncation that also deletes the matching checkpoints can only be seen against a checkpoint kept elsewhere: pass
-it as ``witness`` (a court keeps the checkpoint it was given). The trust root is the ledger key, obtained out of band:
-pass it as ``trust``. Checking the ledger against the key its own header names shows only that it is consistent, so
-it takes the explicit ``unsafe_trust_embedded_key=True`` (fail closed: with neither, ``TrustRequiredError``).
+it as ``since`` (a court keeps the checkpoint it was given); ``witness`` keys and ``witness_quorum`` require the
+latest checkpoint to carry that many witnesses' cosignatures (``custody.ledger.witnessed``). The trust root is the
+ledger key, obtained out of band: pass it as ``trust``. Checking the ledger against the key its own header names
+shows only that it is consistent, so it takes the explicit ``unsafe_trust_embedded_key=True`` (fail closed: with
+neither, ``TrustRequiredError``).
 
 Signatures are verified in batches, apart from the parsing (``_Verifier.check``); if one of them fails, that pass is
 dropped and a strict pass, verifying each signature where it is met, produces the report.
@@ -19,7 +21,7 @@ dropped and a strict pass, verifying each signature where it is met, produces th
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from hashlib import sha256 as _sha256
 
 from cryptography.exceptions import InvalidSignature
@@ -27,11 +29,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody import fastpath, i18n
 from custody.errors import CustodyError, LedgerTamperedError
-from custody.ledger.checkpoints import CheckpointKey, witness_problem
+from custody.ledger.checkpoints import CheckpointKey
 from custody.ledger.report import LedgerReport
 from custody.ledger.rfc3161 import TsaTrust
 from custody.ledger.store import Store
 from custody.ledger.timestamps import with_timestamps
+from custody.ledger.witnessed import Outside
 from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
 from custody.model.identity import Handler
@@ -42,6 +45,7 @@ from custody.rules.authority import check_authority
 from custody.rules.breach import Breach, breach
 from custody.rules.changes import check_change
 from custody.rules.events import LedgerView, event_findings
+from custody.tlog.cosignature import WitnessKey
 from custody.tlog.frontier import Frontier
 from evidence.common.errors import EvidenceError, UsageError
 
@@ -309,29 +313,29 @@ def _check_stored_state(v: _Verifier, replay: _Replay) -> None:
         v.find("stored artefact heads differ from the events")
 
 
-def _check_witness(v: _Verifier, witness: str, vkey: str, header: LedgerHeader) -> None:
-    problem = witness_problem(witness, vkey, header.origin, v.hashes)
-    if problem is not None:
-        v.find(problem)
-
-
 def verify_ledger(
     path: str | os.PathLike[str],
     *,
     trust: Trust | None = None,
     unsafe_trust_embedded_key: bool = False,
-    witness: str | None = None,
+    since: str | Sequence[str] | None = None,
+    witness: Iterable[str | WitnessKey] = (),
+    witness_quorum: int | None = None,
     tsa: TsaTrust | None = None,
+    lang: str = "en",
 ) -> LedgerReport:
     """Verify the ledger file at ``path`` against the trusted ledger key; return the report when it holds.
 
     ``trust`` is the ledger's public key as ``verify_bundle`` takes it (verifier key string, raw bytes,
     ``PublicKeyInfo``, or ``read_trust``'s ``TrustedKey``); ``unsafe_trust_embedded_key=True`` instead checks the
     ledger against the key it names itself. With neither, ``TrustRequiredError`` (exit 2); with both, ``UsageError``.
-    Any finding raises ``VerificationError`` (exit 3) carrying the report with every finding. ``witness`` is a
-    checkpoint kept from earlier (see the module docstring). ``tsa`` (``read_tsa_certs``) checks the RFC 3161
-    time-stamps the ledger keeps (``custody.ledger.timestamps``); without it they are counted, not checked.
+    Any finding raises ``VerificationError`` (exit 3) carrying the report with every finding. ``since`` is a
+    checkpoint note (or several) seen earlier; ``witness`` the trusted witnesses' keys (cosignature/v1 verifier
+    keys) and ``witness_quorum`` how many must have cosigned the latest checkpoint (default: all of them). ``tsa``
+    (``read_tsa_certs``) checks the RFC 3161 time-stamps the ledger keeps (``custody.ledger.timestamps``); without
+    it they are counted, not checked.
     """
+    outside = Outside(since, witness, witness_quorum, lang)
     if trust is None and not unsafe_trust_embedded_key:
         raise TrustRequiredError(str(path))
     if trust is not None and unsafe_trust_embedded_key:
@@ -341,10 +345,10 @@ def verify_ledger(
     try:
         with store.snapshot():
             try:
-                report = _verify(store, str(path), trusted, witness, deferred=fastpath.ENABLED)
+                report = _verify(store, str(path), trusted, outside, deferred=fastpath.ENABLED)
             except (_Redo, EvidenceError):
                 # A queued signature failed (or the pass stopped): the strict pass gives the findings, or the error.
-                report = _verify(store, str(path), trusted, witness, deferred=False)
+                report = _verify(store, str(path), trusted, outside, deferred=False)
             report = with_timestamps(report, store, tsa)
     finally:
         store.close()
@@ -353,7 +357,7 @@ def verify_ledger(
 
 
 def _verify(
-    store: Store, path: str, trusted: TrustedKey | None, witness: str | None, *, deferred: bool
+    store: Store, path: str, trusted: TrustedKey | None, outside: Outside | None = None, *, deferred: bool
 ) -> LedgerReport:
     v = _Verifier(store, trusted, deferred=deferred)
     count = v.run_rows()
@@ -367,8 +371,9 @@ def _verify(
         v.find(f"the ledger header names key {header.vkey}, not the trusted key {trusted_vkey}")
     checkpoints = _check_coverage(v)
     _check_stored_state(v, replay)
-    if witness is not None:
-        _check_witness(v, witness, trusted_vkey or header.vkey, header)
+    more, witnessed = (outside or Outside()).findings(trusted_vkey or header.vkey, header.origin, v.hashes, v.notes)
+    for finding in more:
+        v.find(finding)
     return LedgerReport(
         path=path,
         origin=header.origin,
@@ -380,4 +385,5 @@ def _verify(
         checkpoints=checkpoints,
         findings=tuple(str(f) for f in v.findings),
         breaches=tuple(v.findings),
+        witnessed=witnessed,
     )

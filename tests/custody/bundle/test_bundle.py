@@ -258,14 +258,15 @@ def test_transfer_signed_by_one_party_only_is_detected(tmp_path: Path) -> None:
     assert [f.params["id"] for f in report.findings if f.code == "signature.bad"] == [transfer.entry_id]
 
 
-def test_checkpoint_cosigned_by_an_unknown_key_is_not_verified(scenario: Scenario) -> None:
+def test_a_signature_by_an_unknown_key_on_the_checkpoint_is_ignored(scenario: Scenario) -> None:
+    # Witnesses cosign checkpoints (C2SP signed-note: verifiers ignore unknown keys): never a failure.
     from custody.tlog.notes import add_signature
 
     stranger = generate_key(name="Stranger", role="ledger", organisation="X", country="FR")
     note = add_signature(scenario.checkpoint(), "Stranger", stranger.private_key)
     bundle = replace(export_bundle(scenario.leaves, scenario.checkpoint()).bundle, checkpoint=note)
-    report = refused(lambda: verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key))
-    assert failed_codes(report) == {"checkpoint.foreign"}
+    report = verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key)
+    assert "checkpoint.ok" in {f.code for f in report.findings if f.ok}
 
 
 def test_event_about_two_artefacts_is_disclosed_whole_and_reported(tmp_path: Path) -> None:

@@ -44,8 +44,8 @@ def leaf_hash(leaf: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + leaf).digest()
 
 
-def findings(path: Path, keys: dict[str, KeyPair], witness: str | None = None) -> list[str]:
-    report = outcome(lambda: verify_ledger(str(path), trust=keys["ledger"].info.vkey, witness=witness))
+def findings(path: Path, keys: dict[str, KeyPair], since: str | None = None) -> list[str]:
+    report = outcome(lambda: verify_ledger(str(path), trust=keys["ledger"].info.vkey, since=since))
     return list(report.findings)
 
 
@@ -134,7 +134,9 @@ def test_truncated_tree_leaving_checkpoints(path: Path, keys: dict[str, KeyPair]
     assert_found(findings(path, keys), "checkpoint of size 9 but the ledger has 7 entries")
 
 
-def test_truncated_tree_with_everything_fixed_up_is_caught_by_a_witness(path: Path, keys: dict[str, KeyPair]) -> None:
+def test_cut_back_tree_with_everything_fixed_up_is_caught_since_a_checkpoint(
+    path: Path, keys: dict[str, KeyPair]
+) -> None:
     with Ledger.open(path) as ledger:
         witness = ledger.latest_checkpoint()
     with raw(path) as db:
@@ -154,7 +156,7 @@ def test_truncated_tree_with_everything_fixed_up_is_caught_by_a_witness(path: Pa
         digest = leaf.split(b'"sha256":"')[1][:64].decode()
         db.execute("INSERT INTO heads VALUES (?, ?)", ("sha256:" + digest, last))
     assert findings(path, keys) == []  # the file alone cannot show what was cut
-    assert_found(findings(path, keys, witness=witness), "witness checkpoint has 9 entries, the ledger only 6")
+    assert_found(findings(path, keys, since=witness), "rollback: the ledger has 6 entries", "fewer than the 9")
 
 
 def test_changed_derived_values(path: Path, keys: dict[str, KeyPair]) -> None:

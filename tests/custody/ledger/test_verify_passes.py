@@ -23,6 +23,7 @@ from custody.ledger.ledger import Ledger
 from custody.ledger.report import LedgerReport
 from custody.ledger.store import Store
 from custody.ledger.verify import verify_ledger
+from custody.ledger.witnessed import Outside
 from custody.model.keys import KeyPair
 from custody.model.trust import trusted_key
 from tests.custody.support.verdicts import outcome, refused
@@ -44,11 +45,11 @@ def raw(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def strict(path: Path, vkey: str, witness: str | None = None) -> LedgerReport:
+def strict(path: Path, vkey: str, since: str | None = None) -> LedgerReport:
     store = Store.open(path, readonly=True)
     try:
         with store.snapshot():
-            return verify_module._verify(store, str(path), trusted_key(vkey), witness, deferred=False)
+            return verify_module._verify(store, str(path), trusted_key(vkey), Outside(since), deferred=False)
     finally:
         store.close()
 
