@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from custody import i18n
+from custody.bundle import selfcheck
 from custody.bundle.verify import BundleReport, Contents
 from custody.i18n import label
 from custody.model.records import Artefact, Authority, Event
@@ -294,23 +295,47 @@ def _how(report: BundleReport, lang: str) -> str:
 
 
 def render_html(
-    report: BundleReport, lang: str = "en", *, checked_at: datetime | None = None, tool: str = "scelle"
+    report: BundleReport,
+    lang: str = "en",
+    *,
+    checked_at: datetime | None = None,
+    tool: str = "scelle",
+    bundle: bytes | None = None,
+    key_source: str | None = None,
+    sender: bool = False,
 ) -> str:
-    """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran."""
+    """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran.
+
+    With ``bundle`` (its exact bytes) the page embeds it and checks it itself in the reader's browser
+    (``custody.bundle.selfcheck``). ``key_source`` says where the trusted key came from; ``sender`` labels the
+    printed verdict as the sender's own (an export report), not an independent verification.
+    """
     i18n.check_lang(lang)
     case = report.contents.header.case if report.contents.header else ""
     title = f"{label('title', lang)} — {case}" if case else label("title", lang)
+    trusted = report.contents.trusted
+    selfchecking = bundle is not None and trusted is not None
+    python_label = ""
+    if key_source is not None:
+        said = selfcheck.word("python_sender" if sender else "python_reader", lang).format(source=key_source)
+        python_label = f'<p class="python-label">{_e(said)}</p>'
+    data = [_artefacts(report, lang), _timeline(report, lang), _authorities(report, lang), _handlers(report, lang)]
+    if not report.ok:  # nothing built from an unverified bundle is shown without a warning
+        warning = f'<p class="warning" role="alert">{_e(selfcheck.word("unverified", lang))}</p>'
+        data = [part.replace("</h2>", "</h2>" + warning, 1) for part in data]
     parts = [
         _meta(report, lang, checked_at, tool),
-        _verdict(report, lang),
-        _artefacts(report, lang),
-        _timeline(report, lang),
-        _authorities(report, lang),
-        _handlers(report, lang),
+        selfcheck.section(bundle, trusted, lang) if selfchecking and bundle is not None and trusted else "",
+        python_label + _verdict(report, lang),
+        *data,
         _how(report, lang),
     ]
+    script = selfcheck.page_script() if selfchecking else None
+    tail = selfcheck.script_tags(bundle, trusted, lang) if bundle is not None and trusted is not None else ""
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{selfcheck.csp_meta(script)}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
-        f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n" + "\n".join(parts) + "\n</body>\n</html>\n"
+        f"<style>{_CSS}{selfcheck.CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n"
+        + "\n".join(p for p in parts if p)
+        + f"\n{tail}\n</body>\n</html>\n"
     )

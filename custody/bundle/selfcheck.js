@@ -1,0 +1,58 @@
+"use strict";
+/* The report page's own check: runs ScelleVerifier (verifier.js, inlined before this file) on the bundle bytes
+   embedded in the page, against the ledger key whose fingerprint the page prints, and writes the verdict it computed
+   in the report's language. Words come from the page's data block (custody.i18n.browser), never from the network. */
+(() => {
+  const data = JSON.parse(document.getElementById("scelle-data").textContent);
+  const words = data.words;
+  const $ = (id) => document.getElementById(id);
+  const fill = (template, params) =>
+    template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? (k === "action" && words.actions[params[k]]) || String(params[k]) : m));
+
+  function sentence(f) {
+    const template = words.findings[f.code];
+    if (template === undefined) return f.code + ": " + JSON.stringify(f.params);
+    return fill(template, f.params);
+  }
+
+  function show(result) {
+    const verdict = $("browser-verdict");
+    const unchecked = result.findings.filter((f) => f.ok === null).length;
+    const key = result.ok ? (unchecked ? "passed_partly" : "passed") : "failed";
+    verdict.className = "verdict " + (result.ok ? "ok" : "bad");
+    verdict.dataset.verdict = result.ok ? "pass" : "fail";
+    verdict.textContent = words.verdict[key];
+    const list = $("browser-checks");
+    list.textContent = "";
+    for (const f of result.findings) {
+      const item = document.createElement("li");
+      const mark = document.createElement("span");
+      const state = f.ok === true ? "ok" : f.ok === false ? "fail" : "unchecked";
+      mark.className = "mark " + (f.ok === true ? "ok" : f.ok === false ? "bad" : "na");
+      mark.textContent = words.marks[state];
+      const text = document.createElement("span");
+      text.textContent = sentence(f);
+      item.dataset.code = f.code;
+      item.dataset.state = state;
+      item.append(mark, text);
+      list.append(item);
+    }
+    document.body.classList.add(result.ok ? "browser-pass" : "browser-fail");
+  }
+
+  function broken(error) {
+    const verdict = $("browser-verdict");
+    verdict.className = "verdict bad";
+    verdict.dataset.verdict = "error";
+    verdict.textContent = words.verdict.error + " (" + String(error && error.message ? error.message : error) + ")";
+  }
+
+  async function run() {
+    if (!window.crypto || !crypto.subtle) throw new Error("WebCrypto is not available");
+    const bundle = ScelleVerifier.b64decode(data.bundle);
+    const publicKey = ScelleVerifier.b64decode(data.trust.public_key);
+    show(await ScelleVerifier.verify(bundle, { name: data.trust.name, publicKey }, data.facts));
+  }
+
+  run().catch(broken);
+})();

@@ -1,0 +1,99 @@
+"""The self-verifying report: the page checks the embedded bundle itself in headless Chromium, offline."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from custody.bundle.export import export_bundle
+from custody.bundle.report import render_html
+from custody.bundle.selfcheck import page_script, script_hash
+from custody.bundle.verify import BundleReport, verify_bundle
+from custody.model.keys import generate_key
+from custody.model.trust import TrustedKey
+from tests.custody.support import verdicts
+from tests.custody.support.browser import browser_verdict, dump_dom
+from tests.custody.support.bundle_scenario import Scenario, build
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    return build(tmp_path_factory.mktemp("selfcheck"))
+
+
+@pytest.fixture(scope="module")
+def bundle(scenario: Scenario) -> bytes:
+    return export_bundle(scenario.leaves, scenario.checkpoint()).bundle.to_bytes()
+
+
+def page(scenario: Scenario, bundle: bytes, lang: str, trusted: bytes | None = None) -> str:
+    key = trusted or scenario.ledger_key.info.public_key
+    if trusted is None:
+        report = verify_bundle(bundle, key)
+    else:
+        report = verdicts.refused(lambda: verify_bundle(bundle, key))
+    assert isinstance(report, BundleReport)
+    return render_html(report, lang, bundle=bundle, key_source="ledger.db", sender=True)
+
+
+def test_page_embeds_the_exact_bundle_and_allows_only_its_own_script(scenario: Scenario, bundle: bytes) -> None:
+    text = page(scenario, bundle, "en")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert policy is not None
+    rules = dict(rule.strip().split(" ", 1) for rule in policy.group(1).split(";"))
+    assert rules["default-src"] == "'none'" and "connect-src" not in rules
+    assert rules["script-src"] == script_hash(page_script())
+    scripts = re.findall(r"<script>(.*?)</script>", text, re.DOTALL)
+    assert scripts == [page_script()]  # the only script that runs is the one the policy names
+    assert not re.search(r"<link|<img|<iframe|@import|url\(|\b(src|href)\s*=", text, re.IGNORECASE)
+    assert "http://" not in text and "https://" not in text
+    assert "<noscript>" in text
+    fingerprint = "sha256:" + hashlib.sha256(scenario.ledger_key.info.public_key).hexdigest()
+    assert fingerprint in html.unescape(text)
+
+
+def test_no_script_no_verdict(scenario: Scenario, bundle: bytes) -> None:
+    text = page(scenario, bundle, "fr")
+    assert 'data-verdict="none"' in text  # what a browser without JavaScript keeps
+    assert "Aucun verdict du navigateur : JavaScript est désactivé" in html.unescape(text)
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_browser_verifies_the_valid_bundle(scenario: Scenario, bundle: bytes, lang: str, tmp_path: Path) -> None:
+    path = tmp_path / "rapport.html"
+    path.write_text(page(scenario, bundle, lang), encoding="utf-8")
+    dom = dump_dom(path, tmp_path / "profile")
+    assert browser_verdict(dom) == "pass"
+    states = re.findall(r'data-code="([\w.]+)" data-state="(\w+)"', dom)
+    assert ("signatures.ok", "ok") in states and ("proofs.ok", "ok") in states and ("checkpoint.ok", "ok") in states
+    assert all(state != "fail" for _, state in states)
+    word = "Verdict du navigateur : VÉRIFIÉ" if lang == "fr" else "Browser verdict: VERIFIED"
+    assert word in html.unescape(dom)
+
+
+@pytest.mark.external
+def test_browser_refuses_a_wrong_key_and_a_flipped_byte(scenario: Scenario, bundle: bytes, tmp_path: Path) -> None:
+    other = generate_key(name="Autre", role="ledger", organisation="X", country="FR").info.public_key
+    path = tmp_path / "wrong-key.html"
+    path.write_text(page(scenario, bundle, "fr", trusted=other), encoding="utf-8")
+    assert browser_verdict(dump_dom(path, tmp_path / "p1")) == "fail"
+    at = bundle.index(b'"location": "') + 15
+    flipped = bundle[:at] + bytes([bundle[at] ^ 0x01]) + bundle[at + 1 :]
+    text = page(scenario, bundle, "en").replace(base64.b64encode(bundle).decode(), base64.b64encode(flipped).decode())
+    path = tmp_path / "flipped.html"
+    path.write_text(text, encoding="utf-8")
+    dom = dump_dom(path, tmp_path / "p2")
+    assert browser_verdict(dom) == "fail"
+    assert 'data-code="signature.bad" data-state="fail"' in dom
+
+
+def test_trusted_key_name_travels(scenario: Scenario, bundle: bytes) -> None:
+    trusted = TrustedKey(scenario.key_name, scenario.ledger_key.info.public_key)
+    report = verify_bundle(bundle, trusted)
+    assert scenario.key_name in render_html(report, "en", bundle=bundle)
