@@ -17,7 +17,7 @@ from custody.bundle.verify import BundleReport, verify_bundle
 from custody.model.keys import generate_key
 from custody.model.trust import TrustedKey
 from tests.custody.support import verdicts
-from tests.custody.support.browser import browser_verdict, dump_dom
+from tests.custody.support.browser import browser_verdict, dump_dom, page_requests
 from tests.custody.support.bundle_scenario import Scenario, build
 
 
@@ -97,3 +97,16 @@ def test_trusted_key_name_travels(scenario: Scenario, bundle: bytes) -> None:
     trusted = TrustedKey(scenario.key_name, scenario.ledger_key.info.public_key)
     report = verify_bundle(bundle, trusted)
     assert scenario.key_name in render_html(report, "en", bundle=bundle)
+
+
+@pytest.mark.external
+def test_page_makes_no_request(scenario: Scenario, bundle: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "rapport.html"
+    path.write_text(page(scenario, bundle, "fr"), encoding="utf-8")
+    assert page_requests(path, tmp_path / "p1", tmp_path / "net.json") == []
+    # The detector sees a page that does ask for something (the same report with an image and a script added).
+    leaky = tmp_path / "leaky.html"
+    text = path.read_text(encoding="utf-8").replace("<body>", '<body><img src="http://example.invalid/i.png">', 1)
+    text = text.replace("default-src 'none'", "default-src *", 1)
+    leaky.write_text(text, encoding="utf-8")
+    assert page_requests(leaky, tmp_path / "p2", tmp_path / "net2.json") == ["http://example.invalid/i.png"]

@@ -6,6 +6,7 @@ machine allows it, so a page that tried to fetch anything would fail, provably, 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -64,3 +65,15 @@ def browser_verdict(dom: str) -> str:
     found = re.search(r'id="browser-verdict"[^>]*data-verdict="(\w+)"', dom)
     assert found is not None, "the page has no browser verdict element"
     return found.group(1)
+
+
+def page_requests(page: Path, profile: Path, log: Path) -> list[str]:
+    """Every URL the page itself asked for (not the browser's own background traffic), from Chromium's net log."""
+    dump_dom(page, profile, extra=(f"--log-net-log={log}",))
+    events = json.loads(log.read_text(encoding="utf-8"))["events"]
+    asked = {
+        event["params"]["url"]
+        for event in events
+        if "url" in event.get("params", {}) and event["params"].get("initiator", "not an origin") != "not an origin"
+    }
+    return sorted(url for url in asked if not url.startswith("file:"))
