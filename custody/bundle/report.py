@@ -323,6 +323,7 @@ def render_html(
     if not report.ok:  # nothing built from an unverified bundle is shown without a warning
         warning = f'<p class="warning" role="alert">{_e(selfcheck.word("unverified", lang))}</p>'
         data = [part.replace("</h2>", "</h2>" + warning, 1) for part in data]
+    data = [f'<section class="data">{part}</section>' for part in data]
     parts = [
         _meta(report, lang, checked_at, tool),
         selfcheck.section(bundle, trusted, lang) if selfchecking and bundle is not None and trusted else "",

@@ -38,6 +38,27 @@
       list.append(item);
     }
     document.body.classList.add(result.ok ? "browser-pass" : "browser-fail");
+    if (!result.ok) warn(result);
+  }
+
+  /** The tables were written from the bundle before this check: when it fails, each says not to rely on it, and
+      the rows about an entry that failed are marked. */
+  function warn(result) {
+    const failed = new Set(result.findings.filter((f) => f.ok === false && f.params.id).map((f) => String(f.params.id)));
+    for (const part of document.querySelectorAll("section.data")) {
+      const note = document.createElement("p");
+      note.className = "warning";
+      note.setAttribute("role", "alert");
+      note.textContent = words.unverified;
+      part.querySelector("h2").after(note);
+      for (const row of part.querySelectorAll("tbody tr")) {
+        const words_ = new Set(row.innerText.split(/[^\w:.-]+/));
+        if ([...failed].some((id) => words_.has(id))) {
+          row.classList.add("failed");
+          row.cells[0].prepend(Object.assign(document.createElement("strong"), { textContent: words.marks.fail + " " }));
+        }
+      }
+    }
   }
 
   function broken(error) {

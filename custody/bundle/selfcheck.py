@@ -30,6 +30,7 @@ CSS = """
 .browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
 .python-label{font-size:9.5pt;font-style:italic;margin:10px 0 0}
 .mark.na{color:#6a4b00}
+tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
 .warning::before{content:"\\26A0  "}
 progress{width:100%;height:1.2em}
@@ -81,6 +82,7 @@ def words(lang: str) -> dict[str, Any]:
         "findings": findings,
         "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
+        "unverified": word("unverified_browser", lang),
         "marks": {
             "ok": word("mark_ok", lang),
             "fail": word("mark_fail", lang),
@@ -127,7 +129,8 @@ def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
         f"{_e(word('running', lang))}</div>"
         f'<noscript><div class="verdict bad" data-verdict="noscript">{_e(word("noscript", lang))}</div></noscript>'
         f'<ul class="checks" id="browser-checks"></ul>'
-        f"<p class=small>{_e(word('not_proven', lang).format(script=sha))}</p></section>"
+        f"<p class=small>{_e(word('not_proven', lang).format(script=sha))}</p>"
+        f"<p class=small>{_e(word('tables_note', lang))}</p></section>"
     )
 
 

@@ -102,6 +102,18 @@ BROWSER_WORDS: Mapping[str, Pair] = {
         "Verdict de scelle sur l'ordinateur qui a lancé scelle custody verify, avec la clé indiquée par --trust "
         "({source})",
     ),
+    "unverified_browser": (
+        "Warning: your browser did NOT verify the bundle. This table was written from it before the check: do not "
+        "rely on it. Rows marked FAILED concern an entry that failed.",
+        "Attention : votre navigateur n'a PAS vérifié le paquet. Ce tableau a été établi à partir de celui-ci avant "
+        "le contrôle : ne vous y fiez pas. Les lignes marquées ÉCHEC concernent une entrée en échec.",
+    ),
+    "tables_note": (
+        "The tables below were written by scelle from the bundle; your browser checks the embedded bundle, not the "
+        "text of the tables. If in doubt, compare them with the bundle itself.",
+        "Les tableaux ci-dessous ont été établis par scelle à partir du paquet ; votre navigateur contrôle le paquet "
+        "inclus, non le texte des tableaux. En cas de doute, comparez-les au paquet lui-même.",
+    ),
     "unverified": (
         "Warning: the bundle did NOT verify. This table is built from unverified data: do not rely on it.",
         "Attention : le paquet n'a PAS été vérifié. Ce tableau est construit à partir de données non vérifiées : "

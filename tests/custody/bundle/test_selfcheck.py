@@ -110,3 +110,28 @@ def test_page_makes_no_request(scenario: Scenario, bundle: bytes, tmp_path: Path
     text = text.replace("default-src 'none'", "default-src *", 1)
     leaky.write_text(text, encoding="utf-8")
     assert page_requests(leaky, tmp_path / "p2", tmp_path / "net2.json") == ["http://example.invalid/i.png"]
+
+
+@pytest.mark.external
+def test_failed_browser_check_warns_on_every_table_and_marks_the_failed_rows(
+    scenario: Scenario, bundle: bytes, tmp_path: Path
+) -> None:
+    at = bundle.index(b'"location": "') + 15
+    flipped = bundle[:at] + bytes([bundle[at] ^ 0x01]) + bundle[at + 1 :]
+    text = page(scenario, bundle, "fr").replace(base64.b64encode(bundle).decode(), base64.b64encode(flipped).decode())
+    path = tmp_path / "flipped.html"
+    path.write_text(text, encoding="utf-8")
+    dom = html.unescape(dump_dom(path, tmp_path / "p"))
+    sections = re.findall(r'<section class="data">(.*?)</section>', dom, re.DOTALL)
+    assert len(sections) == 4
+    assert all("votre navigateur n'a PAS vérifié le paquet" in part for part in sections)
+    assert '<tr class="failed">' in dom
+
+
+def test_export_report_is_the_senders_and_says_where_its_key_came_from(scenario: Scenario, bundle: bytes) -> None:
+    text = html.unescape(page(scenario, bundle, "fr"))
+    assert "Verdict de scelle sur l'ordinateur de l'expéditeur, à l'export" in text
+    assert "(fichier ledger.db)" in text and "pas une vérification indépendante" in text
+    report = verify_bundle(bundle, scenario.ledger_key.info.public_key)
+    reader = html.unescape(render_html(report, "en", bundle=bundle, key_source="ledger.pub"))
+    assert "against the key given with --trust (ledger.pub)" in reader
