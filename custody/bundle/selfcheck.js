@@ -68,11 +68,46 @@
     verdict.textContent = words.verdict.error + " (" + String(error && error.message ? error.message : error) + ")";
   }
 
+  /** The reader's own artefact check: the chosen file is hashed here, in slices, and compared with the digests
+      the bundle records for the selected items (trusted only as far as the browser's verdict goes). */
+  function artefacts(result) {
+    const input = $("artefact-file");
+    const recorded = new Map();
+    for (const event of result.contents ? result.contents.events : [])
+      for (const a of event.artefacts) {
+        const key = "sha256:" + a.digests.sha256;
+        if (result.contents.selection.includes(key)) recorded.set(a.digests.sha256, a.name || key);
+      }
+    input.disabled = false;
+    input.addEventListener("change", async () => {
+      const file = input.files[0];
+      if (!file) return;
+      const progress = $("artefact-progress");
+      const out = $("artefact-result");
+      out.textContent = "";
+      out.dataset.state = "running";
+      const started = performance.now();
+      const digest = await sha256Blob(file, (done, total) => {
+        progress.max = total || 1;
+        progress.value = done;
+      });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      const name = recorded.get(digest);
+      const params = { file: file.name, sha256: digest, item: name, seconds };
+      out.dataset.state = name !== undefined && result.ok ? "match" : "nomatch";
+      out.dataset.sha256 = digest;
+      out.textContent = fill(name !== undefined ? words.artefact.match : words.artefact.nomatch, params);
+      if (name !== undefined && !result.ok) out.textContent += " " + words.artefact.unverified;
+    });
+  }
+
   async function run() {
     if (!window.crypto || !crypto.subtle) throw new Error("WebCrypto is not available");
     const bundle = ScelleVerifier.b64decode(data.bundle);
     const publicKey = ScelleVerifier.b64decode(data.trust.public_key);
-    show(await ScelleVerifier.verify(bundle, { name: data.trust.name, publicKey }, data.facts));
+    const result = await ScelleVerifier.verify(bundle, { name: data.trust.name, publicKey }, data.facts);
+    show(result);
+    artefacts(result);
   }
 
   run().catch(broken);

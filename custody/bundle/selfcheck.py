@@ -48,8 +48,9 @@ def verifier_source() -> str:
 @cache
 def page_script() -> str:
     """The one inline script of the page: the verifier, then the code that runs it and shows the verdict."""
-    glue = resources.files("custody.bundle").joinpath("selfcheck.js").read_text(encoding="utf-8")
-    return verifier_source() + "\n" + glue
+    package = resources.files("custody.bundle")
+    sha256, glue = (package.joinpath(name).read_text(encoding="utf-8") for name in ("sha256.js", "selfcheck.js"))
+    return sha256 + "\n" + verifier_source() + "\n" + glue
 
 
 def script_hash(script: str) -> str:
@@ -83,6 +84,7 @@ def words(lang: str) -> dict[str, Any]:
         "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
         "unverified": word("unverified_browser", lang),
+        "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},
         "marks": {
             "ok": word("mark_ok", lang),
             "fail": word("mark_fail", lang),
@@ -129,6 +131,11 @@ def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
         f"{_e(word('running', lang))}</div>"
         f'<noscript><div class="verdict bad" data-verdict="noscript">{_e(word("noscript", lang))}</div></noscript>'
         f'<ul class="checks" id="browser-checks"></ul>'
+        '<div class="controls"><h3 id="artefact-heading">' + _e(word("artefact_heading", lang)) + "</h3>"
+        f'<p><label for="artefact-file">{_e(word("artefact_label", lang))}</label> '
+        '<input type="file" id="artefact-file" disabled></p>'
+        f'<progress id="artefact-progress" max="1" value="0" aria-labelledby="artefact-heading"></progress>'
+        '<p id="artefact-result" role="status" aria-live="polite"></p></div>'
         f"<p class=small>{_e(word('not_proven', lang).format(script=sha))}</p>"
         f"<p class=small>{_e(word('tables_note', lang))}</p></section>"
     )

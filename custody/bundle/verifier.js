@@ -354,7 +354,7 @@ const ScelleVerifier = (() => {
     if (parsed.some((e) => e.kind === "authority") || events.some((e) => e.body.authorities.length))
       add("browser.instruments", null);
     const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
-    return { ok, findings, contents: { events: events.map((e) => e.body), header } };
+    return { ok, findings, contents: { events: events.map((e) => e.body), header, selection: bundle.selection } };
   }
 
   async function signatureProblem(entry, keys) {

@@ -114,6 +114,24 @@ BROWSER_WORDS: Mapping[str, Pair] = {
         "Les tableaux ci-dessous ont été établis par scelle à partir du paquet ; votre navigateur contrôle le paquet "
         "inclus, non le texte des tableaux. En cas de doute, comparez-les au paquet lui-même.",
     ),
+    "artefact_heading": ("Check an evidence file yourself", "Contrôler vous-même un fichier de preuve"),
+    "artefact_label": (
+        "Choose the image or any evidence file: it is hashed (SHA-256) in this browser, nothing is sent anywhere.",
+        "Choisissez l'image ou tout fichier de preuve : son empreinte (SHA-256) est calculée dans ce navigateur, "
+        "rien n'est envoyé.",
+    ),
+    "artefact_match": (
+        "The file {file} matches the recorded digest of {item} (SHA-256 {sha256}, {seconds} s)",
+        "Le fichier {file} correspond à l'empreinte enregistrée de {item} (SHA-256 {sha256}, {seconds} s)",
+    ),
+    "artefact_nomatch": (
+        "The file {file} matches NO item of the bundle: its SHA-256 is {sha256}",
+        "Le fichier {file} ne correspond à AUCUN élément du paquet : son SHA-256 est {sha256}",
+    ),
+    "artefact_unverified": (
+        "But the bundle did not verify: the recorded digest itself is not proven.",
+        "Mais le paquet n'a pas été vérifié : l'empreinte enregistrée n'est donc pas établie.",
+    ),
     "unverified": (
         "Warning: the bundle did NOT verify. This table is built from unverified data: do not rely on it.",
         "Attention : le paquet n'a PAS été vérifié. Ce tableau est construit à partir de données non vérifiées : "
