@@ -34,11 +34,12 @@ def offline() -> bool:
     return bool(_unshare())
 
 
-def chromium_command(profile: Path, *arguments: str) -> list[str]:
-    """The command line of a headless Chromium with no network, no first-run or background activity."""
+def chromium_command(profile: Path, *arguments: str, chromium: str | None = None) -> list[str]:
+    """The command line of a headless Chromium with no network, no first-run or background activity (``chromium``:
+    the program, found with ``tool`` by default; a benchmark outside pytest names it)."""
     return [
         *_unshare(),
-        tool("chromium"),
+        chromium or tool("chromium"),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -86,7 +87,7 @@ class DevTools:
     """Chromium driven over ``--remote-debugging-pipe`` (DevTools protocol on fds 3 and 4, no port, no network):
     for pages whose work outlives ``--dump-dom`` (reading a File, hashing a gigabyte)."""
 
-    def __init__(self, profile: Path) -> None:
+    def __init__(self, profile: Path, chromium: str | None = None) -> None:
         to_chrome, self._in = os.pipe()
         self._out, from_chrome = os.pipe()
 
@@ -95,7 +96,7 @@ class DevTools:
             os.dup2(read, 3)
             os.dup2(write, 4)
 
-        command = chromium_command(profile, "--remote-debugging-pipe", "about:blank")
+        command = chromium_command(profile, "--remote-debugging-pipe", "about:blank", chromium=chromium)
         self.process = subprocess.Popen(
             command, preexec_fn=plumb, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
