@@ -32,7 +32,7 @@ table{border-collapse:collapse;width:100%;margin:4px 0 8px}
 th,td{border:1px solid #999;padding:3px 5px;vertical-align:top;text-align:left}
 th{background:#e8eaf0;font-weight:bold}
 tr{page-break-inside:avoid;break-inside:avoid}
-.meta td:first-child{width:24%;font-weight:bold;background:#f4f5f8}
+.meta th{width:24%;font-weight:bold;background:#f4f5f8}
 .digest{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:8.5pt;word-break:break-all}
 .small{font-size:8.5pt;color:#333}
 .nw{white-space:nowrap}
@@ -62,7 +62,7 @@ def _e(value: object) -> str:
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
     """A table whose cells are already-escaped HTML."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     cls = f' class="{css}"' if css else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -150,7 +150,7 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
     if checked_at is not None:
         rows.append((label("verified_at", lang), _e(utc_date(checked_at))))
     rows.append((label("tool", lang), _e(tool)))
-    body = "".join(f"<tr><td>{_e(k)}</td><td>{v}</td></tr>" for k, v in rows)
+    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{v}</td></tr>' for k, v in rows)
     return f'<table class="meta"><tbody>{body}</tbody></table>'
 
 

@@ -30,12 +30,16 @@ CSS = """
 .browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
 .python-label{font-size:9.5pt;font-style:italic;margin:10px 0 0}
 .mark.na{color:#6a4b00}
+#browser-checks li{grid-template-columns:9em 1fr}
+ul.checks li span{overflow-wrap:anywhere}
+.verdict.ok::before{content:"\\2714  "}.verdict.bad::before{content:"\\2718  "}
 tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
 .warning::before{content:"\\26A0  "}
 progress{width:100%;height:1.2em}
-@media print{.controls,noscript{display:none}.browser{break-inside:avoid}
- @page{@bottom-right{content:counter(page) " / " counter(pages)}}}
+@page{@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt}}
+@media print{.controls,noscript{display:none}.warning{break-after:avoid}thead{display:table-header-group}
+ .warning,tr.failed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 

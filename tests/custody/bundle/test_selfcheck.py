@@ -135,3 +135,15 @@ def test_export_report_is_the_senders_and_says_where_its_key_came_from(scenario:
     report = verify_bundle(bundle, scenario.ledger_key.info.public_key)
     reader = html.unescape(render_html(report, "en", bundle=bundle, key_source="ledger.pub"))
     assert "against the key given with --trust (ledger.pub)" in reader
+
+
+@pytest.mark.external
+def test_print_is_a4(scenario: Scenario, bundle: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "rapport.html"
+    path.write_text(page(scenario, bundle, "fr"), encoding="utf-8")
+    pdf = tmp_path / "rapport.pdf"
+    dump_dom(path, tmp_path / "p", extra=(f"--print-to-pdf={pdf}", "--no-pdf-header-footer"))
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
+    assert len(boxes) >= 2  # several pages
+    for width, height in boxes:  # A4 is 595.28 x 841.89 points
+        assert abs(float(width) - 595.3) < 1.5 and abs(float(height) - 841.9) < 1.5
