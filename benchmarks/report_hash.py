@@ -39,7 +39,7 @@ def sha256sum(path: Path) -> tuple[float, str]:
 
 
 def in_browser(page: Path, path: Path, profile: Path, chromium: str) -> tuple[float, str]:
-    browser = DevTools(profile, chromium)
+    browser = DevTools(profile, chromium, shutil.which("unshare") or "")
     try:
         browser.open(page)
         browser.evaluate(

@@ -9,21 +9,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tests.support.tools import tool
+from tests.support.tools import optional_tool, tool
 
 
 @cache
-def _unshare() -> list[str]:
-    """``["unshare", "-n"]`` when this machine can run a command with no network, else ``[]``."""
-    path = shutil.which("unshare")
+def _unshare(path: str | None = None) -> list[str]:
+    """``["unshare", "-n"]`` when this machine can run a command with no network, else ``[]`` (``path``: the
+    program, found with ``optional_tool`` by default; a benchmark outside pytest names it, "" for none)."""
     if path is None:
+        path = optional_tool("unshare")
+    if not path:
         return []
     done = subprocess.run([path, "-n", "true"], capture_output=True, check=False)
     return [path, "-n"] if done.returncode == 0 else []
@@ -34,11 +35,13 @@ def offline() -> bool:
     return bool(_unshare())
 
 
-def chromium_command(profile: Path, *arguments: str, chromium: str | None = None) -> list[str]:
+def chromium_command(
+    profile: Path, *arguments: str, chromium: str | None = None, unshare: str | None = None
+) -> list[str]:
     """The command line of a headless Chromium with no network, no first-run or background activity (``chromium``:
     the program, found with ``tool`` by default; a benchmark outside pytest names it)."""
     return [
-        *_unshare(),
+        *_unshare(unshare),
         chromium or tool("chromium"),
         "--headless",
         "--no-sandbox",
@@ -87,7 +90,7 @@ class DevTools:
     """Chromium driven over ``--remote-debugging-pipe`` (DevTools protocol on fds 3 and 4, no port, no network):
     for pages whose work outlives ``--dump-dom`` (reading a File, hashing a gigabyte)."""
 
-    def __init__(self, profile: Path, chromium: str | None = None) -> None:
+    def __init__(self, profile: Path, chromium: str | None = None, unshare: str | None = None) -> None:
         to_chrome, self._in = os.pipe()
         self._out, from_chrome = os.pipe()
 
@@ -96,7 +99,9 @@ class DevTools:
             os.dup2(read, 3)
             os.dup2(write, 4)
 
-        command = chromium_command(profile, "--remote-debugging-pipe", "about:blank", chromium=chromium)
+        command = chromium_command(
+            profile, "--remote-debugging-pipe", "about:blank", chromium=chromium, unshare=unshare
+        )
         self.process = subprocess.Popen(
             command, preexec_fn=plumb, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
