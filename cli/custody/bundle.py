@@ -25,13 +25,30 @@ LANG = click.Choice(["en", "fr"])
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _outputs(report_path: str | None, case_uco: str | None, lang: str, result: BundleReport) -> None:
+def _outputs(
+    report_path: str | None,
+    case_uco: str | None,
+    lang: str,
+    result: BundleReport,
+    *,
+    bundle: bytes | None = None,
+    key_source: str | None = None,
+    sender: bool = False,
+) -> None:
     from custody.bundle.caseuco import case_uco_bytes
     from custody.bundle.io import write_whole
     from custody.bundle.report import render_html
 
     if report_path:
-        html = render_html(result, lang, checked_at=datetime.now(UTC), tool=f"scelle {__version__}")
+        html = render_html(
+            result,
+            lang,
+            checked_at=datetime.now(UTC),
+            tool=f"scelle {__version__}",
+            bundle=bundle,
+            key_source=key_source,
+            sender=sender,
+        )
         write_whole(report_path, html.encode("utf-8"))
     if case_uco:
         write_whole(case_uco, case_uco_bytes(result.contents))
@@ -59,7 +76,7 @@ def export(
 
     result = export_ledger(ledger, artefacts)
     write_whole(out, result.data)
-    _outputs(report_path, case_uco, lang, result.report)
+    _outputs(report_path, case_uco, lang, result.report, bundle=result.data, key_source=ledger, sender=True)
     click.echo(text_summary(result.report, lang), nl=False)
     for key in result.export.also_named:
         click.echo(f"note: {out} also names artefact {key}: an event about it concerns a selected artefact too")
@@ -89,25 +106,32 @@ def verify_bundle(
     from custody.model.trust import read_trust
     from evidence.common.report import VerificationError
 
+    data = read_bundle_file(bundle)
+    given = [trust] if isinstance(trust, str) else list(trust)
+    source = (data, ", ".join(given))
     try:
-        keys = [read_trust(t) for t in ([trust] if isinstance(trust, str) else trust)]
-        result = verify(
-            read_bundle_file(bundle), keys, artefacts, name=bundle, tsa=tsa, witnesses=witnesses, quorum=quorum
-        )
+        keys = [read_trust(t) for t in given]
+        result = verify(data, keys, artefacts, name=bundle, tsa=tsa, witnesses=witnesses, quorum=quorum)
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
-            _render_bundle(exc.report, report_path, lang, case_uco, as_json)
+            _render_bundle(exc.report, report_path, lang, case_uco, as_json, source)
         raise
-    _render_bundle(result, report_path, lang, case_uco, as_json)
+    _render_bundle(result, report_path, lang, case_uco, as_json, source)
 
 
 def _render_bundle(
-    result: BundleReport, report_path: str | None, lang: str, case_uco: str | None, as_json: bool
+    result: BundleReport,
+    report_path: str | None,
+    lang: str,
+    case_uco: str | None,
+    as_json: bool,
+    source: tuple[bytes, str] | None = None,
 ) -> None:
     from custody.bundle.outcome import describe
     from custody.bundle.summary import text_summary
 
-    _outputs(report_path, case_uco, lang, result)
+    bundle, key_source = source if source is not None else (None, None)
+    _outputs(report_path, case_uco, lang, result, bundle=bundle, key_source=key_source)
     if as_json:
         click.echo(json.dumps(describe(result), ensure_ascii=False))
     else:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from custody import i18n
+from custody.bundle import selfcheck
 from custody.bundle.outcome import BundleReport, Contents
 from custody.i18n import label
 from custody.model.records import Artefact, Authority, Event
@@ -31,7 +32,7 @@ table{border-collapse:collapse;width:100%;margin:4px 0 8px}
 th,td{border:1px solid #999;padding:3px 5px;vertical-align:top;text-align:left}
 th{background:#e8eaf0;font-weight:bold}
 tr{page-break-inside:avoid;break-inside:avoid}
-.meta td:first-child{width:24%;font-weight:bold;background:#f4f5f8}
+.meta th{width:24%;font-weight:bold;background:#f4f5f8}
 .digest{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:8.5pt;word-break:break-all}
 .small{font-size:8.5pt;color:#333}
 .nw{white-space:nowrap}
@@ -61,7 +62,7 @@ def _e(value: object) -> str:
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
     """A table whose cells are already-escaped HTML."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     cls = f' class="{css}"' if css else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -149,7 +150,7 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
     if checked_at is not None:
         rows.append((label("verified_at", lang), _e(utc_date(checked_at))))
     rows.append((label("tool", lang), _e(tool)))
-    body = "".join(f"<tr><td>{_e(k)}</td><td>{v}</td></tr>" for k, v in rows)
+    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{v}</td></tr>' for k, v in rows)
     return f'<table class="meta"><tbody>{body}</tbody></table>'
 
 
@@ -334,23 +335,48 @@ def _how(report: BundleReport, lang: str) -> str:
 
 
 def render_html(
-    report: BundleReport, lang: str = "en", *, checked_at: datetime | None = None, tool: str = "scelle"
+    report: BundleReport,
+    lang: str = "en",
+    *,
+    checked_at: datetime | None = None,
+    tool: str = "scelle",
+    bundle: bytes | None = None,
+    key_source: str | None = None,
+    sender: bool = False,
 ) -> str:
-    """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran."""
+    """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran.
+
+    With ``bundle`` (its exact bytes) the page embeds it and checks it itself in the reader's browser
+    (``custody.bundle.selfcheck``). ``key_source`` says where the trusted key came from; ``sender`` labels the
+    printed verdict as the sender's own (an export report), not an independent verification.
+    """
     i18n.check_lang(lang)
     case = report.contents.header.case if report.contents.header else ""
     title = f"{label('title', lang)} — {case}" if case else label("title", lang)
+    trusted = report.contents.trusted
+    selfchecking = bundle is not None and trusted is not None
+    python_label = ""
+    if key_source is not None:
+        said = selfcheck.word("python_sender" if sender else "python_reader", lang).format(source=key_source)
+        python_label = f'<p class="python-label">{_e(said)}</p>'
+    data = [_artefacts(report, lang), _timeline(report, lang), _authorities(report, lang), _handlers(report, lang)]
+    if not report.ok:  # nothing built from an unverified bundle is shown without a warning
+        warning = f'<p class="warning" role="alert">{_e(selfcheck.word("unverified", lang))}</p>'
+        data = [part.replace("</h2>", "</h2>" + warning, 1) for part in data]
+    data = [f'<section class="data">{part}</section>' for part in data]
     parts = [
         _meta(report, lang, checked_at, tool),
-        _verdict(report, lang),
-        _artefacts(report, lang),
-        _timeline(report, lang),
-        _authorities(report, lang),
-        _handlers(report, lang),
+        selfcheck.section(bundle, trusted, lang) if selfchecking and bundle is not None and trusted else "",
+        python_label + _verdict(report, lang),
+        *data,
         _how(report, lang),
     ]
+    script = selfcheck.page_script() if selfchecking else None
+    tail = selfcheck.script_tags(bundle, trusted, lang) if bundle is not None and trusted is not None else ""
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{selfcheck.csp_meta(script)}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'
-        f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n" + "\n".join(parts) + "\n</body>\n</html>\n"
+        f"<style>{_CSS}{selfcheck.CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n"
+        + "\n".join(p for p in parts if p)
+        + f"\n{tail}\n</body>\n</html>\n"
     )

@@ -36,3 +36,12 @@ def tool(name: str, *, directory: Path | None = None) -> str:
     if path is None:
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def optional_tool(name: str) -> str | None:
+    """The path of the program ``name``, or None when it is missing (for a program a test can do without, such as
+    ``unshare`` that takes the network away from a browser); like ``tool``, only an ``external`` test may ask."""
+    if current is None or current.get_closest_marker("external") is None:
+        where = current.nodeid if current is not None else "this test"
+        pytest.fail(f"{where} runs {name}: mark it @pytest.mark.external (or its fixture @runs_tools)")
+    return shutil.which(name)

@@ -3,6 +3,7 @@ Morocco seizes and images a laptop and a phone, France asks (Art. 29, then Art. 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from pathlib import Path
@@ -59,7 +60,10 @@ def test_export_writes_bundle_report_and_case_uco(ledger: LedgerScenario, tmp_pa
     assert result.exit_code == 0, result.output
     assert "VÉRIFIÉ" in result.output and f"wrote {out}" in result.output
     assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).ok
-    assert '<html lang="fr">' in html.read_text(encoding="utf-8")
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page
+    assert base64.b64encode(out.read_bytes()).decode() in page  # the exact bundle, for the page's own check
+    assert f"(fichier {ledger.ledger})" in page and "l'ordinateur de l'expéditeur" in page
     graph = json.loads(jsonld.read_text(encoding="utf-8"))["@graph"]
     assert sum(n["@type"] == "case-investigation:InvestigativeAction" for n in graph) == 6
 
@@ -90,7 +94,9 @@ def test_verify_in_french_with_report(ledger: LedgerScenario, laptop_bundle: Pat
     )
     assert result.exit_code == 0, result.output
     assert "Verdict\u00a0: VÉRIFIÉ" in result.stdout
-    assert "Chaîne de possession" in html.read_text(encoding="utf-8")
+    page = html.read_text(encoding="utf-8")
+    assert "Chaîne de possession" in page and base64.b64encode(laptop_bundle.read_bytes()).decode() in page
+    assert "avec la clé indiquée par --trust" in page
 
 
 def test_laptop_bundle_holds_nothing_about_the_phone(ledger: LedgerScenario, laptop_bundle: Path) -> None:

@@ -1,0 +1,114 @@
+"use strict";
+/* The report page's own check: runs ScelleVerifier (verifier.js, inlined before this file) on the bundle bytes
+   embedded in the page, against the ledger key whose fingerprint the page prints, and writes the verdict it computed
+   in the report's language. Words come from the page's data block (custody.i18n.browser), never from the network. */
+(() => {
+  const data = JSON.parse(document.getElementById("scelle-data").textContent);
+  const words = data.words;
+  const $ = (id) => document.getElementById(id);
+  const fill = (template, params) =>
+    template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? (k === "action" && words.actions[params[k]]) || String(params[k]) : m));
+
+  function sentence(f) {
+    const template = words.findings[f.code];
+    if (template === undefined) return f.code + ": " + JSON.stringify(f.params);
+    return fill(template, f.params);
+  }
+
+  function show(result) {
+    const verdict = $("browser-verdict");
+    const unchecked = result.findings.filter((f) => f.ok === null).length;
+    const key = result.ok ? (unchecked ? "passed_partly" : "passed") : "failed";
+    verdict.className = "verdict " + (result.ok ? "ok" : "bad");
+    verdict.dataset.verdict = result.ok ? "pass" : "fail";
+    verdict.textContent = words.verdict[key];
+    const list = $("browser-checks");
+    list.textContent = "";
+    for (const f of result.findings) {
+      const item = document.createElement("li");
+      const mark = document.createElement("span");
+      const state = f.ok === true ? "ok" : f.ok === false ? "fail" : "unchecked";
+      mark.className = "mark " + (f.ok === true ? "ok" : f.ok === false ? "bad" : "na");
+      mark.textContent = words.marks[state];
+      const text = document.createElement("span");
+      text.textContent = sentence(f);
+      item.dataset.code = f.code;
+      item.dataset.state = state;
+      item.append(mark, text);
+      list.append(item);
+    }
+    document.body.classList.add(result.ok ? "browser-pass" : "browser-fail");
+    if (!result.ok) warn(result);
+  }
+
+  /** The tables were written from the bundle before this check: when it fails, each says not to rely on it, and
+      the rows about an entry that failed are marked. */
+  function warn(result) {
+    const failed = new Set(result.findings.filter((f) => f.ok === false && f.params.id).map((f) => String(f.params.id)));
+    for (const part of document.querySelectorAll("section.data")) {
+      const note = document.createElement("p");
+      note.className = "warning";
+      note.setAttribute("role", "alert");
+      note.textContent = words.unverified;
+      part.querySelector("h2").after(note);
+      for (const row of part.querySelectorAll("tbody tr")) {
+        const words_ = new Set(row.innerText.split(/[^\w:.-]+/));
+        if ([...failed].some((id) => words_.has(id))) {
+          row.classList.add("failed");
+          row.cells[0].prepend(Object.assign(document.createElement("strong"), { textContent: words.marks.fail + " " }));
+        }
+      }
+    }
+  }
+
+  function broken(error) {
+    const verdict = $("browser-verdict");
+    verdict.className = "verdict bad";
+    verdict.dataset.verdict = "error";
+    verdict.textContent = words.verdict.error + " (" + String(error && error.message ? error.message : error) + ")";
+  }
+
+  /** The reader's own artefact check: the chosen file is hashed here, in slices, and compared with the digests
+      the bundle records for the selected items (trusted only as far as the browser's verdict goes). */
+  function artefacts(result) {
+    const input = $("artefact-file");
+    const recorded = new Map();
+    for (const event of result.contents ? result.contents.events : [])
+      for (const a of event.artefacts) {
+        const key = "sha256:" + a.digests.sha256;
+        if (result.contents.selection.includes(key)) recorded.set(a.digests.sha256, a.name || key);
+      }
+    input.disabled = false;
+    input.addEventListener("change", async () => {
+      const file = input.files[0];
+      if (!file) return;
+      const progress = $("artefact-progress");
+      const out = $("artefact-result");
+      out.textContent = "";
+      out.dataset.state = "running";
+      const started = performance.now();
+      const digest = await sha256Blob(file, (done, total) => {
+        progress.max = total || 1;
+        progress.value = done;
+      });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      const name = recorded.get(digest);
+      const params = { file: file.name, sha256: digest, item: name, seconds };
+      out.dataset.state = name !== undefined && result.ok ? "match" : "nomatch";
+      out.dataset.sha256 = digest;
+      out.textContent = fill(name !== undefined ? words.artefact.match : words.artefact.nomatch, params);
+      if (name !== undefined && !result.ok) out.textContent += " " + words.artefact.unverified;
+    });
+  }
+
+  async function run() {
+    if (!window.crypto || !crypto.subtle) throw new Error("WebCrypto is not available");
+    const bundle = ScelleVerifier.b64decode(data.bundle);
+    const publicKey = ScelleVerifier.b64decode(data.trust.public_key);
+    const result = await ScelleVerifier.verify(bundle, { name: data.trust.name, publicKey }, data.facts);
+    show(result);
+    artefacts(result);
+  }
+
+  run().catch(broken);
+})();

@@ -1,0 +1,150 @@
+"""The report verifies itself: the bundle's exact bytes and a JavaScript verifier, inlined in the HTML report.
+
+``verifier.js`` is a second implementation of ``custody.bundle.verify`` (codes and parameters of the same findings)
+and ``selfcheck.js`` runs it when the page opens and writes the browser's own verdict. Both are package files,
+inlined at export so the page needs nothing else; the page's Content-Security-Policy allows only that script (by its
+SHA-256) and inline style, and forbids any request (``default-src 'none'``, no ``connect-src``, no form, no base).
+
+The facts the verifier needs from the rules (which actions need an authority, which actions each instrument permits
+and whether it lets evidence go abroad) come from ``custody.rules`` and ``custody.model.vocabulary``, the one place
+they are stated, and travel in the page's data block with the words of the report's language.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from functools import cache
+from html import escape
+from importlib import resources
+from typing import Any
+
+from custody import i18n
+from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
+from custody.model.trust import TrustedKey
+from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
+from custody.rules.instruments import INSTRUMENTS
+
+CSS = """
+.browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
+.python-label{font-size:9.5pt;font-style:italic;margin:10px 0 0}
+.mark.na{color:#6a4b00}
+#browser-checks li{grid-template-columns:9em 1fr}
+ul.checks li span{overflow-wrap:anywhere}
+.verdict.ok::before{content:"\\2714  "}.verdict.bad::before{content:"\\2718  "}
+tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
+.warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
+.warning::before{content:"\\26A0  "}
+progress{width:100%;height:1.2em}
+@page{@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt}}
+@media print{.controls,noscript{display:none}.warning{break-after:avoid}thead{display:table-header-group}
+ .warning,tr.failed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+"""
+
+
+@cache
+def verifier_source() -> str:
+    """The browser verifier (plain JavaScript, no dependency)."""
+    return resources.files("custody.bundle").joinpath("verifier.js").read_text(encoding="utf-8")
+
+
+@cache
+def page_script() -> str:
+    """The one inline script of the page: the verifier, then the code that runs it and shows the verdict."""
+    package = resources.files("custody.bundle")
+    sha256, glue = (package.joinpath(name).read_text(encoding="utf-8") for name in ("sha256.js", "selfcheck.js"))
+    return sha256 + "\n" + verifier_source() + "\n" + glue
+
+
+def script_hash(script: str) -> str:
+    """The CSP source of an inline script: ``'sha256-<base64>'`` of its UTF-8 text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def csp_meta(script: str | None) -> str:
+    """The Content-Security-Policy: nothing may be loaded or sent; only this script runs, and inline style applies."""
+    scripts = f"script-src {script_hash(script)}; " if script is not None else ""
+    policy = f"default-src 'none'; {scripts}style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+
+
+def facts() -> dict[str, Any]:
+    """What the verifier needs from the rules: actions needing an authority, and per instrument its actions and
+    whether evidence may go to another State under it."""
+    return {
+        "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
+        "instruments": {
+            name: {"actions": sorted(rules.actions), "abroad": rules.abroad} for name, rules in INSTRUMENTS.items()
+        },
+    }
+
+
+def words(lang: str) -> dict[str, Any]:
+    """The page's words in ``lang``: every finding sentence, verdicts, marks, action names."""
+    findings = {code: i18n.pick(pair, lang) for code, pair in {**i18n.FINDINGS, **BROWSER_FINDINGS}.items()}
+    return {
+        "findings": findings,
+        "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
+        "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
+        "unverified": word("unverified_browser", lang),
+        "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},
+        "marks": {
+            "ok": word("mark_ok", lang),
+            "fail": word("mark_fail", lang),
+            "unchecked": word("mark_unchecked", lang),
+        },
+    }
+
+
+def word(key: str, lang: str) -> str:
+    """One word or sentence of the page's own check in ``lang``."""
+    return i18n.pick(BROWSER_WORDS[key], lang)
+
+
+def page_data(bundle: bytes, trusted: TrustedKey, lang: str) -> dict[str, Any]:
+    """The data block: the bundle's exact bytes (base64), the trusted key, the rules' facts and the words."""
+    return {
+        "bundle": base64.b64encode(bundle).decode("ascii"),
+        "trust": {"name": trusted.name, "public_key": base64.b64encode(trusted.public_key).decode("ascii")},
+        "facts": facts(),
+        "words": words(lang),
+    }
+
+
+def data_block(value: dict[str, Any]) -> str:
+    """A JSON data block (not run, so the CSP does not concern it); ``<`` is escaped so no text can close it."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
+    return f'<script type="application/json" id="scelle-data">{text}</script>'
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
+    """The page's own check: what it does, the fingerprint to compare, its verdict (filled in by the script), what
+    it does not prove, and what the reader sees when JavaScript does not run."""
+    sha = hashlib.sha256(verifier_source().encode("utf-8")).hexdigest()
+    return (
+        '<section class="browser" aria-labelledby="browser-heading">'
+        f'<h2 id="browser-heading">{_e(word("heading", lang))}</h2>'
+        f"<p>{_e(word('intro', lang))}</p>"
+        f"<p><strong>{_e(word('compare', lang).format(fingerprint=trusted.fingerprint))}</strong></p>"
+        f'<div id="browser-verdict" class="verdict bad" role="status" aria-live="polite" data-verdict="none">'
+        f"{_e(word('running', lang))}</div>"
+        f'<noscript><div class="verdict bad" data-verdict="noscript">{_e(word("noscript", lang))}</div></noscript>'
+        f'<ul class="checks" id="browser-checks"></ul>'
+        '<div class="controls"><h3 id="artefact-heading">' + _e(word("artefact_heading", lang)) + "</h3>"
+        f'<p><label for="artefact-file">{_e(word("artefact_label", lang))}</label> '
+        '<input type="file" id="artefact-file" disabled></p>'
+        f'<progress id="artefact-progress" max="1" value="0" aria-labelledby="artefact-heading"></progress>'
+        '<p id="artefact-result" role="status" aria-live="polite"></p></div>'
+        f"<p class=small>{_e(word('not_proven', lang).format(script=sha))}</p>"
+        f"<p class=small>{_e(word('tables_note', lang))}</p></section>"
+    )
+
+
+def script_tags(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
+    """The data block and the inline script, to put at the end of the body."""
+    return data_block(page_data(bundle, trusted, lang)) + f"<script>{page_script()}</script>"

@@ -1,0 +1,490 @@
+"use strict";
+/* The scelle bundle verifier for the browser: a second, independent implementation of custody.bundle.verify.
+
+   It reads the exact bytes of a bundle and one trusted ledger key, and returns one finding per check, with the
+   codes and parameters of the Python verifier (custody.i18n.FINDINGS) so the page states them in the report's
+   language. Plain JavaScript, no library, no network: SHA-256 and Ed25519 come from WebCrypto (crypto.subtle).
+   What it does not check is returned as findings with ok === null ("not checked by this browser"), never as a pass.
+   The differential test (tests/custody/bundle/test_selfcheck_differential.py) holds it to the Python verifier. */
+const ScelleVerifier = (() => {
+  const KINDS = ["ledger", "key", "authority", "event"];
+  const CLOCK_SKEW_US = 5 * 60 * 1e6;
+  const MAX_TREE_SIZE = 2 ** 63 - 1;
+  const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const SHA256_KEY = /^sha256:[0-9a-f]{64}$/;
+  const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z$/;
+  const BAD_NAME = /[\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
+  const utf8 = new TextEncoder();
+
+  class Refused extends Error {}
+
+  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const concat = (...parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+
+  function b64encode(bytes) {
+    let text = "";
+    for (const b of bytes) text += String.fromCharCode(b);
+    return btoa(text);
+  }
+
+  /** Strict standard base64: right alphabet and padding, and the canonical encoding only (else null). */
+  function b64decode(value) {
+    if (typeof value !== "string" || !B64.test(value)) return null;
+    const bytes = Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
+    return b64encode(bytes) === value ? bytes : null;
+  }
+
+  /** RFC 8785 text of a JSON value made of objects, arrays, strings, integers, booleans and null. */
+  function canonical(value) {
+    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+    if (value !== null && typeof value === "object") {
+      const keys = Object.keys(value).sort();
+      return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonical(value[k])).join(",") + "}";
+    }
+    if (typeof value === "number" && !Number.isSafeInteger(value)) throw new Refused("a number is not an integer");
+    return JSON.stringify(value);
+  }
+
+  const stripWhitespace = (text) => text.replace(/("(?:[^"\\]|\\.)*")|[ \t\n\r]+/g, (_, s) => s || "");
+
+  function time(text, where) {
+    const m = typeof text === "string" ? UTC_FORM.exec(text) : null;
+    if (!m || text.endsWith(".000000Z")) throw new Refused(`${where}: not a UTC time`);
+    const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== text.slice(0, 19))
+      throw new Refused(`${where}: not a valid time`);
+    return ms * 1000 + (m[7] ? +m[7] : 0);
+  }
+
+  function members(obj, where, required, optional = []) {
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new Refused(`${where}: not an object`);
+    for (const k of required) if (!(k in obj)) throw new Refused(`${where}: missing ${k}`);
+    for (const k of Object.keys(obj))
+      if (!required.includes(k) && !optional.includes(k)) throw new Refused(`${where}: unknown member ${k}`);
+    return obj;
+  }
+
+  // The bundle file (custody.bundle.format)
+
+  function readBundle(bytes) {
+    let text;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch (e) {
+      throw new Refused("not UTF-8 text");
+    }
+    let obj;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      throw new Refused("not a complete JSON document");
+    }
+    if (obj === null || typeof obj !== "object" || obj.format !== "scelle-custody-bundle")
+      throw new Refused("not a scelle custody bundle");
+    if (obj.version !== 1) throw new Refused(`unknown bundle version ${obj.version}`);
+    if (stripWhitespace(text) !== canonical(obj)) throw new Refused("not in canonical form (RFC 8785)");
+    members(obj, "bundle", ["checkpoint", "entries", "format", "selection", "version"], ["timestamps"]);
+    const { checkpoint, selection, entries, timestamps } = obj;
+    if (typeof checkpoint !== "string" || !checkpoint) throw new Refused("bundle.checkpoint: expected text");
+    const sorted = Array.isArray(selection) ? [...new Set(selection)].sort() : null;
+    if (!sorted || !sorted.length || selection.some((s) => !SHA256_KEY.test(s)) || canonical(sorted) !== canonical(selection))
+      throw new Refused("bundle.selection: expected sorted sha256:<hex> digests");
+    if (timestamps !== undefined && (!Array.isArray(timestamps) || !timestamps.length || timestamps.some((t) => !b64decode(t))))
+      throw new Refused("bundle.timestamps: expected base64 replies");
+    if (!Array.isArray(entries) || !entries.length) throw new Refused("bundle.entries: expected a non-empty list");
+    const read = entries.map((item, i) => {
+      members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
+      const { index, leaf, proof } = item;
+      if (!Number.isSafeInteger(index) || leaf === null || typeof leaf !== "object" || Array.isArray(leaf) || !Array.isArray(proof))
+        throw new Refused(`bundle.entries[${i}]: expected index, leaf object and proof list`);
+      const hashes = proof.map((h) => b64decode(h));
+      if (hashes.some((h) => !h || h.length !== 32)) throw new Refused(`bundle.entries[${i}].proof: bad hash`);
+      return { index, leaf, bytes: utf8.encode(canonical(leaf)), proof: hashes };
+    });
+    for (let i = 1; i < read.length; i++)
+      if (read[i].index <= read[i - 1].index) throw new Refused("bundle.entries: indexes must be strictly increasing");
+    return { checkpoint, selection, entries: read, timestamps: timestamps || [] };
+  }
+
+  // C2SP signed notes and checkpoints (custody.tlog.notes)
+
+  async function keyId(name, publicKey) {
+    return (await sha256(concat(utf8.encode(name + "\n"), Uint8Array.of(1), publicKey))).slice(0, 4);
+  }
+
+  const validName = (name) => typeof name === "string" && name !== "" && !BAD_NAME.test(name);
+
+  function parseNote(note) {
+    if (/[\x00-\x09\x0b-\x1f]/.test(note)) throw new Refused("note contains a control character");
+    const split = note.lastIndexOf("\n\n");
+    if (split < 0) throw new Refused("note has no blank line before its signatures");
+    const text = note.slice(0, split + 1);
+    const block = note.slice(split + 2);
+    if (!block || !block.endsWith("\n")) throw new Refused("note has no signature lines");
+    const lines = block.slice(0, -1).split("\n");
+    if (lines.length > 100) throw new Refused("note has too many signatures");
+    const signatures = lines.map((line) => {
+      if (!line.startsWith("\u2014 ")) throw new Refused("signature line does not start with an em dash");
+      const rest = line.slice(2);
+      const space = rest.indexOf(" ");
+      const name = space < 0 ? rest : rest.slice(0, space);
+      const raw = b64decode(space < 0 ? "" : rest.slice(space + 1));
+      if (!validName(name)) throw new Refused(`invalid key name ${JSON.stringify(name)}`);
+      if (!raw || raw.length < 5) throw new Refused(`signature of ${name} is malformed`);
+      return { name, keyId: raw.slice(0, 4), signature: raw.slice(4) };
+    });
+    return { text, signatures };
+  }
+
+  function parseCheckpoint(text) {
+    if (!text.endsWith("\n")) throw new Refused("checkpoint text must end with a newline");
+    const lines = text.slice(0, -1).split("\n");
+    if (lines.length < 3) throw new Refused("checkpoint needs origin, size and root lines");
+    const [origin, size, root] = lines;
+    if (!/^(0|[1-9][0-9]*)$/.test(size) || Number(size) > MAX_TREE_SIZE) throw new Refused("bad checkpoint size");
+    const rootBytes = b64decode(root);
+    if (!origin || !rootBytes || rootBytes.length !== 32 || lines.slice(3).some((l) => !l))
+      throw new Refused("malformed checkpoint");
+    return { origin, size: Number(size), root: rootBytes };
+  }
+
+  async function ed25519(publicKey, signature, message) {
+    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    try {
+      const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+      return await crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // RFC 9162 Merkle trees (custody.tlog.merkle)
+
+  const leafHash = (leaf) => sha256(concat(Uint8Array.of(0), leaf));
+  const nodeHash = (left, right) => sha256(concat(Uint8Array.of(1), left, right));
+
+  /** RFC 9162 §2.1.3.2: the root an inclusion proof gives, or null when the proof cannot hold. */
+  async function rootFromProof(index, size, hash, proof) {
+    if (index < 0 || index >= size) return null;
+    let fn = index;
+    let sn = size - 1;
+    let r = hash;
+    for (const p of proof) {
+      if (sn === 0) return null;
+      if (fn % 2 === 1 || fn === sn) {
+        r = await nodeHash(p, r);
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      } else {
+        r = await nodeHash(r, p);
+      }
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
+    }
+    return sn === 0 ? r : null;
+  }
+
+  // Entries (custody.model.entries): the leaf, its kind, its signatures and the bytes they cover
+
+  const fingerprint = async (publicKey) => "sha256:" + hex(await sha256(publicKey));
+  const handlerKey = (h) => JSON.stringify([h.name, h.role, h.organisation, h.country, h.key_fingerprint]);
+
+  function handler(h, where) {
+    members(h, where, ["name", "role", "organisation", "country", "key_fingerprint"]);
+    if (Object.values(h).some((v) => typeof v !== "string")) throw new Refused(`${where}: expected text`);
+    return h;
+  }
+
+  async function parseLeaf(item) {
+    const leaf = members(item.leaf, "leaf", ["body", "kind", "signatures"]);
+    const { body, kind, signatures } = leaf;
+    if (!KINDS.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
+    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new Refused(`${kind}: not an object`);
+    const sigs = signatures.map((s) => {
+      members(s, "signature", ["key", "sig"]);
+      const sig = b64decode(s.sig);
+      if (typeof s.key !== "string" || !sig || sig.length !== 64) throw new Refused("malformed signature");
+      return { key: s.key, sig };
+    });
+    const text = new TextDecoder().decode(item.bytes);
+    const payload = utf8.encode(`scelle-${kind}-v1\n` + text.slice(8, text.lastIndexOf(',"kind":"')));
+    const entry = { index: item.index, kind, body, signatures: sigs, payload };
+    if (kind === "ledger") {
+      entry.publicKey = b64decode(body.public_key);
+      if (!entry.publicKey || entry.publicKey.length !== 32 || typeof body.origin !== "string") throw new Refused("bad ledger header");
+      entry.id = "ledger";
+      entry.expected = [await fingerprint(entry.publicKey)];
+    } else if (kind === "key") {
+      entry.publicKey = b64decode(body.public_key);
+      handler(body.handler, "key.handler");
+      if (!entry.publicKey || entry.publicKey.length !== 32 || (await fingerprint(entry.publicKey)) !== body.handler.key_fingerprint)
+        throw new Refused("key: the handler's key fingerprint is not the fingerprint of the public key");
+      entry.id = body.handler.key_fingerprint;
+      entry.expected = [entry.id];
+    } else if (kind === "authority") {
+      entry.id = body.id;
+      entry.from = time(body.valid_from, "authority.valid_from");
+      entry.until = time(body.valid_until, "authority.valid_until");
+      entry.expected = null;
+    } else {
+      entry.id = body.id;
+      handler(body.handler, "event.handler");
+      if (body.counter_party !== null) handler(body.counter_party, "event.counter_party");
+      entry.occurred = time(body.occurred_at, "event.occurred_at");
+      entry.recorded = time(body.recorded_at, "event.recorded_at");
+      for (const list of ["artefacts", "authorities", "prev", "categories"])
+        if (!Array.isArray(body[list])) throw new Refused(`event.${list}: expected a list`);
+      for (const a of body.artefacts) if (!a.digests || typeof a.digests.sha256 !== "string") throw new Refused("artefact without SHA-256");
+      entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
+      entry.expected = [body.handler.key_fingerprint].concat(body.counter_party ? [body.counter_party.key_fingerprint] : []);
+    }
+    return entry;
+  }
+
+  // The verification run (custody.bundle.verify._Verifier): every step adds findings, none is skipped
+
+  async function verify(bundleBytes, trust, facts = {}) {
+    const findings = [];
+    const add = (code, ok, params = {}) => findings.push({ code, ok, params });
+    let bundle;
+    try {
+      bundle = readBundle(bundleBytes);
+    } catch (e) {
+      add("format.bad", false, { detail: e.message });
+      return { ok: false, findings, contents: null };
+    }
+    const trustedFingerprint = await fingerprint(trust.publicKey);
+    const first = bundle.entries[0].leaf;
+    const headerName = first.kind === "ledger" && first.body && typeof first.body.key_name === "string" ? first.body.key_name : "";
+    const name = trust.name || headerName;
+
+    let point = null;
+    try {
+      const note = parseNote(bundle.checkpoint);
+      const parsed = parseCheckpoint(note.text);
+      if (!validName(name)) throw new Refused(`invalid key name ${JSON.stringify(name)}`);
+      const id = await keyId(name, trust.publicKey);
+      const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
+      for (const s of ours)
+        if (!(await ed25519(trust.publicKey, s.signature, utf8.encode(note.text))))
+          throw new Refused(`invalid signature by trusted key ${name}+${hex(id)}`);
+      if (!ours.length) throw new Refused("note is not signed by any trusted key");
+      point = parsed;
+      // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
+      const others = note.signatures.filter((s) => s.name !== name);
+      add("checkpoint.ok", true, { key: trustedFingerprint, origin: point.origin, size: point.size });
+      if (others.length) add("browser.cosignatures", null, { count: others.length });
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
+      add("checkpoint.bad", false, { detail: e.message });
+    }
+    if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
+
+    const parsed = [];
+    let proved = 0;
+    for (const item of bundle.entries) {
+      let entry;
+      try {
+        entry = await parseLeaf(item);
+      } catch (e) {
+        add("leaf.bad", false, { index: item.index, detail: e.message });
+        continue;
+      }
+      if (entry.unsupported) {
+        add("browser.kind", false, { index: item.index, kind: String(entry.kind) });
+        continue;
+      }
+      parsed.push(entry);
+      if (point === null) continue;
+      const root = await rootFromProof(item.index, point.size, await leafHash(item.bytes), item.proof);
+      if (root !== null && equal(root, point.root)) proved += 1;
+      else add("proof.bad", false, { index: item.index, detail: "the proof does not lead to the signed root" });
+    }
+    if (point !== null && proved === bundle.entries.length) add("proofs.ok", true, { count: proved, size: point.size });
+
+    const headers = parsed.filter((e) => e.kind === "ledger");
+    let header = null;
+    if (headers.length !== 1 || headers[0].index !== 0) add("header.missing", false);
+    else {
+      header = headers[0].body;
+      const got = await fingerprint(headers[0].publicKey);
+      let ok = true;
+      if (got !== trustedFingerprint) {
+        ok = false;
+        add("header.key", false, { expected: trustedFingerprint, got });
+      }
+      if (point !== null && point.origin !== header.origin) {
+        ok = false;
+        add("header.origin", false, { expected: header.origin, got: point.origin });
+      }
+      if (ok) add("header.ok", true, { case: header.case, origin: header.origin, fingerprint: got });
+    }
+
+    const keys = new Map();
+    for (const e of parsed) if (e.kind === "key") keys.set(e.id, e);
+    const events = parsed.filter((e) => e.kind === "event");
+    if (!events.length) add("events.none", false);
+
+    const counts = { event: 0, authority: 0, key: 0, ledger: 0 };
+    let failed = false;
+    for (const e of parsed) {
+      const problem = await signatureProblem(e, keys);
+      if (problem) {
+        failed = true;
+        add("signature.bad", false, { index: e.index, id: e.id, detail: problem });
+      } else counts[e.kind] += 1;
+    }
+    if (!failed) {
+      const transfers = events.filter((e) => e.body.counter_party !== null).length;
+      add("signatures.ok", true, { events: counts.event, authorities: counts.authority, keys: counts.key, transfers });
+    }
+
+    order(parsed, bundle.selection, keys, header, facts, add);
+    if (parsed.some((e) => e.kind === "authority") || events.some((e) => e.body.authorities.length))
+      add("browser.instruments", null);
+    const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
+    return { ok, findings, contents: { events: events.map((e) => e.body), header, selection: bundle.selection } };
+  }
+
+  async function signatureProblem(entry, keys) {
+    const signers = entry.signatures.map((s) => s.key);
+    if (entry.expected !== null && signers.join(",") !== entry.expected.join(","))
+      return `signed by ${signers.join(", ") || "nobody"}; expected ${entry.expected.join(", ")}`;
+    if (!signers.length) return "not signed";
+    for (const s of entry.signatures) {
+      let publicKey;
+      if (entry.kind === "ledger" || entry.kind === "key") publicKey = entry.publicKey;
+      else if (keys.has(s.key)) publicKey = keys.get(s.key).publicKey;
+      else return `signed by ${s.key}, whose key entry is not in the bundle`;
+      if (!(await ed25519(publicKey, s.sig, entry.payload))) return `the signature by ${s.key} does not verify`;
+    }
+    return null;
+  }
+
+  // The rules (custody.rules.chain and custody.rules.events), in ledger order
+
+  function order(parsed, selection, keys, header, facts, add) {
+    const selected = new Set(selection);
+    const keyIndex = new Map();
+    const handlers = new Map();
+    const authorities = new Map();
+    const seen = new Set();
+    const last = new Map();
+    const known = new Map();
+    const codes = new Set();
+    const problem = (code, params) => {
+      codes.add(code);
+      add(code, false, params);
+    };
+    const needs = new Set(facts.needsAuthority || ["seized", "acquired", "transferred", "accessed", "analysed", "derived", "exported"]);
+    let recorded = null;
+    let needing = 0;
+    const us = (t) => new Date(Math.floor(t / 1000)).toISOString().replace(".000Z", "Z");
+    for (const entry of parsed) {
+      const body = entry.body;
+      if (entry.kind === "key") {
+        if (!keyIndex.has(entry.id)) keyIndex.set(entry.id, entry.index);
+        if (!handlers.has(entry.id)) handlers.set(entry.id, handlerKey(body.handler));
+      }
+      for (const s of entry.signatures) {
+        const at = keyIndex.get(s.key);
+        if (keys.has(s.key) && (at === undefined || at > entry.index) && entry.kind !== "key")
+          problem("order.key", { id: entry.id, signer: s.key });
+      }
+      if (entry.kind === "authority" && !authorities.has(entry.id)) authorities.set(entry.id, entry);
+      if (entry.kind !== "event") continue;
+      const id = body.id;
+      if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
+      for (const h of [body.handler, body.counter_party]) {
+        if (h === null) continue;
+        const registered = handlers.get(h.key_fingerprint);
+        if (registered === undefined) problem("identity.unregistered", { id, name: h.name, key: h.key_fingerprint });
+        else if (registered !== handlerKey(h)) problem("identity.bad", { id, name: h.name, registered: JSON.parse(registered).slice(0, 4).join(", ") });
+      }
+      if (entry.occurred > entry.recorded + CLOCK_SKEW_US)
+        problem("order.recorded", { id, occurred: body.occurred_at, recorded: body.recorded_at, skew: 5 });
+      if (recorded !== null && entry.recorded < recorded.recorded)
+        problem("order.ledger", { id, recorded: body.recorded_at, previous: recorded.id, before: recorded.body.recorded_at });
+      if (body.late_reason === undefined)
+        for (const key of entry.keys) {
+          const head = last.get(key);
+          if (head !== undefined && entry.occurred < head.occurred)
+            problem("order.artefact", { id, action: body.action, occurred: body.occurred_at, previous: head.id, before: head.body.occurred_at, artefact: key });
+        }
+      body.artefacts.forEach((a, i) => {
+        const have = known.get(entry.keys[i]) || {};
+        if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
+          problem("digests.bad", { id, artefact: entry.keys[i] });
+      });
+      const cited = [];
+      for (const ref of body.authorities) {
+        if (authorities.has(ref)) cited.push(authorities.get(ref));
+        else problem("authority.missing", { id, authority: ref });
+      }
+      if (needs.has(body.action)) {
+        needing += 1;
+        const reasons = cover(entry, cited, facts, us);
+        if (reasons.length) problem("authority.cover", { id, action: body.action, detail: reasons.join(" | ") });
+      }
+      recorded = entry;
+      if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
+      body.artefacts.forEach((a, i) => {
+        const key = entry.keys[i];
+        known.set(key, Object.assign(known.get(key) || {}, a.digests));
+        if (!selected.has(key)) return;
+        const previous = last.get(key);
+        last.set(key, entry);
+        if (previous !== undefined && !body.prev.includes(previous.id))
+          problem("chain.prev", { id, previous: previous.id, artefact: key });
+      });
+      if (entry.keys.every((k) => selected.has(k)))
+        for (const missing of body.prev) if (!seen.has(missing)) problem("chain.missing", { id, missing });
+      seen.add(id);
+    }
+    for (const key of [...selected].sort()) if (!last.has(key)) problem("selection.missing", { artefact: key });
+    const events = parsed.filter((e) => e.kind === "event").length;
+    const orderCodes = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing", "selection.extra", "digests.bad"];
+    if (events && ![...codes].some((c) => c.startsWith("authority."))) add("authority.ok", true, { count: needing });
+    if (events && !orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
+  }
+
+  /** Why none of the cited authorities covers the event (custody.rules.authority.check_cover, as far as the
+      browser goes: window, action, data categories, State receiving the evidence). */
+  function cover(entry, cited, facts, us) {
+    const body = entry.body;
+    if (!cited.length) return [`${body.action} needs a legal authority and none is given`];
+    const abroad = body.counter_party !== null && body.counter_party.country !== body.handler.country ? body.counter_party.country : null;
+    const reasons = [];
+    for (const a of cited) {
+      const rules = (facts.instruments || {})[a.body.instrument];
+      const found = [];
+      if (entry.occurred < a.from || entry.occurred > a.until) found.push(`not valid at ${us(entry.occurred)}`);
+      if (!rules) found.push(`instrument ${a.body.instrument} unknown to this verifier`);
+      else if (!rules.actions.includes(body.action)) found.push(`${a.body.instrument} does not permit ${body.action}`);
+      const scope = (a.body.scope && a.body.scope.categories) || [];
+      if (scope.length && body.categories.some((c) => !scope.includes(c))) found.push("scope does not include these data");
+      if (abroad !== null) {
+        const receiving = a.body.requesting_state || a.body.issuing_state;
+        if (rules && !rules.abroad) found.push(`${a.body.instrument} does not permit handing the evidence to another State`);
+        else if (abroad !== receiving) found.push(`evidence goes to ${abroad}, but the requesting State is ${receiving}`);
+      }
+      if (!found.length) return [];
+      reasons.push(`${a.id}: ${found.join("; ")}`);
+    }
+    return reasons;
+  }
+
+  return { verify, b64decode, b64encode, canonical, rootFromProof, parseNote, parseCheckpoint, keyId };
+})();
