@@ -11,7 +11,8 @@ Each state keeps its own ledger and only files travel (``custody.bundle.handover
    ledger's origin, checkpoint and offered event, keeps the sending ledger's bundle (a later export links it), and
    writes the receipt: the transfer countersigned, its key, its ledger's checkpoint and the received event's proof.
 3. ``complete_handover``: the sending ledger checks the receipt (the receiver key must be the one its offer named)
-   and appends the transfer signed by both handlers.
+   and appends the transfer signed by both handlers, recorded now (``signed_at``: when they signed it, see
+   ``custody.model.handover``), so the sending ledger may go on recording other events between offer and receipt.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from custody.bundle.verify import verify_parsed
 from custody.errors import CustodyError, ProofError, RecordError, SignatureError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
-from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
+from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, retimed, sign_entry
 from custody.model.handover import HandoverLink
 from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.model.records import Event
@@ -293,9 +294,11 @@ def complete_handover(
     if ledger.store.find(transfer.id) is not None:
         raise HandoverError(f"the transfer {transfer.id} is already in this ledger: the handover was completed")
     _not_stale(ledger, transfer, transfer.prev[0])
+    moment = now_or_clock(now)
     with ledger.store.transaction():  # the other side's checkpoint, kept as evidence of what its ledger showed
         ledger.store.set_meta(RECEIPT_META + transfer.id, receipt.to_bytes())
-    return ledger.append_signed(receipt.transfer, [], [receipt.receiver_key], now=now)
+    # Recorded now, after whatever the ledger recorded since the offer; signed by both as the offer made it.
+    return ledger.append_signed(retimed(receipt.transfer, moment), [], [receipt.receiver_key], now=moment)
 
 
 def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datetime | None = None) -> Appended:
@@ -307,5 +310,7 @@ def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datet
         raise HandoverError(f"the offer is for ledger {checked.header.origin!r}, not {ledger.header.origin!r}")
     transfer = _event(made.transfer, "the offer's transfer")
     _not_stale(ledger, transfer, checked.offered.id)
-    own = KeyEntry(handler=key.info.handler, public_key=key.info.public_key, registered_at=now_or_clock(now))
-    return ledger.append_signed(made.transfer.countersigned(key), [key], [sign_entry("key", own, [key])], now=now)
+    moment = now_or_clock(now)
+    own = KeyEntry(handler=key.info.handler, public_key=key.info.public_key, registered_at=moment)
+    countersigned = retimed(made.transfer.countersigned(key), moment)
+    return ledger.append_signed(countersigned, [key], [sign_entry("key", own, [key])], now=moment)

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from custody.bundle.handover import check_offer, check_receipt
 from custody.bundle.handover_file import OfferFile, ReceiptFile
 from custody.bundle.verify import verify_bundle
 from custody.ledger.ledger import Ledger
 from custody.model.keys import KeyPair, load_private_key
+from custody.model.records import Event
 from custody.model.trust import read_trust
 from evidence.common.errors import EvidenceError
 from tests.cli.custody.test_custody_cli import PASS, _fast_key, clean_error, ok, run
@@ -36,6 +38,8 @@ class Handover:
     ma_pub: Path
     fr_pub: Path
     pierre: Path
+    while_offered: Result
+    ma_bundle: Path
 
 
 def _authority(ledger: Path, key: Path, *args: str) -> None:
@@ -111,6 +115,16 @@ def handover(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handover]:
     shutil.copy(receipt, ma / "receipt.scelle")  # the only file that travels back
     ok("key", "show", str(fr / "ledger.key"), "--public", "--out", str(fr / "fr-ledger.pub"))
     shutil.copy(fr / "fr-ledger.pub", ma / "fr-ledger.pub")
+    # Days pass in Morocco while the receipt travels: the ledger keeps being used, for other items (recorded), and
+    # for the item offered (refused: only the transfer that completes the offer may follow it).
+    other = ma / "phone.img"
+    other.write_bytes(b"another item")
+    amina = ("--key", str(ma / "amina.key"), "--authority", "TPI-2026-117", "--category", "content")
+    ok("record", str(ma_ledger), *amina, "--action", "seized", "--artefact", str(other), "--at", "2026-04-01T12:00:00Z")
+    while_offered = run(
+        "record", str(ma_ledger), *amina, "--action", "analysed", "--artefact", str(ma / "disk.img"),
+        "--at", "2026-04-01T13:00:00Z",
+    )  # fmt: skip
     done = ok("complete", str(ma_ledger), str(ma / "receipt.scelle"), "--trust", str(ma / "fr-ledger.pub"), "--json")
     assert json.loads(done.output)["entry"]["action"] == "transferred"
     ok(
@@ -121,6 +135,7 @@ def handover(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handover]:
     )
     bundle = fr / "bundle.json"
     ok("export", str(ledger), "--out", str(bundle))
+    ok("export", str(ma_ledger), "--out", str(ma / "bundle.json"))
     yield Handover(
         ma_ledger,
         ledger,
@@ -130,6 +145,8 @@ def handover(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handover]:
         fr / "ma-ledger.pub",
         fr / "fr-ledger.pub",
         fr / "pierre.key",
+        while_offered,
+        ma / "bundle.json",
     )
 
 
@@ -165,6 +182,22 @@ def test_both_ledgers_verify_and_the_sender_holds_the_transfer_signed_by_both(ha
     with Ledger.open(handover.ma) as ma:
         transfer = ma.entries()[-1]
     assert transfer.body.action == "transferred" and len(transfer.signatures) == 2  # type: ignore[union-attr]
+
+
+def test_the_sending_ledger_records_other_items_before_the_receipt_comes_back(handover: Handover) -> None:
+    with Ledger.open(handover.ma) as ma:
+        events = [e.body for e in ma.entries() if isinstance(e.body, Event)]
+    seized, transfer = events[-2], events[-1]
+    assert (seized.action, transfer.action) == ("seized", "transferred")
+    assert transfer.signed_at is not None and seized.recorded_at <= transfer.recorded_at  # the ledger order holds
+    assert transfer.signed_at < seized.recorded_at  # signed with the offer, before the other seizure
+    result = ok("verify", str(handover.ma_bundle), "--trust", str(handover.ma_pub))
+    assert "Verdict: VERIFIED" in result.output
+
+
+def test_the_offered_item_takes_no_other_event_until_the_handover_completes(handover: Handover) -> None:
+    clean_error(handover.while_offered, 1, "is offered to Pierre Martin (event ev-")
+    assert "only the transfer that completes it, or a new offer, may follow" in handover.while_offered.output
 
 
 def test_a_receipt_completes_once(handover: Handover) -> None:
