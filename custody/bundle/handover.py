@@ -204,6 +204,7 @@ def receive_handover(
         received=BundleEntry(index=received.index, leaf=received.leaf, proof=received.proof),
         receiver_key=sign_entry("key", own_key, [key]),
         transfer=made.transfer.countersigned(key),
+        sender_checkpoint=made.checkpoint,
     )
     return Received(appended=appended, receipt=receipt, report=checked.report)
 
@@ -237,6 +238,17 @@ def _not_stale(ledger: Ledger, transfer: Event, offer_id: str) -> None:
             )
 
 
+def _echoed(ledger: Ledger, note: str, link: HandoverLink) -> None:
+    """The receipt's copy of this ledger's checkpoint is signed by this ledger's key and is the one the received event
+    names (what the offer came with)."""
+    try:
+        point = parse_checkpoint(open_note(note, {ledger.header.key_name: ledger.header.public_key})[0])
+    except (NoteError, SignatureError) as exc:
+        raise HandoverError(f"the receipt's checkpoint of this ledger is not signed by its key: {exc}") from exc
+    if (point.origin, point.size, point.root) != (link.origin, link.size, link.root):
+        raise HandoverError("the receipt's checkpoint of this ledger is not the one its offer came with")
+
+
 def check_receipt(ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None = None) -> Event:
     """Check a receipt against the offer ``ledger`` recorded, reading only; return the transfer it completes.
 
@@ -263,6 +275,8 @@ def check_receipt(ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None
         raise HandoverError(f"the receipt's event {received.id} does not receive offer {offered.id} of this ledger")
     if received.handler != offered.recipient:
         raise HandoverError(f"the receipt's event {received.id} is not recorded by the recipient of the offer")
+    if receipt.sender_checkpoint is not None:
+        _echoed(ledger, receipt.sender_checkpoint, link)
     releaser = ledger.registered_key(offered.handler.key_fingerprint)
     if releaser is None:  # pragma: no cover - the ledger recorded the offer with this key
         raise HandoverError(f"the releasing handler of offer {offered.id} has no key in this ledger")

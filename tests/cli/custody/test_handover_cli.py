@@ -21,8 +21,10 @@ from custody.ledger.ledger import Ledger
 from custody.model.keys import KeyPair, load_private_key
 from custody.model.records import Event
 from custody.model.trust import read_trust
+from custody.tlog.notes import parse_checkpoint, parse_note
 from evidence.common.errors import EvidenceError
 from tests.cli.custody.test_custody_cli import PASS, _fast_key, clean_error, ok, run
+from tests.custody.ledger.test_witness import _cut_back
 
 MA_ORIGIN = "scelle.example/MA-2026-0042"
 FR_ORIGIN = "scelle.example/FR-JI-2026-77"
@@ -270,3 +272,25 @@ def test_any_flipped_byte_of_offer_receipt_or_bundle_fails_cleanly(handover: Han
         _fails_cleanly(lambda d: check_offer(OfferFile.from_bytes(d), pierre, ma_key), flipped)
     for flipped in _flips(bundle, 1500):
         _fails_cleanly(lambda d: verify_bundle(d, [ma_key, fr_key]), flipped)
+
+
+def _offer_size(offer: Path) -> int:
+    return parse_checkpoint(parse_note(OfferFile.from_bytes(offer.read_bytes()).checkpoint)[0]).size
+
+
+def test_a_rollback_of_the_sending_ledger_is_caught_with_the_offer_or_the_receipt(
+    handover: Handover, tmp_path: Path
+) -> None:
+    ma_pub, fr_pub = str(handover.ma.parent / "ma-ledger.pub"), str(handover.fr_pub)
+    for since in (handover.offer, handover.receipt):  # the ledgers as they are pass
+        ok("verify", str(handover.ma), "--trust", ma_pub, "--since", str(since))
+    ok("verify", str(handover.fr), "--trust", fr_pub, "--since", str(handover.receipt))
+    size = _offer_size(handover.offer)
+    ma = tmp_path / "ma.ledger"
+    shutil.copy(handover.ma, ma)
+    _cut_back(ma, size - 1)  # the offered event and all that followed it, cut away
+    ok("verify", str(ma), "--trust", ma_pub)  # the file alone cannot show it
+    for since in (handover.offer, handover.receipt):
+        result = run("verify", str(ma), "--trust", ma_pub, "--since", str(since))
+        clean_error(result, 3, f"rollback: the ledger has {size - 1} entries (root ")
+        assert f"fewer than the {size} entries (root " in result.output
