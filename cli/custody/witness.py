@@ -129,7 +129,7 @@ def witness_cosign(state: str, checkpoint: str, proof_file: str | None, key_file
     "witnesses",
     multiple=True,
     metavar="VKEY",
-    help="A witness key: its lines must verify before they are stored; repeat for more.",
+    help="A witness key (required; repeat for more): only lines that verify with one are stored.",
 )
 @lang_option
 def cosign(ledger: str, lines: str, size: int | None, witnesses: tuple[str, ...], lang: str) -> None:

@@ -11,7 +11,8 @@ Each state keeps its own ledger and only files travel (``custody.bundle.handover
    ledger's origin, checkpoint and offered event, keeps the sending ledger's bundle (a later export links it), and
    writes the receipt: the transfer countersigned, its key, its ledger's checkpoint and the received event's proof.
 3. ``complete_handover``: the sending ledger checks the receipt (the receiver key must be the one its offer named)
-   and appends the transfer signed by both handlers.
+   and appends the transfer signed by both handlers, recorded now (``signed_at``: when they signed it, see
+   ``custody.model.handover``), so the sending ledger may go on recording other events between offer and receipt.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from custody.bundle.verify import verify_parsed
 from custody.errors import CustodyError, ProofError, RecordError, SignatureError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
-from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
+from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, retimed, sign_entry
 from custody.model.handover import HandoverLink
 from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.model.records import Event
@@ -203,6 +204,7 @@ def receive_handover(
         received=BundleEntry(index=received.index, leaf=received.leaf, proof=received.proof),
         receiver_key=sign_entry("key", own_key, [key]),
         transfer=made.transfer.countersigned(key),
+        sender_checkpoint=made.checkpoint,
     )
     return Received(appended=appended, receipt=receipt, report=checked.report)
 
@@ -236,6 +238,17 @@ def _not_stale(ledger: Ledger, transfer: Event, offer_id: str) -> None:
             )
 
 
+def _echoed(ledger: Ledger, note: str, link: HandoverLink) -> None:
+    """The receipt's copy of this ledger's checkpoint is signed by this ledger's key and is the one the received event
+    names (what the offer came with)."""
+    try:
+        point = parse_checkpoint(open_note(note, {ledger.header.key_name: ledger.header.public_key})[0])
+    except (NoteError, SignatureError) as exc:
+        raise HandoverError(f"the receipt's checkpoint of this ledger is not signed by its key: {exc}") from exc
+    if (point.origin, point.size, point.root) != (link.origin, link.size, link.root):
+        raise HandoverError("the receipt's checkpoint of this ledger is not the one its offer came with")
+
+
 def check_receipt(ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None = None) -> Event:
     """Check a receipt against the offer ``ledger`` recorded, reading only; return the transfer it completes.
 
@@ -262,6 +275,8 @@ def check_receipt(ledger: Ledger, receipt: ReceiptFile, *, trusted: Trust | None
         raise HandoverError(f"the receipt's event {received.id} does not receive offer {offered.id} of this ledger")
     if received.handler != offered.recipient:
         raise HandoverError(f"the receipt's event {received.id} is not recorded by the recipient of the offer")
+    if receipt.sender_checkpoint is not None:
+        _echoed(ledger, receipt.sender_checkpoint, link)
     releaser = ledger.registered_key(offered.handler.key_fingerprint)
     if releaser is None:  # pragma: no cover - the ledger recorded the offer with this key
         raise HandoverError(f"the releasing handler of offer {offered.id} has no key in this ledger")
@@ -293,9 +308,11 @@ def complete_handover(
     if ledger.store.find(transfer.id) is not None:
         raise HandoverError(f"the transfer {transfer.id} is already in this ledger: the handover was completed")
     _not_stale(ledger, transfer, transfer.prev[0])
+    moment = now_or_clock(now)
     with ledger.store.transaction():  # the other side's checkpoint, kept as evidence of what its ledger showed
         ledger.store.set_meta(RECEIPT_META + transfer.id, receipt.to_bytes())
-    return ledger.append_signed(receipt.transfer, [], [receipt.receiver_key], now=now)
+    # Recorded now, after whatever the ledger recorded since the offer; signed by both as the offer made it.
+    return ledger.append_signed(retimed(receipt.transfer, moment), [], [receipt.receiver_key], now=moment)
 
 
 def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datetime | None = None) -> Appended:
@@ -307,5 +324,7 @@ def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datet
         raise HandoverError(f"the offer is for ledger {checked.header.origin!r}, not {ledger.header.origin!r}")
     transfer = _event(made.transfer, "the offer's transfer")
     _not_stale(ledger, transfer, checked.offered.id)
-    own = KeyEntry(handler=key.info.handler, public_key=key.info.public_key, registered_at=now_or_clock(now))
-    return ledger.append_signed(made.transfer.countersigned(key), [key], [sign_entry("key", own, [key])], now=now)
+    moment = now_or_clock(now)
+    own = KeyEntry(handler=key.info.handler, public_key=key.info.public_key, registered_at=moment)
+    countersigned = retimed(made.transfer.countersigned(key), moment)
+    return ledger.append_signed(countersigned, [key], [sign_entry("key", own, [key])], now=moment)

@@ -19,7 +19,12 @@ Receipt (``scelle-custody-receipt``, version 1)::
      "ledger": {"index": 0, "leaf": {<the receiving ledger's header>}, "proof": [...]},
      "received": {"index": N, "leaf": {<the received event entry>}, "proof": [...]},
      "receiver_key": {<the receiver's self-signed key entry>},
+     "sender_checkpoint": "<the sending ledger's checkpoint the offer came with, as the receiver saw it>",
      "transfer": {<the transferred event, signed by both handlers>}, "version": 1}
+
+Both files carry a checkpoint of each ledger they come from, and the receipt also hands the sending ledger's back,
+so either can be given to ``custody verify LEDGER --since FILE`` on either side: a ledger cut back to before the
+handover fails. ``sender_checkpoint`` is optional in the format (receipts written before it lack it).
 """
 
 from __future__ import annotations
@@ -168,9 +173,12 @@ class ReceiptFile:
     received: BundleEntry
     receiver_key: SignedEntry
     transfer: SignedEntry
+    sender_checkpoint: str | None = None
+    """The sending ledger's checkpoint that came with the offer (``--since`` evidence for the sending state)."""
 
     def to_bytes(self) -> bytes:
         """The file's bytes."""
+        sender = {} if self.sender_checkpoint is None else {"sender_checkpoint": self.sender_checkpoint}
         return _to_bytes(
             {
                 "checkpoint": self.checkpoint,
@@ -178,6 +186,7 @@ class ReceiptFile:
                 "ledger": self.ledger.to_json(),
                 "received": self.received.to_json(),
                 "receiver_key": self.receiver_key.to_json(),
+                **sender,
                 "transfer": self.transfer.to_json(),
                 "version": HANDOVER_VERSION,
             }
@@ -190,6 +199,7 @@ class ReceiptFile:
         def build(f: Fields) -> ReceiptFile:
             checkpoint, ledger = f.text("checkpoint", max_len=64 * 1024), f.raw("ledger")
             received, key, transfer = f.raw("received"), f.raw("receiver_key"), f.raw("transfer")
+            sender = f.opt_text("sender_checkpoint", max_len=64 * 1024)
             f.finish()
             return cls(
                 checkpoint=checkpoint,
@@ -197,6 +207,7 @@ class ReceiptFile:
                 received=entry_from_json(received, 1),
                 receiver_key=_signed(key, "receipt.receiver_key"),
                 transfer=_signed(transfer, "receipt.transfer"),
+                sender_checkpoint=sender,
             )
 
         result: ReceiptFile = _parse(data, name, RECEIPT_FORMAT, build)

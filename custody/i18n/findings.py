@@ -135,6 +135,17 @@ FINDINGS: Mapping[str, Pair] = {
         "Event {id} is recorded ({recorded}) earlier than the event before it ({previous}, {before})",
         "L'événement {id} est enregistré ({recorded}) avant l'événement qui le précède ({previous}, {before})",
     ),
+    "order.signed": (
+        "Transfer {id} was signed ({signed}) before {previous} was recorded ({before}), the previous event on its item",
+        "Le transfert {id} a été signé ({signed}) avant l'enregistrement de {previous} ({before}), l'événement "
+        "précédent sur son élément",
+    ),
+    "offer.pending": (
+        "Event {id}: {artefact} is offered to {recipient} (event {offer}) and the handover is not complete; only the "
+        "transfer that completes it, or a new offer, may follow",
+        "Événement {id} : {artefact} est proposé à la remise à {recipient} (événement {offer}) et la remise n'est "
+        "pas achevée ; seul le transfert qui l'achève, ou une nouvelle proposition, peut lui succéder",
+    ),
     "order.artefact": (
         "Event {id} ({action}, {occurred}) takes place before {previous} ({before}), the previous event on {artefact}",
         "L'événement {id} ({action}, {occurred}) a lieu avant {previous} ({before}), l'événement "

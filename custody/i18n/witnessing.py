@@ -92,6 +92,17 @@ WITNESS_MESSAGES: Mapping[str, Pair] = {
         "{subject}: the cosigned note given is the checkpoint of {wanted} entries, not of {size}",
         "{subject} : la note cosignée indiquée est le point de contrôle de {wanted} entrées, et non de {size}",
     ),
+    "cosign.no_witness": (
+        "{subject}: give the key of each witness whose lines are attached (--witness VKEY): only lines that verify "
+        "with one are stored",
+        "{subject} : indiquez la clé de chaque témoin dont les lignes sont jointes (--witness VKEY) : seules les "
+        "lignes valides avec l'une d'elles sont enregistrées",
+    ),
+    "cosign.unknown": (
+        "{subject}: the cosignature by {name} is not by a witness key given with --witness; nothing was stored",
+        "{subject} : la cosignature de {name} n'émane d'aucune clé de témoin indiquée par --witness ; rien n'a été "
+        "enregistré",
+    ),
     "cosign.not_witness": (
         "{subject}: the cosignature by {name} does not verify with the witness key given for it: {detail}",
         "{subject} : la cosignature de {name} n'est pas valide avec la clé de témoin indiquée : {detail}",

@@ -2,6 +2,8 @@
 
 - ``attach_cosignatures``: store witnesses' cosignature lines on a stored checkpoint (the note keeps its ledger
   signature and gains lines; readers that do not know a witness ignore its line, so old files and tools still work).
+  Fail closed: only lines that verify over that checkpoint with one of the witness keys given are stored, so a bad
+  line can never make verification fail for those who trust its witness.
 - ``quorum_findings``: with trusted witness keys and a quorum N, the ledger's latest checkpoint counts only with N
   valid cosignatures; a cosignature by a trusted witness that does not verify is a finding.
 - ``since_findings``: a checkpoint seen earlier (in a bundle, an offer, a receipt, a witness state) that the ledger
@@ -46,14 +48,17 @@ def attach_cosignatures(
     lines: str,
     *,
     size: int | None = None,
-    witnesses: Sequence[WitnessKey] = (),
+    witnesses: Sequence[WitnessKey],
     lang: str = "en",
 ) -> tuple[int, int]:
     """Attach cosignature lines (or a cosigned note) to the stored checkpoint; return (its size, lines attached).
 
     ``lines`` is what ``witness cosign`` prints (signature lines), or a whole cosigned checkpoint note, which names
-    the checkpoint by its text. Otherwise ``size`` chooses it (default: the latest). A line of one of ``witnesses``
-    must verify over that checkpoint before it is stored."""
+    the checkpoint by its text. Otherwise ``size`` chooses it (default: the latest). Every line not yet stored must
+    be by one of ``witnesses`` (at least one) and verify over that checkpoint, or nothing is stored
+    (``UsageError`` without witnesses, ``SignatureError`` for a line by another key or that does not verify)."""
+    if not witnesses:
+        raise UsageError(message("cosign.no_witness", lang, subject=path))
     try:
         note_text, signatures = parse_note(lines)
         note_given: str | None = note_text
@@ -68,16 +73,17 @@ def attach_cosignatures(
                 raise CustodyError(message("cosign.no_checkpoint", lang, subject=path, size=target))
             text = _text(note)
             known = {(w.name, w.key_id): w for w in witnesses}
-            for line in signatures:
-                witness = known.get((line.name, line.key_id))
-                if witness is not None:
-                    try:
-                        verify_cosignature(text, line, witness)
-                    except SignatureError as exc:
-                        raise SignatureError(
-                            message("cosign.not_witness", lang, subject=path, name=line.name, detail=exc)
-                        ) from exc
             new = [s for s in signatures if note_given is None or s not in parse_note(note)[1]]
+            for line in new:
+                witness = known.get((line.name, line.key_id))
+                if witness is None:
+                    raise SignatureError(message("cosign.unknown", lang, subject=path, name=line.name))
+                try:
+                    verify_cosignature(text, line, witness)
+                except SignatureError as exc:
+                    raise SignatureError(
+                        message("cosign.not_witness", lang, subject=path, name=line.name, detail=exc)
+                    ) from exc
             store.insert_checkpoint(target, attach(note, new))
     finally:
         store.close()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -199,8 +199,12 @@ class SignedEntry:
         return None
 
     def payload(self) -> bytes:
-        """The bytes every signature of this entry covers."""
-        return signing_payload(self.kind, encode_json(self.body.to_json()))
+        """The bytes every signature of this entry covers (of a transfer recorded after it was signed: the event as
+        it was signed, ``as_signed``)."""
+        body = self.body
+        if isinstance(body, Event) and body.signed_at is not None:
+            body = as_signed(body)
+        return signing_payload(self.kind, encode_json(body.to_json()))
 
     def to_json(self) -> dict[str, Any]:
         """The leaf as a JSON object."""
@@ -216,6 +220,24 @@ class SignedEntry:
             raise RecordError(f"entry {self.entry_id} is already signed by {key.info.fingerprint}")
         signature = Signature(key=key.info.fingerprint, sig=key.sign(self.payload()))
         return SignedEntry(kind=self.kind, body=self.body, signatures=(*self.signatures, signature))
+
+
+def as_signed(event: Event) -> Event:
+    """The event its handlers signed: a transfer recorded after it was signed (``signed_at``, see
+    ``custody.model.handover``) as it was at signing time; any other event as it is."""
+    if event.signed_at is None:
+        return event
+    return replace(event, recorded_at=event.signed_at, signed_at=None)
+
+
+def retimed(entry: SignedEntry, recorded_at: datetime) -> SignedEntry:
+    """A signed event entry recorded at ``recorded_at``, after it was signed: the same signatures, over the event as
+    signed; the entry itself when it is recorded at the time it was signed."""
+    body = entry.body
+    if not isinstance(body, Event) or body.signed_at is not None or recorded_at <= body.recorded_at:
+        return entry
+    later = replace(body, recorded_at=recorded_at, signed_at=body.recorded_at)
+    return SignedEntry(kind=entry.kind, body=later, signatures=entry.signatures)
 
 
 def sign_entry(kind: str, body: Body, keys: Sequence[KeyPair]) -> SignedEntry:
@@ -279,4 +301,7 @@ def _parse_any(text: str, data: bytes) -> tuple[SignedEntry, bytes]:
     body_bytes = data[8 : data.rfind(b',"kind":"')]
     body = BODY_TYPES[kind].from_json(obj["body"])
     signatures = tuple(Signature.from_json(s) for s in raw_signatures)
-    return SignedEntry(kind=kind, body=body, signatures=signatures), signing_payload(kind, body_bytes)
+    entry = SignedEntry(kind=kind, body=body, signatures=signatures)
+    if isinstance(body, Event) and body.signed_at is not None:  # signed as it was before it was recorded
+        return entry, entry.payload()
+    return entry, signing_payload(kind, body_bytes)

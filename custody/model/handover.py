@@ -6,6 +6,14 @@ handover completes). The receiving ledger records a ``received`` event whose ``h
 origin, the checkpoint the offer came with (size and root) and the offered event's id: a verifier holding both
 ledgers' keys can then tie the two chains together, and the receiving side keeps signed evidence of what the sending
 ledger showed. Both members are left out of the JSON when absent, so every other event's leaf is unchanged.
+
+The ``transferred`` event that completes a handover is signed when the offer is made (by the releasing handler) and
+when it is received (by the receiving handler), but the sending ledger records it only when the receipt comes back,
+days later, after other events. It is then recorded with its own ``recorded_at`` (when the ledger appended it) and
+``signed_at``: the record time both handlers signed. Their signatures cover the event as they signed it, with
+``recorded_at`` equal to ``signed_at`` and no ``signed_at`` member (``custody.model.entries.as_signed``), so the
+ledger's record times still never go backwards and the handlers' signatures stay what they signed. Absent, the member
+is left out of the JSON (every earlier leaf is unchanged).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from custody.errors import RecordError
@@ -74,3 +83,14 @@ def check_handover_members(action: str, recipient: Handler | None, handover: Han
         raise RecordError("event.recipient: expected a handler")
     if handover is not None and not isinstance(handover, HandoverLink):
         raise RecordError("event.handover: expected a handover link")
+
+
+def check_signed_at(action: str, signed_at: datetime, recorded_at: datetime) -> None:
+    """Only a ``transferred`` event is signed before it is recorded, and then strictly before (one leaf per signed
+    event: a transfer recorded when it was signed carries no ``signed_at``)."""
+    if action != "transferred":
+        raise RecordError("event.signed_at: only a transferred event is signed before it is recorded")
+    if not isinstance(signed_at, datetime) or signed_at.utcoffset() is None:
+        raise RecordError("event.signed_at: expected an aware time")
+    if not signed_at < recorded_at:
+        raise RecordError("event.signed_at: a transfer is signed before it is recorded, or carries no signed_at")

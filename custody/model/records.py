@@ -33,7 +33,7 @@ from custody.model.fields import (
     is_plain_text,
     require_mapping,
 )
-from custody.model.handover import HandoverLink, check_handover_members
+from custody.model.handover import HandoverLink, check_handover_members, check_signed_at
 from custody.model.identity import Handler
 from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
 from custody.model.times import check_zone, format_utc, parse_utc
@@ -211,6 +211,7 @@ class Event(Record):
     late_reason: str | None = None
     recipient: Handler | None = None
     handover: HandoverLink | None = None
+    signed_at: datetime | None = None  # a transfer signed before this ledger recorded it (custody.model.handover)
 
     def __post_init__(self) -> None:
         # Every check is here (not in from_json) so that a record built in code is held to the same rules.
@@ -232,6 +233,8 @@ class Event(Record):
         check_zone(self.occurred_tz, field="event.occurred_tz")
         if self.recipient is not None or self.handover is not None or self.action in ("offered", "received"):
             check_handover_members(self.action, self.recipient, self.handover)
+        if self.signed_at is not None:
+            check_signed_at(self.action, self.signed_at, self.recorded_at)
         counter = self.counter_party
         if (self.action == "transferred") != (counter is not None):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
@@ -270,6 +273,8 @@ class Event(Record):
             late["recipient"] = self.recipient.to_json()
         if self.handover is not None:
             late["handover"] = self.handover.to_json()
+        if self.signed_at is not None:
+            late["signed_at"] = format_utc(self.signed_at)
         return {
             "id": self.id,
             "case": self.case,
@@ -319,6 +324,7 @@ class Event(Record):
             late_reason=get("late_reason"),
             recipient=None if get("recipient") is None else _handler(get("recipient"), "event.recipient"),
             handover=None if get("handover") is None else HandoverLink.from_json(get("handover")),
+            signed_at=None if get("signed_at") is None else parse_utc(get("signed_at"), field="event.signed_at"),
         )
 
 

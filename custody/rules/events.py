@@ -120,6 +120,31 @@ def _times(event: Event, view: LedgerView) -> list[Breach]:
     return found
 
 
+def _handovers(event: Event, view: LedgerView) -> list[Breach]:
+    """While an item's latest event is an offer, only the transfer that completes it (or a new offer) may follow:
+    the offer and the receiving state's receipt name that transfer, so another event would strand the handover. A
+    transfer recorded after it was signed (``signed_at``) was signed after the latest event on each of its items."""
+    found = []
+    for artefact in event.artefacts:
+        head = view.head(artefact.key)
+        if head is None:
+            continue
+        if event.signed_at is not None and event.signed_at < head.recorded_at:
+            signed, before = format_utc(event.signed_at), format_utc(head.recorded_at)
+            found.append(breach("order.signed", id=event.id, signed=signed, previous=head.id, before=before))
+        if head.action != "offered" or event.action == "offered":
+            continue
+        completes = head.id in event.prev and (event.action, event.handler, event.counter_party) == (
+            "transferred",
+            head.handler,
+            head.recipient,
+        )
+        if not completes:
+            name = head.recipient.name if head.recipient is not None else "?"
+            found.append(breach("offer.pending", id=event.id, artefact=artefact.key, offer=head.id, recipient=name))
+    return found
+
+
 def _digests(event: Event, view: LedgerView) -> list[Breach]:
     found = []
     for artefact in event.artefacts:
@@ -163,6 +188,7 @@ def event_findings(event: Event, view: LedgerView, *, links: bool = True) -> lis
         if event.prev != prev:
             found.append(breach("chain.links", id=event.id, got=list(event.prev), expected=list(prev)))
     found += _times(event, view)
+    found += _handovers(event, view)
     found += _digests(event, view)
     found += _authorities(event, view)
     return found

@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from custody.bundle.handover import check_offer, check_receipt
 from custody.bundle.handover_file import OfferFile, ReceiptFile
 from custody.bundle.verify import verify_bundle
 from custody.ledger.ledger import Ledger
 from custody.model.keys import KeyPair, load_private_key
+from custody.model.records import Event
 from custody.model.trust import read_trust
+from custody.tlog.notes import parse_checkpoint, parse_note
 from evidence.common.errors import EvidenceError
 from tests.cli.custody.test_custody_cli import PASS, _fast_key, clean_error, ok, run
+from tests.custody.ledger.test_witness import _cut_back
 
 MA_ORIGIN = "scelle.example/MA-2026-0042"
 FR_ORIGIN = "scelle.example/FR-JI-2026-77"
@@ -36,6 +40,8 @@ class Handover:
     ma_pub: Path
     fr_pub: Path
     pierre: Path
+    while_offered: Result
+    ma_bundle: Path
 
 
 def _authority(ledger: Path, key: Path, *args: str) -> None:
@@ -111,6 +117,16 @@ def handover(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handover]:
     shutil.copy(receipt, ma / "receipt.scelle")  # the only file that travels back
     ok("key", "show", str(fr / "ledger.key"), "--public", "--out", str(fr / "fr-ledger.pub"))
     shutil.copy(fr / "fr-ledger.pub", ma / "fr-ledger.pub")
+    # Days pass in Morocco while the receipt travels: the ledger keeps being used, for other items (recorded), and
+    # for the item offered (refused: only the transfer that completes the offer may follow it).
+    other = ma / "phone.img"
+    other.write_bytes(b"another item")
+    amina = ("--key", str(ma / "amina.key"), "--authority", "TPI-2026-117", "--category", "content")
+    ok("record", str(ma_ledger), *amina, "--action", "seized", "--artefact", str(other), "--at", "2026-04-01T12:00:00Z")
+    while_offered = run(
+        "record", str(ma_ledger), *amina, "--action", "analysed", "--artefact", str(ma / "disk.img"),
+        "--at", "2026-04-01T13:00:00Z",
+    )  # fmt: skip
     done = ok("complete", str(ma_ledger), str(ma / "receipt.scelle"), "--trust", str(ma / "fr-ledger.pub"), "--json")
     assert json.loads(done.output)["entry"]["action"] == "transferred"
     ok(
@@ -121,6 +137,7 @@ def handover(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handover]:
     )
     bundle = fr / "bundle.json"
     ok("export", str(ledger), "--out", str(bundle))
+    ok("export", str(ma_ledger), "--out", str(ma / "bundle.json"))
     yield Handover(
         ma_ledger,
         ledger,
@@ -130,6 +147,8 @@ def handover(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Handover]:
         fr / "ma-ledger.pub",
         fr / "fr-ledger.pub",
         fr / "pierre.key",
+        while_offered,
+        ma / "bundle.json",
     )
 
 
@@ -165,6 +184,22 @@ def test_both_ledgers_verify_and_the_sender_holds_the_transfer_signed_by_both(ha
     with Ledger.open(handover.ma) as ma:
         transfer = ma.entries()[-1]
     assert transfer.body.action == "transferred" and len(transfer.signatures) == 2  # type: ignore[union-attr]
+
+
+def test_the_sending_ledger_records_other_items_before_the_receipt_comes_back(handover: Handover) -> None:
+    with Ledger.open(handover.ma) as ma:
+        events = [e.body for e in ma.entries() if isinstance(e.body, Event)]
+    seized, transfer = events[-2], events[-1]
+    assert (seized.action, transfer.action) == ("seized", "transferred")
+    assert transfer.signed_at is not None and seized.recorded_at <= transfer.recorded_at  # the ledger order holds
+    assert transfer.signed_at < seized.recorded_at  # signed with the offer, before the other seizure
+    result = ok("verify", str(handover.ma_bundle), "--trust", str(handover.ma_pub))
+    assert "Verdict: VERIFIED" in result.output
+
+
+def test_the_offered_item_takes_no_other_event_until_the_handover_completes(handover: Handover) -> None:
+    clean_error(handover.while_offered, 1, "is offered to Pierre Martin (event ev-")
+    assert "only the transfer that completes it, or a new offer, may follow" in handover.while_offered.output
 
 
 def test_a_receipt_completes_once(handover: Handover) -> None:
@@ -237,3 +272,25 @@ def test_any_flipped_byte_of_offer_receipt_or_bundle_fails_cleanly(handover: Han
         _fails_cleanly(lambda d: check_offer(OfferFile.from_bytes(d), pierre, ma_key), flipped)
     for flipped in _flips(bundle, 1500):
         _fails_cleanly(lambda d: verify_bundle(d, [ma_key, fr_key]), flipped)
+
+
+def _offer_size(offer: Path) -> int:
+    return parse_checkpoint(parse_note(OfferFile.from_bytes(offer.read_bytes()).checkpoint)[0]).size
+
+
+def test_a_rollback_of_the_sending_ledger_is_caught_with_the_offer_or_the_receipt(
+    handover: Handover, tmp_path: Path
+) -> None:
+    ma_pub, fr_pub = str(handover.ma.parent / "ma-ledger.pub"), str(handover.fr_pub)
+    for since in (handover.offer, handover.receipt):  # the ledgers as they are pass
+        ok("verify", str(handover.ma), "--trust", ma_pub, "--since", str(since))
+    ok("verify", str(handover.fr), "--trust", fr_pub, "--since", str(handover.receipt))
+    size = _offer_size(handover.offer)
+    ma = tmp_path / "ma.ledger"
+    shutil.copy(handover.ma, ma)
+    _cut_back(ma, size - 1)  # the offered event and all that followed it, cut away
+    ok("verify", str(ma), "--trust", ma_pub)  # the file alone cannot show it
+    for since in (handover.offer, handover.receipt):
+        result = run("verify", str(ma), "--trust", ma_pub, "--since", str(since))
+        clean_error(result, 3, f"rollback: the ledger has {size - 1} entries (root ")
+        assert f"fewer than the {size} entries (root " in result.output

@@ -235,7 +235,7 @@ def test_prove_and_cosign_refuse_bad_input_with_one_line(world: dict[str, Path],
     refused_cli(run("prove", world["ledger"]), 1, "give either --event ID or --consistency-from N")
     refused_cli(run("prove", world["ledger"], "--consistency-from", "99"), 1, "must be in 1..9")
     (tmp_path / "junk").write_text("not a line\n")
-    refused_cli(run("cosign", world["ledger"], tmp_path / "junk"), 1, "em dash")
+    refused_cli(run("cosign", world["ledger"], tmp_path / "junk", "--witness", world["w1.vkey"]), 1, "em dash")
     refused_cli(run("verify", world["ledger"], "--trust", world["vkey"], "--since", tmp_path / "junk"), 1, "no signed")
     refused_cli(run("verify", world["ledger"], "--trust", world["vkey"], "--witness", "x+1+2"), 1, "witness key")
 
@@ -244,20 +244,49 @@ def test_cosign_takes_a_whole_cosigned_note_or_lines_on_stdin(world: dict[str, P
     cp = checkpoint_file(world)
     line = ok(run("witness", "cosign", world["w1.state"], cp))
     (tmp_path / "cosigned.txt").write_text(cp.read_text() + line)  # the checkpoint note with the line added
+    w1, w2 = ["--witness", str(world["w1.vkey"])], ["--witness", str(world["w2.vkey"])]
     assert "1 cosignatures attached to the checkpoint of 9 entries" in ok(
-        run("cosign", world["ledger"], tmp_path / "cosigned.txt")
+        run("cosign", world["ledger"], tmp_path / "cosigned.txt", *w1)
     )
     line2 = ok(run("witness", "cosign", world["w2.state"], cp))
-    result = CliRunner().invoke(cli, ["custody", "cosign", str(world["ledger"]), "-"], input=line2)
+    result = CliRunner().invoke(cli, ["custody", "cosign", str(world["ledger"]), "-", *w2], input=line2)
     assert result.exit_code == 0, result.output
-    both = ["--witness", str(world["w1.vkey"]), "--witness", str(world["w2.vkey"])]
-    ok(run("verify", world["ledger"], "--trust", world["vkey"], *both))
-    # A line another witness key was given for is checked before anything is stored.
-    refused_cli(run("cosign", world["ledger"], tmp_path / "cosigned.txt", "--size", "8"), 1, "of 9 entries, not of 8")
+    ok(run("verify", world["ledger"], "--trust", world["vkey"], *w1, *w2))
+    refused_cli(
+        run("cosign", world["ledger"], tmp_path / "cosigned.txt", "--size", "8", *w1), 1, "of 9 entries, not of 8"
+    )
     (tmp_path / "l1").write_text(line)
-    refused_cli(run("cosign", world["ledger"], tmp_path / "l1", "--size", "99"), 1, "no stored checkpoint of 99")
+    refused_cli(run("cosign", world["ledger"], tmp_path / "l1", "--size", "99", *w1), 1, "no stored checkpoint of 99")
+
+
+def _stored(world: dict[str, Path]) -> list[tuple[int, str]]:
+    db = sqlite3.connect(world["ledger"])
+    try:
+        return list(db.execute("SELECT size, note FROM checkpoints ORDER BY size"))
+    finally:
+        db.close()
+
+
+def test_cosign_stores_only_lines_that_verify_with_a_witness_key_given(world: dict[str, Path], tmp_path: Path) -> None:
+    cp = checkpoint_file(world)
+    (tmp_path / "l1").write_text(ok(run("witness", "cosign", world["w1.state"], cp)))
+    before = _stored(world)
+    # Without --witness, nothing is stored: a line nobody checked could make verify fail for all who trust w1.
+    refused_cli(run("cosign", world["ledger"], tmp_path / "l1"), 1, "give the key of each witness")
+    french = refused_cli(run("cosign", world["ledger"], tmp_path / "l1", "--lang", "fr"), 1, "indiquez la clé")
+    assert "(--witness VKEY) : seules" in french
+    # A line by a witness not given, or over another checkpoint: refused, nothing stored.
+    refused_cli(
+        run("cosign", world["ledger"], tmp_path / "l1", "--witness", world["w2.vkey"]),
+        3,
+        "is not by a witness key given with --witness; nothing was stored",
+    )
     refused_cli(
         run("cosign", world["ledger"], tmp_path / "l1", "--size", "6", "--witness", world["w1.vkey"]),
         3,
         "does not verify with the witness key",
     )
+    assert _stored(world) == before
+    w1, w2 = ["--witness", str(world["w1.vkey"])], ["--witness", str(world["w2.vkey"])]
+    assert "1 cosignatures attached" in ok(run("cosign", world["ledger"], tmp_path / "l1", *w2, *w1))
+    ok(run("verify", world["ledger"], "--trust", world["vkey"], *w1))
