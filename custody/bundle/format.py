@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from custody import fastpath
 from custody.errors import CustodyError, RecordError
 from custody.model.entries import encode_json
 from custody.model.fields import Fields
@@ -245,7 +246,15 @@ def entry_from_json(item: object, position: int) -> BundleEntry:
     return _entry(item, position)
 
 
+_decoded: dict[str, bytes] = {}
+"""Proof hashes already read (``custody.fastpath``): the upper nodes of a tree are in thousands of proofs."""
+
+
 def _hash(value: object, position: int) -> bytes:
+    if type(value) is str and fastpath.ENABLED:
+        known = _decoded.get(value)
+        if known is not None:
+            return known
     if type(value) is str and len(value) == _HASH_B64_LEN:
         # base64.b64decode(validate=True) and b64encode are these binascii calls; a bundle holds thousands of hashes
         try:
@@ -253,6 +262,10 @@ def _hash(value: object, position: int) -> bytes:
         except (binascii.Error, ValueError):
             raw = b""
         if len(raw) == HASH_SIZE and binascii.b2a_base64(raw, newline=False).decode("ascii") == value:
+            if fastpath.ENABLED:
+                if len(_decoded) >= _MAX_DECODED:
+                    _decoded.clear()
+                _decoded[value] = raw
             return raw
     where = f"bundle.entries[{position}].proof"
     if not isinstance(value, str):
@@ -267,3 +280,4 @@ def _hash(value: object, position: int) -> bytes:
 
 
 _HASH_B64_LEN = 44
+_MAX_DECODED = 1 << 16
