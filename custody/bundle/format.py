@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from custody import fastpath
 from custody.errors import CustodyError, RecordError
 from custody.model.entries import encode_json
 from custody.model.fields import Fields
@@ -162,8 +163,11 @@ def _format(obj: object) -> None:
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
 
 
-def from_json(obj: object, depth: int = 0) -> Bundle:
-    """A bundle from its parsed JSON (already checked canonical by the caller), with its linked bundles."""
+def from_json(obj: object, depth: int = 0, leaves: dict[int, bytes] | None = None) -> Bundle:
+    """A bundle from its parsed JSON (already checked canonical by the caller), with its linked bundles.
+
+    ``leaves``: the bytes of the leaves that ``custody.bundle.fastread`` cut out of the text (each left as ``{}``),
+    by position in ``entries``."""
     _format(obj)
     f = Fields(obj, "bundle" if depth == 0 else f"bundle.linked (level {depth})")
     f.text("format")
@@ -181,7 +185,8 @@ def from_json(obj: object, depth: int = 0) -> Bundle:
         linked = tuple(from_json(item, depth + 1) for item in raw_linked)
     if not isinstance(raw_entries, list) or not raw_entries:
         raise BundleFormatError("bundle.entries: expected a non-empty list")
-    entries = tuple(_entry(item, i) for i, item in enumerate(raw_entries))
+    cut = leaves or {}
+    entries = tuple(_entry(item, i, cut.get(i)) for i, item in enumerate(raw_entries))
     indexes = [e.index for e in entries]
     if indexes != sorted(set(indexes)):
         raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
@@ -222,7 +227,7 @@ def _is_sha256_key(text: str) -> bool:
     return algorithm == "sha256" and len(hexdigits) == 64 and bool(HEX_DIGITS.match(hexdigits))
 
 
-def _entry(item: object, position: int) -> BundleEntry:
+def _entry(item: object, position: int, cut: bytes | None = None) -> BundleEntry:
     f = Fields(item, f"bundle.entries[{position}]")
     index = f.opt_int("index")
     leaf = f.raw("leaf")
@@ -230,7 +235,10 @@ def _entry(item: object, position: int) -> BundleEntry:
     f.finish()
     if index is None or not isinstance(leaf, dict) or not isinstance(proof, list):
         raise BundleFormatError(f"bundle.entries[{position}]: expected index, leaf object and proof list")
-    return BundleEntry(index=index, leaf=encode_json(leaf), proof=tuple(_hash(h, position) for h in proof))
+    if cut is not None and leaf:  # pragma: no cover - custody.bundle.fastread leaves {} where it cut a leaf
+        raise BundleFormatError(f"bundle.entries[{position}]: a leaf was cut out of the text but is still there")
+    raw = encode_json(leaf) if cut is None else cut
+    return BundleEntry(index=index, leaf=raw, proof=tuple(_hash(h, position) for h in proof))
 
 
 def entry_from_json(item: object, position: int) -> BundleEntry:
@@ -238,7 +246,15 @@ def entry_from_json(item: object, position: int) -> BundleEntry:
     return _entry(item, position)
 
 
+_decoded: dict[str, bytes] = {}
+"""Proof hashes already read (``custody.fastpath``): the upper nodes of a tree are in thousands of proofs."""
+
+
 def _hash(value: object, position: int) -> bytes:
+    if type(value) is str and fastpath.ENABLED:
+        known = _decoded.get(value)
+        if known is not None:
+            return known
     if type(value) is str and len(value) == _HASH_B64_LEN:
         # base64.b64decode(validate=True) and b64encode are these binascii calls; a bundle holds thousands of hashes
         try:
@@ -246,6 +262,10 @@ def _hash(value: object, position: int) -> bytes:
         except (binascii.Error, ValueError):
             raw = b""
         if len(raw) == HASH_SIZE and binascii.b2a_base64(raw, newline=False).decode("ascii") == value:
+            if fastpath.ENABLED:
+                if len(_decoded) >= _MAX_DECODED:
+                    _decoded.clear()
+                _decoded[value] = raw
             return raw
     where = f"bundle.entries[{position}].proof"
     if not isinstance(value, str):
@@ -260,3 +280,4 @@ def _hash(value: object, position: int) -> bytes:
 
 
 _HASH_B64_LEN = 44
+_MAX_DECODED = 1 << 16

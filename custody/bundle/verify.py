@@ -22,6 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from custody import fastpath
 from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry
 from custody.bundle.linked import LinkedView, choose_key, link_findings, trusted_keys
@@ -31,12 +35,12 @@ from custody.errors import ProofError, RecordError, SignatureError
 from custody.ledger.rfc3161 import TsaTrust
 from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf
-from custody.model.keys import verify_signature
 from custody.model.records import Authority, Event
 from custody.model.trust import Trust, TrustedKey
 from custody.model.witnesses import WitnessPolicy, witness_policy
 from custody.rules.chain import ChainChecker
 from custody.tlog.cosignature import WitnessKey, check_cosignatures
+from custody.tlog.inclusions import Inclusions
 from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 
@@ -68,6 +72,7 @@ class _Verifier:
         self.findings: list[Finding] = []
         self.contents = Contents(selection=bundle.selection, trusted=trusted)
         self.parsed: list[tuple[BundleEntry, SignedEntry, bytes]] = []
+        self.loaded: dict[bytes, Ed25519PublicKey] = {}
 
     def add(self, code: str, ok: bool, **params: object) -> None:
         self.findings.append(Finding(code, ok, MappingProxyType({k: str(v) for k, v in params.items()})))
@@ -120,6 +125,7 @@ class _Verifier:
 
     def leaves(self, point: Checkpoint | None) -> None:
         proved = 0
+        batch = Inclusions(point.size, point.root) if point is not None and fastpath.ENABLED else None
         for item in self.bundle.entries:
             try:
                 entry, payload = parse_leaf(item.leaf)
@@ -130,7 +136,10 @@ class _Verifier:
             if point is None:
                 continue
             try:
-                verify_inclusion(leaf_hash(item.leaf), item.index, point.size, list(item.proof), point.root)
+                if batch is None:
+                    verify_inclusion(leaf_hash(item.leaf), item.index, point.size, list(item.proof), point.root)
+                else:  # the same verdicts, the shared upper levels of the paths hashed once
+                    batch.verify(leaf_hash(item.leaf), item.index, item.proof)
                 proved += 1
             except ProofError as exc:
                 self.add("proof.bad", False, index=item.index, detail=exc)
@@ -206,11 +215,26 @@ class _Verifier:
                 public = self.contents.keys[signature.key].public_key
             else:
                 return f"signed by {signature.key}, whose key entry is not in the bundle"
+            loaded = self._public_key(public)
             try:
-                verify_signature(public, signature.sig, payload)
-            except SignatureError:
+                if loaded is None:
+                    raise InvalidSignature
+                loaded.verify(signature.sig, payload)
+            except InvalidSignature:
                 return f"the signature by {signature.key} does not verify"
         return None
+
+    def _public_key(self, raw: bytes) -> Ed25519PublicKey | None:
+        """The key object of 32 raw bytes, loaded once per run (a bundle holds thousands of signatures by a few
+        keys); ``None`` for bytes that are not an Ed25519 public key (then no signature by it verifies)."""
+        loaded = self.loaded.get(raw)
+        if loaded is None:
+            try:
+                loaded = Ed25519PublicKey.from_public_bytes(raw)
+            except ValueError:
+                return None
+            self.loaded[raw] = loaded
+        return loaded
 
     def order(self) -> None:
         """The event rules (``custody.rules.events``, as when recording) and the bundle's chain, in ledger order."""

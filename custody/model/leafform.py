@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from custody.model.records import (
+    MEMO_SIZE,
     Artefact,
     Event,
     Signature,
@@ -84,10 +85,22 @@ def _event_leaf_form() -> re.Pattern[str]:
 EVENT_LEAF = _event_leaf_form()
 
 
+_texts: dict[tuple[Callable[[Any], Any], str], Any] = {}
+
+
 def _parsed(text: str, parse: Callable[[Any], Any]) -> Any:
     """``parse`` of the JSON ``text`` of a handler or of an artefact list: what the generic path gets from the same
-    value (``records.memoised`` parses each distinct handler and artefact once)."""
-    return parse(json.loads(text))
+    value (``records.memoised`` parses each distinct handler and artefact once). ``parse`` is a pure function of
+    the value, and equal texts are equal values, so each distinct text is parsed once (only successes are kept: a
+    refused text is refused every time); this module is itself a fast path (``custody.fastpath``)."""
+    key = (parse, text)
+    found = _texts.get(key)
+    if found is None:
+        found = parse(json.loads(text))
+        if len(_texts) >= MEMO_SIZE:
+            _texts.clear()
+        _texts[key] = found
+    return found
 
 
 def _strings(quoted: str) -> tuple[str, ...]:

@@ -233,6 +233,11 @@ def _inclusion_proof_size(index: int, size: int) -> int:
     return inner + (index >> inner).bit_count()
 
 
+def inclusion_proof_size(index: int, size: int) -> int:
+    """How many hashes the inclusion proof of leaf ``index`` in a tree of ``size`` leaves has (``index < size``)."""
+    return _inclusion_proof_size(index, size)
+
+
 def _consistency_proof_size(size1: int, size2: int) -> int:
     inner = ((size1 - 1) ^ (size2 - 1)).bit_length()
     border = ((size1 - 1) >> inner).bit_count()

@@ -97,6 +97,7 @@ ALLOWED: dict[str, set[str]] = {
     | EVIDENCE_BELOW,
     "custody.bundle": {
         "custody.errors",
+        "custody.fastpath",
         "custody.i18n",
         "custody.tlog",
         "custody.model",
