@@ -22,7 +22,7 @@ from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, 
 from custody.ledger.state import LedgerState
 from custody.ledger.store import Store
 from custody.model.changes import AuthorityChange
-from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
+from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, retimed, sign_entry
 from custody.model.identity import Handler
 from custody.model.keys import KeyPair, verify_signature
 from custody.model.legal import Authority
@@ -317,13 +317,19 @@ class Ledger:
         *,
         now: datetime | None = None,
     ) -> Appended:
-        """Append an event entry signed elsewhere (a transfer accepted from an offer), after every check."""
+        """Append an event entry signed elsewhere (a transfer accepted from an offer), after every check; recorded at
+        ``now`` or, without it, at the time the append lock is taken (``retimed``: the signatures stay as signed)."""
         event = entry.body
         if not isinstance(event, Event):
             raise CustodyError("only event entries can be appended this way")
         signers = [event.handler] + ([event.counter_party] if event.counter_party else [])
         with self.store.transaction():
-            new_keys = self._key_entries(signers, keys, now_or_clock(now), presigned_keys)
+            moment = now_or_clock(now)  # after the lock, as in record
+            entry = retimed(entry, moment)
+            if not isinstance(entry.body, Event):
+                raise CustodyError("only event entries can be appended this way")
+            event = entry.body
+            new_keys = self._key_entries(signers, keys, moment, presigned_keys)
             self._check_signatures([*new_keys, entry])
             self.check_event(event, signers)
             return self._write([*new_keys, entry])
