@@ -29,7 +29,7 @@ from custody.bundle.verify import verify_parsed
 from custody.errors import CustodyError, ProofError, RecordError, SignatureError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
-from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, retimed, sign_entry
+from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
 from custody.model.handover import HandoverLink
 from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.model.records import Event
@@ -308,11 +308,11 @@ def complete_handover(
     if ledger.store.find(transfer.id) is not None:
         raise HandoverError(f"the transfer {transfer.id} is already in this ledger: the handover was completed")
     _not_stale(ledger, transfer, transfer.prev[0])
-    moment = now_or_clock(now)
     with ledger.store.transaction():  # the other side's checkpoint, kept as evidence of what its ledger showed
         ledger.store.set_meta(RECEIPT_META + transfer.id, receipt.to_bytes())
-    # Recorded now, after whatever the ledger recorded since the offer; signed by both as the offer made it.
-    return ledger.append_signed(retimed(receipt.transfer, moment), [], [receipt.receiver_key], now=moment)
+    # Recorded now (append_signed reads the clock under the append lock and retimes it), after whatever the ledger
+    # recorded since the offer; signed by both as the offer made it.
+    return ledger.append_signed(receipt.transfer, [], [receipt.receiver_key], now=now)
 
 
 def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datetime | None = None) -> Appended:
@@ -326,5 +326,5 @@ def accept_handover(ledger: Ledger, made: OfferFile, key: KeyPair, *, now: datet
     _not_stale(ledger, transfer, checked.offered.id)
     moment = now_or_clock(now)
     own = KeyEntry(handler=key.info.handler, public_key=key.info.public_key, registered_at=moment)
-    countersigned = retimed(made.transfer.countersigned(key), moment)
-    return ledger.append_signed(countersigned, [key], [sign_entry("key", own, [key])], now=moment)
+    countersigned = made.transfer.countersigned(key)  # recorded (retimed) under the append lock
+    return ledger.append_signed(countersigned, [key], [sign_entry("key", own, [key])], now=now)

@@ -5,7 +5,8 @@ against the rules of ``custody.rules.events`` (refusing it with the findings), s
 signed by the ledger key for the new tree size. A handler's key is registered (a self-signed ``key`` entry) the
 first time it signs. Nothing is acknowledged before the commit, so an interrupted append leaves the ledger as it was.
 
-The clock is read only when the caller gives no ``now``; ids are random (``ev-``/``au-`` + 16 hex digits).
+The clock is read only when the caller gives no ``now``, and only once the append lock is held (so record times
+never go backwards along the ledger when writers wait for each other); ids are random (``ev-``/``au-`` + 16 hex digits).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, 
 from custody.ledger.state import LedgerState
 from custody.ledger.store import Store
 from custody.model.changes import AuthorityChange
-from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, sign_entry
+from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, retimed, sign_entry
 from custody.model.identity import Handler
 from custody.model.keys import KeyPair, verify_signature
 from custody.model.legal import Authority
@@ -258,8 +259,8 @@ class Ledger:
 
     def add_authority(self, authority: Authority, key: KeyPair, *, now: datetime | None = None) -> Appended:
         """Record a legal authority, signed by the handler ``key``; refused when its instrument's rules fail."""
-        moment = now_or_clock(now)
         with self.store.transaction():
+            moment = now_or_clock(now)  # after the lock: record times follow the ledger's order
             require_valid(authority, self.authorities_by_id())
             keys = self._key_entries([key.info.handler], [key], moment)
             return self._write([*keys, sign_entry("authority", authority, [key])])
@@ -316,13 +317,19 @@ class Ledger:
         *,
         now: datetime | None = None,
     ) -> Appended:
-        """Append an event entry signed elsewhere (a transfer accepted from an offer), after every check."""
+        """Append an event entry signed elsewhere (a transfer accepted from an offer), after every check; recorded at
+        ``now`` or, without it, at the time the append lock is taken (``retimed``: the signatures stay as signed)."""
         event = entry.body
         if not isinstance(event, Event):
             raise CustodyError("only event entries can be appended this way")
         signers = [event.handler] + ([event.counter_party] if event.counter_party else [])
         with self.store.transaction():
-            new_keys = self._key_entries(signers, keys, now_or_clock(now), presigned_keys)
+            moment = now_or_clock(now)  # after the lock, as in record
+            entry = retimed(entry, moment)
+            if not isinstance(entry.body, Event):
+                raise CustodyError("only event entries can be appended this way")
+            event = entry.body
+            new_keys = self._key_entries(signers, keys, moment, presigned_keys)
             self._check_signatures([*new_keys, entry])
             self.check_event(event, signers)
             return self._write([*new_keys, entry])
@@ -347,9 +354,9 @@ class Ledger:
     ) -> Appended:
         """Record an event signed by ``key``; with ``counter_key`` a transfer to that handler, signed by both."""
         self._require_key()  # before the rules: without the key, nothing can be recorded at all
-        moment = now_or_clock(now)
         keys = [key] if counter_key is None else [key, counter_key]
         with self.store.transaction():
+            moment = now_or_clock(now)  # after the lock: a writer kept waiting must not record an earlier time
             counter = None if counter_key is None else counter_key.info.handler
             event = self.build_event(draft, key.info.handler, counter_party=counter, now=moment)
             new_keys = self._key_entries([k.info.handler for k in keys], keys, moment)

@@ -19,7 +19,7 @@ from typing import Any
 from custody.errors import CustodyError, RecordError, SignatureError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
-from custody.model.entries import KeyEntry, SignedEntry, encode_json, parse_leaf, retimed, sign_entry
+from custody.model.entries import KeyEntry, SignedEntry, encode_json, parse_leaf, sign_entry
 from custody.model.fields import Fields
 from custody.model.keys import KeyPair, PublicKeyInfo, verify_signature
 from custody.model.records import Event
@@ -136,6 +136,5 @@ def accept_offer(ledger: Ledger, offer: TransferOffer, to_key: KeyPair, *, now: 
                 f"offer {event.id} is stale: event {head} about {artefact.key} was recorded after it; "
                 "ask the releasing handler for a new offer"
             )
-    moment = now_or_clock(now)
-    countersigned = retimed(offer.event.countersigned(to_key), moment)  # recorded now, signed when offered
-    return ledger.append_signed(countersigned, [to_key], [offer.releaser_key], now=moment)
+    countersigned = offer.event.countersigned(to_key)  # recorded when appended (clock read under the lock)
+    return ledger.append_signed(countersigned, [to_key], [offer.releaser_key], now=now)
