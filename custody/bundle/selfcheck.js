@@ -9,34 +9,56 @@
   const fill = (template, params) =>
     template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? (k === "action" && words.actions[params[k]]) || String(params[k]) : m));
 
+  /** A finding in the report's language; a detail that is itself a list of findings (the reasons a linked history
+      or a handover failed) is stated the same way, never as English text. */
   function sentence(f) {
     const template = words.findings[f.code];
-    if (template === undefined) return f.code + ": " + JSON.stringify(f.params);
-    return fill(template, f.params);
+    const params = Object.assign({}, f.params);
+    if (Array.isArray(params.detail)) params.detail = params.detail.map(sentence).join(" ; ");
+    if (template === undefined) return f.code + ": " + JSON.stringify(params);
+    return fill(template, params);
+  }
+
+  const everyFinding = (result) => result.findings.concat(...(result.linked || []).map(everyFinding));
+
+  function item(f) {
+    const li = document.createElement("li");
+    const mark = document.createElement("span");
+    const state = f.ok === true ? "ok" : f.ok === false ? "fail" : "unchecked";
+    mark.className = "mark " + (f.ok === true ? "ok" : f.ok === false ? "bad" : "na");
+    mark.textContent = words.marks[state];
+    const text = document.createElement("span");
+    text.textContent = sentence(f);
+    li.dataset.code = f.code;
+    li.dataset.state = state;
+    li.append(mark, text);
+    return li;
+  }
+
+  /** One line per check of a bundle, and under each linked history's line, the checks of that history. */
+  function lines(list, result) {
+    for (const f of result.findings) {
+      list.append(item(f));
+      const linked = f.code.startsWith("link.") && f.code !== "link.unused" && result.linked.find((r) => r.origin === f.params.origin);
+      if (!linked) continue;
+      const sub = document.createElement("ul");
+      sub.className = "checks linked";
+      lines(sub, linked);
+      list.lastChild.after(Object.assign(document.createElement("li"), { className: "sub" }));
+      list.lastChild.append(sub);
+    }
   }
 
   function show(result) {
     const verdict = $("browser-verdict");
-    const unchecked = result.findings.filter((f) => f.ok === null).length;
+    const unchecked = everyFinding(result).filter((f) => f.ok === null).length;
     const key = result.ok ? (unchecked ? "passed_partly" : "passed") : "failed";
     verdict.className = "verdict " + (result.ok ? "ok" : "bad");
     verdict.dataset.verdict = result.ok ? "pass" : "fail";
     verdict.textContent = words.verdict[key];
     const list = $("browser-checks");
     list.textContent = "";
-    for (const f of result.findings) {
-      const item = document.createElement("li");
-      const mark = document.createElement("span");
-      const state = f.ok === true ? "ok" : f.ok === false ? "fail" : "unchecked";
-      mark.className = "mark " + (f.ok === true ? "ok" : f.ok === false ? "bad" : "na");
-      mark.textContent = words.marks[state];
-      const text = document.createElement("span");
-      text.textContent = sentence(f);
-      item.dataset.code = f.code;
-      item.dataset.state = state;
-      item.append(mark, text);
-      list.append(item);
-    }
+    lines(list, result);
     document.body.classList.add(result.ok ? "browser-pass" : "browser-fail");
     if (!result.ok) warn(result);
   }
@@ -44,7 +66,7 @@
   /** The tables were written from the bundle before this check: when it fails, each says not to rely on it, and
       the rows about an entry that failed are marked. */
   function warn(result) {
-    const failed = new Set(result.findings.filter((f) => f.ok === false && f.params.id).map((f) => String(f.params.id)));
+    const failed = new Set(everyFinding(result).filter((f) => f.ok === false && f.params.id).map((f) => String(f.params.id)));
     for (const part of document.querySelectorAll("section.data")) {
       const note = document.createElement("p");
       note.className = "warning";
@@ -104,8 +126,8 @@
   async function run() {
     if (!window.crypto || !crypto.subtle) throw new Error("WebCrypto is not available");
     const bundle = ScelleVerifier.b64decode(data.bundle);
-    const publicKey = ScelleVerifier.b64decode(data.trust.public_key);
-    const result = await ScelleVerifier.verify(bundle, { name: data.trust.name, publicKey }, data.facts);
+    const trust = data.trust.map((t) => ({ name: t.name, publicKey: ScelleVerifier.b64decode(t.public_key) }));
+    const result = await ScelleVerifier.verify(bundle, trust, data.facts);
     show(result);
     artefacts(result);
   }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from html import escape
 from importlib import resources
@@ -32,6 +33,8 @@ CSS = """
 .mark.na{color:#6a4b00}
 #browser-checks li{grid-template-columns:9em 1fr}
 ul.checks li span{overflow-wrap:anywhere}
+.compare,.browser .small{overflow-wrap:anywhere}
+ul.linked{margin:2px 0 4px 1em;padding:0}
 .verdict.ok::before{content:"\\2714  "}.verdict.bad::before{content:"\\2718  "}
 tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
@@ -43,10 +46,15 @@ progress{width:100%;height:1.2em}
 """
 
 
+VERIFIER_FILES = ("linked.js", "verifier.js")
+"""The browser verifier's source files, in the order they are inlined (each uses only those before it)."""
+
+
 @cache
 def verifier_source() -> str:
     """The browser verifier (plain JavaScript, no dependency)."""
-    return resources.files("custody.bundle").joinpath("verifier.js").read_text(encoding="utf-8")
+    package = resources.files("custody.bundle")
+    return "\n".join(package.joinpath(name).read_text(encoding="utf-8") for name in VERIFIER_FILES)
 
 
 @cache
@@ -102,11 +110,12 @@ def word(key: str, lang: str) -> str:
     return i18n.pick(BROWSER_WORDS[key], lang)
 
 
-def page_data(bundle: bytes, trusted: TrustedKey, lang: str) -> dict[str, Any]:
-    """The data block: the bundle's exact bytes (base64), the trusted key, the rules' facts and the words."""
+def page_data(bundle: bytes, trusted: Sequence[TrustedKey], lang: str) -> dict[str, Any]:
+    """The data block: the bundle's exact bytes (base64), the trusted keys (one per ledger of a linked history), the
+    rules' facts and the words."""
     return {
         "bundle": base64.b64encode(bundle).decode("ascii"),
-        "trust": {"name": trusted.name, "public_key": base64.b64encode(trusted.public_key).decode("ascii")},
+        "trust": [{"name": t.name, "public_key": base64.b64encode(t.public_key).decode("ascii")} for t in trusted],
         "facts": facts(),
         "words": words(lang),
     }
@@ -122,15 +131,17 @@ def _e(text: str) -> str:
     return escape(text, quote=False)
 
 
-def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
-    """The page's own check: what it does, the fingerprint to compare, its verdict (filled in by the script), what
-    it does not prove, and what the reader sees when JavaScript does not run."""
+def section(trusted: Sequence[tuple[TrustedKey, str]], lang: str) -> str:
+    """The page's own check: what it does, the fingerprint of each ledger key (with the ledger's origin) to compare,
+    its verdict (filled in by the script), what it does not prove, and what the reader sees when JavaScript does not
+    run."""
     sha = hashlib.sha256(verifier_source().encode("utf-8")).hexdigest()
+    fingerprints = " ; ".join(f"{key.fingerprint} ({origin})" if origin else key.fingerprint for key, origin in trusted)
     return (
         '<section class="browser" aria-labelledby="browser-heading">'
         f'<h2 id="browser-heading">{_e(word("heading", lang))}</h2>'
         f"<p>{_e(word('intro', lang))}</p>"
-        f"<p><strong>{_e(word('compare', lang).format(fingerprint=trusted.fingerprint))}</strong></p>"
+        f'<p class="compare"><strong>{_e(word("compare", lang).format(fingerprint=fingerprints))}</strong></p>'
         f'<div id="browser-verdict" class="verdict bad" role="status" aria-live="polite" data-verdict="none">'
         f"{_e(word('running', lang))}</div>"
         f'<noscript><div class="verdict bad" data-verdict="noscript">{_e(word("noscript", lang))}</div></noscript>'
@@ -145,6 +156,6 @@ def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
     )
 
 
-def script_tags(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
+def script_tags(bundle: bytes, trusted: Sequence[TrustedKey], lang: str) -> str:
     """The data block and the inline script, to put at the end of the body."""
     return data_block(page_data(bundle, trusted, lang)) + f"<script>{page_script()}</script>"

@@ -10,6 +10,7 @@ const ScelleVerifier = (() => {
   const KINDS = ["ledger", "key", "authority", "event"];
   const CLOCK_SKEW_US = 5 * 60 * 1e6;
   const MAX_TREE_SIZE = 2 ** 63 - 1;
+  const MAX_LINK_DEPTH = 8;
   const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
   const SHA256_KEY = /^sha256:[0-9a-f]{64}$/;
   const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z$/;
@@ -89,18 +90,31 @@ const ScelleVerifier = (() => {
     } catch (e) {
       throw new Refused("not a complete JSON document");
     }
+    readFormat(obj);
+    if (stripWhitespace(text) !== canonical(obj)) throw new Refused("not in canonical form (RFC 8785)");
+    return readObject(obj, 0);
+  }
+
+  function readFormat(obj) {
     if (obj === null || typeof obj !== "object" || obj.format !== "scelle-custody-bundle")
       throw new Refused("not a scelle custody bundle");
     if (obj.version !== 1) throw new Refused(`unknown bundle version ${obj.version}`);
-    if (stripWhitespace(text) !== canonical(obj)) throw new Refused("not in canonical form (RFC 8785)");
-    members(obj, "bundle", ["checkpoint", "entries", "format", "selection", "version"], ["timestamps"]);
-    const { checkpoint, selection, entries, timestamps } = obj;
+  }
+
+  /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from (custody.bundle.format). */
+  function readObject(obj, depth) {
+    readFormat(obj);
+    members(obj, "bundle", ["checkpoint", "entries", "format", "selection", "version"], ["timestamps", "linked"]);
+    const { checkpoint, selection, entries, timestamps, linked } = obj;
     if (typeof checkpoint !== "string" || !checkpoint) throw new Refused("bundle.checkpoint: expected text");
     const sorted = Array.isArray(selection) ? [...new Set(selection)].sort() : null;
     if (!sorted || !sorted.length || selection.some((s) => !SHA256_KEY.test(s)) || canonical(sorted) !== canonical(selection))
       throw new Refused("bundle.selection: expected sorted sha256:<hex> digests");
     if (timestamps !== undefined && (!Array.isArray(timestamps) || !timestamps.length || timestamps.some((t) => !b64decode(t))))
       throw new Refused("bundle.timestamps: expected base64 replies");
+    if (linked !== undefined && (!Array.isArray(linked) || !linked.length || depth >= MAX_LINK_DEPTH))
+      throw new Refused(`bundle.linked: expected a non-empty list, at most ${MAX_LINK_DEPTH} levels deep`);
+    const links = (linked || []).map((item) => readObject(item, depth + 1));
     if (!Array.isArray(entries) || !entries.length) throw new Refused("bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
       members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
@@ -113,7 +127,7 @@ const ScelleVerifier = (() => {
     });
     for (let i = 1; i < read.length; i++)
       if (read[i].index <= read[i - 1].index) throw new Refused("bundle.entries: indexes must be strictly increasing");
-    return { checkpoint, selection, entries: read, timestamps: timestamps || [] };
+    return { checkpoint, selection, entries: read, timestamps: timestamps || [], linked: links };
   }
 
   // C2SP signed notes and checkpoints (custody.tlog.notes)
@@ -219,7 +233,13 @@ const ScelleVerifier = (() => {
       return { key: s.key, sig };
     });
     const text = new TextDecoder().decode(item.bytes);
-    const payload = utf8.encode(`scelle-${kind}-v1\n` + text.slice(8, text.lastIndexOf(',"kind":"')));
+    let payload = utf8.encode(`scelle-${kind}-v1\n` + text.slice(8, text.lastIndexOf(',"kind":"')));
+    if (kind === "event" && body.signed_at !== undefined) {
+      // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model.handover).
+      const signed = Object.assign({}, body, { recorded_at: body.signed_at });
+      delete signed.signed_at;
+      payload = utf8.encode(`scelle-${kind}-v1\n` + canonical(signed));
+    }
     const entry = { index: item.index, kind, body, signatures: sigs, payload };
     if (kind === "ledger") {
       entry.publicKey = b64decode(body.public_key);
@@ -249,31 +269,64 @@ const ScelleVerifier = (() => {
       for (const a of body.artefacts) if (!a.digests || typeof a.digests.sha256 !== "string") throw new Refused("artefact without SHA-256");
       entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
       entry.expected = [body.handler.key_fingerprint].concat(body.counter_party ? [body.counter_party.key_fingerprint] : []);
+      handoverMembers(body, entry.recorded);
     }
     return entry;
   }
 
+  /** An offered event names its recipient, a received event its handover link, and only a transfer recorded after
+      it was signed has a signed_at (custody.model.handover). */
+  function handoverMembers(body, recorded) {
+    if ((body.action === "offered") !== (body.recipient !== undefined)) throw new Refused("event.recipient: for, and only for, an offer");
+    if ((body.action === "received") !== (body.handover !== undefined)) throw new Refused("event.handover: for, and only for, a receipt");
+    if (body.recipient !== undefined) handler(body.recipient, "event.recipient");
+    if (body.handover !== undefined) {
+      const link = members(body.handover, "event.handover", ["offer", "origin", "root", "size"]);
+      const root = b64decode(link.root);
+      if (typeof link.offer !== "string" || !link.offer || typeof link.origin !== "string" || !link.origin || !root || root.length !== 32
+        || !Number.isSafeInteger(link.size) || link.size <= 0)
+        throw new Refused("event.handover: expected origin, size, root and offer");
+    }
+    if (body.signed_at !== undefined && (body.action !== "transferred" || !(time(body.signed_at, "event.signed_at") < recorded)))
+      throw new Refused("event.signed_at: only a transfer, signed before it is recorded");
+  }
+
   // The verification run (custody.bundle.verify._Verifier): every step adds findings, none is skipped
 
+  /** Verify the bundle's bytes against the trusted ledger key, or a list of them (one per ledger of a linked
+      history: ``{name, publicKey}`` each); the result has ``ok``, the ``findings`` and what the bundle holds. */
   async function verify(bundleBytes, trust, facts = {}) {
-    const findings = [];
-    const add = (code, ok, params = {}) => findings.push({ code, ok, params });
     let bundle;
     try {
       bundle = readBundle(bundleBytes);
     } catch (e) {
-      add("format.bad", false, { detail: e.message });
-      return { ok: false, findings, contents: null };
+      if (!(e instanceof Refused)) throw e;
+      return { ok: false, findings: [{ code: "format.bad", ok: false, params: { detail: e.message } }], contents: null };
     }
-    const trustedFingerprint = await fingerprint(trust.publicKey);
+    const keys = Array.isArray(trust) ? trust : [trust];
+    if (!keys.length) throw new Error("no trusted ledger key given");
+    return verifyOne(bundle, keys, facts, true);
+  }
+
+  async function verifyOne(bundle, trusted, facts, top) {
+    const findings = [];
+    const add = (code, ok, params = {}) => findings.push({ code, ok, params });
     const first = bundle.entries[0].leaf;
-    const headerName = first.kind === "ledger" && first.body && typeof first.body.key_name === "string" ? first.body.key_name : "";
+    const isHeader = first.kind === "ledger" && first.body !== null && typeof first.body === "object";
+    const headerKey = isHeader ? b64decode(first.body.public_key) : null;
+    const chosen = ScelleLinks.chooseKey(headerKey, isHeader ? first.body.origin : "", trusted, top, equal);
+    if (chosen.untrusted !== null) add("trust.missing", false, { origin: chosen.untrusted });
+    const trust = chosen.key;
+    const trustedFingerprint = await fingerprint(trust.publicKey);
+    const headerName = isHeader && typeof first.body.key_name === "string" ? first.body.key_name : "";
     const name = trust.name || headerName;
+    let read = null;
 
     let point = null;
     try {
       const note = parseNote(bundle.checkpoint);
       const parsed = parseCheckpoint(note.text);
+      read = parsed;
       if (!validName(name)) throw new Refused(`invalid key name ${JSON.stringify(name)}`);
       const id = await keyId(name, trust.publicKey);
       const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
@@ -354,8 +407,21 @@ const ScelleVerifier = (() => {
     order(parsed, bundle.selection, keys, header, facts, add);
     if (parsed.some((e) => e.kind === "authority") || events.some((e) => e.body.authorities.length))
       add("browser.instruments", null);
+    const linked = [];
+    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
+    const views = linked.map((r) => ({
+      origin: r.origin,
+      checkpoint: r.checkpoint,
+      events: r.entries,
+      ok: r.ok,
+      failures: r.findings.filter((f) => f.ok === false),
+    }));
+    for (const f of ScelleLinks.findings(events, views)) findings.push(f);
     const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
-    return { ok, findings, contents: { events: events.map((e) => e.body), header, selection: bundle.selection } };
+    const checkpoint = read && { origin: read.origin, size: read.size, root: b64encode(read.root) };
+    const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
+    const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
+    return { ok, findings, contents, linked, origin, checkpoint, entries: events };
   }
 
   async function signatureProblem(entry, keys) {

@@ -42,6 +42,22 @@ BROWSER_FINDINGS: Mapping[str, Pair] = {
         "les périodes de validité, les actes permis, les catégories de données et l'État destinataire ; scelle "
         "custody verify contrôle le reste",
     ),
+    "browser.handover_absent": (
+        "the offered event is not in the linked history",
+        "l'événement de remise ne figure pas dans l'historique lié",
+    ),
+    "browser.handover_recipient": (
+        "it was offered to {name}, not to {got}",
+        "la remise était destinée à {name}, non à {got}",
+    ),
+    "browser.handover_artefacts": (
+        "it names artefacts or digests other than those offered",
+        "il désigne des éléments ou des empreintes autres que ceux remis",
+    ),
+    "browser.handover_early": (
+        "it was received before it was offered",
+        "la réception est antérieure à la remise",
+    ),
 }
 
 BROWSER_WORDS: Mapping[str, Pair] = {
