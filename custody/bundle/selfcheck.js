@@ -6,8 +6,17 @@
   const data = JSON.parse(document.getElementById("scelle-data").textContent);
   const words = data.words;
   const $ = (id) => document.getElementById(id);
-  const fill = (template, params) =>
-    template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? (k === "action" && words.actions[params[k]]) || String(params[k]) : m));
+  const TABLES = { action: "action", instrument: "instrument", base: "instrument", field: "field", change: "change" };
+  const LISTS = { categories: ["categories", ", "], type: ["type", words.or], who: ["type", words.or] };
+  const vocab = (table, value) => (table === "action" ? words.actions : words.vocabularies[table])[value] || value;
+
+  /** A template filled as custody.i18n.finding fills it: vocabulary values translated, days with the decimal comma. */
+  function value(k, v) {
+    if (k in TABLES) return vocab(TABLES[k], v);
+    if (k in LISTS) return String(v).split(",").map((x) => vocab(LISTS[k][0], x)).join(LISTS[k][1]);
+    return k === "days" ? String(v).replace(".", words.decimal) : String(v);
+  }
+  const fill = (template, params) => template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? value(k, params[k]) : m));
 
   /** A finding in the report's language; a detail that is itself a list of findings (the reasons a linked history
       or a handover failed) is stated the same way, never as English text. */
@@ -15,6 +24,7 @@
     const template = words.findings[f.code];
     const params = Object.assign({}, f.params);
     if (Array.isArray(params.detail)) params.detail = params.detail.map(sentence).join(" ; ");
+    if (f.parts && f.parts.length) params.detail = f.parts.map(sentence).join(f.parts.some((p) => p.parts && p.parts.length) ? " | " : "; ");
     if (template === undefined) return f.code + ": " + JSON.stringify(params);
     return fill(template, params);
   }

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from html import escape
 from importlib import resources
@@ -25,7 +26,15 @@ from custody import i18n
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
-from custody.rules.instruments import INSTRUMENTS
+from custody.rules.authority import VALIDATED_INSTRUMENTS
+from custody.rules.instruments import (
+    EMERGENCY,
+    INSTRUMENTS,
+    JUDICIAL,
+    JUDICIAL_OR_PROSECUTOR,
+    MIN_PENALTY_MONTHS_EPOC,
+    Instrument,
+)
 
 CSS = """
 .browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
@@ -34,7 +43,9 @@ CSS = """
 #browser-checks li{grid-template-columns:9em 1fr}
 ul.checks li span{overflow-wrap:anywhere}
 .compare,.browser .small{overflow-wrap:anywhere}
-ul.linked{margin:2px 0 4px 1em;padding:0}
+#browser-checks li.sub{display:block;margin:0 0 6px 2em;border-left:3px solid #99a;padding-left:8px}
+ul.linked{margin:2px 0;padding:0}
+#browser-checks ul.linked li{grid-template-columns:9em 1fr}
 .verdict.ok::before{content:"\\2714  "}.verdict.bad::before{content:"\\2718  "}
 tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
@@ -46,7 +57,7 @@ progress{width:100%;height:1.2em}
 """
 
 
-VERIFIER_FILES = ("linked.js", "verifier.js")
+VERIFIER_FILES = ("rules.js", "linked.js", "verifier.js")
 """The browser verifier's source files, in the order they are inlined (each uses only those before it)."""
 
 
@@ -78,13 +89,42 @@ def csp_meta(script: str | None) -> str:
 
 
 def facts() -> dict[str, Any]:
-    """What the verifier needs from the rules: actions needing an authority, and per instrument its actions and
-    whether evidence may go to another State under it."""
+    """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
+    each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
+    issues or validates EU orders."""
     return {
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
-        "instruments": {
-            name: {"actions": sorted(rules.actions), "abroad": rules.abroad} for name, rules in INSTRUMENTS.items()
+        "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
+        "eu": {
+            "validated": list(VALIDATED_INSTRUMENTS),
+            "judicial": sorted(JUDICIAL),
+            "judicialOrProsecutor": sorted(JUDICIAL_OR_PROSECUTOR),
+            "emergencyHours": EMERGENCY // timedelta(hours=1),
+            "minPenaltyMonths": MIN_PENALTY_MONTHS_EPOC,
         },
+    }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _instrument(rules: Instrument) -> dict[str, Any]:
+    start = rules.applies_from
+    return {
+        "name": rules.name,
+        "actions": sorted(rules.actions),
+        "abroad": rules.abroad,
+        "required": list(rules.required),
+        "categories": None if rules.categories is None else sorted(rules.categories),
+        "cross_border": rules.cross_border,
+        "min_days": rules.min_days,
+        "max_days": rules.max_days,
+        "extendable": rules.extendable,
+        "extension_days": rules.extension_days,
+        "extensions_allowed": rules.extensions_allowed,
+        "applies_from": None
+        if start is None
+        else (start - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
     }
 
 
@@ -94,6 +134,18 @@ def words(lang: str) -> dict[str, Any]:
     return {
         "findings": findings,
         "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
+        "vocabularies": {  # the parameters custody.i18n.finding translates, by name (lists are comma-separated)
+            name: {value: i18n.pick(pair, lang) for value, pair in table.items()}
+            for name, table in (
+                ("instrument", i18n.INSTRUMENTS),
+                ("field", i18n.FIELDS),
+                ("change", i18n.CHANGES),
+                ("categories", i18n.CATEGORIES),
+                ("type", i18n.AUTHORITY_TYPES),
+            )
+        },
+        "or": i18n.pick((" or ", " ou "), lang),
+        "decimal": "," if lang == "fr" else ".",
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
         "unverified": word("unverified_browser", lang),
         "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},

@@ -7,7 +7,7 @@
    What it does not check is returned as findings with ok === null ("not checked by this browser"), never as a pass.
    The differential test (tests/custody/bundle/test_selfcheck_differential.py) holds it to the Python verifier. */
 const ScelleVerifier = (() => {
-  const KINDS = ["ledger", "key", "authority", "event"];
+  const KINDS = ["ledger", "key", "authority", "authority-change", "event"];
   const CLOCK_SKEW_US = 5 * 60 * 1e6;
   const MAX_TREE_SIZE = 2 ** 63 - 1;
   const MAX_LINK_DEPTH = 8;
@@ -17,7 +17,14 @@ const ScelleVerifier = (() => {
   const BAD_NAME = /[\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
   const utf8 = new TextEncoder();
 
-  class Refused extends Error {}
+  /** A refusal; ``why`` (a finding code and parameters) lets the page state it in its language. */
+  class Refused extends Error {
+    constructor(message, why = null) {
+      super(message);
+      this.why = why;
+    }
+  }
+  const why = (code, params = {}) => ({ code, params, parts: [] });
 
   const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   const concat = (...parts) => {
@@ -221,7 +228,7 @@ const ScelleVerifier = (() => {
     return h;
   }
 
-  async function parseLeaf(item) {
+  async function parseLeaf(item, rules) {
     const leaf = members(item.leaf, "leaf", ["body", "kind", "signatures"]);
     const { body, kind, signatures } = leaf;
     if (!KINDS.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
@@ -255,8 +262,20 @@ const ScelleVerifier = (() => {
       entry.expected = [entry.id];
     } else if (kind === "authority") {
       entry.id = body.id;
+      if (!rules.known(body.instrument)) throw new Refused(`authority: unknown instrument ${JSON.stringify(body.instrument)}`);
+      entry.issued = time(body.issued, "authority.issued");
       entry.from = time(body.valid_from, "authority.valid_from");
       entry.until = time(body.valid_until, "authority.valid_until");
+      const v = body.validation;
+      entry.validation = v ? { date: time(v.date, "authority.validation.date"), type: v.authority_type } : null;
+      entry.expected = null;
+    } else if (kind === "authority-change") {
+      entry.id = body.id;
+      if (!["extend", "validate", "revoke"].includes(body.change) || (body.change === "extend") !== (body.valid_until !== null))
+        throw new Refused("change: unknown change, or a new end without an extension");
+      entry.at = time(body.at, "change.at");
+      entry.recorded = time(body.recorded_at, "change.recorded_at");
+      entry.until = body.valid_until === null ? null : time(body.valid_until, "change.valid_until");
       entry.expected = null;
     } else {
       entry.id = body.id;
@@ -310,7 +329,8 @@ const ScelleVerifier = (() => {
 
   async function verifyOne(bundle, trusted, facts, top) {
     const findings = [];
-    const add = (code, ok, params = {}) => findings.push({ code, ok, params });
+    const add = (code, ok, params = {}, parts = []) => findings.push({ code, ok, params, parts });
+    const rules = ScelleRules.Rules(facts);
     const first = bundle.entries[0].leaf;
     const isHeader = first.kind === "ledger" && first.body !== null && typeof first.body === "object";
     const headerKey = isHeader ? b64decode(first.body.public_key) : null;
@@ -332,8 +352,8 @@ const ScelleVerifier = (() => {
       const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
       for (const s of ours)
         if (!(await ed25519(trust.publicKey, s.signature, utf8.encode(note.text))))
-          throw new Refused(`invalid signature by trusted key ${name}+${hex(id)}`);
-      if (!ours.length) throw new Refused("note is not signed by any trusted key");
+          throw new Refused(`invalid signature by trusted key ${name}+${hex(id)}`, why("browser.checkpoint_signature", { name }));
+      if (!ours.length) throw new Refused("note is not signed by any trusted key", why("browser.checkpoint_unsigned", { name }));
       point = parsed;
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
       const others = note.signatures.filter((s) => s.name !== name);
@@ -341,7 +361,7 @@ const ScelleVerifier = (() => {
       if (others.length) add("browser.cosignatures", null, { count: others.length });
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
-      add("checkpoint.bad", false, { detail: e.message });
+      add("checkpoint.bad", false, { detail: e.message }, e.why ? [e.why] : []);
     }
     if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
 
@@ -350,7 +370,7 @@ const ScelleVerifier = (() => {
     for (const item of bundle.entries) {
       let entry;
       try {
-        entry = await parseLeaf(item);
+        entry = await parseLeaf(item, rules);
       } catch (e) {
         add("leaf.bad", false, { index: item.index, detail: e.message });
         continue;
@@ -363,7 +383,7 @@ const ScelleVerifier = (() => {
       if (point === null) continue;
       const root = await rootFromProof(item.index, point.size, await leafHash(item.bytes), item.proof);
       if (root !== null && equal(root, point.root)) proved += 1;
-      else add("proof.bad", false, { index: item.index, detail: "the proof does not lead to the signed root" });
+      else add("proof.bad", false, { index: item.index }, [why("browser.proof_root")]);
     }
     if (point !== null && proved === bundle.entries.length) add("proofs.ok", true, { count: proved, size: point.size });
 
@@ -390,23 +410,21 @@ const ScelleVerifier = (() => {
     const events = parsed.filter((e) => e.kind === "event");
     if (!events.length) add("events.none", false);
 
-    const counts = { event: 0, authority: 0, key: 0, ledger: 0 };
+    const counts = { event: 0, authority: 0, "authority-change": 0, key: 0, ledger: 0 };
     let failed = false;
     for (const e of parsed) {
       const problem = await signatureProblem(e, keys);
       if (problem) {
         failed = true;
-        add("signature.bad", false, { index: e.index, id: e.id, detail: problem });
+        add("signature.bad", false, { index: e.index, id: e.id }, [problem]);
       } else counts[e.kind] += 1;
     }
     if (!failed) {
       const transfers = events.filter((e) => e.body.counter_party !== null).length;
-      add("signatures.ok", true, { events: counts.event, authorities: counts.authority, keys: counts.key, transfers });
+      add("signatures.ok", true, { events: counts.event, authorities: counts.authority + counts["authority-change"], keys: counts.key, transfers });
     }
 
-    order(parsed, bundle.selection, keys, header, facts, add);
-    if (parsed.some((e) => e.kind === "authority") || events.some((e) => e.body.authorities.length))
-      add("browser.instruments", null);
+    order(parsed, bundle.selection, keys, header, facts, rules, add);
     const linked = [];
     for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
     const views = linked.map((r) => ({
@@ -427,37 +445,38 @@ const ScelleVerifier = (() => {
   async function signatureProblem(entry, keys) {
     const signers = entry.signatures.map((s) => s.key);
     if (entry.expected !== null && signers.join(",") !== entry.expected.join(","))
-      return `signed by ${signers.join(", ") || "nobody"}; expected ${entry.expected.join(", ")}`;
-    if (!signers.length) return "not signed";
+      return why("browser.signers", { signers: signers.join(", ") || "-", expected: entry.expected.join(", ") });
+    if (!signers.length) return why("browser.unsigned");
     for (const s of entry.signatures) {
       let publicKey;
       if (entry.kind === "ledger" || entry.kind === "key") publicKey = entry.publicKey;
       else if (keys.has(s.key)) publicKey = keys.get(s.key).publicKey;
-      else return `signed by ${s.key}, whose key entry is not in the bundle`;
-      if (!(await ed25519(publicKey, s.sig, entry.payload))) return `the signature by ${s.key} does not verify`;
+      else return why("browser.signer_unknown", { key: s.key });
+      if (!(await ed25519(publicKey, s.sig, entry.payload))) return why("browser.signature_bad", { key: s.key });
     }
     return null;
   }
 
   // The rules (custody.rules.chain and custody.rules.events), in ledger order
 
-  function order(parsed, selection, keys, header, facts, add) {
+  function order(parsed, selection, keys, header, facts, rules, add) {
     const selected = new Set(selection);
     const keyIndex = new Map();
     const handlers = new Map();
     const authorities = new Map();
+    const validity = new Map();
+    const changed = new Map();
     const seen = new Set();
     const last = new Map();
     const known = new Map();
     const codes = new Set();
-    const problem = (code, params) => {
+    const problem = (code, params, parts = []) => {
       codes.add(code);
-      add(code, false, params);
+      add(code, false, params, parts);
     };
     const needs = new Set(facts.needsAuthority || ["seized", "acquired", "transferred", "accessed", "analysed", "derived", "exported"]);
     let recorded = null;
     let needing = 0;
-    const us = (t) => new Date(Math.floor(t / 1000)).toISOString().replace(".000Z", "Z");
     for (const entry of parsed) {
       const body = entry.body;
       if (entry.kind === "key") {
@@ -469,7 +488,16 @@ const ScelleVerifier = (() => {
         if (keys.has(s.key) && (at === undefined || at > entry.index) && entry.kind !== "key")
           problem("order.key", { id: entry.id, signer: s.key });
       }
-      if (entry.kind === "authority" && !authorities.has(entry.id)) authorities.set(entry.id, entry);
+      if (entry.kind === "authority" && !authorities.has(entry.id)) {
+        validity.set(entry.id, rules.checkAuthority(entry, authorities));
+        authorities.set(entry.id, entry);
+      }
+      if (entry.kind === "authority-change") {
+        const earlier = changed.get(body.authority) || [];
+        const found = rules.checkChange(entry, authorities.get(body.authority), earlier, CLOCK_SKEW_US);
+        if (found.length) problem("authority.change", { id: entry.id, change: body.change, authority: body.authority }, found);
+        else changed.set(body.authority, earlier.concat([entry]));
+      }
       if (entry.kind !== "event") continue;
       const id = body.id;
       if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
@@ -489,6 +517,7 @@ const ScelleVerifier = (() => {
           if (head !== undefined && entry.occurred < head.occurred)
             problem("order.artefact", { id, action: body.action, occurred: body.occurred_at, previous: head.id, before: head.body.occurred_at, artefact: key });
         }
+      handovers(entry, last, problem);
       body.artefacts.forEach((a, i) => {
         const have = known.get(entry.keys[i]) || {};
         if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
@@ -501,8 +530,12 @@ const ScelleVerifier = (() => {
       }
       if (needs.has(body.action)) {
         needing += 1;
-        const reasons = cover(entry, cited, facts, us);
-        if (reasons.length) problem("authority.cover", { id, action: body.action, detail: reasons.join(" | ") });
+        const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
+        const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
+        const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
+        const validOf = (a) => validity.get(a.id) || [];
+        const reasons = rules.findCover(use, cited, validOf, (ref) => changed.get(ref) || []);
+        if (reasons.length) problem("authority.cover", { id, action: body.action }, reasons);
       }
       recorded = entry;
       if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
@@ -526,30 +559,21 @@ const ScelleVerifier = (() => {
     if (events && !orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
   }
 
-  /** Why none of the cited authorities covers the event (custody.rules.authority.check_cover, as far as the
-      browser goes: window, action, data categories, State receiving the evidence). */
-  function cover(entry, cited, facts, us) {
+  /** While an item's latest event is an offer, only the transfer that completes it (or a new offer) may follow; a
+      transfer recorded after it was signed was signed after the latest event on each item (custody.rules.events). */
+  function handovers(entry, last, problem) {
     const body = entry.body;
-    if (!cited.length) return [`${body.action} needs a legal authority and none is given`];
-    const abroad = body.counter_party !== null && body.counter_party.country !== body.handler.country ? body.counter_party.country : null;
-    const reasons = [];
-    for (const a of cited) {
-      const rules = (facts.instruments || {})[a.body.instrument];
-      const found = [];
-      if (entry.occurred < a.from || entry.occurred > a.until) found.push(`not valid at ${us(entry.occurred)}`);
-      if (!rules) found.push(`instrument ${a.body.instrument} unknown to this verifier`);
-      else if (!rules.actions.includes(body.action)) found.push(`${a.body.instrument} does not permit ${body.action}`);
-      const scope = (a.body.scope && a.body.scope.categories) || [];
-      if (scope.length && body.categories.some((c) => !scope.includes(c))) found.push("scope does not include these data");
-      if (abroad !== null) {
-        const receiving = a.body.requesting_state || a.body.issuing_state;
-        if (rules && !rules.abroad) found.push(`${a.body.instrument} does not permit handing the evidence to another State`);
-        else if (abroad !== receiving) found.push(`evidence goes to ${abroad}, but the requesting State is ${receiving}`);
-      }
-      if (!found.length) return [];
-      reasons.push(`${a.id}: ${found.join("; ")}`);
+    const same = (a, b) => a === b || (!!a && !!b && handlerKey(a) === handlerKey(b));
+    for (const key of entry.keys) {
+      const head = last.get(key);
+      if (head === undefined) continue;
+      if (body.signed_at !== undefined && time(body.signed_at, "event.signed_at") < head.recorded)
+        problem("order.signed", { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at });
+      if (head.body.action !== "offered" || body.action === "offered") continue;
+      const completes = body.prev.includes(head.id) && body.action === "transferred" && same(body.handler, head.body.handler)
+        && same(body.counter_party, head.body.recipient);
+      if (!completes) problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient: head.body.recipient ? head.body.recipient.name : "?" });
     }
-    return reasons;
   }
 
   return { verify, b64decode, b64encode, canonical, rootFromProof, parseNote, parseCheckpoint, keyId };
