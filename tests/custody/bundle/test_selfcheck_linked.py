@@ -8,6 +8,8 @@ and signed again under a new checkpoint signed by the receiving ledger's key (so
 
 from __future__ import annotations
 
+import hashlib
+import html
 import random
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +20,8 @@ from typing import Any
 import pytest
 
 from custody.bundle.format import Bundle, BundleEntry
+from custody.bundle.report import render_html
+from custody.bundle.verify import verify_bundle
 from custody.model.entries import parse_leaf, sign_entry
 from custody.model.keys import KeyPair, generate_key
 from custody.model.records import Event
@@ -25,8 +29,9 @@ from custody.model.trust import TrustedKey
 from custody.tlog.merkle import MerkleTree, leaf_hash
 from custody.tlog.notes import Checkpoint, key_name_for, sign_checkpoint
 from tests.custody.bundle.test_selfcheck_differential import python_verdict, run_in_browser, substitute
-from tests.custody.support.browser import offline
+from tests.custody.support.browser import DevTools, browser_verdict, dump_dom, offline, page_requests
 from tests.custody.support.linked_scenario import FR_ORIGIN, Linked, build_linked
+from tests.custody.support.verdicts import outcome
 
 SEED = 12
 Case = tuple[str, bytes, Sequence[TrustedKey]]
@@ -183,3 +188,67 @@ def test_browser_and_python_agree_on_linked_bundles(linked: Linked, tmp_path: Pa
     expected: dict[str, Any] = {name: want for name, _, _, want in ruled if want is not None}
     got = dict(zip([name for name, _, _, _ in ruled], python[len(valid) + len(bad) :], strict=True))
     assert {name: got[name] == "pass" for name in expected} == expected
+
+
+def _page(tmp_path: Path, data: bytes, trust: Sequence[TrustedKey], lang: str, name: str) -> Path:
+    report = outcome(lambda: verify_bundle(data, list(trust)))
+    path = tmp_path / f"{name}-{lang}.html"
+    path.write_text(render_html(report, lang, bundle=data, key_source="ma.pub, fr.pub"), encoding="utf-8")
+    return path
+
+
+def _lines(dom: str) -> list[tuple[str, str, str]]:
+    """(code, state, sentence) of every line of the browser's own check, linked histories' lines included."""
+    checks = dom[dom.index('id="browser-checks"') : dom.index('class="controls"')]
+    found = re.findall(r'<li data-code="([^"]+)" data-state="(\w+)">(.*?)</li>', checks, re.DOTALL)
+    return [(code, state, html.unescape(re.sub(r"<[^>]+>", " ", text)).strip()) for code, state, text in found]
+
+
+@pytest.mark.external
+def test_linked_report_verifies_itself_in_french_and_states_every_line_in_french(
+    linked: Linked, tmp_path: Path
+) -> None:
+    assert offline() or pytest.skip("cannot run Chromium without a network here (unshare -n)")
+    seal = linked.bundle.index(b'"seal": "SC-17"') + 13  # a byte of the seizure, in the linked (Moroccan) history
+    broken = linked.bundle[:seal] + b"8" + linked.bundle[seal + 1 :]
+    for data, verdict in ((linked.bundle, "pass"), (broken, "fail")):
+        pages = {lang: _page(tmp_path, data, linked.trust, lang, verdict) for lang in ("fr", "en")}
+        doms = {lang: dump_dom(path, tmp_path / f"p-{verdict}-{lang}") for lang, path in pages.items()}
+        assert {browser_verdict(dom) for dom in doms.values()} == {verdict}
+        fr, en = _lines(doms["fr"]), _lines(doms["en"])
+        assert [c for c, _, _ in fr] == [c for c, _, _ in en] and len(fr) > 12  # the linked history's lines too
+        untranslated = [(code, f) for (code, _, f), (_, _, e) in zip(fr, en, strict=True) if f == e]
+        assert untranslated == []
+        codes = {code for code, _, _ in fr}
+        assert {"handover.ok", "link.ok" if verdict == "pass" else "link.bad"} <= codes
+        text = html.unescape(doms["fr"])
+        for key in (linked.ma_key, linked.fr_key):  # both ledger keys, to compare by another channel
+            assert "sha256:" + hashlib.sha256(key.info.public_key).hexdigest() in text
+    assert "la preuve ne mène pas à la racine signée" in " ".join(f for _, _, f in fr)
+    assert '<tr class="failed">' in doms["fr"]
+
+
+@pytest.mark.external
+def test_linked_report_makes_no_request_and_prints_on_a4_without_overflow(linked: Linked, tmp_path: Path) -> None:
+    assert offline() or pytest.skip("cannot run Chromium without a network here (unshare -n)")
+    path = _page(tmp_path, linked.bundle, linked.trust, "fr", "linked")
+    assert page_requests(path, tmp_path / "p1", tmp_path / "net.json") == []
+    width = round((210 - 2 * 14) / 25.4 * 96)  # A4 less the page's 14 mm margins, in CSS pixels
+    browser = DevTools(tmp_path / "p2")
+    try:
+        browser.open(path)
+        browser.call("Emulation.setEmulatedMedia", {"media": "print"})
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
+        overflowing = browser.evaluate(
+            "(() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]"
+            ".filter((e) => e.getBoundingClientRect().right > w + 0.5 || e.scrollWidth > e.clientWidth + 1"
+            " && getComputedStyle(e).display !== 'inline').map((e) => e.tagName + '.' + e.className); })()"
+        )
+        widths = browser.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    finally:
+        browser.close()
+    assert overflowing == []  # long fingerprints and roots wrap inside the A4 width
+    assert widths[0] <= widths[1] <= width
