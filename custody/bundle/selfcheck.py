@@ -52,7 +52,8 @@ tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning::before{content:"\\26A0  "}
 progress{width:100%;height:1.2em}
 @page{@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt}}
-@media print{.controls,noscript{display:none}td,th{overflow-wrap:anywhere}.warning{break-after:avoid}thead{display:table-header-group}
+@media print{.controls,noscript{display:none}td,th{overflow-wrap:anywhere}.warning{break-after:avoid}
+ thead{display:table-header-group}
  .warning,tr.failed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
