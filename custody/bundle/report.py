@@ -383,7 +383,12 @@ def render_html(
         _how(report, lang),
     ]
     script = selfcheck.page_script() if selfchecking else None
-    tail = selfcheck.script_tags(bundle, [k for k, _ in keys], lang) if bundle is not None and selfchecking else ""
+    c = report.contents
+    tail = (
+        selfcheck.script_tags(bundle, [k for k, _ in keys], lang, c.witnesses, c.quorum)
+        if bundle and selfchecking
+        else ""
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{selfcheck.csp_meta(script)}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'

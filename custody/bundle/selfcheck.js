@@ -137,7 +137,7 @@
     if (!window.crypto || !crypto.subtle) throw new Error("WebCrypto is not available");
     const bundle = ScelleVerifier.b64decode(data.bundle);
     const trust = data.trust.map((t) => ({ name: t.name, publicKey: ScelleVerifier.b64decode(t.public_key) }));
-    const result = await ScelleVerifier.verify(bundle, trust, data.facts);
+    const result = await ScelleVerifier.verify(bundle, trust, data.facts, { witnesses: data.witnesses, quorum: data.quorum });
     show(result);
     artefacts(result);
   }

@@ -58,7 +58,7 @@ progress{width:100%;height:1.2em}
 """
 
 
-VERIFIER_FILES = ("rules.js", "linked.js", "verifier.js")
+VERIFIER_FILES = ("rules.js", "linked.js", "witness.js", "verifier.js")
 """The browser verifier's source files, in the order they are inlined (each uses only those before it)."""
 
 
@@ -163,12 +163,17 @@ def word(key: str, lang: str) -> str:
     return i18n.pick(BROWSER_WORDS[key], lang)
 
 
-def page_data(bundle: bytes, trusted: Sequence[TrustedKey], lang: str) -> dict[str, Any]:
+def page_data(
+    bundle: bytes, trusted: Sequence[TrustedKey], lang: str, witnesses: Sequence[str] = (), quorum: int = 0
+) -> dict[str, Any]:
     """The data block: the bundle's exact bytes (base64), the trusted keys (one per ledger of a linked history), the
-    rules' facts and the words."""
+    witness verifier keys and quorum the report was made with (``verify --witness``), the rules' facts and the
+    words."""
     return {
         "bundle": base64.b64encode(bundle).decode("ascii"),
         "trust": [{"name": t.name, "public_key": base64.b64encode(t.public_key).decode("ascii")} for t in trusted],
+        "witnesses": list(witnesses),
+        "quorum": quorum,
         "facts": facts(),
         "words": words(lang),
     }
@@ -209,6 +214,8 @@ def section(trusted: Sequence[tuple[TrustedKey, str]], lang: str) -> str:
     )
 
 
-def script_tags(bundle: bytes, trusted: Sequence[TrustedKey], lang: str) -> str:
+def script_tags(
+    bundle: bytes, trusted: Sequence[TrustedKey], lang: str, witnesses: Sequence[str] = (), quorum: int = 0
+) -> str:
     """The data block and the inline script, to put at the end of the body."""
-    return data_block(page_data(bundle, trusted, lang)) + f"<script>{page_script()}</script>"
+    return data_block(page_data(bundle, trusted, lang, witnesses, quorum)) + f"<script>{page_script()}</script>"

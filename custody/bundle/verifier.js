@@ -314,7 +314,7 @@ const ScelleVerifier = (() => {
 
   /** Verify the bundle's bytes against the trusted ledger key, or a list of them (one per ledger of a linked
       history: ``{name, publicKey}`` each); the result has ``ok``, the ``findings`` and what the bundle holds. */
-  async function verify(bundleBytes, trust, facts = {}) {
+  async function verify(bundleBytes, trust, facts = {}, options = {}) {
     let bundle;
     try {
       bundle = readBundle(bundleBytes);
@@ -324,10 +324,17 @@ const ScelleVerifier = (() => {
     }
     const keys = Array.isArray(trust) ? trust : [trust];
     if (!keys.length) throw new Error("no trusted ledger key given");
-    return verifyOne(bundle, keys, facts, true);
+    const witnesses = [];
+    for (const vkey of options.witnesses || []) {
+      const parsed = await ScelleWitness.parseVkey(vkey, b64decode);
+      if (!parsed) throw new Error(`malformed witness key ${vkey}`);
+      witnesses.push(parsed);
+    }
+    const quorum = options.quorum === undefined ? witnesses.length : options.quorum;
+    return verifyOne(bundle, keys, facts, true, { witnesses, quorum });
   }
 
-  async function verifyOne(bundle, trusted, facts, top) {
+  async function verifyOne(bundle, trusted, facts, top, policy = { witnesses: [], quorum: 0 }) {
     const findings = [];
     const add = (code, ok, params = {}, parts = []) => findings.push({ code, ok, params, parts });
     const rules = ScelleRules.Rules(facts);
@@ -358,7 +365,8 @@ const ScelleVerifier = (() => {
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
       const others = note.signatures.filter((s) => s.name !== name);
       add("checkpoint.ok", true, { key: trustedFingerprint, origin: point.origin, size: point.size });
-      if (others.length) add("browser.cosignatures", null, { count: others.length });
+      if (policy.witnesses.length) await cosignatures(note, policy, add);
+      else if (others.length) add("browser.cosignatures", null, { count: others.length });
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       add("checkpoint.bad", false, { detail: e.message }, e.why ? [e.why] : []);
@@ -440,6 +448,15 @@ const ScelleVerifier = (() => {
     const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
     const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
     return { ok, findings, contents, linked, origin, checkpoint, entries: events };
+  }
+
+  /** The trusted witnesses' cosignatures on the checkpoint (custody.bundle.verify._Verifier.add_cosignatures). */
+  async function cosignatures(note, policy, add) {
+    const found = await ScelleWitness.check(note.text, note.signatures, policy.witnesses);
+    for (const vkey of found.invalid) add("checkpoint.cosignature_bad", false, { witness: vkey });
+    const names = found.valid.map((vkey) => vkey.split("+")[0]).join(", ") || "-";
+    const enough = found.valid.length >= policy.quorum;
+    add(enough ? "checkpoint.witnessed" : "checkpoint.quorum", enough, { count: found.valid.length, witnesses: names, quorum: policy.quorum });
   }
 
   async function signatureProblem(entry, keys) {
