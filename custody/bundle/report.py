@@ -254,7 +254,7 @@ def _timeline(report: BundleReport, lang: str) -> str:
                 row[1] += f"<br><b>{_e(came)}</b>"
             rows.append([f"<span class=small>{_e(origin)}</span>", *row])
     headers = [label(k, lang) for k in keys]
-    return f"<h2>{_e(label('timeline', lang))}</h2>" + _table([_e(h) for h in headers], rows)
+    return f'<h2 id="timeline-heading">{_e(label("timeline", lang))}</h2>' + _table([_e(h) for h in headers], rows)
 
 
 def change_lines(a: Authority, contents: Contents, lang: str) -> list[str]:

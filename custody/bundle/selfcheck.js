@@ -133,12 +133,52 @@
     });
   }
 
+  /** Every verified event with its ledger's origin: the linked ledgers' histories first, as the report lists them. */
+  const ledgerEvents = (result) =>
+    [].concat(...(result.linked || []).map(ledgerEvents), result.contents.events.map((e) => [result.contents.header.origin, e]));
+
+  /** What a row of the timeline must say of an event: time (UTC), action, id, seal, handlers, place. */
+  function facts(event) {
+    const people = [event.handler, event.counter_party].filter((h) => h).map((h) => h.name);
+    const seal = event.seal ? [words.labels.seal + " " + event.seal] : [];
+    const when = event.occurred_at.slice(0, 10) + " " + event.occurred_at.slice(11, 16) + " UTC";
+    return [when, words.actions[event.action] || event.action, event.id, ...seal, ...people, event.location || "—"];
+  }
+
+  /** The timeline was written by scelle before this check: once the bundle verifies, each row is compared with the
+      verified event it stands for; a table that differs (an edited page) is replaced by the verified events. */
+  function timeline(result) {
+    const heading = $("timeline-heading");
+    const table = heading && heading.parentElement.querySelector("table");
+    if (!table) return;
+    const events = ledgerEvents(result);
+    const linked = (result.linked || []).length > 0;
+    const rows = [...table.tBodies[0].rows];
+    const text = (node) => node.textContent.replace(/\s+/g, " ");
+    const same = rows.length === events.length && events.every(([, e], i) => facts(e).every((f) => text(rows[i]).includes(f)));
+    const note = document.createElement("p");
+    note.className = same ? "checked" : "warning";
+    note.textContent = same ? words.timeline.checked : words.timeline.replaced;
+    heading.after(note);
+    table.dataset.state = same ? "checked" : "replaced";
+    if (same) return;
+    table.tBodies[0].textContent = "";
+    for (const [origin, e] of events) {
+      const row = table.tBodies[0].insertRow();
+      const f = facts(e);
+      const who = f.slice(3 + (e.seal ? 1 : 0), -1);
+      const cells = [f[0], f.slice(1, 3 + (e.seal ? 1 : 0)).join(" — "), who.join(" → "), f[f.length - 1], e.authorities.join(", ")];
+      for (const value of linked ? [origin, ...cells] : cells) row.insertCell().textContent = value;
+    }
+  }
+
   async function run() {
     if (!window.crypto || !crypto.subtle) throw new Error("WebCrypto is not available");
     const bundle = ScelleVerifier.b64decode(data.bundle);
     const trust = data.trust.map((t) => ({ name: t.name, publicKey: ScelleVerifier.b64decode(t.public_key) }));
     const result = await ScelleVerifier.verify(bundle, trust, data.facts, { witnesses: data.witnesses, quorum: data.quorum });
     show(result);
+    if (result.ok) timeline(result);
     artefacts(result);
   }
 

@@ -50,6 +50,7 @@ ul.linked{margin:2px 0;padding:0}
 tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
 .warning::before{content:"\\26A0  "}
+.checked{color:#1b6e2a;font-weight:bold;margin:4px 0}.checked::before{content:"\\2714  "}
 progress{width:100%;height:1.2em}
 @page{@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt}}
 @media print{.controls,noscript{display:none}td,th{overflow-wrap:anywhere}.warning{break-after:avoid}
@@ -146,6 +147,8 @@ def words(lang: str) -> dict[str, Any]:
             )
         },
         "or": i18n.pick((" or ", " ou "), lang),
+        "labels": {k: i18n.label(k, lang) for k in ("seal", "received_by")},
+        "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
         "decimal": "," if lang == "fr" else ".",
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
         "unverified": word("unverified_browser", lang),

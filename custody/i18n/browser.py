@@ -179,6 +179,18 @@ BROWSER_WORDS: Mapping[str, Pair] = {
         "But the bundle did not verify: the recorded digest itself is not proven.",
         "Mais le paquet n'a pas été vérifié : l'empreinte enregistrée n'est donc pas établie.",
     ),
+    "timeline_checked": (
+        "Checked by your browser: every row of this table states what the verified bundle holds (time, action, "
+        "handlers, place).",
+        "Contrôlé par votre navigateur : chaque ligne de ce tableau correspond au paquet vérifié (date, acte, "
+        "intervenants, lieu).",
+    ),
+    "timeline_replaced": (
+        "Warning: this table did not match the verified bundle (the page was altered after it was made). Your browser "
+        "has replaced it with the events of the verified bundle.",
+        "Attention : ce tableau ne correspondait pas au paquet vérifié (la page a été modifiée après sa production). "
+        "Votre navigateur l'a remplacé par les événements du paquet vérifié.",
+    ),
     "unverified": (
         "Warning: the bundle did NOT verify. This table is built from unverified data: do not rely on it.",
         "Attention : le paquet n'a PAS été vérifié. Ce tableau est construit à partir de données non vérifiées : "

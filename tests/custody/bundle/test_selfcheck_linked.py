@@ -252,3 +252,31 @@ def test_linked_report_makes_no_request_and_prints_on_a4_without_overflow(linked
         browser.close()
     assert overflowing == []  # long fingerprints and roots wrap inside the A4 width
     assert widths[0] <= widths[1] <= width
+
+
+@pytest.mark.external
+def test_an_edited_timeline_is_replaced_by_the_verified_events(linked: Linked, tmp_path: Path) -> None:
+    assert offline() or pytest.skip("cannot run Chromium without a network here (unshare -n)")
+    path = _page(tmp_path, linked.bundle, linked.trust, "fr", "linked")
+    text = path.read_text(encoding="utf-8")
+    start = text.index('id="timeline-heading"')
+    edits = {
+        "checked": text,
+        "handler renamed": text[:start] + text[start:].replace("Pierre Martin", "Pierre Marton", 1),
+        "date changed": text[:start] + text[start:].replace("2026-04-07 09:00 UTC", "2026-04-08 09:00 UTC", 1),
+        "row removed": re.sub(r"(<tbody>)<tr>.*?</tr>", r"\1", text[start:], count=1, flags=re.DOTALL),
+    }
+    edits["row removed"] = text[:start] + edits["row removed"]
+    for name, page in edits.items():
+        assert name == "checked" or page != text
+        edited = tmp_path / f"{name}.html"
+        edited.write_text(page, encoding="utf-8")
+        dom = html.unescape(dump_dom(edited, tmp_path / f"p-{name}"))
+        timeline = dom[dom.index('id="timeline-heading"') : dom.index("</table>", dom.index('id="timeline-heading"'))]
+        assert browser_verdict(dom) == "pass"  # the bundle itself is intact
+        assert re.search(r'<table data-state="(\w+)">', timeline).group(1) == (
+            "checked" if name == "checked" else "replaced"
+        )
+        assert "Pierre Marton" not in timeline and "2026-04-08 09:00 UTC" not in timeline
+        assert timeline.count("<tr>") == 1 + 5  # the header, the three Moroccan and the two French events
+        assert "Pierre Martin" in timeline and "scelle.example/MA-2026-0042" in timeline
