@@ -62,6 +62,9 @@ class Contents:
     files: list[FileCheck] = field(default_factory=list)
     trusted: TrustedKey | None = None
     timestamps: list[TimestampCheck] = field(default_factory=list)
+    witnesses: tuple[str, ...] = ()
+    """The witness verifier keys the checkpoint was checked with (``verify --witness``), for the page to check too."""
+    quorum: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,6 +21,7 @@ from custody.bundle.outcome import BundleReport, Contents
 from custody.i18n import label
 from custody.model.records import Artefact, Authority, Event
 from custody.model.times import local_time
+from custody.model.trust import TrustedKey
 
 _CSS = """
 *{box-sizing:border-box}
@@ -253,7 +254,7 @@ def _timeline(report: BundleReport, lang: str) -> str:
                 row[1] += f"<br><b>{_e(came)}</b>"
             rows.append([f"<span class=small>{_e(origin)}</span>", *row])
     headers = [label(k, lang) for k in keys]
-    return f"<h2>{_e(label('timeline', lang))}</h2>" + _table([_e(h) for h in headers], rows)
+    return f'<h2 id="timeline-heading">{_e(label("timeline", lang))}</h2>' + _table([_e(h) for h in headers], rows)
 
 
 def change_lines(a: Authority, contents: Contents, lang: str) -> list[str]:
@@ -334,6 +335,15 @@ def _how(report: BundleReport, lang: str) -> str:
     return f"<h2>{_e(label('recheck', lang))}</h2><ol>{steps}</ol><h2>{_e(label('limits', lang))}</h2><ul>{limits}</ul>"
 
 
+def ledger_keys(report: BundleReport) -> list[tuple[TrustedKey, str]]:
+    """The trusted key of each ledger of the report (the bundle's, then its linked ones'), with the ledger's origin."""
+    key, header = report.contents.trusted, report.contents.header
+    found = [] if key is None else [(key, header.origin if header is not None else "")]
+    for linked in report.linked:
+        found += [item for item in ledger_keys(linked) if item[0] not in [k for k, _ in found]]
+    return found
+
+
 def render_html(
     report: BundleReport,
     lang: str = "en",
@@ -354,6 +364,7 @@ def render_html(
     case = report.contents.header.case if report.contents.header else ""
     title = f"{label('title', lang)} — {case}" if case else label("title", lang)
     trusted = report.contents.trusted
+    keys = ledger_keys(report)
     selfchecking = bundle is not None and trusted is not None
     python_label = ""
     if key_source is not None:
@@ -366,13 +377,18 @@ def render_html(
     data = [f'<section class="data">{part}</section>' for part in data]
     parts = [
         _meta(report, lang, checked_at, tool),
-        selfcheck.section(bundle, trusted, lang) if selfchecking and bundle is not None and trusted else "",
+        selfcheck.section(keys, lang) if selfchecking else "",
         python_label + _verdict(report, lang),
         *data,
         _how(report, lang),
     ]
     script = selfcheck.page_script() if selfchecking else None
-    tail = selfcheck.script_tags(bundle, trusted, lang) if bundle is not None and trusted is not None else ""
+    c = report.contents
+    tail = (
+        selfcheck.script_tags(bundle, [k for k, _ in keys], lang, c.witnesses, c.quorum)
+        if bundle and selfchecking
+        else ""
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{selfcheck.csp_meta(script)}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(title)}</title>\n'

@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from html import escape
 from importlib import resources
@@ -24,7 +26,15 @@ from custody import i18n
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
-from custody.rules.instruments import INSTRUMENTS
+from custody.rules.authority import VALIDATED_INSTRUMENTS
+from custody.rules.instruments import (
+    EMERGENCY,
+    INSTRUMENTS,
+    JUDICIAL,
+    JUDICIAL_OR_PROSECUTOR,
+    MIN_PENALTY_MONTHS_EPOC,
+    Instrument,
+)
 
 CSS = """
 .browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
@@ -32,21 +42,32 @@ CSS = """
 .mark.na{color:#6a4b00}
 #browser-checks li{grid-template-columns:9em 1fr}
 ul.checks li span{overflow-wrap:anywhere}
+.compare,.browser .small{overflow-wrap:anywhere}
+#browser-checks li.sub{display:block;margin:0 0 6px 2em;border-left:3px solid #99a;padding-left:8px}
+ul.linked{margin:2px 0;padding:0}
+#browser-checks ul.linked li{grid-template-columns:9em 1fr}
 .verdict.ok::before{content:"\\2714  "}.verdict.bad::before{content:"\\2718  "}
 tr.failed td{background:#fbeeee;outline:2px solid #a4161a}
 .warning{border:2px dashed #a4161a;color:#a4161a;background:#fff6f6;padding:4px 8px;margin:4px 0;font-weight:bold}
 .warning::before{content:"\\26A0  "}
+.checked{color:#1b6e2a;font-weight:bold;margin:4px 0}.checked::before{content:"\\2714  "}
 progress{width:100%;height:1.2em}
 @page{@bottom-right{content:counter(page) " / " counter(pages);font-size:8pt}}
-@media print{.controls,noscript{display:none}.warning{break-after:avoid}thead{display:table-header-group}
+@media print{.controls,noscript{display:none}td,th{overflow-wrap:anywhere}.warning{break-after:avoid}
+ thead{display:table-header-group}
  .warning,tr.failed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
+
+
+VERIFIER_FILES = ("rules.js", "linked.js", "witness.js", "verifier.js")
+"""The browser verifier's source files, in the order they are inlined (each uses only those before it)."""
 
 
 @cache
 def verifier_source() -> str:
     """The browser verifier (plain JavaScript, no dependency)."""
-    return resources.files("custody.bundle").joinpath("verifier.js").read_text(encoding="utf-8")
+    package = resources.files("custody.bundle")
+    return "\n".join(package.joinpath(name).read_text(encoding="utf-8") for name in VERIFIER_FILES)
 
 
 @cache
@@ -70,13 +91,42 @@ def csp_meta(script: str | None) -> str:
 
 
 def facts() -> dict[str, Any]:
-    """What the verifier needs from the rules: actions needing an authority, and per instrument its actions and
-    whether evidence may go to another State under it."""
+    """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
+    each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
+    issues or validates EU orders."""
     return {
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
-        "instruments": {
-            name: {"actions": sorted(rules.actions), "abroad": rules.abroad} for name, rules in INSTRUMENTS.items()
+        "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
+        "eu": {
+            "validated": list(VALIDATED_INSTRUMENTS),
+            "judicial": sorted(JUDICIAL),
+            "judicialOrProsecutor": sorted(JUDICIAL_OR_PROSECUTOR),
+            "emergencyHours": EMERGENCY // timedelta(hours=1),
+            "minPenaltyMonths": MIN_PENALTY_MONTHS_EPOC,
         },
+    }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _instrument(rules: Instrument) -> dict[str, Any]:
+    start = rules.applies_from
+    return {
+        "name": rules.name,
+        "actions": sorted(rules.actions),
+        "abroad": rules.abroad,
+        "required": list(rules.required),
+        "categories": None if rules.categories is None else sorted(rules.categories),
+        "cross_border": rules.cross_border,
+        "min_days": rules.min_days,
+        "max_days": rules.max_days,
+        "extendable": rules.extendable,
+        "extension_days": rules.extension_days,
+        "extensions_allowed": rules.extensions_allowed,
+        "applies_from": None
+        if start is None
+        else (start - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
     }
 
 
@@ -86,6 +136,20 @@ def words(lang: str) -> dict[str, Any]:
     return {
         "findings": findings,
         "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
+        "vocabularies": {  # the parameters custody.i18n.finding translates, by name (lists are comma-separated)
+            name: {value: i18n.pick(pair, lang) for value, pair in table.items()}
+            for name, table in (
+                ("instrument", i18n.INSTRUMENTS),
+                ("field", i18n.FIELDS),
+                ("change", i18n.CHANGES),
+                ("categories", i18n.CATEGORIES),
+                ("type", i18n.AUTHORITY_TYPES),
+            )
+        },
+        "or": i18n.pick((" or ", " ou "), lang),
+        "labels": {k: i18n.label(k, lang) for k in ("seal", "received_by")},
+        "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
+        "decimal": "," if lang == "fr" else ".",
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
         "unverified": word("unverified_browser", lang),
         "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},
@@ -102,11 +166,17 @@ def word(key: str, lang: str) -> str:
     return i18n.pick(BROWSER_WORDS[key], lang)
 
 
-def page_data(bundle: bytes, trusted: TrustedKey, lang: str) -> dict[str, Any]:
-    """The data block: the bundle's exact bytes (base64), the trusted key, the rules' facts and the words."""
+def page_data(
+    bundle: bytes, trusted: Sequence[TrustedKey], lang: str, witnesses: Sequence[str] = (), quorum: int = 0
+) -> dict[str, Any]:
+    """The data block: the bundle's exact bytes (base64), the trusted keys (one per ledger of a linked history), the
+    witness verifier keys and quorum the report was made with (``verify --witness``), the rules' facts and the
+    words."""
     return {
         "bundle": base64.b64encode(bundle).decode("ascii"),
-        "trust": {"name": trusted.name, "public_key": base64.b64encode(trusted.public_key).decode("ascii")},
+        "trust": [{"name": t.name, "public_key": base64.b64encode(t.public_key).decode("ascii")} for t in trusted],
+        "witnesses": list(witnesses),
+        "quorum": quorum,
         "facts": facts(),
         "words": words(lang),
     }
@@ -122,15 +192,17 @@ def _e(text: str) -> str:
     return escape(text, quote=False)
 
 
-def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
-    """The page's own check: what it does, the fingerprint to compare, its verdict (filled in by the script), what
-    it does not prove, and what the reader sees when JavaScript does not run."""
+def section(trusted: Sequence[tuple[TrustedKey, str]], lang: str) -> str:
+    """The page's own check: what it does, the fingerprint of each ledger key (with the ledger's origin) to compare,
+    its verdict (filled in by the script), what it does not prove, and what the reader sees when JavaScript does not
+    run."""
     sha = hashlib.sha256(verifier_source().encode("utf-8")).hexdigest()
+    fingerprints = " ; ".join(f"{key.fingerprint} ({origin})" if origin else key.fingerprint for key, origin in trusted)
     return (
         '<section class="browser" aria-labelledby="browser-heading">'
         f'<h2 id="browser-heading">{_e(word("heading", lang))}</h2>'
         f"<p>{_e(word('intro', lang))}</p>"
-        f"<p><strong>{_e(word('compare', lang).format(fingerprint=trusted.fingerprint))}</strong></p>"
+        f'<p class="compare"><strong>{_e(word("compare", lang).format(fingerprint=fingerprints))}</strong></p>'
         f'<div id="browser-verdict" class="verdict bad" role="status" aria-live="polite" data-verdict="none">'
         f"{_e(word('running', lang))}</div>"
         f'<noscript><div class="verdict bad" data-verdict="noscript">{_e(word("noscript", lang))}</div></noscript>'
@@ -145,6 +217,8 @@ def section(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
     )
 
 
-def script_tags(bundle: bytes, trusted: TrustedKey, lang: str) -> str:
+def script_tags(
+    bundle: bytes, trusted: Sequence[TrustedKey], lang: str, witnesses: Sequence[str] = (), quorum: int = 0
+) -> str:
     """The data block and the inline script, to put at the end of the body."""
-    return data_block(page_data(bundle, trusted, lang)) + f"<script>{page_script()}</script>"
+    return data_block(page_data(bundle, trusted, lang, witnesses, quorum)) + f"<script>{page_script()}</script>"

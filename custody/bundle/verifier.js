@@ -7,16 +7,24 @@
    What it does not check is returned as findings with ok === null ("not checked by this browser"), never as a pass.
    The differential test (tests/custody/bundle/test_selfcheck_differential.py) holds it to the Python verifier. */
 const ScelleVerifier = (() => {
-  const KINDS = ["ledger", "key", "authority", "event"];
+  const KINDS = ["ledger", "key", "authority", "authority-change", "event"];
   const CLOCK_SKEW_US = 5 * 60 * 1e6;
   const MAX_TREE_SIZE = 2 ** 63 - 1;
+  const MAX_LINK_DEPTH = 8;
   const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
   const SHA256_KEY = /^sha256:[0-9a-f]{64}$/;
   const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z$/;
   const BAD_NAME = /[\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
   const utf8 = new TextEncoder();
 
-  class Refused extends Error {}
+  /** A refusal; ``why`` (a finding code and parameters) lets the page state it in its language. */
+  class Refused extends Error {
+    constructor(message, why = null) {
+      super(message);
+      this.why = why;
+    }
+  }
+  const why = (code, params = {}) => ({ code, params, parts: [] });
 
   const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   const concat = (...parts) => {
@@ -89,18 +97,31 @@ const ScelleVerifier = (() => {
     } catch (e) {
       throw new Refused("not a complete JSON document");
     }
+    readFormat(obj);
+    if (stripWhitespace(text) !== canonical(obj)) throw new Refused("not in canonical form (RFC 8785)");
+    return readObject(obj, 0);
+  }
+
+  function readFormat(obj) {
     if (obj === null || typeof obj !== "object" || obj.format !== "scelle-custody-bundle")
       throw new Refused("not a scelle custody bundle");
     if (obj.version !== 1) throw new Refused(`unknown bundle version ${obj.version}`);
-    if (stripWhitespace(text) !== canonical(obj)) throw new Refused("not in canonical form (RFC 8785)");
-    members(obj, "bundle", ["checkpoint", "entries", "format", "selection", "version"], ["timestamps"]);
-    const { checkpoint, selection, entries, timestamps } = obj;
+  }
+
+  /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from (custody.bundle.format). */
+  function readObject(obj, depth) {
+    readFormat(obj);
+    members(obj, "bundle", ["checkpoint", "entries", "format", "selection", "version"], ["timestamps", "linked"]);
+    const { checkpoint, selection, entries, timestamps, linked } = obj;
     if (typeof checkpoint !== "string" || !checkpoint) throw new Refused("bundle.checkpoint: expected text");
     const sorted = Array.isArray(selection) ? [...new Set(selection)].sort() : null;
     if (!sorted || !sorted.length || selection.some((s) => !SHA256_KEY.test(s)) || canonical(sorted) !== canonical(selection))
       throw new Refused("bundle.selection: expected sorted sha256:<hex> digests");
     if (timestamps !== undefined && (!Array.isArray(timestamps) || !timestamps.length || timestamps.some((t) => !b64decode(t))))
       throw new Refused("bundle.timestamps: expected base64 replies");
+    if (linked !== undefined && (!Array.isArray(linked) || !linked.length || depth >= MAX_LINK_DEPTH))
+      throw new Refused(`bundle.linked: expected a non-empty list, at most ${MAX_LINK_DEPTH} levels deep`);
+    const links = (linked || []).map((item) => readObject(item, depth + 1));
     if (!Array.isArray(entries) || !entries.length) throw new Refused("bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
       members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
@@ -113,7 +134,7 @@ const ScelleVerifier = (() => {
     });
     for (let i = 1; i < read.length; i++)
       if (read[i].index <= read[i - 1].index) throw new Refused("bundle.entries: indexes must be strictly increasing");
-    return { checkpoint, selection, entries: read, timestamps: timestamps || [] };
+    return { checkpoint, selection, entries: read, timestamps: timestamps || [], linked: links };
   }
 
   // C2SP signed notes and checkpoints (custody.tlog.notes)
@@ -207,7 +228,7 @@ const ScelleVerifier = (() => {
     return h;
   }
 
-  async function parseLeaf(item) {
+  async function parseLeaf(item, rules) {
     const leaf = members(item.leaf, "leaf", ["body", "kind", "signatures"]);
     const { body, kind, signatures } = leaf;
     if (!KINDS.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
@@ -219,7 +240,13 @@ const ScelleVerifier = (() => {
       return { key: s.key, sig };
     });
     const text = new TextDecoder().decode(item.bytes);
-    const payload = utf8.encode(`scelle-${kind}-v1\n` + text.slice(8, text.lastIndexOf(',"kind":"')));
+    let payload = utf8.encode(`scelle-${kind}-v1\n` + text.slice(8, text.lastIndexOf(',"kind":"')));
+    if (kind === "event" && body.signed_at !== undefined) {
+      // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model.handover).
+      const signed = Object.assign({}, body, { recorded_at: body.signed_at });
+      delete signed.signed_at;
+      payload = utf8.encode(`scelle-${kind}-v1\n` + canonical(signed));
+    }
     const entry = { index: item.index, kind, body, signatures: sigs, payload };
     if (kind === "ledger") {
       entry.publicKey = b64decode(body.public_key);
@@ -235,8 +262,20 @@ const ScelleVerifier = (() => {
       entry.expected = [entry.id];
     } else if (kind === "authority") {
       entry.id = body.id;
+      if (!rules.known(body.instrument)) throw new Refused(`authority: unknown instrument ${JSON.stringify(body.instrument)}`);
+      entry.issued = time(body.issued, "authority.issued");
       entry.from = time(body.valid_from, "authority.valid_from");
       entry.until = time(body.valid_until, "authority.valid_until");
+      const v = body.validation;
+      entry.validation = v ? { date: time(v.date, "authority.validation.date"), type: v.authority_type } : null;
+      entry.expected = null;
+    } else if (kind === "authority-change") {
+      entry.id = body.id;
+      if (!["extend", "validate", "revoke"].includes(body.change) || (body.change === "extend") !== (body.valid_until !== null))
+        throw new Refused("change: unknown change, or a new end without an extension");
+      entry.at = time(body.at, "change.at");
+      entry.recorded = time(body.recorded_at, "change.recorded_at");
+      entry.until = body.valid_until === null ? null : time(body.valid_until, "change.valid_until");
       entry.expected = null;
     } else {
       entry.id = body.id;
@@ -249,46 +288,88 @@ const ScelleVerifier = (() => {
       for (const a of body.artefacts) if (!a.digests || typeof a.digests.sha256 !== "string") throw new Refused("artefact without SHA-256");
       entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
       entry.expected = [body.handler.key_fingerprint].concat(body.counter_party ? [body.counter_party.key_fingerprint] : []);
+      handoverMembers(body, entry.recorded);
     }
     return entry;
   }
 
+  /** An offered event names its recipient, a received event its handover link, and only a transfer recorded after
+      it was signed has a signed_at (custody.model.handover). */
+  function handoverMembers(body, recorded) {
+    if ((body.action === "offered") !== (body.recipient !== undefined)) throw new Refused("event.recipient: for, and only for, an offer");
+    if ((body.action === "received") !== (body.handover !== undefined)) throw new Refused("event.handover: for, and only for, a receipt");
+    if (body.recipient !== undefined) handler(body.recipient, "event.recipient");
+    if (body.handover !== undefined) {
+      const link = members(body.handover, "event.handover", ["offer", "origin", "root", "size"]);
+      const root = b64decode(link.root);
+      if (typeof link.offer !== "string" || !link.offer || typeof link.origin !== "string" || !link.origin || !root || root.length !== 32
+        || !Number.isSafeInteger(link.size) || link.size <= 0)
+        throw new Refused("event.handover: expected origin, size, root and offer");
+    }
+    if (body.signed_at !== undefined && (body.action !== "transferred" || !(time(body.signed_at, "event.signed_at") < recorded)))
+      throw new Refused("event.signed_at: only a transfer, signed before it is recorded");
+  }
+
   // The verification run (custody.bundle.verify._Verifier): every step adds findings, none is skipped
 
-  async function verify(bundleBytes, trust, facts = {}) {
-    const findings = [];
-    const add = (code, ok, params = {}) => findings.push({ code, ok, params });
+  /** Verify the bundle's bytes against the trusted ledger key, or a list of them (one per ledger of a linked
+      history: ``{name, publicKey}`` each); the result has ``ok``, the ``findings`` and what the bundle holds. */
+  async function verify(bundleBytes, trust, facts = {}, options = {}) {
     let bundle;
     try {
       bundle = readBundle(bundleBytes);
     } catch (e) {
-      add("format.bad", false, { detail: e.message });
-      return { ok: false, findings, contents: null };
+      if (!(e instanceof Refused)) throw e;
+      return { ok: false, findings: [{ code: "format.bad", ok: false, params: { detail: e.message } }], contents: null };
     }
-    const trustedFingerprint = await fingerprint(trust.publicKey);
+    const keys = Array.isArray(trust) ? trust : [trust];
+    if (!keys.length) throw new Error("no trusted ledger key given");
+    const witnesses = [];
+    for (const vkey of options.witnesses || []) {
+      const parsed = await ScelleWitness.parseVkey(vkey, b64decode);
+      if (!parsed) throw new Error(`malformed witness key ${vkey}`);
+      witnesses.push(parsed);
+    }
+    const quorum = options.quorum === undefined ? witnesses.length : options.quorum;
+    return verifyOne(bundle, keys, facts, true, { witnesses, quorum });
+  }
+
+  async function verifyOne(bundle, trusted, facts, top, policy = { witnesses: [], quorum: 0 }) {
+    const findings = [];
+    const add = (code, ok, params = {}, parts = []) => findings.push({ code, ok, params, parts });
+    const rules = ScelleRules.Rules(facts);
     const first = bundle.entries[0].leaf;
-    const headerName = first.kind === "ledger" && first.body && typeof first.body.key_name === "string" ? first.body.key_name : "";
+    const isHeader = first.kind === "ledger" && first.body !== null && typeof first.body === "object";
+    const headerKey = isHeader ? b64decode(first.body.public_key) : null;
+    const chosen = ScelleLinks.chooseKey(headerKey, isHeader ? first.body.origin : "", trusted, top, equal);
+    if (chosen.untrusted !== null) add("trust.missing", false, { origin: chosen.untrusted });
+    const trust = chosen.key;
+    const trustedFingerprint = await fingerprint(trust.publicKey);
+    const headerName = isHeader && typeof first.body.key_name === "string" ? first.body.key_name : "";
     const name = trust.name || headerName;
+    let read = null;
 
     let point = null;
     try {
       const note = parseNote(bundle.checkpoint);
       const parsed = parseCheckpoint(note.text);
+      read = parsed;
       if (!validName(name)) throw new Refused(`invalid key name ${JSON.stringify(name)}`);
       const id = await keyId(name, trust.publicKey);
       const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
       for (const s of ours)
         if (!(await ed25519(trust.publicKey, s.signature, utf8.encode(note.text))))
-          throw new Refused(`invalid signature by trusted key ${name}+${hex(id)}`);
-      if (!ours.length) throw new Refused("note is not signed by any trusted key");
+          throw new Refused(`invalid signature by trusted key ${name}+${hex(id)}`, why("browser.checkpoint_signature", { name }));
+      if (!ours.length) throw new Refused("note is not signed by any trusted key", why("browser.checkpoint_unsigned", { name }));
       point = parsed;
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
       const others = note.signatures.filter((s) => s.name !== name);
       add("checkpoint.ok", true, { key: trustedFingerprint, origin: point.origin, size: point.size });
-      if (others.length) add("browser.cosignatures", null, { count: others.length });
+      if (policy.witnesses.length) await cosignatures(note, policy, add);
+      else if (others.length) add("browser.cosignatures", null, { count: others.length });
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
-      add("checkpoint.bad", false, { detail: e.message });
+      add("checkpoint.bad", false, { detail: e.message }, e.why ? [e.why] : []);
     }
     if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
 
@@ -297,7 +378,7 @@ const ScelleVerifier = (() => {
     for (const item of bundle.entries) {
       let entry;
       try {
-        entry = await parseLeaf(item);
+        entry = await parseLeaf(item, rules);
       } catch (e) {
         add("leaf.bad", false, { index: item.index, detail: e.message });
         continue;
@@ -310,7 +391,7 @@ const ScelleVerifier = (() => {
       if (point === null) continue;
       const root = await rootFromProof(item.index, point.size, await leafHash(item.bytes), item.proof);
       if (root !== null && equal(root, point.root)) proved += 1;
-      else add("proof.bad", false, { index: item.index, detail: "the proof does not lead to the signed root" });
+      else add("proof.bad", false, { index: item.index }, [why("browser.proof_root")]);
     }
     if (point !== null && proved === bundle.entries.length) add("proofs.ok", true, { count: proved, size: point.size });
 
@@ -337,61 +418,82 @@ const ScelleVerifier = (() => {
     const events = parsed.filter((e) => e.kind === "event");
     if (!events.length) add("events.none", false);
 
-    const counts = { event: 0, authority: 0, key: 0, ledger: 0 };
+    const counts = { event: 0, authority: 0, "authority-change": 0, key: 0, ledger: 0 };
     let failed = false;
     for (const e of parsed) {
       const problem = await signatureProblem(e, keys);
       if (problem) {
         failed = true;
-        add("signature.bad", false, { index: e.index, id: e.id, detail: problem });
+        add("signature.bad", false, { index: e.index, id: e.id }, [problem]);
       } else counts[e.kind] += 1;
     }
     if (!failed) {
       const transfers = events.filter((e) => e.body.counter_party !== null).length;
-      add("signatures.ok", true, { events: counts.event, authorities: counts.authority, keys: counts.key, transfers });
+      add("signatures.ok", true, { events: counts.event, authorities: counts.authority + counts["authority-change"], keys: counts.key, transfers });
     }
 
-    order(parsed, bundle.selection, keys, header, facts, add);
-    if (parsed.some((e) => e.kind === "authority") || events.some((e) => e.body.authorities.length))
-      add("browser.instruments", null);
+    order(parsed, bundle.selection, keys, header, facts, rules, add);
+    const linked = [];
+    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
+    const views = linked.map((r) => ({
+      origin: r.origin,
+      checkpoint: r.checkpoint,
+      events: r.entries,
+      ok: r.ok,
+      failures: r.findings.filter((f) => f.ok === false),
+    }));
+    for (const f of ScelleLinks.findings(events, views)) findings.push(f);
     const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
-    return { ok, findings, contents: { events: events.map((e) => e.body), header, selection: bundle.selection } };
+    const checkpoint = read && { origin: read.origin, size: read.size, root: b64encode(read.root) };
+    const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
+    const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
+    return { ok, findings, contents, linked, origin, checkpoint, entries: events };
+  }
+
+  /** The trusted witnesses' cosignatures on the checkpoint (custody.bundle.verify._Verifier.add_cosignatures). */
+  async function cosignatures(note, policy, add) {
+    const found = await ScelleWitness.check(note.text, note.signatures, policy.witnesses);
+    for (const vkey of found.invalid) add("checkpoint.cosignature_bad", false, { witness: vkey });
+    const names = found.valid.map((vkey) => vkey.split("+")[0]).join(", ") || "-";
+    const enough = found.valid.length >= policy.quorum;
+    add(enough ? "checkpoint.witnessed" : "checkpoint.quorum", enough, { count: found.valid.length, witnesses: names, quorum: policy.quorum });
   }
 
   async function signatureProblem(entry, keys) {
     const signers = entry.signatures.map((s) => s.key);
     if (entry.expected !== null && signers.join(",") !== entry.expected.join(","))
-      return `signed by ${signers.join(", ") || "nobody"}; expected ${entry.expected.join(", ")}`;
-    if (!signers.length) return "not signed";
+      return why("browser.signers", { signers: signers.join(", ") || "-", expected: entry.expected.join(", ") });
+    if (!signers.length) return why("browser.unsigned");
     for (const s of entry.signatures) {
       let publicKey;
       if (entry.kind === "ledger" || entry.kind === "key") publicKey = entry.publicKey;
       else if (keys.has(s.key)) publicKey = keys.get(s.key).publicKey;
-      else return `signed by ${s.key}, whose key entry is not in the bundle`;
-      if (!(await ed25519(publicKey, s.sig, entry.payload))) return `the signature by ${s.key} does not verify`;
+      else return why("browser.signer_unknown", { key: s.key });
+      if (!(await ed25519(publicKey, s.sig, entry.payload))) return why("browser.signature_bad", { key: s.key });
     }
     return null;
   }
 
   // The rules (custody.rules.chain and custody.rules.events), in ledger order
 
-  function order(parsed, selection, keys, header, facts, add) {
+  function order(parsed, selection, keys, header, facts, rules, add) {
     const selected = new Set(selection);
     const keyIndex = new Map();
     const handlers = new Map();
     const authorities = new Map();
+    const validity = new Map();
+    const changed = new Map();
     const seen = new Set();
     const last = new Map();
     const known = new Map();
     const codes = new Set();
-    const problem = (code, params) => {
+    const problem = (code, params, parts = []) => {
       codes.add(code);
-      add(code, false, params);
+      add(code, false, params, parts);
     };
     const needs = new Set(facts.needsAuthority || ["seized", "acquired", "transferred", "accessed", "analysed", "derived", "exported"]);
     let recorded = null;
     let needing = 0;
-    const us = (t) => new Date(Math.floor(t / 1000)).toISOString().replace(".000Z", "Z");
     for (const entry of parsed) {
       const body = entry.body;
       if (entry.kind === "key") {
@@ -403,7 +505,16 @@ const ScelleVerifier = (() => {
         if (keys.has(s.key) && (at === undefined || at > entry.index) && entry.kind !== "key")
           problem("order.key", { id: entry.id, signer: s.key });
       }
-      if (entry.kind === "authority" && !authorities.has(entry.id)) authorities.set(entry.id, entry);
+      if (entry.kind === "authority" && !authorities.has(entry.id)) {
+        validity.set(entry.id, rules.checkAuthority(entry, authorities));
+        authorities.set(entry.id, entry);
+      }
+      if (entry.kind === "authority-change") {
+        const earlier = changed.get(body.authority) || [];
+        const found = rules.checkChange(entry, authorities.get(body.authority), earlier, CLOCK_SKEW_US);
+        if (found.length) problem("authority.change", { id: entry.id, change: body.change, authority: body.authority }, found);
+        else changed.set(body.authority, earlier.concat([entry]));
+      }
       if (entry.kind !== "event") continue;
       const id = body.id;
       if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
@@ -423,6 +534,7 @@ const ScelleVerifier = (() => {
           if (head !== undefined && entry.occurred < head.occurred)
             problem("order.artefact", { id, action: body.action, occurred: body.occurred_at, previous: head.id, before: head.body.occurred_at, artefact: key });
         }
+      handovers(entry, last, problem);
       body.artefacts.forEach((a, i) => {
         const have = known.get(entry.keys[i]) || {};
         if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
@@ -435,8 +547,12 @@ const ScelleVerifier = (() => {
       }
       if (needs.has(body.action)) {
         needing += 1;
-        const reasons = cover(entry, cited, facts, us);
-        if (reasons.length) problem("authority.cover", { id, action: body.action, detail: reasons.join(" | ") });
+        const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
+        const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
+        const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
+        const validOf = (a) => validity.get(a.id) || [];
+        const reasons = rules.findCover(use, cited, validOf, (ref) => changed.get(ref) || []);
+        if (reasons.length) problem("authority.cover", { id, action: body.action }, reasons);
       }
       recorded = entry;
       if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
@@ -460,30 +576,21 @@ const ScelleVerifier = (() => {
     if (events && !orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
   }
 
-  /** Why none of the cited authorities covers the event (custody.rules.authority.check_cover, as far as the
-      browser goes: window, action, data categories, State receiving the evidence). */
-  function cover(entry, cited, facts, us) {
+  /** While an item's latest event is an offer, only the transfer that completes it (or a new offer) may follow; a
+      transfer recorded after it was signed was signed after the latest event on each item (custody.rules.events). */
+  function handovers(entry, last, problem) {
     const body = entry.body;
-    if (!cited.length) return [`${body.action} needs a legal authority and none is given`];
-    const abroad = body.counter_party !== null && body.counter_party.country !== body.handler.country ? body.counter_party.country : null;
-    const reasons = [];
-    for (const a of cited) {
-      const rules = (facts.instruments || {})[a.body.instrument];
-      const found = [];
-      if (entry.occurred < a.from || entry.occurred > a.until) found.push(`not valid at ${us(entry.occurred)}`);
-      if (!rules) found.push(`instrument ${a.body.instrument} unknown to this verifier`);
-      else if (!rules.actions.includes(body.action)) found.push(`${a.body.instrument} does not permit ${body.action}`);
-      const scope = (a.body.scope && a.body.scope.categories) || [];
-      if (scope.length && body.categories.some((c) => !scope.includes(c))) found.push("scope does not include these data");
-      if (abroad !== null) {
-        const receiving = a.body.requesting_state || a.body.issuing_state;
-        if (rules && !rules.abroad) found.push(`${a.body.instrument} does not permit handing the evidence to another State`);
-        else if (abroad !== receiving) found.push(`evidence goes to ${abroad}, but the requesting State is ${receiving}`);
-      }
-      if (!found.length) return [];
-      reasons.push(`${a.id}: ${found.join("; ")}`);
+    const same = (a, b) => a === b || (!!a && !!b && handlerKey(a) === handlerKey(b));
+    for (const key of entry.keys) {
+      const head = last.get(key);
+      if (head === undefined) continue;
+      if (body.signed_at !== undefined && time(body.signed_at, "event.signed_at") < head.recorded)
+        problem("order.signed", { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at });
+      if (head.body.action !== "offered" || body.action === "offered") continue;
+      const completes = body.prev.includes(head.id) && body.action === "transferred" && same(body.handler, head.body.handler)
+        && same(body.counter_party, head.body.recipient);
+      if (!completes) problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient: head.body.recipient ? head.body.recipient.name : "?" });
     }
-    return reasons;
   }
 
   return { verify, b64decode, b64encode, canonical, rootFromProof, parseNote, parseCheckpoint, keyId };

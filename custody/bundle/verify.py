@@ -70,7 +70,9 @@ class _Verifier:
         self.bundle = bundle
         self.trusted = trusted
         self.findings: list[Finding] = []
-        self.contents = Contents(selection=bundle.selection, trusted=trusted)
+        self.contents = Contents(
+            selection=bundle.selection, trusted=trusted, witnesses=tuple(w.vkey for w in witnesses), quorum=quorum
+        )
         self.parsed: list[tuple[BundleEntry, SignedEntry, bytes]] = []
         self.loaded: dict[bytes, Ed25519PublicKey] = {}
 

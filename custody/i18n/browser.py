@@ -42,6 +42,47 @@ BROWSER_FINDINGS: Mapping[str, Pair] = {
         "les périodes de validité, les actes permis, les catégories de données et l'État destinataire ; scelle "
         "custody verify contrôle le reste",
     ),
+    "browser.handover_absent": (
+        "the offered event is not in the linked history",
+        "l'événement de remise ne figure pas dans l'historique lié",
+    ),
+    "browser.handover_recipient": (
+        "it was offered to {name}, not to {got}",
+        "la remise était destinée à {name}, non à {got}",
+    ),
+    "browser.handover_artefacts": (
+        "it names artefacts or digests other than those offered",
+        "il désigne des éléments ou des empreintes autres que ceux remis",
+    ),
+    "browser.handover_early": (
+        "it was received before it was offered",
+        "la réception est antérieure à la remise",
+    ),
+    "browser.checkpoint_signature": (
+        "the signature by the trusted key {name} does not verify",
+        "la signature de la clé de confiance {name} n'est pas valide",
+    ),
+    "browser.checkpoint_unsigned": (
+        "it is not signed by the trusted key {name}",
+        "il n'est pas signé par la clé de confiance {name}",
+    ),
+    "browser.proof_root": (
+        "the proof does not lead to the signed root",
+        "la preuve ne mène pas à la racine signée",
+    ),
+    "browser.signers": (
+        "signed by {signers}; expected {expected}",
+        "signée par {signers} ; attendu : {expected}",
+    ),
+    "browser.unsigned": ("not signed", "aucune signature"),
+    "browser.signer_unknown": (
+        "signed by {key}, whose key entry is not in the bundle",
+        "signée par {key}, dont l'entrée de clé ne figure pas dans le paquet",
+    ),
+    "browser.signature_bad": (
+        "the signature by {key} does not verify",
+        "la signature de {key} n'est pas valide",
+    ),
 }
 
 BROWSER_WORDS: Mapping[str, Pair] = {
@@ -137,6 +178,18 @@ BROWSER_WORDS: Mapping[str, Pair] = {
     "artefact_unverified": (
         "But the bundle did not verify: the recorded digest itself is not proven.",
         "Mais le paquet n'a pas été vérifié : l'empreinte enregistrée n'est donc pas établie.",
+    ),
+    "timeline_checked": (
+        "Checked by your browser: every row of this table states what the verified bundle holds (time, action, "
+        "handlers, place).",
+        "Contrôlé par votre navigateur : chaque ligne de ce tableau correspond au paquet vérifié (date, acte, "
+        "intervenants, lieu).",
+    ),
+    "timeline_replaced": (
+        "Warning: this table did not match the verified bundle (the page was altered after it was made). Your browser "
+        "has replaced it with the events of the verified bundle.",
+        "Attention : ce tableau ne correspondait pas au paquet vérifié (la page a été modifiée après sa production). "
+        "Votre navigateur l'a remplacé par les événements du paquet vérifié.",
     ),
     "unverified": (
         "Warning: the bundle did NOT verify. This table is built from unverified data: do not rely on it.",

@@ -13,7 +13,7 @@ import base64
 import json
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -42,7 +42,7 @@ HARNESS = """
   const out = [];
   for (const c of cases) {
     try {
-      const trust = { name: c.name, publicKey: ScelleVerifier.b64decode(c.key) };
+      const trust = c.keys.map((k) => ({ name: k.name, publicKey: ScelleVerifier.b64decode(k.key) }));
       const result = await ScelleVerifier.verify(ScelleVerifier.b64decode(c.bundle), trust, facts);
       out.push(result.ok ? "pass" : "fail");
     } catch (e) {
@@ -59,7 +59,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return build(tmp_path_factory.mktemp("differential"))
 
 
-def python_verdict(data: bytes, trusted: TrustedKey) -> str:
+def python_verdict(data: bytes, trusted: TrustedKey | Sequence[TrustedKey]) -> str:
     try:
         verify_bundle(data, trusted)
     except (VerificationError, CustodyError):
@@ -152,9 +152,16 @@ def mutants(scenario: Scenario, bundle: bytes, trusted: TrustedKey) -> Iterator[
     yield "empty", b"", trusted
 
 
-def run_in_browser(cases: list[tuple[bytes, TrustedKey]], tmp_path: Path) -> list[str]:
+def run_in_browser(cases: Sequence[tuple[bytes, TrustedKey | Sequence[TrustedKey]]], tmp_path: Path) -> list[str]:
+    """The browser's verdict on each bundle, against its trusted key (or keys, one per ledger of a linked history)."""
     data = [
-        {"bundle": base64.b64encode(b).decode(), "key": base64.b64encode(t.public_key).decode(), "name": t.name}
+        {
+            "bundle": base64.b64encode(b).decode(),
+            "keys": [
+                {"key": base64.b64encode(k.public_key).decode(), "name": k.name}
+                for k in (t if isinstance(t, list | tuple) else [t])
+            ],
+        }
         for b, t in cases
     ]
     page = tmp_path / "differential.html"
