@@ -124,11 +124,21 @@ class Store:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside it sees one consistent state, even while others append."""
-        self._conn.execute("BEGIN")
+        try:
+            self._conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
+        failed = True
         try:
             yield
+            failed = False
         finally:
-            self._conn.execute("COMMIT")
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                # Ending a read of a damaged file can fail too; never hide the first error behind this one.
+                if not failed:
+                    raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
     def _one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
         try:
