@@ -249,13 +249,20 @@ class Store:
         except sqlite3.Error as exc:
             raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
-    def entries(self, kind: str | None = None) -> Iterator[tuple[int, str, str, bytes, bytes]]:
-        """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind."""
+    def entries(self, kind: str | None = None, *, raw: bool = False) -> Iterator[tuple[int, str, str, bytes, bytes]]:
+        """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind.
+
+        Each value is validated (``custody.ledger.stored``); ``raw`` gives the rows as stored, for the verifier,
+        which reports a rewritten row as one finding among others rather than stopping at it.
+        """
         sql = "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries"
         if kind is not None:
             if kind not in ("ledger", "key", "authority", "event", "authority-change"):
                 raise CustodyError(f"unknown entry kind {kind!r}")
             sql += f" WHERE kind = '{kind}'"
+        if raw:
+            yield from self._rows(sql + " ORDER BY seq")
+            return
         for seq, stored_kind, entry_id, leaf, digest in self._rows(sql + " ORDER BY seq"):
             yield (
                 stored_size(self.path, "entry position", seq, absent=None),

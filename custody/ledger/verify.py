@@ -270,7 +270,7 @@ class _Verifier:
 
     def run_rows(self) -> int:
         expected = 0
-        for seq, kind, entry_id, leaf, stored_hash in self.store.entries():
+        for seq, kind, entry_id, leaf, stored_hash in self.store.entries(raw=True):
             if not isinstance(seq, int):
                 raise LedgerTamperedError(f"{self.store.path}: entry position {seq!r} is not an integer")
             if seq != expected:
