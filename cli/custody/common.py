@@ -43,7 +43,23 @@ def load_key(path: str, *, env: str = PASSPHRASE_ENV) -> KeyPair:
 
     if not Path(path).is_file():
         raise UsageError(f"{path}: no such key file")
+    _check_key_permissions(Path(path))
     return load_private_key(path, passphrase(path, env=env))
+
+
+def _check_key_permissions(path: Path) -> None:
+    """Warn, as ssh does, on a private key readable by group or others; refuse it when strict mode is asked."""
+    from custody.errors import KeyFileError
+    from custody.i18n.messages import message
+
+    mode = path.stat().st_mode & 0o777
+    if not mode & 0o077:
+        return
+    context = click.get_current_context(silent=True)
+    lang = str(context.params.get("lang") or "en") if context is not None else "en"
+    if os.environ.get("SCELLE_STRICT_KEY_PERMISSIONS") == "1":
+        raise KeyFileError(message("key.permissions.refused", lang, path=path, mode=f"{mode:04o}"))
+    click.echo(message("key.permissions", lang, path=path, mode=f"{mode:04o}"), err=True)
 
 
 @contextmanager

@@ -54,6 +54,18 @@ MESSAGES: Mapping[str, Pair] = {
         "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
     ),
     **WITNESS_MESSAGES,
+    "key.permissions": (
+        "warning: {path}: key file is readable by group or others (mode {mode}); restrict it with "
+        "chmod 600 (set SCELLE_STRICT_KEY_PERMISSIONS=1 to refuse such keys)",
+        "avertissement : {path} : le fichier de clé est lisible par le groupe ou par d'autres (mode {mode}) ; "
+        "restreignez-le avec chmod 600 (SCELLE_STRICT_KEY_PERMISSIONS=1 pour refuser de telles clés)",
+    ),
+    "key.permissions.refused": (
+        "{path}: key file is readable by group or others (mode {mode}); refused because "
+        "SCELLE_STRICT_KEY_PERMISSIONS=1: restrict it with chmod 600",
+        "{path} : le fichier de clé est lisible par le groupe ou par d'autres (mode {mode}) ; refusé car "
+        "SCELLE_STRICT_KEY_PERMISSIONS=1 : restreignez-le avec chmod 600",
+    ),
 }
 
 

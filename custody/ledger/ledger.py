@@ -212,8 +212,13 @@ class Ledger:
     def _write(self, entries: Sequence[SignedEntry]) -> Appended:
         """Append ``entries`` and a checkpoint, inside the caller's transaction."""
         key = self._require_key()
-        size = int(self.store.get_meta("size") or 0)
-        frontier = Frontier.from_bytes(size, bytes(self.store.get_meta("frontier") or b""))
+        size, stored = self.store.tree_state()
+        rows = self.store.next_position()
+        if size != rows:
+            raise LedgerTamperedError(
+                f"{self.store.path}: stored tree size {size} differs from the {rows} stored entries (tampered ledger?)"
+            )
+        frontier = Frontier.from_bytes(size, stored)
         for entry in entries:
             leaf = entry.leaf()
             digest = leaf_hash(leaf)

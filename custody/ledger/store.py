@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError, LedgerTamperedError
+from custody.ledger.stored import MAX_FRONTIER_BYTES, stored_blob, stored_bytes, stored_size, stored_text
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -123,11 +124,21 @@ class Store:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside it sees one consistent state, even while others append."""
-        self._conn.execute("BEGIN")
+        try:
+            self._conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
+        failed = True
         try:
             yield
+            failed = False
         finally:
-            self._conn.execute("COMMIT")
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                # Ending a read of a damaged file can fail too; never hide the first error behind this one.
+                if not failed:
+                    raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
     def _one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
         try:
@@ -162,12 +173,29 @@ class Store:
     def latest_checkpoint(self) -> tuple[int, str] | None:
         """The checkpoint of the largest tree, as (size, note)."""
         row = self._one("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
-        return None if row is None else (int(row[0]), str(row[1]))
+        if row is None:
+            return None
+        return stored_size(self.path, "checkpoint size", row[0], absent=None), stored_text(
+            self.path, "checkpoint note", row[1]
+        )
+
+    def tree_state(self) -> tuple[int, bytes]:
+        """The stored tree size and frontier, validated (a fresh ledger: ``(0, b"")``)."""
+        size = stored_size(self.path, "tree size (meta.size)", self.get_meta("size"))
+        frontier = stored_bytes(
+            self.path, "tree frontier (meta.frontier)", self.get_meta("frontier"), limit=MAX_FRONTIER_BYTES
+        )
+        return size, frontier
+
+    def next_position(self) -> int:
+        """One past the largest stored entry position (0 for no entries): where the next entry goes."""
+        row = self._one("SELECT COALESCE(MAX(seq) + 1, 0) FROM entries")
+        return stored_size(self.path, "entry position", None if row is None else row[0])
 
     def checkpoint_at(self, size: int) -> str | None:
         """The signed checkpoint stored for a tree of ``size`` leaves."""
         row = self._one("SELECT note FROM checkpoints WHERE size = ?", (size,))
-        return None if row is None else str(row[0])
+        return None if row is None else stored_text(self.path, "checkpoint note", row[0])
 
     def add_timestamp(self, size: int, reply: bytes) -> bool:
         """Keep an RFC 3161 reply over the checkpoint of ``size`` (inside a transaction); False if already kept.
@@ -187,22 +215,25 @@ class Store:
     def find(self, entry_id: str) -> tuple[int, str, bytes] | None:
         """(seq, kind, leaf) of the entry with this id."""
         row = self._one("SELECT seq, kind, leaf FROM entries WHERE entry_id = ?", (entry_id,))
-        return None if row is None else (int(row[0]), str(row[1]), bytes(row[2]))
+        if row is None:
+            return None
+        seq = stored_size(self.path, "entry position", row[0], absent=None)
+        return seq, stored_text(self.path, "entry kind", row[1]), stored_blob(self.path, "entry leaf", row[2])
 
     def leaf_at(self, seq: int) -> bytes | None:
         """The leaf stored at position ``seq``."""
         row = self._one("SELECT leaf FROM entries WHERE seq = ?", (seq,))
-        return None if row is None else bytes(row[0])
+        return None if row is None else stored_blob(self.path, "entry leaf", row[0])
 
     def last_leaf(self, kind: str) -> bytes | None:
         """The leaf of the latest entry of ``kind``."""
         row = self._one("SELECT leaf FROM entries WHERE kind = ? ORDER BY seq DESC LIMIT 1", (kind,))
-        return None if row is None else bytes(row[0])
+        return None if row is None else stored_blob(self.path, "entry leaf", row[0])
 
     def head(self, artefact: str) -> str | None:
         """Id of the latest event about ``artefact`` (``sha256:…``)."""
         row = self._one("SELECT event_id FROM heads WHERE artefact = ?", (artefact,))
-        return None if row is None else str(row[0])
+        return None if row is None else stored_text(self.path, "artefact head", row[0])
 
     def set_head(self, artefact: str, event_id: str) -> None:
         """Record the latest event about ``artefact``."""
@@ -218,19 +249,38 @@ class Store:
         except sqlite3.Error as exc:
             raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
-    def entries(self, kind: str | None = None) -> Iterator[tuple[int, str, str, bytes, bytes]]:
-        """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind."""
+    def entries(self, kind: str | None = None, *, raw: bool = False) -> Iterator[tuple[int, str, str, bytes, bytes]]:
+        """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind.
+
+        Each value is validated (``custody.ledger.stored``); ``raw`` gives the rows as stored, for the verifier,
+        which reports a rewritten row as one finding among others rather than stopping at it.
+        """
         sql = "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries"
         if kind is not None:
             if kind not in ("ledger", "key", "authority", "event", "authority-change"):
                 raise CustodyError(f"unknown entry kind {kind!r}")
             sql += f" WHERE kind = '{kind}'"
-        yield from self._rows(sql + " ORDER BY seq")
+        if raw:
+            yield from self._rows(sql + " ORDER BY seq")
+            return
+        for seq, stored_kind, entry_id, leaf, digest in self._rows(sql + " ORDER BY seq"):
+            yield (
+                stored_size(self.path, "entry position", seq, absent=None),
+                stored_text(self.path, "entry kind", stored_kind),
+                stored_text(self.path, "entry id", entry_id),
+                stored_blob(self.path, "entry leaf", leaf),
+                stored_blob(self.path, "leaf hash", digest),
+            )
 
     def checkpoints(self) -> Iterator[tuple[int, str]]:
         """Every stored checkpoint (size, note) by increasing size."""
-        yield from self._rows("SELECT size, note FROM checkpoints ORDER BY size")
+        for size, note in self._rows("SELECT size, note FROM checkpoints ORDER BY size"):
+            yield (
+                stored_size(self.path, "checkpoint size", size, absent=None),
+                stored_text(self.path, "checkpoint note", note),
+            )
 
     def leaf_hashes(self) -> list[bytes]:
         """Every stored leaf hash in ``seq`` order."""
-        return [bytes(h) for (h,) in self._rows("SELECT leaf_hash FROM entries ORDER BY seq")]
+        rows = self._rows("SELECT leaf_hash FROM entries ORDER BY seq")
+        return [stored_bytes(self.path, "leaf hash", h, limit=32, absent=False) for (h,) in rows]

@@ -270,7 +270,7 @@ class _Verifier:
 
     def run_rows(self) -> int:
         expected = 0
-        for seq, kind, entry_id, leaf, stored_hash in self.store.entries():
+        for seq, kind, entry_id, leaf, stored_hash in self.store.entries(raw=True):
             if not isinstance(seq, int):
                 raise LedgerTamperedError(f"{self.store.path}: entry position {seq!r} is not an integer")
             if seq != expected:
@@ -300,15 +300,16 @@ def _check_coverage(v: _Verifier) -> int:
 
 
 def _check_stored_state(v: _Verifier, replay: _Replay) -> None:
-    size, count = v.store.get_meta("size"), v.frontier.size
-    if size != count:
-        v.find(f"stored tree size {size} differs from the {count} entries")
+    count = v.frontier.size
     try:
-        frontier = Frontier.from_bytes(int(size or 0), bytes(v.store.get_meta("frontier") or b""))
+        size, stored = v.store.tree_state()
+        if size != count:
+            v.find(f"stored tree size {size} differs from the {count} entries")
+        frontier = Frontier.from_bytes(size, stored)
         if size == count and frontier.root() != v.frontier.root():
             v.find("stored tree frontier does not match the entries")
-    except (CustodyError, TypeError, ValueError) as exc:
-        v.find(f"stored tree frontier unreadable: {exc}")
+    except CustodyError as exc:
+        v.find(f"stored tree state unreadable: {exc}")
     if v.store.heads() != {artefact: event.id for artefact, event in replay.heads.items()}:
         v.find("stored artefact heads differ from the events")
 

@@ -7,6 +7,7 @@ device, builds the sink for the format, and writes the record next to the output
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import socket
@@ -117,7 +118,12 @@ class _Writer:
         for bad in unreadable:
             self.sink.add_unreadable(bad.offset, bad.length)
             merge_ranges(self.unreadable, bad)
-        self.sink.write(data)
+        try:
+            self.sink.write(data)
+        except BaseException:
+            # A sink that counts its bytes (raw) knows what reached the disk before a failure, a full disk say.
+            self.written = max(self.written, int(getattr(self.sink, "bytes_written", self.written)))
+            raise
         self.written += len(data)
 
 
@@ -206,6 +212,7 @@ def acquire(
     except BaseException:
         sink.abort()  # a sink may already hold open files (E01 creates its first segment at once)
         raise
+    reserve = _Reserve(record_path)
     run = _Run(media, sink, names, window, retries, buffer_size, depth)
     progress.started(f"acquiring {media.identity.path}", media.size)
     try:
@@ -216,10 +223,15 @@ def acquire(
             status, reason = "incomplete", _interrupt_reason(exc)
         else:
             status, reason = "failed", str(exc) or type(exc).__name__
-        write_record(record_path, record.finished(status, reason=reason, ended_at=rfc3339(clock()), **run.tally()))
+        reserve.release()  # before the record: on a full disk the reserve is the room it needs
+        try:
+            write_record(record_path, record.finished(status, reason=reason, ended_at=rfc3339(clock()), **run.tally()))
+        except AcquisitionError:
+            pass  # the cause (a full disk, say) is what the user must see, not the record it also prevented
         raise
     finally:
         progress.finished()
+        reserve.release()
     final = record.finished(
         "complete",
         ended_at=rfc3339(clock()),
@@ -231,6 +243,34 @@ def acquire(
     )
     write_record(record_path, final)
     return final
+
+
+#: room kept beside the record while imaging, freed to write the final record when the output disk is full
+RECORD_RESERVE = 256 * 1024
+
+
+class _Reserve:
+    """A file of ``RECORD_RESERVE`` bytes beside the record, so a full disk still leaves room to end the record."""
+
+    def __init__(self, record_path: Path) -> None:
+        self.path: Path | None = record_path.with_name(f".{record_path.name}.reserve")
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except OSError:
+            self.path = None  # no room even now: the record is ended as well as the disk allows
+            return
+        try:
+            os.posix_fallocate(fd, 0, RECORD_RESERVE)
+        except OSError:
+            self.release()
+        finally:
+            os.close(fd)
+
+    def release(self) -> None:
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            self.path = None
 
 
 def output_on_source(directory: Path, source: SourceIdentity, *, sys_root: Path = Path("/sys")) -> bool:

@@ -127,7 +127,9 @@ def block_device_identity(major: int, minor: int, *, sys_root: Path = SYS_ROOT) 
 
 
 def _open_read_only(path: Path) -> int:
-    flags = os.O_RDONLY | os.O_CLOEXEC
+    # O_NONBLOCK: opening a FIFO with no writer (or a terminal-like character device) must not hang; such a source
+    # is refused right after by ``_identify``, and the flag is cleared for the files and block devices kept.
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK
     # O_NOATIME: reading evidence should not even change its access time (needs ownership; fall back without).
     noatime = getattr(os, "O_NOATIME", 0)
     try:
@@ -149,6 +151,7 @@ class FileMedia:
             raise AcquisitionError(f"{self.path}: cannot open source: {exc.strerror or exc}") from exc
         try:
             self.identity = self._identify(sys_root)
+            os.set_blocking(self._fd, True)
         except BaseException:
             os.close(self._fd)
             raise
@@ -162,6 +165,9 @@ class FileMedia:
         absolute = str(self.path.absolute())
         if stat.S_ISREG(info.st_mode):
             return SourceIdentity(path=absolute, kind="file", size=info.st_size)
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a character device"
+            raise AcquisitionError(f"{self.path}: is {kind}, not a regular file or a block device; nothing acquired")
         if not stat.S_ISBLK(info.st_mode):
             raise AcquisitionError(f"{self.path}: not a regular file or a block device")
         major, minor = os.major(info.st_rdev), os.minor(info.st_rdev)

@@ -125,6 +125,8 @@ class RawSink:
             while done < len(piece):
                 done += os.write(segment.fd, piece[done:])
         except OSError as exc:
+            segment.size += done  # what reached the file before the failure is reported as written
+            self.bytes_written += done
             raise AcquisitionError(f"{segment.path}: cannot write output: {exc.strerror or exc}") from exc
         segment.size += len(piece)
         self.bytes_written += len(piece)
