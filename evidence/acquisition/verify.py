@@ -24,11 +24,10 @@ from evidence.common.errors import ImageError, IntegrityError
 from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.report import Report, VerificationError
-from evidence.ewf.format import EWF_SIGNATURES
 from evidence.hashing.digest import labelled
 from evidence.hashing.result import ALGORITHMS, DigestResult, WindowDigest
 from evidence.hashing.streams import digest_file, digest_media, digest_stream
-from evidence.sources import open_image
+from evidence.sources import container_of, open_image
 from evidence.sources.base import ImageSource
 
 
@@ -357,9 +356,5 @@ def verify_image(
 
 
 def _is_raw(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            magic = handle.read(8)
-    except OSError as exc:
-        raise ImageError(f"{path}: {exc.strerror or exc}") from exc
-    return magic not in EWF_SIGNATURES
+    # the same judgement as open_image: a damaged or cut E01 is refused here, not sent looking for a raw record
+    return container_of(path) == "raw"
