@@ -64,15 +64,10 @@ def _give_up_stdout_if_broken() -> None:
         _silence_stdout()
 
 
-def message_language() -> str:
-    """The language of the library messages that exist in French and English (``SCELLE_LANG=fr``; default en)."""
-    lang = os.environ.get("SCELLE_LANG", "en").strip().lower()[:2]
-    return lang if lang in ("en", "fr") else "en"
-
-
 def localised(exc: Exception) -> str:
     """The text of an image error from the evidence catalogue in ``message_language()``; other errors as raised
     (custody commands state theirs in their own ``--lang``)."""
+    from cli.language import message_language
     from evidence.common.messages import LocalisedImageError
 
     return exc.localised(message_language()) if isinstance(exc, LocalisedImageError) else str(exc)

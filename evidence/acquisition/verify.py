@@ -21,6 +21,7 @@ from evidence.acquisition.media import FileMedia
 from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, load_record
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.messages import Notice
 from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.report import Report, VerificationError
@@ -81,6 +82,8 @@ class VerificationReport(Report):
     checks: tuple[DigestCheck, ...] = ()
     first_mismatch: tuple[WindowMismatch, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    #: how the image was read when it matters to the result (a damaged EWF table read through its backup copy)
+    notices: tuple[Notice, ...] = field(default=())
 
     @property
     def subject(self) -> str:
@@ -120,6 +123,7 @@ class VerificationReport(Report):
             "checks": [c.to_json() for c in self.checks],
             "first_mismatch": [m.to_json() for m in self.first_mismatch],
             "problems": list(self.problems),
+            "notes": [notice.text("en") for notice in self.notices],
         }
 
 
@@ -269,6 +273,7 @@ def _verify_container(
             record=str(record_path) if record_path else None,
             format=image.format,
             media_size=image.size,
+            notices=image.notices,
         )
         if not stored and record is None:
             raise VerificationError(

@@ -42,10 +42,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "({how})",
     ),
     "ewf.backup_table": (
-        "{path}: the chunk table at offset {offset} is damaged ({reason}); chunks {first}-{last} are read "
-        "through its backup copy (table2)",
-        "{path} : la table des blocs à l'offset {offset} est endommagée ({reason}) ; les blocs {first} à {last} "
-        "sont lus par sa copie de secours (table2)",
+        "{path}: the chunk table at offset {offset} is damaged (the Adler-32 of its entries does not match); "
+        "chunks {first}-{last} are read through its backup copy (table2), as libewf reads them",
+        "{path} : la table des blocs à l'offset {offset} est endommagée (la somme Adler-32 de ses entrées ne "
+        "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
+        "libewf",
     ),
 }
 
@@ -68,3 +69,20 @@ class LocalisedImageError(ImageError):
     def localised(self, lang: str) -> str:
         """The message in ``lang``."""
         return message(self.code, lang, **self.params)
+
+
+class Notice:
+    """Something the library did that its user must be told without it being an error (a warning)."""
+
+    __slots__ = ("code", "params")
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+
+    def text(self, lang: str = "en") -> str:
+        """The notice in ``lang``."""
+        return message(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.text("en")

@@ -150,6 +150,7 @@ class EwfSource(ImageSource):
         self.metadata = metadata
         if _is_ewf1(self.segments[0]):
             self._verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)
+            self.notices = tuple(self._verifier.notices)
         self._probe_end()
 
     def _read_metadata(self, format_code: int) -> ImageMetadata:
