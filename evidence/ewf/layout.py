@@ -215,6 +215,15 @@ class ChunkVerifier:
                 end = following
         return table.segment, start, end, bool(entry & COMPRESSED_FLAG)
 
+    def stored(self, chunk: int) -> tuple[int, Path, int, int, bool]:
+        """(open file descriptor, segment path, stored start, stored end, compressed) of ``chunk``.
+
+        The end is the next chunk's start, or the next section's for the last chunk of a table (it may then run
+        past the chunk by padding, which zlib ignores and the uncompressed check cuts off).
+        """
+        segment, start, end, compressed = self._locate(chunk)
+        return self._fds[segment], self._segments[segment].path, start, end, compressed
+
     def _stored_chunk_ok(self, chunk: int) -> tuple[bool, str, Path, int]:
         segment, start, end, compressed = self._locate(chunk)
         path = self._segments[segment].path
@@ -252,7 +261,11 @@ class ChunkVerifier:
                 self._verified[byte] |= 1 << bit
                 return
         media_offset = chunk * self._chunk_size
-        raise ImageError(f"{path}: corrupt chunk {chunk} (media offset {media_offset}, file offset {start}): {reason}")
+        end = min(media_offset + self._chunk_size, self._media_size)
+        raise ImageError(
+            f"{path}: corrupt chunk {chunk} (media offset {media_offset}, sectors {media_offset // 512}-"
+            f"{(end - 1) // 512}, file offset {start}): {reason}"
+        )
 
     def close(self) -> None:
         """Close the segment files. Idempotent."""
