@@ -123,11 +123,14 @@ def _check_readable(paths: list[Path]) -> None:
 class EwfSource(ImageSource):
     """The media stored in an EWF set. Reads go through one libewf handle guarded by a lock."""
 
-    def __init__(self, paths: list[Path], *, fast: bool = True) -> None:
-        """Open ``paths``; ``fast=False`` reads every chunk through libewf (the oracle the tests compare with)."""
+    def __init__(self, paths: list[Path], *, fast: bool | None = None) -> None:
+        """Open ``paths``; ``fast=False`` reads every chunk through libewf (the oracle the tests compare with).
+
+        By default scelle's own chunk reader is used where it applies, unless ``SCELLE_NO_FAST_PATHS=1``.
+        """
         _check_readable(paths)
         self._fast: FastChunkReader | None = None
-        self._want_fast = fast
+        self._want_fast = os.environ.get("SCELLE_NO_FAST_PATHS") != "1" if fast is None else fast
         self.segments = tuple(paths)
         self.format = "ewf"
         self._lock = threading.Lock()
