@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -266,7 +267,9 @@ def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> str |
 def _verify_container(
     images: Sequence[Path], record_path: Path | None, record: AcquisitionRecord | None, progress: ProgressObserver
 ) -> VerificationReport:
-    with open_image(list(images)) as image:
+    with open_image(list(images)) as image, ThreadPoolExecutor(max_workers=1) as files:
+        # the container files' digests (from the record) are computed while the media is hashed, not after
+        outputs = [(o, files.submit(digest_file, o.path, o.digests)) for o in (record.outputs if record else ())]
         stored = dict(image.metadata.stored_hashes)
         base = VerificationReport(
             image=str(images[0]),
@@ -296,9 +299,8 @@ def _verify_container(
     if record is not None and source is not None:
         more, mismatches = _check_against_record("media", record, source)
         checks += more
-        for output in record.outputs:
-            computed = digest_file(output.path, output.digests).hexdigests()
-            checks += compare_digests(output.path.name, output.digests, computed)
+        for output, future in outputs:
+            checks += compare_digests(output.path.name, output.digests, future.result().hexdigests())
     return replace(base, checks=tuple(checks), first_mismatch=tuple(mismatches))
 
 
