@@ -38,8 +38,13 @@ def _warn(message: str) -> None:
     click.echo(f"scelle: warning: {' '.join(message.split())}", err=True)
 
 
-def _open(images: tuple[str, ...]) -> ImageSource:
-    return open_image(list(images))
+def _open(images: tuple[str, ...] | list[str]) -> ImageSource:
+    from cli.language import message_language
+
+    source = open_image(list(images))
+    for notice in source.notices:  # e.g. a damaged chunk table read through its backup copy
+        _warn(notice.text(message_language()))
+    return source
 
 
 class _Lines:
@@ -175,7 +180,7 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
     images, paths = _split_images(args)
-    with open_image(images) as source:
+    with _open(images) as source:
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
             _warn(f"{volume.label}: skipped: {reason}")

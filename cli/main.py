@@ -64,6 +64,15 @@ def _give_up_stdout_if_broken() -> None:
         _silence_stdout()
 
 
+def localised(exc: Exception) -> str:
+    """The text of an image error from the evidence catalogue in ``message_language()``; other errors as raised
+    (custody commands state theirs in their own ``--lang``)."""
+    from cli.language import message_language
+    from evidence.common.messages import LocalisedImageError
+
+    return exc.localised(message_language()) if isinstance(exc, LocalisedImageError) else str(exc)
+
+
 class ScelleGroup(click.Group):
     """The top-level group: imports a command's module on first use; maps errors to one line and an exit code.
 
@@ -97,7 +106,7 @@ class ScelleGroup(click.Group):
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
             return result
         except EvidenceError as exc:
-            click.echo(f"scelle: error: {_one_line(str(exc))}", err=True)
+            click.echo(f"scelle: error: {_one_line(localised(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if exc.errno == errno.EPIPE:

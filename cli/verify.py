@@ -40,8 +40,11 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
 
 
 def _render(report: VerificationReport, as_json: bool) -> None:
+    from cli.language import message_language
     from evidence.hashing.digest import labelled
 
+    for notice in report.notices:  # on stderr too, so that a --json reader or a log sees it
+        click.echo(f"scelle: warning: {notice.text(message_language())}", err=True)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return
@@ -59,3 +62,5 @@ def _render(report: VerificationReport, as_json: bool) -> None:
         )
     for problem in report.problems:
         click.echo(f"  problem: {problem}")
+    for notice in report.notices:
+        click.echo(f"  note: {notice.text(message_language())}")

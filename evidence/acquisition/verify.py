@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,14 @@ from evidence.acquisition.media import FileMedia
 from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, load_record
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.messages import Notice
 from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.report import Report, VerificationError
-from evidence.ewf.format import EWF_SIGNATURES
 from evidence.hashing.digest import labelled
 from evidence.hashing.result import ALGORITHMS, DigestResult, WindowDigest
 from evidence.hashing.streams import digest_file, digest_media, digest_stream
-from evidence.sources import open_image
+from evidence.sources import container_of, open_image
 from evidence.sources.base import ImageSource
 
 
@@ -82,6 +83,8 @@ class VerificationReport(Report):
     checks: tuple[DigestCheck, ...] = ()
     first_mismatch: tuple[WindowMismatch, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    #: how the image was read when it matters to the result (a damaged EWF table read through its backup copy)
+    notices: tuple[Notice, ...] = field(default=())
 
     @property
     def subject(self) -> str:
@@ -121,6 +124,7 @@ class VerificationReport(Report):
             "checks": [c.to_json() for c in self.checks],
             "first_mismatch": [m.to_json() for m in self.first_mismatch],
             "problems": list(self.problems),
+            "notes": [notice.text("en") for notice in self.notices],
         }
 
 
@@ -263,13 +267,16 @@ def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> str |
 def _verify_container(
     images: Sequence[Path], record_path: Path | None, record: AcquisitionRecord | None, progress: ProgressObserver
 ) -> VerificationReport:
-    with open_image(list(images)) as image:
+    with open_image(list(images)) as image, ThreadPoolExecutor(max_workers=1) as files:
+        # the container files' digests (from the record) are computed while the media is hashed, not after
+        outputs = [(o, files.submit(digest_file, o.path, o.digests)) for o in (record.outputs if record else ())]
         stored = dict(image.metadata.stored_hashes)
         base = VerificationReport(
             image=str(images[0]),
             record=str(record_path) if record_path else None,
             format=image.format,
             media_size=image.size,
+            notices=image.notices,
         )
         if not stored and record is None:
             raise VerificationError(
@@ -292,9 +299,8 @@ def _verify_container(
     if record is not None and source is not None:
         more, mismatches = _check_against_record("media", record, source)
         checks += more
-        for output in record.outputs:
-            computed = digest_file(output.path, output.digests).hexdigests()
-            checks += compare_digests(output.path.name, output.digests, computed)
+        for output, future in outputs:
+            checks += compare_digests(output.path.name, output.digests, future.result().hexdigests())
     return replace(base, checks=tuple(checks), first_mismatch=tuple(mismatches))
 
 
@@ -357,9 +363,5 @@ def verify_image(
 
 
 def _is_raw(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            magic = handle.read(8)
-    except OSError as exc:
-        raise ImageError(f"{path}: {exc.strerror or exc}") from exc
-    return magic not in EWF_SIGNATURES
+    # the same judgement as open_image: a damaged or cut E01 is refused here, not sent looking for a raw record
+    return container_of(path) == "raw"

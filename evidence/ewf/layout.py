@@ -27,6 +27,7 @@ from pathlib import Path
 
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
+from evidence.common.messages import Notice
 from evidence.ewf.format import (
     COMPRESSED_FLAG,
     DESCRIPTOR,
@@ -53,7 +54,7 @@ class _Segment:
     number: int
     last_section: str
     boundaries: tuple[int, ...]
-    tables: tuple[tuple[int, int], ...]  # (entries offset, number of entries) of each ``table`` section
+    tables: tuple[tuple[str, int], ...]  # (``table`` or ``table2``, offset of its table header), in file order
 
 
 def _read(fd: int, path: Path, offset: int, length: int) -> bytes:
@@ -80,9 +81,8 @@ def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
             raise ImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
         kind = kind_raw.split(b"\0", 1)[0].decode("ascii", "replace")
         boundaries.append(offset)
-        if kind == "table":
-            count = TABLE_HEADER.unpack(_read(fd, path, offset + DESCRIPTOR.size, TABLE_HEADER.size))[0]
-            tables.append((offset + DESCRIPTOR.size, count))
+        if kind in ("table", "table2"):
+            tables.append((kind, offset + DESCRIPTOR.size))
         if kind in ("next", "done"):
             break
         if next_offset <= offset:
@@ -90,6 +90,23 @@ def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
         offset = next_offset
     boundaries.append(size)
     return _Segment(path, number, kind, tuple(boundaries), tuple(tables))
+
+
+def read_table(fd: int, path: Path, offset: int) -> tuple[int, int, tuple[int, ...], str | None]:
+    """(count, base offset, entries, damage) of the table whose header is at ``offset``.
+
+    ``damage`` is None when the entries' Adler-32 (§9, after the entries) matches, else what is wrong. A damaged
+    header is an error: libewf refuses to open such a set too (its count and base cannot be trusted).
+    """
+    raw = _read(fd, path, offset, TABLE_HEADER.size)
+    count, _pad, base, _pad2, checksum = TABLE_HEADER.unpack(raw)
+    if zlib.adler32(raw[: TABLE_HEADER.size - 4]) != checksum:
+        raise ImageError(f"{path}: corrupt EWF table header at offset {offset} (checksum mismatch)")
+    stored = _read(fd, path, offset + TABLE_HEADER.size, 4 * count + 4)
+    entries = struct.unpack(f"<{count}I", stored[: 4 * count])
+    (footer,) = struct.unpack("<I", stored[4 * count :])
+    damage = None if zlib.adler32(stored[: 4 * count]) == footer else "entries checksum mismatch"
+    return count, base, entries, damage
 
 
 def _check_sequence(segments: list[_Segment]) -> None:
@@ -122,6 +139,8 @@ class ChunkVerifier:
         self._lock = threading.Lock()
         self._fds: list[int] = []
         self._segments: list[_Segment] = []
+        #: what the reader did that a user must be told (a damaged table read through its backup copy)
+        self.notices: list[Notice] = []
         try:
             for path in paths:
                 fd, size = open_readonly(path)
@@ -144,12 +163,13 @@ class ChunkVerifier:
         tables: list[_Table] = []
         first = 0
         for index, segment in enumerate(self._segments):
-            fd = self._fds[index]
-            for entries_offset, count in segment.tables:
-                header = TABLE_HEADER.unpack(_read(fd, segment.path, entries_offset, TABLE_HEADER.size))
-                raw = _read(fd, segment.path, entries_offset + TABLE_HEADER.size, 4 * count)
-                entries = struct.unpack(f"<{count}I", raw)
-                tables.append(_Table(index, first, entries, header[2]))
+            for position, (kind, header_offset) in enumerate(segment.tables):
+                if kind != "table":
+                    continue
+                backup = segment.tables[position + 1] if position + 1 < len(segment.tables) else None
+                table2 = backup[1] if backup is not None and backup[0] == "table2" else None
+                count, base, entries = self._choose_table(index, header_offset, table2, first)
+                tables.append(_Table(index, first, entries, base))
                 first += count
         if first < self.chunk_count:
             raise ImageError(
@@ -157,6 +177,29 @@ class ChunkVerifier:
                 f"the media needs {self.chunk_count}"
             )
         return tables
+
+    def _choose_table(
+        self, index: int, offset: int, table2: int | None, first: int
+    ) -> tuple[int, int, tuple[int, ...]]:
+        """(count, base, entries) of the ``table`` at ``offset``, or of its ``table2`` copy when only the copy is
+        intact (its entries' Adler-32 matches), as libewf reads it; the switch is recorded in ``notices``."""
+        path = self._segments[index].path
+        count, base, entries, damage = read_table(self._fds[index], path, offset)
+        if damage is None or table2 is None:
+            return count, base, entries  # intact, or nothing better: stored chunks are still checked one by one
+        count2, base2, entries2, damage2 = read_table(self._fds[index], path, table2)
+        if damage2 is not None:
+            return count, base, entries
+        self.notices.append(
+            Notice(
+                "ewf.backup_table",
+                path=path,
+                offset=offset - DESCRIPTOR.size,
+                first=first,
+                last=first + count2 - 1,
+            )
+        )
+        return count2, base2, entries2
 
     def _locate(self, chunk: int) -> tuple[int, int, int, bool]:
         """(segment index, stored start, stored end, compressed) of a chunk."""
@@ -171,6 +214,15 @@ class ChunkVerifier:
             if start < following < end:
                 end = following
         return table.segment, start, end, bool(entry & COMPRESSED_FLAG)
+
+    def stored(self, chunk: int) -> tuple[int, Path, int, int, bool]:
+        """(open file descriptor, segment path, stored start, stored end, compressed) of ``chunk``.
+
+        The end is the next chunk's start, or the next section's for the last chunk of a table (it may then run
+        past the chunk by padding, which zlib ignores and the uncompressed check cuts off).
+        """
+        segment, start, end, compressed = self._locate(chunk)
+        return self._fds[segment], self._segments[segment].path, start, end, compressed
 
     def _stored_chunk_ok(self, chunk: int) -> tuple[bool, str, Path, int]:
         segment, start, end, compressed = self._locate(chunk)
@@ -209,7 +261,11 @@ class ChunkVerifier:
                 self._verified[byte] |= 1 << bit
                 return
         media_offset = chunk * self._chunk_size
-        raise ImageError(f"{path}: corrupt chunk {chunk} (media offset {media_offset}, file offset {start}): {reason}")
+        end = min(media_offset + self._chunk_size, self._media_size)
+        raise ImageError(
+            f"{path}: corrupt chunk {chunk} (media offset {media_offset}, sectors {media_offset // 512}-"
+            f"{(end - 1) // 512}, file offset {start}): {reason}"
+        )
 
     def close(self) -> None:
         """Close the segment files. Idempotent."""

@@ -1,9 +1,10 @@
 """Image sources: raw files and block devices, split raw sets, EWF (E01/Ex01/S01) sets, behind one call.
 
-``open_image(paths)`` looks at the first bytes of the first file: an EWF signature opens the set with libewf,
-anything else is raw (and libewf is not even loaded). Given one path, the other segments are found the way TSK
-(split raw) and ``pyewf.glob`` (EWF) find them; given several, they are the segments in that order. A set with a
-missing segment is refused.
+``open_image(paths)`` looks at the first bytes and the name of the first file (``sources.containers``): an EWF
+signature opens the set with libewf; a damaged or cut EWF file, an EWF name without the signature, or a container
+scelle does not read is refused; anything else is raw (and libewf is not even loaded). Given one path, the other
+segments are found the way TSK (split raw) and ``pyewf.glob`` (EWF) find them; given several, they are the segments
+in that order. A set with a missing segment is refused.
 """
 
 from __future__ import annotations
@@ -14,22 +15,24 @@ from pathlib import Path
 
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
-from evidence.ewf.format import EWF_SIGNATURES
 from evidence.sources.base import ImageMetadata, ImageSource
+from evidence.sources.containers import SNIFF_BYTES, sniff
 from evidence.sources.raw import RawSource
 from evidence.sources.segments import check_given_segments, find_split_segments
 
 __all__ = ["ImageMetadata", "ImageSource", "open_image"]
 
 
-def _signature(path: Path) -> bytes:
-    fd, _size = open_readonly(path)
+def container_of(path: Path) -> str:
+    """``ewf`` or ``raw`` for the file at ``path``; ``ImageError`` for what must not be read as raw (see module doc)."""
+    fd, size = open_readonly(path)
     try:
-        return os.pread(fd, 8, 0)
+        head = os.pread(fd, SNIFF_BYTES, 0)
     except OSError as exc:
         raise ImageError(f"{path}: {exc.strerror or exc}") from exc
     finally:
         os.close(fd)
+    return sniff(path, head, size)
 
 
 def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> ImageSource:
@@ -37,7 +40,8 @@ def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]])
 
     ``paths`` is the first segment (``x.E01``, ``x.001``, ``x.000``, ``x.raw``, a block device) or every segment in
     order. Raises ``ImageError`` naming the file for a missing or unreadable file, a directory, an empty image, a
-    set with a missing segment, or an EWF set libewf cannot open.
+    set with a missing segment, an EWF set libewf cannot open, or a file that must not be read as raw (a damaged
+    or cut EWF segment, an EWF name without an EWF signature, a container scelle does not read).
     """
     if isinstance(paths, str | os.PathLike):
         given = [Path(paths)]
@@ -45,7 +49,7 @@ def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]])
         given = [Path(path) for path in paths]
     if not given:
         raise ImageError("no image file given")
-    if _signature(given[0]) in EWF_SIGNATURES:
+    if container_of(given[0]) == "ewf":
         from evidence.sources.ewf import EwfSource, find_segments  # libewf is loaded only for EWF images
 
         segments = find_segments(given[0]) if len(given) == 1 else given

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from evidence.common.messages import Notice
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImageMetadata:
@@ -53,6 +55,8 @@ class ImageSource(abc.ABC):
     #: media size in bytes
     size: int
     metadata: ImageMetadata
+    #: what the reader did that its user must be told (a damaged EWF table read through its backup copy)
+    notices: tuple[Notice, ...] = ()
 
     @abc.abstractmethod
     def read_at(self, offset: int, length: int) -> bytes:

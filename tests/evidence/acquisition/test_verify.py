@@ -163,7 +163,9 @@ def test_e01_with_a_corrupt_chunk_fails(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{IMAGES / 'e01-rs' / 'bad_chunk.E01'}: verification failed: ")
-    assert message.endswith("corrupt chunk 0 (media offset 0, file offset 1846): Adler-32 checksum mismatch")
+    assert message.endswith(
+        "corrupt chunk 0 (media offset 0, sectors 0-63, file offset 1846): Adler-32 checksum mismatch"
+    )
 
 
 def test_e01_with_a_record_checks_sha256_too(tmp_path: Path) -> None:
