@@ -40,6 +40,12 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _in_language(exc: EvidenceError) -> str:
+    """The error's message in ``SCELLE_LANG`` (``en`` or ``fr``) when it has both (``message_in``), else as raised."""
+    message_in = getattr(exc, "message_in", None)
+    return str(message_in(os.environ.get("SCELLE_LANG", "en"))) if callable(message_in) else str(exc)
+
+
 def os_error_message(exc: OSError) -> str:
     """``scelle: error: [FILE: ]REASON`` for an OS error the library did not convert (disk full...)."""
     reason = _one_line(exc.strerror or str(exc))
@@ -97,7 +103,7 @@ class ScelleGroup(click.Group):
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
             return result
         except EvidenceError as exc:
-            click.echo(f"scelle: error: {_one_line(str(exc))}", err=True)
+            click.echo(f"scelle: error: {_one_line(_in_language(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if exc.errno == errno.EPIPE:

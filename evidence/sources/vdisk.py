@@ -32,15 +32,15 @@ MAX_CHAIN = 64
 class ContainerError(ImageError):
     """A virtual disk container is malformed, truncated or unsupported. Its message exists in English and French.
 
-    ``str()`` is the English line; ``localised(lang)`` gives it in ``en`` or ``fr``.
+    ``str()`` is the English line; ``message_in(lang)`` gives it in ``en`` or ``fr``.
     """
 
     def __init__(self, code: str, path: Path | str, **params: object) -> None:
         self.code = code
         self.params = {"path": str(path), **{key: str(value) for key, value in params.items()}}
-        super().__init__(self.localised("en"))
+        super().__init__(self.message_in("en"))
 
-    def localised(self, lang: str) -> str:
+    def message_in(self, lang: str) -> str:
         """The message in ``lang`` (``en`` or ``fr``)."""
         return container_message(self.code, lang, self.params)
 
