@@ -56,6 +56,8 @@ Where = tuple[int, int] | bytes | Zero | None
 
 def pread_exact(fd: int, path: Path, offset: int, length: int, fmt: str) -> bytes:
     """``length`` bytes of ``path`` at ``offset``, or a ``ContainerError`` saying the file ends before them."""
+    if offset < 0 or length < 0 or offset + length > 1 << 62:  # a hostile table entry: no file is that large
+        raise ContainerError("truncated", path, format=fmt, offset=offset, length=length)
     parts: list[bytes] = []
     done = 0
     while done < length:

@@ -110,7 +110,9 @@ class VmdkSource(LayeredSource):
         except BaseException:
             self.close()
             raise
-        create = next((line.split("=", 1)[1].strip().strip('"') for line in lines if line.startswith("createType")), "")
+        create = next(
+            (line.partition("=")[2].strip().strip('"') for line in lines if line.startswith("createType")), ""
+        )
         self.metadata = ImageMetadata(extra={"vmdk_type": create, "extent_count": str(len(self._extents))})
 
     def _build(self, path: Path, lines: list[str], sizes: list[int]) -> None:
