@@ -21,6 +21,7 @@ from evidence.sources.base import ImageMetadata, ImageSource
 from evidence.sources.detect import open_virtual_disk
 from evidence.sources.raw import RawSource
 from evidence.sources.segments import check_given_segments, find_split_segments
+from evidence.sources.vdisk import ContainerError
 
 __all__ = ["ImageMetadata", "ImageSource", "open_image"]
 
@@ -53,10 +54,13 @@ def open_image(
         given = [Path(path) for path in paths]
     if not given:
         raise ImageError("no image file given")
-    if len(given) == 1:
-        virtual = open_virtual_disk(given[0], follow_absolute=follow_absolute_parents)
-        if virtual is not None:
-            return virtual
+    virtual = open_virtual_disk(given[0], follow_absolute=follow_absolute_parents)
+    if virtual is not None:
+        if len(given) > 1 and {p.absolute() for p in given} != {p.absolute() for p in virtual.segments}:
+            files = ", ".join(str(p) for p in virtual.segments)
+            virtual.close()
+            raise ContainerError("segments", given[0], files=files)
+        return virtual
     if _signature(given[0]) in EWF_SIGNATURES:
         from evidence.sources.ewf import EwfSource, find_segments  # libewf is loaded only for EWF images
 

@@ -24,6 +24,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{path} : image {format} corrompue : les données compressées à la position {offset} ne se décompressent pas "
         "en un bloc entier",
     ),
+    "segments": (
+        "{path}: the files given are not those of this virtual disk; give its first file alone (its files: {files})",
+        "{path} : les fichiers indiqués ne sont pas ceux de ce disque virtuel ; indiquez son premier fichier seul "
+        "(ses fichiers : {files})",
+    ),
     "parent.loop": (
         "{path}: the chain of parent (backing) images loops: {again} appears twice",
         "{path} : la chaîne d'images parentes (de base) boucle : {again} y figure deux fois",

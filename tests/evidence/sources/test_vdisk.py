@@ -127,3 +127,11 @@ def test_every_message_has_both_languages() -> None:
 
     for code, (english, french) in MESSAGES.items():
         assert english and french and english != french, code
+
+
+def test_all_files_of_a_virtual_disk_may_be_given_but_no_others() -> None:
+    with open_image([FIXTURES / "ext4.vmdk"]) as source:
+        assert source.format == "vmdk"
+    with pytest.raises(ContainerError) as caught:
+        open_image([FIXTURES / "ext4.vmdk", FIXTURES / "ext4.vhd"])
+    assert caught.value.code == "segments"
