@@ -50,5 +50,7 @@ def open_virtual_media(path: str | os.PathLike[str]) -> VirtualDiskMedia | None:
     """``path`` as acquisition media if it is a virtual disk, else None (it is then read as a file or device)."""
     from evidence.sources.detect import open_virtual_disk
 
+    if not os.path.isfile(path):  # a device or a missing file: FileMedia opens it or says why, as before
+        return None
     source = open_virtual_disk(Path(path))
     return None if source is None else VirtualDiskMedia(path, source)
