@@ -70,7 +70,11 @@ def localised(exc: Exception) -> str:
     from cli.language import message_language
     from evidence.common.messages import LocalisedImageError
 
-    return exc.localised(message_language()) if isinstance(exc, LocalisedImageError) else str(exc)
+    language = message_language()
+    if isinstance(exc, LocalisedImageError):
+        return exc.localised(language)
+    message_in = getattr(exc, "message_in", None)  # the virtual-disk readers' ContainerError
+    return str(message_in(language)) if callable(message_in) else str(exc)
 
 
 class ScelleGroup(click.Group):

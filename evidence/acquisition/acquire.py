@@ -310,6 +310,8 @@ def acquire_image(
 ) -> AcquisitionRecord:
     """Acquire ``source`` (file or block device) into ``output`` in ``output_format``; the CLI's single call.
 
+    A virtual disk (QCOW2, VMDK, VHD, VHDX) is acquired as the media it holds (``evidence.acquisition.virtual_media``).
+
     ``split_size`` is the raw split size or the E01 segment size; ``compress`` (``none``/``fast``/``best``) applies
     to E01 only and defaults to ``fast`` there.
     """
@@ -320,7 +322,9 @@ def acquire_image(
     names = parse_algorithms([*extra_algorithms, *REQUIRED_ALGORITHMS.get(output_format, ())])
     output = Path(output)
     record_path = record_path_for(output)
-    media = FileMedia(source)
+    from evidence.acquisition.virtual_media import open_virtual_media  # the image readers only when acquiring
+
+    media: IdentifiedMedia = open_virtual_media(source) or FileMedia(source)
     try:
         if not output.parent.is_dir():
             raise AcquisitionError(f"{output.parent}: output directory does not exist")

@@ -27,7 +27,7 @@ class SourceIdentity:
     """Who the source is: recorded verbatim in the acquisition record."""
 
     path: str
-    kind: str  # "file" or "block-device"
+    kind: str  # "file", "block-device" or "virtual-disk"
     size: int
     device: str | None = None  # "MAJ:MIN" of a block device
     read_only: bool | None = None  # what the kernel reports for a block device
@@ -35,9 +35,12 @@ class SourceIdentity:
     serial: str | None = None
     vendor: str | None = None
     logical_block_size: int | None = None
+    #: for a virtual disk (kind ``virtual-disk``): its format and files, the media being read through it
+    container: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The record's ``source`` object."""
+        """The record's ``source`` object (``container`` only for a virtual disk, so other records are unchanged)."""
+        extra: dict[str, object] = {} if self.container is None else {"container": self.container}
         return {
             "path": self.path,
             "kind": self.kind,
@@ -48,6 +51,7 @@ class SourceIdentity:
             "serial": self.serial,
             "vendor": self.vendor,
             "logical_block_size": self.logical_block_size,
+            **extra,
         }
 
     @classmethod
@@ -70,6 +74,7 @@ class SourceIdentity:
             serial=opt_str("serial"),
             vendor=opt_str("vendor"),
             logical_block_size=None if block is None else int(str(block)),
+            container=opt_str("container"),
         )
 
 

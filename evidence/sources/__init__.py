@@ -1,10 +1,12 @@
-"""Image sources: raw files and block devices, split raw sets, EWF (E01/Ex01/S01) sets, behind one call.
+"""Image sources: raw files and block devices, split raw sets, EWF (E01/Ex01/S01) sets and virtual disks (QCOW2,
+VMDK, VHD, VHDX), behind one call.
 
-``open_image(paths)`` looks at the first bytes and the name of the first file (``sources.containers``): an EWF
-signature opens the set with libewf; a damaged or cut EWF file, an EWF name without the signature, or a container
-scelle does not read is refused; anything else is raw (and libewf is not even loaded). Given one path, the other
-segments are found the way TSK (split raw) and ``pyewf.glob`` (EWF) find them; given several, they are the segments
-in that order. A set with a missing segment is refused.
+``open_image(paths)`` first asks ``evidence.sources.detect`` whether the first file is a virtual disk (QCOW2, VMDK,
+VHD, VHDX: its own reader opens it). Otherwise it looks at the first bytes and the name of the first file
+(``sources.containers``): an EWF signature opens the set with libewf; a damaged or cut EWF file, an EWF name without
+the signature, or a container scelle does not read is refused; anything else is raw (and libewf is not even loaded).
+Given one path, the other segments are found the way TSK (split raw) and ``pyewf.glob`` (EWF) find them; given
+several, they are the segments in that order. A set with a missing segment is refused.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
 from evidence.sources.base import ImageMetadata, ImageSource
 from evidence.sources.containers import SNIFF_BYTES, sniff
+from evidence.sources.detect import open_virtual_disk
 from evidence.sources.raw import RawSource
 from evidence.sources.segments import check_given_segments, find_split_segments
+from evidence.sources.vdisk import ContainerError
 
 __all__ = ["ImageMetadata", "ImageSource", "open_image"]
 
@@ -35,8 +39,13 @@ def container_of(path: Path) -> str:
     return sniff(path, head, size)
 
 
-def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> ImageSource:
-    """Open an image read-only, whatever its container: raw, split raw or EWF.
+def open_image(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, follow_absolute_parents: bool = False
+) -> ImageSource:
+    """Open an image read-only, whatever its container: raw, split raw, EWF or a virtual disk.
+
+    A virtual disk's parent (backing) images are opened too; only names relative to the child's folder are followed
+    unless ``follow_absolute_parents`` is true (see ``evidence.sources.vdisk``).
 
     ``paths`` is the first segment (``x.E01``, ``x.001``, ``x.000``, ``x.raw``, a block device) or every segment in
     order. Raises ``ImageError`` naming the file for a missing or unreadable file, a directory, an empty image, a
@@ -49,6 +58,13 @@ def open_image(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]])
         given = [Path(path) for path in paths]
     if not given:
         raise ImageError("no image file given")
+    virtual = open_virtual_disk(given[0], follow_absolute=follow_absolute_parents)
+    if virtual is not None:
+        if len(given) > 1 and {p.absolute() for p in given} != {p.absolute() for p in virtual.segments}:
+            files = ", ".join(str(p) for p in virtual.segments)
+            virtual.close()
+            raise ContainerError("segments", given[0], files=files)
+        return virtual
     if container_of(given[0]) == "ewf":
         from evidence.sources.ewf import EwfSource, find_segments  # libewf is loaded only for EWF images
 

@@ -11,8 +11,9 @@ one-line reason:
 * a name that says EWF segment (``.E01``, ``.Ex01``, ``.s01``, ``.L01``, ``.Lx01``, any number but 00) without an
   EWF signature: damaged, or a raw image under a misleading name. A genuine raw image named so is opened under
   a raw name (``ln -s x.E01 x.raw``), a deliberate step recorded in the shell history, never a silent guess;
-* the signatures of the disk containers scelle does not read (qcow2, VMDK, VHD, VHDX, VDI, AFF), which would
-  otherwise be hashed as if the container were the media.
+* the signatures of disk containers that reach this point: those scelle does not read (QED, VDI, AFF), and a
+  QCOW2, VMDK, VHD or VHDX its own readers (``sources.detect``, asked first) did not take, which would otherwise
+  be hashed as if the container were the media.
 
 This module reads nothing but the bytes it is given and imports no binding.
 """

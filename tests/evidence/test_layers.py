@@ -33,6 +33,7 @@ def test_only_the_backend_modules_import_the_bindings() -> None:
     found = modules()
     assert {name for name, used in found.items() if "pyewf" in used} == {"evidence/sources/ewf.py"}
     assert {name for name, used in found.items() if "pytsk3" in used} == {"evidence/reading/tsk.py"}
+    assert {name for name, used in found.items() if "pyvhdi" in used} == {"evidence/sources/vhdx.py"}
 
 
 def test_evidence_does_not_import_cli_libraries_or_custody() -> None:
