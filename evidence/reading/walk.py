@@ -73,7 +73,7 @@ class WalkOptions:
         self.filename_records = filename_records
         #: keep a reader of each regular file's content from the directory walk
         self.readers = readers
-        #: image reads the walk may make (None: ``walk_budget`` of the file system)
+        #: image reads plus directory listings the walk may make (None: ``walk_budget`` of the file system)
         self.budget = budget
         #: what the walk had to leave out: directories it could not read, a budget spent (one line each)
         self.errors: list[str] = []
@@ -123,6 +123,7 @@ class Walker:
         info = self._tsk.info
         budget = options.budget if options.budget is not None else walk_budget(info.first_inum, info.last_inum)
         limit = self._tsk.image_reads + budget
+        listed = 0  # directories listed: TSK's cache serves a directory seen again without a read, so count them too
         root = info.root_inum
         stack = [_Frame(iter(self._root_names(options)), b"", frozenset({root}))]
         while stack:
@@ -135,10 +136,11 @@ class Walker:
                         for entry in self._records(name, prefix, options):
                             yield entry, name.reader
                 if self._descends(name) and name.meta_addr not in ancestors:
-                    if self._tsk.image_reads > limit:
+                    listed += 1
+                    if self._tsk.image_reads + listed > limit:
                         options.errors.append(
-                            f"walk stopped at {escape_name(prefix + name.name)!r}: its budget of {budget} image reads "
-                            f"({READS_PER_INODE} per inode, at least {MIN_WALK_READS}) is spent, the file system is "
+                            f"walk stopped at {escape_name(prefix + name.name)!r}: its budget of {budget} image reads and "
+                            f"directory listings ({READS_PER_INODE} per inode, at least {MIN_WALK_READS}) is spent, the file system is "
                             "damaged or built to make a walk endless; the entries below it and after it are not listed"
                         )
                         return
