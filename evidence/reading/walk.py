@@ -139,8 +139,9 @@ class Walker:
                     listed += 1
                     if self._tsk.image_reads + listed > limit:
                         options.errors.append(
-                            f"walk stopped at {escape_name(prefix + name.name)!r}: its budget of {budget} image reads and "
-                            f"directory listings ({READS_PER_INODE} per inode, at least {MIN_WALK_READS}) is spent, the file system is "
+                            f"walk stopped at {escape_name(prefix + name.name)!r}: its budget of {budget} image "
+                            f"reads and directory listings ({READS_PER_INODE} per inode, at least {MIN_WALK_READS}) "
+                            "is spent, the file system is "
                             "damaged or built to make a walk endless; the entries below it and after it are not listed"
                         )
                         return
