@@ -104,3 +104,18 @@ def test_cli_exits_4_with_the_orphans_printed(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "$OrphanFiles/OrphanFile-32/dedans.txt" in result.stdout
     assert "scelle: error: partial listing: 1 problem" in result.stderr
+
+
+def test_extraction_of_an_unreadable_root_writes_the_orphans_and_a_partial_manifest(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    unreadable = _mutant(tmp_path, EXT4, "no_root.raw", _ROOT_INODE + 0x28, b"\0\0", b"\x0a\xf3")
+    result = CliRunner().invoke(cli, ["image", "extract", str(unreadable), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 4 and "partial extraction" in result.stderr
+    manifest = json.loads((tmp_path / "out" / "scelle-manifest.json").read_bytes())
+    assert manifest["status"] == "partial" and "cannot read directory 2" in manifest["problems"][0]
+    assert "$OrphanFiles/OrphanFile-32/dedans.txt" in {record["path"] for record in manifest["files"]}
