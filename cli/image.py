@@ -139,6 +139,8 @@ def ls(
                 out.emit(bodyfile_line(listed.entry))
             else:
                 out.emit(listed_text(listed, several))
+        out.flush()
+        listing.check_complete()  # exit 4 when entries or content had to be left out (each already named)
 
 
 @image.command()

@@ -1,7 +1,8 @@
 """Entry point: the top-level ``scelle`` group and the single place that maps errors to messages and exit codes.
 
 Exit codes: 0 success; 1 the operation could not be done (bad input, missing file, wrong key...); 2 bad usage
-(click); 3 done, and the evidence does not match (integrity or verification failure); 130 interrupted; 141 the
+(click); 3 done, and the evidence does not match (integrity or verification failure); 4 done, but partial (a listing
+or extraction had to leave entries out, ``PartialError``); 130 interrupted; 141 the
 reader of stdout went away (``scelle image ls x.E01 | head``): the command stops quietly with the status a shell
 reports for a coreutils program killed by SIGPIPE (128 + 13), so ``set -o pipefail`` scripts see what they see for
 ``ls | head``.

@@ -12,7 +12,8 @@ class EvidenceError(Exception):
     """Root of every error scelle raises on purpose.
 
     ``exit_code`` is what the CLI returns for it: 1 for "could not do it", 3 for "done, and the evidence does not
-    match" (integrity and verification failures), so scripts can tell the two apart.
+    match" (integrity and verification failures), 4 for "done, but entries had to be left out" (a partial
+    listing or extraction), so scripts can tell them apart.
     """
 
     exit_code = 1
@@ -50,3 +51,12 @@ class IntegrityError(EvidenceError):
     """Data does not match its recorded digest or its expected size."""
 
     exit_code = 3
+
+
+class PartialError(EvidenceError):
+    """A listing or extraction finished, but had to leave entries or content out (the message says what).
+
+    What could be read was listed or written; exit code 4 tells a script the result is not complete, never 0.
+    """
+
+    exit_code = 4

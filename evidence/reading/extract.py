@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from evidence.common import canonical
-from evidence.common.errors import EvidenceError, ExtractionError
+from evidence.common.errors import EvidenceError, ExtractionError, PartialError
 from evidence.common.files import write_atomic
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import digest_chunks
@@ -226,12 +226,19 @@ def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | Non
                     records.append(_extract_one(fs, entry, tree, base))
         if wanted and not records:
             raise ExtractionError(f"nothing matches {', '.join(wanted)}")
+        problems = [f"{fs.context}: {problem}" for fs in filesystems for problem in fs.errors]
         manifest = {
             "tool": TOOL_NAME,
             "version": __version__,
             "image": [str(p) for p in filesystems[0].source.segments] if filesystems else [],
             "files": records,
         }
-        return tree.write_manifest(canonical.encode(manifest))
+        if problems:  # a directory left out (issue 18): recorded, and the extraction ends as partial (exit 4)
+            manifest["status"] = "partial"
+            manifest["problems"] = problems
+        path = tree.write_manifest(canonical.encode(manifest))
+        if problems:
+            raise PartialError(f"partial extraction (manifest {path}): {'; '.join(problems)}")
+        return path
     finally:
         tree.close()

@@ -53,6 +53,16 @@ class FileSystem:
         self.errors: list[str] = []
 
     @property
+    def needed_bytes(self) -> int:
+        """The size the file system says it has (blocks x block size), from its first byte."""
+        return self.info.block_count * self.info.block_size
+
+    @property
+    def present_bytes(self) -> int:
+        """The bytes of the file system the image holds (less than ``needed_bytes`` when the image is cut short)."""
+        return max(0, min(self.needed_bytes, self.source.size - self.volume.offset))
+
+    @property
     def context(self) -> str:
         """How messages name this file system (image, and partition when there is one)."""
         return self._context

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from evidence.common.errors import EvidenceError, FileSystemError, UsageError, VolumeError
+from evidence.common.errors import EvidenceError, FileSystemError, PartialError, UsageError, VolumeError
 from evidence.hashing.files import digest_in_order
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
@@ -90,12 +90,19 @@ class Listing:
     """The entries of every file system of an image (or of one partition), as ``fls -r -p`` lists them.
 
     Iterating walks the file systems one after the other and yields ``Listed`` entries. ``hashes`` adds SHA-256
-    and BLAKE3 of regular files: a deleted file whose content cannot be read gets none (``error`` says why) while
-    an allocated one is an error, raised after the entries before it. The SHA-256 of large files is computed in a
+    and BLAKE3 of regular files: a file whose content cannot be read gets none (``error`` says why); for
+    an allocated file that is also a gap in the listing (see below). The SHA-256 of large files is computed in a
     worker thread while the next files are read (``evidence.hashing.files.digest_in_order``); the entries come out
     in walk order.
     ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is skipped: partitions without a file
     system, directories that cannot be read.
+
+    A file system cut short by the end of the image is warned about once (as ``fsstat``'s "Total Range in Image").
+    A listing that had to leave something out says so: a directory that cannot be read (its entries are missing;
+    TSK's ``$OrphanFiles`` is listed when it is the root), a walk stopped by its budget
+    (``evidence.reading.walk.walk_budget``), a file whose content cannot be read for its digests (listed with
+    ``error``, the listing goes on). Each goes to ``warn`` and to ``problems``;
+    ``check_complete`` raises ``PartialError`` (exit code 4) after the listing when there is any.
     """
 
     def __init__(
@@ -111,6 +118,21 @@ class Listing:
         self._opened = open_filesystems(source, partition)
         self._options = (include_deleted, hashes, timeline)
         self._warn = warn
+        #: what the listing had to leave out so far (one line each)
+        self.problems: list[str] = []
+
+    def _problem(self, message: str) -> None:
+        self.problems.append(message)
+        self._warn(message)
+
+    def check_complete(self) -> None:
+        """Raise ``PartialError`` when the listing left entries or content out (call it after iterating)."""
+        if self.problems:
+            count = len(self.problems)
+            raise PartialError(
+                f"partial listing: {count} problem{'s' if count > 1 else ''} (each named above), first: "
+                f"{self.problems[0]}"
+            )
 
     @property
     def filesystems(self) -> list[FileSystem]:
@@ -121,9 +143,16 @@ class Listing:
         for volume, reason in self._opened.skipped:
             self._warn(f"{volume.label}: skipped: {reason}")
         for fs in self._opened.filesystems:
+            present, needed = fs.present_bytes, fs.needed_bytes
+            if present < needed:
+                # a warning, not a gap by itself: what it hides shows as an unreadable directory or content
+                self._warn(
+                    f"{fs.context}: file system truncated: {present} of {needed} bytes present in the image; "
+                    "what lies past the end is reported as unreadable"
+                )
             yield from self._entries(fs)
             for problem in fs.errors:
-                self._warn(f"{fs.context}: {problem}")
+                self._problem(f"{fs.context}: {problem}")
 
     def _entries(self, fs: FileSystem) -> Iterator[Listed]:
         include_deleted, hashes, timeline = self._options
@@ -138,8 +167,11 @@ class Listing:
         for entry, digests, error in digest_in_order(contents):
             if error is None:
                 yield Listed(entry, digests)
-            elif entry.allocated or not isinstance(error, EvidenceError):
+            elif not isinstance(error, EvidenceError):
                 raise error
+            elif entry.allocated:  # a deleted file TSK cannot recover is expected; an allocated one is a gap
+                self.problems.append(f"{entry.path} ({entry.inode}): content unreadable: {error}")
+                yield Listed(entry, None, str(error))
             else:
                 yield Listed(entry, None, str(error))
 

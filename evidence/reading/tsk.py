@@ -129,10 +129,13 @@ class TskImage(pytsk3.Img_Info):  # type: ignore[misc]
         self.source = source
         self.lock = threading.RLock()
         self._pending: ImageError | None = None
+        #: reads TSK asked for so far (past its own cache): what a walk's budget counts
+        self.reads = 0
         super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
 
     def read(self, offset: int, size: int) -> bytes:
         """Called by TSK: read from the source, keeping any ``ImageError`` for ``guard`` to re-raise."""
+        self.reads += 1
         try:
             return self.source.read_at(offset, size)
         except ImageError as exc:
@@ -319,6 +322,11 @@ class TskFileSystem:
                     )
                 )
         return result
+
+    @property
+    def image_reads(self) -> int:
+        """Reads TSK made from the image so far (see ``TskImage.reads``)."""
+        return self._image.reads
 
     def stat(self, addr: int) -> tuple[TskMeta, tuple[TskAttribute, ...]]:
         """Metadata and attributes of inode ``addr``; ``EntryNotFoundError`` style failures raise FileSystemError."""

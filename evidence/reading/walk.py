@@ -27,6 +27,7 @@ from evidence.reading.entries import (
     timestamp,
     type_word,
 )
+from evidence.reading.orphans import find_orphans, orphan_directory
 from evidence.reading.tsk import (
     NTFS_ATTR_DATA,
     NTFS_ATTR_FNAME,
@@ -58,15 +59,40 @@ class _Frame(NamedTuple):
 class WalkOptions:
     """What a walk includes besides allocated entries (a plain class: it is one object a walk, not a record)."""
 
-    __slots__ = ("errors", "filename_records", "include_deleted", "readers")
+    __slots__ = ("budget", "errors", "filename_records", "include_deleted", "readers")
 
-    def __init__(self, include_deleted: bool = True, filename_records: bool = False, *, readers: bool = False) -> None:
+    def __init__(
+        self,
+        include_deleted: bool = True,
+        filename_records: bool = False,
+        *,
+        readers: bool = False,
+        budget: int | None = None,
+    ) -> None:
         self.include_deleted = include_deleted
         self.filename_records = filename_records
         #: keep a reader of each regular file's content from the directory walk
         self.readers = readers
-        #: directories the walk could not read (address: reason)
+        #: image reads plus directory listings the walk may make (None: ``walk_budget`` of the file system)
+        self.budget = budget
+        #: what the walk had to leave out: directories it could not read, a budget spent (one line each)
         self.errors: list[str] = []
+
+
+#: image reads a walk may make per inode of the file system, and at least (see ``walk_budget``)
+READS_PER_INODE = 8
+MIN_WALK_READS = 200_000
+
+
+def walk_budget(first_inum: int, last_inum: int) -> int:
+    """The image reads a walk of a file system with these inode numbers may make before it is stopped.
+
+    A walk reads each directory once and loads each name's metadata; TSK caches what it reads, so a sound file system
+    needs far fewer reads than inodes (the fixtures: under one read per inode). A damaged or hostile one can make it
+    read far more (directories that point at the same large directories again and again, never one of their own
+    ancestors, so not a loop): the budget stops such a walk with a message instead of letting it run for hours.
+    """
+    return max(MIN_WALK_READS, READS_PER_INODE * max(0, last_inum - first_inum + 1))
 
 
 def nt_time(value: int) -> tuple[int, int]:
@@ -82,18 +108,24 @@ def nt_time(value: int) -> tuple[int, int]:
 class Walker:
     """Turns one TSK file system's directory listings into the entries ``fls`` prints."""
 
-    __slots__ = ("_context", "_partition", "_tsk")
+    __slots__ = ("_context", "_partition", "_root_failed", "_tsk")
 
     def __init__(self, tsk: TskFileSystem, partition: int | None, context: str) -> None:
         self._tsk = tsk
         self._partition = partition
         self._context = context
+        #: the root directory of the current walk could not be read (so ``$OrphanFiles`` is searched here)
+        self._root_failed = False
 
     def walk(self, options: WalkOptions) -> Iterator[tuple[Entry, TskFileReader | None]]:
         """Every entry of the tree with the reader the listing kept for it (see ``WalkOptions.readers``)."""
         include_deleted, simple = options.include_deleted, not self._tsk.is_ntfs
-        root = self._tsk.info.root_inum
-        stack = [_Frame(iter(self._list(root, options)), b"", frozenset({root}))]
+        info = self._tsk.info
+        budget = options.budget if options.budget is not None else walk_budget(info.first_inum, info.last_inum)
+        limit = self._tsk.image_reads + budget
+        listed = 0  # directories listed: TSK's cache serves a directory seen again without a read, so count them too
+        root = info.root_inum
+        stack = [_Frame(iter(self._root_names(options)), b"", frozenset({root}))]
         while stack:
             names, prefix, ancestors = stack[-1]
             for name in names:  # left (break) to walk a directory, resumed where it was when that is done
@@ -104,6 +136,15 @@ class Walker:
                         for entry in self._records(name, prefix, options):
                             yield entry, name.reader
                 if self._descends(name) and name.meta_addr not in ancestors:
+                    listed += 1
+                    if self._tsk.image_reads + listed > limit:
+                        options.errors.append(
+                            f"walk stopped at {escape_name(prefix + name.name)!r}: its budget of {budget} image "
+                            f"reads and directory listings ({READS_PER_INODE} per inode, at least {MIN_WALK_READS}) "
+                            "is spent, the file system is "
+                            "damaged or built to make a walk endless; the entries below it and after it are not listed"
+                        )
+                        return
                     children = self._list(name.meta_addr, options)
                     stack.append(_Frame(iter(children), prefix + name.name + b"/", ancestors | {name.meta_addr}))
                     break
@@ -139,10 +180,26 @@ class Walker:
             addr, prefix = name.meta_addr, prefix + name.name + b"/"
         raise EntryNotFoundError(f"{self._context}: no entry {path!r}")  # pragma: no cover - the loop returns
 
+    def _root_names(self, options: WalkOptions) -> list[TskName]:
+        """The root directory's names; when it cannot be read, ``$OrphanFiles`` alone (``evidence.reading.orphans``)."""
+        before = len(options.errors)
+        self._root_failed = False
+        names = self._list(self._tsk.info.root_inum, options)
+        if len(options.errors) == before:
+            return names
+        self._root_failed = True
+        try:
+            return [orphan_directory(self._tsk)]
+        except FileSystemError as exc:
+            options.errors.append(f"$OrphanFiles: {exc}")
+            return []
+
     def _list(self, addr: int, options: WalkOptions) -> list[TskName]:
         try:
             return self._tsk.list_dir(addr, options.readers)
         except FileSystemError as exc:
+            if addr == self._tsk.info.last_inum and self._root_failed:
+                return find_orphans(self._tsk)  # TSK's orphan search needs the root: search as it does (orphans)
             options.errors.append(f"directory {addr}: {exc}")
             return []
 

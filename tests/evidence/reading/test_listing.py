@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from evidence import open_filesystem, open_image
-from evidence.common.errors import ImageError
+from evidence.common.errors import ImageError, PartialError
 from evidence.reading.listing import Listed, list_entries
 from evidence.sources.base import ImageSource
 from tests.evidence.support.craft import debugfs, ext_image
@@ -106,9 +106,17 @@ def test_a_deleted_file_that_cannot_be_read_is_listed_without_digests(image: Pat
             assert (item.digests, item.error) == (reference.digests, None)
 
 
-def test_an_allocated_file_that_cannot_be_read_stops_the_listing_after_the_entries_before_it(image: Path) -> None:
+def test_an_allocated_file_that_cannot_be_read_is_reported_and_the_listing_is_partial(image: Path) -> None:
+    # issue 14: content that cannot be read is reported per file, the listing goes on, and it ends as partial
     whole, _error = _listing(image, [])
-    position = next(index for index, item in enumerate(whole) if item.entry.path == "kept.bin")
-    got, error = _listing(image, [_data_range(image, "kept.bin")])
-    assert isinstance(error, ImageError) and "bad sector" in str(error)
-    assert got == whole[:position]
+    with open_image(image) as inner:
+        listing = list_entries(_Source(inner, [_data_range(image, "kept.bin")]), hashes=True)
+        got = list(listing)
+        assert [item.entry for item in got] == [item.entry for item in whole]
+        for item, reference in zip(got, whole, strict=True):
+            if item.entry.path == "kept.bin":
+                assert item.digests is None and item.error is not None and "bad sector" in item.error
+            else:
+                assert (item.digests, item.error) == (reference.digests, reference.error)
+        with pytest.raises(PartialError, match=r"partial listing: 1 problem .*kept\.bin .*content unreadable"):
+            listing.check_complete()
