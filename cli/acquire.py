@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.custody.common import custody_for_acquisition
+from cli.lang import lang_choice
 from cli.options import json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
@@ -61,6 +62,7 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
 @click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z).")
 @json_option
 @quiet_option
+@lang_choice
 def acquire(
     source: str,
     output: str,
@@ -85,6 +87,7 @@ def acquire(
     zone: str | None,
     as_json: bool,
     quiet: bool,
+    lang: str,
 ) -> None:
     """Acquire SOURCE (a file or block device, opened read-only) into OUTPUT with SHA-256 + BLAKE3 digests.
 
@@ -110,7 +113,7 @@ def acquire(
         notes=notes,
     )
     with custody_for_acquisition(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
-        with terminate_as_interrupt(), progress_for(quiet) as progress:
+        with terminate_as_interrupt(), progress_for(quiet, lang) as progress:
             record = acquire_image(
                 source,
                 output,

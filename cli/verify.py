@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.lang import lang_choice
 from cli.options import image_arguments, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 @click.option("--source", type=click.Path(dir_okay=False), help="Also re-read the source device and compare it.")
 @json_option
 @quiet_option
-def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bool) -> None:
+@lang_choice
+def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bool, lang: str) -> None:
     """Verify IMAGE against OUTPUT.acquisition.json (and, for E01, the MD5/SHA-1 stored inside).
 
     Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named).
@@ -30,7 +32,7 @@ def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bo
     from evidence.common.report import VerificationError
 
     try:
-        with terminate_as_interrupt(), progress_for(quiet) as progress:
+        with terminate_as_interrupt(), progress_for(quiet, lang) as progress:
             report = verify_image(images, source=source, progress=progress)
     except VerificationError as exc:
         if isinstance(exc.report, VerificationReport):

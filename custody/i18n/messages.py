@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick
@@ -54,6 +55,7 @@ MESSAGES: Mapping[str, Pair] = {
         "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
     ),
     **WITNESS_MESSAGES,
+    **EXAMINER_MESSAGES,
 }
 
 
