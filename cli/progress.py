@@ -64,7 +64,7 @@ def size_text(size: float, lang: str) -> str:
 
 def rate_text(done: int, elapsed: float, lang: str) -> str:
     """Throughput in the same unit family as the sizes (``120.3 MiB/s``)."""
-    return message("progress.per_second", lang, size=size_text(done / elapsed if elapsed > 0 else 0, lang))
+    return f"{size_text(done / elapsed if elapsed > 0 else 0, lang)}/s"
 
 
 def duration_text(seconds: float | None, lang: str) -> str:

@@ -36,6 +36,5 @@ EXAMINER_MESSAGES: Mapping[str, Pair] = {
     "progress.elapsed": ("elapsed {time}", "écoulé {time}"),
     "progress.remaining": ("remaining {time}", "restant {time}"),
     "progress.units": ("B KiB MiB GiB TiB", "o Kio Mio Gio Tio"),
-    "progress.per_second": ("{size}/s", "{size}/s"),
     "progress.unknown": ("unknown", "inconnu"),
 }
