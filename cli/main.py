@@ -1,10 +1,10 @@
 """Entry point: the top-level ``scelle`` group and the single place that maps errors to messages and exit codes.
 
 Exit codes: 0 success; 1 the operation could not be done (bad input, missing file, wrong key...); 2 bad usage
-(click); 3 done, and the evidence does not match (integrity or verification failure); 130 interrupted; 141 the
-reader of stdout went away (``scelle image ls x.E01 | head``): the command stops quietly with the status a shell
-reports for a coreutils program killed by SIGPIPE (128 + 13), so ``set -o pipefail`` scripts see what they see for
-``ls | head``.
+(click); 3 done, and the evidence does not match (integrity or verification failure); 130 interrupted (Ctrl-C);
+143 terminated (SIGTERM, after recording that the command stopped); 141 the reader of stdout went away
+(``scelle image ls x.E01 | head``): the command stops quietly with the status a shell reports for a coreutils
+program killed by SIGPIPE (128 + 13), so ``set -o pipefail`` scripts see what they see for ``ls | head``.
 
 Command groups are imported when they are called, not at start-up: ``scelle image ls`` never loads the custody or
 acquisition code (nor what they import), which keeps a listing of a small image from paying for them.
@@ -26,6 +26,8 @@ from evidence.common.version import __version__
 
 #: exit status when stdout is a closed pipe: 128 + SIGPIPE, what the shell reports for ``ls | head``
 EXIT_BROKEN_PIPE = 141
+#: exit status after SIGTERM (128 + 15), once the command has recorded that it stopped
+EXIT_TERMINATED = 143
 
 #: command name -> "module:attribute" of its click command, in the order ``--help`` lists them
 COMMANDS = {
@@ -107,9 +109,10 @@ class ScelleGroup(click.Group):
             click.echo(os_error_message(exc), err=True)
             _give_up_stdout_if_broken()
             ctx.exit(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("scelle: interrupted", err=True)
-            ctx.exit(130)
+            # cli.signals raises KeyboardInterrupt("SIGTERM"): exit as a shell reports a process killed by it
+            ctx.exit(EXIT_TERMINATED if exc.args == ("SIGTERM",) else 130)
 
 
 @click.group(cls=ScelleGroup, context_settings={"help_option_names": ["-h", "--help"]})

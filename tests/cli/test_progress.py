@@ -37,9 +37,13 @@ def run_on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     """Run ``scelle ARGS`` with stderr on a pseudo-terminal; return its exit status and what the terminal got."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=slave,
-    )  # fmt: skip
+        [sys.executable, "-m", "cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -91,9 +95,12 @@ def test_a_pipe_gets_timestamped_status_lines(tmp_path: Path) -> None:
     image = _image(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-m", "cli", "acquire", "--lang", "en", str(image), str(tmp_path / "out.raw")],
-        cwd=ROOT, env=_env(SCELLE_PROGRESS_INTERVAL="0", TZ="Asia/Tokyo"), capture_output=True, text=True,
+        cwd=ROOT,
+        env=_env(SCELLE_PROGRESS_INTERVAL="0", TZ="Asia/Tokyo"),
+        capture_output=True,
+        text=True,
         check=False,
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.splitlines()
     matches = [STATUS.match(line) for line in lines[:-1]]
@@ -108,8 +115,9 @@ def test_a_pipe_gets_timestamped_status_lines(tmp_path: Path) -> None:
 def test_status_lines_respect_the_interval_and_quiet(tmp_path: Path) -> None:
     image = _image(tmp_path)
     base = [sys.executable, "-m", "cli", "image", "hash", str(image)]
-    slow = subprocess.run(base, cwd=ROOT, env=_env(SCELLE_PROGRESS_INTERVAL="3600"), capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    slow = subprocess.run(
+        base, cwd=ROOT, env=_env(SCELLE_PROGRESS_INTERVAL="3600"), capture_output=True, text=True, check=True
+    )
     assert len(slow.stderr.splitlines()) == 2  # the first line and the last, nothing between
     quiet = subprocess.run([*base, "-q"], cwd=ROOT, env=_env(), capture_output=True, text=True, check=True)
     assert quiet.stderr == ""
