@@ -216,3 +216,34 @@ def test_verify_without_sha256_cannot_name_the_artefact(ledger: dict[str, Path],
     result = run("verify", source, "--expect", f"md5:{md5}", "--ledger", ledger["db"], "--key", ledger["amina"], "-q")
     assert result.exit_code == 1
     assert "give --expect sha256:HEX" in result.stderr
+
+
+def test_no_terminal_and_no_variable_names_the_variable_to_set(ledger: dict[str, Path], source: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCELLE_")}
+    proc = subprocess.run(  # no controlling terminal (a new session), stdin from /dev/null: a service or cron job
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "verify",
+            str(source),
+            "--ledger",
+            str(ledger["db"]),
+            "--key",
+            str(ledger["amina"]),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        start_new_session=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert (
+        proc.stderr == f"scelle: error: {ledger['amina']}: no terminal to ask its passphrase: set SCELLE_PASSPHRASE\n"
+    )
