@@ -118,7 +118,15 @@ class ScelleGroup(click.Group):
 @click.group(cls=ScelleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="scelle")
 def cli() -> None:
-    """scelle: read and acquire evidence images, keep a signed custody ledger, verify it offline."""
+    """scelle: read and acquire evidence images, keep a signed custody ledger, verify it offline.
+
+    \b
+    Environment:
+      SCELLE_PASSPHRASE         passphrase of handler keys (else asked at a hidden prompt naming the key file)
+      SCELLE_LEDGER_PASSPHRASE  passphrase of the ledger key (default: SCELLE_PASSPHRASE)
+      SCELLE_PROGRESS_INTERVAL  seconds between status lines when stderr is not a terminal (default 5)
+      LANG, LC_MESSAGES, LC_ALL a French locale gives French messages (--lang overrides)
+    """
 
 
 #: glibc's mallopt parameters (malloc.h): free memory kept at the top of the heap; size from which malloc maps

@@ -247,3 +247,10 @@ def test_no_terminal_and_no_variable_names_the_variable_to_set(ledger: dict[str,
     assert (
         proc.stderr == f"scelle: error: {ledger['amina']}: no terminal to ask its passphrase: set SCELLE_PASSPHRASE\n"
     )
+
+
+def test_help_names_the_passphrase_variables() -> None:
+    text = CliRunner().invoke(cli, ["--help"]).output
+    assert "SCELLE_PASSPHRASE " in text and "SCELLE_LEDGER_PASSPHRASE" in text
+    verify_help = CliRunner().invoke(cli, ["verify", "--help"]).output
+    assert "SCELLE_LEDGER_PASSPHRASE" in verify_help and "--expect" in verify_help
