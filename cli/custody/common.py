@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.lang import locale_lang
 from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
@@ -103,8 +104,8 @@ def lang_option(func: F) -> F:
     return click.option(
         "--lang",
         type=click.Choice(["en", "fr"]),
-        default="en",
-        show_default=True,
+        default=locale_lang,
+        show_default="the locale's",
         help="Language of the reasons when the event is refused.",
     )(func)
 

@@ -37,6 +37,16 @@ EXAMINER_MESSAGES: Mapping[str, Pair] = {
     "progress.remaining": ("remaining {time}", "restant {time}"),
     "progress.units": ("B KiB MiB GiB TiB", "o Kio Mio Gio Tio"),
     "progress.unknown": ("unknown", "inconnu"),
+    # -- authority add: a window that does not contain today -------------------------------------------------
+    "authority.window.passed": (
+        "warning: {reference} expired on {until}: no action recorded after that date can rely on it",
+        "avertissement : {reference} a expiré le {until} : aucune opération postérieure ne peut s'appuyer dessus",
+    ),
+    "authority.window.future": (
+        "warning: {reference} is valid only from {start}: no action before that date can rely on it",
+        "avertissement : {reference} n'est valable qu'à partir du {start} : aucune opération antérieure ne peut "
+        "s'appuyer dessus",
+    ),
     # -- the acquisition log beside the image (cli.acquire_log) --------------------------------------------------
     "log.title": ("Acquisition log", "Journal d'acquisition"),
     "log.intro": (

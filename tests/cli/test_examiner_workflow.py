@@ -254,3 +254,28 @@ def test_help_names_the_passphrase_variables() -> None:
     assert "SCELLE_PASSPHRASE " in text and "SCELLE_LEDGER_PASSPHRASE" in text
     verify_help = CliRunner().invoke(cli, ["verify", "--help"]).output
     assert "SCELLE_LEDGER_PASSPHRASE" in verify_help and "--expect" in verify_help
+
+
+@pytest.mark.parametrize(
+    ("issued", "until", "lang", "words"),
+    [
+        ("2020-01-01", "2020-06-01", "en", "warning: OLD-1 expired on 2020-06-02T00:00:00Z"),
+        ("2020-01-01", "2020-06-01", "fr", "avertissement : OLD-1 a expiré le 2020-06-02T00:00:00Z"),
+        ("2098-01-01", "2099-06-01", "en", "warning: OLD-1 is valid only from 2098-01-01T00:00:00Z"),
+        ("2020-01-01", "2099-06-01", "en", None),
+    ],
+)
+def test_authority_add_warns_when_the_window_does_not_contain_today(
+    ledger: dict[str, Path], issued: str, until: str, lang: str, words: str | None
+) -> None:
+    result = run(
+        "custody", "authority", "add", ledger["db"], "--key", ledger["amina"], "--instrument", "domestic-order",
+        "--issuing-state", "MA", "--issuing-authority", "TPI Rabat", "--reference", "OLD-1", "--issued", issued,
+        "--valid-until", until, "--offence", "fraude", "--scope", "content", "--tz", "Z", "--lang", lang,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "recorded authority OLD-1" in result.stdout
+    if words is None:
+        assert "warning" not in result.stderr
+    else:
+        assert f"scelle: {words}" in result.stderr
