@@ -6,14 +6,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.acquire_log import logged_on_failure, read_back, write_log
 from cli.custody.common import custody_for_acquisition
+from cli.lang import lang_choice
 from cli.options import json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from custody.i18n.messages import message
 from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
     from evidence.acquisition.record import AcquisitionRecord
+    from evidence.acquisition.verify import VerificationReport
 
 
 def _size(what: str, value: str | None) -> int | None:
@@ -59,8 +63,13 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
 @click.option("--location", help="Where the acquisition happens (custody event).")
 @click.option("--seal", help="Seal or exhibit number (custody event).")
 @click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z).")
+@click.option("--verify", "verify_image", is_flag=True, help="Re-read the written image and compare its digests.")
+@click.option(
+    "--verify-source", is_flag=True, help="Also re-read the source and compare it (implies --verify; exit 3 if not)."
+)
 @json_option
 @quiet_option
+@lang_choice
 def acquire(
     source: str,
     output: str,
@@ -83,16 +92,23 @@ def acquire(
     location: str | None,
     seal: str | None,
     zone: str | None,
+    verify_image: bool,
+    verify_source: bool,
     as_json: bool,
     quiet: bool,
+    lang: str,
 ) -> None:
     """Acquire SOURCE (a file or block device, opened read-only) into OUTPUT with SHA-256 + BLAKE3 digests.
 
     With --format e01, OUTPUT.E01 (.E02, ...) is an EnCase 6 image holding the case metadata and the media MD5 and
     SHA-1, readable by libewf, EnCase, FTK and X-Ways.
 
-    The acquisition record is written next to the output as OUTPUT.acquisition.json. Unreadable sectors are
-    retried, then zero-filled and listed in the record. Ctrl-C or SIGTERM leaves a record marked incomplete.
+    The acquisition record is written next to the output as OUTPUT.acquisition.json, and the same facts for a
+    person, in --lang, as OUTPUT.acquisition.txt. Unreadable sectors are retried, then zero-filled and listed in the
+    record. Ctrl-C or SIGTERM leaves a record marked incomplete (exit 143 for SIGTERM, 130 for Ctrl-C).
+
+    With --verify the written image is read back and compared with the record (--verify-source re-reads the source
+    too); a mismatch exits 3 after the record, the log and any custody event are written.
 
     With --ledger, --key and --authority, the `acquired` custody event carrying the record's digests is appended
     in the same run; a wrong key, ledger or authority is refused before the source is read.
@@ -109,8 +125,9 @@ def acquire(
         description=description,
         notes=notes,
     )
+    record_path = record_path_for(output)
     with custody_for_acquisition(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
-        with terminate_as_interrupt(), progress_for(quiet) as progress:
+        with terminate_as_interrupt(), progress_for(quiet, lang) as progress, logged_on_failure(record_path, lang):
             record = acquire_image(
                 source,
                 output,
@@ -123,14 +140,33 @@ def acquire(
                 retries=retries,
                 progress=progress,
             )
-        record_path = record_path_for(output)
+            check = (
+                read_back(record, source if verify_source else None, progress)
+                if verify_image or verify_source
+                else None
+            )
+        log = write_log(record, record_path, lang, check, with_source=verify_source)
         appended = None if custody is None else custody.append(record_path, tool=f"{record.tool} {record.version}")
     if as_json:
         click.echo(record.encode(record_path.parent).decode("utf-8"))
     else:
         _render(record, str(record_path))
+        click.echo("  " + message("log.written", lang, path=log))
     if appended is not None:
         click.echo(f"custody: recorded acquired {appended.entry.entry_id} in {ledger}", err=as_json)
+    if check is not None:
+        _render_check(check, as_json)
+        check.raise_for_failure()
+
+
+def _render_check(report: VerificationReport, as_json: bool) -> None:
+    from evidence.hashing.digest import labelled
+
+    status = "verified" if report.ok else "MISMATCH"
+    click.echo(f"verify: {report.image}: {status}", err=as_json)
+    for item in report.checks:
+        mark = "ok" if item.ok else f"MISMATCH (computed {item.computed})"
+        click.echo(f"  {item.subject}: {labelled(item.algorithm, item.expected)} {mark}", err=as_json)
 
 
 def _render(record: AcquisitionRecord, record_path: str) -> None:

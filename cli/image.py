@@ -16,8 +16,10 @@ from typing import Any
 import click
 
 from cli.image_render import info_json, info_text, listed_json, listed_text
+from cli.lang import lang_choice
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
+from cli.options import quiet_option
 from evidence.reading.listing import list_entries, open_filesystems, read_entry
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
@@ -193,12 +195,15 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
 @image.command(name="hash")
 @_images
 @_json
-def hash_(images: tuple[str, ...], as_json: bool) -> None:
+@quiet_option
+@lang_choice
+def hash_(images: tuple[str, ...], as_json: bool, quiet: bool, lang: str) -> None:
     """SHA-256 and BLAKE3 of the whole media (the bytes of the disk, not of the container files)."""
+    from cli.progress import hashing_progress  # the catalogue: only the commands that show progress need it
     from evidence.hashing.streams import digest_media  # the read-once pipeline: only this command needs it
 
-    with _open(images) as source:
-        digests = digest_media(source)
+    with _open(images) as source, hashing_progress(quiet, lang, images[0], source.size) as progress:
+        digests = digest_media(source, progress=progress)
         size = digests.size
     if as_json:
         click.echo(json.dumps({"size": size, **{k: f"{k}:{v}" for k, v in digests.items()}}, indent=2))

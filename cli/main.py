@@ -2,10 +2,10 @@
 
 Exit codes: 0 success; 1 the operation could not be done (bad input, missing file, wrong key...); 2 bad usage
 (click); 3 done, and the evidence does not match (integrity or verification failure); 4 done, but partial (a listing
-or extraction had to leave entries out, ``PartialError``); 130 interrupted; 141 the
-reader of stdout went away (``scelle image ls x.E01 | head``): the command stops quietly with the status a shell
-reports for a coreutils program killed by SIGPIPE (128 + 13), so ``set -o pipefail`` scripts see what they see for
-``ls | head``.
+or extraction had to leave entries out, ``PartialError``); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM, after
+recording that the command stopped); 141 the reader of stdout went away (``scelle image ls x.E01 | head``): the
+command stops quietly with the status a shell reports for a coreutils program killed by SIGPIPE (128 + 13), so
+``set -o pipefail`` scripts see what they see for ``ls | head``.
 
 Command groups are imported when they are called, not at start-up: ``scelle image ls`` never loads the custody or
 acquisition code (nor what they import), which keeps a listing of a small image from paying for them.
@@ -27,6 +27,8 @@ from evidence.common.version import __version__
 
 #: exit status when stdout is a closed pipe: 128 + SIGPIPE, what the shell reports for ``ls | head``
 EXIT_BROKEN_PIPE = 141
+#: exit status after SIGTERM (128 + 15), once the command has recorded that it stopped
+EXIT_TERMINATED = 143
 
 #: command name -> "module:attribute" of its click command, in the order ``--help`` lists them
 COMMANDS = {
@@ -121,15 +123,24 @@ class ScelleGroup(click.Group):
             click.echo(os_error_message(exc), err=True)
             _give_up_stdout_if_broken()
             ctx.exit(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("scelle: interrupted", err=True)
-            ctx.exit(130)
+            # cli.signals raises KeyboardInterrupt("SIGTERM"): exit as a shell reports a process killed by it
+            ctx.exit(EXIT_TERMINATED if exc.args == ("SIGTERM",) else 130)
 
 
 @click.group(cls=ScelleGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="scelle")
 def cli() -> None:
-    """scelle: read and acquire evidence images, keep a signed custody ledger, verify it offline."""
+    """scelle: read and acquire evidence images, keep a signed custody ledger, verify it offline.
+
+    \b
+    Environment:
+      SCELLE_PASSPHRASE         passphrase of handler keys (else asked at a hidden prompt naming the key file)
+      SCELLE_LEDGER_PASSPHRASE  passphrase of the ledger key (default: SCELLE_PASSPHRASE)
+      SCELLE_PROGRESS_INTERVAL  seconds between status lines when stderr is not a terminal (default 5)
+      LANG, LC_MESSAGES, LC_ALL a French locale gives French messages (--lang overrides)
+    """
 
 
 #: glibc's mallopt parameters (malloc.h): free memory kept at the top of the heap; size from which malloc maps

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.custody.verified import custody_for_verification
+from cli.lang import lang_choice
 from cli.options import image_arguments, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
@@ -18,25 +20,67 @@ if TYPE_CHECKING:
 @click.command()
 @image_arguments
 @click.option("--source", type=click.Path(dir_okay=False), help="Also re-read the source device and compare it.")
+@click.option(
+    "--expect",
+    "expected",
+    multiple=True,
+    metavar="ALG:HEX",
+    help="A digest the media must have, e.g. from a seizure form (md5, sha1, sha256, blake3). Repeatable.",
+)
+@click.option("--ledger", type=click.Path(dir_okay=False), help="Custody ledger: record a verified event on success.")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Examiner's key (with --ledger).")
+@click.option("--authority", "authorities", multiple=True, metavar="ID", help="Authority id or reference (--ledger).")
+@click.option("--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: the one used at init).")
+@click.option("--location", help="Where the verification happens (custody event).")
+@click.option("--seal", help="Seal or exhibit number (custody event).")
+@click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z).")
 @json_option
 @quiet_option
-def verify(images: tuple[str, ...], source: str | None, as_json: bool, quiet: bool) -> None:
+@lang_choice
+def verify(
+    images: tuple[str, ...],
+    source: str | None,
+    expected: tuple[str, ...],
+    ledger: str | None,
+    key_file: str | None,
+    authorities: tuple[str, ...],
+    ledger_key: str | None,
+    location: str | None,
+    seal: str | None,
+    zone: str | None,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
+) -> None:
     """Verify IMAGE against OUTPUT.acquisition.json (and, for E01, the MD5/SHA-1 stored inside).
 
-    Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named).
+    With --expect ALG:HEX, the media's digest must also equal that value (a raw image with no record can be
+    verified against --expect alone).
+
+    With --ledger and --key, a `verified` custody event is appended when everything matched (the ledger and keys
+    are opened first; passphrases from SCELLE_PASSPHRASE and SCELLE_LEDGER_PASSPHRASE, else a prompt).
+
+    Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named; nothing recorded).
     """
     # imported here: other commands start faster
     from evidence.acquisition.verify import VerificationReport, verify_image
     from evidence.common.report import VerificationError
+    from evidence.common.version import TOOL_NAME, __version__
+    from evidence.hashing.expected import parse_expected
 
-    try:
-        with terminate_as_interrupt(), progress_for(quiet) as progress:
-            report = verify_image(images, source=source, progress=progress)
-    except VerificationError as exc:
-        if isinstance(exc.report, VerificationReport):
-            _render(exc.report, as_json)
-        raise
+    expect = parse_expected(expected)
+    with custody_for_verification(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
+        try:
+            with terminate_as_interrupt(), progress_for(quiet, lang) as progress:
+                report = verify_image(images, source=source, progress=progress, expect=expect)
+        except VerificationError as exc:
+            if isinstance(exc.report, VerificationReport):
+                _render(exc.report, as_json)
+            raise
+        appended = None if custody is None else custody.append(report, tool=f"{TOOL_NAME} {__version__} verify")
     _render(report, as_json)
+    if appended is not None:
+        click.echo(f"custody: recorded verified {appended.entry.entry_id} in {ledger}", err=as_json)
 
 
 def _render(report: VerificationReport, as_json: bool) -> None:

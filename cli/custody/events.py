@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.custody.authority_window import warn_window
 from cli.custody.common import (
     lang_option,
     ledger_for_append,
@@ -291,3 +292,4 @@ def authority_add(ledger: str, key_file: str, ledger_key: str | None, as_json: b
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang):
         appended = opened.add_authority(record_, pair)
     render_appended(appended, as_json, f"recorded authority {record_.reference} as")
+    warn_window(record_.reference, record_.valid_from, record_.valid_until, lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick
@@ -66,6 +67,7 @@ MESSAGES: Mapping[str, Pair] = {
         "{path} : le fichier de clé est lisible par le groupe ou par d'autres (mode {mode}) ; refusé car "
         "SCELLE_STRICT_KEY_PERMISSIONS=1 : restreignez-le avec chmod 600",
     ),
+    **EXAMINER_MESSAGES,
 }
 
 

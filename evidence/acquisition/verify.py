@@ -32,6 +32,9 @@ from evidence.hashing.streams import digest_file, digest_media, digest_stream
 from evidence.sources import container_of, open_image
 from evidence.sources.base import ImageSource
 
+#: the subject of the checks against digests the user gives (``verify --expect``)
+EXPECTED = "expected"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DigestCheck:
@@ -170,7 +173,11 @@ def _check_against_record(
 
 
 def _verify_raw(
-    images: Sequence[Path], record_path: Path, record: AcquisitionRecord, progress: ProgressObserver
+    images: Sequence[Path],
+    record_path: Path,
+    record: AcquisitionRecord,
+    progress: ProgressObserver,
+    expect: Mapping[str, str],
 ) -> VerificationReport:
     outputs = list(record.outputs)
     problems = _segment_problems(images, outputs)
@@ -186,7 +193,7 @@ def _verify_raw(
             result = digest_stream(
                 reader,
                 record.media_size,
-                record.algorithms,
+                sorted({*record.algorithms, *expect}),
                 record.window,
                 progress=progress,
                 extra_consumers=[digester] if digester else [],
@@ -194,6 +201,7 @@ def _verify_raw(
         finally:
             progress.finished()
     checks, mismatches = _check_against_record("media", record, result)
+    checks += compare_digests(EXPECTED, expect, result.hexdigests())
     if digester is not None:
         for output, computed in zip(outputs, digester.results(), strict=True):
             checks += compare_digests(output.path.name, output.digests, computed)
@@ -231,7 +239,11 @@ class _Prefix:
 
 
 def _digest_container(
-    image: ImageSource, stored: Mapping[str, str], record: AcquisitionRecord | None, progress: ProgressObserver
+    image: ImageSource,
+    stored: Mapping[str, str],
+    record: AcquisitionRecord | None,
+    progress: ProgressObserver,
+    expect: Mapping[str, str],
 ) -> tuple[DigestResult | None, DigestResult | None]:
     """Digests to compare with the stored hashes (whole media) and with the record (the source's bytes).
 
@@ -242,9 +254,10 @@ def _digest_container(
     window = record.window if record else None
     passes: list[tuple[PositionalReader, set[str], int | None]] = []
     if record is None or record.media_size == image.size:
-        passes.append((image, set(stored) | (set(record.media_digests) if record else set()), window))
-    else:
-        passes += [(image, set(stored), None), (_Prefix(image, record.media_size), set(record.media_digests), window)]
+        passes.append((image, {*stored, *expect, *(record.media_digests if record else ())}, window))
+    else:  # what was written on a seizure form is the source's digest: the record's bytes, not the padding
+        prefix = _Prefix(image, record.media_size)
+        passes += [(image, set(stored), None), (prefix, {*record.media_digests, *expect}, window)]
     results: list[DigestResult | None] = []
     for media, algorithms, size_window in passes:
         if not algorithms:
@@ -265,7 +278,11 @@ def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> str |
 
 
 def _verify_container(
-    images: Sequence[Path], record_path: Path | None, record: AcquisitionRecord | None, progress: ProgressObserver
+    images: Sequence[Path],
+    record_path: Path | None,
+    record: AcquisitionRecord | None,
+    progress: ProgressObserver,
+    expect: Mapping[str, str],
 ) -> VerificationReport:
     with open_image(list(images)) as image, ThreadPoolExecutor(max_workers=1) as files:
         # the container files' digests (from the record) are computed while the media is hashed, not after
@@ -278,7 +295,7 @@ def _verify_container(
             media_size=image.size,
             notices=image.notices,
         )
-        if not stored and record is None:
+        if not stored and record is None and not expect:
             raise VerificationError(
                 replace(
                     base,
@@ -291,11 +308,12 @@ def _verify_container(
         if problem is not None:
             return replace(base, problems=(problem,))
         try:
-            whole, source = _digest_container(image, stored, record, progress)
+            whole, source = _digest_container(image, stored, record, progress, expect)
         except ImageError as exc:
             return replace(base, problems=(str(exc),))
     checks = compare_digests("stored", stored, whole.hexdigests() if whole else {})
     mismatches: list[WindowMismatch] = []
+    checks += compare_digests(EXPECTED, expect, source.hexdigests() if source else {})
     if record is not None and source is not None:
         more, mismatches = _check_against_record("media", record, source)
         checks += more
@@ -331,13 +349,18 @@ def verify_image(
     *,
     source: str | os.PathLike[str] | None = None,
     progress: ProgressObserver = NULL_PROGRESS,
+    expect: Mapping[str, str] | None = None,
 ) -> VerificationReport:
     """Verify an image against its acquisition record and/or stored hashes; with ``source``, re-read that too.
+
+    ``expect`` (algorithm -> hex, as written on a seizure form) adds checks of the media's digests, subject
+    ``expected``; with it, a raw image without a record can be verified against those values alone.
 
     Returns the report when everything matches; raises ``VerificationError`` (exit 3) with the report otherwise,
     ``RecordError`` when a raw image has no usable record, ``ImageError`` when the image cannot be opened.
     """
     paths = [Path(p) for p in images]
+    expect = dict(expect or {})
     if not paths:
         raise ImageError("no image file given")
     record_path = find_record(paths[0])
@@ -349,11 +372,11 @@ def verify_image(
             + "; its image cannot be verified"
         )
     if record is not None and record_path is not None and record.format == "raw":
-        report = _verify_raw(paths, record_path, record, progress)
-    elif _is_raw(paths[0]) and record is None:
+        report = _verify_raw(paths, record_path, record, progress, expect)
+    elif _is_raw(paths[0]) and record is None and not expect:
         raise RecordError(f"{paths[0]}: no acquisition record next to it (looked for {paths[0].name}{RECORD_SUFFIX})")
     else:
-        report = _verify_container(paths, record_path, record, progress)
+        report = _verify_container(paths, record_path, record, progress, expect)
     if source is not None:
         if record is None:
             raise RecordError(f"{paths[0]}: --source needs the acquisition record, none found next to the image")

@@ -137,8 +137,10 @@ def _wait_for_output(proc: subprocess.Popen[str], output: Path, at_least: int) -
     pytest.fail("acquisition never started writing")
 
 
-@pytest.mark.parametrize(("signum", "name"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")])
-def test_a_signal_leaves_an_incomplete_record(tmp_path: Path, signum: int, name: str) -> None:
+@pytest.mark.parametrize(
+    ("signum", "name", "status"), [(signal.SIGTERM, "SIGTERM", 143), (signal.SIGINT, "SIGINT", 130)]
+)
+def test_a_signal_leaves_an_incomplete_record(tmp_path: Path, signum: int, name: str, status: int) -> None:
     source = tmp_path / "big-sparse.img"
     with source.open("wb") as handle:
         handle.truncate(16 << 30)  # 16 GiB of holes: fast to read, far too long to finish before the signal
@@ -147,8 +149,10 @@ def test_a_signal_leaves_an_incomplete_record(tmp_path: Path, signum: int, name:
     _wait_for_output(proc, output, 16 * MiB)
     proc.send_signal(signum)
     _stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == status, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
+    log = (tmp_path / "out.raw.acquisition.txt").read_text(encoding="utf-8")  # the log says the same
+    assert "Status: incomplete" in log and f"Reason: interrupted ({name})" in log
     record = load_record(tmp_path / "out.raw.acquisition.json")
     assert record.status == "incomplete"
     assert record.reason == f"interrupted ({name})"

@@ -1,0 +1,95 @@
+"""`scelle verify --ledger L --key K`: the ledger, keys and authorities are opened and checked before the image is
+read (a wrong passphrase is found in a second, not after hours of hashing), and the ``verified`` event is appended
+only when the verification passed; a mismatch records nothing and exits 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from cli.custody.common import ledger_for_append, load_key, split_values
+from evidence.common.errors import UsageError
+
+if TYPE_CHECKING:
+    from custody.ledger.drafts import Appended
+    from custody.ledger.ledger import Ledger
+    from custody.model.keys import KeyPair
+    from custody.model.records import Artefact
+    from evidence.acquisition.verify import VerificationReport
+
+
+@dataclass(slots=True)
+class VerificationCustody:
+    """An opened ledger, the examiner's key and what the ``verified`` event will say besides its artefact."""
+
+    ledger: Ledger
+    key: KeyPair
+    authorities: tuple[str, ...]
+    zone: str
+    location: str | None
+    seal: str | None
+    started: datetime
+
+    def append(self, report: VerificationReport, tool: str) -> Appended:
+        """Append ``verified`` for the image of ``report`` (which passed), at the time the verification started."""
+        from custody.ledger.drafts import EventDraft
+
+        draft = EventDraft(
+            action="verified",
+            artefacts=(artefact_of(report),),
+            occurred_at=self.started,
+            occurred_tz=self.zone,
+            authorities=self.authorities,
+            location=self.location,
+            seal=self.seal,
+            tool=tool,
+        )
+        return self.ledger.record(self.key, draft)
+
+
+def artefact_of(report: VerificationReport) -> Artefact:
+    """The image as the ledger knows it: through its acquisition record, else by the digests just computed."""
+    from custody.model.artefacts import artefact_from_record
+    from custody.model.records import Artefact
+    from custody.model.vocabulary import DIGEST_LENGTHS
+
+    if report.record is not None:
+        return artefact_from_record(report.record)
+    digests = {c.algorithm: c.expected for c in report.checks if c.ok and c.algorithm in DIGEST_LENGTHS}
+    if "sha256" not in digests:
+        raise UsageError(
+            f"{report.image}: the ledger names artefacts by SHA-256, which this image does not store: "
+            "give --expect sha256:HEX (or verify an image that has its acquisition record)"
+        )
+    return Artefact(digests=digests, name=report.image.rsplit("/", 1)[-1], size=report.media_size)
+
+
+@contextmanager
+def custody_for_verification(
+    ledger: str | None,
+    key_file: str | None,
+    authorities: tuple[str, ...],
+    ledger_key: str | None,
+    zone: str | None,
+    location: str | None,
+    seal: str | None,
+) -> Iterator[VerificationCustody | None]:
+    """Open the ledger and keys for `verify --ledger` (None without --ledger)."""
+    if ledger is None:
+        if key_file or authorities or ledger_key:
+            raise UsageError("--key, --authority and --ledger-key go with --ledger")
+        yield None
+        return
+    from custody.model.times import check_zone
+
+    if key_file is None:
+        raise UsageError("--ledger needs --key (the examiner's key signs the verified event)")
+    label = check_zone(zone or "Z", field="--tz")
+    pair = load_key(key_file)
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+        opened.writable()
+        ids = tuple(opened.resolve_authority(ref).id for ref in split_values(authorities))
+        yield VerificationCustody(opened, pair, ids, label, location, seal, datetime.now(UTC))

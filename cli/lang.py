@@ -1,0 +1,38 @@
+"""The language of the messages when ``--lang`` is not given: the locale's, as POSIX programs choose it.
+
+``LC_ALL`` wins over ``LC_MESSAGES``, which wins over ``LANG`` (POSIX, "Locale": the first one set and not empty is
+used). ``fr``, ``fr_FR.UTF-8``, ``fr_MA`` or ``fr_SN@euro`` give French; anything else, or nothing, English.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def locale_lang(environ: Mapping[str, str] | None = None) -> str:
+    """``fr`` when the locale's language is French, else ``en``."""
+    env = os.environ if environ is None else environ
+    for name in LOCALE_VARIABLES:
+        value = env.get(name, "")
+        if value:
+            return "fr" if value.split("_")[0].split(".")[0].split("@")[0].lower() == "fr" else "en"
+    return "en"
+
+
+def lang_choice(func: F) -> F:
+    """--lang en|fr for the examiner's commands (acquire, verify, image hash), defaulting to the locale."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "fr"]),
+        default=locale_lang,
+        show_default="the locale's: LC_ALL, LC_MESSAGES, LANG",
+        help="Language of the messages, progress and acquisition log.",
+    )(func)
