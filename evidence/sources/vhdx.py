@@ -49,7 +49,7 @@ class VhdxSource(ImageSource):
             kind = self._handle.get_disk_type()
             sector = int(self._handle.get_bytes_per_sector())
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
-            self._handle.close()
+            self._discard_handle()  # a failed open leaves nothing to close; libvhdi would raise about it
             raise ContainerError("vhdx.open", path, reason=_reason(exc)) from exc
         if kind == _DIFFERENCING:
             self._handle.close()
@@ -59,6 +59,13 @@ class VhdxSource(ImageSource):
             raise ContainerError("empty", path, format="vhdx")
         kind_name = {2: "fixed", 3: "dynamic"}.get(kind, str(kind))
         self.metadata = ImageMetadata(sector_size=sector, extra={"vhdx_type": kind_name})
+
+    def _discard_handle(self) -> None:
+        handle, self._handle = self._handle, None
+        try:
+            handle.close()
+        except (OSError, RuntimeError):
+            pass
 
     def read_at(self, offset: int, length: int) -> bytes:
         """Return up to ``length`` media bytes from ``offset``; fewer only at the end of the media."""
