@@ -40,6 +40,10 @@ checkpoints, since each is signed by its time-stamping authority; created when a
 APPLICATION_ID = 0x5343454C  # "SCEL": lets `file` and scelle tell a ledger from any other SQLite file
 BUSY_TIMEOUT_S = 60.0
 
+#: what a damaged file can raise from sqlite3: its errors, and a UnicodeDecodeError when SQLite's own error text
+#: quotes damaged schema bytes that are not UTF-8 (found by the fuzz run: ``benchmarks/fuzz.py --replay ledger:1486``)
+DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+
 
 class LedgerFileError(CustodyError):
     """The ledger file is missing, not a scelle ledger, or cannot be read or written."""
@@ -63,7 +67,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.executescript("BEGIN;" + SCHEMA + "COMMIT;")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise LedgerFileError(f"{target}: cannot create ledger: {exc}") from exc
         return cls._ready(conn, target)
 
@@ -81,7 +85,7 @@ class Store:
             else:
                 conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise LedgerFileError(f"{target}: not a readable SQLite file: {exc}") from exc
         if app_id != APPLICATION_ID:
             conn.close()
@@ -93,7 +97,7 @@ class Store:
         try:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             conn.close()
             raise LedgerFileError(f"{path}: {exc}") from exc
         return cls(conn, path)
@@ -108,7 +112,7 @@ class Store:
         the state the commit extends; any exception rolls everything back."""
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise LedgerFileError(f"{self.path}: cannot lock the ledger for writing: {exc}") from exc
         try:
             yield
@@ -117,7 +121,7 @@ class Store:
             raise
         try:
             self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             self._conn.execute("ROLLBACK")
             raise LedgerFileError(f"{self.path}: cannot commit: {exc}") from exc
 
@@ -126,7 +130,7 @@ class Store:
         """A read transaction: every read inside it sees one consistent state, even while others append."""
         try:
             self._conn.execute("BEGIN")
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
         failed = True
         try:
@@ -135,7 +139,7 @@ class Store:
         finally:
             try:
                 self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except DB_ERRORS as exc:
                 # Ending a read of a damaged file can fail too; never hide the first error behind this one.
                 if not failed:
                     raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
@@ -143,7 +147,7 @@ class Store:
     def _one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
         try:
             row: tuple[Any, ...] | None = self._conn.execute(sql, args).fetchone()
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
         return row
 
@@ -246,7 +250,7 @@ class Store:
     def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         try:
             yield from self._conn.execute(sql)
-        except sqlite3.Error as exc:
+        except DB_ERRORS as exc:
             raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
     def entries(self, kind: str | None = None, *, raw: bool = False) -> Iterator[tuple[int, str, str, bytes, bytes]]:

@@ -38,3 +38,11 @@ def test_the_original_files_pass(corpus: Corpus) -> None:
     result = CliRunner().invoke(cli, ["custody", "verify", str(corpus.ledger), "--trust", corpus.vkey],
                                 env={"SCELLE_PASSPHRASE": PASS})  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("seed", [1486, 17349, 17430])
+def test_long_run_finds_stay_fixed(corpus: Corpus, seed: int) -> None:
+    # ledgers whose damaged schema makes SQLite's error text non-UTF-8: sqlite3 raised UnicodeDecodeError
+    outcome, text = run_case(corpus, "ledger", seed)
+    assert outcome == "clean-error", text[-300:]
+    assert text.startswith("scelle: error: ") and "ledger.db" in text
