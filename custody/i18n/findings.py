@@ -105,8 +105,8 @@ FINDINGS: Mapping[str, Pair] = {
         "L'événement {id} relève de l'affaire {got} et non de {expected}",
     ),
     "authority.ok": (
-        "Each of the {count} actions that need one is covered by a legal authority in force at the time",
-        "Chacun des {count} actes qui l'exigent est couvert par une autorisation légale en vigueur à sa date",
+        "Actions that need a legal authority: {count}, each covered by one in force at the time",
+        "Actes qui exigent une autorisation légale : {count}, chacun couvert par une autorisation en vigueur à sa date",
     ),
     "authority.missing": (
         "Event {id} relies on unknown authority {authority} (not recorded before it)",
