@@ -9,7 +9,7 @@ import click
 from cli.acquire_log import logged_on_failure, read_back, write_log
 from cli.custody.common import custody_for_acquisition
 from cli.lang import lang_choice
-from cli.options import json_option, quiet_option
+from cli.options import examiner_ledger_options, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
 from custody.i18n.messages import message
@@ -56,13 +56,7 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
 @click.option("--segment-size", metavar="SIZE", help="E01 segment size: OUTPUT.E01, .E02, ... (default 1500MiB).")
 @click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")
-@click.option("--ledger", type=click.Path(dir_okay=False), help="Custody ledger: append the acquired event.")
-@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Examiner's key (with --ledger).")
-@click.option("--authority", "authorities", multiple=True, metavar="ID", help="Authority id or reference (--ledger).")
-@click.option("--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: the one used at init).")
-@click.option("--location", help="Where the acquisition happens (custody event).")
-@click.option("--seal", help="Seal or exhibit number (custody event).")
-@click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z).")
+@examiner_ledger_options("acquired", "the acquisition")
 @click.option("--verify", "verify_image", is_flag=True, help="Re-read the written image and compare its digests.")
 @click.option(
     "--verify-source", is_flag=True, help="Also re-read the source and compare it (implies --verify; exit 3 if not)."

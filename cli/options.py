@@ -27,3 +27,24 @@ def json_option(func: F) -> F:
 def quiet_option(func: F) -> F:
     """--quiet: no progress bar."""
     return click.option("--quiet", "-q", is_flag=True, help="No progress display.")(func)
+
+
+def examiner_ledger_options(event: str, activity: str) -> Callable[[F], F]:
+    """--ledger, --key, --authority, --ledger-key, --location, --seal, --tz: a command that records ``event`` (acquired,
+    verified) in a custody ledger while it does ``activity`` (the acquisition, the verification)."""
+    options = (
+        click.option("--ledger", type=click.Path(dir_okay=False), help=f"Custody ledger: record the {event} event."),
+        click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Examiner's key (with --ledger)."),
+        click.option("--authority", "authorities", multiple=True, metavar="ID", help="Authority id or reference."),
+        click.option("--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: from init)."),
+        click.option("--location", help=f"Where {activity} happens (custody event)."),
+        click.option("--seal", help="Seal or exhibit number (custody event)."),
+        click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z)."),
+    )
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate

@@ -9,7 +9,7 @@ import click
 
 from cli.custody.verified import custody_for_verification
 from cli.lang import lang_choice
-from cli.options import image_arguments, json_option, quiet_option
+from cli.options import examiner_ledger_options, image_arguments, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
 
@@ -27,13 +27,7 @@ if TYPE_CHECKING:
     metavar="ALG:HEX",
     help="A digest the media must have, e.g. from a seizure form (md5, sha1, sha256, blake3). Repeatable.",
 )
-@click.option("--ledger", type=click.Path(dir_okay=False), help="Custody ledger: record a verified event on success.")
-@click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Examiner's key (with --ledger).")
-@click.option("--authority", "authorities", multiple=True, metavar="ID", help="Authority id or reference (--ledger).")
-@click.option("--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: the one used at init).")
-@click.option("--location", help="Where the verification happens (custody event).")
-@click.option("--seal", help="Seal or exhibit number (custody event).")
-@click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z).")
+@examiner_ledger_options("verified", "the verification")
 @json_option
 @quiet_option
 @lang_choice

@@ -163,6 +163,33 @@ def render_appended(appended: Appended, as_json: bool, what: str) -> None:
 
 
 @contextmanager
+def examiner_ledger(
+    ledger: str | None,
+    key_file: str | None,
+    authorities: tuple[str, ...],
+    ledger_key: str | None,
+    zone: str | None,
+    *,
+    event: str,
+) -> Iterator[tuple[Ledger, KeyPair, str] | None]:
+    """The ledger (open for appending), the examiner's key and the zone label for a command that records ``event``
+    with ``--ledger`` (acquire, verify); None without ``--ledger``. Everything is opened before evidence is read."""
+    if ledger is None:
+        if key_file or authorities or ledger_key:
+            raise UsageError("--key, --authority and --ledger-key go with --ledger")
+        yield None
+        return
+    from custody.model.times import check_zone
+
+    if key_file is None:
+        raise UsageError(f"--ledger needs --key (the examiner's key signs the {event} event)")
+    label = check_zone(zone or "Z", field="--tz")
+    pair = load_key(key_file)
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+        yield opened, pair, label
+
+
+@contextmanager
 def custody_for_acquisition(
     ledger: str | None,
     key_file: str | None,
@@ -173,21 +200,15 @@ def custody_for_acquisition(
     seal: str | None,
 ) -> Iterator[AcquisitionCustody | None]:
     """For `scelle acquire --ledger`: open the ledger and keys and check the authority before the source is read."""
-    if ledger is None:
-        if key_file or authorities or ledger_key:
-            raise UsageError("--key, --authority and --ledger-key go with --ledger")
-        yield None
-        return
-    from custody.ledger.acquired import AcquisitionCustody
-    from custody.model.times import check_zone
+    with examiner_ledger(ledger, key_file, authorities, ledger_key, zone, event="acquired") as opened:
+        if opened is None:
+            yield None
+            return
+        from custody.ledger.acquired import AcquisitionCustody
 
-    if key_file is None:
-        raise UsageError("--ledger needs --key (the examiner's key signs the acquired event)")
-    label = check_zone(zone or "Z", field="--tz")
-    pair = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
+        book, pair, label = opened
         yield AcquisitionCustody.prepare(
-            opened, pair, split_values(authorities), occurred_tz=label, location=location, seal=seal
+            book, pair, split_values(authorities), occurred_tz=label, location=location, seal=seal
         )
 
 

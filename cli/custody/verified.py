@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from cli.custody.common import ledger_for_append, load_key, split_values
+from cli.custody.common import examiner_ledger, split_values
 from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
@@ -78,18 +78,11 @@ def custody_for_verification(
     seal: str | None,
 ) -> Iterator[VerificationCustody | None]:
     """Open the ledger and keys for `verify --ledger` (None without --ledger)."""
-    if ledger is None:
-        if key_file or authorities or ledger_key:
-            raise UsageError("--key, --authority and --ledger-key go with --ledger")
-        yield None
-        return
-    from custody.model.times import check_zone
-
-    if key_file is None:
-        raise UsageError("--ledger needs --key (the examiner's key signs the verified event)")
-    label = check_zone(zone or "Z", field="--tz")
-    pair = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
-        opened.writable()
-        ids = tuple(opened.resolve_authority(ref).id for ref in split_values(authorities))
-        yield VerificationCustody(opened, pair, ids, label, location, seal, datetime.now(UTC))
+    with examiner_ledger(ledger, key_file, authorities, ledger_key, zone, event="verified") as opened:
+        if opened is None:
+            yield None
+            return
+        book, pair, label = opened
+        book.writable()
+        ids = tuple(book.resolve_authority(ref).id for ref in split_values(authorities))
+        yield VerificationCustody(book, pair, ids, label, location, seal, datetime.now(UTC))
