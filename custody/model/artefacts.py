@@ -15,7 +15,7 @@ from pathlib import Path
 from custody.errors import RecordError
 from custody.model.records import Artefact
 from custody.model.vocabulary import DIGEST_LENGTHS, parse_digest_ref
-from evidence.acquisition.record import RECORD_SUFFIX, load_record
+from evidence.acquisition.record import RECORD_SUFFIX, find_record, load_record
 from evidence.common.errors import EvidenceError
 from evidence.hashing.streams import digest_file
 
@@ -65,8 +65,9 @@ def artefact_from_ref(ref: str) -> Artefact:
         return artefact_from_digests(ref)
     if ref.endswith(RECORD_SUFFIX):
         return artefact_from_record(ref)
-    if os.path.isfile(ref + RECORD_SUFFIX):  # an image scelle acquired: name its media, through its record
-        return artefact_from_record(ref + RECORD_SUFFIX)
+    record = find_record(Path(ref))  # an image scelle acquired (x.raw, x.001, x.E01): its media, through its record
+    if record is not None:
+        return artefact_from_record(record)
     if not os.path.isfile(ref):
         raise RecordError(f"{ref}: no such file (give a file, an acquisition record or sha256:<hex>)")
     return artefact_from_file(ref)

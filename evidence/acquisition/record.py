@@ -13,6 +13,7 @@ SHA-256 of media bytes ``[0, e)``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -145,6 +146,15 @@ def record_path_for(output: str | os.PathLike[str]) -> Path:
     """Where the record of an acquisition to ``output`` lives: ``OUTPUT.acquisition.json``."""
     output = Path(output)
     return output.with_name(output.name + RECORD_SUFFIX)
+
+
+def find_record(image: Path) -> Path | None:
+    """The record of the acquisition that produced ``image``: ``X.acquisition.json`` for ``X`` or ``X.001``."""
+    candidates = [image.with_name(image.name + RECORD_SUFFIX)]
+    stem = re.sub(r"\.(\d{3,}|[Ee]01|[Ee][Xx]01|[Ss]01)$", "", image.name)
+    if stem != image.name:
+        candidates.append(image.with_name(stem + RECORD_SUFFIX))
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def write_record(path: Path, record: AcquisitionRecord, *, exclusive: bool = False) -> None:

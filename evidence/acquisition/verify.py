@@ -10,7 +10,6 @@ against (no record, an E01 with no stored hash) is an error too, never a pass.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,7 @@ from typing import Any
 
 from evidence.acquisition.blockread import digest_source
 from evidence.acquisition.media import FileMedia
-from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, load_record
+from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, find_record, load_record
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
 from evidence.common.messages import Notice
@@ -129,15 +128,6 @@ class VerificationReport(Report):
             "problems": list(self.problems),
             "notes": [notice.text("en") for notice in self.notices],
         }
-
-
-def find_record(image: Path) -> Path | None:
-    """The record of the acquisition that produced ``image``: ``X.acquisition.json`` for ``X`` or ``X.001``."""
-    candidates = [image.with_name(image.name + RECORD_SUFFIX)]
-    stem = re.sub(r"\.(\d{3,}|[Ee]01|[Ee][Xx]01|[Ss]01)$", "", image.name)
-    if stem != image.name:
-        candidates.append(image.with_name(stem + RECORD_SUFFIX))
-    return next((c for c in candidates if c.is_file()), None)
 
 
 def compare_digests(subject: str, expected: Mapping[str, str], computed: Mapping[str, str]) -> list[DigestCheck]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from evidence.acquisition.media import FileMedia
-from evidence.acquisition.record import RecordError, load_record, record_path_for, write_record
-from evidence.acquisition.verify import find_record, verify_image
+from evidence.acquisition.record import RecordError, find_record, load_record, record_path_for, write_record
+from evidence.acquisition.verify import verify_image
 from evidence.common.errors import ImageError, IntegrityError
 from evidence.common.report import VerificationError
 from evidence.sources import open_image
