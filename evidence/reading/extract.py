@@ -17,6 +17,7 @@ state, the relative path written, size, SHA-256 and BLAKE3 of the bytes written.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,8 @@ _MAX_COMPONENT = 255
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+#: errors by which a host file system refuses a name itself (not the place or the space)
+_NAME_REFUSED = {errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ}
 
 
 def safe_component(raw: bytes, windows: bool = os.name == "nt") -> str:
@@ -134,16 +137,24 @@ class _Tree:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
         return os.open(name, flags, 0o644, dir_fd=self._fd(parent))
 
-    def create_file(self, parent: str, leaf: bytes) -> tuple[str, int]:
-        """A new file (never an existing one, never through a link) in ``parent``; returns (relative path, fd)."""
+    def create_file(self, parent: str, leaf: bytes, inode: str) -> tuple[str, int, bool]:
+        """A new file (never an existing one, never through a link) in ``parent``: (relative path, fd, substitute).
+
+        A name the host refuses (too long for it, bytes its file system rejects) is replaced by
+        ``_scelle-inode-INODE``: ``substitute`` is then true, and the manifest keeps the original name."""
+        substitute = False
         while True:
-            name = self._unique(parent, safe_component(leaf))
+            wanted = f"_scelle-inode-{inode}" if substitute else safe_component(leaf)
+            name = self._unique(parent, wanted)
             relative = f"{parent}/{name}" if parent else name
             try:
-                return relative, self._create(parent, name)
+                return relative, self._create(parent, name), substitute
             except FileExistsError:
                 continue  # something already there (not ours): take the next free name
             except OSError as exc:
+                if not substitute and exc.errno in _NAME_REFUSED:
+                    substitute = True
+                    continue
                 raise ExtractionError(f"{self.root / relative}: cannot create file: {exc.strerror or exc}") from exc
 
     def write_manifest(self, data: bytes) -> Path:
@@ -194,8 +205,11 @@ def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict
         return record
     image_dir, _, leaf = (base + entry.path_bytes).rpartition(b"/")
     parent = tree.directory(image_dir)
-    relative, fd = tree.create_file(parent, leaf)
+    relative, fd, substitute = tree.create_file(parent, leaf, entry.inode)
     record["written"] = relative
+    if substitute:
+        record["substitute"] = True
+        record["name_hex"] = leaf.hex()
     try:
         digests = digest_chunks(_written(fs.iter_content(entry), fd, str(tree.root / relative)))
         record["bytes_written"] = os.fstat(fd).st_size
@@ -212,29 +226,41 @@ def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict
 def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | None = None) -> Path:
     """Extract the files (deleted ones included) of ``filesystems`` under ``out_dir``; return the manifest path.
 
-    ``paths`` limits extraction to those entries (and what is below them), as ``fls -r -p`` names them.
+    ``paths`` limits extraction to those entries (and what is below them), as ``fls -r -p`` names them; ``/`` is the
+    whole file system. The manifest is always written once the output directory is in use, with ``status``
+    ``complete``, ``partial`` (entries left out: ``PartialError``, exit 4) or ``failed`` (the extraction stopped:
+    the error is re-raised), and lists what was written until then.
     """
     tree = _Tree(out_dir)
     wanted = [p.strip("/") for p in paths or []]
+    if "" in wanted:  # "/" names the root: everything
+        wanted = []
     records: list[dict[str, object]] = []
     partitioned = any(fs.partition is not None for fs in filesystems)
+    manifest: dict[str, object] = {
+        "tool": TOOL_NAME,
+        "version": __version__,
+        "image": [str(p) for p in filesystems[0].source.segments] if filesystems else [],
+        "files": records,
+    }
     try:
-        for fs in filesystems:
-            base = f"p{fs.partition}/".encode() if partitioned else b""
-            for entry in fs.walk():
-                if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
-                    records.append(_extract_one(fs, entry, tree, base))
-        if wanted and not records:
-            raise ExtractionError(f"nothing matches {', '.join(wanted)}")
+        try:
+            for fs in filesystems:
+                base = f"p{fs.partition}/".encode() if partitioned else b""
+                for entry in fs.walk():
+                    if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
+                        records.append(_extract_one(fs, entry, tree, base))
+            if wanted and not records:
+                raise ExtractionError(f"nothing matches {', '.join(wanted)}")
+        except EvidenceError as exc:
+            manifest.update(status="failed", error=str(exc))
+            path = tree.write_manifest(canonical.encode(manifest))
+            raise type(exc)(f"{exc} (what was written before is listed in {path})") from exc
         problems = [f"{fs.context}: {problem}" for fs in filesystems for problem in fs.errors]
-        manifest = {
-            "tool": TOOL_NAME,
-            "version": __version__,
-            "image": [str(p) for p in filesystems[0].source.segments] if filesystems else [],
-            "files": records,
-        }
-        if problems:  # a directory left out (issue 18): recorded, and the extraction ends as partial (exit 4)
-            manifest["status"] = "partial"
+        problems += [f"{r['path']}: written as {r['written']}" for r in records if r.get("substitute")]
+        # a directory left out, or a file that could not keep its own name (issue 18): recorded, exit 4
+        manifest["status"] = "partial" if problems else "complete"
+        if problems:
             manifest["problems"] = problems
         path = tree.write_manifest(canonical.encode(manifest))
         if problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from evidence import open_filesystems, open_image
 from evidence.common import canonical
-from evidence.common.errors import ExtractionError
+from evidence.common.errors import ExtractionError, PartialError
 from evidence.reading.extract import MANIFEST_NAME, extract, safe_component
 from tests.evidence.support.craft import ext_image
 from tests.evidence.support.images import IMAGES
@@ -101,9 +102,50 @@ def test_symlink_inside_target_is_never_written_through(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "a_directory").symlink_to(outside)
-    with pytest.raises(ExtractionError, match="a_directory"):
+    with pytest.raises(ExtractionError, match="a_directory") as refused:
         run_extract(IMAGES / "pytsk/image.raw", out)
     assert list(outside.iterdir()) == []
+    # issue 18 finding 6: a refused extraction still says what it wrote before it stopped
+    assert MANIFEST_NAME in str(refused.value)
+    manifest = json.loads((out / MANIFEST_NAME).read_bytes())
+    assert manifest["status"] == "failed" and "a_directory" in manifest["error"]
+    assert files_under(out) == {r["written"] for r in manifest["files"] if "written" in r} | {MANIFEST_NAME}
+
+
+def test_slash_extracts_the_whole_file_system(tmp_path: Path) -> None:
+    # issue 18 finding 6: "/" matched nothing (exit 1) or only names that begin with "/" (files silently dropped)
+    everything = run_extract(IMAGES / "pytsk/image.raw", tmp_path / "all")
+    root = run_extract(IMAGES / "pytsk/image.raw", tmp_path / "root", ["/"])
+    assert root["files"] == everything["files"] and root["status"] == everything["status"] == "complete"
+
+
+def test_a_name_the_host_refuses_is_written_under_a_substitute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a host file system that rejects a name (vfat, or a name over its limit) cannot be mounted here: the refusal
+    # is injected at the one place a file is created, with the errno such a file system gives
+    from evidence.reading import extract as module
+
+    real_create = module._Tree._create
+
+    def create(self: object, parent: str, name: str) -> int:
+        if name == "another_file":
+            raise OSError(errno.EILSEQ, "Invalid or incomplete multibyte or wide character")
+        return real_create(self, parent, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module._Tree, "_create", create)
+    out = tmp_path / "out"
+    with pytest.raises(PartialError, match="written as a_directory/_scelle-inode-"):
+        extract_all(IMAGES / "pytsk/image.raw", out)
+    manifest = json.loads((out / MANIFEST_NAME).read_bytes())
+    (record,) = [r for r in manifest["files"] if r.get("substitute")]
+    assert record["path"] == "a_directory/another_file" and bytes.fromhex(record["name_hex"]) == b"another_file"
+    assert record["written"] == f"a_directory/_scelle-inode-{record['inode']}"
+    assert (out / record["written"]).stat().st_size == record["size"]
+    assert manifest["status"] == "partial"
+
+
+def extract_all(image: Path, out: Path) -> None:
+    with open_image(image) as source:
+        extract(open_filesystems(source).filesystems, out)
 
 
 def test_target_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
