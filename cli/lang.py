@@ -27,12 +27,30 @@ def locale_lang(environ: Mapping[str, str] | None = None) -> str:
     return "en"
 
 
+_GIVEN = "scelle.lang"  # key in click's ``meta``, shared by every context of one invocation
+
+
+def given_lang() -> str | None:
+    """The ``--lang`` given on the command line of the running invocation, if any (also while its errors are
+    stated, after the command's own context has ended)."""
+    context = click.get_current_context(silent=True)
+    value = context.meta.get(_GIVEN) if context is not None else None
+    return str(value) if value else None
+
+
+def _remember(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    if parameter.name and context.get_parameter_source(parameter.name) == click.core.ParameterSource.COMMANDLINE:
+        context.meta[_GIVEN] = value
+    return value
+
+
 def lang_choice(func: F) -> F:
     """--lang en|fr for the examiner's commands (acquire, verify, image hash), defaulting to the locale."""
     return click.option(
         "--lang",
         type=click.Choice(["en", "fr"]),
         default=locale_lang,
+        callback=_remember,
         show_default="the locale's: LC_ALL, LC_MESSAGES, LANG",
         help="Language of the messages, progress and acquisition log.",
     )(func)

@@ -1,12 +1,19 @@
-"""Marks every test that runs an external program ``external`` (see ``tests/support/tools.py``)."""
+"""Marks every test that runs an external program ``external`` (see ``tests/support/tools.py``); runs every test
+in an English locale, whatever the machine's, since scelle speaks the locale's language by default (tests of French
+set it themselves)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 
 import pytest
 
 from tests.support import tools
+
+for _name in ("LC_ALL", "LC_MESSAGES", "SCELLE_LANG"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 def _uses_a_tool_fixture(item: pytest.Item) -> bool:

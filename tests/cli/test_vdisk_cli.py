@@ -49,3 +49,15 @@ def test_a_backing_loop_is_one_line_in_english_and_in_french() -> None:
         code, _out, err = invoke("image", "info", str(VDISK / "loop-a.qcow2"), lang=lang)
         assert code == 1
         assert err.count("\n") == 1 and words in err and "Traceback" not in err
+
+
+def test_image_messages_follow_the_locale_and_lang_beats_it(tmp_path: Path) -> None:
+    # one order for every command: --lang given, else SCELLE_LANG, else the locale (as --lang defaults to it)
+    cut = tmp_path / "cut.E01"
+    cut.write_bytes(b"EVF")
+    french = CliRunner(env={"LANG": "fr_MA.UTF-8"}).invoke(cli, ["image", "hash", str(cut)])
+    english = CliRunner(env={"LANG": "fr_MA.UTF-8", "SCELLE_LANG": "en"}).invoke(cli, ["image", "hash", str(cut)])
+    forced = CliRunner(env={"SCELLE_LANG": "en"}).invoke(cli, ["image", "hash", "--lang", "fr", str(cut)])
+    assert french.exit_code == english.exit_code == forced.exit_code == 1
+    assert french.output != english.output and french.output == forced.output
+    assert english.output.startswith("scelle: error: ") and french.output.startswith("scelle: error: ")
