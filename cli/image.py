@@ -20,7 +20,7 @@ from cli.lang import lang_choice
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
 from cli.options import quiet_option
-from evidence.reading.listing import list_entries, open_filesystems, read_entry
+from evidence.reading.listing import Listed, list_entries, open_filesystems, read_entry
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
@@ -113,13 +113,25 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per entry and line.")
 @click.option("--bodyfile", is_flag=True, help="TSK mactime bodyfile, as `fls -r -m /` prints it.")
 @click.option("--hash", "with_hash", is_flag=True, help="Add SHA-256 and BLAKE3 of every regular file.")
+@click.option(
+    "--dfxml", is_flag=True, help="DFXML as `fiwalk -X` writes it, with MD5, SHA-1, SHA-256 and BLAKE3 of every file."
+)
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
 def ls(
-    images: tuple[str, ...], partition: int | None, as_json: bool, bodyfile: bool, with_hash: bool, no_deleted: bool
+    images: tuple[str, ...],
+    partition: int | None,
+    as_json: bool,
+    bodyfile: bool,
+    with_hash: bool,
+    dfxml: bool,
+    no_deleted: bool,
 ) -> None:
     """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
-    if as_json and bodyfile:
-        raise click.UsageError("--json and --bodyfile are exclusive")
+    if as_json + bodyfile + dfxml > 1:
+        raise click.UsageError("--json, --bodyfile and --dfxml are exclusive")
+    if dfxml:
+        _ls_dfxml(images, partition, no_deleted)
+        return
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
     with _open(images) as source, _stdout_lines() as out:
@@ -143,6 +155,40 @@ def ls(
                 out.emit(listed_text(listed, several))
         out.flush()
         listing.check_complete()  # exit 4 when entries or content had to be left out (each already named)
+
+
+def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool) -> None:
+    from evidence.common.version import __version__
+    from evidence.reading.dfxml import ALGORITHMS, write_dfxml
+
+    with _open(images) as source, _stdout_lines() as out:
+
+        def warn(message: str) -> None:
+            out.flush()
+            _warn(message)
+
+        extra = tuple(name for name in ALGORITHMS if name not in ("sha256", "blake3"))
+        listing = list_entries(
+            source, partition, include_deleted=not no_deleted, hashes=True, warn=warn, extra_digests=extra
+        )
+
+        def listed() -> Iterator[Listed]:
+            for item in listing:
+                if item.error:
+                    warn(f"{item.entry.path} ({item.entry.inode}): content not hashed: {item.error}")
+                yield item
+
+        command = " ".join(["scelle", "image", "ls", "--dfxml", *(["-p", str(partition)] if partition else [])])
+        write_dfxml(
+            out.emit,
+            listed(),
+            listing.filesystems,
+            version=__version__,
+            command_line=" ".join([command, *(["--no-deleted"] if no_deleted else []), *images]),
+            image_names=[str(name) for name in source.segments],
+        )
+        out.flush()
+        listing.check_complete()
 
 
 @image.command()

@@ -6,7 +6,8 @@ These are what ``scelle image`` commands call (one call each) and what a tool us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, PartialError, UsageError, VolumeError
@@ -94,8 +95,9 @@ class Listing:
     an allocated file that is also a gap in the listing (see below). The SHA-256 of large files is computed in a
     worker thread while the next files are read (``evidence.hashing.files.digest_in_order``); the entries come out
     in walk order.
-    ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is skipped: partitions without a file
-    system, directories that cannot be read.
+    ``extra_digests`` (e.g. ``("md5", "sha1")``, with ``hashes``) adds digests computed in the reading thread as the
+    chunks pass, for outputs that need them (DFXML). ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn``
+    receives what is skipped: partitions without a file system, directories that cannot be read.
 
     A file system cut short by the end of the image is warned about once (as ``fsstat``'s "Total Range in Image").
     A listing that had to leave something out says so: a directory that cannot be read (its entries are missing;
@@ -114,9 +116,11 @@ class Listing:
         hashes: bool = False,
         timeline: bool = False,
         warn: Callable[[str], None] = _ignore,
+        extra_digests: tuple[str, ...] = (),
     ) -> None:
         self._opened = open_filesystems(source, partition)
         self._options = (include_deleted, hashes, timeline)
+        self._extra = extra_digests
         self._warn = warn
         #: what the listing had to leave out so far (one line each)
         self.problems: list[str] = []
@@ -154,6 +158,12 @@ class Listing:
             for problem in fs.errors:
                 self._problem(f"{fs.context}: {problem}")
 
+    def _tee(self, chunks: Iterator[bytes] | None, tees: deque[_Tee]) -> Iterator[bytes] | None:
+        """``chunks`` fed through a new ``_Tee`` (queued in walk order: one per entry, the results come in order)."""
+        tee = _Tee(self._extra)
+        tees.append(tee)
+        return None if chunks is None else tee.feed(chunks)
+
     def _entries(self, fs: FileSystem) -> Iterator[Listed]:
         include_deleted, hashes, timeline = self._options
         if not hashes:
@@ -164,8 +174,14 @@ class Listing:
         contents = (
             (entry, fs.iter_content(entry, reader=reader) if entry.has_content else None) for entry, reader in walk
         )
+        extra: deque[_Tee] = deque()
+        if self._extra:
+            contents = ((entry, self._tee(chunks, extra)) for entry, chunks in contents)
         for entry, digests, error in digest_in_order(contents):
+            tee = extra.popleft() if extra else None
             if error is None:
+                if digests is not None and tee is not None:
+                    digests = {**digests, **tee.result()}
                 yield Listed(entry, digests)
             elif not isinstance(error, EvidenceError):
                 raise error
@@ -176,6 +192,25 @@ class Listing:
                 yield Listed(entry, None, str(error))
 
 
+class _Tee:
+    """Digests of the chunks that pass through ``feed``, computed in the reading thread."""
+
+    def __init__(self, algorithms: tuple[str, ...]) -> None:
+        from evidence.hashing.digest import new_hasher
+
+        self._hashers = {name: new_hasher(name) for name in algorithms}
+
+    def feed(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            view = memoryview(chunk)
+            for hasher in self._hashers.values():
+                hasher.update(view)
+            yield chunk
+
+    def result(self) -> dict[str, str]:
+        return {name: hasher.digest().hex() for name, hasher in self._hashers.items()}
+
+
 def list_entries(
     source: ImageSource,
     partition: int | None = None,
@@ -184,9 +219,18 @@ def list_entries(
     hashes: bool = False,
     timeline: bool = False,
     warn: Callable[[str], None] = _ignore,
+    extra_digests: tuple[str, ...] = (),
 ) -> Listing:
     """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``."""
-    return Listing(source, partition, include_deleted=include_deleted, hashes=hashes, timeline=timeline, warn=warn)
+    return Listing(
+        source,
+        partition,
+        include_deleted=include_deleted,
+        hashes=hashes,
+        timeline=timeline,
+        warn=warn,
+        extra_digests=extra_digests,
+    )
 
 
 def read_entry(
