@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from evidence.reading.listing import Listed, list_entries, open_filesystems, rea
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
+
+if TYPE_CHECKING:
+    from evidence.hashing.hashsets import HashSets
 
 F = Callable[..., Any]
 #: lines written to stdout at once by ``image ls`` (one per line on a terminal)
@@ -107,6 +110,25 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
         click.echo(info_text(report))
 
 
+def _hashset_option(func: F) -> F:
+    return click.option(
+        "--hashset",
+        "hashsets",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Hash set to match files against (repeatable): NSRL RDS v3, VICS 2.0 JSON, a md5sum/sha256sum list, "
+        "or an index from `scelle hashset index`. Implies --hash.",
+    )(func)
+
+
+def _hash_sets(paths: tuple[Path, ...]) -> HashSets | None:
+    if not paths:
+        return None
+    from evidence.hashing.hashsets import HashSets
+
+    return HashSets(paths)
+
+
 @image.command(name="ls")
 @_images
 @_partition
@@ -117,6 +139,7 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
     "--dfxml", is_flag=True, help="DFXML as `fiwalk -X` writes it, with MD5, SHA-1, SHA-256 and BLAKE3 of every file."
 )
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
+@_hashset_option
 def ls(
     images: tuple[str, ...],
     partition: int | None,
@@ -125,13 +148,18 @@ def ls(
     with_hash: bool,
     dfxml: bool,
     no_deleted: bool,
+    hashsets: tuple[Path, ...],
 ) -> None:
     """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
     if as_json + bodyfile + dfxml > 1:
         raise click.UsageError("--json, --bodyfile and --dfxml are exclusive")
+    if bodyfile and hashsets:
+        raise click.UsageError("--hashset is not available with --bodyfile")
     if dfxml:
         _ls_dfxml(images, partition, no_deleted)
         return
+    sets = _hash_sets(hashsets)
+    with_hash = with_hash or sets is not None
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
     with _open(images) as source, _stdout_lines() as out:
@@ -141,14 +169,20 @@ def ls(
             _warn(message)
 
         listing = list_entries(
-            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=warn
+            source,
+            partition,
+            include_deleted=not no_deleted,
+            hashes=with_hash,
+            timeline=bodyfile,
+            warn=warn,
+            hashsets=sets,
         )
         several = len(listing.filesystems) > 1
         for listed in listing:
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
-                out.emit(listed_json(listed, with_hash))
+                out.emit(listed_json(listed, with_hash, sets is not None))
             elif bodyfile:
                 out.emit(bodyfile_line(listed.entry))
             else:
@@ -220,7 +254,16 @@ def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Target directory.")
 @_partition
 @click.option("--path", "extra_paths", multiple=True, help="Entry to extract (repeatable), like PATH.")
-def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_paths: tuple[str, ...]) -> None:
+@_hashset_option
+@click.option("--skip-known", is_flag=True, help="Leave out files an NSRL set knows (listed in the manifest).")
+def extract(
+    args: tuple[str, ...],
+    out_dir: Path,
+    partition: int | None,
+    extra_paths: tuple[str, ...],
+    hashsets: tuple[Path, ...],
+    skip_known: bool,
+) -> None:
     """Extract files (deleted ones too) under DIR with a JSON manifest.
 
     Arguments: IMAGE... [PATH...]. The leading arguments that exist as files here are the image; the rest are
@@ -229,12 +272,21 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
     """
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
+    if skip_known and not hashsets:
+        raise click.UsageError("--skip-known needs --hashset")
+
     images, paths = _split_images(args)
     with _open(images) as source:
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
             _warn(f"{volume.label}: skipped: {reason}")
-        manifest = extract_files(filesystems.filesystems, out_dir, paths + list(extra_paths))
+        manifest = extract_files(
+            filesystems.filesystems,
+            out_dir,
+            paths + list(extra_paths),
+            hashsets=_hash_sets(hashsets),
+            skip_known=skip_known,
+        )
     click.echo(str(manifest))
 
 

@@ -7,11 +7,12 @@ These are what ``scelle image`` commands call (one call each) and what a tool us
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, PartialError, UsageError, VolumeError
-from evidence.hashing.files import digest_in_order
+from evidence.hashing.files import DigestTee, digest_in_order
+from evidence.hashing.hashsets import HashSets, Match
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
 from evidence.reading.tsk import TskImage
@@ -81,6 +82,8 @@ class Listed(NamedTuple):
     digests: dict[str, str] | None = None
     #: why the digests are missing for a deleted file whose content TSK cannot read
     error: str | None = None
+    #: the hash sets the file is in (``hashsets``)
+    matches: tuple[Match, ...] = ()
 
 
 def _ignore(_message: str) -> None:
@@ -117,8 +120,14 @@ class Listing:
         timeline: bool = False,
         warn: Callable[[str], None] = _ignore,
         extra_digests: tuple[str, ...] = (),
+        hashsets: HashSets | None = None,
     ) -> None:
         self._opened = open_filesystems(source, partition)
+        self._sets = hashsets
+        if hashsets is not None:
+            hashes = True
+            wanted = set(extra_digests) | set(hashsets.algorithms)
+            extra_digests = tuple(name for name in ("md5", "sha1") if name in wanted)
         self._options = (include_deleted, hashes, timeline)
         self._extra = extra_digests
         self._warn = warn
@@ -158,9 +167,9 @@ class Listing:
             for problem in fs.errors:
                 self._problem(f"{fs.context}: {problem}")
 
-    def _tee(self, chunks: Iterator[bytes] | None, tees: deque[_Tee]) -> Iterator[bytes] | None:
-        """``chunks`` fed through a new ``_Tee`` (queued in walk order: one per entry, the results come in order)."""
-        tee = _Tee(self._extra)
+    def _tee(self, chunks: Iterator[bytes] | None, tees: deque[DigestTee]) -> Iterator[bytes] | None:
+        """``chunks`` fed through a new ``DigestTee``, queued in walk order (one per entry: results come in order)."""
+        tee = DigestTee(self._extra)
         tees.append(tee)
         return None if chunks is None else tee.feed(chunks)
 
@@ -174,7 +183,7 @@ class Listing:
         contents = (
             (entry, fs.iter_content(entry, reader=reader) if entry.has_content else None) for entry, reader in walk
         )
-        extra: deque[_Tee] = deque()
+        extra: deque[DigestTee] = deque()
         if self._extra:
             contents = ((entry, self._tee(chunks, extra)) for entry, chunks in contents)
         for entry, digests, error in digest_in_order(contents):
@@ -182,7 +191,10 @@ class Listing:
             if error is None:
                 if digests is not None and tee is not None:
                     digests = {**digests, **tee.result()}
-                yield Listed(entry, digests)
+                if digests is not None and self._sets is not None:
+                    yield Listed(entry, digests, None, self._sets.match(digests))
+                else:
+                    yield Listed(entry, digests)
             elif not isinstance(error, EvidenceError):
                 raise error
             elif entry.allocated:  # a deleted file TSK cannot recover is expected; an allocated one is a gap
@@ -190,25 +202,6 @@ class Listing:
                 yield Listed(entry, None, str(error))
             else:
                 yield Listed(entry, None, str(error))
-
-
-class _Tee:
-    """Digests of the chunks that pass through ``feed``, computed in the reading thread."""
-
-    def __init__(self, algorithms: tuple[str, ...]) -> None:
-        from evidence.hashing.digest import new_hasher
-
-        self._hashers = {name: new_hasher(name) for name in algorithms}
-
-    def feed(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        for chunk in chunks:
-            view = memoryview(chunk)
-            for hasher in self._hashers.values():
-                hasher.update(view)
-            yield chunk
-
-    def result(self) -> dict[str, str]:
-        return {name: hasher.digest().hex() for name, hasher in self._hashers.items()}
 
 
 def list_entries(
@@ -220,6 +213,7 @@ def list_entries(
     timeline: bool = False,
     warn: Callable[[str], None] = _ignore,
     extra_digests: tuple[str, ...] = (),
+    hashsets: HashSets | None = None,
 ) -> Listing:
     """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``."""
     return Listing(
@@ -230,6 +224,7 @@ def list_entries(
         timeline=timeline,
         warn=warn,
         extra_digests=extra_digests,
+        hashsets=hashsets,
     )
 
 
