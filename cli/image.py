@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,10 +20,13 @@ from cli.lang import lang_choice
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
 from cli.options import quiet_option
-from evidence.reading.listing import list_entries, open_filesystems, read_entry
+from evidence.reading.listing import Listed, list_entries, open_filesystems, read_entry
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
+
+if TYPE_CHECKING:
+    from evidence.hashing.hashsets import HashSets
 
 F = Callable[..., Any]
 #: lines written to stdout at once by ``image ls`` (one per line on a terminal)
@@ -107,19 +110,56 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
         click.echo(info_text(report))
 
 
+def _hashset_option(func: F) -> F:
+    return click.option(
+        "--hashset",
+        "hashsets",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Hash set to match files against (repeatable): NSRL RDS v3, VICS 2.0 JSON, a md5sum/sha256sum list, "
+        "or an index from `scelle hashset index`. Implies --hash.",
+    )(func)
+
+
+def _hash_sets(paths: tuple[Path, ...]) -> HashSets | None:
+    if not paths:
+        return None
+    from evidence.hashing.hashsets import HashSets
+
+    return HashSets(paths)
+
+
 @image.command(name="ls")
 @_images
 @_partition
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per entry and line.")
 @click.option("--bodyfile", is_flag=True, help="TSK mactime bodyfile, as `fls -r -m /` prints it.")
 @click.option("--hash", "with_hash", is_flag=True, help="Add SHA-256 and BLAKE3 of every regular file.")
+@click.option(
+    "--dfxml", is_flag=True, help="DFXML as `fiwalk -X` writes it, with MD5, SHA-1, SHA-256 and BLAKE3 of every file."
+)
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
+@_hashset_option
 def ls(
-    images: tuple[str, ...], partition: int | None, as_json: bool, bodyfile: bool, with_hash: bool, no_deleted: bool
+    images: tuple[str, ...],
+    partition: int | None,
+    as_json: bool,
+    bodyfile: bool,
+    with_hash: bool,
+    dfxml: bool,
+    no_deleted: bool,
+    hashsets: tuple[Path, ...],
 ) -> None:
     """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
-    if as_json and bodyfile:
-        raise click.UsageError("--json and --bodyfile are exclusive")
+    if as_json + bodyfile + dfxml > 1:
+        raise click.UsageError("--json, --bodyfile and --dfxml are exclusive")
+    if bodyfile and hashsets:
+        raise click.UsageError("--hashset is not available with --bodyfile")
+    if dfxml:
+        _ls_dfxml(images, partition, no_deleted)
+        return
+    sets = _hash_sets(hashsets)
+    with_hash = with_hash or sets is not None
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
     with _open(images) as source, _stdout_lines() as out:
@@ -129,20 +169,60 @@ def ls(
             _warn(message)
 
         listing = list_entries(
-            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=warn
+            source,
+            partition,
+            include_deleted=not no_deleted,
+            hashes=with_hash,
+            timeline=bodyfile,
+            warn=warn,
+            hashsets=sets,
         )
         several = len(listing.filesystems) > 1
         for listed in listing:
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
-                out.emit(listed_json(listed, with_hash))
+                out.emit(listed_json(listed, with_hash, sets is not None))
             elif bodyfile:
                 out.emit(bodyfile_line(listed.entry))
             else:
                 out.emit(listed_text(listed, several))
         out.flush()
         listing.check_complete()  # exit 4 when entries or content had to be left out (each already named)
+
+
+def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool) -> None:
+    from evidence.common.version import __version__
+    from evidence.reading.dfxml import ALGORITHMS, write_dfxml
+
+    with _open(images) as source, _stdout_lines() as out:
+
+        def warn(message: str) -> None:
+            out.flush()
+            _warn(message)
+
+        extra = tuple(name for name in ALGORITHMS if name not in ("sha256", "blake3"))
+        listing = list_entries(
+            source, partition, include_deleted=not no_deleted, hashes=True, warn=warn, extra_digests=extra
+        )
+
+        def listed() -> Iterator[Listed]:
+            for item in listing:
+                if item.error:
+                    warn(f"{item.entry.path} ({item.entry.inode}): content not hashed: {item.error}")
+                yield item
+
+        command = " ".join(["scelle", "image", "ls", "--dfxml", *(["-p", str(partition)] if partition else [])])
+        write_dfxml(
+            out.emit,
+            listed(),
+            listing.filesystems,
+            version=__version__,
+            command_line=" ".join([command, *(["--no-deleted"] if no_deleted else []), *images]),
+            image_names=[str(name) for name in source.segments],
+        )
+        out.flush()
+        listing.check_complete()
 
 
 @image.command()
@@ -174,7 +254,16 @@ def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Target directory.")
 @_partition
 @click.option("--path", "extra_paths", multiple=True, help="Entry to extract (repeatable), like PATH.")
-def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_paths: tuple[str, ...]) -> None:
+@_hashset_option
+@click.option("--skip-known", is_flag=True, help="Leave out files an NSRL set knows (listed in the manifest).")
+def extract(
+    args: tuple[str, ...],
+    out_dir: Path,
+    partition: int | None,
+    extra_paths: tuple[str, ...],
+    hashsets: tuple[Path, ...],
+    skip_known: bool,
+) -> None:
     """Extract files (deleted ones too) under DIR with a JSON manifest.
 
     Arguments: IMAGE... [PATH...]. The leading arguments that exist as files here are the image; the rest are
@@ -183,12 +272,21 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
     """
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
+    if skip_known and not hashsets:
+        raise click.UsageError("--skip-known needs --hashset")
+
     images, paths = _split_images(args)
     with _open(images) as source:
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
             _warn(f"{volume.label}: skipped: {reason}")
-        manifest = extract_files(filesystems.filesystems, out_dir, paths + list(extra_paths))
+        manifest = extract_files(
+            filesystems.filesystems,
+            out_dir,
+            paths + list(extra_paths),
+            hashsets=_hash_sets(hashsets),
+            skip_known=skip_known,
+        )
     click.echo(str(manifest))
 
 
