@@ -151,7 +151,7 @@ class LuksSource(ImageSource):
             extra={
                 "encryption": f"LUKS{header.version} {header.cipher}",
                 "luks_uuid": header.uuid,
-                "unlocked_key_slot": str(self.unlocked_slot),
+                "luks_key_slot": str(self.unlocked_slot),
             },
         )
         notices = [

@@ -116,7 +116,7 @@ def test_luks1_from_qemu_reads_as_its_plaintext_and_as_libyal_reads_it(luks1: Pa
     with open_image(luks1, unlock=ASCII) as source:
         assert source.format == "luks1" and source.size == PLAIN.stat().st_size
         assert source.read_at(0, source.size) == PLAIN.read_bytes()
-        assert source.metadata.extra["unlocked_key_slot"] == "0"
+        assert source.metadata.extra["luks_key_slot"] == "0"
     pyluksde = pytest.importorskip("pyluksde")
     volume = pyluksde.volume()
     volume.set_password(ASCII.decode())
@@ -139,7 +139,7 @@ def test_luks2_from_cryptsetup_unlocks_with_argon2id_and_pbkdf2_slots(
     volume, _key = luks2[sector_size]
     for secret, slot in ((SECRET, "0"), (b"autre secret", "1")):
         with open_image(volume, unlock=secret) as source:
-            assert source.format == "luks2" and source.metadata.extra["unlocked_key_slot"] == slot
+            assert source.format == "luks2" and source.metadata.extra["luks_key_slot"] == slot
             assert source.read_at(0, PLAIN.stat().st_size) == PLAIN.read_bytes()
             assert source.read_at(4096 * 3 + 100, 9000) == PLAIN.read_bytes()[4096 * 3 + 100 : 4096 * 3 + 9100]
     hashed = CliRunner().invoke(cli, ["image", "hash", "--json", "--unlock", _key_file(tmp_path), str(volume)])
