@@ -17,9 +17,8 @@ import click
 
 from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.lang import lang_choice
-from cli.options import image_arguments as _images
+from cli.options import image_arguments, quiet_option, unlock_option
 from cli.options import json_option as _json
-from cli.options import quiet_option
 from evidence.reading.listing import Listed, list_entries, open_filesystems, read_entry
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
@@ -43,10 +42,16 @@ def _warn(message: str) -> None:
     click.echo(f"scelle: warning: {' '.join(message.split())}", err=True)
 
 
+def _images(func: F) -> F:
+    """IMAGE... and --unlock (every image command reads an encrypted volume's plaintext the same way)."""
+    return image_arguments(unlock_option(func))
+
+
 def _open(images: tuple[str, ...] | list[str]) -> ImageSource:
     from cli.language import message_language
+    from cli.unlock import unlock_secret
 
-    source = open_image(list(images))
+    source = open_image(list(images), unlock=unlock_secret(str(images[0])) if images else None)
     for notice in source.notices:  # e.g. a damaged chunk table read through its backup copy
         _warn(notice.text(message_language()))
     return source
@@ -255,6 +260,7 @@ def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @_partition
 @click.option("--path", "extra_paths", multiple=True, help="Entry to extract (repeatable), like PATH.")
 @_hashset_option
+@unlock_option
 @click.option("--skip-known", is_flag=True, help="Leave out files an NSRL set knows (listed in the manifest).")
 def extract(
     args: tuple[str, ...],
