@@ -43,12 +43,12 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     if partition is not None:
         if volumes[0].index is None:
             raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
-        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)], [])
+        return Partitions(filesystems_at(source, find_volume(volumes, partition, source), image), [])
     found: list[FileSystem] = []
     skipped: list[tuple[Volume, str]] = []
     for volume in _candidates(volumes):
         try:
-            found.append(FileSystem(source, volume, image))
+            found.extend(filesystems_at(source, volume, image))
         except FileSystemError as exc:
             skipped.append((volume, str(exc)))
     if not found:
@@ -57,15 +57,28 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     return Partitions(found, skipped)
 
 
+def filesystems_at(source: ImageSource, volume: Volume, image: TskImage | None = None) -> list[FileSystem]:
+    """The file system TSK opens at ``volume``, or the volumes of an APFS container there (``evidence.reading.apfs``);
+    ``FileSystemError`` when there is neither."""
+    try:
+        return [FileSystem(source, volume, image)]
+    except FileSystemError:
+        from evidence.reading.apfs import is_apfs, open_apfs  # libfsapfs only for an APFS container
+
+        if not is_apfs(source, volume):
+            raise
+        return open_apfs(source, volume)
+
+
 def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> FileSystem:
     """The file system of ``volume`` (a ``Volume`` or a partition address); without it, the image's only one.
 
     Raises ``FileSystemError`` when there is none and, when ``volume`` is None, ``VolumeError`` when there are
     several (name one).
     """
-    if isinstance(volume, Volume):
-        return FileSystem(source, volume)
-    found = open_filesystems(source, volume).filesystems
+    found = (
+        filesystems_at(source, volume) if isinstance(volume, Volume) else open_filesystems(source, volume).filesystems
+    )
     if len(found) > 1:
         indexes = ", ".join(str(fs.partition) for fs in found)
         raise VolumeError(f"{source.segments[0]}: several file systems (partitions {indexes}): choose one")
