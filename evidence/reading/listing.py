@@ -6,18 +6,21 @@ These are what ``scelle image`` commands call (one call each) and what a tool us
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, PartialError, UsageError, VolumeError
+from evidence.common.messages import LocalisedImageError
 from evidence.hashing.files import DigestTee, digest_in_order
 from evidence.hashing.hashsets import HashSets, Match
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
 from evidence.reading.tsk import TskImage
-from evidence.reading.volumes import Volume, find_volume, list_volumes
+from evidence.reading.volumes import Volume, find_volume, list_volumes, whole_media
 from evidence.sources.base import ImageSource
+from evidence.sources.luks_header import is_luks
 
 
 class Partitions(NamedTuple):
@@ -54,6 +57,8 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     if not found:
         reasons = "; ".join(reason for _volume, reason in skipped) or f"{source.segments[0]}: nothing to open"
         raise FileSystemError(reasons)
+    if source.unlock_secret is not None and not any(fs.source.format.startswith("luks") for fs in found):
+        raise LocalisedImageError("luks.not_encrypted", path=source.segments[0])
     return Partitions(found, skipped)
 
 
@@ -65,9 +70,29 @@ def filesystems_at(source: ImageSource, volume: Volume, image: TskImage | None =
     except FileSystemError:
         from evidence.reading.apfs import is_apfs, open_apfs  # libfsapfs only for an APFS container
 
-        if not is_apfs(source, volume):
-            raise
-        return open_apfs(source, volume)
+        if is_apfs(source, volume):
+            return open_apfs(source, volume)
+        if volume.index is not None and is_luks(source.read_at(volume.offset, 8)):
+            return _luks_partition(source, volume)
+        raise
+
+
+def _luks_partition(source: ImageSource, volume: Volume) -> list[FileSystem]:
+    """The file systems inside the LUKS volume a partition holds, unlocked with the image's ``--unlock`` secret."""
+    head = source.read_at(volume.offset, 8)
+    if source.unlock_secret is None:
+        raise FileSystemError(str(LocalisedImageError("luks.locked", path=volume.label, version=head[7])))
+    from evidence.sources.luks import LuksSource, SliceSource
+
+    plaintext = LuksSource(SliceSource(source, volume.offset, volume.length), source.unlock_secret)
+    inner = dataclasses.replace(
+        whole_media(plaintext),
+        index=volume.index,
+        table=volume.table,
+        slot=volume.slot,
+        description=f"{volume.description}, LUKS{plaintext.header.version} key slot {plaintext.unlocked_slot}",
+    )
+    return filesystems_at(plaintext, inner)
 
 
 def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> FileSystem:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
-from evidence.common.messages import LocalisedImageError, Notice
+from evidence.common.messages import Notice
 from evidence.sources.base import ImageMetadata, ImageSource
 from evidence.sources.containers import SNIFF_BYTES, sniff
 from evidence.sources.detect import open_virtual_disk
@@ -58,7 +58,8 @@ def open_image(
     or cut EWF segment, an EWF name without an EWF signature, a container scelle does not read).
 
     A media that is a LUKS volume is its plaintext when ``unlock`` (the passphrase or key file's bytes) opens it
-    (``evidence.sources.luks``); without ``unlock`` it is the encrypted bytes, with a notice saying so.
+    (``evidence.sources.luks``); without ``unlock`` it is the encrypted bytes, with a notice saying so. When the
+    media is not one, ``unlock`` is kept for the LUKS volumes its partitions may hold.
     """
     source = _open_container(paths, follow_absolute_parents)
     try:
@@ -66,9 +67,7 @@ def open_image(
     except ImageError:
         return source  # a damaged start is reported by whatever reads it
     if not is_luks(head):
-        if unlock is not None:
-            source.close()
-            raise LocalisedImageError("luks.not_encrypted", path=source.segments[0])
+        source.unlock_secret = unlock  # for a LUKS partition (evidence.reading.listing.filesystems_at)
         return source
     if unlock is None:
         source.notices = (*source.notices, Notice("luks.locked", path=source.segments[0], version=head[7]))

@@ -57,6 +57,8 @@ class ImageSource(abc.ABC):
     metadata: ImageMetadata
     #: what the reader did that its user must be told (a damaged EWF table read through its backup copy)
     notices: tuple[Notice, ...] = ()
+    #: the ``--unlock`` secret kept for the LUKS volumes of partitions when the media itself is not one
+    unlock_secret: bytes | None = None
 
     @abc.abstractmethod
     def read_at(self, offset: int, length: int) -> bytes:

@@ -128,6 +128,25 @@ def unlock(source: ImageSource, header: LuksHeader, secret: bytes) -> tuple[int,
     raise LocalisedImageError("luks.wrong_secret", path=source.segments[0], slots=len(header.keyslots))
 
 
+class SliceSource(ImageSource):
+    """``length`` bytes of ``parent`` from ``offset`` (a partition holding a LUKS volume); ``parent`` stays open."""
+
+    def __init__(self, parent: ImageSource, offset: int, length: int) -> None:
+        self._parent = parent
+        self._offset = offset
+        self.format = parent.format
+        self.segments = parent.segments
+        self.size = max(0, min(length, parent.size - offset))
+        self.metadata = ImageMetadata(sector_size=parent.metadata.sector_size)
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        length = min(length, self.size - offset)
+        return self._parent.read_at(self._offset + offset, length) if length > 0 else b""
+
+    def close(self) -> None:
+        return None
+
+
 class LuksSource(ImageSource):
     """The plaintext of a LUKS volume held by ``inner`` (any image source), unlocked with ``secret``.
 
