@@ -16,13 +16,11 @@ tables do not fit the file, is refused with a clear message, never half-read.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import mmap
 import os
 import struct
 import sys
-import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -69,6 +67,8 @@ def _source_facts(path: Path) -> dict[str, object]:
 
 
 def _write_run(records: list[bytes], directory: str) -> str:
+    import tempfile  # building only: a listing that looks digests up does not load it
+
     records.sort()
     with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False) as file:
         file.write(b"".join(records))
@@ -84,6 +84,8 @@ def _read_run(path: str, size: int) -> Iterator[bytes]:
 
 def build_index(source: Path, target: Path) -> Path:
     """Index the hash set ``source`` into ``target`` (written atomically); returns ``target``."""
+    import tempfile
+
     kind, name, digests = read_source(source)
     facts = _source_facts(source)
     categories: dict[str, int] = {}
@@ -119,12 +121,15 @@ def build_index(source: Path, target: Path) -> Path:
 
 def _merge(runs: list[str], size: int, work: str) -> tuple[int, str]:
     """Merge sorted runs into one table file without repeats, followed by its bucket array: (record count, path)."""
+    import tempfile
+    from heapq import merge
+
     count = 0
     previous = b""
     per_prefix = [0] * BUCKETS
     with tempfile.NamedTemporaryFile("wb", dir=work, delete=False) as out:
         buffer: list[bytes] = []
-        for record in heapq.merge(*(_read_run(run, size) for run in runs)):
+        for record in merge(*(_read_run(run, size) for run in runs)):
             if record != previous:
                 buffer.append(record)
                 per_prefix[(record[0] << 8) | record[1]] += 1
