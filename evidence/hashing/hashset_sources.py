@@ -18,7 +18,6 @@ read half-way would report "no match" for files it should have flagged.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -73,6 +72,8 @@ def kind_of(path: Path) -> str:
 
 def read_nsrl(path: Path) -> tuple[str, Iterator[Digest]]:
     """The set's name and digests of an NSRL RDS v3 database."""
+    import sqlite3  # not at start-up: a listing that only looks digests up never needs it
+
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         db.row_factory = sqlite3.Row

@@ -16,23 +16,28 @@ tables do not fit the file, is refused with a clear message, never half-read.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import mmap
 import os
 import struct
-import tempfile
+import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from evidence.hashing.hashset_sources import KNOWN, SIZES, Digest, HashSetError, read_source
 
-MAGIC = b"SCHSIDX1"
+MAGIC = b"SCHSIDX2"
 #: records sorted in memory at once while building (about 60 MB of Python objects)
 RUN_RECORDS = 1_000_000
 _HEADER_LIMIT = 1 << 24
 _CATEGORY = struct.Struct("<H")
+#: each table is followed by the index of its first record for each value of the digests' first two bytes
+#: (65,537 little-endian u32, the last one the record count): a lookup searches only its bucket
+BUCKETS = 1 << 16
+_BUCKET_BYTES = (BUCKETS + 1) * 4
+_BUCKET = struct.Struct("<II")
 
 
 class Match(NamedTuple):
@@ -62,6 +67,8 @@ def _source_facts(path: Path) -> dict[str, object]:
 
 
 def _write_run(records: list[bytes], directory: str) -> str:
+    import tempfile  # building only: a listing that looks digests up does not load it
+
     records.sort()
     with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False) as file:
         file.write(b"".join(records))
@@ -77,6 +84,8 @@ def _read_run(path: str, size: int) -> Iterator[bytes]:
 
 def build_index(source: Path, target: Path) -> Path:
     """Index the hash set ``source`` into ``target`` (written atomically); returns ``target``."""
+    import tempfile
+
     kind, name, digests = read_source(source)
     facts = _source_facts(source)
     categories: dict[str, int] = {}
@@ -111,23 +120,38 @@ def build_index(source: Path, target: Path) -> Path:
 
 
 def _merge(runs: list[str], size: int, work: str) -> tuple[int, str]:
-    """Merge sorted runs into one table file without repeats: (record count, path)."""
+    """Merge sorted runs into one table file without repeats, followed by its bucket array: (record count, path)."""
+    import tempfile
+    from heapq import merge
+
     count = 0
     previous = b""
+    per_prefix = [0] * BUCKETS
     with tempfile.NamedTemporaryFile("wb", dir=work, delete=False) as out:
         buffer: list[bytes] = []
-        for record in heapq.merge(*(_read_run(run, size) for run in runs)):
+        for record in merge(*(_read_run(run, size) for run in runs)):
             if record != previous:
                 buffer.append(record)
+                per_prefix[(record[0] << 8) | record[1]] += 1
                 count += 1
                 previous = record
                 if len(buffer) >= 65536:
                     out.write(b"".join(buffer))
                     buffer.clear()
         out.write(b"".join(buffer))
+        starts = array("I", [0]) * (BUCKETS + 1)
+        for prefix in range(BUCKETS):
+            starts[prefix + 1] = starts[prefix] + per_prefix[prefix]
+        out.write(starts.tobytes() if sys.byteorder == "little" else _swapped(starts))
     for run in runs:
         os.unlink(run)
     return count, out.name
+
+
+def _swapped(values: array[int]) -> bytes:
+    copy = array("I", values)
+    copy.byteswap()
+    return copy.tobytes()
 
 
 def _assemble(
@@ -136,7 +160,7 @@ def _assemble(
     offset = 0
     for table in tables:  # offsets from the end of the header, filled in before the header is written
         table["offset"] = offset
-        offset += int(str(table["count"])) * (SIZES[str(table["algorithm"])] + 2)
+        offset += int(str(table["count"])) * (SIZES[str(table["algorithm"])] + 2) + _BUCKET_BYTES
     text = json.dumps({**header, "tables": tables}, sort_keys=True, separators=(",", ":")).encode()
     partial = Path(work) / "index.partial"
     with partial.open("wb") as out:
@@ -180,7 +204,7 @@ class HashSet:
             for table in header["tables"]:
                 algorithm, count, offset = str(table["algorithm"]), int(table["count"]), int(table["offset"])
                 width = SIZES[algorithm] + 2
-                if count < 0 or offset < 0 or base + offset + count * width > size:
+                if count < 0 or offset < 0 or base + offset + count * width + _BUCKET_BYTES > size:
                     raise ValueError(f"table {algorithm} past the end of the file")
                 self._tables[algorithm] = (base + offset, count)
         except (KeyError, TypeError, ValueError) as exc:
@@ -205,7 +229,10 @@ class HashSet:
         size = SIZES[algorithm]
         width = size + 2
         view = self._map
-        low, high = 0, count
+        low, high = _BUCKET.unpack_from(view, start + count * width + 4 * ((digest[0] << 8) | digest[1]))
+        if not 0 <= low <= high <= count:
+            raise HashSetError(f"{self.path}: damaged hash-set index (bucket of {digest[:2].hex()})")
+        end = high
         while low < high:
             middle = (low + high) // 2
             at = start + middle * width
@@ -215,7 +242,7 @@ class HashSet:
                 high = middle
         found: list[str] = []
         at = start + low * width
-        while low < count and view[at : at + size] == digest:
+        while low < end and view[at : at + size] == digest:
             (number,) = _CATEGORY.unpack(view[at + size : at + width])
             if number >= len(self.categories):
                 raise HashSetError(f"{self.path}: damaged hash-set index (category {number})")

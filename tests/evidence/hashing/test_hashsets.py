@@ -266,10 +266,15 @@ def test_a_database_that_is_not_nsrl_and_a_damaged_index_are_refused(tmp_path: P
     source.write_text("a" * 64 + "\n")
     index = build_index(source, tmp_path / "l.idx")
     data = index.read_bytes()
-    for damaged in (data[:10], data[:-5], data[:12] + b"x" + data[13:], b"SCHSIDX1\xff\xff\xff\x7f"):
+    for damaged in (data[:10], data[:-5], data[:12] + b"x" + data[13:], b"SCHSIDX2\xff\xff\xff\x7f"):
         index.write_bytes(damaged)
         with pytest.raises(HashSetError, match="hash-set index"):
             HashSet(index)
+    index.write_bytes(data[: -4 * 65537] + b"\xff" * (4 * 65537))  # the bucket array after the table
+    opened = HashSet(index)
+    with pytest.raises(HashSetError, match="damaged hash-set index \\(bucket of aaaa\\)"):
+        opened.find("sha256", bytes.fromhex("a" * 64))
+    opened.close()
 
 
 def test_hashset_index_command_writes_an_index_that_ls_takes(extracted: dict[str, Path], tmp_path: Path) -> None:
