@@ -20,7 +20,9 @@ from cli.lang import lang_choice
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
 from cli.options import quiet_option
-from evidence.reading.listing import list_entries, open_filesystems, read_entry
+from cli.zone import display_zone_option, user_zone
+from evidence.reading.listing import Listing, list_entries, open_filesystems, read_entry
+from evidence.reading.localtimes import has_local_times
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
@@ -95,16 +97,21 @@ def image() -> None:
 @image.command()
 @_images
 @_json
-def info(images: tuple[str, ...], as_json: bool) -> None:
-    """Format, media size, segments, stored hashes and case metadata, volumes and file systems."""
+@display_zone_option
+def info(images: tuple[str, ...], as_json: bool, display_tz: str | None) -> None:
+    """Format, media size, segments, stored hashes and case metadata, volumes and file systems.
+
+    Dates are stored as UTC instants: the JSON gives them as RFC 3339 (``Z``), the text in --tz with its offset.
+    """
     from evidence.reading.describe import describe_image  # only this command defines the report records
 
+    zone = user_zone(display_tz)
     with _open(images) as source:
         report = describe_image(source)
     if as_json:
         click.echo(json.dumps(info_json(report), ensure_ascii=False, indent=2))
     else:
-        click.echo(info_text(report))
+        click.echo(info_text(report, zone))
 
 
 @image.command(name="ls")
@@ -114,10 +121,26 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
 @click.option("--bodyfile", is_flag=True, help="TSK mactime bodyfile, as `fls -r -m /` prints it.")
 @click.option("--hash", "with_hash", is_flag=True, help="Add SHA-256 and BLAKE3 of every regular file.")
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
+@click.option(
+    "--fs-tz",
+    metavar="ZONE",
+    default=None,
+    help="Zone of the local times of FAT/exFAT (as `fls -z`); without it they are shown as recorded, marked Z.",
+)
 def ls(
-    images: tuple[str, ...], partition: int | None, as_json: bool, bodyfile: bool, with_hash: bool, no_deleted: bool
+    images: tuple[str, ...],
+    partition: int | None,
+    as_json: bool,
+    bodyfile: bool,
+    with_hash: bool,
+    no_deleted: bool,
+    fs_tz: str | None,
 ) -> None:
-    """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
+    """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries.
+
+    Times are UTC, except those of FAT and exFAT, which are local times of the device: read in --fs-tz, else shown
+    as recorded; such a file system is named on stderr and its JSON lines carry ``fs_tz``.
+    """
     if as_json and bodyfile:
         raise click.UsageError("--json and --bodyfile are exclusive")
     if bodyfile and with_hash:
@@ -129,20 +152,41 @@ def ls(
             _warn(message)
 
         listing = list_entries(
-            source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=warn
+            source,
+            partition,
+            include_deleted=not no_deleted,
+            hashes=with_hash,
+            timeline=bodyfile,
+            warn=warn,
+            fs_tz=fs_tz,
         )
+        local_zones = listing.local_zones()
+        _note_local_times(listing, fs_tz)
         several = len(listing.filesystems) > 1
         for listed in listing:
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
-                out.emit(listed_json(listed, with_hash))
+                out.emit(listed_json(listed, with_hash, local_zones.get(listed.entry.partition)))
             elif bodyfile:
                 out.emit(bodyfile_line(listed.entry))
             else:
                 out.emit(listed_text(listed, several))
         out.flush()
         listing.check_complete()  # exit 4 when entries or content had to be left out (each already named)
+
+
+def _note_local_times(listing: Listing, fs_tz: str | None) -> None:
+    """Say on stderr, once per file system, that its times are local and in which zone they are read."""
+    from cli.language import message_language
+    from evidence.common.messages import message
+
+    language = message_language()
+    for fs in listing.filesystems:
+        if has_local_times(fs.info.type):
+            code = "fs.local_times" if fs_tz else "fs.local_times_unknown"
+            text = message(code, language, context=fs.context, fs=fs.info.type, zone=fs_tz)
+            click.echo(f"scelle: note: {' '.join(text.split())}", err=True)
 
 
 @image.command()

@@ -9,13 +9,12 @@ microseconds when they are not zero, and ``Z``) and, separately, the zone the ha
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from custody.errors import RecordError
+from evidence.common import zones
 
 _UTC_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
-_OFFSET_FORM = re.compile(r"[+-]([0-9]{2}):([0-9]{2})")
 _ZONE_SUFFIX = re.compile(r"(?P<time>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]")
 _DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -46,22 +45,10 @@ def parse_utc(text: object, *, field: str) -> datetime:
 
 def zone_of(label: str) -> tzinfo:
     """Return the tzinfo for a zone label: ``Z``/``UTC``, a ``±HH:MM`` offset or an IANA name."""
-    if label in ("Z", "UTC"):
-        return UTC
-    match = _OFFSET_FORM.fullmatch(label)
-    if match:
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours > 23 or minutes > 59:
-            raise RecordError(f"time zone offset out of range: {label!r}")
-        sign = -1 if label.startswith("-") else 1
-        return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    problem = f"unknown time zone {label!r} (use an IANA name such as Africa/Casablanca, or an offset like +01:00)"
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*", label):
-        raise RecordError(problem)
     try:
-        return ZoneInfo(label)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RecordError(problem) from exc
+        return zones.zone_of(label)
+    except zones.ZoneError as exc:
+        raise RecordError(str(exc)) from exc
 
 
 def check_zone(label: object, *, field: str = "time zone") -> str:
@@ -75,14 +62,7 @@ def check_zone(label: object, *, field: str = "time zone") -> str:
     return label
 
 
-def _offset_label(moment: datetime) -> str:
-    offset = moment.utcoffset()
-    if offset is None or offset == timedelta(0):
-        return "Z"
-    total = int(offset.total_seconds()) // 60
-    sign = "-" if total < 0 else "+"
-    hours, minutes = divmod(abs(total), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
+_offset_label = zones.offset_label
 
 
 def parse_time_input(text: str, *, zone: str | None = None, end_of_day: bool = False) -> tuple[datetime, str]:

@@ -48,6 +48,27 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
         "libewf",
     ),
+    "zone.unknown": (
+        "unknown time zone {label!r} (use an IANA name such as Africa/Casablanca, or an offset like +01:00)",
+        "fuseau horaire inconnu : {label!r} (indiquez un nom IANA tel que Africa/Casablanca, ou un décalage tel "
+        "que +01:00)",
+    ),
+    "zone.offset_range": (
+        "time zone offset out of range: {label!r} (at most ±23:59)",
+        "décalage horaire hors limites : {label!r} (au plus ±23:59)",
+    ),
+    "fs.local_times": (
+        "{context}: {fs} times are local times of the device, not UTC; read in the zone {zone} (--fs-tz)",
+        "{context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; lues dans le fuseau "
+        "{zone} (--fs-tz)",
+    ),
+    "fs.local_times_unknown": (
+        "{context}: {fs} times are local times of the device, not UTC; their zone is unknown, so they are shown as "
+        "recorded, marked Z (as `fls -z UTC` prints them): give --fs-tz ZONE to convert them to UTC",
+        "{context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; leur fuseau est inconnu : "
+        "elles sont donc montrées telles qu'enregistrées, marquées Z (comme les affiche `fls -z UTC`) ; indiquez "
+        "--fs-tz FUSEAU pour les convertir en UTC",
+    ),
 }
 
 
