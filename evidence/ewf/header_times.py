@@ -102,7 +102,8 @@ def _from_header(payload: bytes) -> HeaderDates | None:
         if len(parts) != 6 or not all(part.isdigit() for part in parts):
             return None
         try:
-            return datetime(*(int(part) for part in parts)).strftime("%Y-%m-%dT%H:%M:%S")
+            year, month, day, hour, minute, second = (int(part) for part in parts)
+            return datetime(year, month, day, hour, minute, second).strftime("%Y-%m-%dT%H:%M:%S")
         except ValueError:
             return None
 
