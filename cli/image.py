@@ -186,7 +186,7 @@ def _note_local_times(listing: Listing, fs_tz: str | None) -> None:
         if has_local_times(fs.info.type):
             code = "fs.local_times" if fs_tz else "fs.local_times_unknown"
             text = message(code, language, context=fs.context, fs=fs.info.type, zone=fs_tz)
-            click.echo(f"scelle: note: {' '.join(text.split())}", err=True)
+            click.echo(f"scelle: {' '.join(text.split())}", err=True)
 
 
 @image.command()

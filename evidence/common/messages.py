@@ -58,16 +58,16 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "décalage horaire hors limites : {label!r} (au plus ±23:59)",
     ),
     "fs.local_times": (
-        "{context}: {fs} times are local times of the device, not UTC; read in the zone {zone} (--fs-tz)",
-        "{context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; lues dans le fuseau "
+        "note: {context}: {fs} times are local times of the device, not UTC; read in the zone {zone} (--fs-tz)",
+        "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; lues dans le fuseau "
         "{zone} (--fs-tz)",
     ),
     "fs.local_times_unknown": (
-        "{context}: {fs} times are local times of the device, not UTC; their zone is unknown, so they are shown as "
-        "recorded, marked Z (as `fls -z UTC` prints them): give --fs-tz ZONE to convert them to UTC",
-        "{context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; leur fuseau est inconnu : "
-        "elles sont donc montrées telles qu'enregistrées, marquées Z (comme les affiche `fls -z UTC`) ; indiquez "
-        "--fs-tz FUSEAU pour les convertir en UTC",
+        "note: {context}: {fs} times are local times of the device, not UTC; their zone is unknown, so they are "
+        "shown as recorded, marked Z (as `fls -z UTC` prints them): give --fs-tz ZONE to convert them to UTC",
+        "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; leur fuseau est "
+        "inconnu : elles sont donc montrées telles qu'enregistrées, marquées Z (comme les affiche `fls -z UTC`) ; "
+        "indiquez --fs-tz FUSEAU pour les convertir en UTC",
     ),
 }
 
