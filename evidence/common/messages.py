@@ -57,6 +57,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "time zone offset out of range: {label!r} (at most ±23:59)",
         "décalage horaire hors limites : {label!r} (au plus ±23:59)",
     ),
+    "fs.zone_not_installed": (
+        "time zone {zone}: the C library has no zone file for it in {where} (install tzdata): TSK cannot read FAT "
+        "or exFAT times in it",
+        "fuseau horaire {zone} : la bibliothèque C n'a pas de fichier de fuseau pour lui dans {where} (installez "
+        "tzdata) : TSK ne peut pas y lire les dates FAT ou exFAT",
+    ),
     "fs.local_times": (
         "note: {context}: {fs} times are local times of the device, not UTC; read in the zone {zone} (--fs-tz)",
         "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; lues dans le fuseau "

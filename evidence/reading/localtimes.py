@@ -13,8 +13,13 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from evidence.common.messages import LocalisedImageError
 from evidence.common.zones import zone_of
+
+#: where the C library finds zone files when ``TZDIR`` does not say
+_ZONEINFO = "/usr/share/zoneinfo"
 
 #: TSK file-system names (``evidence.reading.tsk.FS_TYPE_NAMES``) whose times are local times of the device
 LOCAL_TIME_TYPES = frozenset({"FAT12", "FAT16", "FAT32", "exFAT"})
@@ -36,6 +41,9 @@ def posix_tz(label: str | None) -> str:
     if label[0] in "+-":
         west = "-" if label[0] == "+" else "+"
         return f"<{label[0]}{label[1:3]}{label[4:6]}>{west}{label[1:]}"
+    # The C library reads its own zone files: a zone it lacks would silently be taken as UTC. Fail closed.
+    if not (Path(os.environ.get("TZDIR") or _ZONEINFO) / label).is_file():
+        raise LocalisedImageError("fs.zone_not_installed", zone=label, where=os.environ.get("TZDIR") or _ZONEINFO)
     return label
 
 

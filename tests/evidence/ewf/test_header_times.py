@@ -3,8 +3,11 @@ EWF writer (``evidence.ewf.sections``) so that both sides of the format are held
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import pytest
 
 from evidence.ewf.format import FILE_HEADER
 from evidence.ewf.header_times import LOCAL_DATES, UTC_DATES, HeaderDates, header_dates
@@ -41,3 +44,17 @@ def test_a_damaged_header_gives_no_date_rather_than_a_guess(tmp_path: Path) -> N
     raw = tmp_path / "d.raw"
     raw.write_bytes(b"\0" * 512)
     assert header_dates(raw) is None
+
+
+def test_a_date_only_libewf_can_read_is_taken_back_to_utc_from_the_host_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # EWF2 (Ex01): libewf formats the stored instant in the host's local time; it is read back in that same zone
+    from evidence.sources.ewf import _libewf_date
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert _libewf_date("Fri Mar  1 04:30:00 2024") == "2024-03-01T09:30:00Z"
+        assert _libewf_date("not a date") is None and _libewf_date(None) is None
+    finally:
+        monkeypatch.undo()
+        time.tzset()
