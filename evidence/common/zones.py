@@ -23,6 +23,7 @@ from evidence.common.messages import message
 _OFFSET_FORM = re.compile(r"[+-]([0-9]{2}):([0-9]{2})")
 _IANA_FORM = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 _LOCALTIME = Path("/etc/localtime")
+_TIMEZONE_FILE = Path("/etc/timezone")
 
 
 class ZoneError(UsageError):
@@ -75,9 +76,12 @@ def _known(label: str) -> bool:
     return True
 
 
-def host_zone(environ: Mapping[str, str] | None = None, localtime: Path = _LOCALTIME) -> str:
-    """The label of the host's zone: ``TZ`` when it names a zone, else the IANA name ``/etc/localtime`` links to,
-    else the host's current offset (a fixed ``±HH:MM``, as a POSIX ``TZ`` rule scelle cannot name)."""
+def host_zone(
+    environ: Mapping[str, str] | None = None, localtime: Path = _LOCALTIME, timezone_file: Path = _TIMEZONE_FILE
+) -> str:
+    """The label of the host's zone: ``TZ`` when it names a zone, else the IANA name ``/etc/localtime`` links to
+    (or Debian's ``/etc/timezone`` names when it is a copy), else the host's current offset (a fixed ``±HH:MM``, as
+    for a POSIX ``TZ`` rule scelle cannot name)."""
     env = os.environ if environ is None else environ
     given = env.get("TZ")
     if given is not None:
@@ -91,13 +95,20 @@ def host_zone(environ: Mapping[str, str] | None = None, localtime: Path = _LOCAL
             target = str(localtime.resolve())
         except OSError:
             target = ""
-        name = target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else ""
+        name = target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else _read_name(timezone_file)
         if name in ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Zulu"):
             return "UTC"
         if name and _known(name):
             return name
     offset = time.localtime().tm_gmtoff
     return offset_label(datetime.now(timezone(timedelta(seconds=offset)))) if offset else "UTC"
+
+
+def _read_name(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return ""
 
 
 def check_zone_label(label: str) -> str:

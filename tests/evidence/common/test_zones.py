@@ -30,6 +30,10 @@ def test_host_zone_without_tz_is_where_etc_localtime_points(tmp_path: Path) -> N
     link = tmp_path / "localtime"
     link.symlink_to(zoneinfo / "Paris")
     assert host_zone({}, localtime=link) == "Europe/Paris"
+    copy, named = tmp_path / "copied-localtime", tmp_path / "timezone"
+    copy.write_bytes(b"TZif")
+    named.write_text("Africa/Dakar\n", encoding="ascii")
+    assert host_zone({}, localtime=copy, timezone_file=named) == "Africa/Dakar"
 
 
 def test_shown_gives_the_offset_of_that_instant_in_that_zone() -> None:
