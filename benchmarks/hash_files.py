@@ -2,7 +2,7 @@
 """Time hashing every file of an ext4 image: scelle vs dfImageTools' recursive_hasher vs a bare pytsk3 loop.
 
 Usage (from the repository root):
-    /work/venv/bin/python benchmarks/hash_files.py [--files 2000] [--runs 3] [--image IMG] [--keep]
+    python benchmarks/hash_files.py [--files 2000] [--runs 3] [--image IMG] [--keep]
 
 The script builds (in a temporary directory) an ext4 image of --files files of varied sizes in nested directories,
 then deletes 5% of them (debugfs), unless --image names an existing image. Each contender runs as a subprocess with

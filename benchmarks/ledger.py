@@ -2,7 +2,7 @@
 """Append to and verify custody ledgers of 10k and 100k events; compare verification with bare Ed25519 cost.
 
 Usage (from the repository root):
-    /work/venv/bin/python benchmarks/ledger.py [--sizes 10000,100000] [--runs 3] [--keep DIR]
+    python benchmarks/ledger.py [--sizes 10000,100000] [--runs 3] [--keep DIR]
 
 For each size the script creates a ledger in a temporary directory with two legal authorities, then appends that
 many events through the library (``Ledger.record``: one SQLite transaction with synchronous=FULL, one handler

@@ -11,21 +11,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.lang import lang_choice
-from cli.options import image_arguments as _images
+from cli.options import image_arguments, quiet_option, unlock_option
 from cli.options import json_option as _json
-from cli.options import quiet_option
 from cli.zone import display_zone_option, user_zone
-from evidence.reading.listing import Listing, list_entries, open_filesystems, read_entry
+from evidence.reading.listing import Listed, Listing, list_entries, open_filesystems, read_entry
 from evidence.reading.localtimes import has_local_times
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
+
+if TYPE_CHECKING:
+    from evidence.hashing.hashsets import HashSets
 
 F = Callable[..., Any]
 #: lines written to stdout at once by ``image ls`` (one per line on a terminal)
@@ -42,10 +44,16 @@ def _warn(message: str) -> None:
     click.echo(f"scelle: warning: {' '.join(message.split())}", err=True)
 
 
+def _images(func: F) -> F:
+    """IMAGE... and --unlock (every image command reads an encrypted volume's plaintext the same way)."""
+    return image_arguments(unlock_option(func))
+
+
 def _open(images: tuple[str, ...] | list[str]) -> ImageSource:
     from cli.language import message_language
+    from cli.unlock import unlock_secret
 
-    source = open_image(list(images))
+    source = open_image(list(images), unlock=unlock_secret(str(images[0])) if images else None)
     for notice in source.notices:  # e.g. a damaged chunk table read through its backup copy
         _warn(notice.text(message_language()))
     return source
@@ -114,13 +122,36 @@ def info(images: tuple[str, ...], as_json: bool, display_tz: str | None) -> None
         click.echo(info_text(report, zone))
 
 
+def _hashset_option(func: F) -> F:
+    return click.option(
+        "--hashset",
+        "hashsets",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Hash set to match files against (repeatable): NSRL RDS v3, VICS 2.0 JSON, a md5sum/sha256sum list, "
+        "or an index from `scelle hashset index`. Implies --hash.",
+    )(func)
+
+
+def _hash_sets(paths: tuple[Path, ...]) -> HashSets | None:
+    if not paths:
+        return None
+    from evidence.hashing.hashsets import HashSets
+
+    return HashSets(paths)
+
+
 @image.command(name="ls")
 @_images
 @_partition
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per entry and line.")
 @click.option("--bodyfile", is_flag=True, help="TSK mactime bodyfile, as `fls -r -m /` prints it.")
 @click.option("--hash", "with_hash", is_flag=True, help="Add SHA-256 and BLAKE3 of every regular file.")
+@click.option(
+    "--dfxml", is_flag=True, help="DFXML as `fiwalk -X` writes it, with MD5, SHA-1, SHA-256 and BLAKE3 of every file."
+)
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
+@_hashset_option
 @click.option(
     "--fs-tz",
     metavar="ZONE",
@@ -133,7 +164,9 @@ def ls(
     as_json: bool,
     bodyfile: bool,
     with_hash: bool,
+    dfxml: bool,
     no_deleted: bool,
+    hashsets: tuple[Path, ...],
     fs_tz: str | None,
 ) -> None:
     """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries.
@@ -141,8 +174,15 @@ def ls(
     Times are UTC, except those of FAT and exFAT, which are local times of the device: read in --fs-tz, else shown
     as recorded; such a file system is named on stderr and its JSON lines carry ``fs_tz``.
     """
-    if as_json and bodyfile:
-        raise click.UsageError("--json and --bodyfile are exclusive")
+    if as_json + bodyfile + dfxml > 1:
+        raise click.UsageError("--json, --bodyfile and --dfxml are exclusive")
+    if bodyfile and hashsets:
+        raise click.UsageError("--hashset is not available with --bodyfile")
+    if dfxml:
+        _ls_dfxml(images, partition, no_deleted, fs_tz)
+        return
+    sets = _hash_sets(hashsets)
+    with_hash = with_hash or sets is not None
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
     with _open(images) as source, _stdout_lines() as out:
@@ -159,6 +199,7 @@ def ls(
             timeline=bodyfile,
             warn=warn,
             fs_tz=fs_tz,
+            hashsets=sets,
         )
         local_zones = listing.local_zones()
         _note_local_times(listing, fs_tz)
@@ -167,7 +208,7 @@ def ls(
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
-                out.emit(listed_json(listed, with_hash, local_zones.get(listed.entry.partition)))
+                out.emit(listed_json(listed, with_hash, sets is not None, local_zones.get(listed.entry.partition)))
             elif bodyfile:
                 out.emit(bodyfile_line(listed.entry))
             else:
@@ -187,6 +228,47 @@ def _note_local_times(listing: Listing, fs_tz: str | None) -> None:
             code = "fs.local_times" if fs_tz else "fs.local_times_unknown"
             text = message(code, language, context=fs.context, fs=fs.info.type, zone=fs_tz)
             click.echo(f"scelle: {' '.join(text.split())}", err=True)
+
+
+def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool, fs_tz: str | None) -> None:
+    from evidence.common.version import __version__
+    from evidence.reading.dfxml import ALGORITHMS, write_dfxml
+
+    with _open(images) as source, _stdout_lines() as out:
+
+        def warn(message: str) -> None:
+            out.flush()
+            _warn(message)
+
+        extra = tuple(name for name in ALGORITHMS if name not in ("sha256", "blake3"))
+        listing = list_entries(
+            source,
+            partition,
+            include_deleted=not no_deleted,
+            hashes=True,
+            warn=warn,
+            extra_digests=extra,
+            fs_tz=fs_tz,
+        )
+        _note_local_times(listing, fs_tz)
+
+        def listed() -> Iterator[Listed]:
+            for item in listing:
+                if item.error:
+                    warn(f"{item.entry.path} ({item.entry.inode}): content not hashed: {item.error}")
+                yield item
+
+        command = " ".join(["scelle", "image", "ls", "--dfxml", *(["-p", str(partition)] if partition else [])])
+        write_dfxml(
+            out.emit,
+            listed(),
+            listing.filesystems,
+            version=__version__,
+            command_line=" ".join([command, *(["--no-deleted"] if no_deleted else []), *images]),
+            image_names=[str(name) for name in source.segments],
+        )
+        out.flush()
+        listing.check_complete()
 
 
 @image.command()
@@ -218,7 +300,17 @@ def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Target directory.")
 @_partition
 @click.option("--path", "extra_paths", multiple=True, help="Entry to extract (repeatable), like PATH.")
-def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_paths: tuple[str, ...]) -> None:
+@_hashset_option
+@unlock_option
+@click.option("--skip-known", is_flag=True, help="Leave out files an NSRL set knows (listed in the manifest).")
+def extract(
+    args: tuple[str, ...],
+    out_dir: Path,
+    partition: int | None,
+    extra_paths: tuple[str, ...],
+    hashsets: tuple[Path, ...],
+    skip_known: bool,
+) -> None:
     """Extract files (deleted ones too) under DIR with a JSON manifest.
 
     Arguments: IMAGE... [PATH...]. The leading arguments that exist as files here are the image; the rest are
@@ -227,12 +319,21 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
     """
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
+    if skip_known and not hashsets:
+        raise click.UsageError("--skip-known needs --hashset")
+
     images, paths = _split_images(args)
     with _open(images) as source:
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
             _warn(f"{volume.label}: skipped: {reason}")
-        manifest = extract_files(filesystems.filesystems, out_dir, paths + list(extra_paths))
+        manifest = extract_files(
+            filesystems.filesystems,
+            out_dir,
+            paths + list(extra_paths),
+            hashsets=_hash_sets(hashsets),
+            skip_known=skip_known,
+        )
     click.echo(str(manifest))
 
 

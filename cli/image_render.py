@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime
 from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
 
 from evidence.common.zones import shown
+from evidence.hashing.files import ALGORITHMS
 from evidence.reading.entries import Timestamp
 from evidence.reading.listing import Listed
 from evidence.reading.timeline import fls_line
@@ -127,7 +129,9 @@ def listed_text(listed: Listed, with_partition: bool) -> str:
     if with_partition and listed.entry.partition is not None:
         line = f"[p{listed.entry.partition}] {line}"
     if listed.digests:
-        line += "".join(f"\t{name}:{value}" for name, value in listed.digests.items())
+        line += "".join(f"\t{name}:{listed.digests[name]}" for name in ALGORITHMS if name in listed.digests)
+    for match in listed.matches:
+        line += f"\thashset:{match.set}" + (f"/{match.category}" if match.category else "")
     return line
 
 
@@ -141,7 +145,7 @@ def _json_time(value: Timestamp | None) -> str:
     return "null" if value is None else f'"{value.rfc3339()}"'
 
 
-def listed_json(listed: Listed, with_hashes: bool, fs_tz: str | None = None) -> str:
+def listed_json(listed: Listed, with_hashes: bool, with_sets: bool = False, fs_tz: str | None = None) -> str:
     """One ``image ls --json`` line: exactly ``json.dumps(entry.to_json(...), ensure_ascii=False)`` with compact
     separators, written out directly because a listing prints one per entry (tests hold the two equal)."""
     entry = listed.entry
@@ -157,4 +161,8 @@ def listed_json(listed: Listed, with_hashes: bool, fs_tz: str | None = None) -> 
     if not with_hashes:
         return line + "}"
     digests = listed.digests or {}
-    return f'{line},"sha256":{_json_text(digests.get("sha256"))},"blake3":{_json_text(digests.get("blake3"))}}}'
+    line = f'{line},"sha256":{_json_text(digests.get("sha256"))},"blake3":{_json_text(digests.get("blake3"))}'
+    if with_sets:
+        matches = [match.to_json() for match in listed.matches]
+        line += ',"hashsets":' + json.dumps(matches, ensure_ascii=False, separators=(",", ":"))
+    return line + "}"

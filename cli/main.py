@@ -36,6 +36,7 @@ COMMANDS = {
     "acquire": "cli.acquire:acquire",
     "verify": "cli.verify:verify",
     "custody": "cli.custody.group:custody",
+    "hashset": "cli.hashset:hashset",
 }
 
 

@@ -19,6 +19,25 @@ def image_arguments(func: F) -> F:
     return click.argument("images", nargs=-1, required=True, type=click.Path(path_type=str))(func)
 
 
+#: where --unlock leaves its value for the command's image opening (``cli.unlock.unlock_secret``)
+UNLOCK_META = "scelle.unlock"
+
+
+def _remember_unlock(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta[UNLOCK_META] = value
+
+
+def unlock_option(func: F) -> F:
+    """--unlock passphrase|keyfile:FILE: read an encrypted (LUKS) volume's plaintext."""
+    return click.option(
+        "--unlock",
+        metavar="passphrase|keyfile:FILE",
+        expose_value=False,
+        callback=_remember_unlock,
+        help="Decrypt a LUKS1/LUKS2 volume: the passphrase (asked, or SCELLE_UNLOCK_PASSPHRASE) or a key file.",
+    )(func)
+
+
 def json_option(func: F) -> F:
     """--json: machine-readable output on stdout."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)

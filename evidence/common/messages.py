@@ -48,6 +48,48 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
         "libewf",
     ),
+    "luks.damaged": (
+        "{path}: damaged LUKS header: {reason}",
+        "{path} : en-tête LUKS endommagé : {reason}",
+    ),
+    "luks.unsupported": (
+        "LUKS volume: {what} is not supported by scelle",
+        "volume LUKS : {what} n'est pas pris en charge par scelle",
+    ),
+    "luks.wrong_secret": (
+        "{path}: the secret given opens none of the {slots} key slot(s) of this LUKS volume (wrong passphrase or "
+        "key file)",
+        "{path} : le secret fourni n'ouvre aucun des {slots} emplacements de clé de ce volume LUKS (phrase secrète "
+        "ou fichier de clé erroné)",
+    ),
+    "luks.decrypted": (
+        "{path}: LUKS{version} volume decrypted (key slot {slot}, {cipher}): what follows is read from its plaintext",
+        "{path} : volume LUKS{version} déchiffré (emplacement de clé {slot}, {cipher}) : la suite est lue dans son "
+        "contenu en clair",
+    ),
+    "luks.damaged_primary": (
+        "{path}: the primary copy of the LUKS2 header is damaged; the secondary copy is used",
+        "{path} : la copie principale de l'en-tête LUKS2 est endommagée ; la copie de secours est utilisée",
+    ),
+    "luks.damaged_secondary": (
+        "{path}: the secondary copy of the LUKS2 header is damaged; the primary copy is used",
+        "{path} : la copie de secours de l'en-tête LUKS2 est endommagée ; la copie principale est utilisée",
+    ),
+    "luks.locked": (
+        "{path}: a LUKS{version} encrypted volume: its file systems can be read with --unlock passphrase (or "
+        "--unlock keyfile:FILE); without it, the encrypted bytes are what is read",
+        "{path} : volume chiffré LUKS{version} : ses systèmes de fichiers se lisent avec --unlock passphrase (ou "
+        "--unlock keyfile:FICHIER) ; sans cette option, ce sont les octets chiffrés qui sont lus",
+    ),
+    "luks.not_encrypted": (
+        "{path}: --unlock was given but this media is not a LUKS volume",
+        "{path} : --unlock a été donné mais ce support n'est pas un volume LUKS",
+    ),
+    "luks.no_secret": (
+        "--unlock passphrase: no terminal to ask for it; set SCELLE_UNLOCK_PASSPHRASE or use --unlock keyfile:FILE",
+        "--unlock passphrase : aucun terminal pour la demander ; définissez SCELLE_UNLOCK_PASSPHRASE ou utilisez "
+        "--unlock keyfile:FICHIER",
+    ),
     "zone.unknown": (
         "unknown time zone {label!r} (use an IANA name such as Africa/Casablanca, or an offset like +01:00)",
         "fuseau horaire inconnu : {label!r} (indiquez un nom IANA tel que Africa/Casablanca, ou un décalage tel "

@@ -205,6 +205,25 @@ class _Pipeline(Generic[T]):
             self.worker.stop()
 
 
+class DigestTee:
+    """Digests of the chunks that pass through ``feed``, computed in the reading thread."""
+
+    def __init__(self, algorithms: tuple[str, ...]) -> None:
+        from evidence.hashing.digest import new_hasher  # not at start-up (see digest_chunks)
+
+        self._hashers = {name: new_hasher(name) for name in algorithms}
+
+    def feed(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            view = memoryview(chunk)
+            for hasher in self._hashers.values():
+                hasher.update(view)
+            yield chunk
+
+    def result(self) -> dict[str, str]:
+        return {name: hasher.digest().hex() for name, hasher in self._hashers.items()}
+
+
 def digest_in_order(
     contents: Iterable[tuple[T, Iterable[bytes] | None]], read_ahead: int = READ_AHEAD, offload: int = OFFLOAD
 ) -> Iterator[tuple[T, Digests | None, Exception | None]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evidence.common.errors import ImageError
-from evidence.reading.filesystems import FileSystem
+from evidence.reading.listing import filesystems_at
 from evidence.reading.tsk import TskFsInfo, TskImage
 from evidence.reading.volumes import Volume, list_volumes
 from evidence.sources.base import ImageMetadata, ImageSource
@@ -44,7 +44,7 @@ def describe_image(source: ImageSource) -> ImageReport:
             reports.append(VolumeReport(volume, None, None))
             continue
         try:
-            reports.append(VolumeReport(volume, FileSystem(source, volume, image).info, None))
+            reports.append(VolumeReport(volume, filesystems_at(source, volume, image)[0].info, None))
         except ImageError as exc:  # VolumeError, FileSystemError: shown per volume, the others still listed
             reports.append(VolumeReport(volume, None, str(exc)))
     return ImageReport(source.format, source.size, [str(p) for p in source.segments], source.metadata, reports)

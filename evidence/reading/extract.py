@@ -12,7 +12,9 @@ Names inside an image are attacker-controlled. Every file lands under the target
 * symbolic links inside the image are never followed nor recreated: they are listed in the manifest only.
 
 The manifest (``scelle-manifest.json``, canonical JSON) lists every file with its original path, inode, allocation
-state, the relative path written, size, SHA-256 and BLAKE3 of the bytes written.
+state, the relative path written, size, SHA-256 and BLAKE3 of the bytes written. With hash sets, each file's matches
+are listed too (``hashsets``), and ``skip_known`` leaves out the files an NSRL set knows: each is read and hashed,
+then removed, and the manifest says ``"skipped": "known"`` with its digests.
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError, PartialError
 from evidence.common.files import write_atomic
 from evidence.common.version import TOOL_NAME, __version__
-from evidence.hashing.files import digest_chunks
+from evidence.hashing.files import DigestTee, digest_chunks
 from evidence.reading.entries import Entry, escape_name
 from evidence.reading.filesystems import FileSystem
+
+if TYPE_CHECKING:
+    from evidence.hashing.hashsets import HashSets
 
 MANIFEST_NAME = "scelle-manifest.json"
 _MAX_COMPONENT = 255
@@ -157,6 +163,14 @@ class _Tree:
                     continue
                 raise ExtractionError(f"{self.root / relative}: cannot create file: {exc.strerror or exc}") from exc
 
+    def remove_file(self, relative: str) -> None:
+        """Remove a file this extraction created (``relative`` as ``create_file`` returned it)."""
+        parent, _, name = relative.rpartition("/")
+        try:
+            os.unlink(name, dir_fd=self._fd(parent))
+        except OSError as exc:
+            raise ExtractionError(f"{self.root / relative}: cannot remove: {exc.strerror or exc}") from exc
+
     def write_manifest(self, data: bytes) -> Path:
         """Write the manifest at the top of the output directory (never over an existing file)."""
         try:
@@ -191,7 +205,9 @@ def _written(chunks: Iterable[bytes], fd: int, path: str) -> Iterator[bytes]:
         yield chunk
 
 
-def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict[str, object]:
+def _extract_one(
+    fs: FileSystem, entry: Entry, tree: _Tree, base: bytes, sets: HashSets | None = None, skip_known: bool = False
+) -> dict[str, object]:
     record: dict[str, object] = {
         "partition": entry.partition,
         "path": entry.path,
@@ -210,26 +226,43 @@ def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict
     if substitute:
         record["substitute"] = True
         record["name_hex"] = leaf.hex()
+    tee = None if sets is None else DigestTee(tuple(a for a in ("md5", "sha1") if a in sets.algorithms))
     try:
-        digests = digest_chunks(_written(fs.iter_content(entry), fd, str(tree.root / relative)))
+        chunks = _written(fs.iter_content(entry), fd, str(tree.root / relative))
+        digests = digest_chunks(chunks if tee is None else tee.feed(chunks))
         record["bytes_written"] = os.fstat(fd).st_size
         record.update(digests)
     except EvidenceError as exc:
         if entry.allocated:
             raise
         record["error"] = str(exc)  # deleted content TSK cannot recover: listed, not fatal
+        return record
     finally:
         os.close(fd)
+    if sets is not None and tee is not None:
+        matches = sets.match({**digests, **tee.result()})
+        record["hashsets"] = [match.to_json() for match in matches]
+        if skip_known and any(match.known for match in matches):
+            tree.remove_file(relative)
+            del record["written"]
+            record["skipped"] = "known"
     return record
 
 
-def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | None = None) -> Path:
+def extract(
+    filesystems: list[FileSystem],
+    out_dir: Path,
+    paths: list[str] | None = None,
+    *,
+    hashsets: HashSets | None = None,
+    skip_known: bool = False,
+) -> Path:
     """Extract the files (deleted ones included) of ``filesystems`` under ``out_dir``; return the manifest path.
 
     ``paths`` limits extraction to those entries (and what is below them), as ``fls -r -p`` names them; ``/`` is the
     whole file system. The manifest is always written once the output directory is in use, with ``status``
     ``complete``, ``partial`` (entries left out: ``PartialError``, exit 4) or ``failed`` (the extraction stopped:
-    the error is re-raised), and lists what was written until then.
+    the error is re-raised), and lists what was written until then. ``hashsets`` and ``skip_known``: see above.
     """
     tree = _Tree(out_dir)
     wanted = [p.strip("/") for p in paths or []]
@@ -249,7 +282,7 @@ def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | Non
                 base = f"p{fs.partition}/".encode() if partitioned else b""
                 for entry in fs.walk():
                     if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
-                        records.append(_extract_one(fs, entry, tree, base))
+                        records.append(_extract_one(fs, entry, tree, base, hashsets, skip_known))
             if wanted and not records:
                 raise ExtractionError(f"nothing matches {', '.join(wanted)}")
         except EvidenceError as exc:

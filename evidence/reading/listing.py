@@ -6,11 +6,13 @@ These are what ``scelle image`` commands call (one call each) and what a tool us
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, PartialError, UsageError, VolumeError
-from evidence.hashing.files import digest_in_order
+from evidence.hashing.files import DigestTee, digest_in_order
+from evidence.hashing.hashsets import HashSets, Match
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
 from evidence.reading.localtimes import UNKNOWN_ZONE, has_local_times, posix_tz, tsk_local_zone
@@ -42,12 +44,12 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     if partition is not None:
         if volumes[0].index is None:
             raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
-        return Partitions([FileSystem(source, find_volume(volumes, partition, source), image)], [])
+        return Partitions(filesystems_at(source, find_volume(volumes, partition, source), image), [])
     found: list[FileSystem] = []
     skipped: list[tuple[Volume, str]] = []
     for volume in _candidates(volumes):
         try:
-            found.append(FileSystem(source, volume, image))
+            found.extend(filesystems_at(source, volume, image))
         except FileSystemError as exc:
             skipped.append((volume, str(exc)))
     if not found:
@@ -56,15 +58,28 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     return Partitions(found, skipped)
 
 
+def filesystems_at(source: ImageSource, volume: Volume, image: TskImage | None = None) -> list[FileSystem]:
+    """The file system TSK opens at ``volume``, or the volumes of an APFS container there (``evidence.reading.apfs``);
+    ``FileSystemError`` when there is neither."""
+    try:
+        return [FileSystem(source, volume, image)]
+    except FileSystemError:
+        from evidence.reading.apfs import is_apfs, open_apfs  # libfsapfs only for an APFS container
+
+        if not is_apfs(source, volume):
+            raise
+        return open_apfs(source, volume)
+
+
 def open_filesystem(source: ImageSource, volume: Volume | int | None = None) -> FileSystem:
     """The file system of ``volume`` (a ``Volume`` or a partition address); without it, the image's only one.
 
     Raises ``FileSystemError`` when there is none and, when ``volume`` is None, ``VolumeError`` when there are
     several (name one).
     """
-    if isinstance(volume, Volume):
-        return FileSystem(source, volume)
-    found = open_filesystems(source, volume).filesystems
+    found = (
+        filesystems_at(source, volume) if isinstance(volume, Volume) else open_filesystems(source, volume).filesystems
+    )
     if len(found) > 1:
         indexes = ", ".join(str(fs.partition) for fs in found)
         raise VolumeError(f"{source.segments[0]}: several file systems (partitions {indexes}): choose one")
@@ -81,6 +96,8 @@ class Listed(NamedTuple):
     digests: dict[str, str] | None = None
     #: why the digests are missing for a deleted file whose content TSK cannot read
     error: str | None = None
+    #: the hash sets the file is in (``hashsets``)
+    matches: tuple[Match, ...] = ()
 
 
 def _ignore(_message: str) -> None:
@@ -95,8 +112,9 @@ class Listing:
     an allocated file that is also a gap in the listing (see below). The SHA-256 of large files is computed in a
     worker thread while the next files are read (``evidence.hashing.files.digest_in_order``); the entries come out
     in walk order.
-    ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn`` receives what is skipped: partitions without a file
-    system, directories that cannot be read.
+    ``extra_digests`` (e.g. ``("md5", "sha1")``, with ``hashes``) adds digests computed in the reading thread as the
+    chunks pass, for outputs that need them (DFXML). ``timeline`` adds the NTFS ``$FILE_NAME`` records. ``warn``
+    receives what is skipped: partitions without a file system, directories that cannot be read.
 
     A file system cut short by the end of the image is warned about once (as ``fsstat``'s "Total Range in Image").
     A listing that had to leave something out says so: a directory that cannot be read (its entries are missing;
@@ -116,11 +134,19 @@ class Listing:
         timeline: bool = False,
         warn: Callable[[str], None] = _ignore,
         fs_tz: str | None = None,
+        extra_digests: tuple[str, ...] = (),
+        hashsets: HashSets | None = None,
     ) -> None:
         posix_tz(fs_tz)  # a zone that names nothing is refused before the image is read
         self._fs_tz = fs_tz
         self._opened = open_filesystems(source, partition)
+        self._sets = hashsets
+        if hashsets is not None:
+            hashes = True
+            wanted = set(extra_digests) | set(hashsets.algorithms)
+            extra_digests = tuple(name for name in ("md5", "sha1") if name in wanted)
         self._options = (include_deleted, hashes, timeline)
+        self._extra = extra_digests
         self._warn = warn
         #: what the listing had to leave out so far (one line each)
         self.problems: list[str] = []
@@ -165,6 +191,12 @@ class Listing:
             for problem in fs.errors:
                 self._problem(f"{fs.context}: {problem}")
 
+    def _tee(self, chunks: Iterator[bytes] | None, tees: deque[DigestTee]) -> Iterator[bytes] | None:
+        """``chunks`` fed through a new ``DigestTee``, queued in walk order (one per entry: results come in order)."""
+        tee = DigestTee(self._extra)
+        tees.append(tee)
+        return None if chunks is None else tee.feed(chunks)
+
     def _entries(self, fs: FileSystem) -> Iterator[Listed]:
         include_deleted, hashes, timeline = self._options
         if not hashes:
@@ -175,9 +207,18 @@ class Listing:
         contents = (
             (entry, fs.iter_content(entry, reader=reader) if entry.has_content else None) for entry, reader in walk
         )
+        extra: deque[DigestTee] = deque()
+        if self._extra:
+            contents = ((entry, self._tee(chunks, extra)) for entry, chunks in contents)
         for entry, digests, error in digest_in_order(contents):
+            tee = extra.popleft() if extra else None
             if error is None:
-                yield Listed(entry, digests)
+                if digests is not None and tee is not None:
+                    digests = {**digests, **tee.result()}
+                if digests is not None and self._sets is not None:
+                    yield Listed(entry, digests, None, self._sets.match(digests))
+                else:
+                    yield Listed(entry, digests)
             elif not isinstance(error, EvidenceError):
                 raise error
             elif entry.allocated:  # a deleted file TSK cannot recover is expected; an allocated one is a gap
@@ -196,6 +237,8 @@ def list_entries(
     timeline: bool = False,
     warn: Callable[[str], None] = _ignore,
     fs_tz: str | None = None,
+    extra_digests: tuple[str, ...] = (),
+    hashsets: HashSets | None = None,
 ) -> Listing:
     """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``.
 
@@ -203,7 +246,15 @@ def list_entries(
     ``evidence.reading.localtimes``).
     """
     return Listing(
-        source, partition, include_deleted=include_deleted, hashes=hashes, timeline=timeline, warn=warn, fs_tz=fs_tz
+        source,
+        partition,
+        include_deleted=include_deleted,
+        hashes=hashes,
+        timeline=timeline,
+        warn=warn,
+        fs_tz=fs_tz,
+        extra_digests=extra_digests,
+        hashsets=hashsets,
     )
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
+from evidence.common.messages import LocalisedImageError, Notice
 from evidence.sources.base import ImageMetadata, ImageSource
 from evidence.sources.containers import SNIFF_BYTES, sniff
 from evidence.sources.detect import open_virtual_disk
+from evidence.sources.luks_header import is_luks
 from evidence.sources.raw import RawSource
 from evidence.sources.segments import check_given_segments, find_split_segments
 from evidence.sources.vdisk import ContainerError
@@ -40,7 +42,10 @@ def container_of(path: Path) -> str:
 
 
 def open_image(
-    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, follow_absolute_parents: bool = False
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    follow_absolute_parents: bool = False,
+    unlock: bytes | None = None,
 ) -> ImageSource:
     """Open an image read-only, whatever its container: raw, split raw, EWF or a virtual disk.
 
@@ -51,7 +56,35 @@ def open_image(
     order. Raises ``ImageError`` naming the file for a missing or unreadable file, a directory, an empty image, a
     set with a missing segment, an EWF set libewf cannot open, or a file that must not be read as raw (a damaged
     or cut EWF segment, an EWF name without an EWF signature, a container scelle does not read).
+
+    A media that is a LUKS volume is its plaintext when ``unlock`` (the passphrase or key file's bytes) opens it
+    (``evidence.sources.luks``); without ``unlock`` it is the encrypted bytes, with a notice saying so.
     """
+    source = _open_container(paths, follow_absolute_parents)
+    try:
+        head = source.read_at(0, 8)
+    except ImageError:
+        return source  # a damaged start is reported by whatever reads it
+    if not is_luks(head):
+        if unlock is not None:
+            source.close()
+            raise LocalisedImageError("luks.not_encrypted", path=source.segments[0])
+        return source
+    if unlock is None:
+        source.notices = (*source.notices, Notice("luks.locked", path=source.segments[0], version=head[7]))
+        return source
+    from evidence.sources.luks import LuksSource  # the ciphers are loaded only for an encrypted volume
+
+    try:
+        return LuksSource(source, unlock)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _open_container(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], follow_absolute_parents: bool
+) -> ImageSource:
     if isinstance(paths, str | os.PathLike):
         given = [Path(paths)]
     else:

@@ -1,0 +1,96 @@
+"""Issue 14 item 4: APFS volumes (libfsapfs) listed, read, hashed and extracted like the other file systems.
+
+The oracle is TSK 4.11.1 through its pool layer (``-P apfs -B APSB``, the volume superblock ``pstat`` names):
+``fls -r -p`` for the listing, ``fls -r -m /`` for the times, modes and owners, ``icat`` for the content and
+``istat`` for the four times to the nanosecond. The image is dfvfs's ``apfs.raw`` (fixtures/images/SOURCES.md), also
+read wrapped in an E01 made by ewfacquire, and the test checks it is left unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from tests.evidence.support.images import IMAGES, sha256_file
+from tests.support.tools import tool
+
+APFS = IMAGES / "dfvfs" / "apfs.raw"
+SHA256 = "e3e3adcbbf189403d892b013d6cba155f2e58e42ff5eb541ec681c37a91a3f29"
+
+
+def _tsk(program: str, *args: str, image: Path = APFS) -> str:
+    block = re.search(r"APSB Block Number: (\d+)", _run(tool("pstat"), str(image)))
+    assert block is not None
+    return _run(tool(program), "-P", "apfs", "-B", block.group(1), *args[:-1], str(image), *args[-1:])
+
+
+def _run(*argv: str) -> str:
+    return subprocess.run(argv, capture_output=True, check=True).stdout.decode()
+
+
+def _scelle(*argv: str) -> str:
+    result = CliRunner().invoke(cli, [*argv])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.external
+def test_apfs_lists_as_fls_lists_it_with_its_times_modes_and_owners() -> None:
+    assert _scelle("image", "ls", str(APFS)) == _run(tool("fls"), "-P", "apfs", "-B", "107", "-r", "-p", str(APFS))
+    assert _scelle("image", "ls", "--bodyfile", str(APFS)) == _run(
+        tool("fls"), "-P", "apfs", "-B", "107", "-r", "-m", "/", str(APFS)
+    )
+    assert sha256_file(APFS) == SHA256  # read-only
+
+
+@pytest.mark.external
+def test_every_inode_has_istat_times_to_the_nanosecond_and_icat_content() -> None:
+    records = [json.loads(line) for line in _scelle("image", "ls", "--json", "--hash", str(APFS)).splitlines()]
+    assert len(records) == 10
+    labels = {"Created": "crtime", "Content Modified": "mtime", "Attributes Modified": "ctime", "Accessed": "atime"}
+    for record in records:
+        istat = _tsk("istat", record["inode"])
+        times = dict(re.findall(r"^(Created|Content Modified|Attributes Modified|Accessed):\s+(\S+ \S+) \(UTC\)", istat,
+                                re.MULTILINE))  # fmt: skip
+        assert len(times) == 4, istat
+        for label, field in labels.items():
+            assert record[field] == times[label].replace(" ", "T").rstrip("0").rstrip(".") + "Z", (record, label)
+        if record["type"] == "file":
+            icat = subprocess.run(
+                [tool("icat"), "-P", "apfs", "-B", "107", str(APFS), record["inode"]], capture_output=True, check=False
+            )
+            content = icat.stdout
+            if icat.returncode != 0:  # a_resourcefork: no data stream at all (only a resource fork); size 0
+                assert record["size"] == 0 and content == b"" and b"Attribute not found" in icat.stderr
+            assert record["sha256"] == hashlib.sha256(content).hexdigest(), record["path"]
+            cat = CliRunner().invoke(cli, ["image", "cat", "--inode", record["inode"], str(APFS)])
+            assert cat.exit_code == 0 and cat.stdout_bytes == content
+
+
+@pytest.mark.external
+def test_apfs_in_an_e01_and_extracted(tmp_path: Path) -> None:
+    target = tmp_path / "apfs"
+    subprocess.run(
+        [tool("ewfacquire"), "-u", "-t", str(target), "-c", "deflate:fast", "-S", "0", "-q", str(APFS)],
+        capture_output=True,
+        check=True,
+    )
+    e01 = tmp_path / "apfs.E01"
+    assert _scelle("image", "ls", str(e01)) == _scelle("image", "ls", str(APFS))
+    out = tmp_path / "out"
+    _scelle("image", "extract", str(e01), "/", "--out", str(out))
+    manifest = json.loads((out / "scelle-manifest.json").read_bytes())
+    assert manifest["status"] == "complete"
+    written = {r["path"]: out / r["written"] for r in manifest["files"] if "written" in r}
+    assert (written["passwords.txt"]).read_bytes().startswith(b"place,user,password")
+    link = next(r for r in manifest["files"] if r["path"] == "a_link")
+    assert link["target"] == "a_directory/another_file" and "written" not in link
+    info = _scelle("image", "info", str(APFS))
+    assert "APFS" in info
