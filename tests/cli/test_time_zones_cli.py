@@ -90,6 +90,14 @@ def test_fat_times_are_the_same_under_every_tz_and_labelled_local() -> None:
     assert "les dates FAT32 sont des heures locales de l'appareil, et non UTC ; leur fuseau est inconnu" in french
 
 
+def test_dfxml_fat_times_are_the_same_under_every_tz_and_follow_fs_tz() -> None:
+    utc, new_york = (ok("image", "ls", "--dfxml", FAT32_E01, tz=zone) for zone in ("UTC", "America/New_York"))
+    assert utc.stdout == new_york.stdout and "<mtime>2024-02-28T09:30:00Z</mtime>" in utc.stdout
+    assert "FAT32 times are local times of the device" in new_york.stderr
+    paris = ok("image", "ls", "--dfxml", "--fs-tz", "Europe/Paris", FAT32_E01, tz="UTC").stdout
+    assert "<mtime>2024-02-28T08:30:00Z</mtime>" in paris  # 09:30 on the card, in Paris (UTC+01:00)
+
+
 def test_ext_and_ntfs_entries_carry_no_fs_tz() -> None:
     image = ROOT / "fixtures/images/dftt/7-undel-ntfs/7-ntfs-undel.dd"
     done = ok("image", "ls", "--json", image, tz="America/New_York")
