@@ -135,3 +135,34 @@ def test_the_report_keeps_one_zone_and_the_original_zones(case: dict[str, Path],
     )
     assert "2026-12-01 19:13 UTC+01:00" in rabat and "2026-12-01 19:14 UTC+01:00" in rabat
     assert "[fuseau d'origine\u00a0: UTC, 2026-12-01 18:14 UTC+00:00]" in rabat
+
+
+def test_the_same_typed_time_and_zone_give_the_same_record_under_every_host_tz(
+    case: dict[str, Path], tmp_path: Path
+) -> None:
+    ledger = tmp_path / "other.db"
+    ok("init", ledger, "--case", "X-1", "--origin", "scelle.example/X-1", "--key", case["lkey"], tz="UTC")
+    ok(
+        "authority", "add", ledger, "--key", case["key"], "--instrument", "domestic-order", "--issuing-state", "MA",
+        "--issuing-authority", "TPI Rabat", "--reference", "TPI-1", "--issued", "2026-11-30", "--valid-until",
+        "2026-12-31", "--offence", "fraude", "--scope", "content", "--tz", "Africa/Casablanca",
+        tz="America/New_York",
+    )  # fmt: skip
+    stored = []
+    for minute, zone in enumerate(ZONES):
+        at = f"2026-12-02T10:0{minute}"
+        args = (
+            "record",
+            ledger,
+            "--key",
+            case["key"],
+            "--action",
+            "analysed",
+            "--artefact",
+            case["disk"],
+            "--authority",
+            "TPI-1",
+        )
+        body = json.loads(ok(*args, "--at", at, "--tz", "Africa/Casablanca", "--json", tz=zone))["entry"]
+        stored.append((body["occurred_at"], body["occurred_tz"]))
+    assert stored == [(f"2026-12-02T09:0{minute}:00Z", "Africa/Casablanca") for minute in range(len(ZONES))]
