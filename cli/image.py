@@ -19,7 +19,9 @@ from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.lang import lang_choice
 from cli.options import image_arguments, quiet_option, unlock_option
 from cli.options import json_option as _json
-from evidence.reading.listing import Listed, list_entries, open_filesystems, read_entry
+from cli.zone import display_zone_option, user_zone
+from evidence.reading.listing import Listed, Listing, list_entries, open_filesystems, read_entry
+from evidence.reading.localtimes import has_local_times
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
 from evidence.sources.base import ImageSource
@@ -103,16 +105,21 @@ def image() -> None:
 @image.command()
 @_images
 @_json
-def info(images: tuple[str, ...], as_json: bool) -> None:
-    """Format, media size, segments, stored hashes and case metadata, volumes and file systems."""
+@display_zone_option
+def info(images: tuple[str, ...], as_json: bool, display_tz: str | None) -> None:
+    """Format, media size, segments, stored hashes and case metadata, volumes and file systems.
+
+    Dates are stored as UTC instants: the JSON gives them as RFC 3339 (``Z``), the text in --tz with its offset.
+    """
     from evidence.reading.describe import describe_image  # only this command defines the report records
 
+    zone = user_zone(display_tz)
     with _open(images) as source:
         report = describe_image(source)
     if as_json:
         click.echo(json.dumps(info_json(report), ensure_ascii=False, indent=2))
     else:
-        click.echo(info_text(report))
+        click.echo(info_text(report, zone))
 
 
 def _hashset_option(func: F) -> F:
@@ -145,6 +152,12 @@ def _hash_sets(paths: tuple[Path, ...]) -> HashSets | None:
 )
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
 @_hashset_option
+@click.option(
+    "--fs-tz",
+    metavar="ZONE",
+    default=None,
+    help="Zone of the local times of FAT/exFAT (as `fls -z`); without it they are shown as recorded, marked Z.",
+)
 def ls(
     images: tuple[str, ...],
     partition: int | None,
@@ -154,14 +167,19 @@ def ls(
     dfxml: bool,
     no_deleted: bool,
     hashsets: tuple[Path, ...],
+    fs_tz: str | None,
 ) -> None:
-    """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
+    """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries.
+
+    Times are UTC, except those of FAT and exFAT, which are local times of the device: read in --fs-tz, else shown
+    as recorded; such a file system is named on stderr and its JSON lines carry ``fs_tz``.
+    """
     if as_json + bodyfile + dfxml > 1:
         raise click.UsageError("--json, --bodyfile and --dfxml are exclusive")
     if bodyfile and hashsets:
         raise click.UsageError("--hashset is not available with --bodyfile")
     if dfxml:
-        _ls_dfxml(images, partition, no_deleted)
+        _ls_dfxml(images, partition, no_deleted, fs_tz)
         return
     sets = _hash_sets(hashsets)
     with_hash = with_hash or sets is not None
@@ -180,14 +198,17 @@ def ls(
             hashes=with_hash,
             timeline=bodyfile,
             warn=warn,
+            fs_tz=fs_tz,
             hashsets=sets,
         )
+        local_zones = listing.local_zones()
+        _note_local_times(listing, fs_tz)
         several = len(listing.filesystems) > 1
         for listed in listing:
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
-                out.emit(listed_json(listed, with_hash, sets is not None))
+                out.emit(listed_json(listed, with_hash, sets is not None, local_zones.get(listed.entry.partition)))
             elif bodyfile:
                 out.emit(bodyfile_line(listed.entry))
             else:
@@ -196,7 +217,20 @@ def ls(
         listing.check_complete()  # exit 4 when entries or content had to be left out (each already named)
 
 
-def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool) -> None:
+def _note_local_times(listing: Listing, fs_tz: str | None) -> None:
+    """Say on stderr, once per file system, that its times are local and in which zone they are read."""
+    from cli.language import message_language
+    from evidence.common.messages import message
+
+    language = message_language()
+    for fs in listing.filesystems:
+        if has_local_times(fs.info.type):
+            code = "fs.local_times" if fs_tz else "fs.local_times_unknown"
+            text = message(code, language, context=fs.context, fs=fs.info.type, zone=fs_tz)
+            click.echo(f"scelle: {' '.join(text.split())}", err=True)
+
+
+def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool, fs_tz: str | None) -> None:
     from evidence.common.version import __version__
     from evidence.reading.dfxml import ALGORITHMS, write_dfxml
 
@@ -208,8 +242,15 @@ def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool) 
 
         extra = tuple(name for name in ALGORITHMS if name not in ("sha256", "blake3"))
         listing = list_entries(
-            source, partition, include_deleted=not no_deleted, hashes=True, warn=warn, extra_digests=extra
+            source,
+            partition,
+            include_deleted=not no_deleted,
+            hashes=True,
+            warn=warn,
+            extra_digests=extra,
+            fs_tz=fs_tz,
         )
+        _note_local_times(listing, fs_tz)
 
         def listed() -> Iterator[Listed]:
             for item in listing:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
 from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
 
+from evidence.common.zones import shown
 from evidence.hashing.files import ALGORITHMS
 from evidence.reading.entries import Timestamp
 from evidence.reading.listing import Listed
@@ -58,7 +60,17 @@ def info_json(report: ImageReport) -> dict[str, object]:
     }
 
 
-def _metadata_lines(report: ImageReport) -> list[str]:
+def _date(value: str | None, basis: str | None, zone: str) -> str | None:
+    """A container date for people: a UTC instant in ``zone`` with its offset; a wall-clock time without a zone
+    said to be one."""
+    if value is None or basis is None:
+        return value
+    if basis == "UTC":
+        return shown(datetime.fromisoformat(value), zone)
+    return f"{value.replace('T', ' ')} (local time of the acquiring host; its zone is not recorded)"
+
+
+def _metadata_lines(report: ImageReport, zone: str) -> list[str]:
     meta = report.metadata
     lines = []
     labels = (
@@ -67,8 +79,8 @@ def _metadata_lines(report: ImageReport) -> list[str]:
         ("examiner", meta.examiner),
         ("description", meta.description),
         ("notes", meta.notes),
-        ("acquisition date", meta.acquisition_date),
-        ("system date", meta.system_date),
+        ("acquisition date", _date(meta.acquisition_date, meta.dates_basis, zone)),
+        ("system date", _date(meta.system_date, meta.dates_basis, zone)),
         ("acquired with", meta.acquisition_software),
         ("acquisition OS", meta.acquisition_os),
         ("model", meta.model),
@@ -93,15 +105,15 @@ def _volume_line(report: VolumeReport) -> str:
     return f"{columns}  {volume.description:28} {found}".rstrip()
 
 
-def info_text(report: ImageReport) -> str:
-    """The ``image info`` text."""
+def info_text(report: ImageReport, zone: str) -> str:
+    """The ``image info`` text, its dates shown in ``zone``."""
     sector = report.metadata.sector_size
     lines = [
         f"{'format:':18}{report.format}",
         f"{'media size:':18}{_size(report.size)}, {report.size // sector} sectors of {sector} bytes",
         f"{'segments:':18}{len(report.segments)}",
         *(f"  {segment}" for segment in report.segments),
-        *_metadata_lines(report),
+        *_metadata_lines(report, zone),
     ]
     table = report.volumes[0].volume.table
     sizes = {v.volume.sector_size for v in report.volumes}
@@ -133,7 +145,7 @@ def _json_time(value: Timestamp | None) -> str:
     return "null" if value is None else f'"{value.rfc3339()}"'
 
 
-def listed_json(listed: Listed, with_hashes: bool, with_sets: bool = False) -> str:
+def listed_json(listed: Listed, with_hashes: bool, with_sets: bool = False, fs_tz: str | None = None) -> str:
     """One ``image ls --json`` line: exactly ``json.dumps(entry.to_json(...), ensure_ascii=False)`` with compact
     separators, written out directly because a listing prints one per entry (tests hold the two equal)."""
     entry = listed.entry
@@ -144,6 +156,8 @@ def listed_json(listed: Listed, with_hashes: bool, with_sets: bool = False) -> s
         f'"type":{encode_basestring(entry.type)},"size":{entry.size},"mtime":{_json_time(entry.mtime)},'
         f'"atime":{_json_time(entry.atime)},"ctime":{_json_time(entry.ctime)},"crtime":{_json_time(entry.crtime)}'
     )
+    if fs_tz is not None:
+        line += f',"fs_tz":{encode_basestring(fs_tz)}'
     if not with_hashes:
         return line + "}"
     digests = listed.digests or {}

@@ -58,7 +58,9 @@ def examiner_ledger_options(event: str, activity: str) -> Callable[[F], F]:
         click.option("--ledger-key", type=click.Path(dir_okay=False), help="Ledger key file (default: from init)."),
         click.option("--location", help=f"Where {activity} happens (custody event)."),
         click.option("--seal", help="Seal or exhibit number (custody event)."),
-        click.option("--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default Z)."),
+        click.option(
+            "--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default: the host's)."
+        ),
     )
 
     def decorate(func: F) -> F:

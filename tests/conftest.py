@@ -1,10 +1,11 @@
 """Marks every test that runs an external program ``external`` (see ``tests/support/tools.py``); runs every test
-in an English locale, whatever the machine's, since scelle speaks the locale's language by default (tests of French
-set it themselves)."""
+in an English locale and in UTC, whatever the machine's, since scelle speaks the locale's language and shows times
+in the host's zone by default (tests of French or of other zones set them themselves)."""
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Generator
 
 import pytest
@@ -14,6 +15,10 @@ from tests.support import tools
 for _name in ("LC_ALL", "LC_MESSAGES", "SCELLE_LANG"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
+# scelle shows times in the host's zone by default: the tests run in UTC whatever the machine's (tests of other zones
+# set TZ for the command they run)
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 def _uses_a_tool_fixture(item: pytest.Item) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.zone import display_zone_option, user_zone
 from evidence.common.version import __version__
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def _outputs(
     bundle: bytes | None = None,
     key_source: str | None = None,
     sender: bool = False,
+    zone: str = "UTC",
 ) -> None:
     from custody.bundle.caseuco import case_uco_bytes
     from custody.bundle.io import write_whole
@@ -48,6 +50,7 @@ def _outputs(
             bundle=bundle,
             key_source=key_source,
             sender=sender,
+            zone=zone,
         )
         write_whole(report_path, html.encode("utf-8"))
     if case_uco:
@@ -67,17 +70,28 @@ def _outputs(
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
 @click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
+@display_zone_option
 def export(
-    ledger: str, out: str, artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None
+    ledger: str,
+    out: str,
+    artefacts: tuple[str, ...],
+    report_path: str | None,
+    lang: str,
+    case_uco: str | None,
+    display_tz: str | None,
 ) -> None:
-    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline."""
+    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline.
+
+    The bundle holds UTC instants; the report and summary show them in --tz, each with its offset.
+    """
     from custody.bundle.io import export_ledger, write_whole
     from custody.bundle.summary import text_summary
 
+    zone = user_zone(display_tz)
     result = export_ledger(ledger, artefacts)
     write_whole(out, result.data)
-    _outputs(report_path, case_uco, lang, result.report, bundle=result.data, key_source=ledger, sender=True)
-    click.echo(text_summary(result.report, lang), nl=False)
+    _outputs(report_path, case_uco, lang, result.report, bundle=result.data, key_source=ledger, sender=True, zone=zone)
+    click.echo(text_summary(result.report, lang, zone), nl=False)
     for key in result.export.also_named:
         click.echo(f"note: {out} also names artefact {key}: an event about it concerns a selected artefact too")
     click.echo(f"wrote {out} ({len(result.data)} bytes, {len(result.export.bundle.entries)} entries)")
@@ -94,6 +108,7 @@ def verify_bundle(
     tsa: TsaTrust | None = None,
     witnesses: Sequence[str] = (),
     quorum: int | None = None,
+    zone: str = "UTC",
 ) -> None:
     """Verify BUNDLE offline against the trusted ledger key ``trust`` (or keys: one per linked ledger); exit 3
     unless VERIFIED.
@@ -114,9 +129,9 @@ def verify_bundle(
         result = verify(data, keys, artefacts, name=bundle, tsa=tsa, witnesses=witnesses, quorum=quorum)
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
-            _render_bundle(exc.report, report_path, lang, case_uco, as_json, source)
+            _render_bundle(exc.report, report_path, lang, case_uco, as_json, source, zone)
         raise
-    _render_bundle(result, report_path, lang, case_uco, as_json, source)
+    _render_bundle(result, report_path, lang, case_uco, as_json, source, zone)
 
 
 def _render_bundle(
@@ -126,16 +141,17 @@ def _render_bundle(
     case_uco: str | None,
     as_json: bool,
     source: tuple[bytes, str] | None = None,
+    zone: str = "UTC",
 ) -> None:
     from custody.bundle.outcome import describe
     from custody.bundle.summary import text_summary
 
     bundle, key_source = source if source is not None else (None, None)
-    _outputs(report_path, case_uco, lang, result, bundle=bundle, key_source=key_source)
+    _outputs(report_path, case_uco, lang, result, bundle=bundle, key_source=key_source, zone=zone)
     if as_json:
         click.echo(json.dumps(describe(result), ensure_ascii=False))
     else:
-        click.echo(text_summary(result, lang), nl=False)
+        click.echo(text_summary(result, lang, zone), nl=False)
     unchecked = sum(check.status == "not checked" for check in result.contents.timestamps)
     if unchecked:  # present, never called verified (the verdict does not rest on them)
         from custody.i18n import message
@@ -168,6 +184,7 @@ def bundle_verify_options(func: F) -> F:
             click.option(
                 "--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file."
             ),
+            display_zone_option,
         ]
     ):
         func = option(func)

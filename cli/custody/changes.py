@@ -39,7 +39,9 @@ def change_options(func: F) -> F:
             click.option("--by-type", "decided_by_type", type=click.Choice(AUTHORITY_TYPES), help="Its kind."),
             click.option("--reference", metavar="REF", help="File number of the decision."),
             click.option("--at", "at", metavar="TIME", help="When it takes effect (default now)."),
-            click.option("--tz", "zone", metavar="ZONE", help="Time zone of the times given without offset."),
+            click.option(
+                "--tz", "zone", metavar="ZONE", help="Time zone of times without offset (default: the host's)."
+            ),
             click.option("--reason", metavar="TEXT"),
             click.option("--document", type=click.Path(dir_okay=False), help="The decision: its SHA-256 is recorded."),
             lang_option,

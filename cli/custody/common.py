@@ -7,13 +7,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cli.lang import locale_lang
+from cli.zone import user_zone
 from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
@@ -134,10 +135,21 @@ def ledger_key_option(func: F) -> F:
 
 
 def parse_time(text: str | None, zone: str | None, *, end_of_day: bool = False) -> tuple[datetime, str] | None:
-    """A time typed on the command line, as (UTC instant, zone label); None when not given."""
+    """A time typed on the command line, as (UTC instant, zone label); None when not given.
+
+    ``zone`` is the ``--tz`` given; a time typed without an offset is read in it, else in the host's zone (the
+    user's clock), and that zone is the label kept with it.
+    """
     from custody.model.times import parse_time_input
 
-    return None if text is None else parse_time_input(text, zone=zone, end_of_day=end_of_day)
+    if text is None:
+        return None
+    return parse_time_input(text, zone=zone, default_zone=user_zone(None), end_of_day=end_of_day)
+
+
+def now_in(zone: str | None) -> tuple[datetime, str]:
+    """The current instant and the user's zone (``--tz``, else the host's): an event recorded without ``--at``."""
+    return datetime.now(UTC), user_zone(zone)
 
 
 def emit(obj: dict[str, Any]) -> None:
@@ -183,7 +195,7 @@ def examiner_ledger(
 
     if key_file is None:
         raise UsageError(f"--ledger needs --key (the examiner's key signs the {event} event)")
-    label = check_zone(zone or "Z", field="--tz")
+    label = check_zone(user_zone(zone), field="--tz")
     pair = load_key(key_file)
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened:
         yield opened, pair, label

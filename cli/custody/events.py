@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -15,6 +15,7 @@ from cli.custody.common import (
     ledger_for_append,
     ledger_key_option,
     load_key,
+    now_in,
     parse_time,
     refusals_in,
     render_appended,
@@ -51,7 +52,9 @@ def event_options(func: F) -> F:
                 help="Authority id (or its reference) relied on. Repeatable.",
             ),
             click.option("--at", "at", metavar="TIME", help="When it happened (RFC 3339 with offset; default now)."),
-            click.option("--tz", "zone", metavar="ZONE", help="Original time zone (IANA name or +HH:MM)."),
+            click.option(
+                "--tz", "zone", metavar="ZONE", help="Original time zone (IANA name or +HH:MM; default: the host's)."
+            ),
             click.option("--location", help="Where it happened."),
             click.option("--purpose", help="Why (e.g. analysis requested by the investigating judge)."),
             click.option("--seal", help="Seal or exhibit number."),
@@ -83,7 +86,7 @@ def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
     from custody.ledger.drafts import EventDraft
     from custody.model.artefacts import artefact_from_ref
 
-    when = parse_time(opts["at"], opts["zone"]) or (datetime.now(UTC), opts["zone"] or "Z")
+    when = parse_time(opts["at"], opts["zone"]) or now_in(opts["zone"])
     ids = tuple(ledger.resolve_authority(ref).id for ref in split_values(opts["authorities"]))
     return EventDraft(
         action=action,
@@ -150,7 +153,12 @@ def authority_options(func: F) -> F:
             click.option(
                 "--valid-until", required=True, metavar="TIME", help="End of validity (a date means its end)."
             ),
-            click.option("--tz", "zone", metavar="ZONE", help="Time zone of the times given without offset."),
+            click.option(
+                "--tz",
+                "zone",
+                metavar="ZONE",
+                help="Time zone of the dates and times given without offset (default: the host's); kept with them.",
+            ),
             click.option("--legal-basis", metavar="TEXT"),
             click.option("--requesting-state", metavar="CC"),
             click.option("--requested-state", metavar="CC"),
@@ -210,6 +218,7 @@ def _authority(o: dict[str, Any]) -> Authority:
         return value
 
     issued = required("issued")
+    issued_tz = (parse_time(o["issued"], zone) or (issued, "Z"))[1]  # the zone the dates were given in
     validation = (
         None
         if o["validated_by"] is None
@@ -266,6 +275,7 @@ def _authority(o: dict[str, Any]) -> Authority:
         extends=o["extends"],
         related=tuple(o["related"]),
         document_digest=document,
+        tz=issued_tz,
         conditions=Conditions(
             confidential=o["confidential"],
             use_limitation=o["use_limitation"],
@@ -292,4 +302,4 @@ def authority_add(ledger: str, key_file: str, ledger_key: str | None, as_json: b
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang):
         appended = opened.add_authority(record_, pair)
     render_appended(appended, as_json, f"recorded authority {record_.reference} as")
-    warn_window(record_.reference, record_.valid_from, record_.valid_until, lang)
+    warn_window(record_.reference, record_.valid_from, record_.valid_until, lang, record_.tz or "UTC")

@@ -16,10 +16,10 @@ from cli.custody.bundle import bundle_verify_options, export, verify_bundle
 from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, load_key, passphrase
 from cli.custody.timestamps import read_tsa, render_timestamps, timestamps_json, tsa_cert_option
 from cli.options import json_option
+from cli.zone import display_zone_option, user_zone
 
 if TYPE_CHECKING:
     from custody.ledger.report import LedgerReport
-    from custody.model.entries import SignedEntry
 
 
 @click.group()
@@ -113,43 +113,20 @@ def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> N
             click.echo(f"created {ledger} for case {case}; ledger key {new.vkey}")
 
 
-def _summary(entry: SignedEntry) -> str:
-    from custody.model.changes import AuthorityChange
-    from custody.model.entries import KeyEntry, LedgerHeader
-    from custody.model.legal import Authority
-    from custody.model.times import format_utc
-
-    body = entry.body
-    if isinstance(body, LedgerHeader):
-        return f"ledger {body.origin} for case {body.case}, created {format_utc(body.created_at)}"
-    if isinstance(body, KeyEntry):
-        h = body.handler
-        return f"key of {h.name} ({h.role}, {h.organisation}, {h.country})"
-    if isinstance(body, Authority):
-        return (
-            f"{body.instrument} {body.reference} by {body.issuing_authority} ({body.issuing_state}), valid "
-            f"{format_utc(body.valid_from)} to {format_utc(body.valid_until)}"
-        )
-    if isinstance(body, AuthorityChange):
-        until = f" until {format_utc(body.valid_until)}" if body.valid_until else ""
-        return f"{body.change} {body.authority}{until} from {format_utc(body.at)} by {body.decided_by}"
-    who = f"{body.handler.name} ({body.handler.organisation}, {body.handler.country})"
-    if body.counter_party is not None:
-        who += f" -> {body.counter_party.name} ({body.counter_party.organisation}, {body.counter_party.country})"
-    what = ", ".join(a.key for a in body.artefacts)
-    where = f" at {body.location}" if body.location else ""
-    seal = f" seal {body.seal}" if body.seal else ""
-    under = f" under {', '.join(body.authorities)}" if body.authorities else ""
-    return f"{format_utc(body.occurred_at)} [{body.occurred_tz}] {body.action} {what}{seal} by {who}{where}{under}"
-
-
 @custody.command("show")
 @click.argument("ledger", type=click.Path(dir_okay=False))
 @json_option
-def show(ledger: str, as_json: bool) -> None:
-    """List every entry of a ledger (it is not verified: use `scelle custody verify`)."""
+@display_zone_option
+def show(ledger: str, as_json: bool, display_tz: str | None) -> None:
+    """List every entry of a ledger (it is not verified: use `scelle custody verify`).
+
+    The JSON holds the entries as stored (UTC); the text shows every time in --tz with its offset, and the zone
+    each event was given in between brackets.
+    """
+    from cli.custody.entry_lines import entry_line
     from custody.ledger.ledger import Ledger
 
+    zone = user_zone(display_tz)
     with Ledger.open(ledger) as opened:
         entries = opened.entries()
         header = opened.header
@@ -167,7 +144,7 @@ def show(ledger: str, as_json: bool) -> None:
         )
         return
     for index, entry in enumerate(entries):
-        click.echo(f"{index:>6} {entry.kind:<9} {entry.entry_id}  {_summary(entry)}")
+        click.echo(f"{index:>6} {entry.kind:<9} {entry.entry_id}  {entry_line(entry, zone)}")
 
 
 @custody.command("prove")
@@ -267,6 +244,7 @@ def verify(
     report_path: str | None,
     lang: str,
     case_uco: str | None,
+    display_tz: str | None,
     as_json: bool,
 ) -> None:
     """Verify a ledger (every signature, proof, checkpoint and authority) or a bundle, offline, against --trust.
@@ -308,7 +286,8 @@ def verify(
         if since is not None:
             raise UsageError(message("since.bundle", lang, subject=target))
         tsa = read_tsa(tsa_certs, lang)
-        verify_bundle(target, given, artefacts, report_path, lang, case_uco, as_json, tsa, keys, quorum)
+        zone = user_zone(display_tz)
+        verify_bundle(target, given, artefacts, report_path, lang, case_uco, as_json, tsa, keys, quorum, zone)
         return
     notes = None if since is None else read_since(since, lang)
     trusted = read_trust(given[0]) if given else None

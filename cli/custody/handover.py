@@ -8,7 +8,6 @@ receipt, and the sending state runs ``complete`` with it (``custody.bundle.hando
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -19,6 +18,7 @@ from cli.custody.common import (
     ledger_for_append,
     ledger_key_option,
     load_key,
+    now_in,
     parse_time,
     refusals_in,
     render_appended,
@@ -102,7 +102,7 @@ def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: s
 )
 @click.option("--authority", "authorities", multiple=True, metavar="ID", help="Your authority relied on. Repeatable.")
 @click.option("--at", "at", metavar="TIME", help="When it was received (RFC 3339 with offset; default now).")
-@click.option("--tz", "zone", metavar="ZONE", help="Original time zone (IANA name or +HH:MM).")
+@click.option("--tz", "zone", metavar="ZONE", help="Original time zone (default: the host's).")
 @click.option("--location", help="Where it was received.")
 @click.option("--note", "notes", multiple=True, help="A note. Repeatable.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Receipt file to write.")
@@ -135,7 +135,7 @@ def receive(
     made = OfferFile.from_bytes(read_file(offer_file, "offer"), offer_file)
     trusted = [read_trust(t) for t in trust]
     receiving = load_key(key_file)
-    when = parse_time(at, zone) or (datetime.now(UTC), zone or "Z")
+    when = parse_time(at, zone) or now_in(zone)
     with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened, refusals_in(lang):
         draft = EventDraft(
             action="received",

@@ -2,9 +2,10 @@
 
 One file, no external resource (no font, script, image or stylesheet from anywhere: it must open on an air-gapped
 court computer and print the same), every value escaped. It states the case, the verdict and each check, each
-evidence item with its digests and seals, the timeline of custody (who, role, organisation, country, when in the
-handler's time zone and in UTC, where, what, under which instrument and reference), the legal authorities with their
-validity windows, the handlers' key fingerprints, and how to re-check it all without the sender's software.
+evidence item with its digests and seals, the timeline of custody (who, role, organisation, country, when, in the
+report's one time zone with its offset and the zone it was given in, where, what, under which instrument and
+reference), the legal authorities with their validity windows, the handlers' key fingerprints, and how to re-check
+it all without the sender's software.
 Words come from ``custody.i18n``; ``custody.bundle.summary`` prints the same content as plain text.
 """
 
@@ -12,15 +13,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 
 from custody import i18n
 from custody.bundle import selfcheck
+from custody.bundle.clock import date, when
 from custody.bundle.outcome import BundleReport, Contents
 from custody.i18n import label
 from custody.model.records import Artefact, Authority, Event
-from custody.model.times import local_time
 from custody.model.trust import TrustedKey
 
 _CSS = """
@@ -67,20 +68,6 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "")
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     cls = f' class="{css}"' if css else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def when(moment: datetime, zone: str, lang: str) -> tuple[str, str]:
-    """``(local time with offset and zone, UTC time)`` as two strings a reader in any country can follow."""
-    local = local_time(moment, zone)
-    offset = local.strftime("%z")
-    shown = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    zone_note = f", {zone}" if "/" in zone else ""
-    return f"{local:%Y-%m-%d %H:%M} ({shown}{zone_note})", f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-
-def utc_date(moment: datetime) -> str:
-    """An instant as ``YYYY-MM-DD HH:MM UTC`` (authorities carry no zone of their own)."""
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def artefacts_of(contents: Contents) -> list[tuple[Artefact, list[str]]]:
@@ -131,7 +118,7 @@ def party(handler: object, lang: str) -> tuple[str, str]:
     return name, detail
 
 
-def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: str) -> str:
+def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: str, zone: str) -> str:
     c = report.contents
     rows = []
     if c.header is not None:
@@ -149,8 +136,9 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
             )
         )
     if checked_at is not None:
-        rows.append((label("verified_at", lang), _e(utc_date(checked_at))))
+        rows.append((label("verified_at", lang), _e(date(checked_at, zone))))
     rows.append((label("tool", lang), _e(tool)))
+    rows.append((label("time_zone", lang), _e(zone)))
     body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{v}</td></tr>' for k, v in rows)
     return f'<table class="meta"><tbody>{body}</tbody></table>'
 
@@ -193,8 +181,8 @@ def _artefacts(report: BundleReport, lang: str) -> str:
     return f"<h2>{_e(label('artefacts', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
 
-def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
-    local, utc = when(event.occurred_at, event.occurred_tz, lang)
+def _event_row(event: Event, contents: Contents, lang: str, zone: str) -> list[str]:
+    local, given = when(event.occurred_at, event.occurred_tz, zone, lang)
     name, detail = party(event.handler, lang)
     who = f"<b>{_e(name)}</b><br><span class=small>{_e(detail)}</span>"
     if event.counter_party is not None:
@@ -215,7 +203,7 @@ def _event_row(event: Event, contents: Contents, lang: str) -> list[str]:
     categories = ", ".join(i18n.vocabulary(i18n.CATEGORIES, c, lang) for c in event.categories)
     where = _e(event.location or "—") + ("<br><span class=small>" + _e("; ".join(extra)) + "</span>" if extra else "")
     return [
-        f"{_e(local)}<br><span class='small nw'>{_e(utc)}</span>",
+        f"<span class=nw>{_e(local)}</span><br><span class=small>{_e(given)}</span>",
         action + "</span>",
         who,
         where,
@@ -240,15 +228,15 @@ def crossing(event: Event, lang: str) -> str | None:
     return f"{label('came_from', lang)}{colon(lang)}{link.origin} ({link.offer})"
 
 
-def _timeline(report: BundleReport, lang: str) -> str:
+def _timeline(report: BundleReport, lang: str, zone: str) -> str:
     keys: tuple[str, ...] = ("when", "action", "who", "where", "authority")
     if not report.linked:
-        rows = [_event_row(e, report.contents, lang) for e in report.contents.events]
+        rows = [_event_row(e, report.contents, lang, zone) for e in report.contents.events]
     else:  # a linked history: say which ledger each event comes from, and where the chain crossed the border
         keys = ("ledger", *keys)
         rows = []
         for origin, event, contents in ledger_events(report):
-            row = _event_row(event, contents, lang)
+            row = _event_row(event, contents, lang, zone)
             came = crossing(event, lang)
             if came is not None:
                 row[1] += f"<br><b>{_e(came)}</b>"
@@ -257,21 +245,21 @@ def _timeline(report: BundleReport, lang: str) -> str:
     return f'<h2 id="timeline-heading">{_e(label("timeline", lang))}</h2>' + _table([_e(h) for h in headers], rows)
 
 
-def change_lines(a: Authority, contents: Contents, lang: str) -> list[str]:
+def change_lines(a: Authority, contents: Contents, lang: str, zone: str) -> list[str]:
     """The changes recorded to an authority, one sentence each: ``Extended until …``, ``Validated by …``,
     ``Revoked from …``, with who decided, its file number, and the reason."""
     lines = []
     for change in contents.changes.get(a.id, []):
         kind = i18n.vocabulary(i18n.AUTHORITY_TYPES, change.decided_by_type or "", lang)
         by = change.decided_by + (f" ({kind})" if change.decided_by_type else "")
-        until = utc_date(change.valid_until) if change.valid_until else ""
-        text = i18n.pick(i18n.CHANGE_LINES[change.change], lang).format(at=utc_date(change.at), by=by, until=until)
+        until = date(change.valid_until, zone) if change.valid_until else ""
+        text = i18n.pick(i18n.CHANGE_LINES[change.change], lang).format(at=date(change.at, zone), by=by, until=until)
         extra = [x for x in (change.reference, change.reason) if x]
         lines.append(text + (f" — {'; '.join(extra)}" if extra else ""))
     return lines
 
 
-def _authority_row(a: Authority, contents: Contents, lang: str) -> list[str]:
+def _authority_row(a: Authority, contents: Contents, lang: str, zone: str) -> list[str]:
     kind = i18n.vocabulary(i18n.AUTHORITY_TYPES, a.issuing_authority_type or "", lang)
     issuer = f"{a.issuing_authority}" + (f" ({kind})" if a.issuing_authority_type else "")
     states = [f"{label('requesting', lang)}: {i18n.country(a.requesting_state or a.issuing_state, lang)}"]
@@ -288,16 +276,19 @@ def _authority_row(a: Authority, contents: Contents, lang: str) -> list[str]:
         conditions.append(f"{label('use_limitation', lang)} {a.conditions.use_limitation}")
     if a.extends:
         conditions.append(f"{label('extends', lang)} {a.extends}")
-    changes = "".join(f"<br><b>{_e(line)}</b>" for line in change_lines(a, contents, lang))
+    changes = "".join(f"<br><b>{_e(line)}</b>" for line in change_lines(a, contents, lang, zone))
+    given = when(a.issued, a.tz, zone, lang)[1]
     title = i18n.vocabulary(i18n.INSTRUMENTS, a.instrument, lang)
     basis = a.legal_basis or ""
     return [
         f"<b>{_e(a.reference)}</b><br><span class=small>{_e(a.id)}</span>",
         _e(title) + (f"<br><span class=small>{_e(basis)}</span>" if basis else ""),
         _e(issuer) + "<br><span class=small>" + "<br>".join(_e(s) for s in states) + "</span>",
-        f"{_e(label('from', lang))} <span class=nw>{_e(utc_date(a.valid_from))}</span><br>"
-        f"{_e(label('until', lang))} <span class=nw>{_e(utc_date(a.valid_until))}</span><br>"
-        f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(utc_date(a.issued))}</span></span>"
+        f"{_e(label('from', lang))} <span class=nw>{_e(date(a.valid_from, zone))}</span><br>"
+        f"{_e(label('until', lang))} <span class=nw>{_e(date(a.valid_until, zone))}</span><br>"
+        f"<span class=small>{_e(label('issued', lang))} <span class=nw>{_e(date(a.issued, zone))}</span>"
+        + (f"<br>{_e(given)}" if given else "")
+        + "</span>"
         + changes,
         _e("; ".join(scope) or "—")
         + f"<br><span class=small>{_e(offence)}</span>"
@@ -305,8 +296,8 @@ def _authority_row(a: Authority, contents: Contents, lang: str) -> list[str]:
     ]
 
 
-def _authorities(report: BundleReport, lang: str) -> str:
-    rows = [_authority_row(a, report.contents, lang) for a in report.contents.authorities.values()]
+def _authorities(report: BundleReport, lang: str, zone: str) -> str:
+    rows = [_authority_row(a, report.contents, lang, zone) for a in report.contents.authorities.values()]
     headers = [label(k, lang) for k in ("reference", "instrument", "issued_by", "validity", "scope")]
     return f"<h2>{_e(label('authorities', lang))}</h2>" + _table([_e(h) for h in headers], rows)
 
@@ -353,8 +344,10 @@ def render_html(
     bundle: bytes | None = None,
     key_source: str | None = None,
     sender: bool = False,
+    zone: str = "UTC",
 ) -> str:
-    """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran.
+    """The whole report page in ``lang`` (``en`` or ``fr``); ``checked_at`` is when verification ran. Every time
+    is shown in ``zone`` with its offset (``custody.bundle.clock``).
 
     With ``bundle`` (its exact bytes) the page embeds it and checks it itself in the reader's browser
     (``custody.bundle.selfcheck``). ``key_source`` says where the trusted key came from; ``sender`` labels the
@@ -370,13 +363,18 @@ def render_html(
     if key_source is not None:
         said = selfcheck.word("python_sender" if sender else "python_reader", lang).format(source=key_source)
         python_label = f'<p class="python-label">{_e(said)}</p>'
-    data = [_artefacts(report, lang), _timeline(report, lang), _authorities(report, lang), _handlers(report, lang)]
+    data = [
+        _artefacts(report, lang),
+        _timeline(report, lang, zone),
+        _authorities(report, lang, zone),
+        _handlers(report, lang),
+    ]
     if not report.ok:  # nothing built from an unverified bundle is shown without a warning
         warning = f'<p class="warning" role="alert">{_e(selfcheck.word("unverified", lang))}</p>'
         data = [part.replace("</h2>", "</h2>" + warning, 1) for part in data]
     data = [f'<section class="data">{part}</section>' for part in data]
     parts = [
-        _meta(report, lang, checked_at, tool),
+        _meta(report, lang, checked_at, tool, zone),
         selfcheck.section(keys, lang) if selfchecking else "",
         python_label + _verdict(report, lang),
         *data,

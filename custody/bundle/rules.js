@@ -61,7 +61,8 @@ const ScelleRules = (() => {
       }
       const window = a.until - a.from;
       const found = [];
-      if (rules.min_days !== null && window < rules.min_days * DAY)
+      // the window includes its last microsecond (a date given for its end stops at 23:59:59.999999)
+      if (rules.min_days !== null && window + 1 < rules.min_days * DAY)
         found.push(breach("instrument.window_short", { instrument: name, days: days(window), limit: rules.min_days }));
       if (rules.max_days !== null && window > rules.max_days * DAY)
         found.push(breach("instrument.window_long", { instrument: name, days: days(window), limit: rules.max_days }));

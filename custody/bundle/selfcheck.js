@@ -141,8 +141,17 @@
   function facts(event) {
     const people = [event.handler, event.counter_party].filter((h) => h).map((h) => h.name);
     const seal = event.seal ? [words.labels.seal + " " + event.seal] : [];
-    const when = event.occurred_at.slice(0, 10) + " " + event.occurred_at.slice(11, 16) + " UTC";
+    const when = event.occurred_at.slice(0, 10) + " " + event.occurred_at.slice(11, 16) + " UTC+00:00";
     return [when, words.actions[event.action] || event.action, event.id, ...seal, ...people, event.location || "—"];
+  }
+
+  /** The instant the first time of a row states ("YYYY-MM-DD HH:MM UTC±HH:MM", in the zone the report was written
+      for) as "YYYY-MM-DDTHH:MM" in UTC, to compare with the verified event whatever that zone; null without one. */
+  function statedUtc(text) {
+    const m = /(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC([+-])(\d{2}):(\d{2})/.exec(text);
+    if (!m) return null;
+    const offset = (m[6] === "-" ? -1 : 1) * (+m[7] * 60 + +m[8]) * 60000;
+    return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) - offset).toISOString().slice(0, 16);
   }
 
   /** The timeline was written by scelle before this check: once the bundle verifies, each row is compared with the
@@ -155,7 +164,12 @@
     const linked = (result.linked || []).length > 0;
     const rows = [...table.tBodies[0].rows];
     const text = (node) => node.textContent.replace(/\s+/g, " ");
-    const same = rows.length === events.length && events.every(([, e], i) => facts(e).every((f) => text(rows[i]).includes(f)));
+    const same =
+      rows.length === events.length &&
+      events.every(
+        ([, e], i) =>
+          statedUtc(text(rows[i])) === e.occurred_at.slice(0, 16) && facts(e).slice(1).every((f) => text(rows[i]).includes(f))
+      );
     const note = document.createElement("p");
     note.className = same ? "checked" : "warning";
     note.textContent = same ? words.timeline.checked : words.timeline.replaced;

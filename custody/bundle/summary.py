@@ -7,6 +7,7 @@ per check, the evidence items with their digests, and the timeline with the inst
 from __future__ import annotations
 
 from custody import i18n
+from custody.bundle.clock import when
 from custody.bundle.outcome import BundleReport
 from custody.bundle.report import (
     artefacts_of,
@@ -17,7 +18,6 @@ from custody.bundle.report import (
     digest_lines,
     ledger_events,
     party,
-    when,
 )
 from custody.i18n import label
 
@@ -31,8 +31,9 @@ def verdict_lines(report: BundleReport, lang: str) -> list[str]:
     return lines
 
 
-def text_summary(report: BundleReport, lang: str = "en") -> str:
-    """Verdict, checks, evidence items and timeline as plain text in ``lang``."""
+def text_summary(report: BundleReport, lang: str = "en", zone: str = "UTC") -> str:
+    """Verdict, checks, evidence items and timeline as plain text in ``lang``, every time in ``zone`` with its
+    offset and, for an event, the zone it was given in."""
     i18n.check_lang(lang)
     sep = colon(lang)
     c = report.contents
@@ -45,16 +46,16 @@ def text_summary(report: BundleReport, lang: str = "en") -> str:
         seal = f" [{label('seals', lang)}{sep}{', '.join(seals)}]" if seals else ""
         lines.append(f"  {artefact.name or '—'}{seal}")
         lines += [f"    {line}" for line in digest_lines(artefact.digests)]
-    lines.append(f"{label('timeline', lang)}{sep}".rstrip())
+    lines.append(f"{label('timeline', lang)} ({label('time_zone', lang).lower()} {zone}){sep}".rstrip())
     shown = None
     for origin, event, contents in ledger_events(report):
         if report.linked and origin != shown:  # a linked history: which ledger each event comes from
             shown = origin
             lines.append(f" {label('ledger', lang)}{sep}{origin}")
-        local, _ = when(event.occurred_at, event.occurred_tz, lang)
+        local, given = when(event.occurred_at, event.occurred_tz, zone, lang)
         name, detail = party(event.handler, lang)
         action = i18n.vocabulary(i18n.ACTIONS, event.action, lang)
-        lines.append(f"  {local}  {action}  {name} ({detail})")
+        lines.append(f"  {local}  {action}  {name} ({detail}) [{given}]")
         came = crossing(event, lang)
         if came is not None:
             lines.append(f"      {came}")
@@ -67,7 +68,7 @@ def text_summary(report: BundleReport, lang: str = "en") -> str:
             lines.append(f"      {label('authority', lang)}{sep}{'; '.join(cited)}")
         if event.late_reason:
             lines.append(f"      {label('late_reason', lang)}{sep}{event.late_reason}")
-    changed = [(a, change_lines(a, c, lang)) for a in c.authorities.values()]
+    changed = [(a, change_lines(a, c, lang, zone)) for a in c.authorities.values()]
     if any(lines_ for _, lines_ in changed):
         lines.append(f"{label('authorities', lang)}{sep}".rstrip())
         for authority, lines_ in changed:

@@ -236,6 +236,8 @@ LABELS: Mapping[str, Pair] = {
     "none": ("none", "aucune"),
     "utc": ("UTC", "UTC"),
     "local": ("local time", "heure locale"),
+    "original_zone": ("original zone", "fuseau d'origine"),
+    "time_zone": ("Times shown in", "Heures indiquées dans le fuseau"),
     "also_named": ("Other items named by these events", "Autres éléments cités par ces événements"),
     "late_reason": ("Reason for late recording", "Motif de l'enregistrement tardif"),
 }

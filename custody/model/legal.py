@@ -16,7 +16,7 @@ from typing import Any
 from custody.errors import RecordError
 from custody.model.fields import Fields, Record, check_ident, optional
 from custody.model.identity import check_country
-from custody.model.times import format_utc
+from custody.model.times import check_zone, format_utc
 from custody.model.vocabulary import AUTHORITY_TYPES, CHANNELS, INSTRUMENT_NAMES, normalise_categories, parse_digest_ref
 
 
@@ -172,6 +172,8 @@ class Authority(Record):
     preservation instruments, the preservation period). ``extends`` names the authority this one extends or renews
     (EPOC-PR +30 days, Art. 16 renewal). ``related`` lists references of earlier requests (an Art. 29 preservation
     followed by an Art. 31 MLA request). ``document_digest`` (``sha256:…``) binds the scanned or signed order.
+    The dates are UTC instants; ``tz`` keeps the zone they were given in (a date without offset is read in the
+    user's zone), so a report can show them as the issuing authority wrote them.
     """
 
     id: str
@@ -203,9 +205,13 @@ class Authority(Record):
     related: tuple[str, ...] = ()
     conditions: Conditions = field(default_factory=Conditions)
     document_digest: str | None = None
+    #: the zone its dates were given in (IANA name or offset; None in records written before it was kept)
+    tz: str | None = None
 
     def __post_init__(self) -> None:
         check_ident(self.id, "authority.id")
+        if self.tz is not None:
+            check_zone(self.tz, field="authority.tz")
         check_ident(self.reference, "authority.reference")
         if self.instrument not in INSTRUMENT_NAMES:
             known = ", ".join(INSTRUMENT_NAMES)
@@ -254,7 +260,7 @@ class Authority(Record):
             "related": list(self.related),
             "conditions": self.conditions.to_json(),
             "document_digest": self.document_digest,
-        }
+        } | ({} if self.tz is None else {"tz": self.tz})
 
     @classmethod
     def from_json(cls, obj: object) -> Authority:
@@ -290,6 +296,7 @@ class Authority(Record):
             related=f.texts("related"),
             conditions=Conditions() if conditions is None else Conditions.from_json(conditions),
             document_digest=f.opt_text("document_digest"),
+            tz=f.opt_text("tz"),
         )
         f.finish()
         return result

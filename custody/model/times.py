@@ -9,13 +9,12 @@ microseconds when they are not zero, and ``Z``) and, separately, the zone the ha
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, tzinfo
 
 from custody.errors import RecordError
+from evidence.common import zones
 
 _UTC_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z")
-_OFFSET_FORM = re.compile(r"[+-]([0-9]{2}):([0-9]{2})")
 _ZONE_SUFFIX = re.compile(r"(?P<time>[^\[\]]+)\[(?P<zone>[^\[\]]+)\]")
 _DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -46,22 +45,10 @@ def parse_utc(text: object, *, field: str) -> datetime:
 
 def zone_of(label: str) -> tzinfo:
     """Return the tzinfo for a zone label: ``Z``/``UTC``, a ``±HH:MM`` offset or an IANA name."""
-    if label in ("Z", "UTC"):
-        return UTC
-    match = _OFFSET_FORM.fullmatch(label)
-    if match:
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours > 23 or minutes > 59:
-            raise RecordError(f"time zone offset out of range: {label!r}")
-        sign = -1 if label.startswith("-") else 1
-        return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    problem = f"unknown time zone {label!r} (use an IANA name such as Africa/Casablanca, or an offset like +01:00)"
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*", label):
-        raise RecordError(problem)
     try:
-        return ZoneInfo(label)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RecordError(problem) from exc
+        return zones.zone_of(label)
+    except zones.ZoneError as exc:
+        raise RecordError(str(exc)) from exc
 
 
 def check_zone(label: object, *, field: str = "time zone") -> str:
@@ -75,28 +62,26 @@ def check_zone(label: object, *, field: str = "time zone") -> str:
     return label
 
 
-def _offset_label(moment: datetime) -> str:
-    offset = moment.utcoffset()
-    if offset is None or offset == timedelta(0):
-        return "Z"
-    total = int(offset.total_seconds()) // 60
-    sign = "-" if total < 0 else "+"
-    hours, minutes = divmod(abs(total), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
+_offset_label = zones.offset_label
 
 
-def parse_time_input(text: str, *, zone: str | None = None, end_of_day: bool = False) -> tuple[datetime, str]:
+def parse_time_input(
+    text: str, *, zone: str | None = None, default_zone: str | None = None, end_of_day: bool = False
+) -> tuple[datetime, str]:
     """Read a time a person typed and return ``(UTC instant, zone label)``.
 
     Accepted: RFC 3339 with ``Z`` or an offset (``2026-03-01T10:15:00+01:00``), the same followed by an IANA zone in
-    brackets (RFC 9557: ``...+01:00[Africa/Casablanca]``), a local time without offset when ``zone`` names its zone,
-    or a date alone (midnight in that zone; the end of that day when ``end_of_day``, as a "valid until" date is
-    meant). A time without any zone is refused: guessing the examiner's zone is how custody timelines go wrong.
+    brackets (RFC 9557: ``...+01:00[Africa/Casablanca]``), a local time without offset when ``zone`` (or else
+    ``default_zone``, the user's zone) names its zone, or a date alone (midnight in that zone; with ``end_of_day``,
+    the last microsecond of that day, as a "valid until" date is meant and the window includes its end). A time
+    without any zone is refused; a time with an offset keeps it, whatever ``default_zone`` says.
     """
     raw = text.strip()
     bracket = _ZONE_SUFFIX.fullmatch(raw)
     if bracket:
         raw, zone = bracket.group("time"), bracket.group("zone")
+    if zone is None and default_zone is not None and not _has_offset(raw):
+        zone = default_zone
     tz = zone_of(zone) if zone is not None else None
     if _DATE_ONLY.fullmatch(raw):
         if tz is None:
@@ -107,8 +92,9 @@ def parse_time_input(text: str, *, zone: str | None = None, end_of_day: bool = F
         except ValueError as exc:
             raise RecordError(f"not a valid date: {text!r}") from exc
         if end_of_day:
-            day += timedelta(days=1)
-        local = datetime.combine(day, time(0), tzinfo=tz)
+            local = datetime.combine(day, time(23, 59, 59, 999999), tzinfo=tz)
+        else:
+            local = datetime.combine(day, time(0), tzinfo=tz)
         return local.astimezone(UTC), zone or "Z"
     try:
         moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
@@ -122,6 +108,14 @@ def parse_time_input(text: str, *, zone: str | None = None, end_of_day: bool = F
     if tz is not None and moment.utcoffset() != moment.astimezone(tz).utcoffset():
         raise RecordError(f"time {text!r}: its offset does not match time zone {zone}")
     return moment.astimezone(UTC), zone or _offset_label(moment)
+
+
+def _has_offset(raw: str) -> bool:
+    """True when a typed time carries its own offset (``Z`` or ``±HH:MM`` after the time of day)."""
+    if _DATE_ONLY.fullmatch(raw):
+        return False
+    clock = raw.replace(" ", "T", 1).partition("T")[2]
+    return clock.upper().endswith("Z") or "+" in clock or "-" in clock
 
 
 def local_time(moment: datetime, zone: str) -> datetime:

@@ -38,6 +38,10 @@ def _present(authority: Authority, path: str) -> bool:
     return value not in (None, False, "", ())
 
 
+#: the resolution of stored times: a window ``[from, until]`` lasts ``until - from`` plus this last instant
+_LAST_INSTANT = timedelta(microseconds=1)
+
+
 def days(delta: timedelta) -> str:
     """A duration in days with one decimal (``custody.i18n`` writes the decimal comma in French)."""
     return f"{delta.total_seconds() / 86400:.1f}"
@@ -52,7 +56,8 @@ def _window_findings(authority: Authority, rules: Instrument, base: Authority | 
             return [breach("instrument.extension_long", instrument=rules.name, days=days(grown), limit=limit)]
         return []
     found = []
-    if rules.min_days is not None and window < timedelta(days=rules.min_days):
+    # the window includes its last microsecond: a date given for its end stops at the end of that day (23:59:59.999999)
+    if rules.min_days is not None and window + _LAST_INSTANT < timedelta(days=rules.min_days):
         found.append(breach("instrument.window_short", instrument=rules.name, days=days(window), limit=rules.min_days))
     if rules.max_days is not None and window > timedelta(days=rules.max_days):
         found.append(breach("instrument.window_long", instrument=rules.name, days=days(window), limit=rules.max_days))

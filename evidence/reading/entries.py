@@ -6,7 +6,8 @@ UTF-8. A name that is not valid UTF-8 is never dropped: ``Entry.path`` shows eac
 written out), and ``Entry.path_bytes`` keeps the exact bytes. Control characters stay as they are in ``path``
 (``fls`` prints them as ``^``; text renderers may do the same).
 
-Times. MACB times are UTC. ``Timestamp`` keeps TSK's seconds and nanoseconds; ``rfc3339()`` prints seconds
+Times. MACB times are UTC (for FAT and exFAT, whose times are local, in the zone ``--fs-tz`` names; see
+``evidence.reading.localtimes``). ``Timestamp`` keeps TSK's seconds and nanoseconds; ``rfc3339()`` prints seconds
 precision when the nanoseconds are 0 and otherwise the fraction without trailing zeros
 (``2012-05-25T15:56:03.123456789Z``, ``…03.5Z``), the RFC 3339 form Go's ``RFC3339Nano`` uses. A time TSK
 reports as 0 means "not recorded" and is None.
@@ -165,9 +166,10 @@ class Entry:
         return self.type == "file" and self.meta_type != "-" and not self.filename_record
 
     def to_json(
-        self, sha256: str | None = None, blake3: str | None = None, with_hashes: bool = False
+        self, sha256: str | None = None, blake3: str | None = None, with_hashes: bool = False, fs_tz: str | None = None
     ) -> dict[str, object]:
-        """The ``scelle image ls --json`` object (DESIGN.md field set)."""
+        """The ``scelle image ls --json`` object (DESIGN.md field set); ``fs_tz`` (after the times) for an entry of a
+        file system whose times are local (the zone they were read in, or ``unknown``)."""
         record: dict[str, object] = {
             "partition": self.partition,
             "path": self.path,
@@ -180,6 +182,8 @@ class Entry:
             "ctime": self.ctime.rfc3339() if self.ctime else None,
             "crtime": self.crtime.rfc3339() if self.crtime else None,
         }
+        if fs_tz is not None:
+            record["fs_tz"] = fs_tz
         if with_hashes:
             record["sha256"] = sha256
             record["blake3"] = blake3

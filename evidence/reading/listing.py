@@ -17,6 +17,7 @@ from evidence.hashing.files import DigestTee, digest_in_order
 from evidence.hashing.hashsets import HashSets, Match
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
+from evidence.reading.localtimes import UNKNOWN_ZONE, has_local_times, posix_tz, tsk_local_zone
 from evidence.reading.tsk import TskImage
 from evidence.reading.volumes import Volume, find_volume, list_volumes, whole_media
 from evidence.sources.base import ImageSource
@@ -157,9 +158,12 @@ class Listing:
         hashes: bool = False,
         timeline: bool = False,
         warn: Callable[[str], None] = _ignore,
+        fs_tz: str | None = None,
         extra_digests: tuple[str, ...] = (),
         hashsets: HashSets | None = None,
     ) -> None:
+        posix_tz(fs_tz)  # a zone that names nothing is refused before the image is read
+        self._fs_tz = fs_tz
         self._opened = open_filesystems(source, partition)
         self._sets = hashsets
         if hashsets is not None:
@@ -190,6 +194,12 @@ class Listing:
         """The file systems listed, in partition order."""
         return self._opened.filesystems
 
+    def local_zones(self) -> dict[int | None, str]:
+        """partition -> ``fs_tz`` label (the zone given, else ``unknown``) of each file system whose times are local
+        (FAT, exFAT); the others store UTC and are not in it."""
+        label = self._fs_tz or UNKNOWN_ZONE
+        return {fs.partition: label for fs in self.filesystems if has_local_times(fs.info.type)}
+
     def __iter__(self) -> Iterator[Listed]:
         for volume, reason in self._opened.skipped:
             self._warn(f"{volume.label}: skipped: {reason}")
@@ -201,7 +211,8 @@ class Listing:
                     f"{fs.context}: file system truncated: {present} of {needed} bytes present in the image; "
                     "what lies past the end is reported as unreadable"
                 )
-            yield from self._entries(fs)
+            with tsk_local_zone(self._fs_tz):
+                yield from self._entries(fs)
             for problem in fs.errors:
                 self._problem(f"{fs.context}: {problem}")
 
@@ -250,10 +261,15 @@ def list_entries(
     hashes: bool = False,
     timeline: bool = False,
     warn: Callable[[str], None] = _ignore,
+    fs_tz: str | None = None,
     extra_digests: tuple[str, ...] = (),
     hashsets: HashSets | None = None,
 ) -> Listing:
-    """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``."""
+    """Walk every file system of the image (or the one of ``partition``) like ``fls -r -p``; see ``Listing``.
+
+    ``fs_tz`` is the zone FAT and exFAT times are read in (``fls -z``; UTC when None: see
+    ``evidence.reading.localtimes``).
+    """
     return Listing(
         source,
         partition,
@@ -261,6 +277,7 @@ def list_entries(
         hashes=hashes,
         timeline=timeline,
         warn=warn,
+        fs_tz=fs_tz,
         extra_digests=extra_digests,
         hashsets=hashsets,
     )

@@ -19,7 +19,8 @@ class ImageMetadata:
     """What the container says about the media. Raw images carry none of it; EWF stores most of it.
 
     ``stored_hashes`` maps an algorithm name (``md5``, ``sha1``) to the lower-case hex digest the container holds
-    for the whole media, as written at acquisition time.
+    for the whole media, as written at acquisition time. The dates are never in the reading host's zone (see
+    ``dates_basis``).
     """
 
     case_number: str | None = None
@@ -39,6 +40,10 @@ class ImageMetadata:
     compression: str | None = None
     stored_hashes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+    #: how ``acquisition_date``/``system_date`` read: ``UTC`` (RFC 3339 with ``Z``), ``local`` (the acquiring host's
+    #: wall-clock time, RFC 3339 without offset: the container does not record its zone), None (as the container
+    #: stores it, not understood)
+    dates_basis: str | None = None
 
 
 class ImageSource(abc.ABC):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import pyewf
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
 from evidence.ewf.format import E01_SIGNATURE, EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
+from evidence.ewf.header_times import UTC_DATES, header_dates
 from evidence.ewf.layout import ChunkVerifier
 from evidence.ewf.reader import FastChunkReader
 from evidence.sources.base import ImageMetadata, ImageSource
@@ -71,6 +73,33 @@ _HEADER_FIELDS = {
     "model": "model",
     "serial_number": "serial_number",
 }
+
+
+def _libewf_date(text: str | None) -> str | None:
+    """A date as libewf formats it (``ctime`` style, in this host's local time) as UTC RFC 3339; None if unreadable.
+
+    Only for what ``header_dates`` cannot read (EWF2): libewf converted a stored instant with ``localtime``, so
+    reading it back in the same local zone gives the instant (up to the hour repeated when clocks go back).
+    """
+    if not text:
+        return None
+    try:
+        local = datetime.strptime(text, "%a %b %d %H:%M:%S %Y")  # naive: the host local time libewf used
+    except ValueError:
+        return None
+    return local.astimezone().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dates(first: Path, acquired: str | None, system: str | None) -> dict[str, str | None]:
+    """``acquisition_date``, ``system_date`` and ``dates_basis``: from the header sections where scelle reads them,
+    else from libewf's text read back as UTC, else libewf's text as it is (basis None)."""
+    dated = header_dates(first)
+    if dated is not None:
+        return {"acquisition_date": dated.acquired, "system_date": dated.system, "dates_basis": dated.basis}
+    utc = _libewf_date(acquired)
+    if utc is None:
+        return {"acquisition_date": acquired, "system_date": system, "dates_basis": None}
+    return {"acquisition_date": utc, "system_date": _libewf_date(system), "dates_basis": UTC_DATES}
 
 
 def _is_ewf1(path: Path) -> bool:
@@ -175,6 +204,7 @@ class EwfSource(ImageSource):
         handle = self._handle
         headers = {key: value.strip() for key, value in handle.get_header_values().items() if value is not None}
         fields: dict[str, str | None] = {name: (headers.pop(key, "") or None) for key, name in _HEADER_FIELDS.items()}
+        fields.update(_dates(self.segments[0], fields["acquisition_date"], fields["system_date"]))
         level = headers.pop("compression_level", "")
         method = _COMPRESSION.get(handle.get_compression_method(), "unknown")
         compression = method if not level else f"{method} ({_COMPRESSION_LEVELS.get(level, level)})"

@@ -259,9 +259,9 @@ def test_help_names_the_passphrase_variables() -> None:
 @pytest.mark.parametrize(
     ("issued", "until", "lang", "words"),
     [
-        ("2020-01-01", "2020-06-01", "en", "warning: OLD-1 expired on 2020-06-02T00:00:00Z"),
-        ("2020-01-01", "2020-06-01", "fr", "avertissement : OLD-1 a expiré le 2020-06-02T00:00:00Z"),
-        ("2098-01-01", "2099-06-01", "en", "warning: OLD-1 is valid only from 2098-01-01T00:00:00Z"),
+        ("2020-01-01", "2020-06-01", "en", "warning: OLD-1 expired on 2020-06-01 23:59:59 UTC+00:00"),
+        ("2020-01-01", "2020-06-01", "fr", "avertissement : OLD-1 a expiré le 2020-06-01 23:59:59 UTC+00:00"),
+        ("2098-01-01", "2099-06-01", "en", "warning: OLD-1 is valid only from 2098-01-01 00:00:00 UTC+00:00"),
         ("2020-01-01", "2099-06-01", "en", None),
     ],
 )

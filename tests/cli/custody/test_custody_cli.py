@@ -415,9 +415,11 @@ def test_wrong_ledger_key_is_refused(ledger: Path, keys: dict[str, Path], disk: 
                 "{disk}",
                 "--at",
                 "2026-03-03T10:00:00",
+                "--tz",
+                "Mars/Olympus",
             ),
             1,
-            "no time zone",
+            "unknown time zone",
         ),
         (("record", "{ledger}", "--key", "{amina}", "--action", "looked", "--artefact", "{disk}"), 2, "looked"),
         (

@@ -111,11 +111,15 @@ def test_report_lists_every_artefact_event_and_authority(report: BundleReport, l
     assert "SC-2026-17" in page
 
 
-def test_transfer_shows_local_time_with_offset_and_utc(report: BundleReport) -> None:
+def test_transfer_shows_the_report_zone_and_the_original_zone_with_offsets(report: BundleReport) -> None:
+    # 2026-04-02 09:00 UTC is 10:00 in Casablanca (UTC+01:00 after Ramadan): the report's one zone first, then the
+    # zone the handler gave, with the time there
     page = render_html(report, "en")
-    # 2026-04-02 09:00 UTC is 10:00 in Casablanca (UTC+01:00 after Ramadan); both must be shown.
-    assert "2026-04-02 10:00 (UTC+01:00, Africa/Casablanca)" in page
-    assert "2026-04-02 09:00 UTC" in page
+    assert "2026-04-02 09:00 UTC+00:00" in page
+    assert "original zone: Africa/Casablanca, 2026-04-02 10:00 UTC+01:00" in page
+    paris = render_html(report, "fr", zone="Europe/Paris")
+    assert "2026-04-02 11:00 UTC+02:00" in paris and "fuseau d'origine\u00a0: Africa/Casablanca, 2026-04-02" in paris
+    assert "2026-04-02 09:00 UTC+00:00" not in paris
 
 
 def test_values_are_escaped(tmp_path: Path) -> None:

@@ -190,10 +190,11 @@ def test_browser_and_python_agree_on_linked_bundles(linked: Linked, tmp_path: Pa
     assert {name: got[name] == "pass" for name in expected} == expected
 
 
-def _page(tmp_path: Path, data: bytes, trust: Sequence[TrustedKey], lang: str, name: str) -> Path:
+def _page(tmp_path: Path, data: bytes, trust: Sequence[TrustedKey], lang: str, name: str, zone: str = "UTC") -> Path:
     report = outcome(lambda: verify_bundle(data, list(trust)))
     path = tmp_path / f"{name}-{lang}.html"
-    path.write_text(render_html(report, lang, bundle=data, key_source="ma.pub, fr.pub"), encoding="utf-8")
+    page = render_html(report, lang, bundle=data, key_source="ma.pub, fr.pub", zone=zone)
+    path.write_text(page, encoding="utf-8")
     return path
 
 
@@ -280,3 +281,27 @@ def test_an_edited_timeline_is_replaced_by_the_verified_events(linked: Linked, t
         assert "Pierre Marton" not in timeline and "2026-04-08 09:00 UTC" not in timeline
         assert timeline.count("<tr>") == 1 + 5  # the header, the three Moroccan and the two French events
         assert "Pierre Martin" in timeline and "scelle.example/MA-2026-0042" in timeline
+
+
+@pytest.mark.external
+def test_a_timeline_shown_in_another_zone_is_checked_against_the_verified_instants(
+    linked: Linked, tmp_path: Path
+) -> None:
+    assert offline() or pytest.skip("cannot run Chromium without a network here (unshare -n)")
+    text = _page(tmp_path, linked.bundle, linked.trust, "en", "ny", zone="America/New_York").read_text("utf-8")
+    start = text.index('id="timeline-heading"')
+    assert "2026-04-07 05:00 UTC-04:00" in text[start:]  # 09:00 UTC, in New York (summer time)
+    edits = {
+        "checked": text,
+        "offset changed": text[:start]
+        + text[start:].replace("2026-04-07 05:00 UTC-04:00", "2026-04-07 05:00 UTC-05:00", 1),
+    }
+    for name, page in edits.items():
+        edited = tmp_path / f"ny-{name}.html"
+        edited.write_text(page, encoding="utf-8")
+        dom = html.unescape(dump_dom(edited, tmp_path / f"p-ny-{name}"))
+        timeline = dom[dom.index('id="timeline-heading"') : dom.index("</table>", dom.index('id="timeline-heading"'))]
+        assert browser_verdict(dom) == "pass"
+        assert re.search(r'<table data-state="(\w+)">', timeline).group(1) == (  # type: ignore[union-attr]
+            "checked" if name == "checked" else "replaced"
+        )

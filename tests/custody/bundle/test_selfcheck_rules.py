@@ -87,6 +87,9 @@ def authority_cases(s: Scenario) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "au-ma-order", "an EPOC for content by a prosecutor", epoc
     yield "au-ma-order", "an Art. 32b access", {"instrument": "budapest-32b"}
     yield "au-fr-29", "kept for 30 days only", {"valid_until": _authority_at(s, "au-fr-29")[1].valid_from + 30 * day}
+    # 60 days to the end of the last day, as a date typed for --valid-until is stored: long enough, in both verifiers
+    last_instant = _authority_at(s, "au-fr-29")[1].valid_from + 60 * day - timedelta(microseconds=1)
+    yield "au-fr-29", "kept 60 days to the end of a day", {"valid_until": last_instant}
     yield "au-fr-29", "kept for a year", {"valid_until": _authority_at(s, "au-fr-29")[1].valid_from + 365 * day}
     yield "au-fr-29", "asked of its own State", {"requested_state": "FR"}
     yield "au-fr-29", "no identifiers", {"scope": Scope(custodian="DGSN, Casablanca")}
@@ -209,6 +212,7 @@ def test_browser_applies_the_authority_rules_as_python_does(scenario: Scenario, 
     # The rules are exercised both ways: harmless changes pass, the others fail for the rules' own reasons.
     assert verdicts["MLA request revoked at the end of the year"] == "pass"
     assert verdicts["Art. 29 extended by 60 days"] == "pass"
+    assert verdicts["au-fr-29: kept 60 days to the end of a day"] == "pass"
     assert list(verdicts.values()).count("fail") > len(cases) // 2
     codes = {code for _, found in python for code in found}
     assert {"instrument.required", "cover.revoked", "change.revoked", "authority.change", "cover.window"} <= codes

@@ -32,8 +32,27 @@ def test_input_times_become_utc_with_their_zone(text: str, zone: str | None, utc
 
 
 def test_date_until_means_end_of_that_day() -> None:
+    # the last instant of 2 May in Paris, inside the window (which includes its end), not 3 May 00:00
     moment, _ = parse_time_input("2026-05-02", zone="Europe/Paris", end_of_day=True)
-    assert format_utc(moment) == "2026-05-02T22:00:00Z"
+    assert format_utc(moment) == "2026-05-02T21:59:59.999999Z"
+
+
+def test_a_time_without_offset_is_read_in_the_user_zone_and_an_offset_wins() -> None:
+    assert parse_time_input("2026-11-30", default_zone="Africa/Casablanca") == (
+        datetime(2026, 11, 29, 23, tzinfo=UTC),
+        "Africa/Casablanca",
+    )
+    assert parse_time_input("2026-12-01T19:13", default_zone="Africa/Casablanca")[0] == datetime(
+        2026, 12, 1, 18, 13, tzinfo=UTC
+    )
+    # a typed offset is kept, whatever the user's zone: it was not refused as "not matching" the host zone
+    assert parse_time_input("2026-12-01T19:13+01:00", default_zone="America/New_York") == (
+        datetime(2026, 12, 1, 18, 13, tzinfo=UTC),
+        "+01:00",
+    )
+    assert parse_time_input("2026-12-01 18:13Z", default_zone="America/New_York")[1] == "Z"
+    # --tz (zone) wins over the user's zone
+    assert parse_time_input("2026-12-01T10:00", zone="UTC", default_zone="America/New_York")[0].hour == 10
 
 
 @pytest.mark.parametrize(

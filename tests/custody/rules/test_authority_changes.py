@@ -202,7 +202,8 @@ def test_epoc_pr_extended_by_30_days_covers_the_event_inside_the_new_window(
     report = bundle_report(export_ledger(path).data, keys["ledger"])
     assert report.ok, failed_codes(report)
     html = render_html(report, "fr")
-    assert "Prolongée jusqu'au 2026-11-30 00:00 UTC par Parquet de Paris (procureur), à compter du 2026-10-20" in html
+    extended = "Prolongée jusqu'au 2026-11-30 00:00 UTC+00:00 par Parquet de Paris (procureur), à compter du 2026-10-20"
+    assert extended in html
 
 
 def test_bundle_without_the_extension_fails_closed(preserved: Ledger, keys: dict[str, KeyPair]) -> None:

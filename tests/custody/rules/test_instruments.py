@@ -52,6 +52,13 @@ def test_article_29_preserves_at_least_60_days() -> None:
     short = preservation_request(valid_until=utc(2026, 3, 2) + timedelta(days=59))
     assert any("at least 60 days" in str(f) for f in check_authority(short))
     assert check_authority(preservation_request(valid_until=utc(2026, 3, 2) + timedelta(days=60))) == []
+    # 2 March to 30 April inclusive is 60 days: its end, typed as a date, is the last microsecond of 30 April
+    end_of_day = utc(2026, 5, 1) - timedelta(microseconds=1)
+    assert check_authority(preservation_request(valid_until=end_of_day)) == []
+    assert any(
+        "at least 60 days" in str(f)
+        for f in check_authority(preservation_request(valid_until=end_of_day - timedelta(days=1)))
+    )
 
 
 def test_request_to_another_state_needs_two_states() -> None:

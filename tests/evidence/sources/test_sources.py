@@ -60,7 +60,8 @@ def test_ewf_metadata_is_what_ewfinfo_prints() -> None:
     assert meta.examiner == "Rishwanth"
     assert meta.description == "Test E01 for sleuthkit"
     assert meta.notes == "Used to test sleuthkit libraries"
-    assert meta.acquisition_date == "Wed May 16 15:05:08 2018"
+    # ewfinfo prints "Wed May 16 15:05:08 2018": only a "header" section, a wall-clock time without its zone
+    assert (meta.acquisition_date, meta.dates_basis) == ("2018-05-16T15:05:08", "local")
     assert meta.acquisition_software == "ADI2.9.0.13"
     assert meta.acquisition_os == "Windows 200x"
     assert meta.media_type == "fixed"
