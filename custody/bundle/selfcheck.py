@@ -23,10 +23,13 @@ from importlib import resources
 from typing import Any
 
 from custody import i18n
+from custody.bundle.format import MAX_LINK_DEPTH
+from custody.bundle.outcome import REASONS_SHOWN
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
 from custody.rules.authority import VALIDATED_INSTRUMENTS
+from custody.rules.events import CLOCK_SKEW
 from custody.rules.instruments import (
     EMERGENCY,
     INSTRUMENTS,
@@ -35,6 +38,7 @@ from custody.rules.instruments import (
     MIN_PENALTY_MONTHS_EPOC,
     Instrument,
 )
+from custody.tlog.notes import MAX_SIGNATURES, MAX_TREE_SIZE
 
 CSS = """
 .browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
@@ -59,7 +63,7 @@ progress{width:100%;height:1.2em}
 """
 
 
-VERIFIER_FILES = ("rules.js", "linked.js", "witness.js", "verifier.js")
+VERIFIER_FILES = ("rules.js", "verifier.js")
 """The browser verifier's source files, in the order they are inlined (each uses only those before it)."""
 
 
@@ -103,6 +107,13 @@ def facts() -> dict[str, Any]:
             "judicialOrProsecutor": sorted(JUDICIAL_OR_PROSECUTOR),
             "emergencyHours": EMERGENCY // timedelta(hours=1),
             "minPenaltyMonths": MIN_PENALTY_MONTHS_EPOC,
+        },
+        "limits": {
+            "clockSkewMinutes": CLOCK_SKEW // timedelta(minutes=1),
+            "maxLinkDepth": MAX_LINK_DEPTH,
+            "maxSignatures": MAX_SIGNATURES,
+            "maxTreeSize": MAX_TREE_SIZE,
+            "reasonsShown": REASONS_SHOWN,
         },
     }
 
