@@ -26,6 +26,7 @@ from custody import i18n
 from custody.bundle.format import MAX_LINK_DEPTH
 from custody.bundle.outcome import REASONS_SHOWN
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
+from custody.i18n.findings import PARAMETER_WORDS
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
 from custody.rules.authority import VALIDATED_INSTRUMENTS
@@ -146,19 +147,14 @@ def words(lang: str) -> dict[str, Any]:
     findings = {code: i18n.pick(pair, lang) for code, pair in {**i18n.FINDINGS, **BROWSER_FINDINGS}.items()}
     return {
         "findings": findings,
-        "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
-        "vocabularies": {  # the parameters custody.i18n.finding translates, by name (lists are comma-separated)
-            name: {value: i18n.pick(pair, lang) for value, pair in table.items()}
-            for name, table in (
-                ("instrument", i18n.INSTRUMENTS),
-                ("field", i18n.FIELDS),
-                ("change", i18n.CHANGES),
-                ("categories", i18n.CATEGORIES),
-                ("type", i18n.AUTHORITY_TYPES),
-            )
+        "params": {  # the parameters custody.i18n.finding translates, by name, and the separator of a list
+            name: {
+                "words": {k: i18n.pick(pair, lang) for k, pair in table.items()},
+                "join": joiner and i18n.pick(joiner, lang),
+            }
+            for name, (table, joiner) in PARAMETER_WORDS.items()
         },
-        "or": i18n.pick((" or ", " ou "), lang),
-        "labels": {k: i18n.label(k, lang) for k in ("seal", "received_by")},
+        "seal": i18n.label("seal", lang),
         "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
         "decimal": "," if lang == "fr" else ".",
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
