@@ -29,7 +29,7 @@ const ScelleRules = (() => {
   function present(authority, path) {
     let value = authority.body;
     for (const part of path.split(".")) value = value === null || value === undefined ? undefined : value[part];
-    return !(value === undefined || value === null || value === false || value === "" || (Array.isArray(value) && !value.length));
+    return ![undefined, null, false, ""].includes(value) && !(Array.isArray(value) && !value.length);
   }
 
   /** The rules of authorities and their changes, given the instruments' facts. */
@@ -37,10 +37,11 @@ const ScelleRules = (() => {
     const { instruments, eu } = facts;
     const emergency = eu.emergencyHours * 3600e6;
     const categories = (a) => (a.body.scope && a.body.scope.categories) || [];
-    const sensitive = (a) => a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
+    const sensitive = (a) => a.body.instrument === "eu-epoc" && categories(a).some((c) => ["traffic", "content"].includes(c));
     const validators = (a) => (sensitive(a) ? eu.judicial : eu.judicialOrProsecutor);
     const who = (a) => [...validators(a)].sort().join(",");
-    const needsValidation = (a) => eu.validated.includes(a.body.instrument) && !validators(a).includes(a.body.issuing_authority_type);
+    const needsValidation = (a) =>
+      eu.validated.includes(a.body.instrument) && !validators(a).includes(a.body.issuing_authority_type);
 
     /** What is wrong with an EU order's validation by an authority of ``type`` on ``date``. */
     const validationFindings = (a, type, date) =>
@@ -51,7 +52,8 @@ const ScelleRules = (() => {
 
     /** What is wrong with an EU order: its validation, and the offence a sensitive order needs. */
     function euFindings(a) {
-      const found = needsValidation(a) && a.validation ? validationFindings(a, a.validation.type || who(a), a.validation.date) : [];
+      const v = a.validation;
+      const found = needsValidation(a) && v ? validationFindings(a, v.type || who(a), v.date) : [];
       const offence = a.body.offence;
       const minor = offence && !offence.eu_listed && (offence.max_penalty_months || 0) < eu.minPenaltyMonths;
       return found.concat(breaches([sensitive(a) && minor, "eu.offence"]));
@@ -62,8 +64,10 @@ const ScelleRules = (() => {
       const { name, min_days: min, max_days: max, extension_days: extension } = rules;
       const grown = base ? a.until - base.until : 0;
       const span = a.until - a.from;
-      if (base)
-        return breaches([extension !== null && grown > extension * DAY, "instrument.extension_long", { instrument: name, days: days(grown), limit: extension }]);
+      if (base) {
+        const params = { instrument: name, days: days(grown), limit: extension };
+        return breaches([extension !== null && grown > extension * DAY, "instrument.extension_long", params]);
+      }
       return breaches(
         [min !== null && span < min * DAY, "instrument.window_short", { instrument: name, days: days(span), limit: min }],
         [max !== null && span > max * DAY, "instrument.window_long", { instrument: name, days: days(span), limit: max }],
@@ -76,11 +80,12 @@ const ScelleRules = (() => {
       if (!base) return [breach("instrument.extends_unknown", { authority: a.body.extends })];
       let depth = 1;
       for (let at = base; at.body.extends && earlier.has(at.body.extends); at = earlier.get(at.body.extends)) depth += 1;
+      const [instrument, allowed] = [a.body.instrument, rules.extensions_allowed];
       const found = breaches(
         [!rules.extendable, "instrument.not_extendable", { instrument: rules.name }],
-        [base.body.instrument !== a.body.instrument, "instrument.extends_other", { base: base.body.instrument, instrument: a.body.instrument }],
+        [base.body.instrument !== instrument, "instrument.extends_other", { base: base.body.instrument, instrument }],
         [a.issued > base.until, "instrument.extension_late", { authority: base.id }],
-        [rules.extensions_allowed !== null && depth > rules.extensions_allowed, "instrument.extensions_max", { instrument: rules.name, count: rules.extensions_allowed }],
+        [allowed !== null && depth > allowed, "instrument.extensions_max", { instrument: rules.name, count: allowed }],
       );
       return found.concat(windowFindings(a, rules, base));
     }
@@ -88,18 +93,18 @@ const ScelleRules = (() => {
     /** What is wrong with an authority for its instrument (custody.rules.authority.check_authority). */
     function checkAuthority(a, earlier) {
       const rules = instruments[a.body.instrument];
-      const found = rules.required.filter((path) => !present(a, path)).map((field) => breach("instrument.required", { instrument: rules.name, field }));
+      const { name: instrument, applies_from: start } = rules;
+      const missing = rules.required.filter((path) => !present(a, path));
       const outside = rules.categories === null ? [] : categories(a).filter((c) => !rules.categories.includes(c));
-      const requesting = a.body.requesting_state || a.body.issuing_state;
-      found.push(
-        ...breaches(
-          [outside.length, "instrument.categories", { instrument: rules.name, categories: outside.join(",") }],
-          [rules.cross_border && a.body.requested_state !== null && a.body.requested_state === requesting, "instrument.same_state", { instrument: rules.name, state: requesting }],
-          [a.from < a.issued, "instrument.before_issue"],
-          [rules.applies_from !== null && a.issued < rules.applies_from, "instrument.not_yet", { instrument: rules.name, date: utc(rules.applies_from).slice(0, 10) }],
-        ),
-        ...(a.body.extends !== null ? extensionFindings(a, rules, earlier) : windowFindings(a, rules, null)),
-      );
+      const state = a.body.requesting_state || a.body.issuing_state;
+      const found = breaches(
+        ...missing.map((field) => [true, "instrument.required", { instrument, field }]),
+        [outside.length, "instrument.categories", { instrument, categories: outside.join(",") }],
+        [rules.cross_border && a.body.requested_state !== null && a.body.requested_state === state,
+          "instrument.same_state", { instrument, state }],
+        [a.from < a.issued, "instrument.before_issue"],
+        [start !== null && a.issued < start, "instrument.not_yet", { instrument, date: utc(start).slice(0, 10) }],
+      ).concat(a.body.extends !== null ? extensionFindings(a, rules, earlier) : windowFindings(a, rules, null));
       return eu.validated.includes(a.body.instrument) ? found.concat(euFindings(a)) : found;
     }
 
@@ -110,7 +115,8 @@ const ScelleRules = (() => {
       for (const c of changes) {
         if (c.body.authority !== a.id || c.at > at) continue;
         if (c.body.change === "extend" && c.until !== null && c.until > state.until) state.until = c.until;
-        else if (c.body.change === "validate" && !state.validation) state.validation = { date: c.at, type: c.body.decided_by_type };
+        else if (c.body.change === "validate" && !state.validation)
+          state.validation = { date: c.at, type: c.body.decided_by_type };
         else if (c.body.change === "revoke" && revoked === null) revoked = c;
       }
       return { state, revoked };
@@ -119,18 +125,19 @@ const ScelleRules = (() => {
     /** Why an authority, as it stood, does not permit a use (custody.rules.authority.check_cover). */
     function checkCover(a, use, revoked) {
       const rules = instruments[a.body.instrument];
+      const [instrument, state, at] = [rules.name, use.abroadTo, utc(use.at)];
       const outside = categories(a).length ? use.categories.filter((c) => !categories(a).includes(c)) : [];
-      const receiving = a.body.requesting_state || a.body.issuing_state;
-      const abroad = use.abroadTo !== null;
+      const requesting = a.body.requesting_state || a.body.issuing_state;
       const unvalidated = needsValidation(a) && !(a.validation && a.validation.date <= use.at);
+      const revocation = revoked && { at: utc(revoked.at), by: revoked.body.decided_by, reference: revoked.body.reference || "-" };
       return breaches(
-        [revoked, "cover.revoked", revoked && { at: utc(revoked.at), by: revoked.body.decided_by, reference: revoked.body.reference || "-" }],
-        [use.at < a.from || use.at > a.until, "cover.window", { at: utc(use.at), start: utc(a.from), end: utc(a.until) }],
-        [!rules.actions.includes(use.action), "cover.action", { instrument: rules.name, action: use.action }],
+        [revoked, "cover.revoked", revocation],
+        [use.at < a.from || use.at > a.until, "cover.window", { at, start: utc(a.from), end: utc(a.until) }],
+        [!rules.actions.includes(use.action), "cover.action", { instrument, action: use.action }],
         [outside.length, "cover.scope", { categories: outside.join(",") }],
-        [abroad && !rules.abroad, "cover.abroad", { instrument: rules.name, state: use.abroadTo }],
-        [abroad && rules.abroad && use.abroadTo !== receiving, "cover.state", { state: use.abroadTo, requesting: receiving }],
-        [unvalidated && !a.body.emergency, "cover.unvalidated", { at: utc(use.at), who: who(a) }],
+        [state !== null && !rules.abroad, "cover.abroad", { instrument, state }],
+        [state !== null && rules.abroad && state !== requesting, "cover.state", { state, requesting }],
+        [unvalidated && !a.body.emergency, "cover.unvalidated", { at, who: who(a) }],
         [unvalidated && a.body.emergency && use.at > a.issued + emergency, "cover.emergency"],
       );
     }
@@ -143,7 +150,8 @@ const ScelleRules = (() => {
         const { state, revoked } = inForce(a, changes(a.id), use.at);
         const problems = validity(a).concat(checkCover(state, use, revoked));
         if (!problems.length) return [];
-        reasons.push(breach("cover.authority", { authority: a.id, instrument: a.body.instrument, reference: a.body.reference }, problems));
+        const params = { authority: a.id, instrument: a.body.instrument, reference: a.body.reference };
+        reasons.push(breach("cover.authority", params, problems));
       }
       return reasons;
     }
@@ -155,12 +163,13 @@ const ScelleRules = (() => {
       const current = inForce(a, earlier, change.at).state.until;
       const end = change.until !== null ? change.until : current;
       const count = 1 + earlier.filter((e) => e.body.change === "extend").length;
-      const limit = rules.extension_days;
+      const [instrument, limit, allowed] = [rules.name, rules.extension_days, rules.extensions_allowed];
       return breaches(
         [change.at > current, "change.lapsed", { at: utc(change.at), end: utc(current) }],
         [end <= current, "change.not_later", { end: utc(end), current: utc(current) }],
-        [end > current && limit !== null && end - current > limit * DAY, "instrument.extension_long", { instrument: rules.name, days: days(end - current), limit }],
-        [rules.extensions_allowed !== null && count > rules.extensions_allowed, "instrument.extensions_max", { instrument: rules.name, count: rules.extensions_allowed }],
+        [end > current && limit !== null && end - current > limit * DAY,
+          "instrument.extension_long", { instrument, days: days(end - current), limit }],
+        [allowed !== null && count > allowed, "instrument.extensions_max", { instrument, count: allowed }],
       );
     }
 
@@ -196,7 +205,6 @@ const ScelleRules = (() => {
   function chain(parsed, selection, keys, header, facts, add) {
     const rules = Rules(facts);
     const skew = facts.limits.clockSkewMinutes * 60e6;
-    const needs = new Set(facts.needsAuthority);
     const selected = new Set(selection);
     const [keyIndex, handlers, authorities, validity, changed, last, known] = Array.from({ length: 7 }, () => new Map());
     const [seen, codes] = [new Set(), new Set()];
@@ -206,70 +214,83 @@ const ScelleRules = (() => {
     };
     let previous = null;
     let needing = 0;
-    for (const entry of parsed) {
+
+    /** The rules of one event against the entries before it (custody.rules.events.event_findings). */
+    function event(entry) {
       const { body, id } = entry;
-      if (entry.kind === "key" && !keyIndex.has(id)) {
-        keyIndex.set(id, entry.index);
-        handlers.set(id, body.handler);
-      }
-      for (const s of entry.signatures) {
-        const at = keyIndex.get(s.key);
-        if (entry.kind !== "key" && keys.has(s.key) && (at === undefined || at > entry.index))
-          problem("order.key", { id, signer: s.key });
-      }
-      if (entry.kind === "authority" && !authorities.has(id)) {
-        validity.set(id, rules.checkAuthority(entry, authorities));
-        authorities.set(id, entry);
-      }
-      if (entry.kind === "authority-change") {
-        const earlier = changed.get(body.authority) || [];
-        const found = rules.checkChange(entry, authorities.get(body.authority), earlier, skew);
-        if (found.length) problem("authority.change", { id, change: body.change, authority: body.authority }, found);
-        else changed.set(body.authority, earlier.concat([entry]));
-      }
-      if (entry.kind !== "event") continue;
       if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
       for (const h of [body.handler, body.counter_party].filter((h) => h !== null)) {
         const registered = handlers.get(h.key_fingerprint);
-        if (registered === undefined) problem("identity.unregistered", { id, name: h.name, key: h.key_fingerprint });
+        const params = { id, name: h.name, key: h.key_fingerprint };
+        if (registered === undefined) problem("identity.unregistered", params);
         else if (!sameHandler(registered, h))
           problem("identity.bad", { id, name: h.name, registered: HANDLER.slice(0, 4).map((k) => registered[k]).join(", ") });
       }
+      const [occurred, recorded] = [body.occurred_at, body.recorded_at];
       if (entry.occurred > entry.recorded + skew)
-        problem("order.recorded", { id, occurred: body.occurred_at, recorded: body.recorded_at, skew: facts.limits.clockSkewMinutes });
+        problem("order.recorded", { id, occurred, recorded, skew: facts.limits.clockSkewMinutes });
       if (previous !== null && entry.recorded < previous.recorded)
-        problem("order.ledger", { id, recorded: body.recorded_at, previous: previous.id, before: previous.body.recorded_at });
+        problem("order.ledger", { id, recorded, previous: previous.id, before: previous.body.recorded_at });
       for (const key of body.late_reason === undefined ? entry.keys : []) {
         const head = last.get(key);
+        const params = { id, action: body.action, occurred, previous: head && head.id, artefact: key };
         if (head !== undefined && entry.occurred < head.occurred)
-          problem("order.artefact", { id, action: body.action, occurred: body.occurred_at, previous: head.id, before: head.body.occurred_at, artefact: key });
+          problem("order.artefact", { ...params, before: head.body.occurred_at });
       }
       handovers(entry, last, problem);
       body.artefacts.forEach((a, i) => {
         const have = known.get(entry.keys[i]) || {};
-        if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v)) problem("digests.bad", { id, artefact: entry.keys[i] });
+        if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
+          problem("digests.bad", { id, artefact: entry.keys[i] });
       });
       for (const ref of body.authorities.filter((ref) => !authorities.has(ref))) problem("authority.missing", { id, authority: ref });
-      if (needs.has(body.action)) {
-        needing += 1;
-        const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
-        const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
-        const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
-        const cited = body.authorities.filter((ref) => authorities.has(ref)).map((ref) => authorities.get(ref));
-        const reasons = rules.findCover(use, cited, (a) => validity.get(a.id) || [], (ref) => changed.get(ref) || []);
-        if (reasons.length) problem("authority.cover", { id, action: body.action }, reasons);
-      }
+      if (facts.needsAuthority.includes(body.action)) cover(entry);
       previous = entry;
       if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
       entry.keys.forEach((key, i) => {
         known.set(key, Object.assign(known.get(key) || {}, body.artefacts[i].digests));
         if (!selected.has(key)) return;
-        if (last.has(key) && !body.prev.includes(last.get(key).id)) problem("chain.prev", { id, previous: last.get(key).id, artefact: key });
+        if (last.has(key) && !body.prev.includes(last.get(key).id))
+          problem("chain.prev", { id, previous: last.get(key).id, artefact: key });
         last.set(key, entry);
       });
       if (entry.keys.every((k) => selected.has(k)))
         for (const missing of body.prev.filter((ref) => !seen.has(ref))) problem("chain.missing", { id, missing });
       seen.add(id);
+    }
+
+    /** Whether the authorities an event cites cover its action, its data and, for a handover abroad, the State. */
+    function cover(entry) {
+      const body = entry.body;
+      needing += 1;
+      const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
+      const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
+      const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
+      const cited = body.authorities.filter((ref) => authorities.has(ref)).map((ref) => authorities.get(ref));
+      const reasons = rules.findCover(use, cited, (a) => validity.get(a.id) || [], (ref) => changed.get(ref) || []);
+      if (reasons.length) problem("authority.cover", { id: entry.id, action: body.action }, reasons);
+    }
+
+    for (const entry of parsed) {
+      const { body, id, kind } = entry;
+      if (kind === "key" && !keyIndex.has(id)) {
+        keyIndex.set(id, entry.index);
+        handlers.set(id, body.handler);
+      }
+      for (const s of entry.signatures) {
+        const at = keyIndex.get(s.key);
+        if (kind !== "key" && keys.has(s.key) && (at === undefined || at > entry.index))
+          problem("order.key", { id, signer: s.key });
+      }
+      if (kind === "authority" && !authorities.has(id)) {
+        validity.set(id, rules.checkAuthority(entry, authorities));
+        authorities.set(id, entry);
+      } else if (kind === "authority-change") {
+        const earlier = changed.get(body.authority) || [];
+        const found = rules.checkChange(entry, authorities.get(body.authority), earlier, skew);
+        if (found.length) problem("authority.change", { id, change: body.change, authority: body.authority }, found);
+        else changed.set(body.authority, earlier.concat([entry]));
+      } else if (kind === "event") event(entry);
     }
     for (const key of [...selected].sort()) if (!last.has(key)) problem("selection.missing", { artefact: key });
     const events = parsed.filter((e) => e.kind === "event").length;
@@ -284,13 +305,13 @@ const ScelleRules = (() => {
     for (const key of entry.keys) {
       const head = last.get(key);
       if (head === undefined) continue;
-      if (entry.signed !== undefined && entry.signed < head.recorded)
-        problem("order.signed", { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at });
+      const params = { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at };
+      if (entry.signed !== undefined && entry.signed < head.recorded) problem("order.signed", params);
       if (head.body.action !== "offered" || body.action === "offered") continue;
       const completes = body.prev.includes(head.id) && body.action === "transferred"
         && sameHandler(body.handler, head.body.handler) && sameHandler(body.counter_party, head.body.recipient);
-      if (!completes)
-        problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient: head.body.recipient ? head.body.recipient.name : "?" });
+      const recipient = head.body.recipient ? head.body.recipient.name : "?";
+      if (!completes) problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient });
     }
   }
 
