@@ -6,7 +6,8 @@
    (custody.i18n.FINDINGS), so the page states them in the report's language. Plain JavaScript, no library, no
    network: SHA-256 and Ed25519 come from WebCrypto. What it does not check is a finding with ok === null ("not
    checked by this browser"), never a pass. Limits and rules' facts come from Python (custody.bundle.selfcheck.facts).
-   The differential tests (tests/custody/bundle/test_selfcheck_*.py) hold it to the Python verifier. */
+   The differential tests (tests/custody/bundle/test_selfcheck_*.py) hold it to the Python verifier. Loaded after
+   rules.js (ScelleRules). */
 const ScelleVerifier = (() => {
   const KINDS = ["ledger", "key", "authority", "authority-change", "event"];
   const { HANDLER, sameHandler } = ScelleRules;
@@ -38,17 +39,12 @@ const ScelleVerifier = (() => {
   const validName = (name) => typeof name === "string" && name !== "" && !BAD_NAME.test(name);
   const b64encode = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
 
-  /** Strict standard base64: right alphabet and padding, and the canonical encoding only (else null). */
-  function b64decode(value) {
+  /** Strict standard base64 (right alphabet and padding, canonical encoding only) of ``length`` bytes when given (a
+      key, a hash, a signature); else null. */
+  function b64decode(value, length = null) {
     if (typeof value !== "string" || !B64.test(value)) return null;
     const bytes = Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
-    return b64encode(bytes) === value ? bytes : null;
-  }
-
-  /** The bytes of a base64 value of exactly ``length`` bytes (a key, a hash, a signature), else null. */
-  function bytesOf(value, length) {
-    const bytes = b64decode(value);
-    return bytes && bytes.length === length ? bytes : null;
+    return b64encode(bytes) === value && (length === null || bytes.length === length) ? bytes : null;
   }
 
   /** RFC 8785 text of a JSON value made of objects, arrays, strings, integers, booleans and null. */
@@ -107,13 +103,13 @@ const ScelleVerifier = (() => {
       list(sorted) && selection.every((s) => /^sha256:[0-9a-f]{64}$/.test(s)) && canonical(sorted) === canonical(selection),
       "bundle.selection: expected sorted sha256:<hex> digests",
     );
-    need(timestamps === undefined || (list(timestamps) && timestamps.every(b64decode)), "bundle.timestamps: base64?");
-    need(linked === undefined || (list(linked) && depth < limits.maxLinkDepth), "bundle.linked: too deep or empty");
+    need(timestamps === undefined || (list(timestamps) && timestamps.every(b64decode)), "bundle.timestamps: expected base64 replies");
+    need(linked === undefined || (list(linked) && depth < limits.maxLinkDepth), "bundle.linked: empty, or too deep");
     need(list(entries), "bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
       const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
       need(Number.isSafeInteger(index) && isObject(leaf) && Array.isArray(proof), `bundle.entries[${i}]: malformed`);
-      const hashes = proof.map((h) => bytesOf(h, 32));
+      const hashes = proof.map((h) => b64decode(h, 32));
       need(hashes.every((h) => h), `bundle.entries[${i}].proof: bad hash`);
       return { index, leaf, bytes: utf8.encode(canonical(leaf)), proof: hashes };
     });
@@ -152,7 +148,7 @@ const ScelleVerifier = (() => {
     need(text.endsWith("\n"), "checkpoint text must end with a newline");
     const [origin, size, root, ...extensions] = text.slice(0, -1).split("\n");
     need(/^(0|[1-9][0-9]*)$/.test(size) && Number(size) <= limits.maxTreeSize, "bad checkpoint size");
-    const rootBytes = bytesOf(root, 32);
+    const rootBytes = b64decode(root, 32);
     need(origin && rootBytes && extensions.every((line) => line), "malformed checkpoint");
     return { origin, size: Number(size), root: rootBytes };
   }
@@ -190,7 +186,7 @@ const ScelleVerifier = (() => {
     if (!KINDS.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
     need(isObject(body), `${kind}: not an object`);
     const sigs = signatures.map((s) => {
-      const sig = bytesOf(members(s, "signature", ["key", "sig"]).sig, 64);
+      const sig = b64decode(members(s, "signature", ["key", "sig"]).sig, 64);
       need(typeof s.key === "string" && sig, "malformed signature");
       return { key: s.key, sig };
     });
@@ -205,7 +201,7 @@ const ScelleVerifier = (() => {
     const entry = { index: item.index, kind, body, signatures: sigs, payload, id: body.id, expected: null };
     const at = (value, field) => time(value, `${kind}.${field}`);
     if (kind === "ledger" || kind === "key") {
-      entry.publicKey = bytesOf(body.public_key, 32);
+      entry.publicKey = b64decode(body.public_key, 32);
       if (kind === "ledger") need(entry.publicKey && typeof body.origin === "string", "bad ledger header");
       else need(handler(body.handler, "key.handler") && entry.publicKey, "key: bad public key");
       entry.expected = [await fingerprint(entry.publicKey)];
@@ -249,7 +245,7 @@ const ScelleVerifier = (() => {
     if (body.handover !== undefined) {
       const { offer, origin, root, size } = members(body.handover, "event.handover", ["offer", "origin", "root", "size"]);
       const text = (value) => typeof value === "string" && value !== "";
-      need(text(offer) && text(origin) && bytesOf(root, 32) && Number.isSafeInteger(size) && size > 0, "bad handover");
+      need(text(offer) && text(origin) && b64decode(root, 32) && Number.isSafeInteger(size) && size > 0, "bad handover");
     }
     if (body.signed_at === undefined) return;
     entry.signed = at(body.signed_at, "signed_at");
@@ -299,11 +295,32 @@ const ScelleVerifier = (() => {
       add("trust.missing", false, { origin: headerKey ? first.body.origin : "(a ledger without a header entry)" });
     const trustedFingerprint = await fingerprint(trust.publicKey);
     const name = trust.name || (isHeader && typeof first.body.key_name === "string" ? first.body.key_name : "");
+    const { read, point } = await checkpoint(bundle, trust, name, trustedFingerprint, facts.limits, policy, add);
+    if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
+    const parsed = await leaves(bundle, point, facts, add);
+    const header = headerFindings(parsed, point, trustedFingerprint, add);
+    const keys = new Map(parsed.filter((e) => e.kind === "key").map((e) => [e.id, e]));
+    const events = parsed.filter((e) => e.kind === "event");
+    if (!events.length) add("events.none", false);
+    await signatureFindings(parsed, keys, add);
+    ScelleRules.chain(parsed, bundle.selection, keys, header, facts, add);
+    const linked = [];
+    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
+    links(events, linked, facts.limits.reasonsShown, add);
+    const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
+    const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
+    const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
+    const seen = read && { origin: read.origin, size: read.size, root: b64encode(read.root) };
+    return { ok, findings, contents, linked, origin, checkpoint: seen, entries: events };
+  }
+
+  /** The checkpoint as read, and as proved (``point``: signed by the trusted key), with its findings and, with
+      ``policy.witnesses``, those of the witnesses' cosignatures. */
+  async function checkpoint(bundle, trust, name, trustedFingerprint, limits, policy, add) {
     let read = null;
-    let point = null;
     try {
-      const note = parseNote(bundle.checkpoint, facts.limits);
-      read = parseCheckpoint(note.text, facts.limits);
+      const note = parseNote(bundle.checkpoint, limits);
+      read = parseCheckpoint(note.text, limits);
       need(validName(name), `invalid key name ${JSON.stringify(name)}`);
       const id = await keyId(name, 1, trust.publicKey);
       const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
@@ -312,18 +329,21 @@ const ScelleVerifier = (() => {
         need(good, `invalid signature by trusted key ${name}`, why("browser.checkpoint_signature", { name }));
       }
       need(ours.length, "note is not signed by any trusted key", why("browser.checkpoint_unsigned", { name }));
-      point = read;
-      add("checkpoint.ok", true, { key: trustedFingerprint, origin: point.origin, size: point.size });
+      add("checkpoint.ok", true, { key: trustedFingerprint, origin: read.origin, size: read.size });
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
       const others = note.signatures.filter((s) => s.name !== name).length;
       if (policy.witnesses.length) cosignatures(await witnessed(note, policy.witnesses), policy.quorum, add);
       else if (others) add("browser.cosignatures", null, { count: others });
+      return { read, point: read };
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       add("checkpoint.bad", false, { detail: e.message }, e.why ? [e.why] : []);
+      return { read, point: null };
     }
-    if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
+  }
 
+  /** The bundle's entries parsed, each leaf proved included under the signed checkpoint (``point``) when there is one. */
+  async function leaves(bundle, point, facts, add) {
     const parsed = [];
     let proved = 0;
     for (const item of bundle.entries) {
@@ -345,22 +365,28 @@ const ScelleVerifier = (() => {
       else add("proof.bad", false, { index: item.index }, [why("browser.proof_root")]);
     }
     if (point !== null && proved === bundle.entries.length) add("proofs.ok", true, { count: proved, size: point.size });
+    return parsed;
+  }
 
+  /** The ledger header (the first entry, and the only one of its kind) and whether it names the trusted key and the
+      checkpoint's origin. */
+  function headerFindings(parsed, point, trustedFingerprint, add) {
     const headers = parsed.filter((e) => e.kind === "ledger");
     const header = headers.length === 1 && headers[0].index === 0 ? headers[0].body : null;
     if (header === null) add("header.missing", false);
     else {
       const got = headers[0].expected[0];
-      const before = findings.length;
-      if (got !== trustedFingerprint) add("header.key", false, { expected: trustedFingerprint, got });
-      if (point !== null && point.origin !== header.origin)
-        add("header.origin", false, { expected: header.origin, got: point.origin });
-      if (findings.length === before) add("header.ok", true, { case: header.case, origin: header.origin, fingerprint: got });
+      const badKey = got !== trustedFingerprint;
+      const badOrigin = point !== null && point.origin !== header.origin;
+      if (badKey) add("header.key", false, { expected: trustedFingerprint, got });
+      if (badOrigin) add("header.origin", false, { expected: header.origin, got: point.origin });
+      if (!badKey && !badOrigin) add("header.ok", true, { case: header.case, origin: header.origin, fingerprint: got });
     }
+    return header;
+  }
 
-    const keys = new Map(parsed.filter((e) => e.kind === "key").map((e) => [e.id, e]));
-    const events = parsed.filter((e) => e.kind === "event");
-    if (!events.length) add("events.none", false);
+  /** Every entry's signatures, by the keys expected to sign it (custody.model.entries). */
+  async function signatureFindings(parsed, keys, add) {
     const good = [];
     for (const e of parsed) {
       const problem = await signatureProblem(e, keys);
@@ -369,21 +395,10 @@ const ScelleVerifier = (() => {
     }
     if (good.length === parsed.length) {
       const count = (...kinds) => good.filter((e) => kinds.includes(e.kind)).length;
-      const transfers = events.filter((e) => e.body.counter_party !== null).length;
-      add("signatures.ok", true, {
-        events: count("event"), authorities: count("authority", "authority-change"), keys: count("key"), transfers,
-      });
+      const transfers = good.filter((e) => e.kind === "event" && e.body.counter_party !== null).length;
+      const [events, authorities] = [count("event"), count("authority", "authority-change")];
+      add("signatures.ok", true, { events, authorities, keys: count("key"), transfers });
     }
-
-    ScelleRules.chain(parsed, bundle.selection, keys, header, facts, add);
-    const linked = [];
-    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
-    links(events, linked, facts.limits.reasonsShown, add);
-    const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
-    const checkpoint = read && { origin: read.origin, size: read.size, root: b64encode(read.root) };
-    const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
-    const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
-    return { ok, findings, contents, linked, origin, checkpoint, entries: events };
   }
 
   /** The witnesses whose cosignature lines on the note verify, and those whose lines do not (C2SP
