@@ -37,7 +37,7 @@ const ScelleRules = (() => {
     const { instruments, eu } = facts;
     const emergency = eu.emergencyHours * 3600e6;
     const categories = (a) => (a.body.scope && a.body.scope.categories) || [];
-    const sensitive = (a) => a.body.instrument === "eu-epoc" && categories(a).some((c) => ["traffic", "content"].includes(c));
+    const sensitive = (a) => a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
     const validators = (a) => (sensitive(a) ? eu.judicial : eu.judicialOrProsecutor);
     const who = (a) => [...validators(a)].sort().join(",");
     const needsValidation = (a) =>
@@ -129,9 +129,9 @@ const ScelleRules = (() => {
       const outside = categories(a).length ? use.categories.filter((c) => !categories(a).includes(c)) : [];
       const requesting = a.body.requesting_state || a.body.issuing_state;
       const unvalidated = needsValidation(a) && !(a.validation && a.validation.date <= use.at);
-      const revocation = revoked && { at: utc(revoked.at), by: revoked.body.decided_by, reference: revoked.body.reference || "-" };
+      const { decided_by: by, reference } = revoked ? revoked.body : {};
       return breaches(
-        [revoked, "cover.revoked", revocation],
+        [revoked, "cover.revoked", revoked && { at: utc(revoked.at), by, reference: reference || "-" }],
         [use.at < a.from || use.at > a.until, "cover.window", { at, start: utc(a.from), end: utc(a.until) }],
         [!rules.actions.includes(use.action), "cover.action", { instrument, action: use.action }],
         [outside.length, "cover.scope", { categories: outside.join(",") }],
@@ -243,7 +243,8 @@ const ScelleRules = (() => {
         if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
           problem("digests.bad", { id, artefact: entry.keys[i] });
       });
-      for (const ref of body.authorities.filter((ref) => !authorities.has(ref))) problem("authority.missing", { id, authority: ref });
+      for (const ref of body.authorities.filter((ref) => !authorities.has(ref)))
+        problem("authority.missing", { id, authority: ref });
       if (facts.needsAuthority.includes(body.action)) cover(entry);
       previous = entry;
       if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });

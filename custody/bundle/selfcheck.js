@@ -8,9 +8,9 @@
   const actions = words.params.action.words;
   const $ = (id) => document.getElementById(id);
   const element = (tag, properties) => Object.assign(document.createElement(tag), properties);
-  const STATES = { true: ["ok", "ok"], false: ["fail", "bad"], null: ["unchecked", "na"] }; // a finding's ok: state, mark
+  const STATES = { true: ["ok", "ok"], false: ["fail", "bad"], null: ["unchecked", "na"] }; // by ok: state, mark
 
-  /** A parameter's value as custody.i18n.finding states it: vocabulary words translated, days with the decimal comma. */
+  /** A parameter's value as custody.i18n.finding states it: vocabulary words translated, days' decimal comma. */
   function value(name, v) {
     const { words: table, join } = words.params[name] || {};
     const word = (x) => (table && Object.hasOwn(table, x) ? table[x] : x);
@@ -24,7 +24,8 @@
   function sentence(f) {
     const params = Object.assign({}, f.params);
     if (Array.isArray(params.detail)) params.detail = params.detail.map(sentence).join(" ; ");
-    if (f.parts && f.parts.length) params.detail = f.parts.map(sentence).join(f.parts.some((p) => p.parts && p.parts.length) ? " | " : "; ");
+    const nested = f.parts && f.parts.some((p) => p.parts && p.parts.length);
+    if (f.parts && f.parts.length) params.detail = f.parts.map(sentence).join(nested ? " | " : "; ");
     const template = words.findings[f.code];
     return template === undefined ? f.code + ": " + JSON.stringify(params) : fill(template, params);
   }
@@ -37,9 +38,10 @@
       const [state, mark] = STATES[f.ok];
       const li = document.createElement("li");
       Object.assign(li.dataset, { code: f.code, state });
-      li.append(element("span", { className: "mark " + mark, textContent: words.marks[state] }), element("span", { textContent: sentence(f) }));
+      li.append(element("span", { className: "mark " + mark, textContent: words.marks[state] }));
+      li.append(element("span", { textContent: sentence(f) }));
       list.append(li);
-      const linked = f.code.startsWith("link.") && f.code !== "link.unused" && result.linked.find((r) => r.origin === f.params.origin);
+      const linked = ["link.ok", "link.bad"].includes(f.code) && result.linked.find((r) => r.origin === f.params.origin);
       if (!linked) continue;
       const sub = element("ul", { className: "checks linked" });
       lines(sub, linked);
@@ -60,14 +62,14 @@
     lines($("browser-checks"), result);
     document.body.classList.add(result.ok ? "browser-pass" : "browser-fail");
     if (result.ok) return;
-    const failed = new Set(everyFinding(result).filter((f) => f.ok === false && f.params.id).map((f) => String(f.params.id)));
+    const failed = everyFinding(result).filter((f) => f.ok === false && f.params.id).map((f) => String(f.params.id));
     for (const part of document.querySelectorAll("section.data")) {
       const note = element("p", { className: "warning", textContent: words.unverified });
       note.setAttribute("role", "alert");
       part.querySelector("h2").after(note);
       for (const row of part.querySelectorAll("tbody tr")) {
         const terms = new Set(row.innerText.split(/[^\w:.-]+/));
-        if (![...failed].some((id) => terms.has(id))) continue;
+        if (!failed.some((id) => terms.has(id))) continue;
         row.classList.add("failed");
         row.cells[0].prepend(element("strong", { textContent: words.marks.fail + " " }));
       }
@@ -79,8 +81,10 @@
   function artefacts(result) {
     const [input, progress, out] = [$("artefact-file"), $("artefact-progress"), $("artefact-result")];
     const recorded = new Map();
-    for (const a of (result.contents ? result.contents.events : []).flatMap((e) => e.artefacts))
-      if (result.contents.selection.includes("sha256:" + a.digests.sha256)) recorded.set(a.digests.sha256, a.name || "sha256:" + a.digests.sha256);
+    for (const a of (result.contents ? result.contents.events : []).flatMap((e) => e.artefacts)) {
+      const key = "sha256:" + a.digests.sha256;
+      if (result.contents.selection.includes(key)) recorded.set(a.digests.sha256, a.name || key);
+    }
     input.disabled = false;
     input.addEventListener("change", async () => {
       const file = input.files[0];
@@ -93,14 +97,15 @@
       const item = recorded.get(digest);
       out.dataset.state = item !== undefined && result.ok ? "match" : "nomatch";
       out.dataset.sha256 = digest;
-      out.textContent = fill(item !== undefined ? words.artefact.match : words.artefact.nomatch, { file: file.name, sha256: digest, item, seconds });
+      const template = item !== undefined ? words.artefact.match : words.artefact.nomatch;
+      out.textContent = fill(template, { file: file.name, sha256: digest, item, seconds });
       if (item !== undefined && !result.ok) out.textContent += " " + words.artefact.unverified;
     });
   }
 
   /** Every verified event with its ledger's origin: the linked ledgers' histories first, as the report lists them. */
-  const ledgerEvents = (result) =>
-    [].concat(...(result.linked || []).map(ledgerEvents), result.contents.events.map((e) => [result.contents.header.origin, e]));
+  const ledgerEvents = ({ linked, contents }) =>
+    [].concat(...(linked || []).map(ledgerEvents), contents.events.map((e) => [contents.header.origin, e]));
 
   /** The cells of an event's timeline row, each a list of texts: when (UTC), what (action, id, seal), who, where and
       under which authorities; a row states an event when it holds every text of the first four. */
@@ -119,9 +124,11 @@
     if (!table) return;
     const events = ledgerEvents(result);
     const rows = [...table.tBodies[0].rows].map((row) => row.textContent.replace(/\s+/g, " "));
-    const same = rows.length === events.length && events.every(([, e], i) => cells(e).slice(0, 4).flat().every((t) => rows[i].includes(t)));
-    heading.after(element("p", { className: same ? "checked" : "warning", textContent: words.timeline[same ? "checked" : "replaced"] }));
-    table.dataset.state = same ? "checked" : "replaced";
+    const states = (e, i) => cells(e).slice(0, 4).flat().every((text) => rows[i].includes(text));
+    const same = rows.length === events.length && events.every(([, e], i) => states(e, i));
+    const state = same ? "checked" : "replaced";
+    heading.after(element("p", { className: same ? "checked" : "warning", textContent: words.timeline[state] }));
+    table.dataset.state = state;
     if (same) return;
     table.tBodies[0].textContent = "";
     for (const [origin, e] of events) {
@@ -144,7 +151,8 @@
 
   run().catch((error) => {
     const verdict = $("browser-verdict");
-    Object.assign(verdict, { className: "verdict bad", textContent: words.verdict.error + " (" + String(error && error.message ? error.message : error) + ")" });
+    const why = String(error && error.message ? error.message : error);
+    Object.assign(verdict, { className: "verdict bad", textContent: words.verdict.error + " (" + why + ")" });
     verdict.dataset.verdict = "error";
   });
 })();

@@ -47,7 +47,8 @@ class Sha256 {
   compress(bytes, at) {
     const { w, h } = this;
     const K = Sha256.K;
-    for (let i = 0; i < 16; i++, at += 4) w[i] = (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+    for (let i = 0; i < 16; i++, at += 4)
+      w[i] = (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15];
       const y = w[i - 2];

@@ -103,7 +103,8 @@ const ScelleVerifier = (() => {
       list(sorted) && selection.every((s) => /^sha256:[0-9a-f]{64}$/.test(s)) && canonical(sorted) === canonical(selection),
       "bundle.selection: expected sorted sha256:<hex> digests",
     );
-    need(timestamps === undefined || (list(timestamps) && timestamps.every(b64decode)), "bundle.timestamps: expected base64 replies");
+    const replies = timestamps === undefined || (list(timestamps) && timestamps.every((t) => b64decode(t)));
+    need(replies, "bundle.timestamps: expected base64 replies");
     need(linked === undefined || (list(linked) && depth < limits.maxLinkDepth), "bundle.linked: empty, or too deep");
     need(list(entries), "bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
@@ -464,7 +465,8 @@ const ScelleVerifier = (() => {
     }
     linked.forEach((r, i) => {
       if (r.ok) add("link.ok", true, { origin: r.origin, events: r.entries.length });
-      else add("link.bad", false, { origin: r.origin, detail: r.findings.filter((f) => f.ok === false).slice(0, reasonsShown) });
+      const failures = r.findings.filter((f) => f.ok === false);
+      if (!r.ok) add("link.bad", false, { origin: r.origin, detail: failures.slice(0, reasonsShown) });
       if (!used.has(i)) add("link.unused", false, { origin: r.origin });
     });
   }
