@@ -239,9 +239,11 @@ def finding(code: str, params: Mapping[str, str], lang: str) -> str:
         return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(params.items()))}"
     values = dict(params)
     for name, (table, joiner) in PARAMETER_WORDS.items():
-        if name in values and joiner is None:
+        if name not in values:
+            continue
+        if joiner is None:
             values[name] = vocabulary(table, values[name], lang)
-        elif name in values:
+        else:
             values[name] = pick(joiner, lang).join(vocabulary(table, value, lang) for value in values[name].split(","))
     if "days" in values and lang == "fr":
         values["days"] = values["days"].replace(".", ",")
