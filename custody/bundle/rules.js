@@ -1,106 +1,112 @@
 "use strict";
-/* The legal-authority rules in the browser: custody.rules.authority (is an authority complete and valid for its
-   instrument; as it stood at an event's time, given its extensions, validation and revocation, does it cover that
-   action on that data) and custody.rules.changes (may a change to an authority be recorded). Loaded before
-   verifier.js.
+/* The rules in the browser, loaded before verifier.js: custody.rules.chain and custody.rules.events (a bundle's
+   entries walked in ledger order), custody.rules.authority (is an authority valid for its instrument, and does it
+   cover an action as it stood then) and custody.rules.changes (may a change to an authority be recorded).
 
-   The instruments' facts come from the page's data block (custody.bundle.selfcheck.facts, read from
-   custody.rules.instruments), never restated here. Times are integer microseconds since 1970 (UTC). A finding is
-   { code, params, parts } with the codes and parameters of custody.rules.breach, so the page states it in French or
-   English from the same catalogue as Python. */
+   The instruments' facts come from the page's data block (custody.bundle.selfcheck.facts), never restated here.
+   Times are integer microseconds since 1970 (UTC). A finding is { code, params, parts } with the codes and
+   parameters of custody.rules.breach, so the page states it from the same catalogue as Python. */
 const ScelleRules = (() => {
   const DAY = 864e8;
+  const HANDLER = ["name", "role", "organisation", "country", "key_fingerprint"];
+  const ORDER_CODES = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing",
+    "selection.extra", "digests.bad"];
   const breach = (code, params = {}, parts = []) => ({ code, params, parts });
   const days = (us) => (us / DAY).toFixed(1);
+  const sameHandler = (a, b) => a === b || (!!a && !!b && HANDLER.every((k) => a[k] === b[k]));
 
+  /** The breaches whose condition holds, from a list of [condition, code, params] rules. */
+  const breaches = (...rules) => rules.filter(([bad]) => bad).map(([, code, params]) => breach(code, params));
+
+  /** A time as custody.rules states it: "YYYY-MM-DDTHH:MM:SS[.ffffff]Z". */
   function utc(t) {
     const fraction = t % 1e6;
     const text = new Date(Math.floor(t / 1000)).toISOString().slice(0, 19);
     return text + (fraction ? "." + String(fraction).padStart(6, "0") : "") + "Z";
   }
 
+  /** Whether an authority states the detail at ``path`` (a dotted path; empty text, list or false do not count). */
   function present(authority, path) {
     let value = authority.body;
     for (const part of path.split(".")) value = value === null || value === undefined ? undefined : value[part];
-    return !(value === undefined || value === null || value === false || value === "" || (Array.isArray(value) && !value.length));
+    return ![undefined, null, false, ""].includes(value) && !(Array.isArray(value) && !value.length);
   }
 
+  /** The rules of authorities and their changes, given the instruments' facts. */
   function Rules(facts) {
-    const instruments = facts.instruments || {};
-    const eu = facts.eu || { validated: [], judicial: [], judicialOrProsecutor: [], emergencyHours: 48, minPenaltyMonths: 36 };
+    const { instruments, eu } = facts;
     const emergency = eu.emergencyHours * 3600e6;
     const categories = (a) => (a.body.scope && a.body.scope.categories) || [];
     const sensitive = (a) => a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
     const validators = (a) => (sensitive(a) ? eu.judicial : eu.judicialOrProsecutor);
     const who = (a) => [...validators(a)].sort().join(",");
-    const needsValidation = (a) => eu.validated.includes(a.body.instrument) && !validators(a).includes(a.body.issuing_authority_type);
+    const needsValidation = (a) =>
+      eu.validated.includes(a.body.instrument) && !validators(a).includes(a.body.issuing_authority_type);
 
-    function validationFindings(a, type, date) {
-      const found = [];
-      if (!validators(a).includes(type)) found.push(breach("eu.wrong_validator", { type: type || "-", who: who(a) }));
-      if (a.body.emergency && date > a.issued + emergency) found.push(breach("eu.validated_late"));
-      return found;
-    }
+    /** What is wrong with an EU order's validation by an authority of ``type`` on ``date``. */
+    const validationFindings = (a, type, date) =>
+      breaches(
+        [!validators(a).includes(type), "eu.wrong_validator", { type: type || "-", who: who(a) }],
+        [a.body.emergency && date > a.issued + emergency, "eu.validated_late"],
+      );
 
+    /** What is wrong with an EU order: its validation, and the offence a sensitive order needs. */
     function euFindings(a) {
-      const found = [];
-      if (needsValidation(a) && a.validation) found.push(...validationFindings(a, a.validation.type || who(a), a.validation.date));
+      const v = a.validation;
+      const found = needsValidation(a) && v ? validationFindings(a, v.type || who(a), v.date) : [];
       const offence = a.body.offence;
-      if (sensitive(a) && offence && !offence.eu_listed && (offence.max_penalty_months || 0) < eu.minPenaltyMonths)
-        found.push(breach("eu.offence"));
-      return found;
+      const minor = offence && !offence.eu_listed && (offence.max_penalty_months || 0) < eu.minPenaltyMonths;
+      return found.concat(breaches([sensitive(a) && minor, "eu.offence"]));
     }
 
+    /** What is wrong with an authority's validity window, or with how far an extension moves ``base``'s end. */
     function windowFindings(a, rules, base) {
-      const name = rules.name;
+      const { name, min_days: min, max_days: max, extension_days: extension } = rules;
+      const grown = base ? a.until - base.until : 0;
+      const span = a.until - a.from;
       if (base) {
-        const grown = a.until - base.until;
-        if (rules.extension_days !== null && grown > rules.extension_days * DAY)
-          return [breach("instrument.extension_long", { instrument: name, days: days(grown), limit: rules.extension_days })];
-        return [];
+        const params = { instrument: name, days: days(grown), limit: extension };
+        return breaches([extension !== null && grown > extension * DAY, "instrument.extension_long", params]);
       }
-      const window = a.until - a.from;
-      const found = [];
       // the window includes its last microsecond (a date given for its end stops at 23:59:59.999999)
-      if (rules.min_days !== null && window + 1 < rules.min_days * DAY)
-        found.push(breach("instrument.window_short", { instrument: name, days: days(window), limit: rules.min_days }));
-      if (rules.max_days !== null && window > rules.max_days * DAY)
-        found.push(breach("instrument.window_long", { instrument: name, days: days(window), limit: rules.max_days }));
-      return found;
+      return breaches(
+        [min !== null && span + 1 < min * DAY, "instrument.window_short", { instrument: name, days: days(span), limit: min }],
+        [max !== null && span > max * DAY, "instrument.window_long", { instrument: name, days: days(span), limit: max }],
+      );
     }
 
+    /** What is wrong with an authority that extends an earlier one (its base, found in ``earlier``). */
     function extensionFindings(a, rules, earlier) {
       const base = earlier.get(a.body.extends);
       if (!base) return [breach("instrument.extends_unknown", { authority: a.body.extends })];
-      const found = [];
-      if (!rules.extendable) found.push(breach("instrument.not_extendable", { instrument: rules.name }));
-      if (base.body.instrument !== a.body.instrument)
-        found.push(breach("instrument.extends_other", { base: base.body.instrument, instrument: a.body.instrument }));
-      if (a.issued > base.until) found.push(breach("instrument.extension_late", { authority: base.id }));
       let depth = 1;
-      for (let cursor = base; cursor.body.extends && earlier.has(cursor.body.extends); cursor = earlier.get(cursor.body.extends)) depth += 1;
-      if (rules.extensions_allowed !== null && depth > rules.extensions_allowed)
-        found.push(breach("instrument.extensions_max", { instrument: rules.name, count: rules.extensions_allowed }));
+      for (let at = base; at.body.extends && earlier.has(at.body.extends); at = earlier.get(at.body.extends)) depth += 1;
+      const [instrument, allowed] = [a.body.instrument, rules.extensions_allowed];
+      const found = breaches(
+        [!rules.extendable, "instrument.not_extendable", { instrument: rules.name }],
+        [base.body.instrument !== instrument, "instrument.extends_other", { base: base.body.instrument, instrument }],
+        [a.issued > base.until, "instrument.extension_late", { authority: base.id }],
+        [allowed !== null && depth > allowed, "instrument.extensions_max", { instrument: rules.name, count: allowed }],
+      );
       return found.concat(windowFindings(a, rules, base));
     }
 
     /** What is wrong with an authority for its instrument (custody.rules.authority.check_authority). */
     function checkAuthority(a, earlier) {
       const rules = instruments[a.body.instrument];
-      const found = rules.required.filter((path) => !present(a, path)).map((field) => breach("instrument.required", { instrument: rules.name, field }));
-      if (rules.categories !== null) {
-        const outside = categories(a).filter((c) => !rules.categories.includes(c));
-        if (outside.length) found.push(breach("instrument.categories", { instrument: rules.name, categories: outside.join(",") }));
-      }
-      const requesting = a.body.requesting_state || a.body.issuing_state;
-      if (rules.cross_border && a.body.requested_state !== null && a.body.requested_state === requesting)
-        found.push(breach("instrument.same_state", { instrument: rules.name, state: requesting }));
-      if (a.from < a.issued) found.push(breach("instrument.before_issue"));
-      if (rules.applies_from !== null && a.issued < rules.applies_from)
-        found.push(breach("instrument.not_yet", { instrument: rules.name, date: utc(rules.applies_from).slice(0, 10) }));
-      found.push(...(a.body.extends !== null ? extensionFindings(a, rules, earlier) : windowFindings(a, rules, null)));
-      if (eu.validated.includes(a.body.instrument)) found.push(...euFindings(a));
-      return found;
+      const { name: instrument, applies_from: start } = rules;
+      const missing = rules.required.filter((path) => !present(a, path));
+      const outside = rules.categories === null ? [] : categories(a).filter((c) => !rules.categories.includes(c));
+      const state = a.body.requesting_state || a.body.issuing_state;
+      const found = breaches(
+        ...missing.map((field) => [true, "instrument.required", { instrument, field }]),
+        [outside.length, "instrument.categories", { instrument, categories: outside.join(",") }],
+        [rules.cross_border && a.body.requested_state !== null && a.body.requested_state === state,
+          "instrument.same_state", { instrument, state }],
+        [a.from < a.issued, "instrument.before_issue"],
+        [start !== null && a.issued < start, "instrument.not_yet", { instrument, date: utc(start).slice(0, 10) }],
+      ).concat(a.body.extends !== null ? extensionFindings(a, rules, earlier) : windowFindings(a, rules, null));
+      return eu.validated.includes(a.body.instrument) ? found.concat(euFindings(a)) : found;
     }
 
     /** How an authority stood at ``at`` given the changes recorded to it, and the revocation then in effect. */
@@ -110,30 +116,31 @@ const ScelleRules = (() => {
       for (const c of changes) {
         if (c.body.authority !== a.id || c.at > at) continue;
         if (c.body.change === "extend" && c.until !== null && c.until > state.until) state.until = c.until;
-        else if (c.body.change === "validate" && !state.validation) state.validation = { date: c.at, type: c.body.decided_by_type };
+        else if (c.body.change === "validate" && !state.validation)
+          state.validation = { date: c.at, type: c.body.decided_by_type };
         else if (c.body.change === "revoke" && revoked === null) revoked = c;
       }
       return { state, revoked };
     }
 
+    /** Why an authority, as it stood, does not permit a use (custody.rules.authority.check_cover). */
     function checkCover(a, use, revoked) {
       const rules = instruments[a.body.instrument];
-      const found = [];
-      if (revoked) found.push(breach("cover.revoked", { at: utc(revoked.at), by: revoked.body.decided_by, reference: revoked.body.reference || "-" }));
-      if (use.at < a.from || use.at > a.until) found.push(breach("cover.window", { at: utc(use.at), start: utc(a.from), end: utc(a.until) }));
-      if (!rules.actions.includes(use.action)) found.push(breach("cover.action", { instrument: rules.name, action: use.action }));
+      const [instrument, state, at] = [rules.name, use.abroadTo, utc(use.at)];
       const outside = categories(a).length ? use.categories.filter((c) => !categories(a).includes(c)) : [];
-      if (outside.length) found.push(breach("cover.scope", { categories: outside.join(",") }));
-      if (use.abroadTo !== null) {
-        const receiving = a.body.requesting_state || a.body.issuing_state;
-        if (!rules.abroad) found.push(breach("cover.abroad", { instrument: rules.name, state: use.abroadTo }));
-        else if (use.abroadTo !== receiving) found.push(breach("cover.state", { state: use.abroadTo, requesting: receiving }));
-      }
-      if (needsValidation(a) && !(a.validation && a.validation.date <= use.at)) {
-        if (!a.body.emergency) found.push(breach("cover.unvalidated", { at: utc(use.at), who: who(a) }));
-        else if (use.at > a.issued + emergency) found.push(breach("cover.emergency"));
-      }
-      return found;
+      const requesting = a.body.requesting_state || a.body.issuing_state;
+      const unvalidated = needsValidation(a) && !(a.validation && a.validation.date <= use.at);
+      const { decided_by: by, reference } = revoked ? revoked.body : {};
+      return breaches(
+        [revoked, "cover.revoked", revoked && { at: utc(revoked.at), by, reference: reference || "-" }],
+        [use.at < a.from || use.at > a.until, "cover.window", { at, start: utc(a.from), end: utc(a.until) }],
+        [!rules.actions.includes(use.action), "cover.action", { instrument, action: use.action }],
+        [outside.length, "cover.scope", { categories: outside.join(",") }],
+        [state !== null && !rules.abroad, "cover.abroad", { instrument, state }],
+        [state !== null && rules.abroad && state !== requesting, "cover.state", { state, requesting }],
+        [unvalidated && !a.body.emergency, "cover.unvalidated", { at, who: who(a) }],
+        [unvalidated && a.body.emergency && use.at > a.issued + emergency, "cover.emergency"],
+      );
     }
 
     /** [] when one of the authorities, sound and as it stood at use.at, permits the use; else why each fails. */
@@ -144,27 +151,30 @@ const ScelleRules = (() => {
         const { state, revoked } = inForce(a, changes(a.id), use.at);
         const problems = validity(a).concat(checkCover(state, use, revoked));
         if (!problems.length) return [];
-        reasons.push(breach("cover.authority", { authority: a.id, instrument: a.body.instrument, reference: a.body.reference }, problems));
+        const params = { authority: a.id, instrument: a.body.instrument, reference: a.body.reference };
+        reasons.push(breach("cover.authority", params, problems));
       }
       return reasons;
     }
 
+    /** What is wrong with extending an authority (its current end from the ``earlier`` changes). */
     function changeExtension(change, a, earlier) {
       const rules = instruments[a.body.instrument];
       if (!rules.extendable) return [breach("instrument.not_extendable", { instrument: rules.name })];
-      const current = inForce(a, earlier, change.at).state;
-      const end = change.until !== null ? change.until : current.until;
-      const found = [];
-      if (change.at > current.until) found.push(breach("change.lapsed", { at: utc(change.at), end: utc(current.until) }));
-      if (end <= current.until) found.push(breach("change.not_later", { end: utc(end), current: utc(current.until) }));
-      else if (rules.extension_days !== null && end - current.until > rules.extension_days * DAY)
-        found.push(breach("instrument.extension_long", { instrument: rules.name, days: days(end - current.until), limit: rules.extension_days }));
+      const current = inForce(a, earlier, change.at).state.until;
+      const end = change.until !== null ? change.until : current;
       const count = 1 + earlier.filter((e) => e.body.change === "extend").length;
-      if (rules.extensions_allowed !== null && count > rules.extensions_allowed)
-        found.push(breach("instrument.extensions_max", { instrument: rules.name, count: rules.extensions_allowed }));
-      return found;
+      const [instrument, limit, allowed] = [rules.name, rules.extension_days, rules.extensions_allowed];
+      return breaches(
+        [change.at > current, "change.lapsed", { at: utc(change.at), end: utc(current) }],
+        [end <= current, "change.not_later", { end: utc(end), current: utc(current) }],
+        [end > current && limit !== null && end - current > limit * DAY,
+          "instrument.extension_long", { instrument, days: days(end - current), limit }],
+        [allowed !== null && count > allowed, "instrument.extensions_max", { instrument, count: allowed }],
+      );
     }
 
+    /** What is wrong with validating an authority: one that needs no validation, or has one already. */
     function changeValidation(change, a, earlier) {
       if (!needsValidation(a)) return [breach("change.no_validation", { instrument: a.body.instrument })];
       const done = earlier.filter((e) => e.body.change === "validate").map((e) => e.at);
@@ -177,18 +187,135 @@ const ScelleRules = (() => {
     function checkChange(change, a, earlier, skew) {
       if (!a) return [breach("change.unknown", { authority: change.body.authority })];
       earlier = earlier.filter((e) => e.body.authority === a.id);
-      const found = [];
-      if (change.at < a.issued) found.push(breach("change.before_issue", { at: utc(change.at), issued: utc(a.issued) }));
-      if (change.at > change.recorded + skew) found.push(breach("change.future", { at: utc(change.at), recorded: utc(change.recorded) }));
       const revocations = earlier.filter((e) => e.body.change === "revoke");
-      if (revocations.length) found.push(breach("change.revoked", { at: utc(revocations[0].at) }));
-      if (change.body.change === "extend") found.push(...changeExtension(change, a, earlier));
-      else if (change.body.change === "validate") found.push(...changeValidation(change, a, earlier));
-      return found;
+      const found = breaches(
+        [change.at < a.issued, "change.before_issue", { at: utc(change.at), issued: utc(a.issued) }],
+        [change.at > change.recorded + skew, "change.future", { at: utc(change.at), recorded: utc(change.recorded) }],
+        [revocations.length, "change.revoked", revocations.length && { at: utc(revocations[0].at) }],
+      );
+      if (change.body.change === "extend") return found.concat(changeExtension(change, a, earlier));
+      return change.body.change === "validate" ? found.concat(changeValidation(change, a, earlier)) : found;
     }
 
-    return { checkAuthority, checkChange, findCover, known: (name) => name in instruments };
+    return { checkAuthority, checkChange, findCover };
   }
 
-  return { Rules, utc };
+  /** The chain rules, walking a bundle's parsed entries in ledger order (custody.rules.chain, custody.rules.events):
+      keys registered before use, handlers as registered, times in order, each item's events chained and handed
+      over, authorities covering each action, and the selection exactly the items the events name. */
+  function chain(parsed, selection, keys, header, facts, add) {
+    const rules = Rules(facts);
+    const skew = facts.limits.clockSkewMinutes * 60e6;
+    const selected = new Set(selection);
+    const [keyIndex, handlers, authorities, validity, changed, last, known] = Array.from({ length: 7 }, () => new Map());
+    const [seen, codes] = [new Set(), new Set()];
+    const problem = (code, params, parts = []) => {
+      codes.add(code);
+      add(code, false, params, parts);
+    };
+    let previous = null;
+    let needing = 0;
+
+    /** The rules of one event against the entries before it (custody.rules.events.event_findings). */
+    function event(entry) {
+      const { body, id } = entry;
+      if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
+      for (const h of [body.handler, body.counter_party].filter((h) => h !== null)) {
+        const registered = handlers.get(h.key_fingerprint);
+        const params = { id, name: h.name, key: h.key_fingerprint };
+        if (registered === undefined) problem("identity.unregistered", params);
+        else if (!sameHandler(registered, h))
+          problem("identity.bad", { id, name: h.name, registered: HANDLER.slice(0, 4).map((k) => registered[k]).join(", ") });
+      }
+      const [occurred, recorded] = [body.occurred_at, body.recorded_at];
+      if (entry.occurred > entry.recorded + skew)
+        problem("order.recorded", { id, occurred, recorded, skew: facts.limits.clockSkewMinutes });
+      if (previous !== null && entry.recorded < previous.recorded)
+        problem("order.ledger", { id, recorded, previous: previous.id, before: previous.body.recorded_at });
+      for (const key of body.late_reason === undefined ? entry.keys : []) {
+        const head = last.get(key);
+        const params = { id, action: body.action, occurred, previous: head && head.id, artefact: key };
+        if (head !== undefined && entry.occurred < head.occurred)
+          problem("order.artefact", { ...params, before: head.body.occurred_at });
+      }
+      handovers(entry, last, problem);
+      body.artefacts.forEach((a, i) => {
+        const have = known.get(entry.keys[i]) || {};
+        if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
+          problem("digests.bad", { id, artefact: entry.keys[i] });
+      });
+      for (const ref of body.authorities.filter((ref) => !authorities.has(ref)))
+        problem("authority.missing", { id, authority: ref });
+      if (facts.needsAuthority.includes(body.action)) cover(entry);
+      previous = entry;
+      if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
+      entry.keys.forEach((key, i) => {
+        known.set(key, Object.assign(known.get(key) || {}, body.artefacts[i].digests));
+        if (!selected.has(key)) return;
+        if (last.has(key) && !body.prev.includes(last.get(key).id))
+          problem("chain.prev", { id, previous: last.get(key).id, artefact: key });
+        last.set(key, entry);
+      });
+      if (entry.keys.every((k) => selected.has(k)))
+        for (const missing of body.prev.filter((ref) => !seen.has(ref))) problem("chain.missing", { id, missing });
+      seen.add(id);
+    }
+
+    /** Whether the authorities an event cites cover its action, its data and, for a handover abroad, the State. */
+    function cover(entry) {
+      const body = entry.body;
+      needing += 1;
+      const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
+      const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
+      const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
+      const cited = body.authorities.filter((ref) => authorities.has(ref)).map((ref) => authorities.get(ref));
+      const reasons = rules.findCover(use, cited, (a) => validity.get(a.id) || [], (ref) => changed.get(ref) || []);
+      if (reasons.length) problem("authority.cover", { id: entry.id, action: body.action }, reasons);
+    }
+
+    for (const entry of parsed) {
+      const { body, id, kind } = entry;
+      if (kind === "key" && !keyIndex.has(id)) {
+        keyIndex.set(id, entry.index);
+        handlers.set(id, body.handler);
+      }
+      for (const s of entry.signatures) {
+        const at = keyIndex.get(s.key);
+        if (kind !== "key" && keys.has(s.key) && (at === undefined || at > entry.index))
+          problem("order.key", { id, signer: s.key });
+      }
+      if (kind === "authority" && !authorities.has(id)) {
+        validity.set(id, rules.checkAuthority(entry, authorities));
+        authorities.set(id, entry);
+      } else if (kind === "authority-change") {
+        const earlier = changed.get(body.authority) || [];
+        const found = rules.checkChange(entry, authorities.get(body.authority), earlier, skew);
+        if (found.length) problem("authority.change", { id, change: body.change, authority: body.authority }, found);
+        else changed.set(body.authority, earlier.concat([entry]));
+      } else if (kind === "event") event(entry);
+    }
+    for (const key of [...selected].sort()) if (!last.has(key)) problem("selection.missing", { artefact: key });
+    const events = parsed.filter((e) => e.kind === "event").length;
+    if (events && ![...codes].some((c) => c.startsWith("authority."))) add("authority.ok", true, { count: needing });
+    if (events && !ORDER_CODES.some((c) => codes.has(c))) add("order.ok", true, { count: events });
+  }
+
+  /** While an item's latest event is an offer, only the transfer that completes it (or a new offer) may follow; a
+      transfer recorded after it was signed was signed after the latest event on each item (custody.rules.events). */
+  function handovers(entry, last, problem) {
+    const body = entry.body;
+    for (const key of entry.keys) {
+      const head = last.get(key);
+      if (head === undefined) continue;
+      const params = { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at };
+      if (entry.signed !== undefined && entry.signed < head.recorded) problem("order.signed", params);
+      if (head.body.action !== "offered" || body.action === "offered") continue;
+      const completes = body.prev.includes(head.id) && body.action === "transferred"
+        && sameHandler(body.handler, head.body.handler) && sameHandler(body.counter_party, head.body.recipient);
+      const recipient = head.body.recipient ? head.body.recipient.name : "?";
+      if (!completes) problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient });
+    }
+  }
+
+  return { Rules, chain, HANDLER, sameHandler };
 })();

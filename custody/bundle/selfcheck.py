@@ -23,10 +23,14 @@ from importlib import resources
 from typing import Any
 
 from custody import i18n
+from custody.bundle.format import MAX_LINK_DEPTH
+from custody.bundle.outcome import REASONS_SHOWN
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
+from custody.i18n.findings import PARAMETER_WORDS
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
 from custody.rules.authority import VALIDATED_INSTRUMENTS
+from custody.rules.events import CLOCK_SKEW
 from custody.rules.instruments import (
     EMERGENCY,
     INSTRUMENTS,
@@ -35,6 +39,7 @@ from custody.rules.instruments import (
     MIN_PENALTY_MONTHS_EPOC,
     Instrument,
 )
+from custody.tlog.notes import MAX_SIGNATURES, MAX_TREE_SIZE
 
 CSS = """
 .browser{border:2px solid #334;padding:4px 12px 8px;margin:12px 0}
@@ -59,7 +64,7 @@ progress{width:100%;height:1.2em}
 """
 
 
-VERIFIER_FILES = ("rules.js", "linked.js", "witness.js", "verifier.js")
+VERIFIER_FILES = ("rules.js", "verifier.js")
 """The browser verifier's source files, in the order they are inlined (each uses only those before it)."""
 
 
@@ -104,6 +109,13 @@ def facts() -> dict[str, Any]:
             "emergencyHours": EMERGENCY // timedelta(hours=1),
             "minPenaltyMonths": MIN_PENALTY_MONTHS_EPOC,
         },
+        "limits": {
+            "clockSkewMinutes": CLOCK_SKEW // timedelta(minutes=1),
+            "maxLinkDepth": MAX_LINK_DEPTH,
+            "maxSignatures": MAX_SIGNATURES,
+            "maxTreeSize": MAX_TREE_SIZE,
+            "reasonsShown": REASONS_SHOWN,
+        },
     }
 
 
@@ -135,19 +147,14 @@ def words(lang: str) -> dict[str, Any]:
     findings = {code: i18n.pick(pair, lang) for code, pair in {**i18n.FINDINGS, **BROWSER_FINDINGS}.items()}
     return {
         "findings": findings,
-        "actions": {action: i18n.pick(pair, lang) for action, pair in i18n.ACTIONS.items()},
-        "vocabularies": {  # the parameters custody.i18n.finding translates, by name (lists are comma-separated)
-            name: {value: i18n.pick(pair, lang) for value, pair in table.items()}
-            for name, table in (
-                ("instrument", i18n.INSTRUMENTS),
-                ("field", i18n.FIELDS),
-                ("change", i18n.CHANGES),
-                ("categories", i18n.CATEGORIES),
-                ("type", i18n.AUTHORITY_TYPES),
-            )
+        "params": {  # the parameters custody.i18n.finding translates, by name, and the separator of a list
+            name: {
+                "words": {k: i18n.pick(pair, lang) for k, pair in table.items()},
+                "join": joiner and i18n.pick(joiner, lang),
+            }
+            for name, (table, joiner) in PARAMETER_WORDS.items()
         },
-        "or": i18n.pick((" or ", " ou "), lang),
-        "labels": {k: i18n.label(k, lang) for k in ("seal", "received_by")},
+        "seal": i18n.label("seal", lang),
         "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
         "decimal": "," if lang == "fr" else ".",
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},

@@ -1,18 +1,17 @@
 "use strict";
 /* The scelle bundle verifier for the browser: a second, independent implementation of custody.bundle.verify.
 
-   It reads the exact bytes of a bundle and one trusted ledger key, and returns one finding per check, with the
-   codes and parameters of the Python verifier (custody.i18n.FINDINGS) so the page states them in the report's
-   language. Plain JavaScript, no library, no network: SHA-256 and Ed25519 come from WebCrypto (crypto.subtle).
-   What it does not check is returned as findings with ok === null ("not checked by this browser"), never as a pass.
-   The differential test (tests/custody/bundle/test_selfcheck_differential.py) holds it to the Python verifier. */
+   It reads the exact bytes of a bundle, the trusted ledger keys (one per ledger of a linked history) and the
+   witnesses' keys, and returns one finding per check, with the codes and parameters of the Python verifier
+   (custody.i18n.FINDINGS), so the page states them in the report's language. Plain JavaScript, no library, no
+   network: SHA-256 and Ed25519 come from WebCrypto. What it does not check is a finding with ok === null ("not
+   checked by this browser"), never a pass. Limits and rules' facts come from Python (custody.bundle.selfcheck.facts).
+   The differential tests (tests/custody/bundle/test_selfcheck_*.py) hold it to the Python verifier. Loaded after
+   rules.js (ScelleRules). */
 const ScelleVerifier = (() => {
   const KINDS = ["ledger", "key", "authority", "authority-change", "event"];
-  const CLOCK_SKEW_US = 5 * 60 * 1e6;
-  const MAX_TREE_SIZE = 2 ** 63 - 1;
-  const MAX_LINK_DEPTH = 8;
+  const { HANDLER, sameHandler } = ScelleRules;
   const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-  const SHA256_KEY = /^sha256:[0-9a-f]{64}$/;
   const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z$/;
   const BAD_NAME = /[\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
   const utf8 = new TextEncoder();
@@ -24,161 +23,138 @@ const ScelleVerifier = (() => {
       this.why = why;
     }
   }
-  const why = (code, params = {}) => ({ code, params, parts: [] });
 
-  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  const concat = (...parts) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
-  const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-
-  function b64encode(bytes) {
-    let text = "";
-    for (const b of bytes) text += String.fromCharCode(b);
-    return btoa(text);
+  /** Refuse, with ``message`` (and ``why``), unless ``ok``. */
+  function need(ok, message, why = null) {
+    if (!ok) throw new Refused(message, why);
   }
 
-  /** Strict standard base64: right alphabet and padding, and the canonical encoding only (else null). */
-  function b64decode(value) {
+  const why = (code, params = {}) => ({ code, params, parts: [] });
+  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const concat = (...parts) => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
+  const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const sha256 = async (...parts) => new Uint8Array(await crypto.subtle.digest("SHA-256", concat(...parts)));
+  const fingerprint = async (publicKey) => "sha256:" + hex(await sha256(publicKey));
+  const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+  const validName = (name) => typeof name === "string" && name !== "" && !BAD_NAME.test(name);
+  const b64encode = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+
+  /** Strict standard base64 (right alphabet and padding, canonical encoding only) of ``length`` bytes when given (a
+      key, a hash, a signature); else null. */
+  function b64decode(value, length = null) {
     if (typeof value !== "string" || !B64.test(value)) return null;
     const bytes = Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
-    return b64encode(bytes) === value ? bytes : null;
+    return b64encode(bytes) === value && (length === null || bytes.length === length) ? bytes : null;
   }
 
   /** RFC 8785 text of a JSON value made of objects, arrays, strings, integers, booleans and null. */
   function canonical(value) {
     if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
-    if (value !== null && typeof value === "object") {
+    if (isObject(value)) {
       const keys = Object.keys(value).sort();
       return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonical(value[k])).join(",") + "}";
     }
-    if (typeof value === "number" && !Number.isSafeInteger(value)) throw new Refused("a number is not an integer");
+    need(typeof value !== "number" || Number.isSafeInteger(value), "a number is not an integer");
     return JSON.stringify(value);
   }
 
-  const stripWhitespace = (text) => text.replace(/("(?:[^"\\]|\\.)*")|[ \t\n\r]+/g, (_, s) => s || "");
-
+  /** A UTC time "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" as integer microseconds since 1970. */
   function time(text, where) {
     const m = typeof text === "string" ? UTC_FORM.exec(text) : null;
-    if (!m || text.endsWith(".000000Z")) throw new Refused(`${where}: not a UTC time`);
+    need(m && !text.endsWith(".000000Z"), `${where}: not a UTC time`);
     const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== text.slice(0, 19))
-      throw new Refused(`${where}: not a valid time`);
+    need(!Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19), `${where}: not valid`);
     return ms * 1000 + (m[7] ? +m[7] : 0);
   }
 
+  /** ``obj`` when it is an object with the ``required`` members and no others than the ``optional`` ones. */
   function members(obj, where, required, optional = []) {
-    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new Refused(`${where}: not an object`);
-    for (const k of required) if (!(k in obj)) throw new Refused(`${where}: missing ${k}`);
-    for (const k of Object.keys(obj))
-      if (!required.includes(k) && !optional.includes(k)) throw new Refused(`${where}: unknown member ${k}`);
+    need(isObject(obj), `${where}: not an object`);
+    for (const k of required) need(k in obj, `${where}: missing ${k}`);
+    for (const k of Object.keys(obj)) need(required.includes(k) || optional.includes(k), `${where}: unknown ${k}`);
     return obj;
   }
 
-  // The bundle file (custody.bundle.format)
-
-  function readBundle(bytes) {
-    let text;
+  /** The bundle file (custody.bundle.format): UTF-8 JSON in canonical form. */
+  function readBundle(bytes, limits) {
+    let text, obj;
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch (e) {
-      throw new Refused("not UTF-8 text");
-    }
-    let obj;
-    try {
       obj = JSON.parse(text);
     } catch (e) {
-      throw new Refused("not a complete JSON document");
+      throw new Refused("not UTF-8 text holding one complete JSON document");
     }
-    readFormat(obj);
-    if (stripWhitespace(text) !== canonical(obj)) throw new Refused("not in canonical form (RFC 8785)");
-    return readObject(obj, 0);
+    const bundle = readObject(obj, 0, limits);
+    const stripped = text.replace(/("(?:[^"\\]|\\.)*")|[ \t\n\r]+/g, (_, s) => s || "");
+    need(stripped === canonical(obj), "not in canonical form (RFC 8785)");
+    return bundle;
   }
 
-  function readFormat(obj) {
-    if (obj === null || typeof obj !== "object" || obj.format !== "scelle-custody-bundle")
-      throw new Refused("not a scelle custody bundle");
-    if (obj.version !== 1) throw new Refused(`unknown bundle version ${obj.version}`);
-  }
-
-  /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from (custody.bundle.format). */
-  function readObject(obj, depth) {
-    readFormat(obj);
+  /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from. */
+  function readObject(obj, depth, limits) {
+    need(isObject(obj) && obj.format === "scelle-custody-bundle", "not a scelle custody bundle");
+    need(obj.version === 1, `unknown bundle version ${obj.version}`);
     members(obj, "bundle", ["checkpoint", "entries", "format", "selection", "version"], ["timestamps", "linked"]);
     const { checkpoint, selection, entries, timestamps, linked } = obj;
-    if (typeof checkpoint !== "string" || !checkpoint) throw new Refused("bundle.checkpoint: expected text");
+    const list = (value) => Array.isArray(value) && value.length > 0;
+    need(typeof checkpoint === "string" && checkpoint, "bundle.checkpoint: expected text");
     const sorted = Array.isArray(selection) ? [...new Set(selection)].sort() : null;
-    if (!sorted || !sorted.length || selection.some((s) => !SHA256_KEY.test(s)) || canonical(sorted) !== canonical(selection))
-      throw new Refused("bundle.selection: expected sorted sha256:<hex> digests");
-    if (timestamps !== undefined && (!Array.isArray(timestamps) || !timestamps.length || timestamps.some((t) => !b64decode(t))))
-      throw new Refused("bundle.timestamps: expected base64 replies");
-    if (linked !== undefined && (!Array.isArray(linked) || !linked.length || depth >= MAX_LINK_DEPTH))
-      throw new Refused(`bundle.linked: expected a non-empty list, at most ${MAX_LINK_DEPTH} levels deep`);
-    const links = (linked || []).map((item) => readObject(item, depth + 1));
-    if (!Array.isArray(entries) || !entries.length) throw new Refused("bundle.entries: expected a non-empty list");
+    need(
+      list(sorted) && selection.every((s) => /^sha256:[0-9a-f]{64}$/.test(s)) && canonical(sorted) === canonical(selection),
+      "bundle.selection: expected sorted sha256:<hex> digests",
+    );
+    const replies = timestamps === undefined || (list(timestamps) && timestamps.every((t) => b64decode(t)));
+    need(replies, "bundle.timestamps: expected base64 replies");
+    need(linked === undefined || (list(linked) && depth < limits.maxLinkDepth), "bundle.linked: empty, or too deep");
+    need(list(entries), "bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
-      members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
-      const { index, leaf, proof } = item;
-      if (!Number.isSafeInteger(index) || leaf === null || typeof leaf !== "object" || Array.isArray(leaf) || !Array.isArray(proof))
-        throw new Refused(`bundle.entries[${i}]: expected index, leaf object and proof list`);
-      const hashes = proof.map((h) => b64decode(h));
-      if (hashes.some((h) => !h || h.length !== 32)) throw new Refused(`bundle.entries[${i}].proof: bad hash`);
+      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
+      need(Number.isSafeInteger(index) && isObject(leaf) && Array.isArray(proof), `bundle.entries[${i}]: malformed`);
+      const hashes = proof.map((h) => b64decode(h, 32));
+      need(hashes.every((h) => h), `bundle.entries[${i}].proof: bad hash`);
       return { index, leaf, bytes: utf8.encode(canonical(leaf)), proof: hashes };
     });
-    for (let i = 1; i < read.length; i++)
-      if (read[i].index <= read[i - 1].index) throw new Refused("bundle.entries: indexes must be strictly increasing");
+    need(read.every((e, i) => i === 0 || e.index > read[i - 1].index), "bundle.entries: indexes not increasing");
+    const links = (linked || []).map((item) => readObject(item, depth + 1, limits));
     return { checkpoint, selection, entries: read, timestamps: timestamps || [], linked: links };
   }
 
-  // C2SP signed notes and checkpoints (custody.tlog.notes)
+  /** A signer's key ID (C2SP signed-note): SHA-256(name || 0x0A || type || public key)[:4], with type 0x01 for a
+      ledger's Ed25519 key and 0x04 for a witness's cosignature key (C2SP tlog-cosignature). */
+  const keyId = async (name, type, publicKey) => (await sha256(utf8.encode(name + "\n"), [type], publicKey)).slice(0, 4);
 
-  async function keyId(name, publicKey) {
-    return (await sha256(concat(utf8.encode(name + "\n"), Uint8Array.of(1), publicKey))).slice(0, 4);
-  }
-
-  const validName = (name) => typeof name === "string" && name !== "" && !BAD_NAME.test(name);
-
-  function parseNote(note) {
-    if (/[\x00-\x09\x0b-\x1f]/.test(note)) throw new Refused("note contains a control character");
+  /** A C2SP signed note: its text and its signature lines "— <name> base64(key ID || signature)". */
+  function parseNote(note, limits) {
+    need(!/[\x00-\x09\x0b-\x1f]/.test(note), "note contains a control character");
     const split = note.lastIndexOf("\n\n");
-    if (split < 0) throw new Refused("note has no blank line before its signatures");
-    const text = note.slice(0, split + 1);
+    need(split >= 0, "note has no blank line before its signatures");
     const block = note.slice(split + 2);
-    if (!block || !block.endsWith("\n")) throw new Refused("note has no signature lines");
+    need(block.endsWith("\n"), "note has no signature lines");
     const lines = block.slice(0, -1).split("\n");
-    if (lines.length > 100) throw new Refused("note has too many signatures");
+    need(lines.length <= limits.maxSignatures, "note has too many signatures");
     const signatures = lines.map((line) => {
-      if (!line.startsWith("\u2014 ")) throw new Refused("signature line does not start with an em dash");
-      const rest = line.slice(2);
-      const space = rest.indexOf(" ");
-      const name = space < 0 ? rest : rest.slice(0, space);
-      const raw = b64decode(space < 0 ? "" : rest.slice(space + 1));
-      if (!validName(name)) throw new Refused(`invalid key name ${JSON.stringify(name)}`);
-      if (!raw || raw.length < 5) throw new Refused(`signature of ${name} is malformed`);
+      const match = /^\u2014 ([^ ]*)(?: (.*))?$/.exec(line);
+      need(match, "signature line does not start with an em dash");
+      const [, name, encoded = ""] = match;
+      const raw = b64decode(encoded);
+      need(validName(name), `invalid key name ${JSON.stringify(name)}`);
+      need(raw && raw.length >= 5, `signature of ${name} is malformed`);
       return { name, keyId: raw.slice(0, 4), signature: raw.slice(4) };
     });
-    return { text, signatures };
+    return { text: note.slice(0, split + 1), signatures };
   }
 
-  function parseCheckpoint(text) {
-    if (!text.endsWith("\n")) throw new Refused("checkpoint text must end with a newline");
-    const lines = text.slice(0, -1).split("\n");
-    if (lines.length < 3) throw new Refused("checkpoint needs origin, size and root lines");
-    const [origin, size, root] = lines;
-    if (!/^(0|[1-9][0-9]*)$/.test(size) || Number(size) > MAX_TREE_SIZE) throw new Refused("bad checkpoint size");
-    const rootBytes = b64decode(root);
-    if (!origin || !rootBytes || rootBytes.length !== 32 || lines.slice(3).some((l) => !l))
-      throw new Refused("malformed checkpoint");
+  /** The checkpoint a note's text states (C2SP tlog-checkpoint): origin, tree size and root hash lines. */
+  function parseCheckpoint(text, limits) {
+    need(text.endsWith("\n"), "checkpoint text must end with a newline");
+    const [origin, size, root, ...extensions] = text.slice(0, -1).split("\n");
+    need(/^(0|[1-9][0-9]*)$/.test(size) && Number(size) <= limits.maxTreeSize, "bad checkpoint size");
+    const rootBytes = b64decode(root, 32);
+    need(origin && rootBytes && extensions.every((line) => line), "malformed checkpoint");
     return { origin, size: Number(size), root: rootBytes };
   }
 
+  /** Whether ``signature`` is the Ed25519 signature of ``message`` by ``publicKey`` (false when malformed). */
   async function ed25519(publicKey, signature, message) {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     try {
@@ -189,135 +165,101 @@ const ScelleVerifier = (() => {
     }
   }
 
-  // RFC 9162 Merkle trees (custody.tlog.merkle)
-
-  const leafHash = (leaf) => sha256(concat(Uint8Array.of(0), leaf));
-  const nodeHash = (left, right) => sha256(concat(Uint8Array.of(1), left, right));
-
-  /** RFC 9162 §2.1.3.2: the root an inclusion proof gives, or null when the proof cannot hold. */
+  /** RFC 9162 §2.1.3.2: the root an inclusion proof gives for a leaf's hash, or null when the proof cannot hold. */
   async function rootFromProof(index, size, hash, proof) {
     if (index < 0 || index >= size) return null;
-    let fn = index;
-    let sn = size - 1;
-    let r = hash;
+    let [fn, sn, r] = [index, size - 1, hash];
     for (const p of proof) {
       if (sn === 0) return null;
       if (fn % 2 === 1 || fn === sn) {
-        r = await nodeHash(p, r);
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      } else {
-        r = await nodeHash(r, p);
-      }
-      fn = Math.floor(fn / 2);
-      sn = Math.floor(sn / 2);
+        r = await sha256([1], p, r);
+        while (fn % 2 === 0 && fn !== 0) [fn, sn] = [Math.floor(fn / 2), Math.floor(sn / 2)];
+      } else r = await sha256([1], r, p);
+      [fn, sn] = [Math.floor(fn / 2), Math.floor(sn / 2)];
     }
     return sn === 0 ? r : null;
   }
 
-  // Entries (custody.model.entries): the leaf, its kind, its signatures and the bytes they cover
-
-  const fingerprint = async (publicKey) => "sha256:" + hex(await sha256(publicKey));
-  const handlerKey = (h) => JSON.stringify([h.name, h.role, h.organisation, h.country, h.key_fingerprint]);
-
-  function handler(h, where) {
-    members(h, where, ["name", "role", "organisation", "country", "key_fingerprint"]);
-    if (Object.values(h).some((v) => typeof v !== "string")) throw new Refused(`${where}: expected text`);
-    return h;
-  }
-
-  async function parseLeaf(item, rules) {
-    const leaf = members(item.leaf, "leaf", ["body", "kind", "signatures"]);
-    const { body, kind, signatures } = leaf;
+  /** An entry (custody.model.entries): kind, body, signatures, the bytes they cover, the keys expected to sign it
+      (null: any registered key) and its times in microseconds; a refusal when it is malformed. */
+  async function parseLeaf(item, facts) {
+    const { body, kind, signatures } = members(item.leaf, "leaf", ["body", "kind", "signatures"]);
     if (!KINDS.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
-    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new Refused(`${kind}: not an object`);
+    need(isObject(body), `${kind}: not an object`);
     const sigs = signatures.map((s) => {
-      members(s, "signature", ["key", "sig"]);
-      const sig = b64decode(s.sig);
-      if (typeof s.key !== "string" || !sig || sig.length !== 64) throw new Refused("malformed signature");
+      const sig = b64decode(members(s, "signature", ["key", "sig"]).sig, 64);
+      need(typeof s.key === "string" && sig, "malformed signature");
       return { key: s.key, sig };
     });
     const text = new TextDecoder().decode(item.bytes);
-    let payload = utf8.encode(`scelle-${kind}-v1\n` + text.slice(8, text.lastIndexOf(',"kind":"')));
+    let signed = text.slice(8, text.lastIndexOf(',"kind":"'));
     if (kind === "event" && body.signed_at !== undefined) {
       // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model.handover).
-      const signed = Object.assign({}, body, { recorded_at: body.signed_at });
-      delete signed.signed_at;
-      payload = utf8.encode(`scelle-${kind}-v1\n` + canonical(signed));
+      const { signed_at, ...rest } = body;
+      signed = canonical({ ...rest, recorded_at: signed_at });
     }
-    const entry = { index: item.index, kind, body, signatures: sigs, payload };
-    if (kind === "ledger") {
-      entry.publicKey = b64decode(body.public_key);
-      if (!entry.publicKey || entry.publicKey.length !== 32 || typeof body.origin !== "string") throw new Refused("bad ledger header");
-      entry.id = "ledger";
+    const payload = utf8.encode(`scelle-${kind}-v1\n` + signed);
+    const entry = { index: item.index, kind, body, signatures: sigs, payload, id: body.id, expected: null };
+    const at = (value, field) => time(value, `${kind}.${field}`);
+    if (kind === "ledger" || kind === "key") {
+      entry.publicKey = b64decode(body.public_key, 32);
+      if (kind === "ledger") need(entry.publicKey && typeof body.origin === "string", "bad ledger header");
+      else need(handler(body.handler, "key.handler") && entry.publicKey, "key: bad public key");
       entry.expected = [await fingerprint(entry.publicKey)];
-    } else if (kind === "key") {
-      entry.publicKey = b64decode(body.public_key);
-      handler(body.handler, "key.handler");
-      if (!entry.publicKey || entry.publicKey.length !== 32 || (await fingerprint(entry.publicKey)) !== body.handler.key_fingerprint)
-        throw new Refused("key: the handler's key fingerprint is not the fingerprint of the public key");
-      entry.id = body.handler.key_fingerprint;
-      entry.expected = [entry.id];
+      need(kind === "ledger" || entry.expected[0] === body.handler.key_fingerprint, "key: not the key's fingerprint");
+      entry.id = kind === "ledger" ? "ledger" : body.handler.key_fingerprint;
     } else if (kind === "authority") {
-      entry.id = body.id;
-      if (!rules.known(body.instrument)) throw new Refused(`authority: unknown instrument ${JSON.stringify(body.instrument)}`);
-      entry.issued = time(body.issued, "authority.issued");
-      entry.from = time(body.valid_from, "authority.valid_from");
-      entry.until = time(body.valid_until, "authority.valid_until");
+      need(Object.hasOwn(facts.instruments, body.instrument), `authority: unknown instrument ${body.instrument}`);
+      [entry.issued, entry.from, entry.until] = ["issued", "valid_from", "valid_until"].map((f) => at(body[f], f));
       const v = body.validation;
-      entry.validation = v ? { date: time(v.date, "authority.validation.date"), type: v.authority_type } : null;
-      entry.expected = null;
+      entry.validation = v ? { date: at(v.date, "validation.date"), type: v.authority_type } : null;
     } else if (kind === "authority-change") {
-      entry.id = body.id;
-      if (!["extend", "validate", "revoke"].includes(body.change) || (body.change === "extend") !== (body.valid_until !== null))
-        throw new Refused("change: unknown change, or a new end without an extension");
-      entry.at = time(body.at, "change.at");
-      entry.recorded = time(body.recorded_at, "change.recorded_at");
-      entry.until = body.valid_until === null ? null : time(body.valid_until, "change.valid_until");
-      entry.expected = null;
-    } else {
-      entry.id = body.id;
-      handler(body.handler, "event.handler");
-      if (body.counter_party !== null) handler(body.counter_party, "event.counter_party");
-      entry.occurred = time(body.occurred_at, "event.occurred_at");
-      entry.recorded = time(body.recorded_at, "event.recorded_at");
-      for (const list of ["artefacts", "authorities", "prev", "categories"])
-        if (!Array.isArray(body[list])) throw new Refused(`event.${list}: expected a list`);
-      for (const a of body.artefacts) if (!a.digests || typeof a.digests.sha256 !== "string") throw new Refused("artefact without SHA-256");
-      entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
-      entry.expected = [body.handler.key_fingerprint].concat(body.counter_party ? [body.counter_party.key_fingerprint] : []);
-      handoverMembers(body, entry.recorded);
-    }
+      need(["extend", "validate", "revoke"].includes(body.change), "change: unknown change");
+      need((body.change === "extend") === (body.valid_until !== null), "change: a new end without an extension");
+      [entry.at, entry.recorded] = [at(body.at, "at"), at(body.recorded_at, "recorded_at")];
+      entry.until = body.valid_until === null ? null : at(body.valid_until, "valid_until");
+    } else readEvent(entry, body, at);
     return entry;
   }
 
-  /** An offered event names its recipient, a received event its handover link, and only a transfer recorded after
-      it was signed has a signed_at (custody.model.handover). */
-  function handoverMembers(body, recorded) {
-    if ((body.action === "offered") !== (body.recipient !== undefined)) throw new Refused("event.recipient: for, and only for, an offer");
-    if ((body.action === "received") !== (body.handover !== undefined)) throw new Refused("event.handover: for, and only for, a receipt");
-    if (body.recipient !== undefined) handler(body.recipient, "event.recipient");
-    if (body.handover !== undefined) {
-      const link = members(body.handover, "event.handover", ["offer", "origin", "root", "size"]);
-      const root = b64decode(link.root);
-      if (typeof link.offer !== "string" || !link.offer || typeof link.origin !== "string" || !link.origin || !root || root.length !== 32
-        || !Number.isSafeInteger(link.size) || link.size <= 0)
-        throw new Refused("event.handover: expected origin, size, root and offer");
-    }
-    if (body.signed_at !== undefined && (body.action !== "transferred" || !(time(body.signed_at, "event.signed_at") < recorded)))
-      throw new Refused("event.signed_at: only a transfer, signed before it is recorded");
+  /** ``h`` when it is a handler (name, role, organisation, country, key fingerprint: text each). */
+  function handler(h, where) {
+    members(h, where, HANDLER);
+    need(Object.values(h).every((v) => typeof v === "string"), `${where}: expected text`);
+    return h;
   }
 
-  // The verification run (custody.bundle.verify._Verifier): every step adds findings, none is skipped
+  /** An event's handlers, times, lists and artefacts; an offered event names its recipient, a received event its
+      handover link, and only a transfer recorded after it was signed has a signed_at (custody.model.handover). */
+  function readEvent(entry, body, at) {
+    handler(body.handler, "event.handler");
+    if (body.counter_party !== null) handler(body.counter_party, "event.counter_party");
+    [entry.occurred, entry.recorded] = [at(body.occurred_at, "occurred_at"), at(body.recorded_at, "recorded_at")];
+    for (const list of ["artefacts", "authorities", "prev", "categories"])
+      need(Array.isArray(body[list]), `event.${list}: expected a list`);
+    need(body.artefacts.every((a) => a.digests && typeof a.digests.sha256 === "string"), "artefact without SHA-256");
+    entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
+    entry.expected = [body.handler, body.counter_party].filter((h) => h).map((h) => h.key_fingerprint);
+    need((body.action === "offered") === (body.recipient !== undefined), "event.recipient: only for an offer");
+    need((body.action === "received") === (body.handover !== undefined), "event.handover: only for a receipt");
+    if (body.recipient !== undefined) handler(body.recipient, "event.recipient");
+    if (body.handover !== undefined) {
+      const { offer, origin, root, size } = members(body.handover, "event.handover", ["offer", "origin", "root", "size"]);
+      const text = (value) => typeof value === "string" && value !== "";
+      need(text(offer) && text(origin) && b64decode(root, 32) && Number.isSafeInteger(size) && size > 0, "bad handover");
+    }
+    if (body.signed_at === undefined) return;
+    entry.signed = at(body.signed_at, "signed_at");
+    need(body.action === "transferred" && entry.signed < entry.recorded, "event.signed_at: only a transfer, signed before");
+  }
 
-  /** Verify the bundle's bytes against the trusted ledger key, or a list of them (one per ledger of a linked
-      history: ``{name, publicKey}`` each); the result has ``ok``, the ``findings`` and what the bundle holds. */
-  async function verify(bundleBytes, trust, facts = {}, options = {}) {
+  /** Verify the bundle's bytes against the trusted ledger key, or a list of them (``{name, publicKey}`` each), and,
+      with ``options.witnesses`` (verifier keys), their cosignatures up to ``options.quorum``; the result has ``ok``,
+      the ``findings`` and what the bundle holds. */
+  async function verify(bundleBytes, trust, facts, options = {}) {
     let bundle;
     try {
-      bundle = readBundle(bundleBytes);
+      bundle = readBundle(bundleBytes, facts.limits);
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       return { ok: false, findings: [{ code: "format.bad", ok: false, params: { detail: e.message } }], contents: null };
@@ -325,60 +267,90 @@ const ScelleVerifier = (() => {
     const keys = Array.isArray(trust) ? trust : [trust];
     if (!keys.length) throw new Error("no trusted ledger key given");
     const witnesses = [];
-    for (const vkey of options.witnesses || []) {
-      const parsed = await ScelleWitness.parseVkey(vkey, b64decode);
-      if (!parsed) throw new Error(`malformed witness key ${vkey}`);
-      witnesses.push(parsed);
-    }
+    for (const vkey of options.witnesses || []) witnesses.push(await witnessKey(vkey));
     const quorum = options.quorum === undefined ? witnesses.length : options.quorum;
     return verifyOne(bundle, keys, facts, true, { witnesses, quorum });
   }
 
+  /** A witness verifier key "name+<key ID hex>+base64(0x04 || Ed25519 key)" (custody.tlog.cosignature). */
+  async function witnessKey(vkey) {
+    const [, name, id, encoded] = (typeof vkey === "string" && /^([^+]*)\+([0-9a-f]{8})\+(.*)$/s.exec(vkey)) || [];
+    const raw = b64decode(encoded);
+    const publicKey = raw && raw.length === 33 && raw[0] === 4 ? raw.slice(1) : null;
+    const keyIdBytes = publicKey && (await keyId(name, 4, publicKey));
+    if (!keyIdBytes || hex(keyIdBytes) !== id) throw new Error(`malformed witness key ${vkey}`);
+    return { vkey, name, publicKey, id: keyIdBytes };
+  }
+
+  /** The checks of one bundle (custody.bundle.verify._Verifier), in the Python verifier's order, none skipped;
+      ``top`` is false for a linked bundle, which is checked with its own ledger's key. */
   async function verifyOne(bundle, trusted, facts, top, policy = { witnesses: [], quorum: 0 }) {
     const findings = [];
     const add = (code, ok, params = {}, parts = []) => findings.push({ code, ok, params, parts });
-    const rules = ScelleRules.Rules(facts);
     const first = bundle.entries[0].leaf;
-    const isHeader = first.kind === "ledger" && first.body !== null && typeof first.body === "object";
+    const isHeader = first.kind === "ledger" && isObject(first.body);
     const headerKey = isHeader ? b64decode(first.body.public_key) : null;
-    const chosen = ScelleLinks.chooseKey(headerKey, isHeader ? first.body.origin : "", trusted, top, equal);
-    if (chosen.untrusted !== null) add("trust.missing", false, { origin: chosen.untrusted });
-    const trust = chosen.key;
+    const match = headerKey && trusted.find((key) => equal(key.publicKey, headerKey));
+    const trust = match || trusted[0];
+    if (!match && !(top && trusted.length === 1))
+      add("trust.missing", false, { origin: headerKey ? first.body.origin : "(a ledger without a header entry)" });
     const trustedFingerprint = await fingerprint(trust.publicKey);
-    const headerName = isHeader && typeof first.body.key_name === "string" ? first.body.key_name : "";
-    const name = trust.name || headerName;
-    let read = null;
+    const name = trust.name || (isHeader && typeof first.body.key_name === "string" ? first.body.key_name : "");
+    const { read, point } = await checkpoint(bundle, trust, name, trustedFingerprint, facts.limits, policy, add);
+    if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
+    const parsed = await leaves(bundle, point, facts, add);
+    const header = headerFindings(parsed, point, trustedFingerprint, add);
+    const keys = new Map(parsed.filter((e) => e.kind === "key").map((e) => [e.id, e]));
+    const events = parsed.filter((e) => e.kind === "event");
+    if (!events.length) add("events.none", false);
+    await signatureFindings(parsed, keys, add);
+    ScelleRules.chain(parsed, bundle.selection, keys, header, facts, add);
+    const linked = [];
+    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
+    links(events, linked, facts.limits.reasonsShown, add);
+    const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
+    const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
+    const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
+    const seen = read && { origin: read.origin, size: read.size, root: b64encode(read.root) };
+    return { ok, findings, contents, linked, origin, checkpoint: seen, entries: events };
+  }
 
-    let point = null;
+  /** The checkpoint as read, and as proved (``point``: signed by the trusted key), with its findings and, with
+      ``policy.witnesses``, those of the witnesses' cosignatures. */
+  async function checkpoint(bundle, trust, name, trustedFingerprint, limits, policy, add) {
+    let read = null;
     try {
-      const note = parseNote(bundle.checkpoint);
-      const parsed = parseCheckpoint(note.text);
-      read = parsed;
-      if (!validName(name)) throw new Refused(`invalid key name ${JSON.stringify(name)}`);
-      const id = await keyId(name, trust.publicKey);
+      const note = parseNote(bundle.checkpoint, limits);
+      read = parseCheckpoint(note.text, limits);
+      need(validName(name), `invalid key name ${JSON.stringify(name)}`);
+      const id = await keyId(name, 1, trust.publicKey);
       const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
-      for (const s of ours)
-        if (!(await ed25519(trust.publicKey, s.signature, utf8.encode(note.text))))
-          throw new Refused(`invalid signature by trusted key ${name}+${hex(id)}`, why("browser.checkpoint_signature", { name }));
-      if (!ours.length) throw new Refused("note is not signed by any trusted key", why("browser.checkpoint_unsigned", { name }));
-      point = parsed;
+      for (const s of ours) {
+        const good = await ed25519(trust.publicKey, s.signature, utf8.encode(note.text));
+        need(good, `invalid signature by trusted key ${name}`, why("browser.checkpoint_signature", { name }));
+      }
+      need(ours.length, "note is not signed by any trusted key", why("browser.checkpoint_unsigned", { name }));
+      add("checkpoint.ok", true, { key: trustedFingerprint, origin: read.origin, size: read.size });
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
-      const others = note.signatures.filter((s) => s.name !== name);
-      add("checkpoint.ok", true, { key: trustedFingerprint, origin: point.origin, size: point.size });
-      if (policy.witnesses.length) await cosignatures(note, policy, add);
-      else if (others.length) add("browser.cosignatures", null, { count: others.length });
+      const others = note.signatures.filter((s) => s.name !== name).length;
+      if (policy.witnesses.length) cosignatures(await witnessed(note, policy.witnesses), policy.quorum, add);
+      else if (others) add("browser.cosignatures", null, { count: others });
+      return { read, point: read };
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       add("checkpoint.bad", false, { detail: e.message }, e.why ? [e.why] : []);
+      return { read, point: null };
     }
-    if (bundle.timestamps.length) add("browser.timestamps", null, { count: bundle.timestamps.length });
+  }
 
+  /** The bundle's entries parsed, each leaf proved included under the signed checkpoint (``point``) when there is one. */
+  async function leaves(bundle, point, facts, add) {
     const parsed = [];
     let proved = 0;
     for (const item of bundle.entries) {
       let entry;
       try {
-        entry = await parseLeaf(item, rules);
+        entry = await parseLeaf(item, facts);
       } catch (e) {
         add("leaf.bad", false, { index: item.index, detail: e.message });
         continue;
@@ -389,209 +361,128 @@ const ScelleVerifier = (() => {
       }
       parsed.push(entry);
       if (point === null) continue;
-      const root = await rootFromProof(item.index, point.size, await leafHash(item.bytes), item.proof);
+      const root = await rootFromProof(item.index, point.size, await sha256([0], item.bytes), item.proof);
       if (root !== null && equal(root, point.root)) proved += 1;
       else add("proof.bad", false, { index: item.index }, [why("browser.proof_root")]);
     }
     if (point !== null && proved === bundle.entries.length) add("proofs.ok", true, { count: proved, size: point.size });
+    return parsed;
+  }
 
+  /** The ledger header (the first entry, and the only one of its kind) and whether it names the trusted key and the
+      checkpoint's origin. */
+  function headerFindings(parsed, point, trustedFingerprint, add) {
     const headers = parsed.filter((e) => e.kind === "ledger");
-    let header = null;
-    if (headers.length !== 1 || headers[0].index !== 0) add("header.missing", false);
+    const header = headers.length === 1 && headers[0].index === 0 ? headers[0].body : null;
+    if (header === null) add("header.missing", false);
     else {
-      header = headers[0].body;
-      const got = await fingerprint(headers[0].publicKey);
-      let ok = true;
-      if (got !== trustedFingerprint) {
-        ok = false;
-        add("header.key", false, { expected: trustedFingerprint, got });
-      }
-      if (point !== null && point.origin !== header.origin) {
-        ok = false;
-        add("header.origin", false, { expected: header.origin, got: point.origin });
-      }
-      if (ok) add("header.ok", true, { case: header.case, origin: header.origin, fingerprint: got });
+      const got = headers[0].expected[0];
+      const badKey = got !== trustedFingerprint;
+      const badOrigin = point !== null && point.origin !== header.origin;
+      if (badKey) add("header.key", false, { expected: trustedFingerprint, got });
+      if (badOrigin) add("header.origin", false, { expected: header.origin, got: point.origin });
+      if (!badKey && !badOrigin) add("header.ok", true, { case: header.case, origin: header.origin, fingerprint: got });
     }
+    return header;
+  }
 
-    const keys = new Map();
-    for (const e of parsed) if (e.kind === "key") keys.set(e.id, e);
-    const events = parsed.filter((e) => e.kind === "event");
-    if (!events.length) add("events.none", false);
-
-    const counts = { event: 0, authority: 0, "authority-change": 0, key: 0, ledger: 0 };
-    let failed = false;
+  /** Every entry's signatures, by the keys expected to sign it (custody.model.entries). */
+  async function signatureFindings(parsed, keys, add) {
+    const good = [];
     for (const e of parsed) {
       const problem = await signatureProblem(e, keys);
-      if (problem) {
-        failed = true;
-        add("signature.bad", false, { index: e.index, id: e.id }, [problem]);
-      } else counts[e.kind] += 1;
+      if (problem) add("signature.bad", false, { index: e.index, id: e.id }, [problem]);
+      else good.push(e);
     }
-    if (!failed) {
-      const transfers = events.filter((e) => e.body.counter_party !== null).length;
-      add("signatures.ok", true, { events: counts.event, authorities: counts.authority + counts["authority-change"], keys: counts.key, transfers });
+    if (good.length === parsed.length) {
+      const count = (...kinds) => good.filter((e) => kinds.includes(e.kind)).length;
+      const transfers = good.filter((e) => e.kind === "event" && e.body.counter_party !== null).length;
+      const [events, authorities] = [count("event"), count("authority", "authority-change")];
+      add("signatures.ok", true, { events, authorities, keys: count("key"), transfers });
     }
-
-    order(parsed, bundle.selection, keys, header, facts, rules, add);
-    const linked = [];
-    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
-    const views = linked.map((r) => ({
-      origin: r.origin,
-      checkpoint: r.checkpoint,
-      events: r.entries,
-      ok: r.ok,
-      failures: r.findings.filter((f) => f.ok === false),
-    }));
-    for (const f of ScelleLinks.findings(events, views)) findings.push(f);
-    const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
-    const checkpoint = read && { origin: read.origin, size: read.size, root: b64encode(read.root) };
-    const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
-    const contents = { events: events.map((e) => e.body), header, selection: bundle.selection, origin };
-    return { ok, findings, contents, linked, origin, checkpoint, entries: events };
   }
 
-  /** The trusted witnesses' cosignatures on the checkpoint (custody.bundle.verify._Verifier.add_cosignatures). */
-  async function cosignatures(note, policy, add) {
-    const found = await ScelleWitness.check(note.text, note.signatures, policy.witnesses);
-    for (const vkey of found.invalid) add("checkpoint.cosignature_bad", false, { witness: vkey });
-    const names = found.valid.map((vkey) => vkey.split("+")[0]).join(", ") || "-";
-    const enough = found.valid.length >= policy.quorum;
-    add(enough ? "checkpoint.witnessed" : "checkpoint.quorum", enough, { count: found.valid.length, witnesses: names, quorum: policy.quorum });
+  /** The witnesses whose cosignature lines on the note verify, and those whose lines do not (C2SP
+      tlog-cosignature/v1: key ID (4) || time (8, big-endian seconds) || Ed25519 signature of
+      "cosignature/v1\ntime <t>\n" and the checkpoint text); lines of other keys are ignored. */
+  async function witnessed(note, witnesses) {
+    const valid = new Set();
+    const invalid = [];
+    for (const line of note.signatures) {
+      const witness = witnesses.find((w) => w.name === line.name && equal(w.id, line.keyId));
+      if (!witness) continue;
+      const blob = line.signature;
+      const t = blob.length === 72 ? new DataView(blob.buffer, blob.byteOffset, 8).getBigUint64(0) : 0n;
+      const message = utf8.encode(`cosignature/v1\ntime ${t}\n${note.text}`);
+      if (t > 0n && t < 2n ** 63n && (await ed25519(witness.publicKey, blob.slice(8), message))) valid.add(witness.vkey);
+      else invalid.push(witness.vkey);
+    }
+    return { valid: [...valid], invalid };
   }
 
+  /** The cosignature findings (custody.bundle.verify._Verifier.add_cosignatures). */
+  function cosignatures({ valid, invalid }, quorum, add) {
+    for (const vkey of invalid) add("checkpoint.cosignature_bad", false, { witness: vkey });
+    const witnesses = valid.map((vkey) => vkey.split("+")[0]).join(", ") || "-";
+    const enough = valid.length >= quorum;
+    add(enough ? "checkpoint.witnessed" : "checkpoint.quorum", enough, { count: valid.length, witnesses, quorum });
+  }
+
+  /** Why an entry's signatures do not hold (a browser finding), or null. */
   async function signatureProblem(entry, keys) {
     const signers = entry.signatures.map((s) => s.key);
     if (entry.expected !== null && signers.join(",") !== entry.expected.join(","))
       return why("browser.signers", { signers: signers.join(", ") || "-", expected: entry.expected.join(", ") });
     if (!signers.length) return why("browser.unsigned");
     for (const s of entry.signatures) {
-      let publicKey;
-      if (entry.kind === "ledger" || entry.kind === "key") publicKey = entry.publicKey;
-      else if (keys.has(s.key)) publicKey = keys.get(s.key).publicKey;
-      else return why("browser.signer_unknown", { key: s.key });
+      const own = entry.kind === "ledger" || entry.kind === "key";
+      if (!own && !keys.has(s.key)) return why("browser.signer_unknown", { key: s.key });
+      const publicKey = own ? entry.publicKey : keys.get(s.key).publicKey;
       if (!(await ed25519(publicKey, s.sig, entry.payload))) return why("browser.signature_bad", { key: s.key });
     }
     return null;
   }
 
-  // The rules (custody.rules.chain and custody.rules.events), in ledger order
-
-  function order(parsed, selection, keys, header, facts, rules, add) {
-    const selected = new Set(selection);
-    const keyIndex = new Map();
-    const handlers = new Map();
-    const authorities = new Map();
-    const validity = new Map();
-    const changed = new Map();
-    const seen = new Set();
-    const last = new Map();
-    const known = new Map();
-    const codes = new Set();
-    const problem = (code, params, parts = []) => {
-      codes.add(code);
-      add(code, false, params, parts);
-    };
-    const needs = new Set(facts.needsAuthority || ["seized", "acquired", "transferred", "accessed", "analysed", "derived", "exported"]);
-    let recorded = null;
-    let needing = 0;
-    for (const entry of parsed) {
-      const body = entry.body;
-      if (entry.kind === "key") {
-        if (!keyIndex.has(entry.id)) keyIndex.set(entry.id, entry.index);
-        if (!handlers.has(entry.id)) handlers.set(entry.id, handlerKey(body.handler));
+  /** The findings that tie each received event to the linked bundle of the ledger it came from, then one (or two)
+      per linked bundle (custody.bundle.linked). */
+  function links(events, linked, reasonsShown, add) {
+    const used = new Set();
+    for (const received of events) {
+      const link = received.body.handover;
+      if (link === undefined) continue;
+      const params = { id: received.id, origin: link.origin };
+      const at = linked.findIndex(
+        ({ checkpoint: c }) => c && c.origin === link.origin && c.size === link.size && c.root === link.root,
+      );
+      if (at < 0) {
+        add("handover.missing", false, { ...params, size: link.size });
+        continue;
       }
-      for (const s of entry.signatures) {
-        const at = keyIndex.get(s.key);
-        if (keys.has(s.key) && (at === undefined || at > entry.index) && entry.kind !== "key")
-          problem("order.key", { id: entry.id, signer: s.key });
-      }
-      if (entry.kind === "authority" && !authorities.has(entry.id)) {
-        validity.set(entry.id, rules.checkAuthority(entry, authorities));
-        authorities.set(entry.id, entry);
-      }
-      if (entry.kind === "authority-change") {
-        const earlier = changed.get(body.authority) || [];
-        const found = rules.checkChange(entry, authorities.get(body.authority), earlier, CLOCK_SKEW_US);
-        if (found.length) problem("authority.change", { id: entry.id, change: body.change, authority: body.authority }, found);
-        else changed.set(body.authority, earlier.concat([entry]));
-      }
-      if (entry.kind !== "event") continue;
-      const id = body.id;
-      if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
-      for (const h of [body.handler, body.counter_party]) {
-        if (h === null) continue;
-        const registered = handlers.get(h.key_fingerprint);
-        if (registered === undefined) problem("identity.unregistered", { id, name: h.name, key: h.key_fingerprint });
-        else if (registered !== handlerKey(h)) problem("identity.bad", { id, name: h.name, registered: JSON.parse(registered).slice(0, 4).join(", ") });
-      }
-      if (entry.occurred > entry.recorded + CLOCK_SKEW_US)
-        problem("order.recorded", { id, occurred: body.occurred_at, recorded: body.recorded_at, skew: 5 });
-      if (recorded !== null && entry.recorded < recorded.recorded)
-        problem("order.ledger", { id, recorded: body.recorded_at, previous: recorded.id, before: recorded.body.recorded_at });
-      if (body.late_reason === undefined)
-        for (const key of entry.keys) {
-          const head = last.get(key);
-          if (head !== undefined && entry.occurred < head.occurred)
-            problem("order.artefact", { id, action: body.action, occurred: body.occurred_at, previous: head.id, before: head.body.occurred_at, artefact: key });
-        }
-      handovers(entry, last, problem);
-      body.artefacts.forEach((a, i) => {
-        const have = known.get(entry.keys[i]) || {};
-        if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
-          problem("digests.bad", { id, artefact: entry.keys[i] });
-      });
-      const cited = [];
-      for (const ref of body.authorities) {
-        if (authorities.has(ref)) cited.push(authorities.get(ref));
-        else problem("authority.missing", { id, authority: ref });
-      }
-      if (needs.has(body.action)) {
-        needing += 1;
-        const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
-        const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
-        const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
-        const validOf = (a) => validity.get(a.id) || [];
-        const reasons = rules.findCover(use, cited, validOf, (ref) => changed.get(ref) || []);
-        if (reasons.length) problem("authority.cover", { id, action: body.action }, reasons);
-      }
-      recorded = entry;
-      if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
-      body.artefacts.forEach((a, i) => {
-        const key = entry.keys[i];
-        known.set(key, Object.assign(known.get(key) || {}, a.digests));
-        if (!selected.has(key)) return;
-        const previous = last.get(key);
-        last.set(key, entry);
-        if (previous !== undefined && !body.prev.includes(previous.id))
-          problem("chain.prev", { id, previous: previous.id, artefact: key });
-      });
-      if (entry.keys.every((k) => selected.has(k)))
-        for (const missing of body.prev) if (!seen.has(missing)) problem("chain.missing", { id, missing });
-      seen.add(id);
+      used.add(at);
+      const problem = handoverProblem(received, linked[at].entries.find((e) => e.id === link.offer));
+      if (problem) add("handover.bad", false, { ...params, detail: [problem] });
+      else add("handover.ok", true, { ...params, offer: link.offer, at: received.body.occurred_at.replace(/\.\d{6}Z$/, "Z") });
     }
-    for (const key of [...selected].sort()) if (!last.has(key)) problem("selection.missing", { artefact: key });
-    const events = parsed.filter((e) => e.kind === "event").length;
-    const orderCodes = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing", "selection.extra", "digests.bad"];
-    if (events && ![...codes].some((c) => c.startsWith("authority."))) add("authority.ok", true, { count: needing });
-    if (events && !orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
+    linked.forEach((r, i) => {
+      if (r.ok) add("link.ok", true, { origin: r.origin, events: r.entries.length });
+      const failures = r.findings.filter((f) => f.ok === false);
+      if (!r.ok) add("link.bad", false, { origin: r.origin, detail: failures.slice(0, reasonsShown) });
+      if (!used.has(i)) add("link.unused", false, { origin: r.origin });
+    });
   }
 
-  /** While an item's latest event is an offer, only the transfer that completes it (or a new offer) may follow; a
-      transfer recorded after it was signed was signed after the latest event on each item (custody.rules.events). */
-  function handovers(entry, last, problem) {
-    const body = entry.body;
-    const same = (a, b) => a === b || (!!a && !!b && handlerKey(a) === handlerKey(b));
-    for (const key of entry.keys) {
-      const head = last.get(key);
-      if (head === undefined) continue;
-      if (body.signed_at !== undefined && time(body.signed_at, "event.signed_at") < head.recorded)
-        problem("order.signed", { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at });
-      if (head.body.action !== "offered" || body.action === "offered") continue;
-      const completes = body.prev.includes(head.id) && body.action === "transferred" && same(body.handler, head.body.handler)
-        && same(body.counter_party, head.body.recipient);
-      if (!completes) problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient: head.body.recipient ? head.body.recipient.name : "?" });
-    }
+  /** Why a received event does not match the offer it names in the linked bundle (a browser finding), or null. */
+  function handoverProblem(received, offered) {
+    if (!offered || offered.body.action !== "offered") return why("browser.handover_absent");
+    const to = offered.body.recipient;
+    if (!sameHandler(to, received.body.handler))
+      return why("browser.handover_recipient", { name: to ? to.name : "-", got: received.body.handler.name });
+    const digests = (a) => JSON.stringify(Object.entries(a.digests).sort());
+    const offeredDigests = new Map(offered.body.artefacts.map((a) => [a.digests.sha256, digests(a)]));
+    if (received.body.artefacts.some((a) => offeredDigests.get(a.digests.sha256) !== digests(a)))
+      return why("browser.handover_artefacts");
+    return received.occurred < offered.occurred ? why("browser.handover_early") : null;
   }
 
-  return { verify, b64decode, b64encode, canonical, rootFromProof, parseNote, parseCheckpoint, keyId };
+  return { verify, b64decode };
 })();

@@ -238,24 +238,29 @@ def finding(code: str, params: Mapping[str, str], lang: str) -> str:
     if pair is None:
         return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(params.items()))}"
     values = dict(params)
-    for name, table in _VOCABULARIES.items():
-        if name in values:
+    for name, (table, joiner) in PARAMETER_WORDS.items():
+        if name not in values:
+            continue
+        if joiner is None:
             values[name] = vocabulary(table, values[name], lang)
-    for name, table in (("categories", CATEGORIES), ("type", AUTHORITY_TYPES), ("who", AUTHORITY_TYPES)):
-        if name in values:
-            words = [vocabulary(table, value, lang) for value in values[name].split(",")]
-            joiner = ", " if name == "categories" else pick((" or ", " ou "), lang)
-            values[name] = joiner.join(words)
+        else:
+            values[name] = pick(joiner, lang).join(vocabulary(table, value, lang) for value in values[name].split(","))
     if "days" in values and lang == "fr":
         values["days"] = values["days"].replace(".", ",")
     return pick(pair, lang).format_map(values)
 
 
-_VOCABULARIES: Mapping[str, Mapping[str, Pair]] = {
-    "action": ACTIONS,
-    "instrument": INSTRUMENTS,
-    "base": INSTRUMENTS,
-    "field": FIELDS,
-    "change": CHANGES,
+_OR: Pair = (" or ", " ou ")
+
+PARAMETER_WORDS: Mapping[str, tuple[Mapping[str, Pair], Pair | None]] = {
+    "action": (ACTIONS, None),
+    "instrument": (INSTRUMENTS, None),
+    "base": (INSTRUMENTS, None),
+    "field": (FIELDS, None),
+    "change": (CHANGES, None),
+    "categories": (CATEGORIES, (", ", ", ")),
+    "type": (AUTHORITY_TYPES, _OR),
+    "who": (AUTHORITY_TYPES, _OR),
 }
-"""Parameters whose values are words of a vocabulary, translated into the language of the finding."""
+"""Parameters whose values are words of a vocabulary, translated into the language of the finding: one word, or a
+comma-separated list joined with the pair's separator (the report page's script translates them from this table)."""

@@ -1,4 +1,4 @@
-"""Witnesses' cosignatures checked in the page (custody/bundle/witness.js) as ``verify --witness`` checks them: the
+"""Witnesses' cosignatures checked in the page (custody/bundle/verifier.js) as ``verify --witness`` checks them: the
 same verdict and the same finding codes on a 2-of-3 quorum met and missed, a corrupted or misdirected cosignature,
 a witness counted once, and lines from keys nobody trusts; and a report made with witnesses carries them to the page.
 """
