@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,7 @@ from cli.custody.common import (
     split_values,
 )
 from cli.options import json_option
+from custody.errors import CustodyError
 from custody.model.vocabulary import ACTIONS, AUTHORITY_TYPES, CHANNELS, INSTRUMENT_NAMES
 
 if TYPE_CHECKING:
@@ -65,6 +67,14 @@ def event_options(func: F) -> F:
             ),
             click.option("--note", "notes", multiple=True, help="A note. Repeatable."),
             click.option(
+                "--derived-from",
+                "derived_from",
+                multiple=True,
+                metavar="ID_OR_ARTEFACT",
+                help="Of a derived event: what the items were taken from, named by an event id (its items), an "
+                "image, an acquisition record or sha256:<hex>; it must be in the ledger already. Repeatable.",
+            ),
+            click.option(
                 "--late-reason",
                 metavar="TEXT",
                 help="Why this event is recorded after a later one about the same artefact (e.g. a seizure "
@@ -79,15 +89,41 @@ def event_options(func: F) -> F:
     return func
 
 
-def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
+def _sources(ledger: Ledger, action: str, refs: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """The keys ``--derived-from`` names: an event id stands for the items of that event."""
+    from custody.i18n import message
+    from custody.model.artefacts import artefact_from_ref
+    from custody.model.fields import is_ident
+
+    if refs and action != "derived":
+        raise click.UsageError(message("derived.action", lang))
+    keys: list[str] = []
+    for ref in refs:
+        if ref.startswith("ev-") and is_ident(ref) and not os.path.exists(ref):
+            event = ledger.find_event(ref)
+            if event is None:
+                raise CustodyError(message("derived.no_event", lang, ref=ref))
+            found = [a.key for a in event.artefacts]
+        else:
+            found = [artefact_from_ref(ref).key]
+        keys += [key for key in found if key not in keys]
+    return tuple(keys)
+
+
+def _draft(ledger: Ledger, action: str, opts: dict[str, Any], lang: str = "en") -> EventDraft:
+    from custody.i18n import message
     from custody.ledger.drafts import EventDraft
     from custody.model.artefacts import artefact_from_ref
 
+    artefacts = tuple(artefact_from_ref(a) for a in opts["artefacts"])
+    sources = _sources(ledger, action, opts["derived_from"], lang)
+    for source in set(sources) & {a.key for a in artefacts}:
+        raise click.UsageError(message("derived.self", lang, source=source))
     when = parse_time(opts["at"], opts["zone"]) or (datetime.now(UTC), opts["zone"] or "Z")
     ids = tuple(ledger.resolve_authority(ref).id for ref in split_values(opts["authorities"]))
     return EventDraft(
         action=action,
-        artefacts=tuple(artefact_from_ref(a) for a in opts["artefacts"]),
+        artefacts=artefacts,
         occurred_at=when[0],
         occurred_tz=when[1],
         authorities=ids,
@@ -98,6 +134,7 @@ def _draft(ledger: Ledger, action: str, opts: dict[str, Any]) -> EventDraft:
         categories=split_values(opts["categories"]),
         notes=tuple(opts["notes"]),
         late_reason=opts["late_reason"],
+        derived_from=sources,
     )
 
 
@@ -115,7 +152,7 @@ def record(
         raise click.UsageError("a transfer needs both handlers: use `scelle custody transfer` or `offer`/`accept`")
     pair = load_key(key_file)
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang):
-        appended = opened.record(pair, _draft(opened, action, opts))
+        appended = opened.record(pair, _draft(opened, action, opts, lang))
     render_appended(appended, as_json, f"recorded {action}")
 
 

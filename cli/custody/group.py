@@ -140,7 +140,10 @@ def _summary(entry: SignedEntry) -> str:
     where = f" at {body.location}" if body.location else ""
     seal = f" seal {body.seal}" if body.seal else ""
     under = f" under {', '.join(body.authorities)}" if body.authorities else ""
-    return f"{format_utc(body.occurred_at)} [{body.occurred_tz}] {body.action} {what}{seal} by {who}{where}{under}"
+    source = f" from {', '.join(body.derived_from)}" if body.derived_from else ""
+    return (
+        f"{format_utc(body.occurred_at)} [{body.occurred_tz}] {body.action} {what}{source}{seal} by {who}{where}{under}"
+    )
 
 
 @custody.command("show")

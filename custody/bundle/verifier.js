@@ -289,6 +289,10 @@ const ScelleVerifier = (() => {
       entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
       entry.expected = [body.handler.key_fingerprint].concat(body.counter_party ? [body.counter_party.key_fingerprint] : []);
       handoverMembers(body, entry.recorded);
+      const sources = body.derived_from;
+      if (sources !== undefined && (body.action !== "derived" || !Array.isArray(sources) || !sources.length
+        || !sources.every((s) => typeof s === "string" && /^sha256:[0-9a-f]{64}$/.test(s))))
+        throw new Refused("event.derived_from: a non-empty list of sha256 keys, of a derived event only");
     }
     return entry;
   }
@@ -535,6 +539,8 @@ const ScelleVerifier = (() => {
             problem("order.artefact", { id, action: body.action, occurred: body.occurred_at, previous: head.id, before: head.body.occurred_at, artefact: key });
         }
       handovers(entry, last, problem);
+      for (const source of body.derived_from || [])
+        if (!last.has(source)) problem("chain.source", { id, source });
       body.artefacts.forEach((a, i) => {
         const have = known.get(entry.keys[i]) || {};
         if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
@@ -571,7 +577,7 @@ const ScelleVerifier = (() => {
     }
     for (const key of [...selected].sort()) if (!last.has(key)) problem("selection.missing", { artefact: key });
     const events = parsed.filter((e) => e.kind === "event").length;
-    const orderCodes = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing", "selection.extra", "digests.bad"];
+    const orderCodes = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing", "chain.source", "selection.extra", "digests.bad"];
     if (events && ![...codes].some((c) => c.startsWith("authority."))) add("authority.ok", true, { count: needing });
     if (events && !orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
   }

@@ -238,6 +238,7 @@ LABELS: Mapping[str, Pair] = {
     "local": ("local time", "heure locale"),
     "also_named": ("Other items named by these events", "Autres éléments cités par ces événements"),
     "late_reason": ("Reason for late recording", "Motif de l'enregistrement tardif"),
+    "derived_from": ("Taken from", "Extrait de"),
 }
 
 

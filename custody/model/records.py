@@ -212,6 +212,7 @@ class Event(Record):
     recipient: Handler | None = None
     handover: HandoverLink | None = None
     signed_at: datetime | None = None  # a transfer signed before this ledger recorded it (custody.model.handover)
+    derived_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every check is here (not in from_json) so that a record built in code is held to the same rules.
@@ -255,6 +256,20 @@ class Event(Record):
                 check_ident(ref, f"event reference {i}")
         if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):
             raise RecordError("event: an authority or previous-event id is listed twice")
+        if self.derived_from:
+            self._check_sources()
+
+    def _check_sources(self) -> None:
+        if self.action != "derived":
+            raise RecordError("event.derived_from: only a derived event names the artefacts it came from")
+        sources = self.derived_from
+        for source in sources:
+            if not isinstance(source, str) or parse_digest_ref(source, "event.derived_from")[0] != "sha256":
+                raise RecordError(f"event.derived_from: expected sha256:<hex>, got {source!r}")
+        if len(set(sources)) != len(sources):
+            raise RecordError("event.derived_from: an artefact is listed twice")
+        if set(sources) & {a.key for a in self.artefacts}:
+            raise RecordError("event.derived_from: an artefact cannot be derived from itself")
 
     @property
     def needs_authority(self) -> bool:
@@ -275,6 +290,8 @@ class Event(Record):
             late["handover"] = self.handover.to_json()
         if self.signed_at is not None:
             late["signed_at"] = format_utc(self.signed_at)
+        if self.derived_from:
+            late["derived_from"] = list(self.derived_from)
         return {
             "id": self.id,
             "case": self.case,
@@ -325,6 +342,7 @@ class Event(Record):
             recipient=None if get("recipient") is None else _handler(get("recipient"), "event.recipient"),
             handover=None if get("handover") is None else HandoverLink.from_json(get("handover")),
             signed_at=None if get("signed_at") is None else parse_utc(get("signed_at"), field="event.signed_at"),
+            derived_from=_list(get("derived_from"), "derived_from"),
         )
 
 
