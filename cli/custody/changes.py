@@ -40,7 +40,7 @@ def change_options(func: F) -> F:
             click.option("--reference", metavar="REF", help="File number of the decision."),
             click.option("--at", "at", metavar="TIME", help="When it takes effect (default now)."),
             click.option("--tz", "zone", metavar="ZONE", help="Time zone of the times given without offset."),
-            click.option("--reason", metavar="TEXT"),
+            click.option("--reason", metavar="TEXT", help="Why it was decided (as the decision states it)."),
             click.option("--document", type=click.Path(dir_okay=False), help="The decision: its SHA-256 is recorded."),
             lang_option,
             ledger_key_option,

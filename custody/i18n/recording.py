@@ -8,6 +8,27 @@ from collections.abc import Mapping
 from custody.i18n.words import Pair
 
 RECORDING_MESSAGES: Mapping[str, Pair] = {
+    "authority.option": ("{option}: {detail}", "{option} : {detail}"),
+    "authority.country": (
+        "{option} {value}: not an ISO 3166-1 alpha-2 country code (such as MA, FR, SN)",
+        "{option} {value} : ce n'est pas un code de pays ISO 3166-1 alpha-2 (tel que MA, FR, SN)",
+    ),
+    "authority.ident": (
+        "{option} {value}: use only letters, digits and the signs . _ : / - (no spaces)",
+        "{option} {value} : n'utilisez que des lettres, des chiffres et les signes . _ : / - (sans espace)",
+    ),
+    "authority.window": (
+        "--valid-from is after --valid-until: the authority would never be valid",
+        "--valid-from est postérieur à --valid-until : l'autorisation ne serait jamais valable",
+    ),
+    "authority.data_window": (
+        "--data-from is after --data-until: the period of the data is empty",
+        "--data-from est postérieur à --data-until : la période des données est vide",
+    ),
+    "authority.categories": (
+        "{option} {value}: unknown data category (known: {known})",
+        "{option} {value} : catégorie de données inconnue (connues : {known})",
+    ),
     "derived.action": (
         "--derived-from names the source of derived data: use it with --action derived",
         "--derived-from désigne la source de données extraites : à utiliser avec --action derived",

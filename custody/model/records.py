@@ -36,6 +36,7 @@ from custody.model.fields import (
 from custody.model.handover import HandoverLink, check_handover_members, check_signed_at
 from custody.model.identity import Handler
 from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
+from custody.model.provenance import check_derived_from
 from custody.model.times import check_zone, format_utc, parse_utc
 from custody.model.vocabulary import (
     ACTIONS,
@@ -257,19 +258,7 @@ class Event(Record):
         if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):
             raise RecordError("event: an authority or previous-event id is listed twice")
         if self.derived_from:
-            self._check_sources()
-
-    def _check_sources(self) -> None:
-        if self.action != "derived":
-            raise RecordError("event.derived_from: only a derived event names the artefacts it came from")
-        sources = self.derived_from
-        for source in sources:
-            if not isinstance(source, str) or parse_digest_ref(source, "event.derived_from")[0] != "sha256":
-                raise RecordError(f"event.derived_from: expected sha256:<hex>, got {source!r}")
-        if len(set(sources)) != len(sources):
-            raise RecordError("event.derived_from: an artefact is listed twice")
-        if set(sources) & {a.key for a in self.artefacts}:
-            raise RecordError("event.derived_from: an artefact cannot be derived from itself")
+            check_derived_from(self.action, self.derived_from, {a.key for a in self.artefacts})
 
     @property
     def needs_authority(self) -> bool:
