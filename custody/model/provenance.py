@@ -1,8 +1,6 @@
-"""Provenance of derived data: a ``derived`` event names the artefacts its items were taken from.
-
-(``Event.derived_from``).
-The record checks only the form here; that each source is in custody before the derived event is a rule of the
-ledger (``custody.rules.events``), applied by recording and every verification."""
+"""Provenance of derived data: a ``derived`` event names the artefacts its items were taken from
+(``Event.derived_from``). The record checks only the form here; that each source is in custody before the derived
+event is a rule of the ledger (``custody.rules.events``), applied by recording and every verification."""
 
 from __future__ import annotations
 
