@@ -20,6 +20,7 @@ from evidence.acquisition.blockread import TolerantReader, merge_ranges
 from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentity, block_device_identity
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
+from evidence.acquisition.rerun import refuse_rerun
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.sink import DescribedSink, ImageSink, OutputFile
@@ -54,6 +55,8 @@ class SinkFactory(Protocol):
         source: SourceIdentity,
         case: CaseMetadata,
         compress: str | None,
+        media_type: str | None = None,
+        physical: bool | None = None,
     ) -> ImageSink: ...
 
 
@@ -65,9 +68,13 @@ def _raw_factory(
     source: SourceIdentity,
     case: CaseMetadata,
     compress: str | None,
+    media_type: str | None = None,
+    physical: bool | None = None,
 ) -> ImageSink:
     if compress not in (None, "none"):
         raise UsageError(f"--compress {compress} needs --format e01; raw images are never compressed")
+    if media_type is not None or physical is not None:
+        raise UsageError("--media-type and --physical/--logical are stored in an E01 image: they need --format e01")
     return RawSink(output, split_size=split_size, expected_size=media_size)
 
 
@@ -79,12 +86,21 @@ def _e01_factory(
     source: SourceIdentity,
     case: CaseMetadata,
     compress: str | None,
+    media_type: str | None = None,
+    physical: bool | None = None,
 ) -> ImageSink:
     # The EWF writer (and zlib) is imported only for E01 output: a raw acquisition starts faster without it.
     from evidence.acquisition.e01 import make_e01_sink
 
     return make_e01_sink(
-        output, split_size=split_size, media_size=media_size, source=source, case=case, compress=compress
+        output,
+        split_size=split_size,
+        media_size=media_size,
+        source=source,
+        case=case,
+        compress=compress,
+        media_type=media_type,
+        physical=physical,
     )
 
 
@@ -307,13 +323,16 @@ def acquire_image(
     window: int = DEFAULT_WINDOW,
     retries: int = 2,
     progress: ProgressObserver = NULL_PROGRESS,
+    media_type: str | None = None,
+    physical: bool | None = None,
 ) -> AcquisitionRecord:
     """Acquire ``source`` (file or block device) into ``output`` in ``output_format``; the CLI's single call.
 
     A virtual disk (QCOW2, VMDK, VHD, VHDX) is acquired as the media it holds (``evidence.acquisition.virtual_media``).
 
     ``split_size`` is the raw split size or the E01 segment size; ``compress`` (``none``/``fast``/``best``) applies
-    to E01 only and defaults to ``fast`` there.
+    to E01 only and defaults to ``fast`` there, as do ``media_type`` (``fixed``, ``removable``, ``optical``,
+    ``memory``; default fixed) and ``physical`` (the media flag; default: true for a block device).
     """
     factory = SINK_FACTORIES.get(output_format)
     if factory is None:
@@ -330,8 +349,7 @@ def acquire_image(
             raise AcquisitionError(f"{output.parent}: output directory does not exist")
         if output_on_source(output.parent, media.identity):
             raise AcquisitionError(f"{output}: the output would be written onto the source device; choose another disk")
-        if os.path.lexists(record_path):
-            raise AcquisitionError(f"{record_path}: a record already exists; refusing to overwrite it")
+        refuse_rerun(record_path, output, output_format)
         if output_format == "raw":
             planned_paths(output, split_size, media.size)  # a bad --split is a usage error before anything is created
         sink = factory(
@@ -341,6 +359,8 @@ def acquire_image(
             source=media.identity,
             case=case or CaseMetadata(),
             compress=compress,
+            media_type=media_type,
+            physical=physical,
         )
         return acquire(
             media,

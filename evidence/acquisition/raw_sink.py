@@ -27,8 +27,10 @@ WRITEBACK_STRIDE = 64 << 20
 
 
 def segment_path(output: Path, index: int) -> Path:
-    """The path of segment ``index`` (0-based): ``OUTPUT.001`` for 0."""
-    return output.with_name(f"{output.name}.{index + 1:03d}")
+    """The path of segment ``index`` (0-based): ``OUTPUT.001`` for 0; an OUTPUT named as the first segment
+    (``disk.001``) names the set (``disk.001``, ``disk.002``...), not ``disk.001.001``."""
+    base = output.with_suffix("") if output.suffix == ".001" else output
+    return base.with_name(f"{base.name}.{index + 1:03d}")
 
 
 def planned_paths(output: Path, split_size: int | None, size: int) -> list[Path]:

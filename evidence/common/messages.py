@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evidence.common.errors import ImageError
+from evidence.common.errors import AcquisitionError, DamagedImageError, ImageError
 
 LANGUAGES = ("en", "fr")
 
@@ -48,6 +48,24 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
         "libewf",
     ),
+    "acquire.interrupted": (
+        "{record}: an earlier acquisition to this output did not finish (its record says {status}, {reason}); "
+        "nothing was overwritten. To start again, remove {files}",
+        "{record} : une acquisition antérieure vers cette sortie n'a pas abouti (son procès-verbal indique "
+        "{status}, {reason}) ; rien n'a été écrasé. Pour recommencer, supprimez {files}",
+    ),
+    "acquire.done": (
+        "{record}: this output was already acquired (its record says {status}); nothing was overwritten: choose "
+        "another output name",
+        "{record} : cette sortie a déjà fait l'objet d'une acquisition (son procès-verbal indique {status}) ; "
+        "rien n'a été écrasé : choisissez un autre nom de sortie",
+    ),
+    "acquire.unreadable_record": (
+        "{record}: a file with this record's name exists and is not a readable acquisition record; nothing was "
+        "overwritten: move it away or choose another output name",
+        "{record} : un fichier portant le nom de ce procès-verbal existe et n'est pas un procès-verbal "
+        "d'acquisition lisible ; rien n'a été écrasé : déplacez-le ou choisissez un autre nom de sortie",
+    ),
 }
 
 
@@ -61,12 +79,30 @@ def message(code: str, lang: str = "en", **params: object) -> str:
 class LocalisedImageError(ImageError):
     """An ``ImageError`` whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
 
+    DAMAGED = frozenset({"ewf.truncated_header", "ewf.damaged_signature"})
+    """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(message(code, "en", **params))
+        if code in self.DAMAGED:
+            self.exit_code = DamagedImageError.exit_code
+
+    def localised(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return message(self.code, lang, **self.params)
+
+
+class LocalisedAcquisitionError(AcquisitionError):
+    """An ``AcquisitionError`` whose text comes from the catalogue (``message_in`` gives any language)."""
+
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
         super().__init__(message(code, "en", **params))
 
-    def localised(self, lang: str) -> str:
+    def message_in(self, lang: str) -> str:
         """The message in ``lang``."""
         return message(self.code, lang, **self.params)
 
