@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from cli.lang import lang_choice
 from cli.options import image_arguments as _images
 from cli.options import json_option as _json
 from cli.options import quiet_option
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.reading.listing import list_entries, open_filesystems, read_entry
 from evidence.reading.timeline import bodyfile_line
 from evidence.sources import open_image
@@ -107,6 +108,15 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
         click.echo(info_text(report))
 
 
+def _listing_progress(shown: bool, lang: str, images: tuple[str, ...]) -> AbstractContextManager[ProgressObserver]:
+    """Progress of ``image ls --hash`` (the bytes hashed so far); the catalogue is loaded only when it is shown."""
+    if not shown:
+        return nullcontext(NULL_PROGRESS)
+    from cli.progress import hashing_progress
+
+    return hashing_progress(False, lang, images[0], None, what="listing and hashing")
+
+
 @image.command(name="ls")
 @_images
 @_partition
@@ -114,15 +124,28 @@ def info(images: tuple[str, ...], as_json: bool) -> None:
 @click.option("--bodyfile", is_flag=True, help="TSK mactime bodyfile, as `fls -r -m /` prints it.")
 @click.option("--hash", "with_hash", is_flag=True, help="Add SHA-256 and BLAKE3 of every regular file.")
 @click.option("--no-deleted", is_flag=True, help="Only allocated entries.")
+@quiet_option
+@lang_choice
 def ls(
-    images: tuple[str, ...], partition: int | None, as_json: bool, bodyfile: bool, with_hash: bool, no_deleted: bool
+    images: tuple[str, ...],
+    partition: int | None,
+    as_json: bool,
+    bodyfile: bool,
+    with_hash: bool,
+    no_deleted: bool,
+    quiet: bool,
+    lang: str,
 ) -> None:
     """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries."""
     if as_json and bodyfile:
         raise click.UsageError("--json and --bodyfile are exclusive")
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
-    with _open(images) as source, _stdout_lines() as out:
+    with (
+        _open(images) as source,
+        _stdout_lines() as out,
+        _listing_progress(with_hash and not quiet, lang, images) as progress,
+    ):
 
         def warn(message: str) -> None:
             out.flush()
@@ -132,7 +155,11 @@ def ls(
             source, partition, include_deleted=not no_deleted, hashes=with_hash, timeline=bodyfile, warn=warn
         )
         several = len(listing.filesystems) > 1
+        hashed = 0
         for listed in listing:
+            if listed.digests:  # the bytes of content hashed so far (the total is known only at the end)
+                hashed += listed.entry.size
+                progress.advanced(hashed)
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
@@ -174,13 +201,18 @@ def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Target directory.")
 @_partition
 @click.option("--path", "extra_paths", multiple=True, help="Entry to extract (repeatable), like PATH.")
-def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_paths: tuple[str, ...]) -> None:
+@quiet_option
+@lang_choice
+def extract(
+    args: tuple[str, ...], out_dir: Path, partition: int | None, extra_paths: tuple[str, ...], quiet: bool, lang: str
+) -> None:
     """Extract files (deleted ones too) under DIR with a JSON manifest.
 
     Arguments: IMAGE... [PATH...]. The leading arguments that exist as files here are the image; the rest are
     paths inside it (as `image ls` prints them). Use --path when a path inside the image could be mistaken for a
     file here.
     """
+    from cli.progress import progress_for
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
     images, paths = _split_images(args)
@@ -188,7 +220,8 @@ def extract(args: tuple[str, ...], out_dir: Path, partition: int | None, extra_p
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
             _warn(f"{volume.label}: skipped: {reason}")
-        manifest = extract_files(filesystems.filesystems, out_dir, paths + list(extra_paths))
+        with progress_for(quiet, lang) as progress:
+            manifest = extract_files(filesystems.filesystems, out_dir, paths + list(extra_paths), progress=progress)
     click.echo(str(manifest))
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.options import quiet_option
 from evidence.common.version import __version__
 
 if TYPE_CHECKING:
@@ -67,14 +68,24 @@ def _outputs(
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
 @click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
+@quiet_option
 def export(
-    ledger: str, out: str, artefacts: tuple[str, ...], report_path: str | None, lang: str, case_uco: str | None
+    ledger: str,
+    out: str,
+    artefacts: tuple[str, ...],
+    report_path: str | None,
+    lang: str,
+    case_uco: str | None,
+    quiet: bool,
 ) -> None:
-    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline."""
+    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline (an artefact file given is
+    hashed, with its progress on stderr)."""
+    from cli.progress import progress_for
     from custody.bundle.io import export_ledger, write_whole
     from custody.bundle.summary import text_summary
 
-    result = export_ledger(ledger, artefacts)
+    with progress_for(quiet, lang) as progress:
+        result = export_ledger(ledger, artefacts, progress=progress)
     write_whole(out, result.data)
     _outputs(report_path, case_uco, lang, result.report, bundle=result.data, key_source=ledger, sender=True)
     click.echo(text_summary(result.report, lang), nl=False)

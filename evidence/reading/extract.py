@@ -26,6 +26,7 @@ from pathlib import Path
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError, PartialError
 from evidence.common.files import write_atomic
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import digest_chunks
 from evidence.reading.entries import Entry, escape_name
@@ -223,13 +224,20 @@ def _extract_one(fs: FileSystem, entry: Entry, tree: _Tree, base: bytes) -> dict
     return record
 
 
-def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | None = None) -> Path:
+def extract(
+    filesystems: list[FileSystem],
+    out_dir: Path,
+    paths: list[str] | None = None,
+    *,
+    progress: ProgressObserver = NULL_PROGRESS,
+) -> Path:
     """Extract the files (deleted ones included) of ``filesystems`` under ``out_dir``; return the manifest path.
 
     ``paths`` limits extraction to those entries (and what is below them), as ``fls -r -p`` names them; ``/`` is the
     whole file system. The manifest is always written once the output directory is in use, with ``status``
     ``complete``, ``partial`` (entries left out: ``PartialError``, exit 4) or ``failed`` (the extraction stopped:
-    the error is re-raised), and lists what was written until then.
+    the error is re-raised), and lists what was written until then. ``progress`` is told the bytes written so far
+    (no total: the walk finds the files as it goes).
     """
     tree = _Tree(out_dir)
     wanted = [p.strip("/") for p in paths or []]
@@ -243,6 +251,8 @@ def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | Non
         "image": [str(p) for p in filesystems[0].source.segments] if filesystems else [],
         "files": records,
     }
+    written = 0
+    progress.started(f"extracting into {out_dir}", None)
     try:
         try:
             for fs in filesystems:
@@ -250,6 +260,8 @@ def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | Non
                 for entry in fs.walk():
                     if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
                         records.append(_extract_one(fs, entry, tree, base))
+                        written += int(records[-1].get("bytes_written", 0))  # type: ignore[call-overload]
+                        progress.advanced(written)
             if wanted and not records:
                 raise ExtractionError(f"nothing matches {', '.join(wanted)}")
         except EvidenceError as exc:
@@ -267,4 +279,5 @@ def extract(filesystems: list[FileSystem], out_dir: Path, paths: list[str] | Non
             raise PartialError(f"partial extraction (manifest {path}): {'; '.join(problems)}")
         return path
     finally:
+        progress.finished()
         tree.close()
