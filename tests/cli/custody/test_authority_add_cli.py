@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from cli.custody.authority_add import authority_add
 from tests.cli.custody.test_late_events_cli import PASS, keys, ok, one_line_error, run
+from tests.support.tools import tool
 
 __all__ = ["keys"]
 ROOT = Path(__file__).resolve().parents[3]
@@ -98,7 +98,7 @@ def test_missing_fields_of_an_instrument_are_named_by_their_options(ledger: Path
     assert "il manque les identifiants visés (comptes, appareils, adresses IP) (à indiquer avec --identifier)" in french
 
 
-@pytest.mark.skipif(shutil.which("date") is None, reason="the README example uses date(1)")
+@pytest.mark.external  # bash and date(1), as a reader of the README runs it
 def test_readme_authority_example_runs_as_printed(ledger: Path, keys: dict[str, Path]) -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     found = re.search(r"^scelle custody authority add .*?(?<!\\)\n", text, flags=re.M | re.S)
@@ -106,6 +106,7 @@ def test_readme_authority_example_runs_as_printed(ledger: Path, keys: dict[str, 
     command = found.group(0).replace("case.ledger", str(ledger)).replace("amina.key", str(keys["amina"]))
     scelle = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{scelle}{os.pathsep}{os.environ['PATH']}", "SCELLE_PASSPHRASE": PASS}
-    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, check=False)
+    tool("date")
+    done = subprocess.run([tool("bash"), "-c", command], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert "recorded authority TPI-2026-117" in done.stdout and "warning" not in done.stderr.lower()
