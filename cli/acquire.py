@@ -68,6 +68,12 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
     help="E01 media flag, as ewfacquire -M: a whole device or a partition/logical volume (default: physical "
     "for a block device, logical for a file).",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted raw acquisition to OUTPUT from the part its record vouches for (re-hashed and "
+    "compared first); same SOURCE and OUTPUT.",
+)
 @click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")
 @examiner_ledger_options("acquired", "the acquisition")
@@ -93,6 +99,7 @@ def acquire(
     segment_size: str | None,
     media_type: str | None,
     physical: bool | None,
+    resume: bool,
     window: str | None,
     retries: int,
     ledger: str | None,
@@ -151,6 +158,7 @@ def acquire(
                 progress=progress,
                 media_type=media_type,
                 physical=physical,
+                resume=resume,
             )
             check = (
                 read_back(record, source if verify_source else None, progress)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from evidence.acquisition.checkpoint import RecordReserve
 from evidence.acquisition.raw_sink import segment_path as raw_segment
 from evidence.acquisition.record import RecordError, load_record, log_path_for
 from evidence.common.messages import LocalisedAcquisitionError
@@ -24,8 +25,8 @@ def left_behind(record_path: Path, output: Path, output_format: str) -> list[Pat
         images = _existing(segment_path(base, n, upper=upper) for n in range(1, 10_000))
     else:
         images = ([output] if output.exists() else []) + _existing(raw_segment(output, i) for i in range(10_000))
-    log = log_path_for(record_path)
-    return [*images, record_path, *([log] if log.exists() else [])]
+    log, reserve = log_path_for(record_path), RecordReserve.path_for(record_path)
+    return [*images, record_path, *(p for p in (log, reserve) if p.exists())]
 
 
 def _existing(paths: object) -> list[Path]:
@@ -49,6 +50,5 @@ def refuse_rerun(record_path: Path, output: Path, output_format: str) -> None:
         raise LocalisedAcquisitionError("acquire.done", record=record_path, status=record.status)
     files = " ".join(shlex.quote(str(p)) for p in left_behind(record_path, output, output_format))
     reason = record.reason or "-"
-    raise LocalisedAcquisitionError(
-        "acquire.interrupted", record=record_path, status=record.status, reason=reason, files=files
-    )
+    code = "acquire.interrupted.raw" if record.format == "raw" and record.windows else "acquire.interrupted"
+    raise LocalisedAcquisitionError(code, record=record_path, status=record.status, reason=reason, files=files)
