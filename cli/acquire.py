@@ -14,6 +14,7 @@ from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
 from custody.i18n.messages import message
 from evidence.common.errors import UsageError
+from evidence.ewf.format import MediaType
 
 if TYPE_CHECKING:
     from evidence.acquisition.record import AcquisitionRecord
@@ -54,6 +55,25 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
     help="E01 chunk compression (default fast; raw images are never compressed).",
 )
 @click.option("--segment-size", metavar="SIZE", help="E01 segment size: OUTPUT.E01, .E02, ... (default 1500MiB).")
+@click.option(
+    "--media-type",
+    type=click.Choice([kind.name.lower() for kind in MediaType]),
+    default=None,
+    help="E01 media type, as ewfacquire -m (default fixed; a USB stick or card is removable).",
+)
+@click.option(
+    "--physical/--logical",
+    "physical",
+    default=None,
+    help="E01 media flag, as ewfacquire -M: a whole device or a partition/logical volume (default: physical "
+    "for a block device, logical for a file).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted raw acquisition to OUTPUT from the part its record vouches for (re-hashed and "
+    "compared first); same SOURCE and OUTPUT.",
+)
 @click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")
 @examiner_ledger_options("acquired", "the acquisition")
@@ -77,6 +97,9 @@ def acquire(
     notes: str | None,
     compress: str | None,
     segment_size: str | None,
+    media_type: str | None,
+    physical: bool | None,
+    resume: bool,
     window: str | None,
     retries: int,
     ledger: str | None,
@@ -133,6 +156,9 @@ def acquire(
                 window=_size("--window", window) or DEFAULT_WINDOW,
                 retries=retries,
                 progress=progress,
+                media_type=media_type,
+                physical=physical,
+                resume=resume,
             )
             check = (
                 read_back(record, source if verify_source else None, progress)

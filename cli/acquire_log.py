@@ -14,20 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from custody.i18n.messages import message
+from evidence.acquisition.record import log_path_for
 from evidence.acquisition.verify import VerificationReport
 from evidence.hashing.digest import labelled
 
 if TYPE_CHECKING:
     from evidence.acquisition.record import AcquisitionRecord
     from evidence.common.progress import ProgressObserver
-
-LOG_SUFFIX = ".acquisition.txt"
-
-
-def log_path_for(record_path: Path) -> Path:
-    """``OUTPUT.acquisition.txt`` beside ``OUTPUT.acquisition.json``."""
-    name = record_path.name.removesuffix(".json")
-    return record_path.with_name(name + ".txt")
 
 
 def _colon(lang: str) -> str:

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from cli.lang import lang_choice
 from cli.options import image_arguments, quiet_option, unlock_option
 from cli.options import json_option as _json
 from cli.zone import display_zone_option, user_zone
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.reading.listing import Listed, Listing, list_entries, open_filesystems, read_entry
 from evidence.reading.localtimes import has_local_times
 from evidence.reading.timeline import bodyfile_line
@@ -141,6 +142,15 @@ def _hash_sets(paths: tuple[Path, ...]) -> HashSets | None:
     return HashSets(paths)
 
 
+def _listing_progress(shown: bool, lang: str, images: tuple[str, ...]) -> AbstractContextManager[ProgressObserver]:
+    """Progress of ``image ls --hash`` (the bytes hashed so far); the catalogue is loaded only when it is shown."""
+    if not shown:
+        return nullcontext(NULL_PROGRESS)
+    from cli.progress import hashing_progress
+
+    return hashing_progress(False, lang, images[0], None, what="listing and hashing")
+
+
 @image.command(name="ls")
 @_images
 @_partition
@@ -158,6 +168,8 @@ def _hash_sets(paths: tuple[Path, ...]) -> HashSets | None:
     default=None,
     help="Zone of the local times of FAT/exFAT (as `fls -z`); without it they are shown as recorded, marked Z.",
 )
+@quiet_option
+@lang_choice
 def ls(
     images: tuple[str, ...],
     partition: int | None,
@@ -168,6 +180,8 @@ def ls(
     no_deleted: bool,
     hashsets: tuple[Path, ...],
     fs_tz: str | None,
+    quiet: bool,
+    lang: str,
 ) -> None:
     """List every entry like `fls -r -p`: deleted and orphan files, NTFS streams, TSK virtual entries.
 
@@ -185,7 +199,11 @@ def ls(
     with_hash = with_hash or sets is not None
     if bodyfile and with_hash:
         raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
-    with _open(images) as source, _stdout_lines() as out:
+    with (
+        _open(images) as source,
+        _stdout_lines() as out,
+        _listing_progress(with_hash and not quiet, lang, images) as progress,
+    ):
 
         def warn(message: str) -> None:
             out.flush()
@@ -204,7 +222,11 @@ def ls(
         local_zones = listing.local_zones()
         _note_local_times(listing, fs_tz)
         several = len(listing.filesystems) > 1
+        hashed = 0
         for listed in listing:
+            if listed.digests:  # the bytes of content hashed so far (the total is known only at the end)
+                hashed += listed.entry.size
+                progress.advanced(hashed)
             if listed.error:
                 warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
             if as_json:
@@ -303,6 +325,8 @@ def _split_images(args: tuple[str, ...]) -> tuple[list[str], list[str]]:
 @_hashset_option
 @unlock_option
 @click.option("--skip-known", is_flag=True, help="Leave out files an NSRL set knows (listed in the manifest).")
+@quiet_option
+@lang_choice
 def extract(
     args: tuple[str, ...],
     out_dir: Path,
@@ -310,6 +334,8 @@ def extract(
     extra_paths: tuple[str, ...],
     hashsets: tuple[Path, ...],
     skip_known: bool,
+    quiet: bool,
+    lang: str,
 ) -> None:
     """Extract files (deleted ones too) under DIR with a JSON manifest.
 
@@ -317,6 +343,7 @@ def extract(
     paths inside it (as `image ls` prints them). Use --path when a path inside the image could be mistaken for a
     file here.
     """
+    from cli.progress import progress_for
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
     if skip_known and not hashsets:
@@ -327,13 +354,15 @@ def extract(
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
             _warn(f"{volume.label}: skipped: {reason}")
-        manifest = extract_files(
-            filesystems.filesystems,
-            out_dir,
-            paths + list(extra_paths),
-            hashsets=_hash_sets(hashsets),
-            skip_known=skip_known,
-        )
+        with progress_for(quiet, lang) as progress:
+            manifest = extract_files(
+                filesystems.filesystems,
+                out_dir,
+                paths + list(extra_paths),
+                hashsets=_hash_sets(hashsets),
+                skip_known=skip_known,
+                progress=progress,
+            )
     click.echo(str(manifest))
 
 

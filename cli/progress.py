@@ -39,6 +39,8 @@ LABELS = (
     ("acquiring ", "progress.acquiring"),
     ("verifying ", "progress.verifying"),
     ("hashing ", "progress.hashing"),
+    ("extracting into ", "progress.extracting"),
+    ("listing and hashing ", "progress.listing"),
 )
 
 
@@ -249,10 +251,13 @@ def progress_for(quiet: bool, lang: str = "en") -> RichProgress | StatusLines | 
 
 
 @contextmanager
-def hashing_progress(quiet: bool, lang: str, subject: str, total: int | None) -> Iterator[ProgressObserver]:
-    """Progress for a command that hashes a whole image itself (``image hash``): started and finished here."""
+def hashing_progress(
+    quiet: bool, lang: str, subject: str, total: int | None, *, what: str = "hashing"
+) -> Iterator[ProgressObserver]:
+    """Progress for a command that hashes itself (``image hash``; ``image ls --hash``, ``what`` "listing and
+    hashing", without a total): started and finished here."""
     with progress_for(quiet, lang) as progress:
-        progress.started(f"hashing {subject}", total)
+        progress.started(f"{what} {subject}", total)
         try:
             yield progress
         finally:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.options import quiet_option
 from cli.zone import display_zone_option, user_zone
 from evidence.common.version import __version__
 
@@ -71,6 +72,7 @@ def _outputs(
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
 @click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
 @display_zone_option
+@quiet_option
 def export(
     ledger: str,
     out: str,
@@ -79,16 +81,20 @@ def export(
     lang: str,
     case_uco: str | None,
     display_tz: str | None,
+    quiet: bool,
 ) -> None:
-    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline.
+    """Export from LEDGER the bundle a prosecutor or judge abroad verifies offline (an artefact file given is
+    hashed, with its progress on stderr).
 
     The bundle holds UTC instants; the report and summary show them in --tz, each with its offset.
     """
+    from cli.progress import progress_for
     from custody.bundle.io import export_ledger, write_whole
     from custody.bundle.summary import text_summary
 
     zone = user_zone(display_tz)
-    result = export_ledger(ledger, artefacts)
+    with progress_for(quiet, lang) as progress:
+        result = export_ledger(ledger, artefacts, progress=progress)
     write_whole(out, result.data)
     _outputs(report_path, case_uco, lang, result.report, bundle=result.data, key_source=ledger, sender=True, zone=zone)
     click.echo(text_summary(result.report, lang, zone), nl=False)

@@ -42,7 +42,7 @@ def change_options(func: F) -> F:
             click.option(
                 "--tz", "zone", metavar="ZONE", help="Time zone of times without offset (default: the host's)."
             ),
-            click.option("--reason", metavar="TEXT"),
+            click.option("--reason", metavar="TEXT", help="Why it was decided (as the decision states it)."),
             click.option("--document", type=click.Path(dir_okay=False), help="The decision: its SHA-256 is recorded."),
             lang_option,
             ledger_key_option,

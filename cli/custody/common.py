@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,9 +102,10 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
 
 
 @contextmanager
-def refusals_in(lang: str) -> Iterator[None]:
+def refusals_in(lang: str, options: Mapping[str, str] | None = None) -> Iterator[None]:
     """State an event (or an authority record or change) the ledger refuses in ``lang``, pointing at
-    ``--late-reason`` when that would justify it."""
+    ``--late-reason`` when that would justify it, and at the option that gives a missing field (``options``: field
+    to option name)."""
     from custody.rules.breach import RecordRefusedError
     from custody.rules.events import EventRefusedError
 
@@ -113,7 +114,7 @@ def refusals_in(lang: str) -> Iterator[None]:
     except EventRefusedError as exc:
         raise exc.localised(lang, how="--late-reason TEXT") from exc
     except RecordRefusedError as exc:
-        raise exc.localised(lang) from exc
+        raise exc.localised(lang, options=options) from exc
 
 
 def lang_option(func: F) -> F:

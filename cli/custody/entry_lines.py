@@ -40,4 +40,5 @@ def entry_line(entry: SignedEntry, zone: str) -> str:
     where = f" at {body.location}" if body.location else ""
     seal = f" seal {body.seal}" if body.seal else ""
     under = f" under {', '.join(body.authorities)}" if body.authorities else ""
-    return f"{at(body.occurred_at)} [{body.occurred_tz}] {body.action} {what}{seal} by {who}{where}{under}"
+    source = f" from {', '.join(body.derived_from)}" if body.derived_from else ""
+    return f"{at(body.occurred_at)} [{body.occurred_tz}] {body.action} {what}{source}{seal} by {who}{where}{under}"

@@ -353,8 +353,9 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 
 
 def _register() -> None:
+    from cli.custody.authority_add import authority
     from cli.custody.changes import extend, revoke, validate
-    from cli.custody.events import authority, record, transfer
+    from cli.custody.events import record, transfer
     from cli.custody.handover import accept, complete, offer, receive
     from cli.custody.timestamps import timestamp
     from cli.custody.witness import cosign, witness

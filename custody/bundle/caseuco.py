@@ -217,6 +217,7 @@ def _event(graph: _Graph, event: Event, contents: Contents, seal_roots: dict[str
                     event.purpose,
                     event.tool and f"tool: {event.tool}",
                     event.late_reason and f"{i18n.label('late_reason', 'en')}: {event.late_reason}",
+                    event.derived_from and f"{i18n.label('derived_from', 'en')}: {', '.join(event.derived_from)}",
                 )
                 if x
             ),

@@ -85,6 +85,23 @@ def _chosen(entries: Sequence[SignedEntry], selectors: Sequence[tuple[str | None
             shown = f"{selector[0]}:{selector[1]}" if selector[0] else selector[1]
             raise BundleSelectionError(f"no event of the ledger concerns artefact {shown}")
         chosen |= found
+    return _with_sources(events, chosen)
+
+
+def _with_sources(events: Sequence[Event], chosen: set[str]) -> set[str]:
+    """``chosen`` and the artefacts its derived items came from, and theirs (``Event.derived_from``): a derived
+    item's provenance is part of its history, and the rules require the source's events before the derived one."""
+    pending = set(chosen)
+    while pending:
+        found = {
+            source
+            for event in events
+            if pending & {a.key for a in event.artefacts}
+            for source in event.derived_from
+            if source not in chosen
+        }
+        chosen |= found
+        pending = found
     return chosen
 
 

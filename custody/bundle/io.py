@@ -20,6 +20,7 @@ from custody.errors import CustodyError
 from custody.model.entries import parse_leaf
 from custody.model.records import Event
 from evidence.common.files import write_atomic
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,7 +32,7 @@ class LedgerExport:
     report: BundleReport
 
 
-def resolve_artefacts(arguments: Iterable[str]) -> list[str]:
+def resolve_artefacts(arguments: Iterable[str], progress: ProgressObserver = NULL_PROGRESS) -> list[str]:
     """Turn each ``PATH_OR_DIGEST`` into a digest, as ``custody record --artefact`` names artefacts.
 
     A digest stays as it is; an acquisition record names the media it describes; an image with its record beside
@@ -39,7 +40,7 @@ def resolve_artefacts(arguments: Iterable[str]) -> list[str]:
     """
     from custody.model.artefacts import artefact_from_ref
 
-    return [f"sha256:{artefact_from_ref(arg).digests['sha256']}" for arg in arguments]
+    return [f"sha256:{artefact_from_ref(arg, progress=progress).digests['sha256']}" for arg in arguments]
 
 
 def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:
@@ -53,18 +54,20 @@ def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:
         return leaves, ledger.latest_checkpoint(), ledger.header.public_key
 
 
-def export_ledger(path: str | Path, artefacts: Iterable[str] = ()) -> LedgerExport:
+def export_ledger(
+    path: str | Path, artefacts: Iterable[str] = (), *, progress: ProgressObserver = NULL_PROGRESS
+) -> LedgerExport:
     """Export the bundle for ``artefacts`` (files or digests; all when empty) from the ledger file ``path``.
 
     The bundle carries the RFC 3161 time-stamps the ledger kept of its checkpoint (none when the latest checkpoint
     was not time-stamped). The bundle is verified against the ledger's own key first; ``VerificationError`` (exit 3)
-    if it does not verify.
+    if it does not verify. ``progress`` is told how the hashing of artefact files goes (a disk image is large).
     """
     from custody.ledger.timestamps import replies_over  # the ledger store is only needed on the exporting side
 
     leaves, checkpoint, public_key = read_ledger(path)
     stamps = replies_over(path, checkpoint)
-    export = export_bundle(leaves, checkpoint, artefacts=resolve_artefacts(artefacts), timestamps=stamps)
+    export = export_bundle(leaves, checkpoint, artefacts=resolve_artefacts(artefacts, progress), timestamps=stamps)
     linked = linked_bundles(path, export.bundle)
     if linked:
         export = replace(export, bundle=replace(export.bundle, linked=linked))

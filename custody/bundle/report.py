@@ -197,8 +197,8 @@ def _event_row(event: Event, contents: Contents, lang: str, zone: str) -> list[s
     action = f"<b>{_e(i18n.vocabulary(i18n.ACTIONS, event.action, lang))}</b><br><span class=small>{_e(event.id)}"
     if event.seal:
         action += f"<br>{_e(label('seal', lang))} {_e(event.seal)}"
-    if event.late_reason:
-        action += f"<br>{_e(label('late_reason', lang))}{colon(lang)}{_e(event.late_reason)}"
+    for name, said in (("late_reason", event.late_reason), ("derived_from", ", ".join(event.derived_from))):
+        action += f"<br>{_e(label(name, lang))}{colon(lang)}{_e(said)}" if said else ""
     extra = [x for x in (event.purpose, event.tool) if x]
     categories = ", ".join(i18n.vocabulary(i18n.CATEGORIES, c, lang) for c in event.categories)
     where = _e(event.location or "—") + ("<br><span class=small>" + _e("; ".join(extra)) + "</span>" if extra else "")

@@ -10,7 +10,7 @@ const ScelleRules = (() => {
   const DAY = 864e8;
   const HANDLER = ["name", "role", "organisation", "country", "key_fingerprint"];
   const ORDER_CODES = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing",
-    "selection.extra", "digests.bad"];
+    "chain.source", "selection.extra", "digests.bad"];
   const breach = (code, params = {}, parts = []) => ({ code, params, parts });
   const days = (us) => (us / DAY).toFixed(1);
   const sameHandler = (a, b) => a === b || (!!a && !!b && HANDLER.every((k) => a[k] === b[k]));
@@ -239,6 +239,7 @@ const ScelleRules = (() => {
           problem("order.artefact", { ...params, before: head.body.occurred_at });
       }
       handovers(entry, last, problem);
+      for (const source of body.derived_from || []) if (!last.has(source)) problem("chain.source", { id, source });
       body.artefacts.forEach((a, i) => {
         const have = known.get(entry.keys[i]) || {};
         if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))

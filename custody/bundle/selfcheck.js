@@ -107,8 +107,8 @@
   const ledgerEvents = ({ linked, contents }) =>
     [].concat(...(linked || []).map(ledgerEvents), contents.events.map((e) => [contents.header.origin, e]));
 
-  /** The cells of an event's timeline row, each a list of texts: when (UTC, as rows rebuilt here show it), what (action, id, seal), who, where and
-      under which authorities; a row states an event when it holds every text of the first four. */
+  /** The cells of an event's timeline row, each a list of texts: when (UTC, as rebuilt rows show it), what (action,
+      id, seal), who, where and under which authorities; a row states an event when it holds the first four. */
   function cells(event) {
     const when = event.occurred_at.slice(0, 10) + " " + event.occurred_at.slice(11, 16) + " UTC+00:00";
     const what = [actions[event.action] || event.action, event.id].concat(event.seal ? [words.seal + " " + event.seal] : []);

@@ -68,6 +68,8 @@ def text_summary(report: BundleReport, lang: str = "en", zone: str = "UTC") -> s
             lines.append(f"      {label('authority', lang)}{sep}{'; '.join(cited)}")
         if event.late_reason:
             lines.append(f"      {label('late_reason', lang)}{sep}{event.late_reason}")
+        if event.derived_from:
+            lines.append(f"      {label('derived_from', lang)}{sep}{', '.join(event.derived_from)}")
     changed = [(a, change_lines(a, c, lang, zone)) for a in c.authorities.values()]
     if any(lines_ for _, lines_ in changed):
         lines.append(f"{label('authorities', lang)}{sep}".rstrip())

@@ -248,6 +248,10 @@ const ScelleVerifier = (() => {
       const text = (value) => typeof value === "string" && value !== "";
       need(text(offer) && text(origin) && b64decode(root, 32) && Number.isSafeInteger(size) && size > 0, "bad handover");
     }
+    const sources = body.derived_from;
+    const key = (s) => typeof s === "string" && /^sha256:[0-9a-f]{64}$/.test(s);
+    need(sources === undefined || (body.action === "derived" && Array.isArray(sources) && sources.length
+      && sources.every(key)), "event.derived_from: a non-empty list of sha256 keys, of a derived event only");
     if (body.signed_at === undefined) return;
     entry.signed = at(body.signed_at, "signed_at");
     need(body.action === "transferred" && entry.signed < entry.recorded, "event.signed_at: only a transfer, signed before");

@@ -53,6 +53,7 @@ _ORDER_CODES = frozenset(
         "order.artefact",
         "chain.prev",
         "chain.missing",
+        "chain.source",
         "selection.extra",
         "digests.bad",
     }

@@ -13,20 +13,29 @@ from collections.abc import Mapping
 from custody.i18n.words import Pair
 
 FIELDS: Mapping[str, Pair] = {
-    "requested_state": ("requested state", "l'indication de l'État requis"),
-    "offence": ("offence", "la description de l'infraction"),
-    "facts": ("facts", "l'exposé des faits"),
-    "necessity": ("necessity", "la justification de la nécessité et de la proportionnalité"),
-    "mla_to_follow": ("mla to follow", "l'annonce d'une demande d'entraide à venir"),
-    "addressee": ("addressee", "l'indication du destinataire"),
-    "consent_by": ("consent by", "l'identité de la personne qui a consenti"),
-    "contact": ("contact", "les coordonnées d'un point de contact"),
-    "emergency": ("emergency", "la constatation de l'urgence"),
-    "issuing_authority_type": ("issuing authority type", "la qualité de l'autorité d'émission"),
-    "related": ("related", "la référence de la demande antérieure"),
-    "scope.identifiers": ("scope.identifiers", "les identifiants visés (comptes, appareils, adresses IP)"),
-    "scope.custodian": ("scope.custodian", "le détenteur ou la localisation des données"),
-    "scope.categories": ("scope.categories", "les catégories de données visées"),
+    "requested_state": ("the requested state", "l'indication de l'État requis"),
+    "offence": ("a description of the offence", "la description de l'infraction"),
+    "facts": ("a summary of the facts", "l'exposé des faits"),
+    "necessity": (
+        "a statement of necessity and proportionality",
+        "la justification de la nécessité et de la proportionnalité",
+    ),
+    "mla_to_follow": (
+        "notice of a mutual legal assistance request to follow",
+        "l'annonce d'une demande d'entraide à venir",
+    ),
+    "addressee": ("the addressee", "l'indication du destinataire"),
+    "consent_by": ("who consented", "l'identité de la personne qui a consenti"),
+    "contact": ("a contact point", "les coordonnées d'un point de contact"),
+    "emergency": ("a finding of emergency", "la constatation de l'urgence"),
+    "issuing_authority_type": ("the kind of issuing authority", "la qualité de l'autorité d'émission"),
+    "related": ("the reference of the earlier request", "la référence de la demande antérieure"),
+    "scope.identifiers": (
+        "the identifiers covered (accounts, devices, IP addresses)",
+        "les identifiants visés (comptes, appareils, adresses IP)",
+    ),
+    "scope.custodian": ("the custodian or location of the data", "le détenteur ou la localisation des données"),
+    "scope.categories": ("the data categories covered", "les catégories de données visées"),
 }
 """The fields an instrument may require (``custody.rules.instruments``), as each language names what is missing."""
 
@@ -59,6 +68,10 @@ AUTHORITY_FINDINGS: Mapping[str, Pair] = {
     "instrument.required": (
         "{instrument} requires {field}",
         "{instrument} : il manque {field}",
+    ),
+    "instrument.option": (
+        "{instrument} requires {field} (give {option})",
+        "{instrument} : il manque {field} (à indiquer avec {option})",
     ),
     "instrument.categories": (
         "{instrument} does not reach {categories}",

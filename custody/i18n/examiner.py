@@ -17,6 +17,11 @@ EXAMINER_MESSAGES: Mapping[str, Pair] = {
     "progress.rereading": ("re-reading source {subject}", "relecture de la source {subject}"),
     "progress.hashing": ("hashing {subject}", "calcul des empreintes de {subject}"),
     "progress.reverifying": ("re-reading the image {subject}", "relecture de l'image {subject}"),
+    "progress.extracting": ("extracting into {subject}", "extraction dans {subject}"),
+    "progress.listing": (
+        "listing and hashing the files of {subject}",
+        "inventaire et calcul des empreintes des fichiers de {subject}",
+    ),
     "progress.line": (
         "{label}: {percent} ({done} of {total}), {rate}, elapsed {elapsed}, remaining {remaining}",
         "{label} : {percent} ({done} sur {total}), {rate}, écoulé {elapsed}, restant {remaining}",

@@ -165,6 +165,11 @@ FINDINGS: Mapping[str, Pair] = {
         "Event {id} follows event {missing}, which is missing from the bundle",
         "L'événement {id} fait suite à l'événement {missing}, absent du paquet",
     ),
+    "chain.source": (
+        "Event {id} (derived data) names {source} as its source, but no earlier event concerns that item",
+        "L'événement {id} (données extraites) désigne {source} comme source, alors qu'aucun événement antérieur ne "
+        "concerne cet élément",
+    ),
     "selection.extra": (
         "Event {id} concerns none of the selected items",
         "L'événement {id} ne concerne aucun des éléments demandés",

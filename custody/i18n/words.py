@@ -240,6 +240,7 @@ LABELS: Mapping[str, Pair] = {
     "time_zone": ("Times shown in", "Heures indiquées dans le fuseau"),
     "also_named": ("Other items named by these events", "Autres éléments cités par ces événements"),
     "late_reason": ("Reason for late recording", "Motif de l'enregistrement tardif"),
+    "derived_from": ("Taken from", "Extrait de"),
 }
 
 

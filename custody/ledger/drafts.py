@@ -43,6 +43,8 @@ class EventDraft:
     """The receiving handler of an ``offered`` event (a handover to another ledger)."""
     handover: HandoverLink | None = None
     """Of a ``received`` event: the sending ledger, its checkpoint and the offered event."""
+    derived_from: tuple[str, ...] = ()
+    """Of a ``derived`` event: the keys of the artefacts its items were taken from (already in the ledger)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

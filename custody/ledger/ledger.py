@@ -160,10 +160,15 @@ class Ledger:
 
     def event(self, event_id: str) -> Event:
         """An event by id."""
-        entry = self._entry(event_id, "event")
-        if entry is None:
+        found = self.find_event(event_id)
+        if found is None:
             raise CustodyError(f"{self.store.path}: no event {event_id!r}")
-        return entry.body  # type: ignore[return-value]
+        return found
+
+    def find_event(self, event_id: str) -> Event | None:
+        """An event by id, or None."""
+        entry = self._entry(event_id, "event")
+        return None if entry is None else entry.body  # type: ignore[return-value]
 
     def entries(self) -> list[SignedEntry]:
         """Every entry in ledger order (parsed; use ``custody.ledger.verify`` to check them)."""
@@ -304,6 +309,7 @@ class Ledger:
             late_reason=draft.late_reason,
             recipient=draft.recipient,
             handover=draft.handover,
+            derived_from=draft.derived_from,
         )
         return replace(event, prev=expected_prev(event, LedgerState(self)))
 

@@ -17,6 +17,7 @@ from custody.model.records import Artefact
 from custody.model.vocabulary import DIGEST_LENGTHS, parse_digest_ref
 from evidence.acquisition.record import RECORD_SUFFIX, find_record, load_record
 from evidence.common.errors import EvidenceError
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.hashing.streams import digest_file
 
 
@@ -46,12 +47,16 @@ def artefact_from_record(path: str | os.PathLike[str]) -> Artefact:
     )
 
 
-def artefact_from_file(path: str | os.PathLike[str]) -> Artefact:
-    """Any file, hashed with SHA-256 and BLAKE3."""
+def artefact_from_file(path: str | os.PathLike[str], *, progress: ProgressObserver = NULL_PROGRESS) -> Artefact:
+    """Any file, hashed with SHA-256 and BLAKE3 (``progress`` is told how far the hashing is)."""
     target = Path(path)
     try:
-        result = digest_file(target)
         size = target.stat().st_size
+        progress.started(f"hashing {target}", size or None)
+        try:
+            result = digest_file(target, progress=progress)
+        finally:
+            progress.finished()
     except OSError as exc:
         raise RecordError(f"{target}: cannot read: {exc.strerror or exc}") from exc
     except EvidenceError as exc:
@@ -59,7 +64,7 @@ def artefact_from_file(path: str | os.PathLike[str]) -> Artefact:
     return Artefact(digests=result.hexdigests(), name=target.name, size=size)
 
 
-def artefact_from_ref(ref: str) -> Artefact:
+def artefact_from_ref(ref: str, *, progress: ProgressObserver = NULL_PROGRESS) -> Artefact:
     """What ``--artefact`` accepts: digests (``sha256:…``), an acquisition record, or any file to hash."""
     if ref.startswith("sha256:") and not os.path.exists(ref):
         return artefact_from_digests(ref)
@@ -70,4 +75,4 @@ def artefact_from_ref(ref: str) -> Artefact:
         return artefact_from_record(record)
     if not os.path.isfile(ref):
         raise RecordError(f"{ref}: no such file (give a file, an acquisition record or sha256:<hex>)")
-    return artefact_from_file(ref)
+    return artefact_from_file(ref, progress=progress)

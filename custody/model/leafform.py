@@ -64,6 +64,7 @@ def _event_leaf_form() -> re.Pattern[str]:
         ("case", one),
         ("categories", texts),
         ("counter_party", f"(?:null|({handler}))"),
+        ("derived_from", texts),
         ("handler", f"({handler})"),
         ("id", one),
         ("late_reason", one),
@@ -76,7 +77,7 @@ def _event_leaf_form() -> re.Pattern[str]:
         ("recorded_at", one),
         ("seal", maybe),
         ("tool", maybe),
-        absent=("late_reason",),
+        absent=("derived_from", "late_reason"),
     )
     signatures = rf"\[({some(members(('key', text), ('sig', text)))})\]"
     return re.compile(members(("body", body), ("kind", '"event"'), ("signatures", signatures)))
@@ -130,6 +131,7 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
         case,
         categories,
         counter,
+        derived_from,
         handler,
         event_id,
         late_reason,
@@ -163,6 +165,7 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
         prev=_strings(prev),
         notes=_strings(notes),
         late_reason=late_reason,
+        derived_from=_strings(derived_from),
     )
     # '{"key":"K","sig":"S"},{"key":...': no string holds a quote, so these separators are only between strings.
     pairs = (part.split('","sig":"') for part in signatures[8:-2].split('"},{"key":"'))

@@ -36,6 +36,7 @@ from custody.model.fields import (
 from custody.model.handover import HandoverLink, check_handover_members, check_signed_at
 from custody.model.identity import Handler
 from custody.model.legal import Authority, Conditions, Offence, Scope, Validation
+from custody.model.provenance import check_derived_from
 from custody.model.times import check_zone, format_utc, parse_utc
 from custody.model.vocabulary import (
     ACTIONS,
@@ -212,6 +213,7 @@ class Event(Record):
     recipient: Handler | None = None
     handover: HandoverLink | None = None
     signed_at: datetime | None = None  # a transfer signed before this ledger recorded it (custody.model.handover)
+    derived_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every check is here (not in from_json) so that a record built in code is held to the same rules.
@@ -255,6 +257,8 @@ class Event(Record):
                 check_ident(ref, f"event reference {i}")
         if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):
             raise RecordError("event: an authority or previous-event id is listed twice")
+        if self.derived_from:
+            check_derived_from(self.action, self.derived_from, {a.key for a in self.artefacts})
 
     @property
     def needs_authority(self) -> bool:
@@ -275,6 +279,8 @@ class Event(Record):
             late["handover"] = self.handover.to_json()
         if self.signed_at is not None:
             late["signed_at"] = format_utc(self.signed_at)
+        if self.derived_from:
+            late["derived_from"] = list(self.derived_from)
         return {
             "id": self.id,
             "case": self.case,
@@ -325,6 +331,7 @@ class Event(Record):
             recipient=None if get("recipient") is None else _handler(get("recipient"), "event.recipient"),
             handover=None if get("handover") is None else HandoverLink.from_json(get("handover")),
             signed_at=None if get("signed_at") is None else parse_utc(get("signed_at"), field="event.signed_at"),
+            derived_from=_list(get("derived_from"), "derived_from"),
         )
 
 

@@ -59,6 +59,16 @@ class RecordRefusedError(AuthorityError):
         """The rules the record breaks."""
         return self.refusal.parts
 
-    def localised(self, lang: str) -> RecordRefusedError:
-        """The same refusal stated in ``lang``."""
-        return type(self)(self.refusal, lang=lang)
+    def localised(self, lang: str, *, options: Mapping[str, str] | None = None) -> RecordRefusedError:
+        """The same refusal stated in ``lang``; with ``options`` (a field's path -> the option that gives it, on a
+        command line), each missing field is named with its option."""
+        refusal = self.refusal
+        if options:
+            parts = tuple(
+                breach("instrument.option", **part.params, option=options[part.params["field"]])
+                if part.code == "instrument.required" and part.params.get("field") in options
+                else part
+                for part in refusal.parts
+            )
+            refusal = Breach(refusal.code, refusal.params, parts)
+        return type(self)(refusal, lang=lang)

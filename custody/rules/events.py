@@ -154,6 +154,15 @@ def _digests(event: Event, view: LedgerView) -> list[Breach]:
     return found
 
 
+def _sources(event: Event, view: LedgerView) -> list[Breach]:
+    """A derived item names the artefacts it came from (``Event.derived_from``); each must already be in custody,
+    that is, some earlier event concerns it, so that its provenance can be followed back (and an export of the
+    derived item carries the source's history: ``custody.bundle.export``)."""
+    return [
+        breach("chain.source", id=event.id, source=source) for source in event.derived_from if view.head(source) is None
+    ]
+
+
 def _authorities(event: Event, view: LedgerView) -> list[Breach]:
     found = []
     authorities = []
@@ -190,6 +199,7 @@ def event_findings(event: Event, view: LedgerView, *, links: bool = True) -> lis
     found += _times(event, view)
     found += _handovers(event, view)
     found += _digests(event, view)
+    found += _sources(event, view)
     found += _authorities(event, view)
     return found
 

@@ -7,7 +7,6 @@ device, builds the sink for the format, and writes the record next to the output
 
 from __future__ import annotations
 
-import contextlib
 import os
 import platform
 import socket
@@ -17,9 +16,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from evidence.acquisition.blockread import TolerantReader, merge_ranges
+from evidence.acquisition.checkpoint import Checkpoints, RecordReserve, ResumePoint, ShiftedProgress, hashed_windows
 from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentity, block_device_identity
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
+from evidence.acquisition.rerun import refuse_rerun
+from evidence.acquisition.resume import cut_back, resume_point
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.sink import DescribedSink, ImageSink, OutputFile
@@ -54,6 +56,8 @@ class SinkFactory(Protocol):
         source: SourceIdentity,
         case: CaseMetadata,
         compress: str | None,
+        media_type: str | None = None,
+        physical: bool | None = None,
     ) -> ImageSink: ...
 
 
@@ -65,9 +69,13 @@ def _raw_factory(
     source: SourceIdentity,
     case: CaseMetadata,
     compress: str | None,
+    media_type: str | None = None,
+    physical: bool | None = None,
 ) -> ImageSink:
     if compress not in (None, "none"):
         raise UsageError(f"--compress {compress} needs --format e01; raw images are never compressed")
+    if media_type is not None or physical is not None:
+        raise UsageError("--media-type and --physical/--logical are stored in an E01 image: they need --format e01")
     return RawSink(output, split_size=split_size, expected_size=media_size)
 
 
@@ -79,12 +87,21 @@ def _e01_factory(
     source: SourceIdentity,
     case: CaseMetadata,
     compress: str | None,
+    media_type: str | None = None,
+    physical: bool | None = None,
 ) -> ImageSink:
     # The EWF writer (and zlib) is imported only for E01 output: a raw acquisition starts faster without it.
     from evidence.acquisition.e01 import make_e01_sink
 
     return make_e01_sink(
-        output, split_size=split_size, media_size=media_size, source=source, case=case, compress=compress
+        output,
+        split_size=split_size,
+        media_size=media_size,
+        source=source,
+        case=case,
+        compress=compress,
+        media_type=media_type,
+        physical=physical,
     )
 
 
@@ -107,12 +124,14 @@ def host_info() -> dict[str, str]:
 
 
 class _Writer:
-    """The sink's consumer: records unreadable ranges, then writes the block."""
+    """The sink's consumer: records unreadable ranges, then writes the block (``written``: media bytes in the image,
+    from the resume point on a resumed run; ``on_written`` is told after each block)."""
 
-    def __init__(self, sink: ImageSink) -> None:
+    def __init__(self, sink: ImageSink, start: ResumePoint | None = None) -> None:
         self.sink = sink
-        self.written = 0
-        self.unreadable: list[UnreadableRange] = []
+        self.written = 0 if start is None else start.offset
+        self.unreadable: list[UnreadableRange] = [] if start is None else list(start.unreadable)
+        self.on_written: Callable[[int], None] = lambda _count: None
 
     def __call__(self, offset: int, data: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
         for bad in unreadable:
@@ -125,6 +144,7 @@ class _Writer:
             self.written = max(self.written, int(getattr(self.sink, "bytes_written", self.written)))
             raise
         self.written += len(data)
+        self.on_written(self.written)
 
 
 class _Run:
@@ -139,28 +159,34 @@ class _Run:
         retries: int,
         buffer_size: int,
         depth: int,
+        start: ResumePoint | None = None,
     ) -> None:
         self.media = media
         self.sink = sink
         self.window = window
+        self.start = start
         self.reader = TolerantReader(media, retries=retries)
-        self.hashers = [StreamHasher(name, window) for name in names]
-        self.writer = _Writer(sink)
+        self.hashers = [StreamHasher(name, window) for name in names] if start is None else list(start.hashers)
+        self.writer = _Writer(sink, start)
         consumers: list[Consumer] = [*hasher_consumers(self.hashers), self.writer]
         self.pipeline = Pipeline(consumers, buffer_size=buffer_size, depth=depth)
 
     def execute(self, progress: ProgressObserver) -> tuple[DigestResult, list[OutputFile]]:
-        """Read, hash and write everything, then let the sink finalise its files with the media digests."""
-        self.pipeline.run(self.reader.fill, self.media.size, progress)
+        """Read, hash and write everything (from the resume point), then let the sink finalise its files."""
+        base = 0 if self.start is None else self.start.offset
+        fill = self.reader.fill if not base else lambda offset, view: self.reader.fill(base + offset, view)
+        self.pipeline.run(fill, self.media.size - base, progress if not base else ShiftedProgress(progress, base))
         result = combine(self.hashers, self.window, expected_size=self.media.size)
         return result, self.sink.close(result.digests)
 
     def tally(self) -> dict[str, Any]:
-        """What the record says about this pass, whatever its outcome."""
+        """What the record says about this pass, whatever its outcome (with the prefix digests of what is written:
+        the point a resume starts from)."""
         return {
             "bytes_acquired": self.writer.written,
             "unreadable": tuple(self.writer.unreadable),
-            "read_errors": self.reader.read_errors,
+            "read_errors": self.reader.read_errors + (0 if self.start is None else self.start.read_errors),
+            "windows": hashed_windows(self.hashers, self.writer.written),
         }
 
 
@@ -184,12 +210,15 @@ def acquire(
     progress: ProgressObserver = NULL_PROGRESS,
     clock: Callable[[], datetime] = utc_now,
     host: Mapping[str, str] | None = None,
+    start: ResumePoint | None = None,
 ) -> AcquisitionRecord:
     """Copy ``media`` into ``sink`` while hashing it; write and return the acquisition record.
 
     The record is first written as ``in-progress``; it ends ``complete`` only after the sink has flushed every file.
     An interruption (``KeyboardInterrupt``, which the CLI also raises on SIGTERM) or any failure aborts the sink,
-    rewrites the record as ``incomplete``/``failed`` with the reason and the bytes written, and re-raises.
+    rewrites the record as ``incomplete``/``failed`` with the reason and the bytes written, and re-raises. While it
+    runs, the record is checkpointed at each window (``evidence.acquisition.checkpoint``); ``start`` continues an
+    interrupted run from its verified prefix (``evidence.acquisition.resume``), keeping its record's start time.
     """
     names = parse_algorithms(algorithms, base=())
     if window <= 0:
@@ -199,7 +228,7 @@ def acquire(
         tool=TOOL_NAME,
         version=__version__,
         host=dict(host if host is not None else host_info()),
-        started_at=rfc3339(clock()),
+        started_at=rfc3339(clock()) if start is None else start.started_at,
         source=media.identity,
         format=output_format,
         algorithms=names,
@@ -207,13 +236,14 @@ def acquire(
         media_size=media.size,
         window=window,
     )
+    run = _Run(media, sink, names, window, retries, buffer_size, depth, start)
     try:
-        write_record(record_path, record, exclusive=True)
+        write_record(record_path, record.finished("in-progress", **run.tally()), exclusive=start is None)
     except BaseException:
         sink.abort()  # a sink may already hold open files (E01 creates its first segment at once)
         raise
-    reserve = _Reserve(record_path)
-    run = _Run(media, sink, names, window, retries, buffer_size, depth)
+    reserve = RecordReserve(record_path)
+    run.writer.on_written = Checkpoints(record_path, record, run.hashers, run.writer.written).written
     progress.started(f"acquiring {media.identity.path}", media.size)
     try:
         result, outputs = run.execute(progress)
@@ -236,41 +266,12 @@ def acquire(
         "complete",
         ended_at=rfc3339(clock()),
         media_digests=result.hexdigests(),
-        windows=result.windows,
         outputs=tuple(outputs),
         format_details=dict(sink.details) if isinstance(sink, DescribedSink) else {},
-        **run.tally(),
+        **{**run.tally(), "windows": result.windows},
     )
     write_record(record_path, final)
     return final
-
-
-#: room kept beside the record while imaging, freed to write the final record when the output disk is full
-RECORD_RESERVE = 256 * 1024
-
-
-class _Reserve:
-    """A file of ``RECORD_RESERVE`` bytes beside the record, so a full disk still leaves room to end the record."""
-
-    def __init__(self, record_path: Path) -> None:
-        self.path: Path | None = record_path.with_name(f".{record_path.name}.reserve")
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        except OSError:
-            self.path = None  # no room even now: the record is ended as well as the disk allows
-            return
-        try:
-            os.posix_fallocate(fd, 0, RECORD_RESERVE)
-        except OSError:
-            self.release()
-        finally:
-            os.close(fd)
-
-    def release(self) -> None:
-        if self.path is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-            self.path = None
 
 
 def output_on_source(directory: Path, source: SourceIdentity, *, sys_root: Path = Path("/sys")) -> bool:
@@ -307,13 +308,18 @@ def acquire_image(
     window: int = DEFAULT_WINDOW,
     retries: int = 2,
     progress: ProgressObserver = NULL_PROGRESS,
+    media_type: str | None = None,
+    physical: bool | None = None,
+    resume: bool = False,
 ) -> AcquisitionRecord:
     """Acquire ``source`` (file or block device) into ``output`` in ``output_format``; the CLI's single call.
 
     A virtual disk (QCOW2, VMDK, VHD, VHDX) is acquired as the media it holds (``evidence.acquisition.virtual_media``).
 
     ``split_size`` is the raw split size or the E01 segment size; ``compress`` (``none``/``fast``/``best``) applies
-    to E01 only and defaults to ``fast`` there.
+    to E01 only and defaults to ``fast`` there, as do ``media_type`` (``fixed``, ``removable``, ``optical``,
+    ``memory``; default fixed) and ``physical`` (the media flag; default: true for a block device). ``resume``
+    continues an interrupted raw acquisition to ``output`` from its verified part.
     """
     factory = SINK_FACTORIES.get(output_format)
     if factory is None:
@@ -330,18 +336,26 @@ def acquire_image(
             raise AcquisitionError(f"{output.parent}: output directory does not exist")
         if output_on_source(output.parent, media.identity):
             raise AcquisitionError(f"{output}: the output would be written onto the source device; choose another disk")
-        if os.path.lexists(record_path):
-            raise AcquisitionError(f"{record_path}: a record already exists; refusing to overwrite it")
-        if output_format == "raw":
-            planned_paths(output, split_size, media.size)  # a bad --split is a usage error before anything is created
-        sink = factory(
-            output,
-            split_size=split_size,
-            media_size=media.size,
-            source=media.identity,
-            case=case or CaseMetadata(),
-            compress=compress,
-        )
+        start = None
+        if resume:  # the interrupted run's settings, checked and continued (evidence.acquisition.resume)
+            start, earlier = resume_point(record_path, output, media.identity, split_size, output_format)
+            cut_back(output, split_size, start.offset, record_path)
+            sink: ImageSink = RawSink(output, split_size=split_size, resume=True)
+            names, window, case = earlier.algorithms, earlier.window or window, earlier.case
+        else:
+            refuse_rerun(record_path, output, output_format)
+            if output_format == "raw":
+                planned_paths(output, split_size, media.size)  # a bad --split is refused before anything is created
+            sink = factory(
+                output,
+                split_size=split_size,
+                media_size=media.size,
+                source=media.identity,
+                case=case or CaseMetadata(),
+                compress=compress,
+                media_type=media_type,
+                physical=physical,
+            )
         return acquire(
             media,
             sink,
@@ -352,6 +366,7 @@ def acquire_image(
             case=case,
             retries=retries,
             progress=progress,
+            start=start,
         )
     finally:
         media.close()

@@ -13,10 +13,15 @@ from pathlib import Path
 
 from evidence.acquisition.media import DEFAULT_SECTOR_SIZE, SourceIdentity
 from evidence.acquisition.record import CaseMetadata
+from evidence.common.errors import UsageError
 from evidence.common.version import __version__
+from evidence.ewf.format import MediaType
 from evidence.ewf.sections import EwfMetadata
 from evidence.ewf.sink import SECTOR_SIZES, E01Sink
 from evidence.ewf.writer import DEFAULT_SEGMENT_SIZE
+
+MEDIA_TYPES: tuple[str, ...] = tuple(kind.name.lower() for kind in MediaType)
+"""``--media-type`` values: the EWF volume section's media types (§7)."""
 
 #: ``--compress`` when none is given for ``--format e01`` (ewfacquire's default is none; fast costs little here).
 DEFAULT_E01_COMPRESSION = "fast"
@@ -52,8 +57,15 @@ def make_e01_sink(
     source: SourceIdentity,
     case: CaseMetadata,
     compress: str | None,
+    media_type: str | None = None,
+    physical: bool | None = None,
 ) -> E01Sink:
-    """The ``SinkFactory`` for ``--format e01``: ``split_size`` is the segment size (default 1500 MiB)."""
+    """The ``SinkFactory`` for ``--format e01``: ``split_size`` is the segment size (default 1500 MiB); the media
+    type (default fixed) and the physical flag (default: the source is a block device) go into the volume section
+    as ewfacquire's ``-m`` and ``-M`` write them."""
+    if media_type is not None and media_type.upper() not in MediaType.__members__:
+        known = ", ".join(MEDIA_TYPES)
+        raise UsageError(f"--media-type {media_type}: unknown (known: {known})")
     return E01Sink(
         output,
         media_size=media_size,
@@ -61,5 +73,6 @@ def make_e01_sink(
         sector_size=e01_sector_size(source),
         compression=compress or DEFAULT_E01_COMPRESSION,
         segment_size=split_size or DEFAULT_SEGMENT_SIZE,
-        physical=source.kind == "block-device",
+        physical=source.kind == "block-device" if physical is None else physical,
+        media_type=MediaType[(media_type or "fixed").upper()],
     )

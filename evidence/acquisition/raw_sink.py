@@ -27,8 +27,10 @@ WRITEBACK_STRIDE = 64 << 20
 
 
 def segment_path(output: Path, index: int) -> Path:
-    """The path of segment ``index`` (0-based): ``OUTPUT.001`` for 0."""
-    return output.with_name(f"{output.name}.{index + 1:03d}")
+    """The path of segment ``index`` (0-based): ``OUTPUT.001`` for 0; an OUTPUT named as the first segment
+    (``disk.001``) names the set (``disk.001``, ``disk.002``...), not ``disk.001.001``."""
+    base = output.with_suffix("") if output.suffix == ".001" else output
+    return base.with_name(f"{base.name}.{index + 1:03d}")
 
 
 def planned_paths(output: Path, split_size: int | None, size: int) -> list[Path]:
@@ -56,12 +58,26 @@ def _create_output(path: Path) -> int:
 class _Segment:
     __slots__ = ("digest", "fd", "flushed", "path", "size")
 
-    def __init__(self, path: Path, algorithms: tuple[str, ...]) -> None:
+    def __init__(self, path: Path, algorithms: tuple[str, ...], *, existing: bool = False) -> None:
         self.path = path
-        self.fd = _create_output(path)
         self.size = 0
         self.flushed = 0
         self.digest = MultiDigest(algorithms) if algorithms else None
+        if not existing:
+            self.fd = _create_output(path)
+            return
+        # a resumed acquisition (evidence.acquisition.resume): append to what the verified run wrote
+        try:
+            self.fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            self.size = os.fstat(self.fd).st_size
+            if self.digest is not None:  # a split segment's own digest, for the record's list of files
+                with open(path, "rb", buffering=0) as stream:
+                    while chunk := stream.read(4 << 20):
+                        self.digest.update(chunk)
+            os.lseek(self.fd, self.size, os.SEEK_SET)
+        except OSError as exc:
+            raise AcquisitionError(f"{path}: cannot reopen output: {exc.strerror or exc}") from exc
+        self.flushed = self.size
 
 
 class RawSink:
@@ -76,6 +92,7 @@ class RawSink:
         split_size: int | None = None,
         expected_size: int | None = None,
         segment_algorithms: Iterable[str] = ("sha256",),
+        resume: bool = False,
     ) -> None:
         self.output = Path(output)
         if split_size is not None and split_size <= 0:
@@ -84,7 +101,7 @@ class RawSink:
         self._algorithms = parse_algorithms(segment_algorithms, base=()) if split_size is not None else ()
         if not self.output.parent.is_dir():
             raise AcquisitionError(f"{self.output.parent}: output directory does not exist")
-        if expected_size is not None:
+        if expected_size is not None and not resume:
             for path in planned_paths(self.output, split_size, expected_size):
                 if os.path.lexists(path):
                     raise AcquisitionError(f"{path}: output already exists; refusing to overwrite it")
@@ -93,6 +110,21 @@ class RawSink:
         self._count = 0
         self.unreadable: list[tuple[int, int]] = []
         self.bytes_written = 0
+        if resume:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        """Continue after the files a verified, interrupted run left (cut back to its last checkpoint)."""
+        paths = [self.output] if self.split_size is None else []
+        while self.split_size is not None and (path := segment_path(self.output, len(paths))).exists():
+            paths.append(path)
+        for path in paths:
+            segment = _Segment(path, self._algorithms, existing=True)
+            self._count += 1
+            self.bytes_written += segment.size
+            self._current = segment
+            if self.split_size is not None and segment.size == self.split_size:
+                self._finish_segment(segment, None)
 
     def _open_next(self) -> _Segment:
         if self.split_size is None:

@@ -148,6 +148,11 @@ def record_path_for(output: str | os.PathLike[str]) -> Path:
     return output.with_name(output.name + RECORD_SUFFIX)
 
 
+def log_path_for(record_path: Path) -> Path:
+    """``OUTPUT.acquisition.txt``, the person's log, beside ``OUTPUT.acquisition.json``."""
+    return record_path.with_name(record_path.name.removesuffix(".json") + ".txt")
+
+
 def find_record(image: Path) -> Path | None:
     """The record of the acquisition that produced ``image``: ``X.acquisition.json`` for ``X`` or ``X.001``."""
     candidates = [image.with_name(image.name + RECORD_SUFFIX)]

@@ -27,6 +27,13 @@ class ImageError(EvidenceError):
     """An image cannot be opened or read: missing, truncated, corrupt segment, unknown format."""
 
 
+class DamagedImageError(ImageError):
+    """The image is cut short or damaged (a truncated E01 segment, a corrupt section chain): the evidence as stored
+    does not hold together, which is exit code 3 like a digest mismatch, not 1 ("could not do it")."""
+
+    exit_code = 3
+
+
 class VolumeError(ImageError):
     """A partition table is unreadable, or a partition lies outside the image."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evidence.common.errors import ImageError
+from evidence.common.errors import AcquisitionError, DamagedImageError, ImageError
 
 LANGUAGES = ("en", "fr")
 
@@ -117,6 +117,71 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "inconnu : elles sont donc montrées telles qu'enregistrées, marquées Z (comme les affiche `fls -z UTC`) ; "
         "indiquez --fs-tz FUSEAU pour les convertir en UTC",
     ),
+    "acquire.interrupted": (
+        "{record}: an earlier acquisition to this output did not finish (its record says {status}, {reason}); "
+        "nothing was overwritten. To start again, remove {files}",
+        "{record} : une acquisition antérieure vers cette sortie n'a pas abouti (son procès-verbal indique "
+        "{status}, {reason}) ; rien n'a été écrasé. Pour recommencer, supprimez {files}",
+    ),
+    "acquire.interrupted.raw": (
+        "{record}: an earlier acquisition to this output did not finish (its record says {status}, {reason}); "
+        "nothing was overwritten. To continue it from the part its record vouches for, run the same command with "
+        "--resume; to start again, remove {files}",
+        "{record} : une acquisition antérieure vers cette sortie n'a pas abouti (son procès-verbal indique "
+        "{status}, {reason}) ; rien n'a été écrasé. Pour la poursuivre à partir de la partie que garantit son "
+        "procès-verbal, relancez la même commande avec --resume ; pour recommencer, supprimez {files}",
+    ),
+    "resume.no_record": (
+        "{record}: no readable acquisition record to resume from; start the acquisition without --resume",
+        "{record} : aucun procès-verbal d'acquisition lisible à partir duquel reprendre ; lancez l'acquisition "
+        "sans --resume",
+    ),
+    "resume.e01": (
+        "{record}: only a raw acquisition can be resumed; remove the E01 files and its record, and start again",
+        "{record} : seule une acquisition au format brut peut être reprise ; supprimez les fichiers E01 et leur "
+        "procès-verbal, puis recommencez",
+    ),
+    "resume.source": (
+        "{record}: the source is not the one the record names ({recorded}: path, size, model or serial differ); "
+        "nothing was written",
+        "{record} : la source n'est pas celle que désigne le procès-verbal ({recorded} : chemin, taille, modèle ou "
+        "numéro de série différents) ; rien n'a été écrit",
+    ),
+    "resume.nothing": (
+        "{record}: the record vouches for no part of the image yet (stopped before its first checkpoint, or written "
+        "by an older scelle); remove the files it names and start again",
+        "{record} : le procès-verbal ne garantit encore aucune partie de l'image (arrêt avant le premier point de "
+        "contrôle, ou version antérieure de scelle) ; supprimez les fichiers et recommencez",
+    ),
+    "resume.short": (
+        "{image}: the image holds {size} bytes, fewer than the {needed} its record vouches for; it cannot be "
+        "resumed: remove its files and start again",
+        "{image} : l'image contient {size} octets, moins que les {needed} que garantit son procès-verbal ; elle ne "
+        "peut pas être reprise : supprimez ses fichiers et recommencez",
+    ),
+    "resume.split": (
+        "{image}: the image files are not segments of {split} bytes: resume with the --split of the first run",
+        "{image} : les fichiers de l'image ne sont pas des segments de {split} octets : reprenez avec le --split "
+        "de la première acquisition",
+    ),
+    "resume.mismatch": (
+        "{image}: the image already written does not match its record ({algorithm} of the first {end} bytes); "
+        "nothing was written: the image was changed or damaged since",
+        "{image} : l'image déjà écrite ne correspond pas à son procès-verbal ({algorithm} des {end} premiers "
+        "octets) ; rien n'a été écrit : l'image a été modifiée ou endommagée depuis",
+    ),
+    "acquire.done": (
+        "{record}: this output was already acquired (its record says {status}); nothing was overwritten: choose "
+        "another output name",
+        "{record} : cette sortie a déjà fait l'objet d'une acquisition (son procès-verbal indique {status}) ; "
+        "rien n'a été écrasé : choisissez un autre nom de sortie",
+    ),
+    "acquire.unreadable_record": (
+        "{record}: a file with this record's name exists and is not a readable acquisition record; nothing was "
+        "overwritten: move it away or choose another output name",
+        "{record} : un fichier portant le nom de ce procès-verbal existe et n'est pas un procès-verbal "
+        "d'acquisition lisible ; rien n'a été écrasé : déplacez-le ou choisissez un autre nom de sortie",
+    ),
 }
 
 
@@ -130,12 +195,30 @@ def message(code: str, lang: str = "en", **params: object) -> str:
 class LocalisedImageError(ImageError):
     """An ``ImageError`` whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
 
+    DAMAGED = frozenset({"ewf.truncated_header", "ewf.damaged_signature"})
+    """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(message(code, "en", **params))
+        if code in self.DAMAGED:
+            self.exit_code = DamagedImageError.exit_code
+
+    def localised(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return message(self.code, lang, **self.params)
+
+
+class LocalisedAcquisitionError(AcquisitionError):
+    """An ``AcquisitionError`` whose text comes from the catalogue (``message_in`` gives any language)."""
+
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
         super().__init__(message(code, "en", **params))
 
-    def localised(self, lang: str) -> str:
+    def message_in(self, lang: str) -> str:
         """The message in ``lang``."""
         return message(self.code, lang, **self.params)
 

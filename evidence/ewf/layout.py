@@ -27,7 +27,7 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence.common.errors import ImageError
+from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
 from evidence.common.messages import Notice
 from evidence.ewf.format import (
@@ -65,7 +65,7 @@ def _read(fd: int, path: Path, offset: int, length: int) -> bytes:
     except OSError as exc:
         raise ImageError(f"{path}: read error at offset {offset}: {exc.strerror or exc}") from exc
     if len(data) != length:
-        raise ImageError(f"{path}: truncated EWF segment: needs {length} bytes at offset {offset}")
+        raise DamagedImageError(f"{path}: truncated EWF segment: needs {length} bytes at offset {offset}")
     return data
 
 
@@ -76,11 +76,11 @@ def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
     offset, boundaries, tables, kind = FILE_HEADER.size, [], [], ""
     while True:
         if offset + DESCRIPTOR.size > size:
-            raise ImageError(f"{path}: truncated EWF segment: section at offset {offset} runs past the end")
+            raise DamagedImageError(f"{path}: truncated EWF segment: section at offset {offset} runs past the end")
         raw = _read(fd, path, offset, DESCRIPTOR.size)
         kind_raw, next_offset, _size, _padding, checksum = DESCRIPTOR.unpack(raw)
         if zlib.adler32(raw[:DESCRIPTOR_CHECKED]) != checksum:
-            raise ImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
+            raise DamagedImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
         kind = kind_raw.split(b"\0", 1)[0].decode("ascii", "replace")
         boundaries.append(offset)
         if kind in ("table", "table2"):
@@ -88,7 +88,7 @@ def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
         if kind in ("next", "done"):
             break
         if next_offset <= offset:
-            raise ImageError(f"{path}: corrupt EWF section chain at offset {offset} (section {kind!r})")
+            raise DamagedImageError(f"{path}: corrupt EWF section chain at offset {offset} (section {kind!r})")
         offset = next_offset
     boundaries.append(size)
     return _Segment(path, number, kind, tuple(boundaries), tuple(tables))
@@ -103,7 +103,7 @@ def read_table(fd: int, path: Path, offset: int) -> tuple[int, int, array[int], 
     raw = _read(fd, path, offset, TABLE_HEADER.size)
     count, _pad, base, _pad2, checksum = TABLE_HEADER.unpack(raw)
     if zlib.adler32(raw[: TABLE_HEADER.size - 4]) != checksum:
-        raise ImageError(f"{path}: corrupt EWF table header at offset {offset} (checksum mismatch)")
+        raise DamagedImageError(f"{path}: corrupt EWF table header at offset {offset} (checksum mismatch)")
     stored = _read(fd, path, offset + TABLE_HEADER.size, 4 * count + 4)
     entries = array("I", stored[: 4 * count])  # 4 bytes a chunk: a 1 TB image's tables stay near 128 MB
     if sys.byteorder != "little":

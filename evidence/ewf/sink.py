@@ -155,6 +155,8 @@ class E01Sink:
             "sector_size": self._sector_size,
             "chunk_size": self._codec.chunk_size,
             "segment_size": self._segment_size,
+            "media_type": self._media_type.name.lower(),
+            "media_flags": "physical" if self._physical else "logical",
         }
         details.update({f"stored_{name}": value for name, value in self._stored.items()})
         return details

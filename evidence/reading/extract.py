@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError, PartialError
 from evidence.common.files import write_atomic
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import DigestTee, digest_chunks
 from evidence.reading.entries import Entry, escape_name
@@ -256,6 +257,7 @@ def extract(
     *,
     hashsets: HashSets | None = None,
     skip_known: bool = False,
+    progress: ProgressObserver = NULL_PROGRESS,
 ) -> Path:
     """Extract the files (deleted ones included) of ``filesystems`` under ``out_dir``; return the manifest path.
 
@@ -263,6 +265,7 @@ def extract(
     whole file system. The manifest is always written once the output directory is in use, with ``status``
     ``complete``, ``partial`` (entries left out: ``PartialError``, exit 4) or ``failed`` (the extraction stopped:
     the error is re-raised), and lists what was written until then. ``hashsets`` and ``skip_known``: see above.
+    ``progress`` is told the bytes written so far (no total: the walk finds the files as it goes).
     """
     tree = _Tree(out_dir)
     wanted = [p.strip("/") for p in paths or []]
@@ -276,6 +279,8 @@ def extract(
         "image": [str(p) for p in filesystems[0].source.segments] if filesystems else [],
         "files": records,
     }
+    written = 0
+    progress.started(f"extracting into {out_dir}", None)
     try:
         try:
             for fs in filesystems:
@@ -283,6 +288,8 @@ def extract(
                 for entry in fs.walk():
                     if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
                         records.append(_extract_one(fs, entry, tree, base, hashsets, skip_known))
+                        written += int(records[-1].get("bytes_written", 0))  # type: ignore[call-overload]
+                        progress.advanced(written)
             if wanted and not records:
                 raise ExtractionError(f"nothing matches {', '.join(wanted)}")
         except EvidenceError as exc:
@@ -300,4 +307,5 @@ def extract(
             raise PartialError(f"partial extraction (manifest {path}): {'; '.join(problems)}")
         return path
     finally:
+        progress.finished()
         tree.close()

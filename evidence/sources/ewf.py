@@ -20,7 +20,7 @@ from typing import Any
 
 import pyewf
 
-from evidence.common.errors import ImageError
+from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
 from evidence.ewf.format import E01_SIGNATURE, EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
 from evidence.ewf.header_times import UTC_DATES, header_dates
@@ -190,7 +190,7 @@ class EwfSource(ImageSource):
                 "not the media of a disk"
             )
         if self.size <= 0:
-            raise ImageError(f"{self.segments[0]}: EWF image with an empty media (0 bytes)")
+            raise DamagedImageError(f"{self.segments[0]}: EWF image with an empty media (0 bytes)")
         self.metadata = metadata
         if _is_ewf1(self.segments[0]):
             self._verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)

@@ -114,11 +114,19 @@ def imported_by(*args: str) -> set[str]:
 
 
 def test_image_ls_of_a_raw_image_imports_neither_libewf_nor_the_other_commands() -> None:
-    modules = imported_by("image", "ls", "--hash", "--json", str(IMAGES / "pytsk/image.raw"))
+    modules = imported_by("image", "ls", "--hash", "--json", "--quiet", str(IMAGES / "pytsk/image.raw"))
     assert {"click", "pytsk3", "blake3", "cli.image"} <= modules  # the listing really ran
     top = {name.split(".")[0] for name in modules}
     assert not (modules | top) & NEVER_FOR_IMAGE_LS
     assert not modules & {"pyewf", "evidence.sources.ewf", "evidence.ewf.layout"}
+
+
+def test_image_ls_hash_progress_loads_only_the_message_catalogue() -> None:
+    modules = imported_by("image", "ls", "--hash", "--json", str(IMAGES / "pytsk/image.raw"))  # stderr: a pipe
+    assert "cli.progress" in modules
+    custody = {name for name in modules if name.split(".")[0] == "custody"}
+    assert custody <= {"custody", "custody.errors"} | {n for n in custody if n.startswith("custody.i18n")}
+    assert not modules & (NEVER_FOR_IMAGE_LS - {"custody"})
 
 
 #: the read-once hashing pipeline: `image hash`, `acquire` and `verify` use it, a listing (even with --hash) does not

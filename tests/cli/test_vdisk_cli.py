@@ -58,6 +58,6 @@ def test_image_messages_follow_the_locale_and_lang_beats_it(tmp_path: Path) -> N
     french = CliRunner(env={"LANG": "fr_MA.UTF-8"}).invoke(cli, ["image", "hash", str(cut)])
     english = CliRunner(env={"LANG": "fr_MA.UTF-8", "SCELLE_LANG": "en"}).invoke(cli, ["image", "hash", str(cut)])
     forced = CliRunner(env={"SCELLE_LANG": "en"}).invoke(cli, ["image", "hash", "--lang", "fr", str(cut)])
-    assert french.exit_code == english.exit_code == forced.exit_code == 1
+    assert french.exit_code == english.exit_code == forced.exit_code == 3  # a cut E01: damaged evidence
     assert french.output != english.output and french.output == forced.output
     assert english.output.startswith("scelle: error: ") and french.output.startswith("scelle: error: ")

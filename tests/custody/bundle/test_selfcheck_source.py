@@ -9,7 +9,7 @@ from custody import i18n
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
 from custody.i18n.findings import PARAMETER_WORDS
 
-MAX_TOTAL_LINES = 1060
+MAX_TOTAL_LINES = 1070
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer): raise it
 only with a reason, never to fit code squeezed into long lines (see ``MAX_LINE``)."""
 

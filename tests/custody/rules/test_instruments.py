@@ -42,7 +42,7 @@ def test_scenario_authorities_are_sound(make: Callable[[], Authority]) -> None:
 def test_preservation_request_lists_each_missing_template_field() -> None:
     bare = replace(preservation_request(), facts=None, necessity=None, mla_to_follow=False, scope=Scope())
     found = check_authority(bare)
-    for missing in ("facts", "necessity", "mla to follow", "scope.identifiers", "scope.custodian"):
+    for missing in ("facts", "necessity", "request to follow", "identifiers covered", "custodian or location"):
         assert any(missing in str(f) for f in found), (missing, found)
     with pytest.raises(AuthorityError, match="PARQUET-J3-2026-0042"):
         require_valid(bare)
@@ -188,4 +188,4 @@ def test_find_cover_needs_one_sound_authority() -> None:
     assert len(reasons) == 2 and "TPI-RABAT-2026-117" in str(reasons[0])
     assert find_cover(use, [domestic_order(), mla_request()]) == []
     broken = replace(mla_request(), facts=None)
-    assert any("requires facts" in str(r) for r in find_cover(use, [broken]))
+    assert any("requires a summary of the facts" in str(r) for r in find_cover(use, [broken]))

@@ -97,7 +97,7 @@ def test_existing_record_or_later_segment_is_refused_before_writing(tmp_path: Pa
     source = tmp_path / "disk.img"
     make_source(source, 3 * MiB)
     record_path_for(tmp_path / "a.raw").write_text("{}")
-    with pytest.raises(AcquisitionError, match="record already exists"):
+    with pytest.raises(AcquisitionError, match="is not a readable acquisition record; nothing was overwritten"):
         acquire_image(source, tmp_path / "a.raw")
     assert not (tmp_path / "a.raw").exists()
     (tmp_path / "b.002").write_bytes(b"other case")

@@ -77,16 +77,16 @@ def test_commands_refuse_with_one_line(mutant_dir: Path, command: list[str], nam
     for suffix in (".E01", ".bin"):
         path = mutant_dir / f"{name}{suffix}"
         code, out = _invoke(*command, str(path))
-        assert code == 1, out
+        assert code == 3, out  # a cut or damaged image: the README's "evidence does not match" code (issue 17)
         assert out.count("\n") == 1 and out.startswith("scelle: error: ")
         assert "EWF" in out and hashlib.sha256(path.read_bytes()).hexdigest() not in out
 
 
 def test_messages_exist_in_french(mutant_dir: Path) -> None:
     code, out = _invoke("image", "hash", str(mutant_dir / "flip-bit-9.E01"), lang="fr")
-    assert code == 1 and "signature EWF endommagée" in out and "1 bit(s)" in out
+    assert code == 3 and "signature EWF endommagée" in out and "1 bit(s)" in out
     code, out = _invoke("image", "hash", str(mutant_dir / "cut-1.E01"), lang="fr")
-    assert code == 1 and "segment EWF tronqué" in out
+    assert code == 3 and "segment EWF tronqué" in out
     for code_name, (english, french) in MESSAGES.items():
         assert english and french and english != french, code_name
 
@@ -98,7 +98,7 @@ def test_no_traceback_from_the_real_command(mutant_dir: Path) -> None:
         capture_output=True,
         check=False,
     )
-    assert done.returncode == 1 and done.stdout == b""
+    assert done.returncode == 3 and done.stdout == b""
     assert b"Traceback" not in done.stderr and done.stderr.count(b"\n") == 1
 
 
