@@ -114,10 +114,15 @@ def build_in_child(base: Path, megabytes: int) -> tuple[Path, Path]:
 
 def verify_in_child(bundle: Path, trust: Path, tree: Path) -> tuple[int, float, int]:
     """Exit status, seconds and peak RSS (KiB) of ``scelle custody verify`` of source ``tree`` in a fresh child."""
+    # VmHWM (Linux) is the peak of this process image alone; ru_maxrss elsewhere (then this process must stay small).
     code = (
-        "import resource, sys; from cli.main import main; sys.argv = ['scelle', *sys.argv[1:]]\n"
+        "import os, resource, sys; from cli.main import main; sys.argv = ['scelle', *sys.argv[1:]]\n"
         "try:\n    main()\nfinally:\n"
-        "    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    if os.path.exists('/proc/self/status'):\n"
+        "        with open('/proc/self/status', encoding='ascii') as status:\n"
+        "            peak = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
+        "    print('peak', peak, file=sys.stderr)"
     )
     began = time.perf_counter()
     done = subprocess.run(
