@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from custody.model.legal import Authority
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
-BYTES_PER_EVENT = 1900
+BYTES_PER_EVENT = 2200
 GOALS = {50: 300, 200: 600}
 """Issue 18: bundle size (MB) -> peak RSS (MB) not to exceed."""
 """About what one event adds to a bundle (leaf, signatures, inclusion proof); only used to size the ledger."""
