@@ -121,18 +121,30 @@ def verify_bundle(
 
     The verdict, the HTML report and the CASE/UCO file are written for a refused bundle too (the report says why).
     """
-    from custody.bundle.io import read_bundle_file
+    from custody.bundle.io import check_bundle_file, read_bundle_file
     from custody.bundle.outcome import BundleReport
     from custody.bundle.verify import verify_bundle as verify
     from custody.model.trust import read_trust
     from evidence.common.report import VerificationError
 
-    data = read_bundle_file(bundle)
+    # The HTML report embeds the bundle (its page checks it again in the reader's browser): then the bytes verified
+    # are the bytes embedded, held once. Otherwise the file is read entry by entry, never whole (issue 18).
+    check_bundle_file(bundle)
+    data = read_bundle_file(bundle) if report_path else None
     given = [trust] if isinstance(trust, str) else list(trust)
     source = (data, ", ".join(given))
     try:
         keys = [read_trust(t) for t in given]
-        result = verify(data, keys, artefacts, name=bundle, tsa=tsa, witnesses=witnesses, quorum=quorum)
+        result = verify(
+            bundle if data is None else data,
+            keys,
+            artefacts,
+            name=bundle,
+            tsa=tsa,
+            witnesses=witnesses,
+            quorum=quorum,
+            lang=lang,
+        )
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json, source, zone)
@@ -146,7 +158,7 @@ def _render_bundle(
     lang: str,
     case_uco: str | None,
     as_json: bool,
-    source: tuple[bytes, str] | None = None,
+    source: tuple[bytes | None, str] | None = None,
     zone: str = "UTC",
 ) -> None:
     from custody.bundle.outcome import describe

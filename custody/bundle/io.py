@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from custody.bundle.export import Export, export_bundle
-from custody.bundle.format import Bundle
+from custody.bundle.format import Bundle, unreadable
 from custody.bundle.linked import header_key
 from custody.bundle.outcome import BundleReport
 from custody.bundle.verify import verify_bundle
@@ -118,7 +118,17 @@ def read_bundle_file(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CustodyError(f"{path}: cannot read the bundle: {exc.strerror or exc}") from exc
+        raise unreadable(path, exc) from exc
+
+
+def check_bundle_file(path: str | Path) -> None:
+    """Refuse early, as ``read_bundle_file`` would, a bundle file that cannot be opened (it is read later, in
+    parts: ``custody.bundle.stream``)."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise unreadable(path, exc) from exc
 
 
 def _head(path: str | Path) -> bytes:

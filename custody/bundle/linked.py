@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from custody.bundle.format import Bundle
+from custody.bundle.format import BundleSource
 from custody.errors import CustodyError, RecordError
 from custody.model.entries import LedgerHeader, parse_leaf
 from custody.model.records import Event
@@ -34,21 +34,21 @@ def trusted_keys(trusted: Trust | Sequence[Trust]) -> list[TrustedKey]:
     return keys
 
 
-def _header(bundle: Bundle) -> LedgerHeader | None:
+def _header(bundle: BundleSource) -> LedgerHeader | None:
     try:
-        body = parse_leaf(bundle.entries[0].leaf)[0].body
+        body = parse_leaf(bundle.first.leaf)[0].body
     except RecordError:
         return None
     return body if isinstance(body, LedgerHeader) else None
 
 
-def header_key(bundle: Bundle) -> bytes | None:
+def header_key(bundle: BundleSource) -> bytes | None:
     """The public key the bundle's ledger header names (not a trust root: see ``choose_key``)."""
     header = _header(bundle)
     return None if header is None else header.public_key
 
 
-def choose_key(bundle: Bundle, keys: Sequence[TrustedKey], *, top: bool) -> tuple[TrustedKey, str | None]:
+def choose_key(bundle: BundleSource, keys: Sequence[TrustedKey], *, top: bool) -> tuple[TrustedKey, str | None]:
     """The trusted key of the ledger ``bundle`` comes from, and the ledger's origin when none of ``keys`` is its key.
 
     A bundle verified with one key keeps that key whatever the bundle says (its findings then say the key differs);

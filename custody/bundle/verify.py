@@ -19,6 +19,7 @@ verified the same way with its own ledger's trusted key, and tied to the receive
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 
@@ -27,9 +28,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody import fastpath
 from custody.bundle.artefact_files import hash_file
-from custody.bundle.format import Bundle, BundleEntry
+from custody.bundle.format import BundleEntry, BundleSource
 from custody.bundle.linked import LinkedView, choose_key, link_findings, trusted_keys
 from custody.bundle.outcome import REASONS_SHOWN, BundleReport, Contents, FileCheck, Finding
+from custody.bundle.stream import read_bundle
 from custody.bundle.timestamps import check_bundle_timestamps
 from custody.errors import ProofError, RecordError, SignatureError
 from custody.ledger.rfc3161 import TsaTrust
@@ -61,11 +63,20 @@ _ORDER_CODES = frozenset(
 """The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
 
 
+def _finding(code: str, ok: bool, **params: object) -> Finding:
+    return Finding(code, ok, MappingProxyType({k: str(v) for k, v in params.items()}))
+
+
 class _Verifier:
-    """One verification run: each step adds findings; no step is skipped because an earlier one failed."""
+    """One verification run: each step adds findings; no step is skipped because an earlier one failed.
+
+    The entries are walked twice (``BundleSource``: a file is read again, never held whole): the first walk checks
+    the proofs and gathers the header, the keys, the authorities and the events; the second checks the signatures
+    (a key entry may come after a signature by that key) and the chain. The findings come in the order of the
+    steps, as if each step walked the entries on its own."""
 
     def __init__(
-        self, bundle: Bundle, trusted: TrustedKey, witnesses: Sequence[WitnessKey] = (), quorum: int = 0
+        self, bundle: BundleSource, trusted: TrustedKey, witnesses: Sequence[WitnessKey] = (), quorum: int = 0
     ) -> None:
         self.witnesses, self.quorum = witnesses, quorum
         self.bundle = bundle
@@ -74,11 +85,11 @@ class _Verifier:
         self.contents = Contents(
             selection=bundle.selection, trusted=trusted, witnesses=tuple(w.vkey for w in witnesses), quorum=quorum
         )
-        self.parsed: list[tuple[BundleEntry, SignedEntry, bytes]] = []
+        self.headers: list[tuple[int, LedgerHeader]] = []
         self.loaded: dict[bytes, Ed25519PublicKey] = {}
 
     def add(self, code: str, ok: bool, **params: object) -> None:
-        self.findings.append(Finding(code, ok, MappingProxyType({k: str(v) for k, v in params.items()})))
+        self.findings.append(_finding(code, ok, **params))
 
     def checkpoint(self) -> Checkpoint | None:
         note = self.bundle.checkpoint
@@ -119,7 +130,7 @@ class _Verifier:
         self.add(code, code == "checkpoint.witnessed", count=len(result.valid), witnesses=names, quorum=self.quorum)
 
     def _header_name(self) -> str | None:
-        first = self.bundle.entries[0]
+        first = self.bundle.first
         try:
             entry, _ = parse_leaf(first.leaf)
         except RecordError:
@@ -127,15 +138,16 @@ class _Verifier:
         return entry.body.key_name if isinstance(entry.body, LedgerHeader) else None
 
     def leaves(self, point: Checkpoint | None) -> None:
+        """The first walk: each leaf read and proved, and what the bundle holds gathered (``collect``)."""
         proved = 0
         batch = Inclusions(point.size, point.root) if point is not None and fastpath.ENABLED else None
-        for item in self.bundle.entries:
+        for item in self.bundle.iter_entries():
             try:
-                entry, payload = parse_leaf(item.leaf)
+                entry, _ = parse_leaf(item.leaf)
             except RecordError as exc:
                 self.add("leaf.bad", False, index=item.index, detail=exc)
                 continue
-            self.parsed.append((item, entry, payload))
+            self.gather(item, entry)
             if point is None:
                 continue
             try:
@@ -146,17 +158,28 @@ class _Verifier:
                 proved += 1
             except ProofError as exc:
                 self.add("proof.bad", False, index=item.index, detail=exc)
-        if point is not None and proved == len(self.bundle.entries):
+        if point is not None and proved == self.bundle.count:
             self.add("proofs.ok", True, count=proved, size=point.size)
 
+    def gather(self, item: BundleEntry, entry: SignedEntry) -> None:
+        """What the report and the later steps need of one entry; nothing else of it is kept."""
+        body = entry.body
+        if isinstance(body, LedgerHeader):
+            self.headers.append((item.index, body))
+        elif isinstance(body, KeyEntry):
+            self.contents.keys[body.handler.key_fingerprint] = body
+        elif isinstance(body, Authority):
+            self.contents.authorities[body.id] = body
+        elif isinstance(body, AuthorityChange):
+            self.contents.changes.setdefault(body.authority, []).append(body)
+        elif isinstance(body, Event):
+            self.contents.events.append(body)
+
     def header(self, point: Checkpoint | None) -> None:
-        headers = [(item, entry) for item, entry, _ in self.parsed if isinstance(entry.body, LedgerHeader)]
-        if len(headers) != 1 or headers[0][0].index != 0:
+        if len(self.headers) != 1 or self.headers[0][0] != 0:
             self.add("header.missing", False)
             return
-        body = headers[0][1].body
-        if not isinstance(body, LedgerHeader):  # pragma: no cover - selected by type above
-            return
+        body = self.headers[0][1]
         self.contents.header = body
         ok = True
         if body.public_key != self.trusted.public_key:
@@ -169,29 +192,31 @@ class _Verifier:
             self.add("header.ok", True, case=body.case, origin=body.origin, fingerprint=body.fingerprint)
 
     def collect(self) -> None:
-        for _, entry, _ in self.parsed:
-            body = entry.body
-            if isinstance(body, KeyEntry):
-                self.contents.keys[body.handler.key_fingerprint] = body
-            elif isinstance(body, Authority):
-                self.contents.authorities[body.id] = body
-            elif isinstance(body, AuthorityChange):
-                self.contents.changes.setdefault(body.authority, []).append(body)
-            elif isinstance(body, Event):
-                self.contents.events.append(body)
         if not self.contents.events:
             self.add("events.none", False)
 
-    def signatures(self) -> None:
+    def second_walk(self) -> None:
+        """The signatures, then the time order and the chain (``order``), of the leaves that could be read."""
+        header = self.contents.header
+        checker = ChainChecker(self.bundle.selection, self.contents.keys, None if header is None else header.case)
         counts = {"event": 0, "authority": 0, "key": 0, "ledger": 0, "authority-change": 0}
-        failed = False
-        for item, entry, payload in self.parsed:
+        failed: list[Finding] = []
+        for item in self.bundle.iter_entries():
+            try:
+                entry, payload = parse_leaf(item.leaf)
+            except RecordError:
+                continue  # reported by the first walk (leaf.bad)
             problem = self._signature_problem(entry, payload)
             if problem:
-                failed = True
-                self.add("signature.bad", False, index=item.index, id=entry.entry_id, detail=problem)
+                failed.append(_finding("signature.bad", False, index=item.index, id=entry.entry_id, detail=problem))
             else:
                 counts[entry.kind] += 1
+            checker.visit(item.index, entry)
+        self.findings.extend(failed)
+        self.signatures(counts, bool(failed))
+        self.order(checker)
+
+    def signatures(self, counts: Mapping[str, int], failed: bool) -> None:
         transfers = sum(1 for e in self.contents.events if e.counter_party is not None)
         if not failed:
             self.add(
@@ -239,12 +264,8 @@ class _Verifier:
             self.loaded[raw] = loaded
         return loaded
 
-    def order(self) -> None:
+    def order(self, checker: ChainChecker) -> None:
         """The event rules (``custody.rules.events``, as when recording) and the bundle's chain, in ledger order."""
-        header = self.contents.header
-        checker = ChainChecker(self.bundle.selection, self.contents.keys, None if header is None else header.case)
-        for item, entry, _ in self.parsed:
-            checker.visit(item.index, entry)
         for problem in checker.problems + checker.selection_problems():
             self.findings.append(Finding(problem.code, False, problem.params, problem.parts))
         events = self.contents.events
@@ -286,7 +307,7 @@ class _Verifier:
 
 
 def verify_bundle(
-    bundle_bytes: bytes,
+    bundle: bytes | str | PathLike[str],
     trusted: Trust | Sequence[Trust],
     artefact_files: Iterable[str | Path] = (),
     *,
@@ -294,8 +315,13 @@ def verify_bundle(
     tsa: TsaTrust | None = None,
     witnesses: Iterable[str | WitnessKey] = (),
     quorum: int | None = None,
+    lang: str = "en",
 ) -> BundleReport:
     """Verify a bundle offline against the trusted ledger key; return the report when it verifies.
+
+    ``bundle`` is the bundle's bytes or the path of its file. Either is read entry by entry
+    (``custody.bundle.stream``): a file is never held whole, and memory grows with what the report lists (the
+    events, keys and authorities), not with the file.
 
     ``trusted`` is the ledger's public key: a note verifier key string (``name+hex+base64``), the 32 raw bytes, a
     ``PublicKeyInfo`` or a ``TrustedKey`` (``read_trust``); or a list of them, one per ledger, for a bundle that
@@ -305,14 +331,15 @@ def verify_bundle(
     ``tsa`` (``custody.ledger.timestamps.read_tsa_certs``) checks the RFC 3161 time-stamps the bundle carries;
     without it they are listed in ``contents.timestamps`` as not checked. With ``witnesses`` (cosignature/v1
     verifier keys), the checkpoint counts only with ``quorum`` (default: all) of their valid cosignatures.
+    ``lang`` is the language of the error raised when a file changes while it is being verified.
     """
     policy = witness_policy(witnesses, quorum)
-    bundle = Bundle.from_bytes(bundle_bytes, name)
-    return verify_parsed(bundle, trusted, artefact_files, name=name, tsa=tsa, witnesses=policy)
+    source = read_bundle(bundle, name, lang)
+    return verify_parsed(source, trusted, artefact_files, name=name, tsa=tsa, witnesses=policy)
 
 
 def verify_parsed(
-    bundle: Bundle,
+    bundle: BundleSource,
     trusted: Trust | Sequence[Trust],
     artefact_files: Iterable[str | Path] = (),
     *,
@@ -327,7 +354,7 @@ def verify_parsed(
 
 
 def _verify(
-    bundle: Bundle,
+    bundle: BundleSource,
     keys: list[TrustedKey],
     files: list[str | Path],
     name: str,
@@ -347,8 +374,7 @@ def _verify(
     verifier.leaves(point)
     verifier.header(point)
     verifier.collect()
-    verifier.signatures()
-    verifier.order()
+    verifier.second_walk()
     verifier.files(files)
     linked = tuple(_verify(b, keys, [], f"{name} > {_origin(b)}", top=False, tsa=None) for b in bundle.linked)
     views = [
@@ -366,7 +392,7 @@ def _verify(
     return BundleReport(findings=tuple(verifier.findings), contents=verifier.contents, name=name, linked=linked)
 
 
-def _origin(bundle: Bundle) -> str:
+def _origin(bundle: BundleSource) -> str:
     try:
         return parse_checkpoint(parse_note(bundle.checkpoint)[0]).origin
     except NoteError:

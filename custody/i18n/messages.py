@@ -47,6 +47,11 @@ MESSAGES: Mapping[str, Pair] = {
         "clé obtenue par un autre canal : cela montre que le registre est cohérent, pas de qui il "
         "émane",
     ),
+    "bundle.changed": (
+        "{subject}: the bundle file changed while it was being verified: verify a copy that nobody writes to",
+        "{subject} : le fichier du paquet a été modifié pendant sa vérification : vérifiez une copie que personne "
+        "ne modifie",
+    ),
     "ledger.bundle_options": (
         "{subject}: --artefact, --report and --case-uco apply to a bundle, not to a ledger",
         "{subject} : --artefact, --report et --case-uco s'appliquent à un paquet, pas à un registre",

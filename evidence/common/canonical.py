@@ -83,25 +83,41 @@ def encode(value: Any) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+def _no_float(text: str) -> Any:
+    raise CanonicalError(f"floats are not allowed in canonical records: {text}")
+
+
+def _no_constant(text: str) -> Any:
+    raise CanonicalError(f"{text} is not valid JSON")
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, val in pairs:
+        if key in result:
+            raise CanonicalError(f"duplicate member name {key!r}")
+        result[key] = val
+    return result
+
+
+_DECODER = json.JSONDecoder(parse_float=_no_float, parse_constant=_no_constant, object_pairs_hook=_unique)
+
+
 def decode(data: bytes | str) -> Any:
     """Parse JSON, refusing floats, NaN/Infinity and duplicate member names (which JCS cannot represent)."""
-
-    def no_float(text: str) -> Any:
-        raise CanonicalError(f"floats are not allowed in canonical records: {text}")
-
-    def no_constant(text: str) -> Any:
-        raise CanonicalError(f"{text} is not valid JSON")
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, val in pairs:
-            if key in result:
-                raise CanonicalError(f"duplicate member name {key!r}")
-            result[key] = val
-        return result
-
     try:
-        return json.loads(data, parse_float=no_float, parse_constant=no_constant, object_pairs_hook=unique)
+        return json.loads(data, parse_float=_no_float, parse_constant=_no_constant, object_pairs_hook=_unique)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, CanonicalError):
+            raise
+        raise CanonicalError(f"not valid JSON: {exc}") from exc
+
+
+def decode_prefix(text: str, start: int) -> tuple[Any, int]:
+    """The one JSON value that starts at ``text[start]`` (no whitespace before it) and where it ends, parsed as
+    ``decode`` parses: for a reader that walks a large document value by value (``custody.bundle.stream``)."""
+    try:
+        return _DECODER.raw_decode(text, start)
     except (ValueError, RecursionError) as exc:
         if isinstance(exc, CanonicalError):
             raise
