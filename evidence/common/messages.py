@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evidence.common.errors import ImageError
+from evidence.common.batch_messages import BATCH_MESSAGES
+from evidence.common.errors import EvidenceError, ImageError, UsageError
 
 LANGUAGES = ("en", "fr")
 
@@ -48,6 +49,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
         "libewf",
     ),
+    **BATCH_MESSAGES,
 }
 
 
@@ -58,8 +60,8 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: str(v) for k, v in params.items()})
 
 
-class LocalisedImageError(ImageError):
-    """An ``ImageError`` whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
+class Localised(EvidenceError):
+    """An error whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
 
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
@@ -69,6 +71,23 @@ class LocalisedImageError(ImageError):
     def localised(self, lang: str) -> str:
         """The message in ``lang``."""
         return message(self.code, lang, **self.params)
+
+
+class LocalisedImageError(Localised, ImageError):
+    """An ``ImageError`` from the catalogue (exit 1)."""
+
+
+class LocalisedUsageError(Localised, UsageError):
+    """A ``UsageError`` from the catalogue (exit 1): the command cannot run as asked (a batch with no image...)."""
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """The text of a library error in ``lang``: from this catalogue, from a virtual-disk reader's own pair
+    (``message_in``), else as raised (the library's other errors are stated in English)."""
+    if isinstance(exc, Localised):
+        return exc.localised(lang)
+    message_in = getattr(exc, "message_in", None)  # the virtual-disk readers' ContainerError
+    return str(message_in(lang)) if callable(message_in) else str(exc)
 
 
 class Notice:
