@@ -35,6 +35,7 @@ COMMANDS = {
     "image": "cli.image:image",
     "acquire": "cli.acquire:acquire",
     "verify": "cli.verify:verify",
+    "batch": "cli.batch:batch",
     "custody": "cli.custody.group:custody",
 }
 

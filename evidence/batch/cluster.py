@@ -121,6 +121,6 @@ def _losses(client: Client, key: str) -> int:
         return int(state.suspicious) if state is not None else 0
 
     try:
-        return int(client.run_on_scheduler(suspicious, key=key))
+        return int(client.run_on_scheduler(suspicious, key=key))  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError):
         return 0

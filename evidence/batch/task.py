@@ -15,7 +15,7 @@ import resource
 import socket
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,7 +46,7 @@ def _verify(image: str) -> dict[str, Any]:
     except VerificationError as exc:
         if not isinstance(exc.report, VerificationReport):
             raise
-        return {"status": "mismatch", "report": exc.report.to_json()}
+        return {"status": "mismatch", "report": exc.report.to_json(), "error": " ".join(str(exc).split())}
     return {"status": "match", "report": report.to_json()}
 
 

@@ -48,4 +48,8 @@ BATCH_MESSAGES: Mapping[str, tuple[str, str]] = {
         "the worker failed on this image: {reason}",
         "le nœud de calcul a échoué sur cette image : {reason}",
     ),
+    "batch.report_exists": (
+        "{path}: the report already exists; a batch never overwrites a file: name a new one",
+        "{path} : le rapport existe déjà ; un traitement par lot n'écrase jamais un fichier : indiquez-en un nouveau",
+    ),
 }

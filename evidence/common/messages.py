@@ -60,7 +60,7 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: str(v) for k, v in params.items()})
 
 
-class Localised(EvidenceError):
+class LocalisedError(EvidenceError):
     """An error whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
 
     def __init__(self, code: str, **params: object) -> None:
@@ -73,18 +73,18 @@ class Localised(EvidenceError):
         return message(self.code, lang, **self.params)
 
 
-class LocalisedImageError(Localised, ImageError):
+class LocalisedImageError(LocalisedError, ImageError):
     """An ``ImageError`` from the catalogue (exit 1)."""
 
 
-class LocalisedUsageError(Localised, UsageError):
+class LocalisedUsageError(LocalisedError, UsageError):
     """A ``UsageError`` from the catalogue (exit 1): the command cannot run as asked (a batch with no image...)."""
 
 
 def error_text(exc: BaseException, lang: str) -> str:
     """The text of a library error in ``lang``: from this catalogue, from a virtual-disk reader's own pair
     (``message_in``), else as raised (the library's other errors are stated in English)."""
-    if isinstance(exc, Localised):
+    if isinstance(exc, LocalisedError):
         return exc.localised(lang)
     message_in = getattr(exc, "message_in", None)  # the virtual-disk readers' ContainerError
     return str(message_in(lang)) if callable(message_in) else str(exc)
