@@ -36,7 +36,7 @@ def batch() -> None:
 
 
 def batch_options(func: F) -> F:
-    """STORE, --scheduler, --workers, --report, --json, --quiet, --lang."""
+    """STORE, --scheduler, --timeout, --workers, --report, --json, --quiet, --lang."""
     options = (
         click.argument("store", type=click.Path(path_type=str)),
         click.option(
@@ -44,6 +44,13 @@ def batch_options(func: F) -> F:
             metavar="tcp://HOST:8786",
             help="A lab's running Dask scheduler; its workers must see STORE at the same path. Default: a local "
             "cluster on this machine.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for --scheduler to answer, then for one of its workers.",
         ),
         click.option(
             "--workers",
@@ -70,6 +77,7 @@ def batch_options(func: F) -> F:
 def verify_(
     store: str,
     scheduler: str | None,
+    timeout: float,
     workers: int | None,
     report: str | None,
     as_json: bool,
@@ -93,26 +101,32 @@ def verify_(
     Exit 0 when every image matched, 3 when any did not match, else 1 when any could not be verified.
     """
     with custody_for_verification(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
-        _run("verify", store, scheduler, workers, report, as_json, quiet, lang, custody, ledger)
+        _run("verify", store, (scheduler, timeout, workers), report, as_json, quiet, lang, custody, ledger)
 
 
 @batch.command("hash")
 @batch_options
 def hash_(
-    store: str, scheduler: str | None, workers: int | None, report: str | None, as_json: bool, quiet: bool, lang: str
+    store: str,
+    scheduler: str | None,
+    timeout: float,
+    workers: int | None,
+    report: str | None,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
 ) -> None:
     """The media digests (SHA-256, BLAKE3) of every image of STORE, as `scelle image hash` gives them.
 
     Exit 0 when every image was read, else 1.
     """
-    _run("hash", store, scheduler, workers, report, as_json, quiet, lang, None, None)
+    _run("hash", store, (scheduler, timeout, workers), report, as_json, quiet, lang, None, None)
 
 
 def _run(
     kind: str,
     store: str,
-    scheduler: str | None,
-    workers: int | None,
+    cluster: tuple[str | None, float, int | None],
     report: str | None,
     as_json: bool,
     quiet: bool,
@@ -125,7 +139,7 @@ def _run(
 
     images = list_store(store)
     results: list[dict[str, Any]] = []
-    with _report_file(report) as out, terminate_as_interrupt(), connect(scheduler, workers) as client:
+    with _report_file(report) as out, terminate_as_interrupt(), connect(cluster[0], cluster[2], cluster[1]) as client:
         info = client.scheduler_info()
         count = len(info.get("workers", {}))
         click.echo(

@@ -25,8 +25,8 @@ BATCH_WORDS: Mapping[str, Pair] = {
         "{total} images : {ok} avec leurs empreintes, {error} illisibles",
     ),
     "batch.summary.retried": (
-        "{count} image(s) read again after their worker was lost",
-        "{count} image(s) relue(s) après la perte de leur nœud de calcul",
+        "{count} image(s) given to another worker after theirs was lost",
+        "{count} image(s) confiée(s) à un autre nœud de calcul après la perte du leur",
     ),
     "batch.custody.recorded": (
         "custody: {count} verified event(s) recorded in {ledger}",

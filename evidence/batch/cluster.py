@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
 TASKS: dict[str, Callable[[str, str], dict[str, Any]]] = {"verify": verify_task, "hash": hash_task}
-#: seconds to wait for a lab's scheduler to answer, then for its first worker
-CONNECT_TIMEOUT = 30
+#: default seconds to wait for a lab's scheduler to answer, then for its first worker
+CONNECT_TIMEOUT = 30.0
 
 
 def _distributed() -> Any:
@@ -42,9 +42,12 @@ def _distributed() -> Any:
 
 
 @contextmanager
-def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
-    """A client of ``scheduler`` (``tcp://HOST:8786``), else of a new local cluster of ``workers`` processes
-    (default: one per core), each with one thread: hashing is bound by one core per image."""
+def connect(
+    scheduler: str | None = None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT
+) -> Iterator[Client]:
+    """A client of ``scheduler`` (``tcp://HOST:8786``; ``timeout`` seconds for it to answer, then as many for a
+    worker), else of a new local cluster of ``workers`` processes (default: one per core), each with one thread:
+    hashing is bound by one core per image."""
     distributed = _distributed()
     if scheduler is None:
         count = workers or os.cpu_count() or 1
@@ -57,12 +60,12 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             yield client
         return
     try:
-        client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+        client = distributed.Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         raise LocalisedUsageError("batch.scheduler", address=scheduler, reason=" ".join(str(exc).split())) from exc
     with client:
         try:
-            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            client.wait_for_workers(1, timeout=timeout)
         except (OSError, TimeoutError) as exc:
             raise LocalisedUsageError("batch.no_workers", address=scheduler) from exc
         yield client

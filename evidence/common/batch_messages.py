@@ -35,10 +35,10 @@ BATCH_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{address} : la grappe Dask n'a aucun nœud de calcul pour lire les images",
     ),
     "batch.retried": (
-        "the worker reading this image was lost ({lost} time(s)); the image was read again from the start by "
-        "another worker",
-        "le nœud de calcul qui lisait cette image a été perdu ({lost} fois) ; l'image a été relue depuis le début "
-        "par un autre nœud",
+        "the worker holding this image was lost before its result came back ({lost} time(s)); the image was "
+        "given to another worker, which read it from the start",
+        "le nœud de calcul chargé de cette image a été perdu avant d'en rendre le résultat ({lost} fois) ; "
+        "l'image a été confiée à un autre nœud, qui l'a relue depuis le début",
     ),
     "batch.given_up": (
         "the worker reading this image was lost {lost} times; Dask gave the image up: {reason}",
