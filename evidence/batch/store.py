@@ -9,6 +9,7 @@ A listed image that is missing is kept: its task reports it, as ``scelle verify`
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def _stored_bytes(first: Path) -> int:
     stem = FIRST_SEGMENT.sub("", first.name)
     if not FIRST_SEGMENT.search(first.name):
         return total
-    for sibling in first.parent.glob(stem + ".*"):
+    for sibling in first.parent.glob(glob.escape(stem) + ".*"):
         if sibling != first and NEXT_SEGMENT.search(sibling.name) and sibling.name[len(stem) :].count(".") == 1:
             total += sibling.stat().st_size
     return total

@@ -59,3 +59,11 @@ def test_a_store_with_no_image_is_an_error_in_both_languages(
     assert caught.value.code == code
     assert french in caught.value.localised("fr")
     assert caught.value.exit_code == 1
+
+
+def test_the_size_of_a_split_image_counts_its_later_segments_whatever_its_name(tmp_path: Path) -> None:
+    (tmp_path / "case[1].001").write_bytes(b"\0" * 1000)
+    (tmp_path / "case[1].002").write_bytes(b"\0" * 500)
+    (tmp_path / "case[1].002.sha256").write_bytes(b"\0" * 64)  # not a segment
+    (listed,) = list_store(tmp_path)
+    assert listed.path == str(tmp_path / "case[1].001") and listed.stored_bytes == 1500
