@@ -48,6 +48,8 @@ def connect(
     """A client of ``scheduler`` (``tcp://HOST:8786``; ``timeout`` seconds for it to answer, then as many for a
     worker), else of a new local cluster of ``workers`` processes (default: one per core), each with one thread:
     hashing is bound by one core per image."""
+    if scheduler is not None and workers is not None:
+        raise LocalisedUsageError("batch.workers_with_scheduler")
     distributed = _distributed()
     if scheduler is None:
         count = workers or os.cpu_count() or 1

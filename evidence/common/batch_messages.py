@@ -52,4 +52,9 @@ BATCH_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{path}: the report already exists; a batch never overwrites a file: name a new one",
         "{path} : le rapport existe déjà ; un traitement par lot n'écrase jamais un fichier : indiquez-en un nouveau",
     ),
+    "batch.workers_with_scheduler": (
+        "--workers sizes the local cluster; a lab's cluster (--scheduler) has the workers its administrator started",
+        "--workers fixe la taille de la grappe locale ; la grappe d'un laboratoire (--scheduler) a les nœuds de "
+        "calcul que son administrateur a lancés",
+    ),
 }

@@ -294,6 +294,10 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, lang: str) -> None:
             "cannot reach the Dask scheduler",
             "impossible de joindre l'ordonnanceur Dask",
         ),
+        ("batch", "verify", str(tmp_path / "store"), "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"): (
+            "--workers sizes the local cluster",
+            "--workers fixe la taille de la grappe locale",
+        ),
     }
     for args, (english, french) in cases.items():
         done = CliRunner().invoke(cli, [*args, "--lang", lang, "--quiet"])
