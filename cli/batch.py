@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from evidence.common.progress import ProgressObserver
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: the progress label of each batch, as the library names its operations (cli.progress translates it)
+ACTIVITY = {"verify": "verifying", "hash": "hashing"}
 
 
 @click.group()
@@ -138,8 +140,12 @@ def _run(
     from evidence.batch.store import list_store
 
     images = list_store(store)
-    results: list[dict[str, Any]] = []
-    with _report_file(report) as out, terminate_as_interrupt(), connect(cluster[0], cluster[2], cluster[1]) as client:
+    scheduler, timeout, workers = cluster
+    with (
+        _report_file(report) as out,
+        terminate_as_interrupt(),
+        connect(scheduler, workers, timeout) as client,
+    ):
         info = client.scheduler_info()
         count = len(info.get("workers", {}))
         click.echo(
@@ -147,7 +153,7 @@ def _run(
         )
         with progress_for(quiet, lang) as progress:
             stream = _Stream(images, progress, out, as_json, custody, lang)
-            progress.started(f"{kind.replace('verify', 'verifying').replace('hash', 'hashing')} {store}", stream.total)
+            progress.started(f"{ACTIVITY[kind]} {store}", stream.total)
             try:
                 run_batch(client, kind, images, stream.add, lang=lang)
             finally:
