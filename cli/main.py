@@ -35,6 +35,7 @@ COMMANDS = {
     "image": "cli.image:image",
     "acquire": "cli.acquire:acquire",
     "verify": "cli.verify:verify",
+    "batch": "cli.batch:batch",
     "custody": "cli.custody.group:custody",
     "hashset": "cli.hashset:hashset",
 }
@@ -72,13 +73,9 @@ def localised(exc: Exception) -> str:
     """The text of an image error from the evidence catalogue in ``message_language()``; other errors as raised
     (custody commands state theirs in their own ``--lang``)."""
     from cli.language import message_language
-    from evidence.common.messages import LocalisedImageError
+    from evidence.common.messages import error_text
 
-    language = message_language()
-    if isinstance(exc, LocalisedImageError):
-        return exc.localised(language)
-    message_in = getattr(exc, "message_in", None)  # the virtual-disk readers' ContainerError
-    return str(message_in(language)) if callable(message_in) else str(exc)
+    return error_text(exc, message_language())
 
 
 class ScelleGroup(click.Group):

@@ -4,11 +4,11 @@ only when the verification passed; a mismatch records nothing and exits 3."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cli.custody.common import examiner_ledger, split_values
 from evidence.common.errors import UsageError
@@ -35,12 +35,17 @@ class VerificationCustody:
 
     def append(self, report: VerificationReport, tool: str) -> Appended:
         """Append ``verified`` for the image of ``report`` (which passed), at the time the verification started."""
+        return self.append_json(report.to_json(), tool)
+
+    def append_json(self, report: Mapping[str, Any], tool: str, occurred_at: datetime | None = None) -> Appended:
+        """Append ``verified`` for a passed report as ``verify --json`` prints it (a batch's worker sends that);
+        ``occurred_at``: when that image's verification started (default: when the ledger was opened)."""
         from custody.ledger.drafts import EventDraft
 
         draft = EventDraft(
             action="verified",
             artefacts=(artefact_of(report),),
-            occurred_at=self.started,
+            occurred_at=occurred_at or self.started,
             occurred_tz=self.zone,
             authorities=self.authorities,
             location=self.location,
@@ -50,21 +55,23 @@ class VerificationCustody:
         return self.ledger.record(self.key, draft)
 
 
-def artefact_of(report: VerificationReport) -> Artefact:
-    """The image as the ledger knows it: through its acquisition record, else by the digests just computed."""
+def artefact_of(report: Mapping[str, Any]) -> Artefact:
+    """The image of a passed report (``VerificationReport.to_json()``) as the ledger knows it: through its
+    acquisition record, else by the digests just computed."""
     from custody.model.artefacts import artefact_from_record
     from custody.model.records import Artefact
     from custody.model.vocabulary import DIGEST_LENGTHS
 
-    if report.record is not None:
-        return artefact_from_record(report.record)
-    digests = {c.algorithm: c.expected for c in report.checks if c.ok and c.algorithm in DIGEST_LENGTHS}
+    if report["record"] is not None:
+        return artefact_from_record(report["record"])
+    checks = report["checks"]
+    digests = {c["algorithm"]: c["expected"] for c in checks if c["match"] and c["algorithm"] in DIGEST_LENGTHS}
     if "sha256" not in digests:
         raise UsageError(
-            f"{report.image}: the ledger names artefacts by SHA-256, which this image does not store: "
+            f"{report['image']}: the ledger names artefacts by SHA-256, which this image does not store: "
             "give --expect sha256:HEX (or verify an image that has its acquisition record)"
         )
-    return Artefact(digests=digests, name=report.image.rsplit("/", 1)[-1], size=report.media_size)
+    return Artefact(digests=digests, name=str(report["image"]).rsplit("/", 1)[-1], size=report["media_size"])
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.batch import BATCH_WORDS
 from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.recording import RECORDING_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
@@ -75,6 +76,7 @@ MESSAGES: Mapping[str, Pair] = {
     ),
     **EXAMINER_MESSAGES,
     **RECORDING_MESSAGES,
+    **BATCH_WORDS,
 }
 
 

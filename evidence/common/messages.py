@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evidence.common.errors import AcquisitionError, DamagedImageError, ImageError
+from evidence.common.batch_messages import BATCH_MESSAGES
+from evidence.common.errors import AcquisitionError, DamagedImageError, EvidenceError, ImageError, UsageError
 
 LANGUAGES = ("en", "fr")
 
@@ -182,6 +183,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{record} : un fichier portant le nom de ce procès-verbal existe et n'est pas un procès-verbal "
         "d'acquisition lisible ; rien n'a été écrasé : déplacez-le ou choisissez un autre nom de sortie",
     ),
+    **BATCH_MESSAGES,
 }
 
 
@@ -192,22 +194,33 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: str(v) for k, v in params.items()})
 
 
-class LocalisedImageError(ImageError):
-    """An ``ImageError`` whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
-
-    DAMAGED = frozenset({"ewf.truncated_header", "ewf.damaged_signature"})
-    """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""
+class LocalisedError(EvidenceError):
+    """An error whose text comes from the catalogue: English as ``str``, any language via ``localised``."""
 
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
         super().__init__(message(code, "en", **params))
-        if code in self.DAMAGED:
-            self.exit_code = DamagedImageError.exit_code
 
     def localised(self, lang: str) -> str:
         """The message in ``lang``."""
         return message(self.code, lang, **self.params)
+
+
+class LocalisedImageError(LocalisedError, ImageError):
+    """An ``ImageError`` from the catalogue (exit 1; 3 for the codes that say the image itself is cut or damaged)."""
+
+    DAMAGED = frozenset({"ewf.truncated_header", "ewf.damaged_signature"})
+    """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code, **params)
+        if code in self.DAMAGED:
+            self.exit_code = DamagedImageError.exit_code
+
+
+class LocalisedUsageError(LocalisedError, UsageError):
+    """A ``UsageError`` from the catalogue (exit 1): the command cannot run as asked (a batch with no image...)."""
 
 
 class LocalisedAcquisitionError(AcquisitionError):
@@ -221,6 +234,15 @@ class LocalisedAcquisitionError(AcquisitionError):
     def message_in(self, lang: str) -> str:
         """The message in ``lang``."""
         return message(self.code, lang, **self.params)
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """The text of a library error in ``lang``: from this catalogue, from a reader's own pair (``message_in``: the
+    virtual-disk readers, acquisition), else as raised (the library's other errors are stated in English)."""
+    if isinstance(exc, LocalisedError):
+        return exc.localised(lang)
+    message_in = getattr(exc, "message_in", None)
+    return str(message_in(lang)) if callable(message_in) else str(exc)
 
 
 class Notice:

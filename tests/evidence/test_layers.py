@@ -36,6 +36,11 @@ def test_only_the_backend_modules_import_the_bindings() -> None:
     assert {name for name, used in found.items() if "pyvhdi" in used} == {"evidence/sources/vhdx.py"}
 
 
+def test_only_the_batch_cluster_module_imports_dask() -> None:
+    found = modules()
+    assert {name for name, used in found.items() if used & {"dask", "distributed"}} == {"evidence/batch/cluster.py"}
+
+
 def test_evidence_does_not_import_cli_libraries_or_custody() -> None:
     for name, used in modules().items():
         if name.startswith("evidence/"):
@@ -80,6 +85,8 @@ ALLOWED: dict[str, set[str]] = {
     "evidence.sources": {"evidence.common", "evidence.ewf"},
     "evidence.reading": {"evidence.common", "evidence.hashing", "evidence.sources"},
     "evidence.acquisition": {"evidence.common", "evidence.hashing", "evidence.ewf", "evidence.sources"},
+    # a batch runs the single-image calls (acquisition's verify, hashing's digests) on images it opens
+    "evidence.batch": {"evidence.common", "evidence.hashing", "evidence.sources", "evidence.acquisition"},
     "evidence": EVIDENCE_BELOW - {"evidence.ewf"},  # the public names come from sources and acquisition
     "custody.errors": {"evidence.common"},
     "custody.fastpath": set(),
