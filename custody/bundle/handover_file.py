@@ -169,7 +169,11 @@ class OfferFile:
                 checkpoint=checkpoint,
                 offer=entry_from_json(offer, 0),
                 transfer=_signed(transfer, "offer.transfer"),
-                bundle=bundle_from_json(bundle, leaves=None if split is None else split.leaves),
+                bundle=bundle_from_json(
+                    bundle,
+                    leaves=None if split is None else split.leaves,
+                    proofs=None if split is None else split.proofs,
+                ),
                 bundle_json=bundle_json,
             )
 
