@@ -221,16 +221,21 @@ def _format(obj: object) -> None:
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
 
 
-def from_json(obj: object, depth: int = 0, leaves: dict[int, bytes] | None = None) -> Bundle:
+def from_json(
+    obj: object,
+    depth: int = 0,
+    leaves: dict[int, bytes] | None = None,
+    proofs: dict[int, list[str]] | None = None,
+) -> Bundle:
     """A bundle from its parsed JSON (already checked canonical by the caller), with its linked bundles.
 
     ``leaves``: the bytes of the leaves that ``custody.bundle.fastread`` cut out of the text (each left as ``{}``),
-    by position in ``entries``."""
+    by position in ``entries``; ``proofs``: the proofs it cut out of the same entries (each left as ``[]``)."""
     head, raw_entries = read_head(obj, depth)
     if not isinstance(raw_entries, list) or not raw_entries:
         raise BundleFormatError("bundle.entries: expected a non-empty list")
-    cut = leaves or {}
-    entries = tuple(_entry(item, i, cut.get(i)) for i, item in enumerate(raw_entries))
+    cut, cut_proofs = leaves or {}, proofs or {}
+    entries = tuple(_entry(item, i, cut.get(i), cut_proofs.get(i)) for i, item in enumerate(raw_entries))
     indexes = [e.index for e in entries]
     if indexes != sorted(set(indexes)):
         raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
@@ -308,7 +313,7 @@ def _is_sha256_key(text: str) -> bool:
     return algorithm == "sha256" and len(hexdigits) == 64 and bool(HEX_DIGITS.match(hexdigits))
 
 
-def _entry(item: object, position: int, cut: bytes | None = None) -> BundleEntry:
+def _entry(item: object, position: int, cut: bytes | None = None, cut_proof: list[str] | None = None) -> BundleEntry:
     f = Fields(item, f"bundle.entries[{position}]")
     index = f.opt_int("index")
     leaf = f.raw("leaf")
@@ -316,9 +321,11 @@ def _entry(item: object, position: int, cut: bytes | None = None) -> BundleEntry
     f.finish()
     if index is None or not isinstance(leaf, dict) or not isinstance(proof, list):
         raise BundleFormatError(f"bundle.entries[{position}]: expected index, leaf object and proof list")
-    if cut is not None and leaf:  # pragma: no cover - custody.bundle.fastread leaves {} where it cut a leaf
+    if (cut is not None and leaf) or (cut_proof is not None and proof):  # pragma: no cover - see fastread
         raise BundleFormatError(f"bundle.entries[{position}]: a leaf was cut out of the text but is still there")
     raw = encode_json(leaf) if cut is None else cut
+    if cut_proof is not None:
+        proof = cut_proof
     return BundleEntry(index=index, leaf=raw, proof=tuple(_hash(h, position) for h in proof))
 
 

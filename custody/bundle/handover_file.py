@@ -150,7 +150,11 @@ class OfferFile:
     @classmethod
     def from_bytes(cls, data: bytes, name: str = "offer") -> OfferFile:
         """Read an offer file strictly (nothing verified yet: ``custody.bundle.handover.receive_handover``)."""
+        with fastpath.collector_paused():
+            return cls._read(data, name)
 
+    @classmethod
+    def _read(cls, data: bytes, name: str) -> OfferFile:
         def build(f: Fields, split: SplitOffer | None = None) -> OfferFile:
             bundle, checkpoint = f.raw("bundle"), f.text("checkpoint", max_len=64 * 1024)
             offer, transfer = f.raw("offer"), f.raw("transfer")
@@ -165,7 +169,11 @@ class OfferFile:
                 checkpoint=checkpoint,
                 offer=entry_from_json(offer, 0),
                 transfer=_signed(transfer, "offer.transfer"),
-                bundle=bundle_from_json(bundle, leaves=None if split is None else split.leaves),
+                bundle=bundle_from_json(
+                    bundle,
+                    leaves=None if split is None else split.leaves,
+                    proofs=None if split is None else split.proofs,
+                ),
                 bundle_json=bundle_json,
             )
 

@@ -180,6 +180,9 @@ def counter_party_handler(obj: object) -> Handler:
     return _handler(obj, "event.counter_party")
 
 
+_NO_TEXTS = (None, None, None, None, None)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event(Record):
     """One custody event. ``occurred_at`` is the UTC instant of the handling and ``occurred_tz`` the zone the
@@ -242,8 +245,10 @@ class Event(Record):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
         if counter is not None and counter.key_fingerprint == self.handler.key_fingerprint:
             raise RecordError("event: a transfer needs two different handlers")
-        texts = (self.location, self.purpose, self.seal, self.tool, self.late_reason, *self.notes)
-        if not all(value is None or is_plain_text(value) for value in texts):
+        # Most events carry none of these texts: test for that first, without a generator per event.
+        optional = (self.location, self.purpose, self.seal, self.tool, self.late_reason)
+        texts = self.notes if optional == _NO_TEXTS else [v for v in optional if v is not None] + list(self.notes)
+        if texts and not all(map(is_plain_text, texts)):
             for name in ("location", "purpose", "seal", "tool", "late_reason"):
                 if getattr(self, name) is not None:
                     check_text(getattr(self, name), f"event.{name}")
@@ -252,7 +257,7 @@ class Event(Record):
         if self.categories:
             normalise_categories(self.categories, "event.categories")
         refs = self.authorities + self.prev
-        if refs and not all(is_ident(ref) for ref in refs):
+        if refs and not all(map(is_ident, refs)):
             for i, ref in enumerate(refs):
                 check_ident(ref, f"event reference {i}")
         if len(set(self.authorities)) != len(self.authorities) or len(set(self.prev)) != len(self.prev):

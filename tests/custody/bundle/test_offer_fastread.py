@@ -68,8 +68,9 @@ def _mutations(data: bytes) -> Iterator[bytes]:
 def test_the_fast_walk_cuts_the_event_leaves_of_a_real_offer(offer: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     split = split_offer(offer.decode("utf-8"))
     assert (
-        split is not None and len(split.leaves) == 6
+        split is not None and len(split.leaves) == len(split.proofs) == 6
     )  # the events but the offered one (its recipient); header, keys, authorities stay
+    assert all(proof for proof in split.proofs.values()) and b'"proof":[]' in split.skeleton
     assert _same(offer, monkeypatch) == "ok"
 
 
@@ -86,6 +87,9 @@ _AIMED: list[Change] = [
     lambda t: t.replace('"index":1,', '"index":1.0,', 1),
     lambda t: t.replace('"proof":["', '"proof":[ "', 1),
     lambda t: t.replace('"proof":[', '"proof":[1,', 1),
+    lambda t: t.replace('"proof":["', '"proof":["",', 6),  # an empty hash in the proofs of cut entries
+    lambda t: t.replace('"proof":["', '"proof":["AAAA","', 6),  # a hash too short
+    lambda t: t.replace('"proof":["', '"proof":["A"', 6),  # a string not closed where the form expects
     lambda t: t.replace('],"format":"scelle-custody-bundle"', '] ,"format":"scelle-custody-bundle"', 1),
     lambda t: t.replace(',"format":"scelle-custody-offer"', ', "format":"scelle-custody-offer"', 1),
     lambda t: t.replace('"version":1}', '"version":1,"extra":1}', 1),

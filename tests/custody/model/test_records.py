@@ -69,6 +69,11 @@ def test_unknown_member_is_refused_at_every_level() -> None:
         ("case", 42, "identifier"),
         ("categories", ["thoughts"], "unknown data category"),
         ("notes", "not a list", "expected a list"),
+        ("location", "", "event.location"),
+        ("seal", " ", "event.seal"),
+        ("late_reason", "\x00", "event.late_reason"),
+        ("notes", ["fine", ""], r"event.notes\[1\]"),
+        ("prev", ["ev-1", "not an id!"], "event reference"),
     ],
 )
 def test_bad_event_values_are_refused(member: str, value: object, message: str) -> None:
