@@ -120,7 +120,7 @@ def hash_(
 ) -> None:
     """The media digests (SHA-256, BLAKE3) of every image of STORE, as `scelle image hash` gives them.
 
-    Exit 0 when every image was read, else 1.
+    Exit 0 when every image was read, 3 when one is damaged (as `image hash` exits), else 1.
     """
     _run("hash", store, (scheduler, timeout, workers), report, as_json, quiet, lang, None, None)
 

@@ -180,9 +180,6 @@ def counter_party_handler(obj: object) -> Handler:
     return _handler(obj, "event.counter_party")
 
 
-_NO_TEXTS = (None, None, None, None, None)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event(Record):
     """One custody event. ``occurred_at`` is the UTC instant of the handling and ``occurred_tz`` the zone the
@@ -245,9 +242,8 @@ class Event(Record):
             raise RecordError("event: a counter-party is required for, and only for, a transferred event")
         if counter is not None and counter.key_fingerprint == self.handler.key_fingerprint:
             raise RecordError("event: a transfer needs two different handlers")
-        # Most events carry none of these texts: test for that first, without a generator per event.
         optional = (self.location, self.purpose, self.seal, self.tool, self.late_reason)
-        texts = self.notes if optional == _NO_TEXTS else [v for v in optional if v is not None] + list(self.notes)
+        texts = self.notes if optional == (None,) * 5 else [v for v in optional if v is not None] + list(self.notes)
         if texts and not all(map(is_plain_text, texts)):
             for name in ("location", "purpose", "seal", "tool", "late_reason"):
                 if getattr(self, name) is not None:

@@ -101,7 +101,7 @@ def test_missing_fields_of_an_instrument_are_named_by_their_options(ledger: Path
 @pytest.mark.external  # bash and date(1), as a reader of the README runs it
 def test_readme_authority_example_runs_as_printed(ledger: Path, keys: dict[str, Path]) -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"^scelle custody authority add .*?(?<!\\)\n", text, flags=re.M | re.S)
+    found = re.search(r"^scelle custody authority add case.ledger --key .*?(?<!\\)\n", text, flags=re.M | re.S)
     assert found is not None
     command = found.group(0).replace("case.ledger", str(ledger)).replace("amina.key", str(keys["amina"]))
     scelle = Path(sys.executable).parent

@@ -48,7 +48,7 @@ def test_an_unreadable_image_is_an_error_result_in_the_language_asked(tmp_path: 
     fake.write_bytes(b"EVF\x09\x0d")  # the start of an EWF signature, cut
     english, french = verify_task(str(fake)), verify_task(str(fake), "fr")
     assert english["status"] == french["status"] == "error"
-    assert english["exit_code"] == 1
+    assert english["exit_code"] == 3  # a cut EWF is a damaged image: exit 3, as scelle verify gives
     assert "truncated EWF segment" in english["error"]
     assert "segment EWF tronqué" in french["error"]
     missing = verify_task(str(tmp_path / "absent.raw"))
