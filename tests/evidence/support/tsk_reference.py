@@ -174,8 +174,12 @@ def parse_icat_hashes(path: Path) -> list[IcatHash]:
 
 
 def parse_mmls(path: Path) -> tuple[int, list[MmlsRow]]:
+    """The sector size and the rows of an ``mmls`` output file."""
+    return parse_mmls_text(path.read_text(encoding="utf-8"))
+
+
+def parse_mmls_text(text: str) -> tuple[int, list[MmlsRow]]:
     """The sector size and the rows of an ``mmls`` output."""
-    text = path.read_text(encoding="utf-8")
     unit = re.search(r"Units are in (\d+)-byte sectors", text)
     rows = []
     for line in text.splitlines():
@@ -192,6 +196,16 @@ def parse_mmls(path: Path) -> tuple[int, list[MmlsRow]]:
                 )
             )
     return (int(unit.group(1)) if unit else 512), rows
+
+
+#: the ``type`` word of ``scelle image ls --json`` for each TSK type letter of ``fls``
+TYPE_WORDS = {"r": "file", "d": "dir", "l": "symlink", "v": "virtual", "V": "virtual-dir", "-": "unknown"}
+
+
+def escape_reference(text: str) -> str:
+    """Bytes that are not UTF-8 (read with surrogateescape) written as \\xNN, the rule scelle documents for names
+    (evidence/reading/entries.py)."""
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
 
 
 def fls_sanitize(text: str) -> str:
