@@ -17,6 +17,7 @@ Targets: ``ledger`` and ``key`` (here), ``e01`` and ``fs`` (``image_targets.py``
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import random
@@ -143,12 +144,26 @@ def _targets() -> dict[str, Callable[[Corpus, random.Random, Path], Case]]:
 TARGETS = ("bundle", "e01", "fs", "key", "ledger")
 
 
-def _child(commands: Sequence[Sequence[str]], log: Path) -> None:
+def _mapped() -> int:
+    """The address space this process maps (Linux ``VmSize``), 0 where it cannot be read."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize:")), 0)
+
+
+def _child(commands: Sequence[Sequence[str]], log: Path, timeout: float) -> None:
     from click.testing import CliRunner
 
     from cli.main import cli
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # 1 GiB more than the parent had mapped: a pytest process that ran other tests first may already map close to
+    # 1 GiB (thread stacks, pools), and a bare 1 GiB limit made the first thread a command starts die at birth
+    limit = _mapped() + MEMORY_LIMIT
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # where a hang is: every thread's stack, written just before the parent gives up on the child
+    faulthandler.dump_traceback_later(max(timeout - 1, 0.5), file=(log.parent / "stacks.txt").open("w"))
     done = []
     for args in commands:
         result = CliRunner().invoke(cli, list(args), env={"SCELLE_PASSPHRASE": PASS})
@@ -162,13 +177,14 @@ def _child(commands: Sequence[Sequence[str]], log: Path) -> None:
 
 
 def run_commands(commands: Sequence[Sequence[str]], work: Path, timeout: float) -> list[Ran] | str:
-    """Run ``scelle`` commands one after the other in a forked child; what each did, or ``hang``/``crash``."""
+    """Run ``scelle`` commands one after the other in a forked child; what each did, or ``crash``, or ``hang``
+    followed by ``: `` and the child's stacks."""
     log = work / "output.json"
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 71
         try:
-            _child(commands, log)
+            _child(commands, log, timeout)
             code = 0
         finally:
             os._exit(code)
@@ -180,7 +196,8 @@ def run_commands(commands: Sequence[Sequence[str]], work: Path, timeout: float) 
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            return "hang"
+            stacks = work / "stacks.txt"
+            return "hang" + (f": {stacks.read_text()}" if stacks.exists() else "")
         time.sleep(0.005)
     if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0:
         return "crash"
@@ -205,14 +222,16 @@ def run_case(corpus: Corpus, target: str, seed: int, *, timeout: float = 20.0) -
         case = _targets()[target](corpus, random.Random(f"{target}:{seed}"), work)
         ran = run_commands(case.commands, work, timeout)
         if isinstance(ran, str):
-            return ran, ""
+            outcome, _, stacks = ran.partition(": ")
+            return outcome, stacks
         text = "\n".join(r.output for r in ran)
         for outcome in map(_outcome, ran):
             if outcome in BAD:
                 return outcome, text
         judged = case.check(work, ran) if case.check is not None else None
-        if judged is not None:
+        succeeded = all(r.code == 0 for r in ran)
+        if judged is not None and (judged[0] != "changed-valid" or succeeded):
             return judged[0], f"{judged[1]}\n{text}"
-        return ("same" if all(r.code == 0 for r in ran) else "clean-error"), text
+        return ("same" if succeeded else "clean-error"), text
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -116,7 +116,7 @@ def prepare(corpus: Corpus) -> dict[str, object]:
         segments = _segments(ROOT / name)
         ran = run_commands([("image", "hash", "--json", "--quiet", str(segments[0]))], work, timeout=120)
         if isinstance(ran, str) or ran[0].code != 0:
-            raise RuntimeError(f"cannot hash the fuzz original {name}: {ran}")
+            raise RuntimeError(f"cannot hash the fuzz original {name}: {ran if isinstance(ran, str) else ran[0]}")
         hashed = json.loads(ran[0].stdout)
         originals.append(E01Original(segments, tuple(_regions(s) for s in segments), hashed))
     listings = {}

@@ -71,3 +71,12 @@ def test_long_run_finds_stay_fixed(corpus: Corpus, seed: int) -> None:
     outcome, text = run_case(corpus, "ledger", seed)
     assert outcome == "clean-error", text[-300:]
     assert text.startswith("scelle: error: ") and "ledger.db" in text
+
+
+@pytest.mark.parametrize("case", ["fs:1341"])
+def test_long_run_image_finds_stay_fixed(with_tsk: Corpus, case: str) -> None:
+    # fs:1341: a flipped bit in an ext4 inode's size made a 70 KB file 32 PiB: image ls --hash hashed holes forever
+    target, _, seed = case.partition(":")
+    outcome, text = run_case(with_tsk, target, int(seed))
+    assert outcome == "clean-error", text[-600:]
+    assert "is larger than its file system" in text
