@@ -102,3 +102,14 @@ def test_library_digest_refuses_and_cat_still_streams(damaged: Path) -> None:
 def test_the_message_is_in_both_languages() -> None:
     french = message("content.larger_than_media", "fr", size=HUGE, fs=1 << 20, media=1 << 20)
     assert french.startswith(f"sa taille, {HUGE} octets, dépasse celle de son système de fichiers (1048576 octets)")
+
+
+def test_an_impossible_inode_count_stops_the_orphan_search(tmp_path: Path) -> None:
+    # fuzz case fs:666: dftt's FAT image cut at 22,115 bytes; TSK's root directory is unreadable and its last inode
+    # is 2**64 - 202, so the search for orphans (one inode after the other) ran for ever
+    image = tmp_path / "fat.dd"
+    image.write_bytes((ROOT / "fixtures/images/dftt/6-undel-fat/6-fat-undel.dd").read_bytes()[:22_115])
+    with _deadline(30):
+        result = CliRunner().invoke(cli, ["image", "ls", str(image)])
+    assert result.exit_code == 4, result.output
+    assert "$OrphanFiles: orphan search not done: inodes 2-18446744073709551414 cannot fit" in result.stderr

@@ -25,7 +25,10 @@ REFERENCE = IMAGES / "_tsk_reference"
 SOURCE_FOLDERS = {"sleuthkit_test_data": "dftt"}
 
 _FLS = re.compile(r"(?P<nt>.)/(?P<mt>.) (?P<deleted>\* )?(?P<inode>[0-9-]+)(?P<realloc>\(realloc\))?:\t(?P<path>.*)")
-_MMLS = re.compile(r"(?P<index>\d+):\s+(?P<slot>\S+)\s+(?P<start>\d+)\s+(?P<end>\d+)\s+(?P<length>\d+)\s+(?P<desc>.*)")
+#: the description may be empty (a GPT partition without a name): then the line ends after the length
+_MMLS = re.compile(
+    r"(?P<index>\d+):\s+(?P<slot>\S+)\s+(?P<start>\d+)\s+(?P<end>\d+)\s+(?P<length>\d+)(?:\s+(?P<desc>.*))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +195,7 @@ def parse_mmls_text(text: str) -> tuple[int, list[MmlsRow]]:
                     int(match["start"]),
                     int(match["end"]),
                     int(match["length"]),
-                    match["desc"],
+                    match["desc"] or "",
                 )
             )
     return (int(unit.group(1)) if unit else 512), rows
