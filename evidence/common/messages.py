@@ -48,6 +48,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
         "libewf",
     ),
+    "content.negative_size": (
+        "its size, {size} bytes, is negative (a damaged size); its content is not read",
+        "sa taille, {size} octets, est négative (taille endommagée) ; son contenu n'est pas lu",
+    ),
     "content.larger_than_media": (
         "its size, {size} bytes, is larger than its file system ({fs} bytes) and the whole media ({media} bytes): a "
         "damaged size or a sparse file; its content is not read for digests or extraction (scelle image cat still "

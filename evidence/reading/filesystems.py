@@ -165,6 +165,8 @@ class FileSystem:
         entry = self._target(target)
         if reader is None:
             reader = self._tsk.reader(entry.meta_addr)
+        if entry.size < 0:  # TSK's size is signed: a damaged ext4 i_size_high (fuzz fs:2862) read as empty
+            return _refused(entry, self.needed_bytes, self.source.size)
         if entry.size > max(self.source.size, self.needed_bytes) and not any_size:
             return _refused(entry, self.needed_bytes, self.source.size)
         return _chunks(reader, entry, chunk_size)
@@ -188,6 +190,8 @@ class FileSystem:
 
 
 def _refused(entry: Entry, fs: int, media: int) -> Iterator[bytes]:
+    if entry.size < 0:
+        raise LocalisedImageError("content.negative_size", size=entry.size)
     raise LocalisedImageError("content.larger_than_media", size=entry.size, fs=fs, media=media)
     yield b""  # pragma: no cover - makes this a generator: the error comes with the first chunk, as a read error
 

@@ -113,3 +113,16 @@ def test_an_impossible_inode_count_stops_the_orphan_search(tmp_path: Path) -> No
         result = CliRunner().invoke(cli, ["image", "ls", str(image)])
     assert result.exit_code == 4, result.output
     assert "$OrphanFiles: orphan search not done: inodes 2-18446744073709551414 cannot fit" in result.stderr
+
+
+def test_a_negative_size_is_refused_not_read_as_empty(tmp_path: Path) -> None:
+    # fuzz case fs:2862: the top byte of i_size_high of a/b/c/profond.txt (inode 29) set: TSK's signed size is
+    # negative, and the file was hashed as empty with exit 0
+    data = bytearray(EXT4.read_bytes())
+    data[42 * 1024 + 28 * 256 + 108 + 3] = 0xFF
+    image = tmp_path / "ext4.raw"
+    image.write_bytes(bytes(data))
+    code, records, stderr = _listing(image)
+    assert code == 4
+    assert records["a/b/c/profond.txt"]["size"] < 0 and records["a/b/c/profond.txt"].get("sha256") is None
+    assert "is negative (a damaged size)" in stderr
