@@ -184,6 +184,18 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "d'acquisition lisible ; rien n'a été écrasé : déplacez-le ou choisissez un autre nom de sortie",
     ),
     **BATCH_MESSAGES,
+    "content.negative_size": (
+        "its size, {size} bytes, is negative (a damaged size); its content is not read",
+        "sa taille, {size} octets, est négative (taille endommagée) ; son contenu n'est pas lu",
+    ),
+    "content.larger_than_media": (
+        "its size, {size} bytes, is larger than its file system ({fs} bytes) and the whole media ({media} bytes): a "
+        "damaged size or a sparse file; its content is not read for digests or extraction (scelle image cat still "
+        "outputs it, as icat does)",
+        "sa taille, {size} octets, dépasse celle de son système de fichiers ({fs} octets) et celle du support "
+        "entier ({media} octets) : taille endommagée ou fichier creux ; son contenu n'est lu ni pour les "
+        "empreintes ni pour l'extraction (scelle image cat le restitue néanmoins, comme icat)",
+    ),
 }
 
 
@@ -200,11 +212,20 @@ class LocalisedError(EvidenceError):
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
+        #: text added after the message in every language (``noted``)
+        self.note = ""
         super().__init__(message(code, "en", **params))
 
     def localised(self, lang: str) -> str:
         """The message in ``lang``."""
-        return message(self.code, lang, **self.params)
+        return message(self.code, lang, **self.params) + self.note
+
+    def noted(self, note: str) -> LocalisedError:
+        """The same error with ``note`` after its text (a file name, where to find what was done before)."""
+        twin = type(self)(self.code, **self.params)
+        twin.note = self.note + note
+        twin.args = (f"{self}{note}",)
+        return twin
 
 
 class LocalisedImageError(LocalisedError, ImageError):

@@ -27,7 +27,7 @@ from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageErr
 from evidence.hashing.files import digest_chunks
 from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry, entry_from_values, escape_name, timestamp
-from evidence.reading.filesystems import CHUNK_SIZE, FileSystem
+from evidence.reading.filesystems import CHUNK_SIZE, FileSystem, refuse_content
 from evidence.reading.tsk import TskFsInfo
 from evidence.reading.volumes import Volume
 from evidence.sources.base import ImageSource
@@ -221,9 +221,13 @@ class ApfsFileSystem(FileSystem):
         except OSError as exc:
             raise FileSystemError(f"{self.context}: inode {entry.inode}: {exc}") from exc
 
-    def iter_content(self, target: Entry | str, chunk_size: int = CHUNK_SIZE, reader: Any = None) -> Iterator[bytes]:
+    def iter_content(
+        self, target: Entry | str, chunk_size: int = CHUNK_SIZE, reader: Any = None, *, any_size: bool = False
+    ) -> Iterator[bytes]:
         entry = self._target(target)
         handle = reader if reader is not None else self._file(entry)
+        if entry.size < 0 or (entry.size > max(self.source.size, self.needed_bytes) and not any_size):
+            return refuse_content(entry, self.needed_bytes, self.source.size)  # as FileSystem.iter_content
         return self._chunks(handle, entry, chunk_size)
 
     def _chunks(self, handle: Any, entry: Entry, chunk_size: int) -> Iterator[bytes]:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError, PartialError
 from evidence.common.files import write_atomic
+from evidence.common.messages import LocalisedImageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import DigestTee, digest_chunks
@@ -295,7 +296,9 @@ def extract(
         except EvidenceError as exc:
             manifest.update(status="failed", error=str(exc))
             path = tree.write_manifest(canonical.encode(manifest))
-            raise type(exc)(f"{exc} (what was written before is listed in {path})") from exc
+            note = f" (what was written before is listed in {path})"
+            # a catalogue error keeps its languages; the others are raised again as their own type with the note
+            raise (exc.noted(note) if isinstance(exc, LocalisedImageError) else type(exc)(f"{exc}{note}")) from exc
         problems = [f"{fs.context}: {problem}" for fs in filesystems for problem in fs.errors]
         problems += [f"{r['path']}: written as {r['written']}" for r in records if r.get("substitute")]
         # a directory left out, or a file that could not keep its own name (issue 18): recorded, exit 4

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageError
+from evidence.common.messages import LocalisedImageError
 from evidence.hashing.files import digest_chunks
 from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry
@@ -145,15 +146,29 @@ class FileSystem:
     # -- reading ------------------------------------------------------------------------------------------------
 
     def iter_content(
-        self, target: Entry | str, chunk_size: int = CHUNK_SIZE, reader: TskFileReader | None = None
+        self,
+        target: Entry | str,
+        chunk_size: int = CHUNK_SIZE,
+        reader: TskFileReader | None = None,
+        *,
+        any_size: bool = False,
     ) -> Iterator[bytes]:
         """The content of an entry (or of the entry at a path) in chunks, as ``icat`` outputs it.
 
-        ``reader`` is the one ``walk_with_readers`` gave with the entry (saves loading the inode again).
+        ``reader`` is the one ``walk_with_readers`` gave with the entry (saves loading the inode again). An entry
+        larger than both its file system and the whole media raises ``LocalisedImageError``
+        (``content.larger_than_media``) at the first chunk, unless ``any_size``: such a size is damaged (a flipped
+        bit in an inode made a 70 KB file 32 PiB) or a sparse file, and hashing or writing it would run for years
+        on holes; ``image cat`` streams it anyway, as ``icat`` does, since its reader can stop it. (The file
+        system's size counts too: in an image cut short, NTFS's ``$BadClus:$Bad`` is as large as the file system.)
         """
         entry = self._target(target)
         if reader is None:
             reader = self._tsk.reader(entry.meta_addr)
+        if entry.size < 0:  # TSK's size is signed: a damaged ext4 i_size_high (fuzz fs:2862) read as empty
+            return refuse_content(entry, self.needed_bytes, self.source.size)
+        if entry.size > max(self.source.size, self.needed_bytes) and not any_size:
+            return refuse_content(entry, self.needed_bytes, self.source.size)
         return _chunks(reader, entry, chunk_size)
 
     def read(self, target: Entry | str) -> bytes:
@@ -172,6 +187,13 @@ class FileSystem:
     def digest(self, target: Entry | str) -> DigestResult:
         """SHA-256 and BLAKE3 of an entry's content (``result["sha256"]`` is the hex digest)."""
         return digest_chunks(self.iter_content(target))
+
+
+def refuse_content(entry: Entry, fs: int, media: int) -> Iterator[bytes]:
+    if entry.size < 0:
+        raise LocalisedImageError("content.negative_size", size=entry.size)
+    raise LocalisedImageError("content.larger_than_media", size=entry.size, fs=fs, media=media)
+    yield b""  # pragma: no cover - makes this a generator: the error comes with the first chunk, as a read error
 
 
 def _chunks(reader: TskFileReader, entry: Entry, chunk_size: int) -> Iterator[bytes]:

@@ -293,4 +293,4 @@ def read_entry(
     entry = fs.find(path) if path is not None else fs.entry_for_inode(inode or "")
     if entry.type in ("dir", "virtual-dir") and entry.attr_type is None:
         raise FileSystemError(f"{fs.context}: {entry.path} is a directory")
-    return fs.iter_content(entry)
+    return fs.iter_content(entry, any_size=True)

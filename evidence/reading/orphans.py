@@ -31,6 +31,11 @@ _DIR_META_TYPES = {2, 11}
 #: $FILE_NAME: name length (UTF-16 units) at 0x40, the name at 0x42
 _FNAME_LENGTH = 0x40
 _FNAME_NAME = 0x42
+#: the smallest metadata record of a file system TSK reads (a FAT directory entry): no file system has more inodes
+#: than its bytes divided by this, plus TSK's virtual ones (fuzz case fs:666: a FAT boot sector damaged so that
+#: TSK's last inode is 2**64 - 202, and the search below ran for ever)
+_SMALLEST_RECORD = 32
+_VIRTUAL_INODES = 16
 
 
 def orphan_directory(tsk: TskFileSystem) -> TskName:
@@ -76,6 +81,12 @@ def _orphan_name(tsk: TskFileSystem, addr: int) -> TskName | None:
 def find_orphans(tsk: TskFileSystem) -> list[TskName]:
     """The names ``$OrphanFiles`` holds when no name of the file system can be read (see the module docstring)."""
     info = tsk.info
+    most = info.block_count * info.block_size // _SMALLEST_RECORD + _VIRTUAL_INODES
+    if info.last_inum - info.first_inum > most:
+        raise FileSystemError(
+            f"orphan search not done: inodes {info.first_inum}-{info.last_inum} cannot fit in a file system of "
+            f"{info.block_count * info.block_size} bytes (a damaged inode count)"
+        )
     found = [
         name
         for addr in range(info.first_inum, info.last_inum)

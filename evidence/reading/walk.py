@@ -199,7 +199,11 @@ class Walker:
             return self._tsk.list_dir(addr, options.readers)
         except FileSystemError as exc:
             if addr == self._tsk.info.last_inum and self._root_failed:
-                return find_orphans(self._tsk)  # TSK's orphan search needs the root: search as it does (orphans)
+                try:
+                    return find_orphans(self._tsk)  # TSK's orphan search needs the root: search as it does
+                except FileSystemError as orphans_exc:
+                    options.errors.append(f"$OrphanFiles: {orphans_exc}")
+                    return []
             options.errors.append(f"directory {addr}: {exc}")
             return []
 

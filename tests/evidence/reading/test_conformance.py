@@ -7,8 +7,8 @@ test normalises exactly that and says why:
 * ``fls`` prints control characters in names as ``^`` (``tsk_print_sanitized``): scelle's paths keep the real
   characters, so they are sanitised the same way before comparing;
 * names that are not UTF-8: ``fls`` prints the raw bytes, scelle escapes them as ``\\xNN``
-  (see evidence/reading/entries.py), so the raw bytes of the reference are escaped by ``escape_reference`` (written here
-from the documented rule);
+  (see evidence/reading/entries.py), so the raw bytes of the reference are escaped by ``escape_reference``
+  (in tests/evidence/support/tsk_reference.py, written from the documented rule);
 * TSK 4.11's ``nt2unixtime`` turns an NTFS FILETIME of 0 into 3373865674 (unsigned wrap-around); TSK 4.12+ (and
   scelle) report no time, so that value in ``($FILE_NAME)`` bodyfile lines is compared as 0.
 """
@@ -27,7 +27,9 @@ from cli.main import cli
 from evidence import list_volumes, open_filesystem, open_image
 from evidence.reading.entries import Entry
 from tests.evidence.support.tsk_reference import (
+    TYPE_WORDS,
     ReferenceFs,
+    escape_reference,
     fls_sanitize,
     parse_bodyfile,
     parse_fls,
@@ -41,16 +43,10 @@ from tests.support.tools import tool
 
 REFERENCES = reference_filesystems()
 TSK411_FILETIME_ZERO = 3373865674
-TYPE_WORDS = {"r": "file", "d": "dir", "l": "symlink", "v": "virtual", "V": "virtual-dir", "-": "unknown"}
 
 
 def ref_id(ref: ReferenceFs) -> str:
     return f"{ref.folder.name}@{ref.sector}"
-
-
-def escape_reference(text: str) -> str:
-    """Bytes that are not UTF-8 (read with surrogateescape) written as \\xNN, the rule scelle documents."""
-    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
 
 
 def expected_lines(ref: ReferenceFs) -> list[tuple[str, str, bool, str, bool, str]]:

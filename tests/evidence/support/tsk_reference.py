@@ -25,7 +25,10 @@ REFERENCE = IMAGES / "_tsk_reference"
 SOURCE_FOLDERS = {"sleuthkit_test_data": "dftt"}
 
 _FLS = re.compile(r"(?P<nt>.)/(?P<mt>.) (?P<deleted>\* )?(?P<inode>[0-9-]+)(?P<realloc>\(realloc\))?:\t(?P<path>.*)")
-_MMLS = re.compile(r"(?P<index>\d+):\s+(?P<slot>\S+)\s+(?P<start>\d+)\s+(?P<end>\d+)\s+(?P<length>\d+)\s+(?P<desc>.*)")
+#: the description may be empty (a GPT partition without a name): then the line ends after the length
+_MMLS = re.compile(
+    r"(?P<index>\d+):\s+(?P<slot>\S+)\s+(?P<start>\d+)\s+(?P<end>\d+)\s+(?P<length>\d+)(?:\s+(?P<desc>.*))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +177,12 @@ def parse_icat_hashes(path: Path) -> list[IcatHash]:
 
 
 def parse_mmls(path: Path) -> tuple[int, list[MmlsRow]]:
+    """The sector size and the rows of an ``mmls`` output file."""
+    return parse_mmls_text(path.read_text(encoding="utf-8"))
+
+
+def parse_mmls_text(text: str) -> tuple[int, list[MmlsRow]]:
     """The sector size and the rows of an ``mmls`` output."""
-    text = path.read_text(encoding="utf-8")
     unit = re.search(r"Units are in (\d+)-byte sectors", text)
     rows = []
     for line in text.splitlines():
@@ -188,10 +195,20 @@ def parse_mmls(path: Path) -> tuple[int, list[MmlsRow]]:
                     int(match["start"]),
                     int(match["end"]),
                     int(match["length"]),
-                    match["desc"],
+                    match["desc"] or "",
                 )
             )
     return (int(unit.group(1)) if unit else 512), rows
+
+
+#: the ``type`` word of ``scelle image ls --json`` for each TSK type letter of ``fls``
+TYPE_WORDS = {"r": "file", "d": "dir", "l": "symlink", "v": "virtual", "V": "virtual-dir", "-": "unknown"}
+
+
+def escape_reference(text: str) -> str:
+    """Bytes that are not UTF-8 (read with surrogateescape) written as \\xNN, the rule scelle documents for names
+    (evidence/reading/entries.py)."""
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
 
 
 def fls_sanitize(text: str) -> str:
