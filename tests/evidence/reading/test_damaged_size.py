@@ -82,8 +82,9 @@ def test_extraction_refuses_it_in_either_language(damaged: Path, tmp_path: Path)
             result = CliRunner().invoke(cli, ["image", "extract", str(damaged), "gros.bin", "--out", str(out)],
                                         env={"SCELLE_LANG": lang})  # fmt: skip
         assert result.exit_code == 1, result.output
-        assert result.output.startswith("scelle: error: ") and words in result.output
-        assert "scelle-manifest.json" in result.output
+        error = result.stderr.splitlines()[-1]  # after the progress lines of the extraction
+        assert error.startswith("scelle: error: ") and words in error
+        assert "scelle-manifest.json" in error
         assert json.loads((out / "scelle-manifest.json").read_text())["status"] == "failed"
         assert sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) < 1 << 20
 
