@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from custody.i18n.examiner import EXAMINER_MESSAGES
+from custody.i18n.stores import STORE_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick
@@ -68,6 +69,7 @@ MESSAGES: Mapping[str, Pair] = {
         "SCELLE_STRICT_KEY_PERMISSIONS=1 : restreignez-le avec chmod 600",
     ),
     **EXAMINER_MESSAGES,
+    **STORE_MESSAGES,
 }
 
 
