@@ -119,7 +119,10 @@ class PgStore(LedgerStore):
         try:
             with store._failing(), conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (CREATE_LOCK,))
-                conn.execute(SCHEMA)
+                # Tables made once, by whoever creates the first ledger (or a DBA): later examiners need only the
+                # right to read and insert rows, not to own the tables.
+                if conn.execute("SELECT to_regclass('scelle_ledgers')").fetchone() == (None,):
+                    conn.execute(SCHEMA)
                 added = conn.execute(
                     "INSERT INTO scelle_ledgers (name, format) VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING name",
                     (location.ledger, FORMAT),

@@ -25,7 +25,7 @@ local all examiner scram-sha-256
 """
 
 
-class ServerUnavailable(Exception):
+class ServerUnavailableError(Exception):
     """The server cannot be started here (the reason says why)."""
 
 
@@ -69,19 +69,21 @@ def find_bindir() -> Path:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     if initdb is None:
-        raise ServerUnavailable("PostgreSQL server programs (initdb, pg_ctl) are not installed: install postgresql")
+        raise ServerUnavailableError(
+            "PostgreSQL server programs (initdb, pg_ctl) are not installed: install postgresql"
+        )
     return Path(initdb).parent
 
 
 def start_server() -> PgServer:
-    """Create and start a new cluster; ``ServerUnavailable`` says why it could not."""
+    """Create and start a new cluster; ``ServerUnavailableError`` says why it could not."""
     bindir = find_bindir()
     as_postgres: tuple[str, ...] = ()
     base = Path(tempfile.mkdtemp(prefix="scelle-pg-"))
     if os.geteuid() == 0:
         runuser = shutil.which("runuser")
         if runuser is None:
-            raise ServerUnavailable("running as root and runuser is missing: cannot run initdb as postgres")
+            raise ServerUnavailableError("running as root and runuser is missing: cannot run initdb as postgres")
         as_postgres = (runuser, "-u", "postgres", "--")
         shutil.chown(base, "postgres", "postgres")
     server = PgServer(base=base, bindir=bindir, as_postgres=as_postgres)
@@ -96,7 +98,7 @@ def start_server() -> PgServer:
 def _run(server: PgServer, *args: str, stdin: str | None = None) -> None:
     done = subprocess.run([*server.as_postgres, *args], input=stdin, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise ServerUnavailable(f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+        raise ServerUnavailableError(f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[-500:]}")
 
 
 def _initialise(server: PgServer) -> None:
@@ -128,4 +130,5 @@ def _initialise(server: PgServer) -> None:
         conn.execute("CREATE DATABASE empty")
         conn.execute(f"CREATE ROLE examiner LOGIN PASSWORD '{EXAMINER_PASSWORD}'")
     with psycopg.connect(server.conninfo(), autocommit=True) as conn:
-        conn.execute("GRANT ALL ON SCHEMA public TO examiner")
+        # Tables made later by postgres (the first ledger's creator) are open to examiner's rows, not to DDL.
+        conn.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE ON TABLES TO examiner")
