@@ -2,9 +2,9 @@
 
 ``start_server`` runs ``initdb`` and ``pg_ctl`` from the Debian ``postgresql`` package on a new cluster in a temporary
 directory, listening only on a Unix socket there (no TCP port, so nothing clashes with a server already running),
-with ``fsync`` on as a lab's server has it. ``initdb`` refuses to run as root: as root (CI) every program runs as the
-``postgres`` user through ``runuser``. Local connections as ``postgres`` need no password; the role ``examiner``
-logs in with a password (scram-sha-256), to check that the password comes from libpq's usual places.
+with ``fsync`` on (the default, as a lab's server has it). ``initdb`` refuses to run as root: as root (CI) every
+program runs as the ``postgres`` user through ``runuser``. Local connections as ``postgres`` need no password; the
+role ``examiner`` logs in with a password (scram-sha-256), to check that it comes from libpq's usual places.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def _initialise(server: PgServer) -> None:
         "-t",
         "30",
         "-o",
-        f"-c listen_addresses='' -k {server.socket_dir} -p {PORT} -c fsync=on -c max_connections=100",
+        f"-c listen_addresses='' -k {server.socket_dir} -p {PORT} -c max_connections=100",
         "start",
     )
     import psycopg

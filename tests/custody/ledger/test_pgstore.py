@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -202,3 +203,29 @@ def test_a_copy_round_trips_between_sqlite_and_postgresql(
         copy_ledger(source, in_pg)
     with pytest.raises(LedgerFileError, match="already exists"):
         copy_ledger(in_pg, back)
+
+
+def test_appending_is_refused_when_the_server_does_not_sync(pg_scenario: Ledger, pg_server: PgServer) -> None:
+    location = str(pg_scenario.store.path)
+    pg_scenario.close()
+    _reload(pg_server, "ALTER SYSTEM SET fsync = off", "off")
+    try:
+        with pytest.raises(StoreLocationError, match="fsync off"):
+            open_store(location)
+        open_store(location, readonly=True).close()  # reading needs no durability
+    finally:
+        _reload(pg_server, "ALTER SYSTEM RESET fsync", "on")
+    open_store(location).close()
+
+
+def _reload(pg_server: PgServer, statement: str, fsync: str) -> None:
+    """Change the server's configuration and wait until new sessions see it (a reload is asynchronous)."""
+    _sql(pg_server, statement)
+    _sql(pg_server, "SELECT pg_reload_conf()")
+    deadline = time.monotonic() + 10
+    while True:
+        with psycopg.connect(pg_server.conninfo()) as conn:
+            if conn.execute("SHOW fsync").fetchone() == (fsync,):
+                return
+        assert time.monotonic() < deadline, f"the server never reloaded with fsync {fsync}"
+        time.sleep(0.05)
