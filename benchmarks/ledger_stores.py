@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,7 +125,7 @@ def main() -> None:
     if args.pg is None:
         from tests.support.postgres import start_server
 
-        server = start_server()
+        server = start_server(shutil.which)
         args.pg = server.url(None)
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -44,7 +44,7 @@ def pg_server() -> Generator[postgres.PgServer, None, None]:
     """A throwaway PostgreSQL server (``tests/support/postgres.py``) shared by the session; the tests that need it
     are skipped, saying why, when it cannot be started here, and fail instead in CI, which installs it."""
     try:
-        server = postgres.start_server()
+        server = postgres.start_server(tools.optional_tool)
     except postgres.ServerUnavailableError as exc:
         if os.environ.get("CI"):
             pytest.fail(f"the PostgreSQL test server could not be started: {exc}")

@@ -25,7 +25,7 @@ from psycopg import errors as pg_errors
 
 from custody.errors import CustodyError, LedgerTamperedError
 from custody.ledger.backend import LedgerFileError, LedgerStore, MetaValue
-from custody.ledger.stores import DatabaseLocation, StoreLocationError
+from custody.ledger.location import DatabaseLocation, StoreLocationError
 
 FORMAT = 1
 CREATE_LOCK = 0x5343454C  # "SCEL": one `custody init` at a time creates the tables of an empty database

@@ -14,10 +14,12 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+Which = Callable[[str], str | None]
 PORT = 5432  # only names the socket file: the server listens on no TCP port
 EXAMINER_PASSWORD = "examiner test password"  # noqa: S105 - a test password
 HBA = """local all postgres trust
@@ -62,12 +64,12 @@ class PgServer:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def find_bindir() -> Path:
+def find_bindir(which: Which) -> Path:
     """The newest PostgreSQL server programs' directory (Debian keeps them out of ``PATH``)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     if found:
         return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
+    initdb = which("initdb")
     if initdb is None:
         raise ServerUnavailableError(
             "PostgreSQL server programs (initdb, pg_ctl) are not installed: install postgresql"
@@ -75,13 +77,14 @@ def find_bindir() -> Path:
     return Path(initdb).parent
 
 
-def start_server() -> PgServer:
-    """Create and start a new cluster; ``ServerUnavailableError`` says why it could not."""
-    bindir = find_bindir()
+def start_server(which: Which) -> PgServer:
+    """Create and start a new cluster; ``ServerUnavailableError`` says why it could not. ``which`` finds a program
+    (``tests.support.tools.optional_tool`` in the tests, so that only external tests start a server)."""
+    bindir = find_bindir(which)
     as_postgres: tuple[str, ...] = ()
     base = Path(tempfile.mkdtemp(prefix="scelle-pg-"))
     if os.geteuid() == 0:
-        runuser = shutil.which("runuser")
+        runuser = which("runuser")
         if runuser is None:
             raise ServerUnavailableError("running as root and runuser is missing: cannot run initdb as postgres")
         as_postgres = (runuser, "-u", "postgres", "--")
