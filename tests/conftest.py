@@ -10,7 +10,7 @@ from collections.abc import Generator
 
 import pytest
 
-from tests.support import tools
+from tests.support import postgres, tools
 
 for _name in ("LC_ALL", "LC_MESSAGES", "SCELLE_LANG"):
     os.environ.pop(_name, None)
@@ -41,3 +41,20 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
         return (yield)
     finally:
         tools.current = None
+
+
+@pytest.fixture(scope="session")
+@tools.runs_tools
+def pg_server() -> Generator[postgres.PgServer, None, None]:
+    """A throwaway PostgreSQL server (``tests/support/postgres.py``) shared by the session; the tests that need it
+    are skipped, saying why, when it cannot be started here, and fail instead in CI, which installs it."""
+    try:
+        server = postgres.start_server(tools.optional_tool)
+    except postgres.ServerUnavailableError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"the PostgreSQL test server could not be started: {exc}")
+        pytest.skip(f"the PostgreSQL test server could not be started: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()

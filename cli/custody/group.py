@@ -99,7 +99,10 @@ def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_j
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Ledger private key.")
 @json_option
 def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> None:
-    """Create a ledger for one case; the ledger key signs every checkpoint."""
+    """Create a ledger for one case; the ledger key signs every checkpoint.
+
+    LEDGER is a file, or a ledger in a lab's PostgreSQL database: postgresql://HOST/DATABASE?ledger=NAME (the
+    password comes from PGPASSWORD, ~/.pgpass or a service file, never from the command line)."""
     from pathlib import Path
 
     from custody.ledger.ledger import Ledger
@@ -355,12 +358,13 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
 def _register() -> None:
     from cli.custody.authority_add import authority
     from cli.custody.changes import extend, revoke, validate
+    from cli.custody.copy import copy
     from cli.custody.events import record, transfer
     from cli.custody.handover import accept, complete, offer, receive
     from cli.custody.timestamps import timestamp
     from cli.custody.witness import cosign, witness
 
-    commands = (authority, record, transfer, offer, accept, receive, complete, export, timestamp, witness, cosign)
+    commands = (authority, record, transfer, offer, accept, receive, complete, export, timestamp, witness, cosign, copy)
     for command in commands:
         custody.add_command(command)
     for command in (extend, validate, revoke):

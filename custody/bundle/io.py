@@ -46,8 +46,9 @@ def resolve_artefacts(arguments: Iterable[str], progress: ProgressObserver = NUL
 def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:
     """Every leaf of a ledger file, its latest signed checkpoint and its ledger public key, in one snapshot."""
     from custody.ledger.ledger import Ledger  # the ledger store is only needed on the exporting side
+    from custody.ledger.stores import is_database
 
-    if not Path(path).is_file():
+    if not is_database(path) and not Path(path).is_file():
         raise CustodyError(f"{path}: no such ledger file")
     with Ledger.open(path, readonly=True) as ledger, ledger.store.snapshot():
         leaves = [leaf for _seq, _kind, _id, leaf, _hash in ledger.store.entries()]
@@ -145,5 +146,7 @@ def looks_like_bundle(path: str | Path) -> bool:
 
 
 def looks_like_ledger(path: str | Path) -> bool:
-    """True when ``path`` is an SQLite database file (how a ledger is stored)."""
-    return _head(path).startswith(b"SQLite format 3\x00")
+    """True when ``path`` is an SQLite database file (how a ledger is stored) or names a ledger in a database."""
+    from custody.ledger.stores import is_database
+
+    return is_database(path) or _head(path).startswith(b"SQLite format 3\x00")

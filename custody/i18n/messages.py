@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from custody.i18n.batch import BATCH_WORDS
 from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.recording import RECORDING_MESSAGES
+from custody.i18n.stores import STORE_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick
@@ -77,6 +78,7 @@ MESSAGES: Mapping[str, Pair] = {
     **EXAMINER_MESSAGES,
     **RECORDING_MESSAGES,
     **BATCH_WORDS,
+    **STORE_MESSAGES,
 }
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from types import TracebackType
 
 from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SignatureError
+from custody.ledger.backend import LedgerStore
 from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
 from custody.ledger.state import LedgerState
-from custody.ledger.store import Store
+from custody.ledger.stores import create_store, open_store
 from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_leaf, retimed, sign_entry
 from custody.model.identity import Handler
@@ -38,7 +39,7 @@ from custody.tlog.notes import Checkpoint, parse_verifier_key, sign_checkpoint
 class Ledger:
     """An open ledger file. Appending needs the ledger key (``ledger_key``); reading and proving do not."""
 
-    def __init__(self, store: Store, header: LedgerHeader, ledger_key: KeyPair | None) -> None:
+    def __init__(self, store: LedgerStore, header: LedgerHeader, ledger_key: KeyPair | None) -> None:
         self.store = store
         self.header = header
         self._key = ledger_key
@@ -69,7 +70,7 @@ class Ledger:
             created_at=now_or_clock(now),
         )
         entry = sign_entry("ledger", header, [ledger_key])
-        store = Store.create(path)
+        store = create_store(path)
         ledger = cls(store, header, ledger_key)
         with store.transaction():
             ledger._write([entry])
@@ -80,7 +81,7 @@ class Ledger:
     @classmethod
     def open(cls, path: str | Path, *, ledger_key: KeyPair | None = None, readonly: bool = False) -> Ledger:
         """Open a ledger file; its header (entry 0) says its case, origin and key."""
-        store = Store.open(path, readonly=readonly or ledger_key is None)
+        store = open_store(path, readonly=readonly or ledger_key is None)
         leaf = store.leaf_at(0)
         try:
             if leaf is None:

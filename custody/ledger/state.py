@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
-from custody.ledger.store import Store
+from custody.ledger.backend import LedgerStore
 from custody.model.changes import AuthorityChange
 from custody.model.entries import KeyEntry, LedgerHeader, parse_leaf
 from custody.model.identity import Handler
@@ -20,7 +20,7 @@ from custody.rules.events import LedgerView
 class Source(Protocol):
     """What the view reads of a ``custody.ledger.ledger.Ledger``."""
 
-    store: Store
+    store: LedgerStore
     header: LedgerHeader
 
     def registered_key(self, fingerprint: str) -> KeyEntry | None: ...

@@ -1,4 +1,5 @@
-"""The ledger's SQLite file: leaves, their hashes, checkpoints, and a few derived values.
+"""The ledger's SQLite file: leaves, their hashes, checkpoints, and a few derived values
+(``custody.ledger.backend.LedgerStore``, which validates every value read back).
 
 Durability and concurrency come from SQLite: WAL journal, ``synchronous=FULL`` (a committed append survives a power
 cut or a ``kill -9``), one ``BEGIN IMMEDIATE`` transaction per append (two processes appending at once are
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError, LedgerTamperedError
-from custody.ledger.stored import MAX_FRONTIER_BYTES, stored_blob, stored_bytes, stored_size, stored_text
+from custody.ledger.backend import LedgerFileError, LedgerStore, MetaValue
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -45,12 +46,33 @@ BUSY_TIMEOUT_S = 60.0
 DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 
 
-class LedgerFileError(CustodyError):
-    """The ledger file is missing, not a scelle ledger, or cannot be read or written."""
+QUERIES = {
+    "meta": "SELECT value FROM meta WHERE name = ?",
+    "meta_all": "SELECT name, value FROM meta ORDER BY name",
+    "latest_checkpoint": "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+    "next_position": "SELECT COALESCE(MAX(seq) + 1, 0) FROM entries",
+    "checkpoint_at": "SELECT note FROM checkpoints WHERE size = ?",
+    "timestamps": "SELECT size, reply FROM timestamps ORDER BY rowid",
+    "find": "SELECT seq, kind, leaf FROM entries WHERE entry_id = ?",
+    "leaf_at": "SELECT leaf FROM entries WHERE seq = ?",
+    "last_leaf": "SELECT leaf FROM entries WHERE kind = ? ORDER BY seq DESC LIMIT 1",
+    "head": "SELECT event_id FROM heads WHERE artefact = ?",
+    "heads": "SELECT artefact, event_id FROM heads",
+    "entries": "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries ORDER BY seq",
+    "entries_of": "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries WHERE kind = ? ORDER BY seq",
+    "checkpoints": "SELECT size, note FROM checkpoints ORDER BY size",
+    "leaf_hashes": "SELECT leaf_hash FROM entries ORDER BY seq",
+    "has_timestamps": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timestamps'",
+}
+"""The reads ``custody.ledger.backend.LedgerStore`` validates, by name."""
+
+__all__ = ["DB_ERRORS", "LedgerFileError", "Store"]
 
 
-class Store:
+class Store(LedgerStore):
     """One open connection to a ledger file."""
+
+    path: Path
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -144,19 +166,20 @@ class Store:
                 if not failed:
                     raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
-    def _one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+    def _one(self, query: str, *args: object) -> tuple[Any, ...] | None:
         try:
-            row: tuple[Any, ...] | None = self._conn.execute(sql, args).fetchone()
+            row: tuple[Any, ...] | None = self._conn.execute(QUERIES[query], args).fetchone()
         except DB_ERRORS as exc:
             raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
         return row
 
-    def get_meta(self, name: str) -> Any:
-        """A value of the ``meta`` table (None when absent)."""
-        row = self._one("SELECT value FROM meta WHERE name = ?", (name,))
-        return None if row is None else row[0]
+    def _rows(self, query: str, *args: object) -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from self._conn.execute(QUERIES[query], args)
+        except DB_ERRORS as exc:
+            raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
 
-    def set_meta(self, name: str, value: bytes | str | int) -> None:
+    def set_meta(self, name: str, value: MetaValue) -> None:
         """Set a value of the ``meta`` table (inside a transaction)."""
         self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
 
@@ -174,32 +197,9 @@ class Store:
         """Store the signed checkpoint of the tree of ``size`` leaves."""
         self._conn.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)", (size, note))
 
-    def latest_checkpoint(self) -> tuple[int, str] | None:
-        """The checkpoint of the largest tree, as (size, note)."""
-        row = self._one("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
-        if row is None:
-            return None
-        return stored_size(self.path, "checkpoint size", row[0], absent=None), stored_text(
-            self.path, "checkpoint note", row[1]
-        )
-
-    def tree_state(self) -> tuple[int, bytes]:
-        """The stored tree size and frontier, validated (a fresh ledger: ``(0, b"")``)."""
-        size = stored_size(self.path, "tree size (meta.size)", self.get_meta("size"))
-        frontier = stored_bytes(
-            self.path, "tree frontier (meta.frontier)", self.get_meta("frontier"), limit=MAX_FRONTIER_BYTES
-        )
-        return size, frontier
-
-    def next_position(self) -> int:
-        """One past the largest stored entry position (0 for no entries): where the next entry goes."""
-        row = self._one("SELECT COALESCE(MAX(seq) + 1, 0) FROM entries")
-        return stored_size(self.path, "entry position", None if row is None else row[0])
-
-    def checkpoint_at(self, size: int) -> str | None:
-        """The signed checkpoint stored for a tree of ``size`` leaves."""
-        row = self._one("SELECT note FROM checkpoints WHERE size = ?", (size,))
-        return None if row is None else stored_text(self.path, "checkpoint note", row[0])
+    def set_head(self, artefact: str, event_id: str) -> None:
+        """Record the latest event about ``artefact``."""
+        self._conn.execute("INSERT OR REPLACE INTO heads (artefact, event_id) VALUES (?, ?)", (artefact, event_id))
 
     def add_timestamp(self, size: int, reply: bytes) -> bool:
         """Keep an RFC 3161 reply over the checkpoint of ``size`` (inside a transaction); False if already kept.
@@ -210,81 +210,5 @@ class Store:
         cursor = self._conn.execute("INSERT OR IGNORE INTO timestamps (size, reply) VALUES (?, ?)", (size, reply))
         return cursor.rowcount == 1
 
-    def timestamps(self) -> list[tuple[int, bytes]]:
-        """Every kept RFC 3161 reply as (checkpoint size, reply), in the order they were stored (none: [])."""
-        if self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timestamps'") is None:
-            return []
-        return [(s, r) for s, r in self._rows("SELECT size, reply FROM timestamps ORDER BY rowid")]
-
-    def find(self, entry_id: str) -> tuple[int, str, bytes] | None:
-        """(seq, kind, leaf) of the entry with this id."""
-        row = self._one("SELECT seq, kind, leaf FROM entries WHERE entry_id = ?", (entry_id,))
-        if row is None:
-            return None
-        seq = stored_size(self.path, "entry position", row[0], absent=None)
-        return seq, stored_text(self.path, "entry kind", row[1]), stored_blob(self.path, "entry leaf", row[2])
-
-    def leaf_at(self, seq: int) -> bytes | None:
-        """The leaf stored at position ``seq``."""
-        row = self._one("SELECT leaf FROM entries WHERE seq = ?", (seq,))
-        return None if row is None else stored_blob(self.path, "entry leaf", row[0])
-
-    def last_leaf(self, kind: str) -> bytes | None:
-        """The leaf of the latest entry of ``kind``."""
-        row = self._one("SELECT leaf FROM entries WHERE kind = ? ORDER BY seq DESC LIMIT 1", (kind,))
-        return None if row is None else stored_blob(self.path, "entry leaf", row[0])
-
-    def head(self, artefact: str) -> str | None:
-        """Id of the latest event about ``artefact`` (``sha256:…``)."""
-        row = self._one("SELECT event_id FROM heads WHERE artefact = ?", (artefact,))
-        return None if row is None else stored_text(self.path, "artefact head", row[0])
-
-    def set_head(self, artefact: str, event_id: str) -> None:
-        """Record the latest event about ``artefact``."""
-        self._conn.execute("INSERT OR REPLACE INTO heads (artefact, event_id) VALUES (?, ?)", (artefact, event_id))
-
-    def heads(self) -> dict[str, str]:
-        """Every stored head, artefact -> event id."""
-        return {str(a): str(e) for a, e in self._rows("SELECT artefact, event_id FROM heads")}
-
-    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
-        try:
-            yield from self._conn.execute(sql)
-        except DB_ERRORS as exc:
-            raise LedgerTamperedError(f"{self.path}: ledger tables are damaged: {exc}") from exc
-
-    def entries(self, kind: str | None = None, *, raw: bool = False) -> Iterator[tuple[int, str, str, bytes, bytes]]:
-        """Every stored row (seq, kind, entry_id, leaf, leaf_hash) in ``seq`` order, optionally of one kind.
-
-        Each value is validated (``custody.ledger.stored``); ``raw`` gives the rows as stored, for the verifier,
-        which reports a rewritten row as one finding among others rather than stopping at it.
-        """
-        sql = "SELECT seq, kind, entry_id, leaf, leaf_hash FROM entries"
-        if kind is not None:
-            if kind not in ("ledger", "key", "authority", "event", "authority-change"):
-                raise CustodyError(f"unknown entry kind {kind!r}")
-            sql += f" WHERE kind = '{kind}'"
-        if raw:
-            yield from self._rows(sql + " ORDER BY seq")
-            return
-        for seq, stored_kind, entry_id, leaf, digest in self._rows(sql + " ORDER BY seq"):
-            yield (
-                stored_size(self.path, "entry position", seq, absent=None),
-                stored_text(self.path, "entry kind", stored_kind),
-                stored_text(self.path, "entry id", entry_id),
-                stored_blob(self.path, "entry leaf", leaf),
-                stored_blob(self.path, "leaf hash", digest),
-            )
-
-    def checkpoints(self) -> Iterator[tuple[int, str]]:
-        """Every stored checkpoint (size, note) by increasing size."""
-        for size, note in self._rows("SELECT size, note FROM checkpoints ORDER BY size"):
-            yield (
-                stored_size(self.path, "checkpoint size", size, absent=None),
-                stored_text(self.path, "checkpoint note", note),
-            )
-
-    def leaf_hashes(self) -> list[bytes]:
-        """Every stored leaf hash in ``seq`` order."""
-        rows = self._rows("SELECT leaf_hash FROM entries ORDER BY seq")
-        return [stored_bytes(self.path, "leaf hash", h, limit=32, absent=False) for (h,) in rows]
+    def _has_timestamps(self) -> bool:
+        return self._one("has_timestamps") is not None

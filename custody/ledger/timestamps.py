@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from custody.ledger.backend import LedgerStore
 from custody.ledger.ledger import Ledger
 from custody.ledger.report import LedgerReport
 from custody.ledger.rfc3161 import (
@@ -38,7 +39,7 @@ from custody.ledger.rfc3161 import (
     timestamp_findings,
     verify_reply,
 )
-from custody.ledger.store import Store
+from custody.ledger.stores import open_store
 from custody.tlog.notes import parse_verifier_key
 
 HTTP_TIMEOUT_S = 30.0
@@ -125,7 +126,7 @@ def timestamp_ledger(
         info = read_reply(reply)
         with Ledger.open(os.fspath(path), readonly=True) as ledger:
             key_name = ledger.header.key_name
-    store = Store.open(os.fspath(path))
+    store = open_store(os.fspath(path))
     try:
         with store.transaction():
             notes = dict(store.checkpoints())
@@ -141,7 +142,7 @@ def timestamp_ledger(
 
 
 def check_timestamps(
-    store: Store, notes: Mapping[int, str], key_name: str, tsa: TsaTrust | None
+    store: LedgerStore, notes: Mapping[int, str], key_name: str, tsa: TsaTrust | None
 ) -> list[TimestampCheck]:
     """Check every kept reply against the ledger's stored checkpoints (``notes``, size -> note, which the ledger
     verification checks in its own pass) and, when ``tsa`` is given, against the trusted TSA roots.
@@ -175,7 +176,7 @@ def _check_one(index: int, size: int, reply: bytes, imprints: Mapping[bytes, int
     return TimestampCheck(index=index, size=covered, status="verified", time=info.time, tsa=info.tsa)
 
 
-def with_timestamps(report: LedgerReport, store: Store, tsa: TsaTrust | None) -> LedgerReport:
+def with_timestamps(report: LedgerReport, store: LedgerStore, tsa: TsaTrust | None) -> LedgerReport:
     """``report`` (of ``verify_ledger``) with the kept time-stamps checked, each failure one more finding."""
     key_name = parse_verifier_key(report.vkey)[0]
     checks = tuple(check_timestamps(store, dict(store.checkpoints()), key_name, tsa))

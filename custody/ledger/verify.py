@@ -29,10 +29,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody import fastpath, i18n
 from custody.errors import CustodyError, LedgerTamperedError
+from custody.ledger.backend import LedgerStore
 from custody.ledger.checkpoints import CheckpointKey
 from custody.ledger.report import LedgerReport
 from custody.ledger.rfc3161 import TsaTrust
-from custody.ledger.store import Store
+from custody.ledger.stores import open_store
 from custody.ledger.timestamps import with_timestamps
 from custody.ledger.witnessed import Outside
 from custody.model.changes import AuthorityChange
@@ -101,7 +102,7 @@ class _Replay(LedgerView):
 class _Verifier:
     """One pass over the rows: leaf checks, replay, and each stored checkpoint checked when its size is reached."""
 
-    def __init__(self, store: Store, trusted: TrustedKey | None, *, deferred: bool) -> None:
+    def __init__(self, store: LedgerStore, trusted: TrustedKey | None, *, deferred: bool) -> None:
         self.store = store
         self.trusted = trusted
         self.trusted_vkey: str | None = None  # the trusted key under the header's key name, once it is read
@@ -342,7 +343,7 @@ def verify_ledger(
     if trust is not None and unsafe_trust_embedded_key:
         raise UsageError(i18n.message("trust.both"))
     trusted = None if trust is None else trusted_key(trust)
-    store = Store.open(os.fspath(path), readonly=True)
+    store = open_store(os.fspath(path), readonly=True)
     try:
         with store.snapshot():
             try:
@@ -358,7 +359,7 @@ def verify_ledger(
 
 
 def _verify(
-    store: Store, path: str, trusted: TrustedKey | None, outside: Outside | None = None, *, deferred: bool
+    store: LedgerStore, path: str, trusted: TrustedKey | None, outside: Outside | None = None, *, deferred: bool
 ) -> LedgerReport:
     v = _Verifier(store, trusted, deferred=deferred)
     count = v.run_rows()

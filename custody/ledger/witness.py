@@ -26,7 +26,7 @@ from typing import Any
 
 from custody.errors import CustodyError, ProofError, SignatureError
 from custody.i18n import message
-from custody.ledger.store import Store
+from custody.ledger.stores import open_store
 from custody.model.keys import KeyPair
 from custody.tlog.cosignature import WitnessKey, cosign, parse_witness_vkey
 from custody.tlog.merkle import MerkleTree, verify_consistency
@@ -215,7 +215,7 @@ class ConsistencyProof:
 
 def consistency_proof(path: str | os.PathLike[str], old_size: int) -> ConsistencyProof:
     """A consistency proof from the ledger's first ``old_size`` entries to its latest stored checkpoint."""
-    store = Store.open(os.fspath(path), readonly=True)
+    store = open_store(os.fspath(path), readonly=True)
     try:
         with store.snapshot():
             latest = store.latest_checkpoint()

@@ -23,7 +23,8 @@ from typing import Any
 
 from custody.errors import CustodyError, SignatureError
 from custody.i18n import message
-from custody.ledger.store import Store
+from custody.ledger.backend import LedgerStore
+from custody.ledger.stores import open_store
 from custody.model.witnesses import witness_policy
 from custody.tlog.cosignature import (
     WitnessKey,
@@ -64,7 +65,7 @@ def attach_cosignatures(
         note_given: str | None = note_text
     except NoteError:
         note_given, signatures = None, parse_lines(lines)
-    store = Store.open(os.fspath(path))
+    store = open_store(os.fspath(path))
     try:
         with store.transaction():
             target = _target(store, note_given, size, lang)
@@ -90,7 +91,7 @@ def attach_cosignatures(
     return target, len(new)
 
 
-def _target(store: Store, note_text: str | None, size: int | None, lang: str) -> int:
+def _target(store: LedgerStore, note_text: str | None, size: int | None, lang: str) -> int:
     if note_text is not None:
         wanted = parse_checkpoint(note_text).size
         if size is not None and size != wanted:

@@ -66,7 +66,11 @@ def new_ledger(tmp_path: Path, keys: dict[str, KeyPair]) -> Iterator[Callable[[]
 @pytest.fixture
 def scenario(new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> Ledger:
     """Seized and acquired in Rabat, handed to France under the MLA request, analysed in Paris."""
-    ledger = new_ledger()
+    return play_scenario(new_ledger(), keys)
+
+
+def play_scenario(ledger: Ledger, keys: dict[str, KeyPair]) -> Ledger:
+    """Record the scenario's authorities and events in ``ledger`` (a file or a database)."""
     amina, pierre = keys["amina"], keys["pierre"]
     ledger.add_authority(domestic_order(), amina, now=utc(2026, 3, 1, 12))
     ledger.add_authority(mla_request(), amina, now=utc(2026, 3, 21))
