@@ -295,6 +295,11 @@ class HashSets:
         """Every algorithm some set holds (the digests a file must have to be looked up in all of them)."""
         return tuple(name for name in SIZES if any(name in opened.algorithms for opened in self.sets))
 
+    @property
+    def extra_algorithms(self) -> tuple[str, ...]:
+        """The digests the sets need that a listing does not compute anyway (SHA-256 is always there)."""
+        return tuple(name for name in ("md5", "sha1") if name in self.algorithms)
+
     def match(self, digests: dict[str, str]) -> tuple[Match, ...]:
         """The sets (and categories) a file with ``digests`` (hex) is in, once per set and category (found by the
         strongest digest the set holds for it)."""

@@ -228,7 +228,7 @@ def _extract_one(
     if substitute:
         record["substitute"] = True
         record["name_hex"] = leaf.hex()
-    tee = None if sets is None else DigestTee(tuple(a for a in ("md5", "sha1") if a in sets.algorithms))
+    tee = None if sets is None else DigestTee(sets.extra_algorithms)
     try:
         chunks = _written(fs.iter_content(entry), fd, str(tree.root / relative))
         digests = digest_chunks(chunks if tee is None else tee.feed(chunks))

@@ -73,14 +73,15 @@ def filesystems_at(source: ImageSource, volume: Volume, image: TskImage | None =
 
         if is_apfs(source, volume):
             return open_apfs(source, volume)
-        if volume.index is not None and is_luks(source.read_at(volume.offset, 8)):
-            return _luks_partition(source, volume)
+        head = source.read_at(volume.offset, 8) if volume.index is not None else b""
+        if is_luks(head):
+            return _luks_partition(source, volume, head)
         raise
 
 
-def _luks_partition(source: ImageSource, volume: Volume) -> list[FileSystem]:
-    """The file systems inside the LUKS volume a partition holds, unlocked with the image's ``--unlock`` secret."""
-    head = source.read_at(volume.offset, 8)
+def _luks_partition(source: ImageSource, volume: Volume, head: bytes) -> list[FileSystem]:
+    """The file systems inside the LUKS volume a partition holds (``head``: its first bytes), unlocked with the
+    image's ``--unlock`` secret."""
     if source.unlock_secret is None:
         raise FileSystemError(str(LocalisedImageError("luks.locked", path=volume.label, version=head[7])))
     from evidence.sources.luks import LuksSource, SliceSource
@@ -168,8 +169,7 @@ class Listing:
         self._sets = hashsets
         if hashsets is not None:
             hashes = True
-            wanted = set(extra_digests) | set(hashsets.algorithms)
-            extra_digests = tuple(name for name in ("md5", "sha1") if name in wanted)
+            extra_digests = tuple(dict.fromkeys(extra_digests + hashsets.extra_algorithms))
         self._options = (include_deleted, hashes, timeline)
         self._extra = extra_digests
         self._warn = warn
