@@ -99,7 +99,7 @@ def test_a_raw_set_named_by_its_first_segment(tmp_path: Path, source: Path) -> N
 
 def _interrupted(tmp_path: Path, output: Path, *extra: str) -> None:
     big = tmp_path / "big.bin"
-    big.write_bytes(os.urandom(192 * MIB))
+    big.write_bytes(os.urandom(512 * MIB))  # long enough that the signal lands mid-copy on an idle machine too
     env = {**os.environ, "LANG": "C.UTF-8"}
     command = [sys.executable, "-m", "cli", "acquire", str(big), str(output), "--quiet", *extra]
     child = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
@@ -107,7 +107,7 @@ def _interrupted(tmp_path: Path, output: Path, *extra: str) -> None:
     deadline = time.monotonic() + 60
     while not record.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    time.sleep(0.2)
+    time.sleep(0.1)
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=60) == 143
 
