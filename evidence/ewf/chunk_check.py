@@ -88,6 +88,11 @@ class StoredChunks:
                 return
         raise corrupt_chunk(path, chunk, self._chunk_size, self._media_size, start, why)
 
+    def check_read(self, chunk: int, zero: bool) -> None:
+        """Called for each chunk libewf returned (``zero``: all its bytes are zero): an all-zero one is checked."""
+        if zero:
+            self.check(chunk)
+
     def close(self) -> None:
         """Close the segment files. Idempotent."""
         with self._lock:

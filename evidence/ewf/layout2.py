@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import bz2
+import os
 import struct
 import zlib
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pathlib import Path
 from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
 from evidence.common.messages import LocalisedImageError, Notice
-from evidence.ewf.chunk_check import StoredChunks, reason
+from evidence.ewf.chunk_check import StoredChunks, corrupt_chunk, reason
 from evidence.ewf.format import (
     CHUNK_V2_CHECKSUM,
     CHUNK_V2_COMPRESSED,
@@ -98,48 +99,83 @@ def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
     return _Segment(path, number, last, size, compression, tuple(reversed(tables)))
 
 
+def _damaged_table(path: Path, offset: int, what: Notice) -> LocalisedImageError:
+    return LocalisedImageError("ewf2.damaged_table", path=path, offset=offset, what=what)
+
+
+def _read_tables(fds: list[int], segments: list[_Segment]) -> list[_Table]:
+    """Every sector table's header, checked: its Adler-32, its first chunk following the previous table's last."""
+    tables: list[_Table] = []
+    following = 0
+    for index, segment in enumerate(segments):
+        for start, size in segment.tables:
+            raw = read_exact(fds[index], segment.path, start, TABLE_HEADER_V2.size)
+            first, count, checksum = TABLE_HEADER_V2.unpack(raw)
+            if zlib.adler32(raw[:TABLE_HEADER_V2_CHECKED]) != checksum:
+                raise _damaged_table(segment.path, start, Notice("ewf2.table.checksum"))
+            if first != following:
+                sequence = Notice("ewf2.table.sequence", found=first, expected=following)
+                raise _damaged_table(segment.path, start, sequence)
+            if TABLE_HEADER_V2.size + TABLE_ENTRY_V2.size * count + 4 > size:
+                raise _damaged_table(segment.path, start, Notice("ewf2.section.bounds"))
+            tables.append(_Table(index, first, count, start + TABLE_HEADER_V2.size))
+            following += count
+    return tables
+
+
+def _open_segments(paths: list[Path], fds: list[int]) -> list[_Segment]:
+    """Open each segment file (its descriptor appended to ``fds``, for the caller to close) and walk it."""
+    segments: list[_Segment] = []
+    for path in paths:
+        fd, size = open_readonly(path)
+        fds.append(fd)
+        segments.append(_walk_sections(fd, path, size))
+    check_sequence(segments)
+    return segments
+
+
+def diagnose(paths: list[Path]) -> None:
+    """Raise the error that says what is damaged in an Ex01 set libewf refused to open (a cut file, a corrupt
+    section descriptor or table header); return if scelle finds nothing wrong with its layout."""
+    fds: list[int] = []
+    try:
+        _read_tables(fds, _open_segments(paths, fds))
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
 class Ewf2Chunks(StoredChunks):
     """Checks stored chunks of an Ex01 set on demand (see the module doc). Thread-safe."""
 
     def __init__(self, paths: list[Path], chunk_size: int, media_size: int) -> None:
         super().__init__(paths, chunk_size, media_size)
-        self._segments: list[_Segment] = []
         try:
-            for path in paths:
-                fd, size = open_readonly(path)
-                self._fds.append(fd)
-                self._segments.append(_walk_sections(fd, path, size))
-            check_sequence(self._segments)
-            self._tables = self._load_tables()
+            self._segments = _open_segments(paths, self._fds)
+            self._tables = _read_tables(self._fds, self._segments)
         except ImageError:
             self.close()
             raise
+        listed = sum(table.count for table in self._tables)
+        if listed < self.chunk_count:
+            self.close()
+            raise LocalisedImageError("ewf2.incomplete", path=paths[-1], found=listed, needed=self.chunk_count)
         self._table_starts = [table.first_chunk for table in self._tables]
         self._tables_checked: dict[int, bool] = {}
 
-    def _load_tables(self) -> list[_Table]:
-        tables: list[_Table] = []
-        following = 0
-        for index, segment in enumerate(self._segments):
-            for start, size in segment.tables:
-                raw = read_exact(self._fds[index], segment.path, start, TABLE_HEADER_V2.size)
-                first, count, checksum = TABLE_HEADER_V2.unpack(raw)
-                if zlib.adler32(raw[:TABLE_HEADER_V2_CHECKED]) != checksum:
-                    raise self._damaged_table(segment.path, start, Notice("ewf2.table.checksum"))
-                if first != following:
-                    found = Notice("ewf2.table.sequence", found=first, expected=following)
-                    raise self._damaged_table(segment.path, start, found)
-                if TABLE_HEADER_V2.size + TABLE_ENTRY_V2.size * count + 4 > size:
-                    raise self._damaged_table(segment.path, start, Notice("ewf2.section.bounds"))
-                tables.append(_Table(index, first, count, start + TABLE_HEADER_V2.size))
-                following += count
-        if following < self.chunk_count:
-            raise LocalisedImageError("ewf2.incomplete", path=self._paths[-1], found=following, needed=self.chunk_count)
-        return tables
-
-    @staticmethod
-    def _damaged_table(path: Path, offset: int, what: Notice) -> LocalisedImageError:
-        return LocalisedImageError("ewf2.damaged_table", path=path, offset=offset, what=what)
+    def check_read(self, chunk: int, zero: bool) -> None:
+        """As ``StoredChunks.check_read``, and refuse any chunk of a table whose entries fail their Adler-32: a
+        pattern-fill chunk's data is in its entry, so libewf would return a changed pattern as if it were data."""
+        if 0 <= chunk < self.chunk_count:
+            with self._lock:
+                position = bisect.bisect_right(self._table_starts, chunk) - 1
+                table = self._tables[position]
+                intact = self._entries_intact(position, table)
+            if not intact:
+                entry_at = table.entries + TABLE_ENTRY_V2.size * (chunk - table.first_chunk)
+                path = self._segments[table.segment].path
+                raise corrupt_chunk(path, chunk, self._chunk_size, self._media_size, entry_at, reason("table"))
+        super().check_read(chunk, zero)
 
     def _entries_intact(self, position: int, table: _Table) -> bool:
         """Whether the Adler-32 after ``table``'s entries matches them (read once per table)."""

@@ -27,7 +27,7 @@ from evidence.ewf.chunk_check import StoredChunks
 from evidence.ewf.format import E01_SIGNATURE, EVF2_SIGNATURE, EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
 from evidence.ewf.header_times import UTC_DATES, header_dates
 from evidence.ewf.layout import ChunkVerifier
-from evidence.ewf.layout2 import Ewf2Chunks
+from evidence.ewf.layout2 import Ewf2Chunks, diagnose
 from evidence.ewf.reader import FastChunkReader
 from evidence.sources.base import ImageMetadata, ImageSource
 
@@ -164,6 +164,8 @@ class EwfSource(ImageSource):
         try:
             self._handle.open([str(path) for path in paths], "r")
         except (OSError, RuntimeError, ValueError) as exc:
+            if _signature(paths[0]) == EVF2_SIGNATURE:
+                diagnose(paths)  # a cut or corrupt Ex01 file: say what and where (exit 3)
             raise ImageError(f"{paths[0]}: not a readable EWF image: {_libewf_reason(exc)}") from exc
         try:
             self._init_values()
@@ -313,14 +315,14 @@ class EwfSource(ImageSource):
         return data
 
     def _check_zero_chunks(self, verifier: StoredChunks, offset: int, data: bytes) -> None:
-        """libewf returns a corrupt chunk as zeros: have every all-zero chunk checked against its stored form."""
+        """libewf returns a corrupt chunk as zeros: have every all-zero chunk checked against its stored form (and
+        every Ex01 chunk's table, ``Ewf2Chunks.check_read``)."""
         chunk_size = self.metadata.chunk_size or 1
         chunk = offset // chunk_size
         position = 0
         while position < len(data):
             end = min(len(data), (chunk + 1) * chunk_size - offset)
-            if data.count(0, position, end) == end - position:
-                verifier.check(chunk)
+            verifier.check_read(chunk, data.count(0, position, end) == end - position)
             position = end
             chunk += 1
 
