@@ -205,6 +205,10 @@ def run_scelle(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True, check=False)
 
 
+def run_bytes(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, check=False)
+
+
 @pytest.mark.parametrize("case", ["compressed data", "second segment"])
 def test_image_hash_and_verify_commands_exit_3_with_one_line(case: str, tmp_path: Path) -> None:
     name, segment, where, _chunk, _offset = CASES[case]
@@ -283,3 +287,35 @@ def test_any_flipped_byte_of_stored_chunk_data_is_detected(data: st.DataObject) 
         copy.write_bytes(bytes(mutated))
         with open_image(copy) as source, pytest.raises(ImageError, match=rf"corrupt chunk {entry.chunk} "):
             _read_all(source, 1 << 20)
+
+
+# -- a file system in an Ex01 -------------------------------------------------------------------------------------
+
+EXT4 = ROOT / "fixtures" / "generated" / "ext4.raw"
+
+
+def test_ex01_file_system_lists_and_hashes_as_its_raw_original() -> None:
+    raw = run_scelle("image", "ls", str(EXT4), "--json", "--hash")
+    ex01 = run_scelle("image", "ls", str(EWF2 / "ext4.Ex01"), "--json", "--hash")
+    assert raw.returncode == ex01.returncode == 0, ex01.stderr
+    assert ex01.stdout == raw.stdout and '"sha256"' in raw.stdout
+
+
+def test_reading_a_file_over_a_corrupt_chunk_fails_with_the_chunk(tmp_path: Path) -> None:
+    content = run_bytes("image", "cat", str(EXT4), "--path", "gros.bin")
+    media = EXT4.read_bytes()
+    start = media.find(content.stdout[:4096])
+    assert start > 0 and len(content.stdout) == 70000 and bytes(4096) not in content.stdout
+    chunk = start // CHUNK + 1  # a chunk that holds only gros.bin's data
+    entry = entries(EWF2 / "ext4.Ex01")[chunk]
+    assert (chunk + 1) * CHUNK <= start + 70000 and entry.flags in (COMPRESSED, CHECKSUM)
+    data = bytearray((EWF2 / "ext4.Ex01").read_bytes())
+    data[entry.offset + 50] ^= 4
+    bad = tmp_path / "bad.Ex01"
+    bad.write_bytes(bytes(data))
+    expected = f"bad.Ex01: corrupt chunk {chunk} (media offset {chunk * CHUNK}, sectors {chunk * 64}-{chunk * 64 + 63}"
+    for args in (("image", "cat", str(bad), "--path", "gros.bin"), ("image", "ls", str(bad), "--hash", "--json")):
+        result = run_bytes(*args)
+        assert result.returncode == 3, result.stderr
+        assert expected.encode() in result.stderr and b"Traceback" not in result.stderr
+        assert bytes(4096) not in result.stdout  # never the zeros libewf put in place of the chunk
