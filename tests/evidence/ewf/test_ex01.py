@@ -319,3 +319,29 @@ def test_reading_a_file_over_a_corrupt_chunk_fails_with_the_chunk(tmp_path: Path
         assert result.returncode == 3, result.stderr
         assert expected.encode() in result.stderr and b"Traceback" not in result.stderr
         assert bytes(4096) not in result.stdout  # never the zeros libewf put in place of the chunk
+
+
+# -- the inflater, for both EWF2 compression methods ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", [1, 2], ids=["deflate", "bzip2"])
+def test_inflate_checks_the_stream_and_bounds_its_output(method: int) -> None:
+    import bz2
+    import zlib
+
+    from evidence.ewf.layout2 import _inflate
+
+    chunk = MEDIA["mixed"][:CHUNK]
+    packed = zlib.compress(chunk) if method == 1 else bz2.compress(chunk)
+    assert _inflate(packed, CHUNK, method) == (chunk, None)
+    assert _inflate(packed + b"\0" * 12, CHUNK, method) == (chunk, None)  # padding after the stream is ignored
+    assert _inflate(packed[: len(packed) // 2], CHUNK, method)[1] is not None  # cut short
+    for where in range(2, len(packed), max(1, len(packed) // 40)):
+        flipped = bytearray(packed)
+        flipped[where] ^= 0x20
+        data, failure = _inflate(bytes(flipped), CHUNK, method)
+        # refused: a bad stream (zlib's Adler-32, bzip2's CRC), or one that yields more than the chunk
+        assert failure is not None or len(data) != CHUNK, where
+    bomb = zlib.compress(bytes(64 << 20)) if method == 1 else bz2.compress(bytes(64 << 20))
+    data, failure = _inflate(bomb, CHUNK, method)
+    assert failure is None and len(data) == CHUNK + 1  # stops one byte past the chunk: a size error, not 64 MiB
