@@ -135,8 +135,9 @@ def _open_segments(paths: list[Path], fds: list[int]) -> list[_Segment]:
 
 
 def diagnose(paths: list[Path]) -> None:
-    """Raise the error that says what is damaged in an Ex01 set libewf refused to open (a cut file, a corrupt
-    section descriptor or table header); return if scelle finds nothing wrong with its layout."""
+    """Raise the error that says what is damaged in an Ex01 set (a cut file, a corrupt section descriptor or table
+    header, a missing segment); return if its layout is sound. Run before libewf opens the set: on some damaged
+    section chains libewf takes a minute to give up (found by the fuzz suite)."""
     fds: list[int] = []
     try:
         _read_tables(fds, _open_segments(paths, fds))

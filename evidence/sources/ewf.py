@@ -160,12 +160,14 @@ class EwfSource(ImageSource):
         self._lock = threading.Lock()
         self._verifier: StoredChunks | None = None
         self._cache: OrderedDict[int, bytes] = OrderedDict()
+        if _signature(paths[0]) == EVF2_SIGNATURE:
+            # a cut or corrupt Ex01 file: say what and where (exit 3), before libewf, which can take a minute to
+            # give up on a damaged section chain
+            diagnose(paths)
         self._handle: Any = pyewf.handle()
         try:
             self._handle.open([str(path) for path in paths], "r")
         except (OSError, RuntimeError, ValueError) as exc:
-            if _signature(paths[0]) == EVF2_SIGNATURE:
-                diagnose(paths)  # a cut or corrupt Ex01 file: say what and where (exit 3)
             raise ImageError(f"{paths[0]}: not a readable EWF image: {_libewf_reason(exc)}") from exc
         try:
             self._init_values()
