@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evidence.common.batch_messages import BATCH_MESSAGES
-from evidence.common.errors import AcquisitionError, DamagedImageError, EvidenceError, ImageError, UsageError
+from evidence.common.errors import (
+    AcquisitionError,
+    DamagedImageError,
+    EvidenceError,
+    ImageError,
+    PartialError,
+    UsageError,
+)
 
 LANGUAGES = ("en", "fr")
 
@@ -242,16 +249,38 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "entier ({media} octets) : taille endommagée ou fichier creux ; son contenu n'est lu ni pour les "
         "empreintes ni pour l'extraction (scelle image cat le restitue néanmoins, comme icat)",
     ),
+    "extract.unreadable": (
+        "{path}: not extracted: {reason}",
+        "{path} : non extrait : {reason}",
+    ),
+    "extract.partial_one": (
+        "partial extraction: 1 problem (recorded in the manifest {manifest}): {first}",
+        "extraction partielle : 1 problème (consigné dans le manifeste {manifest}) : {first}",
+    ),
+    "extract.partial_many": (
+        "partial extraction: {count} problems (recorded in the manifest {manifest}), the first: {first}",
+        "extraction partielle : {count} problèmes (consignés dans le manifeste {manifest}), le premier : {first}",
+    ),
 }
 
 
 def message(code: str, lang: str = "en", **params: object) -> str:
-    """One catalogue message in ``lang`` (``en`` or ``fr``) with its parameters filled in."""
+    """One catalogue message in ``lang`` (``en`` or ``fr``) with its parameters filled in.
+
+    A parameter that is itself a catalogue error or notice (the reason a file could not be read) is put in the same
+    language.
+    """
     if lang not in LANGUAGES:
         lang = "en"
-    # a parameter may itself be a catalogue sentence (a ``Notice``: why a chunk is corrupt): it follows ``lang``
-    values = {k: v.text(lang) if isinstance(v, Notice) else str(v) for k, v in params.items()}
-    return MESSAGES[code][LANGUAGES.index(lang)].format_map(values)
+    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: _in(v, lang) for k, v in params.items()})
+
+
+def _in(value: object, lang: str) -> str:
+    if isinstance(value, LocalisedError):
+        return value.localised(lang)
+    if isinstance(value, Notice):
+        return value.text(lang)
+    return str(value)
 
 
 class LocalisedError(EvidenceError):
@@ -295,6 +324,10 @@ class LocalisedImageError(LocalisedError, ImageError):
         super().__init__(code, **params)
         if code in self.DAMAGED:
             self.exit_code = DamagedImageError.exit_code
+
+
+class LocalisedPartialError(LocalisedError, PartialError):
+    """A ``PartialError`` from the catalogue (exit 4): done, with entries or content left out."""
 
 
 class LocalisedUsageError(LocalisedError, UsageError):

@@ -124,7 +124,7 @@ def test_originals_are_not_modified_by_any_command(tmp_path: Path) -> None:
     assert fixture_digests() == before
 
 
-# -- bad input: one line naming the file and the problem, exit code 1 (3 for damaged evidence), no traceback ------------------------------
+# -- bad input: one line naming the file and the problem, exit 1 (3 for damaged evidence), no traceback ---------
 
 
 def bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
