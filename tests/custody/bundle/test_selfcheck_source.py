@@ -7,6 +7,7 @@ from importlib import resources
 
 from custody import i18n
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
+from custody.i18n.browser import BROWSER_FINDINGS
 from custody.i18n.findings import PARAMETER_WORDS
 
 MAX_TOTAL_LINES = 1070
@@ -65,3 +66,11 @@ def test_limits_and_translated_parameters_come_from_python() -> None:
         assert set(params) == set(PARAMETER_WORDS)
         assert params["who"]["join"] == joiner and params["action"]["join"] is None
         assert params["action"]["words"]["seized"] == i18n.pick(i18n.ACTIONS["seized"], lang)
+
+
+def test_every_finding_the_page_states_is_in_the_catalogue_and_every_browser_sentence_is_used() -> None:
+    script = page_script()
+    stated = set(re.findall(r'(?:\b(?:add|problem|breach|why)\(|\? |: )"([a-z]+\.[a-z_]+)"', script))
+    assert {"checkpoint.witnessed", "checkpoint.quorum", "cover.none", "browser.signers"} <= stated
+    assert stated - {*i18n.FINDINGS, *BROWSER_FINDINGS} == set()
+    assert [code for code in BROWSER_FINDINGS if f'"{code}"' not in script] == []  # no dead sentence
