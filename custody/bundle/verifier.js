@@ -21,17 +21,9 @@ const ScelleVerifier = (() => {
   const validName = (name) => isText(name) && !BAD_NAME.test(name);
   const b64encode = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
 
-  /** A refusal; ``why`` (a finding code and parameters) lets the page state it in its language. */
-  class Refused extends Error {
-    constructor(message, why = null) {
-      super(message);
-      this.why = why;
-    }
-  }
-
-  /** Refuse, with ``message`` (and ``why``), unless ``ok``. */
+  /** Refuse unless ``ok``: an error with ``message`` and ``why``, a finding the page states in its words. */
   function need(ok, message, why = null) {
-    if (!ok) throw new Refused(message, why);
+    if (!ok) throw Object.assign(new Error(message), { why });
   }
 
   /** Strict standard base64 (canonical encoding only) of ``length`` bytes when given; else null. */
@@ -78,7 +70,7 @@ const ScelleVerifier = (() => {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
       obj = JSON.parse(text);
     } catch (e) {
-      throw new Refused("not UTF-8 text holding one complete JSON document");
+      throw new Error("not UTF-8 text holding one complete JSON document");
     }
     const bundle = readObject(obj, 0, limits);
     const stripped = text.replace(/("(?:[^"\\]|\\.)*")|[ \t\n\r]+/g, (_, s) => s || "");
@@ -256,7 +248,6 @@ const ScelleVerifier = (() => {
     try {
       bundle = readBundle(bundleBytes, facts.limits);
     } catch (e) {
-      if (!(e instanceof Refused)) throw e;
       const finding = { code: "format.bad", ok: false, params: { detail: e.message } };
       return { ok: false, findings: [finding], contents: null };
     }
@@ -332,7 +323,6 @@ const ScelleVerifier = (() => {
       else if (others) add("browser.cosignatures", null, { count: others });
       return { read, point: read };
     } catch (e) {
-      if (!(e instanceof Refused)) throw e;
       add("checkpoint.bad", false, { detail: e.message }, e.why ? [e.why] : []);
       return { read, point: null };
     }
@@ -369,17 +359,16 @@ const ScelleVerifier = (() => {
   function headerFindings(parsed, point, trustedFingerprint, add) {
     const headers = parsed.filter((e) => e.kind === "ledger");
     const header = headers.length === 1 && headers[0].index === 0 ? headers[0].body : null;
-    if (header === null) {
-      add("header.missing", false);
-      return null;
+    if (header === null) add("header.missing", false);
+    else {
+      const got = headers[0].expected[0];
+      const badKey = got !== trustedFingerprint;
+      const badOrigin = point !== null && point.origin !== header.origin;
+      if (badKey) add("header.key", false, { expected: trustedFingerprint, got });
+      if (badOrigin) add("header.origin", false, { expected: header.origin, got: point.origin });
+      const params = { case: header.case, origin: header.origin, fingerprint: got };
+      if (!badKey && !badOrigin) add("header.ok", true, params);
     }
-    const got = headers[0].expected[0];
-    const badKey = got !== trustedFingerprint;
-    const badOrigin = point !== null && point.origin !== header.origin;
-    if (badKey) add("header.key", false, { expected: trustedFingerprint, got });
-    if (badOrigin) add("header.origin", false, { expected: header.origin, got: point.origin });
-    const params = { case: header.case, origin: header.origin, fingerprint: got };
-    if (!badKey && !badOrigin) add("header.ok", true, params);
     return header;
   }
 
