@@ -3,8 +3,7 @@
    codes and parameters; what it does not check is a finding with ok === null, never a pass. SHA-256 and
    Ed25519 come from WebCrypto, limits and rules' facts from Python's data block. Loaded after rules.js. */
 const ScelleVerifier = (() => {
-  const KINDS = ["ledger", "key", "authority", "authority-change", "event"];
-  const { HANDLER, sameHandler } = ScelleRules;
+  const { sameHandler } = ScelleRules;
   const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
   const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z$/;
   const BAD_NAME = /[\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
@@ -64,7 +63,7 @@ const ScelleVerifier = (() => {
   }
 
   /** The bundle file (custody.bundle.format): UTF-8 JSON in canonical form. */
-  function readBundle(bytes, limits) {
+  function readBundle(bytes, facts) {
     let text, obj;
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -72,14 +71,14 @@ const ScelleVerifier = (() => {
     } catch (e) {
       throw new Error("not UTF-8 text holding one complete JSON document");
     }
-    const bundle = readObject(obj, 0, limits);
+    const bundle = readObject(obj, 0, facts);
     const stripped = text.replace(/("(?:[^"\\]|\\.)*")|[ \t\n\r]+/g, (_, s) => s || "");
     need(stripped === canonical(obj), "not in canonical form (RFC 8785)");
     return bundle;
   }
 
   /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from. */
-  function readObject(obj, depth, limits) {
+  function readObject(obj, depth, facts) {
     need(isObject(obj) && obj.format === "scelle-custody-bundle", "not a scelle custody bundle");
     need(obj.version === 1, `unknown bundle version ${obj.version}`);
     const required = ["checkpoint", "entries", "format", "selection", "version"];
@@ -91,17 +90,17 @@ const ScelleVerifier = (() => {
     need(sorted.length && canonical(sorted) === canonical(selection), "bundle.selection: not sorted digests");
     const replies = timestamps === undefined || (list(timestamps) && timestamps.every((t) => b64decode(t)));
     need(replies, "bundle.timestamps: expected base64 replies");
-    need(linked === undefined || (list(linked) && depth < limits.maxLinkDepth), "bundle.linked: empty, deep");
+    need(linked === undefined || (list(linked) && depth < facts.limits.maxLinkDepth), "bundle.linked: deep");
     need(list(entries), "bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
-      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, ["index", "leaf", "proof"]);
+      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, facts.members.entry);
       need(Number.isSafeInteger(index) && isObject(leaf) && Array.isArray(proof), `entries[${i}]: malformed`);
       const hashes = proof.map((h) => b64decode(h, 32));
       need(hashes.every((h) => h), `bundle.entries[${i}].proof: bad hash`);
       return { index, leaf, bytes: utf8.encode(canonical(leaf)), proof: hashes };
     });
     need(read.every((e, i) => i === 0 || e.index > read[i - 1].index), "bundle.entries: not in index order");
-    const links = (linked || []).map((item) => readObject(item, depth + 1, limits));
+    const links = (linked || []).map((item) => readObject(item, depth + 1, facts));
     return { checkpoint, selection, entries: read, timestamps: timestamps || [], linked: links };
   }
 
@@ -167,11 +166,11 @@ const ScelleVerifier = (() => {
 
   /** An entry (custody.model.entries): its body, signatures, signed bytes, expected signers and times. */
   async function parseLeaf(item, facts) {
-    const { body, kind, signatures } = members(item.leaf, "leaf", ["body", "kind", "signatures"]);
-    if (!KINDS.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
+    const { body, kind, signatures } = members(item.leaf, "leaf", facts.members.leaf);
+    if (!facts.kinds.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
     need(isObject(body), `${kind}: not an object`);
     const sigs = signatures.map((s) => {
-      const sig = b64decode(members(s, "signature", ["key", "sig"]).sig, 64);
+      const sig = b64decode(members(s, "signature", facts.members.signature).sig, 64);
       need(typeof s.key === "string" && sig, "malformed signature");
       return { key: s.key, sig };
     });
@@ -188,7 +187,7 @@ const ScelleVerifier = (() => {
     if (kind === "ledger" || kind === "key") {
       entry.publicKey = b64decode(body.public_key, 32);
       if (kind === "ledger") need(entry.publicKey && typeof body.origin === "string", "bad ledger header");
-      else need(handler(body.handler, "key.handler") && entry.publicKey, "key: bad public key");
+      else need(handler(body.handler, "key.handler", facts.members) && entry.publicKey, "key: bad key");
       entry.expected = [await fingerprint(entry.publicKey)];
       need(kind === "ledger" || entry.expected[0] === body.handler.key_fingerprint, "key: wrong fingerprint");
       entry.id = kind === "ledger" ? "ledger" : body.handler.key_fingerprint;
@@ -203,23 +202,23 @@ const ScelleVerifier = (() => {
       need((body.change === "extend") === (body.valid_until !== null), "change: an end, not an extension");
       [entry.at, entry.recorded] = [at(body.at, "at"), at(body.recorded_at, "recorded_at")];
       entry.until = body.valid_until === null ? null : at(body.valid_until, "valid_until");
-    } else readEvent(entry, body, at);
+    } else readEvent(entry, body, at, facts.members);
     return entry;
   }
 
-  /** ``h`` when it is a handler (name, role, organisation, country, key fingerprint: text each). */
-  function handler(h, where) {
-    members(h, where, HANDLER);
+  /** ``h`` when it is a handler: the members of custody.model.identity.Handler, text each. */
+  function handler(h, where, formats) {
+    members(h, where, formats.handler);
     need(Object.values(h).every((v) => typeof v === "string"), `${where}: expected text`);
     return h;
   }
 
   /** An event's handlers, times, lists, artefacts and the members only some actions have (custody.model). */
-  function readEvent(entry, body, at) {
+  function readEvent(entry, body, at, formats) {
     const { action, counter_party: other, recipient, handover, derived_from: sources } = body;
-    handler(body.handler, "event.handler");
-    if (other !== null) handler(other, "event.counter_party");
-    if (recipient !== undefined) handler(recipient, "event.recipient");
+    handler(body.handler, "event.handler", formats);
+    if (other !== null) handler(other, "event.counter_party", formats);
+    if (recipient !== undefined) handler(recipient, "event.recipient", formats);
     entry.occurred = at(body.occurred_at, "occurred_at");
     entry.recorded = at(body.recorded_at, "recorded_at");
     for (const list of ["artefacts", "authorities", "prev", "categories"])
@@ -231,7 +230,7 @@ const ScelleVerifier = (() => {
     need((action === "offered") === (recipient !== undefined), "event.recipient: only for an offer");
     need((action === "received") === (handover !== undefined), "event.handover: only for a receipt");
     if (handover !== undefined) {
-      const { offer, origin, root, size } = members(handover, "link", ["offer", "origin", "root", "size"]);
+      const { offer, origin, root, size } = members(handover, "event.handover", formats.handover);
       need(isText(offer) && isText(origin) && b64decode(root, 32), "handover: malformed");
       need(Number.isSafeInteger(size) && size > 0, "handover: bad size");
     }
@@ -246,7 +245,7 @@ const ScelleVerifier = (() => {
   async function verify(bundleBytes, trust, facts, options = {}) {
     let bundle;
     try {
-      bundle = readBundle(bundleBytes, facts.limits);
+      bundle = readBundle(bundleBytes, facts);
     } catch (e) {
       const finding = { code: "format.bad", ok: false, params: { detail: e.message } };
       return { ok: false, findings: [finding], contents: null };

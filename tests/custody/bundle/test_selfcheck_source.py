@@ -6,9 +6,13 @@ import re
 from importlib import resources
 
 from custody import i18n
+from custody.bundle.format import BundleEntry
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
 from custody.i18n.browser import BROWSER_FINDINGS
 from custody.i18n.findings import PARAMETER_WORDS
+from custody.model.handover import HandoverLink
+from custody.model.identity import Handler
+from custody.model.records import ENTRY_KINDS, Signature
 
 MAX_TOTAL_LINES = 1070
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer): raise it
@@ -74,3 +78,18 @@ def test_every_finding_the_page_states_is_in_the_catalogue_and_every_browser_sen
     assert {"checkpoint.witnessed", "checkpoint.quorum", "cover.none", "browser.signers"} <= stated
     assert stated - {*i18n.FINDINGS, *BROWSER_FINDINGS} == set()
     assert [code for code in BROWSER_FINDINGS if f'"{code}"' not in script] == []  # no dead sentence
+
+
+def test_the_members_the_page_reads_strictly_are_those_the_records_write() -> None:
+    fingerprint = "sha256:" + "0" * 64
+    written = {
+        "entry": BundleEntry(index=0, leaf=b'{"body":{},"kind":"ledger","signatures":[]}', proof=()).to_json(),
+        "leaf": {"body": {}, "kind": "ledger", "signatures": []},
+        "signature": Signature(key=fingerprint, sig=bytes(64)).to_json(),
+        "handler": Handler(name="A", role="B", organisation="C", country="FR", key_fingerprint=fingerprint).to_json(),
+        "handover": HandoverLink(origin="o", size=1, root=bytes(32), offer="ev-1").to_json(),
+    }
+    members = facts()["members"]
+    assert {name: sorted(value) for name, value in members.items()} == {k: sorted(v) for k, v in written.items()}
+    assert members["handler"][:4] == ["name", "role", "organisation", "country"]  # the order identity.bad states
+    assert facts()["kinds"] == list(ENTRY_KINDS)
