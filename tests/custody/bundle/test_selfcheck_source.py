@@ -14,11 +14,11 @@ from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
 from custody.model.records import ENTRY_KINDS, Signature
 
-MAX_TOTAL_LINES = 1070
-"""The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer): raise it
-only with a reason, never to fit code squeezed into long lines (see ``MAX_LINE``)."""
+MAX_TOTAL_LINES = 1054
+"""The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer, 1,065 within
+130 columns before the limit below): raise it only with a reason, never to fit code squeezed into long lines."""
 
-MAX_LINE = 130
+MAX_LINE = 110
 """No line longer than this: the line budget must not be met by cramming."""
 
 
@@ -46,14 +46,15 @@ def test_the_javascript_stays_within_its_line_budget_without_long_lines() -> Non
     assert long == []
 
 
-def test_every_function_has_a_comment() -> None:
-    """A named function (``function f``, ``async function f``, or a method) follows a comment line."""
+def test_every_function_has_a_one_line_comment() -> None:
+    """A named function (``function f``, ``async function f``, or a method) follows a comment of one line."""
     for name, text in _sources().items():
         lines = text.splitlines()
         for n, line in enumerate(lines):
             if re.match(r"\s*(async )?function \w+\(", line) or re.match(r"  (update|digest|compress)\(", line):
                 before = lines[n - 1].strip()
-                assert before.endswith("*/") or before.startswith("//"), f"{name}:{n + 1}: {line.strip()}"
+                one_line = (before.startswith("/**") and before.endswith("*/")) or before.startswith("//")
+                assert one_line, f"{name}:{n + 1}: {line.strip()}"
 
 
 def test_limits_and_translated_parameters_come_from_python() -> None:
