@@ -252,8 +252,7 @@ const ScelleVerifier = (() => {
     }
     const keys = Array.isArray(trust) ? trust : [trust];
     if (!keys.length) throw new Error("no trusted ledger key given");
-    const witnesses = [];
-    for (const vkey of options.witnesses || []) witnesses.push(await witnessKey(vkey));
+    const witnesses = await Promise.all((options.witnesses || []).map(witnessKey));
     const quorum = options.quorum === undefined ? witnesses.length : options.quorum;
     return verifyOne(bundle, keys, facts, true, { witnesses, quorum });
   }
@@ -318,7 +317,7 @@ const ScelleVerifier = (() => {
       add("checkpoint.ok", true, { key: trust.fingerprint, origin: read.origin, size: read.size });
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
       const others = note.signatures.filter((s) => s.name !== name).length;
-      if (policy.witnesses.length) cosignatures(await witnessed(note, policy.witnesses), policy.quorum, add);
+      if (policy.witnesses.length) await cosignatures(note, policy.witnesses, policy.quorum, add);
       else if (others) add("browser.cosignatures", null, { count: others });
       return { read, point: read };
     } catch (e) {
@@ -402,10 +401,9 @@ const ScelleVerifier = (() => {
     return null;
   }
 
-  /** The witnesses whose C2SP tlog-cosignature/v1 lines (key ID, time, signature) verify, and the others. */
-  async function witnessed(note, witnesses) {
+  /** The witnesses' C2SP tlog-cosignature/v1 lines (key ID, time, signature), as verify --witness does. */
+  async function cosignatures(note, witnesses, quorum, add) {
     const valid = new Set();
-    const invalid = [];
     for (const line of note.signatures) {
       const witness = witnesses.find((w) => w.name === line.name && equal(w.id, line.keyId));
       if (!witness) continue;
@@ -414,17 +412,11 @@ const ScelleVerifier = (() => {
       const message = utf8.encode(`cosignature/v1\ntime ${t}\n${note.text}`);
       const good = t > 0n && t < 2n ** 63n && (await ed25519(witness.publicKey, blob.slice(8), message));
       if (good) valid.add(witness.vkey);
-      else invalid.push(witness.vkey);
+      else add("checkpoint.cosignature_bad", false, { witness: witness.vkey });
     }
-    return { valid: [...valid], invalid };
-  }
-
-  /** The cosignature findings (custody.bundle.verify._Verifier.add_cosignatures). */
-  function cosignatures({ valid, invalid }, quorum, add) {
-    for (const vkey of invalid) add("checkpoint.cosignature_bad", false, { witness: vkey });
-    const witnesses = valid.map((vkey) => vkey.split("+")[0]).join(", ") || "-";
-    const [enough, count] = [valid.length >= quorum, valid.length];
-    add(enough ? "checkpoint.witnessed" : "checkpoint.quorum", enough, { count, witnesses, quorum });
+    const [enough, count] = [valid.size >= quorum, valid.size];
+    const names = [...valid].map((vkey) => vkey.split("+")[0]).join(", ") || "-";
+    add(enough ? "checkpoint.witnessed" : "checkpoint.quorum", enough, { count, witnesses: names, quorum });
   }
 
   /** Each received event tied to the linked bundle it came from, then each linked bundle's own verdict. */
