@@ -4,8 +4,6 @@
    a finding is { code, params, parts } with the codes and parameters of custody.rules.breach. */
 const ScelleRules = (() => {
   const DAY = 864e8;
-  const ORDER_CODES = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev",
-    "chain.missing", "chain.source", "selection.extra", "digests.bad"];
   const breach = (code, params = {}, parts = []) => ({ code, params, parts });
   const days = (us) => (us / DAY).toFixed(1);
   // Handlers are read with exactly a handler's members (verifier.js), so comparing a's members is enough.
@@ -230,19 +228,18 @@ const ScelleRules = (() => {
     function event(entry) {
       const { body, id } = entry;
       const [occurred, recorded, action] = [body.occurred_at, body.recorded_at, body.action];
-      const expected = header === null ? body.case : header.case;
-      if (body.case !== expected) problem("case.bad", { id, expected, got: body.case });
+      if (header !== null && body.case !== header.case)
+        problem("case.bad", { id, expected: header.case, got: body.case });
       identities(entry);
       if (entry.occurred > entry.recorded + skew)
         problem("order.recorded", { id, occurred, recorded, skew: facts.limits.clockSkewMinutes });
       if (previous !== null && entry.recorded < previous.recorded)
         problem("order.ledger", { id, recorded, previous: previous.id, before: previous.body.recorded_at });
-      for (const [artefact, head] of entry.keys.map((key) => [key, last.get(key)])) {
-        if (body.late_reason === undefined && head !== undefined && entry.occurred < head.occurred)
-          problem("order.artefact", {
-            id, action, occurred, artefact,
-            previous: head.id, before: head.body.occurred_at,
-          });
+      for (const artefact of body.late_reason === undefined ? entry.keys : []) {
+        const head = last.get(artefact);
+        const params = { id, action, occurred, previous: head && head.id, artefact };
+        if (head !== undefined && entry.occurred < head.occurred)
+          problem("order.artefact", { ...params, before: head.body.occurred_at });
       }
       handovers(entry, last, problem);
       for (const source of body.derived_from || [])
@@ -309,7 +306,7 @@ const ScelleRules = (() => {
     const events = parsed.filter((e) => e.kind === "event").length;
     const covered = ![...codes].some((c) => c.startsWith("authority."));
     if (events && covered) add("authority.ok", true, { count: needing });
-    if (events && !ORDER_CODES.some((c) => codes.has(c))) add("order.ok", true, { count: events });
+    if (events && !facts.orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
   }
 
   /** While an offer is pending only its transfer may follow; a late-recorded transfer was signed after. */

@@ -26,8 +26,10 @@ from typing import Any
 from custody import i18n
 from custody.bundle.format import MAX_LINK_DEPTH, BundleEntry
 from custody.bundle.outcome import REASONS_SHOWN
+from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
+from custody.model.changes import CHANGE_KINDS
 from custody.model.entries import LEAF_MEMBERS
 from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
@@ -103,10 +105,11 @@ def csp_meta(script: str | None) -> str:
 def facts() -> dict[str, Any]:
     """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
     each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
-    issues or validates EU orders; and from the records, the entry kinds and the members of the objects it reads
-    strictly (a handler's in the order of ``custody.model.identity.Handler``)."""
+    issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the entry and change
+    kinds and the members of the objects it reads strictly (a handler's in the order of its fields)."""
     return {
         "kinds": list(ENTRY_KINDS),
+        "changes": list(CHANGE_KINDS),
         "members": {
             "entry": _members(BundleEntry),
             "leaf": sorted(LEAF_MEMBERS),
@@ -115,6 +118,7 @@ def facts() -> dict[str, Any]:
             "handover": _members(HandoverLink),
         },
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
+        "orderCodes": sorted(ORDER_CODES),
         "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
         "eu": {
             "validated": list(VALIDATED_INSTRUMENTS),

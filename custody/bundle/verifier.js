@@ -198,7 +198,7 @@ const ScelleVerifier = (() => {
       const v = body.validation;
       entry.validation = v ? { date: at(v.date, "validation.date"), type: v.authority_type } : null;
     } else if (kind === "authority-change") {
-      need(["extend", "validate", "revoke"].includes(body.change), "change: unknown change");
+      need(facts.changes.includes(body.change), "change: unknown change");
       need((body.change === "extend") === (body.valid_until !== null), "change: an end, not an extension");
       [entry.at, entry.recorded] = [at(body.at, "at"), at(body.recorded_at, "recorded_at")];
       entry.until = body.valid_until === null ? null : at(body.valid_until, "valid_until");

@@ -8,13 +8,15 @@ from importlib import resources
 from custody import i18n
 from custody.bundle.format import BundleEntry
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
+from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS
 from custody.i18n.findings import PARAMETER_WORDS
+from custody.model.changes import CHANGE_KINDS
 from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
 from custody.model.records import ENTRY_KINDS, Signature
 
-MAX_TOTAL_LINES = 1046
+MAX_TOTAL_LINES = 1043
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer, 1,065 within
 130 columns before the limit below): raise it only with a reason, never to fit code squeezed into long lines."""
 
@@ -93,4 +95,5 @@ def test_the_members_the_page_reads_strictly_are_those_the_records_write() -> No
     members = facts()["members"]
     assert {name: sorted(value) for name, value in members.items()} == {k: sorted(v) for k, v in written.items()}
     assert members["handler"][:4] == ["name", "role", "organisation", "country"]  # the order identity.bad states
-    assert facts()["kinds"] == list(ENTRY_KINDS)
+    assert facts()["kinds"] == list(ENTRY_KINDS) and facts()["changes"] == list(CHANGE_KINDS)
+    assert facts()["orderCodes"] == sorted(ORDER_CODES)
