@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from evidence.acquisition.blockread import TolerantReader, merge_ranges
-from evidence.acquisition.checkpoint import Checkpoints, RecordReserve, ResumePoint, ShiftedProgress, hashed_windows
+from evidence.acquisition.checkpoint import (
+    Checkpoints,
+    RecordReserve,
+    ResumePoint,
+    ShiftedProgress,
+    hashed_windows,
+    running_details,
+)
 from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentity, block_device_identity
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
@@ -187,6 +194,7 @@ class _Run:
             "unreadable": tuple(self.writer.unreadable),
             "read_errors": self.reader.read_errors + (0 if self.start is None else self.start.read_errors),
             "windows": hashed_windows(self.hashers, self.writer.written),
+            "format_details": running_details(self.sink),
         }
 
 
@@ -243,7 +251,7 @@ def acquire(
         sink.abort()  # a sink may already hold open files (E01 creates its first segment at once)
         raise
     reserve = RecordReserve(record_path)
-    run.writer.on_written = Checkpoints(record_path, record, run.hashers, run.writer.written).written
+    run.writer.on_written = Checkpoints(record_path, record, run.hashers, run.writer.written, sink).written
     progress.started(f"acquiring {media.identity.path}", media.size)
     try:
         result, outputs = run.execute(progress)
@@ -267,11 +275,14 @@ def acquire(
         ended_at=rfc3339(clock()),
         media_digests=result.hexdigests(),
         outputs=tuple(outputs),
-        format_details=dict(sink.details) if isinstance(sink, DescribedSink) else {},
-        **{**run.tally(), "windows": result.windows},
+        **{**run.tally(), "windows": result.windows, "format_details": _final_details(sink)},
     )
     write_record(record_path, final)
     return final
+
+
+def _final_details(sink: ImageSink) -> dict[str, str | int]:
+    return dict(sink.details) if isinstance(sink, DescribedSink) else {}
 
 
 def output_on_source(directory: Path, source: SourceIdentity, *, sys_root: Path = Path("/sys")) -> bool:
@@ -319,7 +330,7 @@ def acquire_image(
     ``split_size`` is the raw split size or the E01 segment size; ``compress`` (``none``/``fast``/``best``) applies
     to E01 only and defaults to ``fast`` there, as do ``media_type`` (``fixed``, ``removable``, ``optical``,
     ``memory``; default fixed) and ``physical`` (the media flag; default: true for a block device). ``resume``
-    continues an interrupted raw acquisition to ``output`` from its verified part.
+    continues an interrupted acquisition to ``output`` (raw or E01, with the same settings) from its verified part.
     """
     factory = SINK_FACTORIES.get(output_format)
     if factory is None:
@@ -337,10 +348,26 @@ def acquire_image(
         if output_on_source(output.parent, media.identity):
             raise AcquisitionError(f"{output}: the output would be written onto the source device; choose another disk")
         start = None
-        if resume:  # the interrupted run's settings, checked and continued (evidence.acquisition.resume)
-            start, earlier = resume_point(record_path, output, media.identity, split_size, output_format)
+        sink: ImageSink
+        if resume and output_format == "e01":  # checked, cut back and continued (evidence.acquisition.resume_e01)
+            from evidence.acquisition.resume_e01 import resume_e01
+
+            start, earlier, sink = resume_e01(
+                record_path,
+                output,
+                media,
+                split_size=split_size,
+                compress=compress,
+                media_type=media_type,
+                physical=physical,
+                names=names,
+                retries=retries,
+            )
+            names, window, case = earlier.algorithms, earlier.window or window, earlier.case
+        elif resume:  # the interrupted run's settings, checked and continued (evidence.acquisition.resume)
+            start, earlier = resume_point(record_path, output, media.identity, split_size)
             cut_back(output, split_size, start.offset, record_path)
-            sink: ImageSink = RawSink(output, split_size=split_size, resume=True)
+            sink = RawSink(output, split_size=split_size, resume=True)
             names, window, case = earlier.algorithms, earlier.window or window, earlier.case
         else:
             refuse_rerun(record_path, output, output_format)

@@ -113,6 +113,27 @@ def read_table(fd: int, path: Path, offset: int) -> tuple[int, int, array[int], 
     return count, base, entries, damage
 
 
+def decode_chunk(stored: bytes, compressed: bool, expected: int) -> tuple[bytes | None, str]:
+    """The ``expected`` media bytes of a stored chunk, checked (zlib's own Adler-32 for a compressed chunk, the
+    trailing Adler-32 of a stored one, when present), or None and what is wrong."""
+    if compressed:
+        try:
+            data = zlib.decompress(stored)
+        except zlib.error as exc:
+            return None, f"compressed data does not decompress ({exc})"
+    else:
+        if len(stored) < expected:
+            return None, "stored data shorter than the chunk"
+        data = stored[:expected]
+        if len(stored) >= expected + 4:
+            (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
+            if zlib.adler32(data) != checksum:
+                return None, "Adler-32 checksum mismatch"
+    if len(data) != expected:
+        return None, f"holds {len(data)} bytes instead of {expected}"
+    return data, ""
+
+
 def _check_sequence(segments: list[_Segment]) -> None:
     for position, segment in enumerate(segments, start=1):
         if segment.number != position:
@@ -232,23 +253,8 @@ class ChunkVerifier:
         expected = min(self._chunk_size, self._media_size - chunk * self._chunk_size)
         if end <= start:
             return False, "no stored data", path, start
-        stored = _read(self._fds[segment], path, start, end - start)
-        if compressed:
-            try:
-                data = zlib.decompress(stored)
-            except zlib.error as exc:
-                return False, f"compressed data does not decompress ({exc})", path, start
-        else:
-            if len(stored) < expected:
-                return False, "stored data shorter than the chunk", path, start
-            data = stored[:expected]
-            if len(stored) >= expected + 4:
-                (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
-                if zlib.adler32(data) != checksum:
-                    return False, "Adler-32 checksum mismatch", path, start
-        if len(data) != expected:
-            return False, f"holds {len(data)} bytes instead of {expected}", path, start
-        return True, "", path, start
+        data, reason = decode_chunk(_read(self._fds[segment], path, start, end - start), compressed, expected)
+        return data is not None, reason, path, start
 
     def check(self, chunk: int) -> None:
         """Raise ``ImageError`` if the stored ``chunk`` fails its checksum (libewf would have returned zeros)."""
