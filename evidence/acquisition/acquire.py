@@ -360,7 +360,6 @@ def acquire_image(
                 compress=compress,
                 media_type=media_type,
                 physical=physical,
-                names=names,
                 retries=retries,
             )
             names, window, case = earlier.algorithms, earlier.window or window, earlier.case

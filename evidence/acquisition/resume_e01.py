@@ -5,7 +5,8 @@ The record of the run keeps the E01 settings and the end of the last chunk group
 anything, that
 
 * it is the same source (``evidence.acquisition.resume.interrupted_record``) and the same settings: compression,
-  segment size, media type and flags, sector and chunk size, digests (exit 1, naming the option to repeat);
+  segment size, media type and flags (exit 1, naming the option to repeat); the digests are the record's (an E01
+  acquisition computes all four), the sector and chunk size the source's, checked in the volume section;
 * the segment files up to the checkpoint hold exactly what the writer puts there (``evidence.ewf.prefix``), every
   chunk passes its check (zlib's or the stored Adler-32), and the media they hold, hashed again, gives every prefix
   digest of the record up to the resume point (exit 3 otherwise);
@@ -49,20 +50,13 @@ _OPTIONS = {
 }
 
 
-def _check_settings(
-    record: AcquisitionRecord, record_path: Path, given: dict[str, str | int], names: tuple[str, ...]
-) -> None:
+def _check_settings(record: AcquisitionRecord, record_path: Path, given: dict[str, str | int]) -> None:
     for key, option in _OPTIONS.items():  # the sector and chunk sizes are the source's: the volume section has them
         value, recorded = given[key], record.format_details.get(key)
         if recorded != value:
             raise LocalisedAcquisitionError(
                 "resume.setting", record=record_path, option=option, recorded=recorded, given=value
             )
-    if tuple(sorted(names)) != tuple(sorted(record.algorithms)):
-        recorded_hashes, given_hashes = ",".join(record.algorithms), ",".join(names)
-        raise LocalisedAcquisitionError(
-            "resume.setting", record=record_path, option="--hash", recorded=recorded_hashes, given=given_hashes
-        )
 
 
 def _checkpoint(record: AcquisitionRecord, record_path: Path) -> WriterCheckpoint:
@@ -123,7 +117,6 @@ def resume_e01(
     compress: str | None,
     media_type: str | None,
     physical: bool | None,
-    names: tuple[str, ...],
     retries: int,
 ) -> tuple[ResumePoint, AcquisitionRecord, E01Sink]:
     """Check the interrupted E01 run to ``output`` and its files, cut them back, and return where to continue, the
@@ -132,7 +125,7 @@ def resume_e01(
     settings = e01_settings(
         media.identity, split_size=split_size, compress=compress, media_type=media_type, physical=physical
     )
-    _check_settings(record, record_path, settings, names)
+    _check_settings(record, record_path, settings)
     checkpoint = _checkpoint(record, record_path)
     chunk_size = int(settings["chunk_size"])
     end = _resume_end(record, record_path, chunk_size, checkpoint)
