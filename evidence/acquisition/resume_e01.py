@@ -29,7 +29,7 @@ from evidence.acquisition.blockread import TolerantReader
 from evidence.acquisition.checkpoint import CHECKPOINT_KEYS, RecordReserve, ResumePoint
 from evidence.acquisition.e01 import e01_settings, make_e01_sink
 from evidence.acquisition.media import IdentifiedMedia
-from evidence.acquisition.record import AcquisitionRecord, CaseMetadata
+from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, write_record
 from evidence.acquisition.resume import ResumeMismatchError, check_windows, interrupted_record, kept_unreadable
 from evidence.common.messages import LocalisedAcquisitionError
 from evidence.ewf import sections as sec
@@ -148,7 +148,13 @@ def resume_e01(
     hashers = _hash_source(media, record, end, retries)
     unreadable = kept_unreadable(record, end)
     RecordReserve.path_for(record_path).unlink(missing_ok=True)
-    cut_back(first, cut_segment, cut_offset)
+    # The record names the cut point before the files are cut: a run stopped from here on resumes from there.
+    cut = dict(zip(CHECKPOINT_KEYS, (cut_segment, cut_offset, found.chunks), strict=True))
+    write_record(record_path, record.finished(record.status, format_details={**record.format_details, **cut}))
+    try:
+        cut_back(first, cut_segment, cut_offset)
+    except OSError as exc:
+        raise LocalisedAcquisitionError("resume.cut", image=first, error=exc.strerror or exc) from exc
     sink = make_e01_sink(
         output,
         split_size=split_size,

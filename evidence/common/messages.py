@@ -155,6 +155,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "dans le fichier) ; rien n'a été écrit : l'image a été modifiée ou endommagée depuis ; supprimez ses "
         "fichiers et recommencez",
     ),
+    "resume.cut": (
+        "{image}: cannot cut the image back to its verified part ({error}); its record names that part: run the same "
+        "command again",
+        "{image} : impossible de ramener l'image à sa partie vérifiée ({error}) ; son procès-verbal désigne cette "
+        "partie : relancez la même commande",
+    ),
     "resume.source_changed": (
         "{source}: the source no longer reads as the record says ({algorithm} of the first {end} bytes); nothing "
         "was written: it was changed since, or it is another medium",

@@ -104,7 +104,10 @@ def read_prefix(first: Path, checkpoint: WriterCheckpoint, volume_payload: bytes
 
 
 def _pread(fd: int, path: Path, offset: int, length: int) -> bytes:
-    data = os.pread(fd, length, offset)
+    try:
+        data = os.pread(fd, length, offset)
+    except OSError as exc:
+        raise PrefixError(path, offset, f"read error ({exc.strerror or exc})") from exc
     if len(data) != length:
         raise PrefixError(path, offset, "file too short")
     return data
@@ -170,12 +173,7 @@ def chunk_data(prefix: WrittenPrefix, count: int, chunk_size: int) -> Iterator[b
     for group in prefix.groups:
         if done >= count:
             return
-        path = prefix.paths[group.segment - 1]
-        fd, _size = open_readonly(path)
-        try:
-            data = _pread(fd, path, group.start, group.sectors_end - group.start)
-        finally:
-            os.close(fd)
+        path, data = _group_data(prefix, group)
         parts = []
         for index, (start, end, compressed) in enumerate(_stored_ranges(group)):
             if done + index >= count:
@@ -190,6 +188,19 @@ def chunk_data(prefix: WrittenPrefix, count: int, chunk_size: int) -> Iterator[b
             parts.append(chunk)
         done += len(parts)
         yield b"".join(parts)
+
+
+def _group_data(prefix: WrittenPrefix, group: _Group) -> tuple[Path, bytes]:
+    """The segment file of ``group`` and its ``sectors`` section (descriptor and stored chunks)."""
+    path = prefix.paths[group.segment - 1]
+    try:
+        fd, _size = open_readonly(path)
+    except OSError as exc:
+        raise PrefixError(path, group.start, f"cannot open ({exc.strerror or exc})") from exc
+    try:
+        return path, _pread(fd, path, group.start, group.sectors_end - group.start)
+    finally:
+        os.close(fd)
 
 
 def _inflate(stored: bytes) -> bytes | None:
@@ -218,12 +229,7 @@ def continuation(prefix: WrittenPrefix, chunk: int, chunk_size: int) -> tuple[Co
     checkpoint = prefix.checkpoint
     for group in prefix.groups:
         if group.first_chunk <= chunk < group.first_chunk + len(group.entries):
-            path = prefix.paths[group.segment - 1]
-            fd, _size = open_readonly(path)
-            try:
-                data = _pread(fd, path, group.start, group.sectors_end - group.start)
-            finally:
-                os.close(fd)
+            _path, data = _group_data(prefix, group)
             ranges = list(_stored_ranges(group))[: chunk - group.first_chunk]
             pending = tuple((data[start:end], compressed) for start, end, compressed in ranges)
             kept = prefix.volume_payload_at[: group.segment]

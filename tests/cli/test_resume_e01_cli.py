@@ -240,3 +240,17 @@ def test_a_source_changed_since_is_refused(tmp_path: Path, source: Path) -> None
     assert refused.returncode == 3, refused.stderr
     assert "own.img: the source no longer reads as the record says" in refused.stderr
     assert _state(tmp_path) == before
+
+
+def test_a_resumed_run_killed_again_is_resumed_again(tmp_path: Path, source: Path, stopped: Path) -> None:
+    output = _copy(stopped, tmp_path)
+    started: Until = lambda r, _o: r.get("status") == "in-progress"  # noqa: E731 - the resume has cut and begun
+    interrupted(source, output, signal.SIGKILL, started, "--segment-size", "10MiB", "--resume")
+    resumed = _resume(source, output, "--window", "4MiB", "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    record = _record(output)
+    assert record["status"] == "complete" and record["media_digests"]["md5"] == _digests(source)["md5"]
+    check = subprocess.run(
+        ["ewfverify", "-q", output.with_name("cle.E01")], capture_output=True, text=True, timeout=300
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
