@@ -28,7 +28,7 @@ from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentit
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
 from evidence.acquisition.rerun import refuse_rerun
-from evidence.acquisition.resume import cut_back, resume_point
+from evidence.acquisition.resumed import resume_run
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.sink import DescribedSink, ImageSink, OutputFile
@@ -349,24 +349,10 @@ def acquire_image(
             raise AcquisitionError(f"{output}: the output would be written onto the source device; choose another disk")
         start = None
         sink: ImageSink
-        if resume and output_format == "e01":  # checked, cut back and continued (evidence.acquisition.resume_e01)
-            from evidence.acquisition.resume_e01 import resume_e01
-
-            start, earlier, sink = resume_e01(
-                record_path,
-                output,
-                media,
-                split_size=split_size,
-                compress=compress,
-                media_type=media_type,
-                physical=physical,
-                retries=retries,
+        if resume:  # the interrupted run, checked, cut back and continued (evidence.acquisition.resume)
+            start, earlier, sink = resume_run(
+                record_path, output, media, output_format, split_size, compress, media_type, physical, retries
             )
-            names, window, case = earlier.algorithms, earlier.window or window, earlier.case
-        elif resume:  # the interrupted run's settings, checked and continued (evidence.acquisition.resume)
-            start, earlier = resume_point(record_path, output, media.identity, split_size)
-            cut_back(output, split_size, start.offset, record_path)
-            sink = RawSink(output, split_size=split_size, resume=True)
             names, window, case = earlier.algorithms, earlier.window or window, earlier.case
         else:
             refuse_rerun(record_path, output, output_format)

@@ -23,13 +23,12 @@ import pytest
 
 from tests.evidence.support.e01_util import read_back
 from tests.evidence.support.ewf_layout import sections, table_entries
+from tests.support.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 MIB = 1 << 20
 SIZE = 128 * MIB
 ENV = {**os.environ, "LANG": "C.UTF-8"}
-
-pytestmark = pytest.mark.skipif(shutil.which("ewfverify") is None, reason="ewf-tools (ewfverify) is not installed")
 
 
 def scelle(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -102,6 +101,7 @@ def _digests(path: Path) -> dict[str, str]:
     return {name: hashlib.new(name, data).hexdigest() for name in ("md5", "sha1", "sha256")}
 
 
+@pytest.mark.external
 @pytest.mark.parametrize(
     ("signum", "extra", "until"),
     [
@@ -134,9 +134,9 @@ def test_resume_gives_a_valid_e01_of_the_whole_source(
     for item in record["outputs"]:
         assert item["digests"]["sha256"] == hashlib.sha256((tmp_path / item["path"]).read_bytes()).hexdigest()
     first = output.with_name("cle.E01")
-    check = subprocess.run(["ewfverify", "-q", first], capture_output=True, text=True, check=False, timeout=300)
+    check = subprocess.run([tool("ewfverify"), "-q", first], capture_output=True, text=True, check=False, timeout=300)
     assert check.returncode == 0 and "ewfverify: SUCCESS" in check.stdout, check.stdout + check.stderr
-    info = subprocess.run(["ewfinfo", first], capture_output=True, text=True, check=False, timeout=60).stdout
+    info = subprocess.run([tool("ewfinfo"), first], capture_output=True, text=True, check=False, timeout=60).stdout
     assert f"MD5:\t\t\t{expected['md5']}" in info and f"SHA1:\t\t\t{expected['sha1']}" in info, info
     media, _handle = read_back(first)
     assert media == source.read_bytes()
@@ -242,6 +242,7 @@ def test_a_source_changed_since_is_refused(tmp_path: Path, source: Path) -> None
     assert _state(tmp_path) == before
 
 
+@pytest.mark.external
 def test_a_resumed_run_killed_again_is_resumed_again(tmp_path: Path, source: Path, stopped: Path) -> None:
     output = _copy(stopped, tmp_path)
     started: Until = lambda r, _o: r.get("status") == "in-progress"  # noqa: E731 - the resume has cut and begun
@@ -251,6 +252,6 @@ def test_a_resumed_run_killed_again_is_resumed_again(tmp_path: Path, source: Pat
     record = _record(output)
     assert record["status"] == "complete" and record["media_digests"]["md5"] == _digests(source)["md5"]
     check = subprocess.run(
-        ["ewfverify", "-q", output.with_name("cle.E01")], capture_output=True, text=True, timeout=300
+        [tool("ewfverify"), "-q", output.with_name("cle.E01")], capture_output=True, text=True, timeout=300
     )
     assert check.returncode == 0, check.stdout + check.stderr
