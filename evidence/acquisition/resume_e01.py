@@ -21,6 +21,8 @@ finished set holds the media, the MD5 and SHA-1 one uninterrupted run would have
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -93,13 +95,16 @@ def _stream_hashers(record: AcquisitionRecord) -> list[StreamHasher]:
     return [StreamHasher(name, record.window) for name in record.algorithms]
 
 
-def _hash_source(media: IdentifiedMedia, record: AcquisitionRecord, end: int, retries: int) -> tuple[Any, ...]:
-    """Re-read the source up to ``end`` as the acquisition read it, and compare with the record."""
+def _hash_source(
+    media: IdentifiedMedia, record: AcquisitionRecord, end: int, retries: int, stop: threading.Event
+) -> tuple[Any, ...]:
+    """Re-read the source up to ``end`` as the acquisition read it, and compare with the record (runs beside the
+    check of the written part; ``stop`` ends it early when that check fails or the user interrupts)."""
     hashers = tuple(_stream_hashers(record))
     reader = TolerantReader(media, retries=retries)
     buffer = memoryview(bytearray(_BLOCK))
     done = 0
-    while done < end:
+    while done < end and not stop.is_set():
         count, _unreadable = reader.fill(done, buffer[: min(_BLOCK, end - done)])
         for hasher in hashers:
             hasher.update(buffer[:count])
@@ -139,13 +144,22 @@ def resume_e01(
         physical=settings["media_flags"] == "physical",
         compression=COMPRESSION_NAMES[str(settings["compression"])],
     )
-    try:
-        prefix = read_prefix(first, checkpoint, sec.volume_payload(volume))
-        own = _hash_written(prefix, record, end, chunk_size, bool(record.media_size % int(settings["sector_size"])))
-        found, cut_segment, cut_offset = continuation(prefix, end // chunk_size, chunk_size)
-    except PrefixError as exc:
-        raise ResumeMismatchError("resume.damaged", image=exc.path, offset=exc.offset) from exc
-    hashers = _hash_source(media, record, end, retries)
+    stop = threading.Event()
+    # The source and the written part are read at the same time: two devices, each hashed off the GIL.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="resume-source") as pool:
+        source = pool.submit(_hash_source, media, record, end, retries, stop)
+        try:
+            prefix = read_prefix(first, checkpoint, sec.volume_payload(volume))
+            padded = bool(record.media_size % int(settings["sector_size"]))
+            own = _hash_written(prefix, record, end, chunk_size, padded)
+            found, cut_segment, cut_offset = continuation(prefix, end // chunk_size, chunk_size)
+            hashers = source.result()
+        except PrefixError as exc:
+            stop.set()
+            raise ResumeMismatchError("resume.damaged", image=exc.path, offset=exc.offset) from exc
+        except BaseException:
+            stop.set()
+            raise
     unreadable = kept_unreadable(record, end)
     RecordReserve.path_for(record_path).unlink(missing_ok=True)
     # The record names the cut point before the files are cut: a run stopped from here on resumes from there.
