@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -41,8 +42,11 @@ from evidence.ewf.prefix import PrefixError, WrittenPrefix, chunk_data, continua
 from evidence.ewf.sink import DEFAULT_CHUNK_SECTORS, E01Sink, volume_info
 from evidence.ewf.writer import WriterCheckpoint, segment_path, segment_paths_base
 from evidence.hashing.digest import StreamHasher
+from evidence.hashing.pipeline import Pipeline, UnreadableRange
+from evidence.hashing.streams import hasher_consumers
 
-_BLOCK = 4 << 20
+#: the digest the written part is checked with, the first of these the record has (BLAKE3 is the fastest here)
+_CHECKED_WITH = ("blake3", "sha256", "sha1", "md5")
 #: the option that sets each recorded E01 setting, named when a resume gives another value
 _OPTIONS = {
     "compression": "--compress",
@@ -79,9 +83,10 @@ def _resume_end(record: AcquisitionRecord, record_path: Path, chunk_size: int, c
 
 
 def _hash_written(prefix: WrittenPrefix, record: AcquisitionRecord, end: int, chunk_size: int, own: bool) -> list[Any]:
-    """Hash the media the set holds up to ``end`` and compare with the record; the sink's own MD5 and SHA-1 of it
-    when it keeps them (``own``)."""
-    hashers = tuple(_stream_hashers(record))
+    """Hash the media the set holds up to ``end`` and compare with the record's prefix digests of one strong
+    algorithm (the fastest the record has: the source is checked with all of them); the sink's own MD5 and SHA-1 of
+    it when it keeps them (``own``)."""
+    hashers = tuple(_stream_hashers(record, [next(a for a in _CHECKED_WITH if a in record.algorithms)]))
     extra: list[Any] = [hashlib.md5(usedforsecurity=False), hashlib.sha1(usedforsecurity=False)] if own else []
     for data in chunk_data(prefix, end // chunk_size, chunk_size):
         view = memoryview(data)
@@ -91,24 +96,23 @@ def _hash_written(prefix: WrittenPrefix, record: AcquisitionRecord, end: int, ch
     return extra
 
 
-def _stream_hashers(record: AcquisitionRecord) -> list[StreamHasher]:
-    return [StreamHasher(name, record.window) for name in record.algorithms]
+def _stream_hashers(record: AcquisitionRecord, names: Sequence[str]) -> list[StreamHasher]:
+    return [StreamHasher(name, record.window) for name in names]
 
 
 def _hash_source(
     media: IdentifiedMedia, record: AcquisitionRecord, end: int, retries: int, stop: threading.Event
-) -> tuple[Any, ...]:
-    """Re-read the source up to ``end`` as the acquisition read it, and compare with the record (runs beside the
-    check of the written part; ``stop`` ends it early when that check fails or the user interrupts)."""
-    hashers = tuple(_stream_hashers(record))
+) -> tuple[StreamHasher, ...]:
+    """Re-read the source up to ``end`` as the acquisition read it (the same tolerant reader, one thread group of
+    hashers each), and compare with the record. It runs beside the check of the written part; ``stop`` ends it
+    early when that check fails or the user interrupts."""
+    hashers = tuple(_stream_hashers(record, record.algorithms))
     reader = TolerantReader(media, retries=retries)
-    buffer = memoryview(bytearray(_BLOCK))
-    done = 0
-    while done < end and not stop.is_set():
-        count, _unreadable = reader.fill(done, buffer[: min(_BLOCK, end - done)])
-        for hasher in hashers:
-            hasher.update(buffer[:count])
-        done += count
+
+    def fill(offset: int, view: memoryview) -> tuple[int, list[UnreadableRange]]:
+        return (0, []) if stop.is_set() else reader.fill(offset, view)
+
+    Pipeline(hasher_consumers(hashers)).run(fill, end)
     check_windows(hashers, record, end, "resume.source_changed", source=media.identity.path)
     return hashers
 
