@@ -91,7 +91,8 @@ windows), so rewriting it at every window would cost as much writing as a large 
 
 class Checkpoints:
     """Rewrites the ``in-progress`` record when a further window is written and hashed (called from the writer):
-    at the first window, then at most every ``CHECKPOINT_SECONDS``."""
+    at the first window, when an E01 ``sink`` has its first chunk group on disk, then at most every
+    ``CHECKPOINT_SECONDS``, with the sink's ``running_details``."""
 
     def __init__(
         self,
