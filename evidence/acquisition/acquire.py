@@ -351,7 +351,7 @@ def acquire_image(
         sink: ImageSink
         if resume:  # the interrupted run, checked, cut back and continued (evidence.acquisition.resume)
             start, earlier, sink = resume_run(
-                record_path, output, media, output_format, split_size, compress, media_type, physical, retries
+                record_path, output, media, output_format, split_size, compress, media_type, physical, retries, progress
             )
             names, window, case = earlier.algorithms, earlier.window or window, earlier.case
         else:

@@ -35,6 +35,7 @@ from evidence.acquisition.media import IdentifiedMedia
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, write_record
 from evidence.acquisition.resume import ResumeMismatchError, check_windows, interrupted_record, kept_unreadable
 from evidence.common.messages import LocalisedAcquisitionError
+from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.ewf import sections as sec
 from evidence.ewf.chunks import COMPRESSION_NAMES
 from evidence.ewf.format import MediaType
@@ -101,18 +102,27 @@ def _stream_hashers(record: AcquisitionRecord, names: Sequence[str]) -> list[Str
 
 
 def _hash_source(
-    media: IdentifiedMedia, record: AcquisitionRecord, end: int, retries: int, stop: threading.Event
+    media: IdentifiedMedia,
+    record: AcquisitionRecord,
+    end: int,
+    retries: int,
+    stop: threading.Event,
+    progress: ProgressObserver,
 ) -> tuple[StreamHasher, ...]:
     """Re-read the source up to ``end`` as the acquisition read it (the same tolerant reader, one thread group of
-    hashers each), and compare with the record. It runs beside the check of the written part; ``stop`` ends it
-    early when that check fails or the user interrupts."""
+    hashers each), and compare with the record. It runs beside the check of the written part, and alone tells
+    ``progress``; ``stop`` ends it early when that check fails or the user interrupts."""
     hashers = tuple(_stream_hashers(record, record.algorithms))
     reader = TolerantReader(media, retries=retries)
 
     def fill(offset: int, view: memoryview) -> tuple[int, list[UnreadableRange]]:
         return (0, []) if stop.is_set() else reader.fill(offset, view)
 
-    Pipeline(hasher_consumers(hashers)).run(fill, end)
+    progress.started(f"re-reading source {media.identity.path}", end)
+    try:
+        Pipeline(hasher_consumers(hashers)).run(fill, end, progress)
+    finally:
+        progress.finished()
     check_windows(hashers, record, end, "resume.source_changed", source=media.identity.path)
     return hashers
 
@@ -127,6 +137,7 @@ def resume_e01(
     media_type: str | None,
     physical: bool | None,
     retries: int,
+    progress: ProgressObserver = NULL_PROGRESS,
 ) -> tuple[ResumePoint, AcquisitionRecord, E01Sink]:
     """Check the interrupted E01 run to ``output`` and its files, cut them back, and return where to continue, the
     record, and the sink that continues the set (raises, saying what to do, when it cannot be resumed)."""
@@ -151,7 +162,7 @@ def resume_e01(
     stop = threading.Event()
     # The source and the written part are read at the same time: two devices, each hashed off the GIL.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="resume-source") as pool:
-        source = pool.submit(_hash_source, media, record, end, retries, stop)
+        source = pool.submit(_hash_source, media, record, end, retries, stop, progress)
         try:
             prefix = read_prefix(first, checkpoint, sec.volume_payload(volume))
             padded = bool(record.media_size % int(settings["sector_size"]))

@@ -246,8 +246,11 @@ def test_a_resumed_run_killed_again_is_resumed_again(tmp_path: Path, source: Pat
     output = _copy(stopped, tmp_path)
     started: Until = lambda r, _o: r.get("status") == "in-progress"  # noqa: E731 - the resume has cut and begun
     interrupted(source, output, signal.SIGKILL, started, "--segment-size", "10MiB", "--resume")
-    resumed = _resume(source, output, "--window", "4MiB", "-q")
+    resumed = _resume(source, output, "--window", "4MiB", "--lang", "fr")
     assert resumed.returncode == 0, resumed.stderr
+    # stderr is a pipe: status lines, first for the source re-read before the resume, then for the acquisition
+    reread, acquiring = resumed.stderr.find(f"relecture de la source {source}"), resumed.stderr.find("acquisition de")
+    assert 0 <= reread < acquiring, resumed.stderr
     record = _record(output)
     assert record["status"] == "complete" and record["media_digests"]["md5"] == _digests(source)["md5"]
     check = subprocess.run(
