@@ -169,11 +169,7 @@ class OfferFile:
                 checkpoint=checkpoint,
                 offer=entry_from_json(offer, 0),
                 transfer=_signed(transfer, "offer.transfer"),
-                bundle=bundle_from_json(
-                    bundle,
-                    leaves=None if split is None else split.leaves,
-                    proofs=None if split is None else split.proofs,
-                ),
+                bundle=bundle_from_json(bundle, cut=None if split is None else split.entries),
                 bundle_json=bundle_json,
             )
 

@@ -153,7 +153,7 @@ class _Verifier:
         kept = self.parsed
         for item in self.bundle.iter_entries():
             try:
-                entry, payload = parse_leaf(item.leaf)
+                entry, payload = parse_leaf(item.leaf, item.form)
             except RecordError as exc:
                 self.add("leaf.bad", False, index=item.index, detail=exc)
                 continue
@@ -232,7 +232,7 @@ class _Verifier:
             return
         for item in self.bundle.iter_entries():
             try:
-                entry, payload = parse_leaf(item.leaf)
+                entry, payload = parse_leaf(item.leaf, item.form)
             except RecordError:
                 continue
             yield item, entry, payload
