@@ -19,6 +19,7 @@ verified the same way with its own ledger's trusted key, and tied to the receive
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
@@ -61,6 +62,9 @@ _ORDER_CODES = frozenset(
     }
 )
 """The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
+
+
+_KEY = attrgetter("key")
 
 
 def _finding(code: str, ok: bool, **params: object) -> Finding:
@@ -250,21 +254,23 @@ class _Verifier:
             )
 
     def _signature_problem(self, entry: SignedEntry, payload: bytes) -> str | None:
-        body = entry.body
-        signers = tuple(s.key for s in entry.signatures)
+        body, signatures = entry.body, entry.signatures
+        signers = tuple(map(_KEY, signatures))
         expected = entry.expected_signers()
         if expected is not None and signers != expected:
             return f"signed by {', '.join(signers) or 'nobody'}; expected {', '.join(expected)}"
         if not signers:
             return "not signed"
-        for signature in entry.signatures:
-            if isinstance(body, LedgerHeader | KeyEntry):
-                public = body.public_key
-            elif signature.key in self.contents.keys:
-                public = self.contents.keys[signature.key].public_key
+        own = body.public_key if isinstance(body, LedgerHeader | KeyEntry) else None  # signed by the key it holds
+        keys, loaded_keys = self.contents.keys, self.loaded
+        for signature in signatures:
+            if own is not None:
+                public = own
+            elif signature.key in keys:
+                public = keys[signature.key].public_key
             else:
                 return f"signed by {signature.key}, whose key entry is not in the bundle"
-            loaded = self._public_key(public)
+            loaded = loaded_keys.get(public) or self._public_key(public)
             try:
                 if loaded is None:
                     raise InvalidSignature

@@ -51,9 +51,7 @@ class Inclusions:
             known = seen.get((fn, sn, r))
             if known is not None:
                 rest, start = known
-                if len(rest) - start == len(proof) - position and all(
-                    a == b for a, b in zip(rest[start:], proof[position:], strict=True)
-                ):
+                if len(rest) - start == len(proof) - position and tuple(rest[start:]) == tuple(proof[position:]):
                     self._remember(states, proof)
                     return True
             states.append((fn, sn, r, position))
