@@ -19,19 +19,16 @@ verified the same way with its own ledger's trusted key, and tied to the receive
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from operator import attrgetter
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody import fastpath
 from custody.bundle.artefact_files import hash_file
 from custody.bundle.format import Bundle, BundleEntry, BundleSource
 from custody.bundle.linked import LinkedView, choose_key, link_findings, trusted_keys
 from custody.bundle.outcome import REASONS_SHOWN, BundleReport, Contents, FileCheck, Finding
+from custody.bundle.signatures import SignatureChecks
 from custody.bundle.stream import read_bundle
 from custody.bundle.timestamps import check_bundle_timestamps
 from custody.errors import ProofError, RecordError, SignatureError
@@ -64,9 +61,6 @@ _ORDER_CODES = frozenset(
 """The findings that deny ``order.ok`` (the time order and the chain of previous events)."""
 
 
-_KEY = attrgetter("key")
-
-
 def _finding(code: str, ok: bool, **params: object) -> Finding:
     return Finding(code, ok, MappingProxyType({k: str(v) for k, v in params.items()}))
 
@@ -95,7 +89,6 @@ class _Verifier:
             selection=bundle.selection, trusted=trusted, witnesses=tuple(w.vkey for w in witnesses), quorum=quorum
         )
         self.headers: list[tuple[int, LedgerHeader]] = []
-        self.loaded: dict[bytes, Ed25519PublicKey] = {}
         self.parsed: list[tuple[BundleEntry, SignedEntry, bytes]] | None = (
             [] if fastpath.ENABLED and isinstance(bundle, Bundle) else None
         )
@@ -217,8 +210,9 @@ class _Verifier:
         checker = ChainChecker(self.bundle.selection, self.contents.keys, None if header is None else header.case)
         counts = {"event": 0, "authority": 0, "key": 0, "ledger": 0, "authority-change": 0}
         failed: list[Finding] = []
+        signatures = SignatureChecks(self.contents.keys)
         for item, entry, payload in self._read_again():
-            problem = self._signature_problem(entry, payload)
+            problem = signatures.problem(entry, payload)
             if problem:
                 failed.append(_finding("signature.bad", False, index=item.index, id=entry.entry_id, detail=problem))
             else:
@@ -252,44 +246,6 @@ class _Verifier:
                 keys=counts["key"],
                 transfers=transfers,
             )
-
-    def _signature_problem(self, entry: SignedEntry, payload: bytes) -> str | None:
-        body, signatures = entry.body, entry.signatures
-        signers = tuple(map(_KEY, signatures))
-        expected = entry.expected_signers()
-        if expected is not None and signers != expected:
-            return f"signed by {', '.join(signers) or 'nobody'}; expected {', '.join(expected)}"
-        if not signers:
-            return "not signed"
-        own = body.public_key if isinstance(body, LedgerHeader | KeyEntry) else None  # signed by the key it holds
-        keys, loaded_keys = self.contents.keys, self.loaded
-        for signature in signatures:
-            if own is not None:
-                public = own
-            elif signature.key in keys:
-                public = keys[signature.key].public_key
-            else:
-                return f"signed by {signature.key}, whose key entry is not in the bundle"
-            loaded = loaded_keys.get(public) or self._public_key(public)
-            try:
-                if loaded is None:
-                    raise InvalidSignature
-                loaded.verify(signature.sig, payload)
-            except InvalidSignature:
-                return f"the signature by {signature.key} does not verify"
-        return None
-
-    def _public_key(self, raw: bytes) -> Ed25519PublicKey | None:
-        """The key object of 32 raw bytes, loaded once per run (a bundle holds thousands of signatures by a few
-        keys); ``None`` for bytes that are not an Ed25519 public key (then no signature by it verifies)."""
-        loaded = self.loaded.get(raw)
-        if loaded is None:
-            try:
-                loaded = Ed25519PublicKey.from_public_bytes(raw)
-            except ValueError:
-                return None
-            self.loaded[raw] = loaded
-        return loaded
 
     def order(self, checker: ChainChecker) -> None:
         """The event rules (``custody.rules.events``, as when recording) and the bundle's chain, in ledger order."""
