@@ -87,9 +87,7 @@ def split_offer(text: str) -> SplitOffer | None:
                 return None
             parts.append(text[done:pos])
             parts.append("{}")
-            entries[position] = BundleEntry(
-                index=int(head.group(1)), leaf=text[start:end].encode("utf-8"), proof=read, form=leaf
-            )
+            entries[position] = BundleEntry.with_form(int(head.group(1)), text[start:end].encode("utf-8"), read, leaf)
             done = proof.end()
         pos, position = proof.end(), position + 1
         if text.startswith("]", pos):

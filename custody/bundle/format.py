@@ -72,9 +72,17 @@ class BundleEntry:
     index: int
     leaf: bytes
     proof: tuple[bytes, ...]
-    form: re.Match[str] | None = field(default=None, compare=False, repr=False)
+    form: re.Match[str] | None = field(default=None, init=False, compare=False, repr=False)
     """The match of ``custody.model.leafform.EVENT_LEAF`` over the leaf's text, when the reading found it
-    (``custody.bundle.fastread``): ``parse_leaf`` reads the event from it instead of matching the leaf again."""
+    (``with_form``): ``parse_leaf`` reads the event from it instead of matching the leaf again. Not an argument of
+    the constructor, so that ``dataclasses.replace`` never carries it to another leaf."""
+
+    @classmethod
+    def with_form(cls, index: int, leaf: bytes, proof: tuple[bytes, ...], form: re.Match[str]) -> BundleEntry:
+        """An entry whose leaf's text ``form`` matched whole (``custody.bundle.fastread``)."""
+        entry = cls(index=index, leaf=leaf, proof=proof)
+        object.__setattr__(entry, "form", form)
+        return entry
 
     def to_json(self) -> dict[str, Any]:
         """The entry as the bundle stores it: the leaf as a JSON object (readable), the proof hashes in base64."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -19,6 +20,7 @@ from custody.bundle.handover_file import OfferFile
 from custody.bundle.verify import verify_parsed
 from custody.errors import CustodyError
 from custody.ledger.ledger import Ledger
+from custody.model.entries import parse_leaf
 from custody.model.keys import KeyPair
 from custody.model.leafform import EVENT_LEAF
 from evidence.common.report import VerificationError
@@ -168,3 +170,15 @@ def test_an_offer_read_fast_verifies_as_read_plain(
     assert fast[2] >= 5 and plain[2] == 0  # the fast reading carried the event leaves' matches; the plain none
     codes = {finding.code for finding in fast[1] if not finding.ok}  # type: ignore[attr-defined]
     assert bool(codes) == (change is not _IN_LEAVES[0]) and fast[0] is (not codes)
+
+
+def test_a_leaf_replaced_in_an_entry_does_not_keep_the_old_leafs_match(
+    offer: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``dataclasses.replace`` of an entry read fast gives an entry without the match: the leaf put in is read."""
+    monkeypatch.setattr(fastpath, "ENABLED", True)
+    made = OfferFile.from_bytes(offer)
+    first, second = [e for e in made.bundle.entries if e.form is not None][:2]
+    swapped = replace(first, leaf=second.leaf)
+    assert swapped.form is None and replace(first, proof=()).form is None
+    assert parse_leaf(swapped.leaf, swapped.form) == parse_leaf(second.leaf)
