@@ -33,8 +33,8 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -72,6 +72,17 @@ class BundleEntry:
     index: int
     leaf: bytes
     proof: tuple[bytes, ...]
+    form: re.Match[str] | None = field(default=None, init=False, compare=False, repr=False)
+    """The match of ``custody.model.leafform.EVENT_LEAF`` over the leaf's text, when the reading found it
+    (``with_form``): ``parse_leaf`` reads the event from it instead of matching the leaf again. Not an argument of
+    the constructor, so that ``dataclasses.replace`` never carries it to another leaf."""
+
+    @classmethod
+    def with_form(cls, index: int, leaf: bytes, proof: tuple[bytes, ...], form: re.Match[str]) -> BundleEntry:
+        """An entry whose leaf's text ``form`` matched whole (``custody.bundle.fastread``)."""
+        entry = cls(index=index, leaf=leaf, proof=proof)
+        object.__setattr__(entry, "form", form)
+        return entry
 
     def to_json(self) -> dict[str, Any]:
         """The entry as the bundle stores it: the leaf as a JSON object (readable), the proof hashes in base64."""
@@ -221,21 +232,16 @@ def _format(obj: object) -> None:
         raise BundleFormatError(f"unknown bundle version {version!r}; this scelle reads version {BUNDLE_VERSION}")
 
 
-def from_json(
-    obj: object,
-    depth: int = 0,
-    leaves: dict[int, bytes] | None = None,
-    proofs: dict[int, list[str]] | None = None,
-) -> Bundle:
+def from_json(obj: object, depth: int = 0, cut: Mapping[int, BundleEntry] | None = None) -> Bundle:
     """A bundle from its parsed JSON (already checked canonical by the caller), with its linked bundles.
 
-    ``leaves``: the bytes of the leaves that ``custody.bundle.fastread`` cut out of the text (each left as ``{}``),
-    by position in ``entries``; ``proofs``: the proofs it cut out of the same entries (each left as ``[]``)."""
+    ``cut``: the entries that ``custody.bundle.fastread`` read out of the text itself (each left as ``{}``), by
+    position in ``entries``."""
     head, raw_entries = read_head(obj, depth)
     if not isinstance(raw_entries, list) or not raw_entries:
         raise BundleFormatError("bundle.entries: expected a non-empty list")
-    cut, cut_proofs = leaves or {}, proofs or {}
-    entries = tuple(_entry(item, i, cut.get(i), cut_proofs.get(i)) for i, item in enumerate(raw_entries))
+    read = cut or {}
+    entries = tuple(_entry(item, i) if i not in read else _cut(item, read[i], i) for i, item in enumerate(raw_entries))
     indexes = [e.index for e in entries]
     if indexes != sorted(set(indexes)):
         raise BundleFormatError("bundle.entries: indexes must be strictly increasing")
@@ -313,7 +319,7 @@ def _is_sha256_key(text: str) -> bool:
     return algorithm == "sha256" and len(hexdigits) == 64 and bool(HEX_DIGITS.match(hexdigits))
 
 
-def _entry(item: object, position: int, cut: bytes | None = None, cut_proof: list[str] | None = None) -> BundleEntry:
+def _entry(item: object, position: int) -> BundleEntry:
     f = Fields(item, f"bundle.entries[{position}]")
     index = f.opt_int("index")
     leaf = f.raw("leaf")
@@ -321,17 +327,30 @@ def _entry(item: object, position: int, cut: bytes | None = None, cut_proof: lis
     f.finish()
     if index is None or not isinstance(leaf, dict) or not isinstance(proof, list):
         raise BundleFormatError(f"bundle.entries[{position}]: expected index, leaf object and proof list")
-    if (cut is not None and leaf) or (cut_proof is not None and proof):  # pragma: no cover - see fastread
-        raise BundleFormatError(f"bundle.entries[{position}]: a leaf was cut out of the text but is still there")
-    raw = encode_json(leaf) if cut is None else cut
-    if cut_proof is not None:
-        proof = cut_proof
-    return BundleEntry(index=index, leaf=raw, proof=tuple(_hash(h, position) for h in proof))
+    return BundleEntry(index=index, leaf=encode_json(leaf), proof=proof_hashes(proof, position))
+
+
+def _cut(item: object, entry: BundleEntry, position: int) -> BundleEntry:
+    if item != {}:  # pragma: no cover - see fastread
+        raise BundleFormatError(f"bundle.entries[{position}]: an entry was cut out of the text but is still there")
+    return entry
 
 
 def entry_from_json(item: object, position: int) -> BundleEntry:
     """One ``{"index", "leaf", "proof"}`` object (of a bundle, an offer or a receipt), read strictly."""
     return _entry(item, position)
+
+
+def proof_hashes(values: list[Any], position: int) -> tuple[bytes, ...]:
+    """The hashes of an entry's proof: each a JSON string of 32 bytes in canonical base64."""
+    if fastpath.ENABLED:  # all already read: one lookup each, the same bytes as reading them again
+        try:
+            known = tuple(map(_decoded.get, values))
+        except TypeError:  # an unhashable value: refused below
+            known = (None,)
+        if None not in known:
+            return known  # type: ignore[return-value]
+    return tuple(_hash(h, position) for h in values)
 
 
 _decoded: dict[str, bytes] = {}

@@ -164,16 +164,15 @@ class OfferFile:
             else:  # the original text is compact canonical: '{"bundle":' BUNDLE ',"checkpoint":' ... (see fastread)
                 rest = {"checkpoint": checkpoint, "format": OFFER_FORMAT, "offer": offer, "transfer": transfer}
                 tail = encode_json({**rest, "version": HANDOVER_VERSION})
-                bundle_json = data.rstrip(b"\n")[len(b'{"bundle":') : -len(tail)]
+                end = len(data)
+                while data.endswith(b"\n", 0, end):  # the final newlines, without copying the file to strip them
+                    end -= 1
+                bundle_json = data[len(b'{"bundle":') : end - len(tail)]
             return cls(
                 checkpoint=checkpoint,
                 offer=entry_from_json(offer, 0),
                 transfer=_signed(transfer, "offer.transfer"),
-                bundle=bundle_from_json(
-                    bundle,
-                    leaves=None if split is None else split.leaves,
-                    proofs=None if split is None else split.proofs,
-                ),
+                bundle=bundle_from_json(bundle, cut=None if split is None else split.entries),
                 bundle_json=bundle_json,
             )
 

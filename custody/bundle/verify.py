@@ -18,19 +18,17 @@ verified the same way with its own ledger's trusted key, and tied to the receive
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from custody import fastpath
 from custody.bundle.artefact_files import hash_file
-from custody.bundle.format import BundleEntry, BundleSource
+from custody.bundle.format import Bundle, BundleEntry, BundleSource
 from custody.bundle.linked import LinkedView, choose_key, link_findings, trusted_keys
 from custody.bundle.outcome import REASONS_SHOWN, BundleReport, Contents, FileCheck, Finding
+from custody.bundle.signatures import SignatureChecks
 from custody.bundle.stream import read_bundle
 from custody.bundle.timestamps import check_bundle_timestamps
 from custody.errors import ProofError, RecordError, SignatureError
@@ -73,7 +71,12 @@ class _Verifier:
     The entries are walked twice (``BundleSource``: a file is read again, never held whole): the first walk checks
     the proofs and gathers the header, the keys, the authorities and the events; the second checks the signatures
     (a key entry may come after a signature by that key) and the chain. The findings come in the order of the
-    steps, as if each step walked the entries on its own."""
+    steps, as if each step walked the entries on its own.
+
+    A bundle held in memory (``Bundle``: immutable, its leaves already read) is parsed once: the first walk keeps each
+    leaf's parsed entry and signed payload for the second (a fast path, ``custody.fastpath``: ``parse_leaf`` is a
+    pure function of the leaf bytes, so the second walk gets what parsing them again would give). A file is read
+    again instead, so that memory does not grow with it."""
 
     def __init__(
         self, bundle: BundleSource, trusted: TrustedKey, witnesses: Sequence[WitnessKey] = (), quorum: int = 0
@@ -86,7 +89,10 @@ class _Verifier:
             selection=bundle.selection, trusted=trusted, witnesses=tuple(w.vkey for w in witnesses), quorum=quorum
         )
         self.headers: list[tuple[int, LedgerHeader]] = []
-        self.loaded: dict[bytes, Ed25519PublicKey] = {}
+        self.parsed: list[tuple[BundleEntry, SignedEntry, bytes]] | None = (
+            [] if fastpath.ENABLED and isinstance(bundle, Bundle) else None
+        )
+        """The first walk's reading of each leaf that could be read, when the bundle is kept in memory."""
 
     def add(self, code: str, ok: bool, **params: object) -> None:
         self.findings.append(_finding(code, ok, **params))
@@ -141,12 +147,15 @@ class _Verifier:
         """The first walk: each leaf read and proved, and what the bundle holds gathered (``collect``)."""
         proved = 0
         batch = Inclusions(point.size, point.root) if point is not None and fastpath.ENABLED else None
+        kept = self.parsed
         for item in self.bundle.iter_entries():
             try:
-                entry, _ = parse_leaf(item.leaf)
+                entry, payload = parse_leaf(item.leaf, item.form)
             except RecordError as exc:
                 self.add("leaf.bad", False, index=item.index, detail=exc)
                 continue
+            if kept is not None:
+                kept.append((item, entry, payload))
             self.gather(item, entry)
             if point is None:
                 continue
@@ -201,12 +210,9 @@ class _Verifier:
         checker = ChainChecker(self.bundle.selection, self.contents.keys, None if header is None else header.case)
         counts = {"event": 0, "authority": 0, "key": 0, "ledger": 0, "authority-change": 0}
         failed: list[Finding] = []
-        for item in self.bundle.iter_entries():
-            try:
-                entry, payload = parse_leaf(item.leaf)
-            except RecordError:
-                continue  # reported by the first walk (leaf.bad)
-            problem = self._signature_problem(entry, payload)
+        signatures = SignatureChecks(self.contents.keys)
+        for item, entry, payload in self._read_again():
+            problem = signatures.problem(entry, payload)
             if problem:
                 failed.append(_finding("signature.bad", False, index=item.index, id=entry.entry_id, detail=problem))
             else:
@@ -215,6 +221,19 @@ class _Verifier:
         self.findings.extend(failed)
         self.signatures(counts, bool(failed))
         self.order(checker)
+
+    def _read_again(self) -> Iterator[tuple[BundleEntry, SignedEntry, bytes]]:
+        """The leaves that could be read, with their entries and payloads: as the first walk read them, or read again
+        (an unreadable leaf was reported by the first walk: ``leaf.bad``)."""
+        if self.parsed is not None:
+            yield from self.parsed
+            return
+        for item in self.bundle.iter_entries():
+            try:
+                entry, payload = parse_leaf(item.leaf, item.form)
+            except RecordError:
+                continue
+            yield item, entry, payload
 
     def signatures(self, counts: Mapping[str, int], failed: bool) -> None:
         transfers = sum(1 for e in self.contents.events if e.counter_party is not None)
@@ -227,42 +246,6 @@ class _Verifier:
                 keys=counts["key"],
                 transfers=transfers,
             )
-
-    def _signature_problem(self, entry: SignedEntry, payload: bytes) -> str | None:
-        body = entry.body
-        signers = tuple(s.key for s in entry.signatures)
-        expected = entry.expected_signers()
-        if expected is not None and signers != expected:
-            return f"signed by {', '.join(signers) or 'nobody'}; expected {', '.join(expected)}"
-        if not signers:
-            return "not signed"
-        for signature in entry.signatures:
-            if isinstance(body, LedgerHeader | KeyEntry):
-                public = body.public_key
-            elif signature.key in self.contents.keys:
-                public = self.contents.keys[signature.key].public_key
-            else:
-                return f"signed by {signature.key}, whose key entry is not in the bundle"
-            loaded = self._public_key(public)
-            try:
-                if loaded is None:
-                    raise InvalidSignature
-                loaded.verify(signature.sig, payload)
-            except InvalidSignature:
-                return f"the signature by {signature.key} does not verify"
-        return None
-
-    def _public_key(self, raw: bytes) -> Ed25519PublicKey | None:
-        """The key object of 32 raw bytes, loaded once per run (a bundle holds thousands of signatures by a few
-        keys); ``None`` for bytes that are not an Ed25519 public key (then no signature by it verifies)."""
-        loaded = self.loaded.get(raw)
-        if loaded is None:
-            try:
-                loaded = Ed25519PublicKey.from_public_bytes(raw)
-            except ValueError:
-                return None
-            self.loaded[raw] = loaded
-        return loaded
 
     def order(self, checker: ChainChecker) -> None:
         """The event rules (``custody.rules.events``, as when recording) and the bundle's chain, in ledger order."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -264,20 +265,23 @@ def _decode(text: str) -> Any:
     return _DECODER.decode(text)
 
 
-def parse_leaf(data: bytes) -> tuple[SignedEntry, bytes]:
+def parse_leaf(data: bytes, form: re.Match[str] | None = None) -> tuple[SignedEntry, bytes]:
     """Read leaf bytes strictly; return the entry and the payload its signatures must cover.
 
     The leaf must be exactly the canonical encoding of what it parses to: a second encoding of the same entry
     would give a second leaf hash for the same signed content. An event leaf as scelle writes it is read from the
     match of the event form (``custody.model.leafform``); any other leaf is parsed, checked and read by ``_parse_any``.
+    ``form``: that match, when the caller already has it for these bytes (``custody.bundle.fastread``).
     """
-    try:
-        text = data.decode("utf-8")
-    except ValueError as exc:
-        raise RecordError(f"leaf is not valid JSON: {exc}") from exc
-    match = EVENT_LEAF.fullmatch(text) if fastpath.ENABLED else None
+    match = form if fastpath.ENABLED else None
     if match is None:
-        return _parse_any(text, data)
+        try:
+            text = data.decode("utf-8")
+        except ValueError as exc:
+            raise RecordError(f"leaf is not valid JSON: {exc}") from exc
+        match = EVENT_LEAF.fullmatch(text) if fastpath.ENABLED else None
+        if match is None:
+            return _parse_any(text, data)
     body, signatures = read_event(match)
     body_bytes = data[8 : data.rfind(b',"kind":"')]
     return SignedEntry(kind="event", body=body, signatures=signatures), signing_payload("event", body_bytes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, tzinfo
 
+from custody import fastpath
 from custody.errors import RecordError
 from evidence.common import zones
 
@@ -51,15 +52,26 @@ def zone_of(label: str) -> tzinfo:
         raise RecordError(str(exc)) from exc
 
 
+_KNOWN_ZONES: set[str] = set()
+"""Zone labels already read (``custody.fastpath``): a ledger's events name the same few zones thousands of times."""
+
+
 def check_zone(label: object, *, field: str = "time zone") -> str:
     """Validate a stored zone label and return it unchanged."""
+    if type(label) is str and label in _KNOWN_ZONES:
+        return label
     if not isinstance(label, str):
         raise RecordError(f"{field}: expected a time zone label, got {label!r}")
     try:
         zone_of(label)
     except RecordError as exc:
         raise RecordError(f"{field}: {exc}") from exc
+    if fastpath.ENABLED and type(label) is str and len(_KNOWN_ZONES) < _MAX_KNOWN_ZONES:
+        _KNOWN_ZONES.add(label)  # only labels that read: a refused one is refused every time
     return label
+
+
+_MAX_KNOWN_ZONES = 1024
 
 
 _offset_label = zones.offset_label

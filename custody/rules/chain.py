@@ -53,7 +53,8 @@ class ChainChecker(LedgerView):
         return self.authorities.get(authority_id)
 
     def authority_problems(self, authority: Authority) -> list[Breach]:
-        return self.validity.get(authority.id, [breach("authority.unsigned")])
+        found = self.validity.get(authority.id)
+        return [breach("authority.unsigned")] if found is None else found
 
     def changes(self, authority_id: str) -> list[AuthorityChange]:
         return self.changed.get(authority_id, [])

@@ -16,6 +16,8 @@ from hashlib import sha256
 
 from custody.tlog.merkle import HASH_SIZE, inclusion_proof_size, verify_inclusion
 
+_BYTES = frozenset({bytes})
+_HASH_LENGTH = frozenset({HASH_SIZE})
 MAX_STATES = 1 << 20
 """Most loop states remembered (then the memory starts again; proofs still verify, only slower)."""
 
@@ -39,21 +41,19 @@ class Inclusions:
             return False
         if len(leaf_hash) != HASH_SIZE or len(proof) != inclusion_proof_size(index, size):
             return False
-        for p in proof:
-            if type(p) is not bytes or len(p) != HASH_SIZE:
-                return False
+        if not {*map(type, proof)} <= _BYTES or not {*map(len, proof)} <= _HASH_LENGTH:
+            return False
         seen = self.seen
         states: list[tuple[int, int, bytes, int]] = []
         fn, sn, r = index, size - 1, leaf_hash
         for position, p in enumerate(proof):
             if sn == 0:  # as in verify_inclusion: unreachable once the length is right
                 return False
-            known = seen.get((fn, sn, r))
+            # A leaf's own state is not looked up (nor remembered): a bundle proves each leaf once.
+            known = seen.get((fn, sn, r)) if position else None
             if known is not None:
                 rest, start = known
-                if len(rest) - start == len(proof) - position and all(
-                    a == b for a, b in zip(rest[start:], proof[position:], strict=True)
-                ):
+                if len(rest) - start == len(proof) - position and tuple(rest[start:]) == tuple(proof[position:]):
                     self._remember(states, proof)
                     return True
             states.append((fn, sn, r, position))
@@ -74,4 +74,5 @@ class Inclusions:
         if len(self.seen) + len(states) > MAX_STATES:
             self.seen.clear()
         for fn, sn, r, position in states:
-            self.seen[(fn, sn, r)] = (proof, position)
+            if position:
+                self.seen[(fn, sn, r)] = (proof, position)

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from custody.bundle.export import export_bundle
-from custody.bundle.handover import accept_handover, complete_handover, offer_handover, receive_handover
+from custody.bundle.handover import (
+    HandoverError,
+    accept_handover,
+    check_offer,
+    complete_handover,
+    offer_handover,
+    receive_handover,
+)
 from custody.bundle.handover_file import OfferFile
 from custody.bundle.io import export_ledger, read_ledger
 from custody.bundle.verify import verify_bundle
@@ -170,3 +177,20 @@ def test_verify_and_export_refuse_a_transfer_signed_before_the_event_it_follows(
     findings, codes = _codes(ma, keys)
     assert len(findings) == 1 and "was signed (2026-03-31T00:00:00Z) before ev-" in findings[0], findings
     assert codes == {"order.signed"}
+
+
+def test_an_offer_whose_offered_entry_is_not_in_its_bundle_is_refused(
+    offered: tuple[Ledger, OfferFile], keys: dict[str, KeyPair]
+) -> None:
+    """The offered entry, proved against the checkpoint, must also be the bundle's entry of that index (found by its
+    index, then compared whole): left out of the bundle, or carried with another proof, the offer is refused."""
+    ledger, made = offered
+    trusted = ledger.header.public_key
+    assert check_offer(made, keys["pierre"], trusted).offered.action == "offered"
+    others = tuple(e for e in made.bundle.entries if e.index != made.offer.index)
+    assert len(others) == len(made.bundle.entries) - 1
+    missing = replace(made, bundle=replace(made.bundle, entries=others))
+    longer = replace(made, offer=replace(made.offer, proof=(*made.offer.proof, made.offer.proof[0])))
+    for changed, reason in ((missing, "is not an offered event of its bundle"), (longer, "inclusion proof")):
+        with pytest.raises(HandoverError, match=reason):
+            check_offer(changed, keys["pierre"], trusted)

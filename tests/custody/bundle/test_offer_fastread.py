@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -16,15 +17,20 @@ from custody import fastpath
 from custody.bundle.fastread import split_offer
 from custody.bundle.handover import offer_handover
 from custody.bundle.handover_file import OfferFile
+from custody.bundle.verify import verify_parsed
 from custody.errors import CustodyError
 from custody.ledger.ledger import Ledger
+from custody.model.entries import parse_leaf
 from custody.model.keys import KeyPair
+from custody.model.leafform import EVENT_LEAF
+from evidence.common.report import VerificationError
 from tests.custody.conftest import draft
 from tests.custody.support.factories import domestic_order, mla_request, utc
 
 
 @pytest.fixture(scope="module")
-def offer(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
+    """A real offer and its sending ledger's public key."""
     from tests.custody.conftest import keys as make_keys  # a module-scoped copy of the keys fixture
 
     keys: dict[str, KeyPair] = make_keys.__wrapped__()  # type: ignore[attr-defined]
@@ -38,7 +44,13 @@ def offer(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         for day in range(4, 9):
             ledger.record(keys["amina"], draft("accessed", at=(2026, 3, day, 9)), now=utc(2026, 3, day, 12))
         offered = draft("offered", at=(2026, 4, 1, 9), authorities=("au-fr-31",))
-        return offer_handover(ledger, keys["amina"], keys["pierre"].info, offered, now=utc(2026, 4, 1, 9, 5)).to_bytes()
+        made = offer_handover(ledger, keys["amina"], keys["pierre"].info, offered, now=utc(2026, 4, 1, 9, 5))
+        return made.to_bytes(), keys["ledger"].info.public_key
+
+
+@pytest.fixture(scope="module")
+def offer(built: tuple[bytes, bytes]) -> bytes:
+    return built[0]
 
 
 def _read(data: bytes, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[str, object]:
@@ -67,11 +79,16 @@ def _mutations(data: bytes) -> Iterator[bytes]:
 
 def test_the_fast_walk_cuts_the_event_leaves_of_a_real_offer(offer: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     split = split_offer(offer.decode("utf-8"))
-    assert (
-        split is not None and len(split.leaves) == len(split.proofs) == 6
-    )  # the events but the offered one (its recipient); header, keys, authorities stay
-    assert all(proof for proof in split.proofs.values()) and b'"proof":[]' in split.skeleton
+    assert split is not None and len(split.entries) == 6  # the events but the offered one (its recipient)
+    assert all(entry.proof for entry in split.entries.values()) and b"},{},{}," in split.skeleton
+    for entry in split.entries.values():  # the match carried is the leaf's own
+        assert entry.form is not None
+        alone = EVENT_LEAF.fullmatch(entry.leaf.decode("utf-8"))
+        assert alone is not None and entry.form.groups() == alone.groups()
     assert _same(offer, monkeypatch) == "ok"
+    monkeypatch.setattr(fastpath, "ENABLED", True)
+    made = OfferFile.from_bytes(offer)
+    assert sum(entry.form is not None for entry in made.bundle.entries) == 6
 
 
 def test_both_readings_agree_on_mutated_offers(offer: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,3 +124,61 @@ def test_both_readings_agree_on_aimed_changes(offer: bytes, change: Change, monk
     changed = change(offer.decode("utf-8")).encode("utf-8")
     assert changed != offer or change is _AIMED[-3]
     _same(changed, monkeypatch)
+
+
+def _verdict(data: bytes, trusted: bytes, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[object, ...]:
+    """The verification of an offer's bundle as read with the fast paths on or off (read and verified alike)."""
+    monkeypatch.setattr(fastpath, "ENABLED", fast)
+    made = OfferFile.from_bytes(data)
+    carried = sum(entry.form is not None for entry in made.bundle.entries)
+    try:
+        report = verify_parsed(made.bundle, trusted, name="offer")
+    except VerificationError as exc:
+        report = exc.report
+    return report.ok, report.findings, carried
+
+
+def _resigned(text: str) -> str:
+    """The first event leaf with one character of its signature changed (still 64 bytes in canonical base64)."""
+    at = text.index('"kind":"event","signatures":[{"key":"')
+    at = text.index('"sig":"', at) + len('"sig":"') + 10
+    return text[:at] + ("B" if text[at] != "B" else "C") + text[at + 1 :]
+
+
+_IN_LEAVES: list[Change] = [
+    lambda t: t,
+    lambda t: t.replace('"occurred_at":"2026-03-05T', '"occurred_at":"2026-13-05T', 1),  # no such month
+    lambda t: t.replace('"action":"accessed"', '"action":"accessex"', 1),  # no such action
+    lambda t: t.replace('"occurred_tz":"', '"occurred_tz":"Nowhere/', 1),  # no such zone
+    lambda t: t.replace('"prev":["', '"prev":["x y', 1),  # not an identifier
+    lambda t: t.replace('"sig":"', '"sig":"AAAA', 1),  # a signature of 67 bytes
+    lambda t: _resigned(t),  # another valid signature string: the signature and the proof fail
+    lambda t: t.replace('"seal":null', '"seal":"S-2"', 2),  # signed content changed: signature and proof fail
+]
+
+
+@pytest.mark.parametrize("change", _IN_LEAVES)
+def test_an_offer_read_fast_verifies_as_read_plain(
+    built: tuple[bytes, bytes], change: Change, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast reading hands the verifier the leaves' matches, and the verifier reads each leaf once: the report
+    is the plain one, finding for finding, for an offer that verifies and for leaves that do not read or verify."""
+    offer, trusted = built
+    changed = change(offer.decode("utf-8")).encode("utf-8")
+    fast, plain = _verdict(changed, trusted, True, monkeypatch), _verdict(changed, trusted, False, monkeypatch)
+    assert fast[:2] == plain[:2]
+    assert fast[2] >= 5 and plain[2] == 0  # the fast reading carried the event leaves' matches; the plain none
+    codes = {finding.code for finding in fast[1] if not finding.ok}  # type: ignore[attr-defined]
+    assert bool(codes) == (change is not _IN_LEAVES[0]) and fast[0] is (not codes)
+
+
+def test_a_leaf_replaced_in_an_entry_does_not_keep_the_old_leafs_match(
+    offer: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``dataclasses.replace`` of an entry read fast gives an entry without the match: the leaf put in is read."""
+    monkeypatch.setattr(fastpath, "ENABLED", True)
+    made = OfferFile.from_bytes(offer)
+    first, second = [e for e in made.bundle.entries if e.form is not None][:2]
+    swapped = replace(first, leaf=second.leaf)
+    assert swapped.form is None and replace(first, proof=()).form is None
+    assert parse_leaf(swapped.leaf, swapped.form) == parse_leaf(second.leaf)

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from custody import fastpath
 from custody.errors import RecordError
-from custody.model.times import format_utc, local_time, parse_time_input, parse_utc
+from custody.model import times
+from custody.model.times import check_zone, format_utc, local_time, parse_time_input, parse_utc
 
 
 @pytest.mark.parametrize(
@@ -96,3 +98,20 @@ def test_format_parse_round_trip(moment: datetime, offset_minutes: int) -> None:
     # the same instant: compared in UTC, since an aware time in a repeated hour never equals one of another zone
     # (PEP 495), e.g. 2016-06-05 02:00 in Casablanca, when Morocco set its clocks back for Ramadan
     assert local_time(moment, "Africa/Casablanca").astimezone(UTC) == moment
+
+
+def test_zone_labels_read_once_are_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check_zone`` remembers the labels that read (a fast path): the same answer, first time or not; a refused
+    label is refused every time with the same message, and nothing is remembered with the fast paths off."""
+    monkeypatch.setattr(times, "_KNOWN_ZONES", set())
+    for fast in (True, False):
+        monkeypatch.setattr(fastpath, "ENABLED", fast)
+        for _ in range(2):
+            assert check_zone("Africa/Casablanca", field="f") == "Africa/Casablanca"
+            assert check_zone("+01:00", field="f") == "+01:00"
+            for bad in ("Nowhere/Atlantis", "+25:00", "", 5):
+                with pytest.raises(RecordError, match=r"^f: ") as caught:
+                    check_zone(bad, field="f")
+                assert str(bad) in str(caught.value) or bad == ""
+        assert times._KNOWN_ZONES == ({"Africa/Casablanca", "+01:00"} if fast else set())
+        times._KNOWN_ZONES.clear()
