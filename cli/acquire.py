@@ -12,6 +12,7 @@ from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from cli.zone import user_zone
 from custody.i18n.messages import message
 from evidence.common.errors import UsageError
 from evidence.ewf.format import MediaType
@@ -143,8 +144,13 @@ def acquire(
         notes=notes,
     )
     record_path = record_path_for(output)
+    shown_zone = user_zone(zone)  # the log, the status lines and the messages: one zone, with its offset
     with custody_for_acquisition(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
-        with terminate_as_interrupt(), progress_for(quiet, lang) as progress, logged_on_failure(record_path, lang):
+        with (
+            terminate_as_interrupt(),
+            progress_for(quiet, lang, shown_zone) as progress,
+            logged_on_failure(record_path, lang, shown_zone),
+        ):
             record = acquire_image(
                 source,
                 output,
@@ -165,7 +171,7 @@ def acquire(
                 if verify_image or verify_source
                 else None
             )
-        log = write_log(record, record_path, lang, check, with_source=verify_source)
+        log = write_log(record, record_path, lang, check, with_source=verify_source, zone=shown_zone)
         appended = None if custody is None else custody.append(record_path, tool=f"{record.tool} {record.version}")
     if as_json:
         click.echo(record.encode(record_path.parent).decode("utf-8"))

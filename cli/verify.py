@@ -12,6 +12,7 @@ from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, image_arguments, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from cli.zone import user_zone
 
 if TYPE_CHECKING:
     from evidence.acquisition.verify import VerificationReport
@@ -65,7 +66,7 @@ def verify(
     expect = parse_expected(expected)
     with custody_for_verification(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
         try:
-            with terminate_as_interrupt(), progress_for(quiet, lang) as progress:
+            with terminate_as_interrupt(), progress_for(quiet, lang, user_zone(zone)) as progress:
                 report = verify_image(images, source=source, progress=progress, expect=expect)
         except VerificationError as exc:
             if isinstance(exc.report, VerificationReport):

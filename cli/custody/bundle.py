@@ -148,6 +148,7 @@ def verify_bundle(
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json, source, zone)
+            raise VerificationError(exc.report, exc.report.failure_message(lang, zone)) from exc
         raise
     _render_bundle(result, report_path, lang, case_uco, as_json, source, zone)
 

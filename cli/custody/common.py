@@ -102,19 +102,19 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
 
 
 @contextmanager
-def refusals_in(lang: str, options: Mapping[str, str] | None = None) -> Iterator[None]:
-    """State an event (or an authority record or change) the ledger refuses in ``lang``, pointing at
-    ``--late-reason`` when that would justify it, and at the option that gives a missing field (``options``: field
-    to option name)."""
+def refusals_in(lang: str, options: Mapping[str, str] | None = None, zone: str | None = None) -> Iterator[None]:
+    """State an event (or an authority record or change) the ledger refuses in ``lang``, its times in the user's
+    zone (``--tz``, else the host's) with their offset, pointing at ``--late-reason`` when that would justify it,
+    and at the option that gives a missing field (``options``: field to option name)."""
     from custody.rules.breach import RecordRefusedError
     from custody.rules.events import EventRefusedError
 
     try:
         yield
     except EventRefusedError as exc:
-        raise exc.localised(lang, how="--late-reason TEXT") from exc
+        raise exc.localised(lang, how="--late-reason TEXT", zone=user_zone(zone)) from exc
     except RecordRefusedError as exc:
-        raise exc.localised(lang, options=options) from exc
+        raise exc.localised(lang, options=options, zone=user_zone(zone)) from exc
 
 
 def lang_option(func: F) -> F:

@@ -7,7 +7,17 @@ from collections.abc import Mapping
 from custody.i18n.authorities import AUTHORITY_FINDINGS, CHANGES, FIELDS
 from custody.i18n.timestamps import TIMESTAMP_FINDINGS
 from custody.i18n.witnessing import WITNESS_FINDINGS
-from custody.i18n.words import ACTIONS, AUTHORITY_TYPES, CATEGORIES, INSTRUMENTS, Pair, pick, vocabulary
+from custody.i18n.words import (
+    ACTIONS,
+    AUTHORITY_TYPES,
+    CATEGORIES,
+    ENTRY_KINDS,
+    INSTRUMENTS,
+    Pair,
+    pick,
+    vocabulary,
+)
+from evidence.common.zones import shown_stored
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
     "en": (
@@ -237,12 +247,13 @@ REFUSAL: Mapping[str, Pair] = {
 written up after a later one."""
 
 
-def finding(code: str, params: Mapping[str, str], lang: str) -> str:
-    """One verification finding as a sentence in ``lang``."""
+def finding(code: str, params: Mapping[str, str], lang: str, zone: str | None = None) -> str:
+    """One verification finding as a sentence in ``lang``; with ``zone``, its times (stored UTC instants) are shown
+    in that zone with their offset, as every other time of the output that states it."""
+    values = {name: shown_stored(value, zone) for name, value in params.items()}
     pair = FINDINGS.get(code)
     if pair is None:
-        return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(params.items()))}"
-    values = dict(params)
+        return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(values.items()))}"
     for name, (table, joiner) in PARAMETER_WORDS.items():
         if name not in values:
             continue
@@ -266,6 +277,7 @@ PARAMETER_WORDS: Mapping[str, tuple[Mapping[str, Pair], Pair | None]] = {
     "categories": (CATEGORIES, (", ", ", ")),
     "type": (AUTHORITY_TYPES, _OR),
     "who": (AUTHORITY_TYPES, _OR),
+    "kind": (ENTRY_KINDS, None),
 }
 """Parameters whose values are words of a vocabulary, translated into the language of the finding: one word, or a
 comma-separated list joined with the pair's separator (the report page's script translates them from this table)."""

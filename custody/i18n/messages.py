@@ -62,6 +62,22 @@ MESSAGES: Mapping[str, Pair] = {
         "{subject}: verified {entries} entries ({events} events), {checkpoints} checkpoints",
         "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
     ),
+    "ledger.failed": ("{subject}: {finding}", "{subject} : {finding}"),
+    "ledger.failed.one_more": ("{subject}: {finding} (and 1 more)", "{subject} : {finding} (et 1 autre constat)"),
+    "ledger.failed.more": (
+        "{subject}: {finding} (and {count} more)",
+        "{subject} : {finding} (et {count} autres constats)",
+    ),
+    "ledger.no_finding": ("no finding", "aucun constat"),
+    "bundle.failed.one": (
+        "{subject}: bundle NOT VERIFIED: 1 check failed ({codes}){reasons}",
+        "{subject} : dossier NON VÉRIFIÉ : 1 contrôle a échoué ({codes}){reasons}",
+    ),
+    "bundle.failed": (
+        "{subject}: bundle NOT VERIFIED: {count} checks failed ({codes}){reasons}",
+        "{subject} : dossier NON VÉRIFIÉ : {count} contrôles ont échoué ({codes}){reasons}",
+    ),
+    "bundle.nothing_verified": ("nothing was verified", "rien n'a été vérifié"),
     **WITNESS_MESSAGES,
     "key.permissions": (
         "warning: {path}: key file is readable by group or others (mode {mode}); restrict it with "

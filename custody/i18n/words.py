@@ -48,6 +48,15 @@ ACTIONS: Mapping[str, Pair] = {
     "destroyed": ("destroyed", "détruit"),
 }
 
+ENTRY_KINDS: Mapping[str, Pair] = {
+    "ledger": ("ledger", "registre"),
+    "key": ("key", "clé"),
+    "authority": ("authority", "autorisation"),
+    "event": ("event", "événement"),
+    "authority-change": ("authority-change", "modification d'autorisation"),
+}
+"""The kinds of ledger entries, as a finding names the entry it is about."""
+
 INSTRUMENTS: Mapping[str, Pair] = {
     "domestic-order": ("Domestic warrant or order", "Mandat ou ordonnance de droit interne"),
     "budapest-16": (
