@@ -12,6 +12,7 @@ from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from cli.verify import _recorded
 from cli.zone import user_zone
 from custody.i18n.messages import message
 from evidence.common.errors import UsageError
@@ -176,35 +177,40 @@ def acquire(
     if as_json:
         click.echo(record.encode(record_path.parent).decode("utf-8"))
     else:
-        _render(record, str(record_path))
+        _render(record, str(record_path), lang)
         click.echo("  " + message("log.written", lang, path=log))
     if appended is not None:
-        click.echo(f"custody: recorded acquired {appended.entry.entry_id} in {ledger}", err=as_json)
+        click.echo(_recorded("acquired", appended.entry.entry_id, ledger, lang), err=as_json)
     if check is not None:
-        _render_check(check, as_json)
+        _render_check(check, as_json, lang)
         check.raise_for_failure()
 
 
-def _render_check(report: VerificationReport, as_json: bool) -> None:
+def _render_check(report: VerificationReport, as_json: bool, lang: str) -> None:
+    from cli.acquire_log import subject_text
     from evidence.hashing.digest import labelled
 
-    status = "verified" if report.ok else "MISMATCH"
-    click.echo(f"verify: {report.image}: {status}", err=as_json)
+    status = message("verify.status.ok" if report.ok else "verify.status.mismatch", lang)
+    click.echo(message("verify.after", lang, image=report.image, status=status), err=as_json)
     for item in report.checks:
-        mark = "ok" if item.ok else f"MISMATCH (computed {item.computed})"
-        click.echo(f"  {item.subject}: {labelled(item.algorithm, item.expected)} {mark}", err=as_json)
+        subject, digest = subject_text(item.subject, lang), labelled(item.algorithm, item.expected)
+        code = "verify.check.ok" if item.ok else "verify.check.mismatch"
+        line = message(code, lang, subject=subject, digest=digest, computed=item.computed)
+        click.echo("  " + line, err=as_json)
 
 
-def _render(record: AcquisitionRecord, record_path: str) -> None:
+def _render(record: AcquisitionRecord, record_path: str, lang: str) -> None:
     from evidence.common.units import format_size
     from evidence.hashing.digest import labelled
 
-    click.echo(f"acquired {record.source.path}: {format_size(record.media_size)} ({record.media_size} bytes)")
+    size = format_size(record.media_size)
+    click.echo(message("acquire.acquired", lang, source=record.source.path, size=size, count=record.media_size))
     for name, value in record.media_digests.items():
         click.echo(f"  {labelled(name, value)}")
     for output in record.outputs:
-        click.echo(f"  wrote {output.path} ({output.size} bytes)")
+        click.echo("  " + message("acquire.wrote", lang, path=output.path, count=output.size))
     if record.unreadable:
-        total = sum(r.length for r in record.unreadable)
-        click.echo(f"  unreadable: {len(record.unreadable)} range(s), {total} bytes written as zeros (see the record)")
-    click.echo(f"  record: {record_path}")
+        total, ranges = sum(r.length for r in record.unreadable), len(record.unreadable)
+        code = "acquire.unreadable.one" if ranges == 1 else "acquire.unreadable"
+        click.echo("  " + message(code, lang, ranges=ranges, count=total))
+    click.echo("  " + message("acquire.record", lang, path=record_path))

@@ -34,9 +34,12 @@ def _line(lang: str, key: str, value: object) -> str:
     return f"{message(key, lang)}{_colon(lang)} {value}"
 
 
-def _subject(subject: str, lang: str) -> str:
-    key = f"log.subject.{subject}"
-    return message(key, lang) if subject in ("media", "stored", "expected") else subject
+def subject_text(subject: str, lang: str) -> str:
+    """What a digest check is about (the media, the digest stored in the image, the one expected), in ``lang``."""
+    from evidence.acquisition.verify import subject_notice
+
+    said = subject_notice(subject)
+    return said if isinstance(said, str) else said.text(lang)
 
 
 def _when(stored: str | None, zone: str) -> str:
@@ -96,9 +99,9 @@ def _verification_lines(report: VerificationReport | None, with_source: bool, la
     lines = [_line(lang, "log.verification", f"{what}{_colon(lang)} {verdict}")]
     for check in report.checks:
         mark = message("log.verification.ok" if check.ok else "log.verification.mismatch", lang)
-        subject = _subject(check.subject, lang)
+        subject = subject_text(check.subject, lang)
         lines.append(f"  {subject}{_colon(lang)} {labelled(check.algorithm, check.expected)} {mark}")
-    lines += [f"  {problem}" for problem in report.problems]
+    lines += [f"  {problem.text(lang)}" for problem in report.problems]
     return lines
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.lang import locale_lang, remember_lang
 from cli.options import quiet_option
 from cli.zone import display_zone_option, user_zone
 from evidence.common.version import __version__
@@ -69,7 +70,14 @@ def _outputs(
     help="Only this artefact (a file, or sha256:/blake3: digest); repeat for more. Default: all.",
 )
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
-@click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
+@click.option(
+    "--lang",
+    type=LANG,
+    default=locale_lang,
+    callback=remember_lang,
+    show_default="the locale's",
+    help="Language of the report and summary.",
+)
 @click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
 @display_zone_option
 @quiet_option
@@ -196,8 +204,9 @@ def bundle_verify_options(func: F) -> F:
             click.option(
                 "--lang",
                 type=LANG,
-                default="en",
-                show_default=True,
+                default=locale_lang,
+                callback=remember_lang,
+                show_default="the locale's",
                 help="Language of the report, the summary and the messages.",
             ),
             click.option(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cli.lang import locale_lang
+from cli.lang import locale_lang, remember_lang
 from cli.zone import user_zone
 from evidence.common.errors import UsageError
 
@@ -123,6 +123,7 @@ def lang_option(func: F) -> F:
         "--lang",
         type=click.Choice(["en", "fr"]),
         default=locale_lang,
+        callback=remember_lang,
         show_default="the locale's",
         help="Language of the reasons when the event is refused.",
     )(func)

@@ -114,9 +114,6 @@ EXAMINER_MESSAGES: Mapping[str, Pair] = {
         "not done (acquire --verify to re-read the image)",
         "non effectuée (acquire --verify pour relire l'image)",
     ),
-    "log.subject.media": ("media", "support"),
-    "log.subject.stored": ("stored in the image", "stockée dans l'image"),
-    "log.subject.expected": ("expected", "attendue"),
     "log.record": ("Acquisition record", "Procès-verbal d'acquisition"),
     "log.written": ("log: {path}", "journal : {path}"),
 }

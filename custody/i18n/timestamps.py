@@ -114,7 +114,7 @@ TIMESTAMP_FINDINGS: Mapping[str, Pair] = {
     "timestamp.none": (
         "Trusted time-stamping certificates were given, but the bundle carries no RFC 3161 time-stamp of its "
         "ledger state",
-        "Des certificats d'horodatage de confiance ont été fournis, mais le paquet ne contient aucun horodatage "
+        "Des certificats d'horodatage de confiance ont été fournis, mais le dossier ne contient aucun horodatage "
         "RFC 3161 de l'état du registre",
     ),
 }

@@ -36,7 +36,7 @@ ACTIONS: Mapping[str, Pair] = {
     "unsealed": ("unsealed", "scellé ouvert"),
     "acquired": ("forensic copy made", "copie forensique réalisée"),
     "verified": ("verified", "vérifié"),
-    "stored": ("stored", "entreposé"),
+    "stored": ("stored", "conservé"),
     "transferred": ("handed over", "remis"),
     "offered": ("offered for handover abroad", "proposé à la remise à l'étranger"),
     "received": ("received from abroad", "reçu de l'étranger"),

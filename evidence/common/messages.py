@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from evidence.common.batch_messages import BATCH_MESSAGES
-from evidence.common.errors import AcquisitionError, DamagedImageError, EvidenceError, ImageError, UsageError
+from evidence.common.errors import (
+    AcquisitionError,
+    DamagedImageError,
+    EvidenceError,
+    FileSystemError,
+    ImageError,
+    PartialError,
+    UsageError,
+)
+from evidence.common.listing_messages import LISTING_MESSAGES
+from evidence.common.verify_messages import VERIFY_MESSAGES
 
 LANGUAGES = ("en", "fr")
 
@@ -49,6 +59,19 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "correspond pas) ; les blocs {first} à {last} sont lus par sa copie de secours (table2), comme les lit "
         "libewf",
     ),
+    "ewf.corrupt_chunk": (
+        "{path}: corrupt chunk {chunk} (media offset {offset}, sectors {first}-{last}, file offset {start}): {reason}",
+        "{path} : bloc {chunk} corrompu (offset {offset} du support, secteurs {first} à {last}, offset {start} du "
+        "fichier) : {reason}",
+    ),
+    "ewf.chunk.no_data": ("no stored data", "aucune donnée stockée"),
+    "ewf.chunk.inflate": (
+        "compressed data does not decompress ({detail})",
+        "les données compressées ne se décompressent pas ({detail})",
+    ),
+    "ewf.chunk.short": ("stored data shorter than the chunk", "données stockées plus courtes que le bloc"),
+    "ewf.chunk.adler32": ("Adler-32 checksum mismatch", "somme de contrôle Adler-32 discordante"),
+    "ewf.chunk.size": ("holds {got} bytes instead of {expected}", "contient {got} octets au lieu de {expected}"),
     "luks.damaged": (
         "{path}: damaged LUKS header: {reason}",
         "{path} : en-tête LUKS endommagé : {reason}",
@@ -184,6 +207,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "d'acquisition lisible ; rien n'a été écrasé : déplacez-le ou choisissez un autre nom de sortie",
     ),
     **BATCH_MESSAGES,
+    **LISTING_MESSAGES,
+    **VERIFY_MESSAGES,
     "content.negative_size": (
         "its size, {size} bytes, is negative (a damaged size); its content is not read",
         "sa taille, {size} octets, est négative (taille endommagée) ; son contenu n'est pas lu",
@@ -200,10 +225,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
 
 
 def message(code: str, lang: str = "en", **params: object) -> str:
-    """One catalogue message in ``lang`` (``en`` or ``fr``) with its parameters filled in."""
+    """One catalogue message in ``lang`` (``en`` or ``fr``) with its parameters filled in; a parameter that is
+    itself a ``Notice`` or an error is stated in the same language, so that a message built on another never mixes
+    two languages."""
     if lang not in LANGUAGES:
         lang = "en"
-    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: str(v) for k, v in params.items()})
+    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: _said(v, lang) for k, v in params.items()})
+
+
+def _said(value: object, lang: str) -> str:
+    if isinstance(value, Notice):
+        return value.text(lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(_said(item, lang) for item in value)
+    if isinstance(value, BaseException):
+        return " ".join(error_text(value, lang).split())
+    return str(value)
 
 
 class LocalisedError(EvidenceError):
@@ -212,19 +249,19 @@ class LocalisedError(EvidenceError):
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
-        #: text added after the message in every language (``noted``)
-        self.note = ""
+        #: notices added after the message, each in the message's language (``noted``)
+        self.notes: tuple[Notice, ...] = ()
         super().__init__(message(code, "en", **params))
 
     def localised(self, lang: str) -> str:
         """The message in ``lang``."""
-        return message(self.code, lang, **self.params) + self.note
+        return message(self.code, lang, **self.params) + "".join(note.text(lang) for note in self.notes)
 
-    def noted(self, note: str) -> LocalisedError:
-        """The same error with ``note`` after its text (a file name, where to find what was done before)."""
+    def noted(self, note: Notice) -> LocalisedError:
+        """The same error with ``note`` after its text (where to find what was done before), in its language."""
         twin = type(self)(self.code, **self.params)
-        twin.note = self.note + note
-        twin.args = (f"{self}{note}",)
+        twin.notes = (*self.notes, note)
+        twin.args = (f"{self}{note.text('en')}",)
         return twin
 
 
@@ -238,6 +275,14 @@ class LocalisedImageError(LocalisedError, ImageError):
         super().__init__(code, **params)
         if code in self.DAMAGED:
             self.exit_code = DamagedImageError.exit_code
+
+
+class LocalisedFileSystemError(LocalisedError, FileSystemError):
+    """A ``FileSystemError`` from the catalogue: no file system, an unreadable directory or inode."""
+
+
+class LocalisedPartialError(LocalisedError, PartialError):
+    """A ``PartialError`` from the catalogue (exit 4): what was left out of a listing."""
 
 
 class LocalisedUsageError(LocalisedError, UsageError):

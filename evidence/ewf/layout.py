@@ -29,7 +29,7 @@ from pathlib import Path
 
 from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
-from evidence.common.messages import Notice
+from evidence.common.messages import LocalisedImageError, Notice
 from evidence.ewf.format import (
     COMPRESSED_FLAG,
     DESCRIPTOR,
@@ -226,29 +226,29 @@ class ChunkVerifier:
         segment, start, end, compressed = self._locate(chunk)
         return self._fds[segment], self._segments[segment].path, start, end, compressed
 
-    def _stored_chunk_ok(self, chunk: int) -> tuple[bool, str, Path, int]:
+    def _stored_chunk_ok(self, chunk: int) -> tuple[bool, Notice | None, Path, int]:
         segment, start, end, compressed = self._locate(chunk)
         path = self._segments[segment].path
         expected = min(self._chunk_size, self._media_size - chunk * self._chunk_size)
         if end <= start:
-            return False, "no stored data", path, start
+            return False, Notice("ewf.chunk.no_data"), path, start
         stored = _read(self._fds[segment], path, start, end - start)
         if compressed:
             try:
                 data = zlib.decompress(stored)
             except zlib.error as exc:
-                return False, f"compressed data does not decompress ({exc})", path, start
+                return False, Notice("ewf.chunk.inflate", detail=exc), path, start
         else:
             if len(stored) < expected:
-                return False, "stored data shorter than the chunk", path, start
+                return False, Notice("ewf.chunk.short"), path, start
             data = stored[:expected]
             if len(stored) >= expected + 4:
                 (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
                 if zlib.adler32(data) != checksum:
-                    return False, "Adler-32 checksum mismatch", path, start
+                    return False, Notice("ewf.chunk.adler32"), path, start
         if len(data) != expected:
-            return False, f"holds {len(data)} bytes instead of {expected}", path, start
-        return True, "", path, start
+            return False, Notice("ewf.chunk.size", got=len(data), expected=expected), path, start
+        return True, None, path, start
 
     def check(self, chunk: int) -> None:
         """Raise ``ImageError`` if the stored ``chunk`` fails its checksum (libewf would have returned zeros)."""
@@ -264,9 +264,15 @@ class ChunkVerifier:
                 return
         media_offset = chunk * self._chunk_size
         end = min(media_offset + self._chunk_size, self._media_size)
-        raise ImageError(
-            f"{path}: corrupt chunk {chunk} (media offset {media_offset}, sectors {media_offset // 512}-"
-            f"{(end - 1) // 512}, file offset {start}): {reason}"
+        raise LocalisedImageError(
+            "ewf.corrupt_chunk",
+            path=path,
+            chunk=chunk,
+            offset=media_offset,
+            first=media_offset // 512,
+            last=(end - 1) // 512,
+            start=start,
+            reason=reason,
         )
 
     def close(self) -> None:

@@ -111,7 +111,7 @@ def one_line_error(result: Result, code: int) -> str:
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     errors = result.stderr.splitlines()
-    assert len(errors) == 1 and errors[0].startswith("scelle: error: "), result.stderr
+    assert len(errors) == 1 and errors[0].startswith(("scelle: error: ", "scelle: erreur : ")), result.stderr
     return errors[0]
 
 
