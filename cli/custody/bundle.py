@@ -183,7 +183,9 @@ def _render_bundle(
     if unchecked:  # present, never called verified (the verdict does not rest on them)
         from custody.i18n import message
 
-        click.echo(message("tsa.unchecked", lang, count=unchecked), err=as_json)
+        click.echo(
+            message("tsa.unchecked.one" if unchecked == 1 else "tsa.unchecked", lang, count=unchecked), err=as_json
+        )
 
 
 def bundle_verify_options(func: F) -> F:

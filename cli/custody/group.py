@@ -318,6 +318,7 @@ def verify(
 def _render_ledger(report: LedgerReport, as_json: bool, lang: str, zone: str) -> None:
     """The findings (times in ``zone``), the time-stamps and the verdict; or the JSON (times as stored, UTC)."""
     from custody.i18n import message
+    from custody.i18n.words import counted
 
     if as_json:
         emit(
@@ -349,9 +350,9 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str, zone: str) ->
                     "ledger.verified",
                     lang,
                     subject=report.path,
-                    entries=report.entries,
-                    events=report.events,
-                    checkpoints=report.checkpoints,
+                    entries=counted(report.entries, "entry", lang),
+                    events=counted(report.events, "event", lang),
+                    checkpoints=counted(report.checkpoints, "checkpoint", lang),
                 )
             )
     if not report.key_trusted:

@@ -143,7 +143,7 @@ def render_timestamps(checks: tuple[TimestampCheck, ...], lang: str, zone: str) 
     lines = [check.text(lang, zone) for check in checks if check.status != "not checked"]
     unchecked = sum(check.status == "not checked" for check in checks)
     if unchecked:
-        lines.append(message("tsa.unchecked", lang, count=unchecked))
+        lines.append(message("tsa.unchecked.one" if unchecked == 1 else "tsa.unchecked", lang, count=unchecked))
     return lines
 
 

@@ -383,7 +383,7 @@ def render_html(
     script = selfcheck.page_script() if selfchecking else None
     c = report.contents
     tail = (
-        selfcheck.script_tags(bundle, [k for k, _ in keys], lang, c.witnesses, c.quorum)
+        selfcheck.script_tags(bundle, [k for k, _ in keys], lang, c.witnesses, c.quorum, zone)
         if bundle and selfchecking
         else ""
     )

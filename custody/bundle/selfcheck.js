@@ -10,12 +10,39 @@
   const element = (tag, properties) => Object.assign(document.createElement(tag), properties);
   const STATES = { true: ["ok", "ok"], false: ["fail", "bad"], null: ["unchecked", "na"] }; // by ok: state, mark
 
-  /** A parameter's value as custody.i18n.finding states it: vocabulary words translated, days' decimal comma. */
+  /** A stored UTC instant ("YYYY-MM-DDTHH:MM:SS[.f]Z") as evidence.common.zones.shown writes it in the report's zone
+      (data.zone): "YYYY-MM-DD HH:MM[:SS] UTC±HH:MM", so that the browser's lines read the same clock as the rest of
+      the report; the text unchanged when it is no such instant or the browser does not know the zone. */
+  function inZone(text, seconds) {
+    const moment = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(text) ? new Date(text) : null;
+    if (!moment || isNaN(moment.getTime())) return text;
+    const zone = data.zone || "UTC";
+    const fixed = /^([+-])(\d{2}):(\d{2})$/.exec(zone);
+    let minutes = 0;
+    if (fixed) minutes = (fixed[1] === "-" ? -1 : 1) * (+fixed[2] * 60 + +fixed[3]);
+    else if (zone !== "UTC" && zone !== "Z") {
+      try {
+        const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+        const name = format.formatToParts(moment).find((part) => part.type === "timeZoneName").value; // GMT+01:00
+        const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+        minutes = m ? (m[1] === "-" ? -1 : 1) * (+m[2] * 60 + +m[3]) : 0;
+      } catch (e) {
+        return text;
+      }
+    }
+    const local = new Date(moment.getTime() + minutes * 60000).toISOString();
+    const size = Math.abs(minutes);
+    const offset = (minutes < 0 ? "-" : "+") + String(Math.floor(size / 60)).padStart(2, "0") + ":" + String(size % 60).padStart(2, "0");
+    return local.slice(0, 10) + " " + local.slice(11, seconds ? 19 : 16) + " UTC" + offset;
+  }
+
+  /** A parameter's value as custody.i18n.finding states it: vocabulary words translated, days' decimal comma, a
+      time in the report's zone. */
   function value(name, v) {
     const { words: table, join } = words.params[name] || {};
     const word = (x) => (table && Object.hasOwn(table, x) ? table[x] : x);
     if (table) return join === null ? String(word(v)) : String(v).split(",").map(word).join(join);
-    return name === "days" ? String(v).replace(".", words.decimal) : String(v);
+    return name === "days" ? String(v).replace(".", words.decimal) : inZone(String(v), true);
   }
   const fill = (template, params) => template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? value(k, params[k]) : m));
 
@@ -107,10 +134,11 @@
   const ledgerEvents = ({ linked, contents }) =>
     [].concat(...(linked || []).map(ledgerEvents), contents.events.map((e) => [contents.header.origin, e]));
 
-  /** The cells of an event's timeline row, each a list of texts: when (UTC, as rebuilt rows show it), what (action,
-      id, seal), who, where and under which authorities; a row states an event when it holds the first four. */
+  /** The cells of an event's timeline row, each a list of texts: when (in the report's zone, as the rows show it),
+      what (action, id, seal), who, where and under which authorities; a row states an event when it holds the first
+      four. */
   function cells(event) {
-    const when = event.occurred_at.slice(0, 10) + " " + event.occurred_at.slice(11, 16) + " UTC+00:00";
+    const when = inZone(event.occurred_at, false);
     const what = [actions[event.action] || event.action, event.id].concat(event.seal ? [words.seal + " " + event.seal] : []);
     const who = [event.handler, event.counter_party].filter((h) => h).map((h) => h.name);
     return [[when], what, who, [event.location || "—"], event.authorities];

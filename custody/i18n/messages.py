@@ -60,8 +60,8 @@ MESSAGES: Mapping[str, Pair] = {
         "{subject} : --artefact, --report et --case-uco s'appliquent à un dossier, pas à un registre",
     ),
     "ledger.verified": (
-        "{subject}: verified {entries} entries ({events} events), {checkpoints} checkpoints",
-        "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
+        "{subject}: verified {entries} ({events}), {checkpoints}",
+        "{subject} : registre vérifié : {entries} ({events}), {checkpoints}",
     ),
     "ledger.failed": ("{subject}: {finding}", "{subject} : {finding}"),
     "ledger.failed.one_more": ("{subject}: {finding} (and 1 more)", "{subject} : {finding} (et 1 autre constat)"),

@@ -171,6 +171,21 @@ COUNTRIES: Mapping[str, Pair] = {
 }
 
 
+COUNTED: Mapping[str, tuple[Pair, Pair]] = {
+    "entry": (("entry", "entries"), ("entrée", "entrées")),
+    "event": (("event", "events"), ("événement", "événements")),
+    "checkpoint": (("checkpoint", "checkpoints"), ("point de contrôle", "points de contrôle")),
+}
+"""Nouns counted in messages: (English singular and plural, French singular and plural)."""
+
+
+def counted(count: int, noun: str, lang: str) -> str:
+    """``1 event``, ``3 events``; in French the singular also for 0 (« 0 événement »), as French writes it."""
+    english, french = COUNTED[noun]
+    one = count <= 1 if lang == "fr" else count == 1
+    return f"{count} {(french if lang == 'fr' else english)[0 if one else 1]}"
+
+
 def vocabulary(table: Mapping[str, Pair], value: str, lang: str) -> str:
     """The translation of a vocabulary value, or the value itself when the table does not know it."""
     pair = table.get(value)

@@ -94,7 +94,7 @@ class TimestampCheck:
             if self.code == "tsa.none_stored":
                 return problem
             return i18n.message("tsa.failed", lang, index=self.index, size=self.size, problem=problem)
-        return i18n.message("tsa.unchecked", lang, count=1)
+        return i18n.message("tsa.unchecked.one", lang, count=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
