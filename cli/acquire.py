@@ -132,6 +132,9 @@ def acquire(
     With --ledger, --key and --authority, the `acquired` custody event carrying the record's digests is appended
     in the same run; a wrong key, ledger or authority is refused before the source is read.
     """
+    from cli.language import message_language
+
+    lang = message_language()  # --lang given, else SCELLE_LANG, else the locale: as the error lines
     # The library is imported here, not at module level, so `scelle --help` and the other commands start faster.
     from evidence.acquisition.acquire import acquire_image
     from evidence.acquisition.record import CaseMetadata, record_path_for

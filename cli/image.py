@@ -20,7 +20,7 @@ from cli.lang import lang_choice
 from cli.options import image_arguments, quiet_option, unlock_option
 from cli.options import json_option as _json
 from cli.zone import display_zone_option, user_zone
-from evidence.common.messages import Notice, message
+from evidence.common.messages import Notice
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.reading.listing import Listed, Listing, list_entries, open_filesystems, read_entry
 from evidence.reading.localtimes import has_local_times
@@ -47,7 +47,8 @@ def _warn(notice: Notice) -> None:
     from cli.language import message_language
 
     language = message_language()
-    click.echo(message("cli.warning", language, text=" ".join(notice.text(language).split())), err=True)
+    line = Notice("cli.warning", text=" ".join(notice.text(language).split()))
+    click.echo(line.text(language), err=True)
 
 
 def _not_hashed(listed: Listed) -> Notice:

@@ -57,6 +57,9 @@ def verify(
 
     Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named; nothing recorded).
     """
+    from cli.language import message_language
+
+    lang = message_language()  # --lang given, else SCELLE_LANG, else the locale: as the error lines
     # imported here: other commands start faster
     from evidence.acquisition.verify import VerificationReport, verify_image
     from evidence.common.report import VerificationError
@@ -91,10 +94,11 @@ def _recorded(action: str, entry_id: str, ledger: str | None, lang: str) -> str:
 def _render(report: VerificationReport, as_json: bool, lang: str) -> None:
     from cli.acquire_log import subject_text
     from custody.i18n.messages import message
+    from evidence.common.messages import Notice
     from evidence.hashing.digest import labelled
 
     for notice in report.notices:  # on stderr too, so that a --json reader or a log sees it
-        click.echo(message("verify.warning", lang, text=notice.text(lang)), err=True)
+        click.echo(Notice("cli.warning", text=notice).text(lang), err=True)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return

@@ -11,28 +11,22 @@
   const STATES = { true: ["ok", "ok"], false: ["fail", "bad"], null: ["unchecked", "na"] }; // by ok: state, mark
 
   /** A stored UTC instant ("YYYY-MM-DDTHH:MM:SS[.f]Z") as evidence.common.zones.shown writes it in the report's zone
-      (data.zone): "YYYY-MM-DD HH:MM[:SS] UTC±HH:MM", so that the browser's lines read the same clock as the rest of
-      the report; the text unchanged when it is no such instant or the browser does not know the zone. */
+      (data.zone): "YYYY-MM-DD HH:MM[:SS] UTC±HH:MM"; anything else, or a zone this browser does not know, as it is. */
   function inZone(text, seconds) {
-    const moment = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(text) ? new Date(text) : null;
-    if (!moment || isNaN(moment.getTime())) return text;
+    const moment = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(text) ? new Date(text) : null;
     const zone = data.zone || "UTC";
-    const fixed = /^([+-])(\d{2}):(\d{2})$/.exec(zone);
-    let minutes = 0;
-    if (fixed) minutes = (fixed[1] === "-" ? -1 : 1) * (+fixed[2] * 60 + +fixed[3]);
-    else if (zone !== "UTC" && zone !== "Z") {
+    let offset = /^[+-]\d\d:\d\d$/.test(zone) ? zone : "+00:00";
+    if (!moment) return text;
+    if (offset !== zone && zone !== "UTC" && zone !== "Z") {
       try {
         const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
-        const name = format.formatToParts(moment).find((part) => part.type === "timeZoneName").value; // GMT+01:00
-        const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-        minutes = m ? (m[1] === "-" ? -1 : 1) * (+m[2] * 60 + +m[3]) : 0;
+        offset = format.formatToParts(moment).find((p) => p.type === "timeZoneName").value.slice(3) || "+00:00";
       } catch (e) {
-        return text;
+        return text; // a zone this browser does not know
       }
     }
+    const minutes = (offset[0] === "-" ? -1 : 1) * (+offset.slice(1, 3) * 60 + +offset.slice(4, 6));
     const local = new Date(moment.getTime() + minutes * 60000).toISOString();
-    const size = Math.abs(minutes);
-    const offset = (minutes < 0 ? "-" : "+") + String(Math.floor(size / 60)).padStart(2, "0") + ":" + String(size % 60).padStart(2, "0");
     return local.slice(0, 10) + " " + local.slice(11, seconds ? 19 : 16) + " UTC" + offset;
   }
 

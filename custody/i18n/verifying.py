@@ -25,7 +25,6 @@ VERIFY_MESSAGES: Mapping[str, Pair] = {
         "première discordance dans {subject} : fenêtre {index}, octets [{start}, {end})",
     ),
     "verify.problem": ("problem: {problem}", "problème : {problem}"),
-    "verify.warning": ("scelle: warning: {text}", "scelle: avertissement : {text}"),
     "verify.note": ("note: {note}", "remarque : {note}"),
     "verify.after": ("verify: {image}: {status}", "vérification : {image} : {status}"),
     "verify.status.ok": ("verified", "vérifiée"),

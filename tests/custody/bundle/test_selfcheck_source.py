@@ -9,9 +9,10 @@ from custody import i18n
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
 from custody.i18n.findings import PARAMETER_WORDS
 
-MAX_TOTAL_LINES = 1070
+MAX_TOTAL_LINES = 1090
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer): raise it
-only with a reason, never to fit code squeezed into long lines (see ``MAX_LINE``)."""
+only with a reason, never to fit code squeezed into long lines (see ``MAX_LINE``). 1070 until issue 17: the page
+states the times of its own findings in the report's zone (``inZone`` in selfcheck.js, 17 lines)."""
 
 MAX_LINE = 130
 """No line longer than this: the line budget must not be met by cramming."""
