@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -149,9 +149,10 @@ def parse_time(text: str | None, zone: str | None, *, end_of_day: bool = False) 
     return parse_time_input(text, zone=zone, default_zone=user_zone(None), end_of_day=end_of_day)
 
 
-def now_in(zone: str | None) -> tuple[datetime, str]:
-    """The current instant and the user's zone (``--tz``, else the host's): an event recorded without ``--at``."""
-    return datetime.now(UTC), user_zone(zone)
+def now_in(zone: str | None) -> tuple[None, str]:
+    """An event recorded without ``--at``: no instant (the ledger takes the moment it records it, after its lock)
+    and the user's zone (``--tz``, else the host's)."""
+    return None, user_zone(zone)
 
 
 def emit(obj: dict[str, Any]) -> None:

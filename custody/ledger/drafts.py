@@ -28,7 +28,10 @@ class EventDraft:
 
     action: str
     artefacts: tuple[Artefact, ...]
-    occurred_at: datetime
+    occurred_at: datetime | None
+    """When it happened; None: the moment the ledger records it, read after the ledger's lock, so that writers kept
+    waiting for one another record times in the order they commit (an event stated as happening "now" is never
+    refused as earlier than one that committed first)."""
     occurred_tz: str
     authorities: tuple[str, ...] = ()
     location: str | None = None

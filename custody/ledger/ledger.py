@@ -289,6 +289,7 @@ class Ledger:
         self, draft: EventDraft, handler: Handler, *, counter_party: Handler | None = None, now: datetime | None = None
     ) -> Event:
         """The event a draft becomes now: id, case, previous-event links from the current heads, record time."""
+        moment = now_or_clock(now)
         event = Event(
             id=new_id("ev"),
             case=self.header.case,
@@ -296,9 +297,9 @@ class Ledger:
             artefacts=draft.artefacts,
             handler=handler,
             counter_party=counter_party,
-            occurred_at=draft.occurred_at,
+            occurred_at=moment if draft.occurred_at is None else draft.occurred_at,
             occurred_tz=draft.occurred_tz,
-            recorded_at=now_or_clock(now),
+            recorded_at=moment,
             location=draft.location,
             purpose=draft.purpose,
             seal=draft.seal,

@@ -169,7 +169,9 @@ class _Run:
         self.hashers = [StreamHasher(name, window) for name in names] if start is None else list(start.hashers)
         self.writer = _Writer(sink, start)
         consumers: list[Consumer] = [*hasher_consumers(self.hashers), self.writer]
-        self.pipeline = Pipeline(consumers, buffer_size=buffer_size, depth=depth)
+        # a raw copy is bound by its slowest hasher; an E01 sink's encoders have threads of their own to share the cores
+        critical = 0 if isinstance(sink, RawSink) else None
+        self.pipeline = Pipeline(consumers, buffer_size=buffer_size, depth=depth, critical=critical)
 
     def execute(self, progress: ProgressObserver) -> tuple[DigestResult, list[OutputFile]]:
         """Read, hash and write everything (from the resume point), then let the sink finalise its files."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +87,8 @@ def write_atomic(
     included) the temporary file is removed and ``path`` is left as it was.
     """
     path = Path(path)
+    import secrets  # only when a file is written (1 ms at start-up)
+
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = create_exclusive(temporary, mode)
     try:

@@ -48,10 +48,6 @@ LISTING_MESSAGES: Mapping[str, tuple[str, str]] = {
         "({per_inode} par inode, au moins {least}) est épuisé ; le système de fichiers est endommagé ou construit "
         "pour rendre le parcours sans fin ; les entrées situées dessous et après ne sont pas listées",
     ),
-    "extract.partial": (
-        "partial extraction (manifest {path}): {problems}",
-        "extraction partielle (manifeste {path}) : {problems}",
-    ),
     "extract.written_before": (
         " (what was written before is listed in {path})",
         " (ce qui a été écrit auparavant est recensé dans {path})",

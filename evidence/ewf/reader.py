@@ -40,11 +40,26 @@ class FastChunkReader:
         self._chunk_size = chunk_size
         self._media_size = media_size
         isal = _isal()
-        self._inflate: Callable[[bytes], bytes] = isal.decompress if isal is not None else zlib.decompress
-        self._adler32: Callable[[bytes], int] = isal.adler32 if isal is not None else zlib.adler32
+        self._inflate: Callable[[bytes | memoryview], bytes] = isal.decompress if isal is not None else zlib.decompress
+        self._adler32: Callable[[bytes | memoryview], int] = isal.adler32 if isal is not None else zlib.adler32
         self._errors: tuple[type[Exception], ...] = (zlib.error, *((isal.error,) if isal is not None else ()))
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+
+    def _decode(self, stored: memoryview, compressed: bool, expected: int) -> bytes | memoryview | None:
+        """The media bytes of one stored chunk, or None when it fails a check (zlib's, its size, its Adler-32)."""
+        if compressed:
+            try:
+                data = self._inflate(stored)
+            except self._errors:
+                return None
+            return data if len(data) == expected else None
+        if len(stored) < expected + 4:
+            return None
+        data_view = stored[:expected]
+        if self._adler32(data_view) != int.from_bytes(stored[expected : expected + 4], "little"):
+            return None
+        return data_view
 
     def chunk(self, index: int) -> bytes | None:
         """The media bytes of chunk ``index``, or None when its stored form fails a check."""
@@ -56,31 +71,46 @@ class FastChunkReader:
             stored = os.pread(fd, end - start, start)
         except OSError:
             return None
-        if compressed:
-            try:
-                data = self._inflate(stored)
-            except self._errors:
-                return None
-            return data if len(data) == expected else None
-        if len(stored) < expected + 4:
-            return None
-        data = stored[:expected]
-        if self._adler32(data) != int.from_bytes(stored[expected : expected + 4], "little"):
-            return None
-        return data
+        data = self._decode(memoryview(stored), compressed, expected)
+        return None if data is None else bytes(data)
 
     def _run(self, first: int, last: int, buffer: memoryview, base: int) -> list[int]:
-        """Fill ``buffer`` (media offset ``base``) with chunks ``first``..``last``; return those that failed."""
+        """Fill ``buffer`` (media offset ``base``) with chunks ``first``..``last``; return those that failed.
+
+        Chunks stored back to back in one segment file (the usual case) are read with one ``pread``; each is then
+        checked and copied once, straight from the stored bytes or the inflater's output.
+        """
         failed: list[int] = []
-        size = self._chunk_size
-        for index in range(first, last + 1):
-            data = self.chunk(index)
-            if data is None:
-                failed.append(index)
-                continue
-            start = index * size
-            low, high = max(start, base), min(start + len(data), base + len(buffer))
-            buffer[low - base : high - base] = data[low - start : high - start]
+        size, media_size, stored_at = self._chunk_size, self._media_size, self._layout.stored
+        places = [stored_at(index) for index in range(first, last + 1)]
+        position = 0
+        while position < len(places):
+            fd, _path, span_start, span_end, _compressed = places[position]
+            following = position + 1
+            while following < len(places) and places[following][0] == fd and places[following][2] == span_end:
+                span_end = places[following][3]
+                following += 1
+            try:
+                span = memoryview(os.pread(fd, span_end - span_start, span_start)) if span_end > span_start else None
+            except OSError:
+                span = None
+            for offset in range(position, following):
+                index = first + offset
+                _fd, _path, start, end, compressed = places[offset]
+                chunk_start = index * size
+                expected = min(size, media_size - chunk_start)
+                data = None
+                if span is not None and end > start:
+                    data = self._decode(span[start - span_start : end - span_start], compressed, expected)
+                if data is None:
+                    failed.append(index)
+                    continue
+                low, high = max(chunk_start, base), min(chunk_start + expected, base + len(buffer))
+                if low == chunk_start and high == chunk_start + expected:
+                    buffer[low - base : high - base] = data
+                else:
+                    buffer[low - base : high - base] = memoryview(data)[low - chunk_start : high - chunk_start]
+            position = following
         return failed
 
     def read_into(self, offset: int, buffer: memoryview) -> list[int]:

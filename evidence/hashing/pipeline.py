@@ -13,7 +13,9 @@ arrive there, the consumers are told to stop, and the caller records an incomple
 
 from __future__ import annotations
 
+import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,17 +70,36 @@ class _Block:
     unreadable: list[UnreadableRange]
 
 
+BACKGROUND_NICENESS = 5
+"""How much lower the consumers off the critical path run (``Pipeline(critical=...)``): on a machine with fewer cores
+than threads, the scheduler then leaves the slowest consumer a core of its own and the others share the rest."""
+
+
+def _lower_own_priority(by: int) -> None:
+    """Lower the calling thread's scheduling priority (Linux applies ``setpriority`` to one thread by its id)."""
+    get_id = getattr(threading, "get_native_id", None)
+    if by <= 0 or get_id is None or not hasattr(os, "setpriority") or sys.platform != "linux":
+        return
+    try:
+        thread = get_id()
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + by))
+    except OSError:  # not allowed here: the order of the threads only costs some speed
+        pass
+
+
 class _Worker:
     """One consumer in its own thread, fed through its own queue."""
 
-    def __init__(self, consumer: Consumer, pipeline: Pipeline, name: str) -> None:
+    def __init__(self, consumer: Consumer, pipeline: Pipeline, name: str, niceness: int = 0) -> None:
         self.consumer = consumer
         self.pipeline = pipeline
+        self.niceness = niceness
         self.queue: queue.SimpleQueue[_Block | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def _run(self) -> None:
         pipeline = self.pipeline
+        _lower_own_priority(self.niceness)
         while True:
             block = self.queue.get()
             if block is None:
@@ -101,7 +122,10 @@ class Pipeline:
         *,
         buffer_size: int = DEFAULT_BUFFER_SIZE,
         depth: int = DEFAULT_DEPTH,
+        critical: int | None = None,
     ) -> None:
+        """``critical``: the index of the consumer that bounds the speed (the slowest hasher); the others then run
+        at a lower priority (``BACKGROUND_NICENESS``)."""
         if buffer_size < MIN_BUFFER_SIZE:
             raise UsageError(f"buffer size must be at least {MIN_BUFFER_SIZE} bytes, got {buffer_size}")
         if depth < 2:
@@ -110,7 +134,10 @@ class Pipeline:
             raise UsageError("a pipeline needs at least one consumer")
         self._buffer_size = buffer_size
         self._depth = depth
-        self._workers = [_Worker(c, self, f"scelle-consumer-{i}") for i, c in enumerate(consumers)]
+        self._workers = [
+            _Worker(c, self, f"scelle-consumer-{i}", 0 if critical in (None, i) else BACKGROUND_NICENESS)
+            for i, c in enumerate(consumers)
+        ]
         self._free: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._error_lock = threading.Lock()

@@ -18,6 +18,7 @@ from evidence.hashing.digest import (
     DEFAULT_ALGORITHMS,
     StreamHasher,
     combine,
+    hashing_cost,
     parse_algorithms,
     thread_groups,
 )
@@ -36,8 +37,12 @@ ReadInto = Callable[[memoryview], int]
 
 
 def hasher_consumers(hashers: Sequence[StreamHasher]) -> list[Consumer]:
-    """Pipeline consumers that feed ``hashers``, several to a thread where that costs no speed (``thread_groups``)."""
-    return [_group_consumer(group) for group in thread_groups(hashers)]
+    """Pipeline consumers that feed ``hashers``, several to a thread where that costs no speed (``thread_groups``).
+
+    The first consumer holds the slowest algorithm: the one to pass as the pipeline's ``critical`` consumer.
+    """
+    groups = sorted(thread_groups(hashers), key=lambda group: -max(hashing_cost(h.name) for h in group))
+    return [_group_consumer(group) for group in groups]
 
 
 def _group_consumer(group: list[StreamHasher]) -> Consumer:
@@ -55,7 +60,7 @@ def digest_fill(
 ) -> DigestResult:
     """Digests of exactly ``size`` bytes that ``fill`` yields in media order, read once (fewer bytes is an error)."""
     hashers = [StreamHasher(name, window) for name in parse_algorithms(algorithms, base=())]
-    read = Pipeline(hasher_consumers(hashers)).run(fill, size, progress)
+    read = Pipeline(hasher_consumers(hashers), critical=0).run(fill, size, progress)
     if read != size:
         raise IntegrityError(f"media ended after {read} bytes, expected {size}")
     return combine(hashers, window, expected_size=size)
@@ -99,7 +104,9 @@ def digest_stream(
             done += count
         return done, []
 
-    pipeline = Pipeline([*hasher_consumers(hashers), *extra_consumers], buffer_size=buffer_size, depth=depth)
+    pipeline = Pipeline(
+        [*hasher_consumers(hashers), *extra_consumers], buffer_size=buffer_size, depth=depth, critical=0
+    )
     read = pipeline.run(fill, size, progress)
     if size is not None:
         if read != size:

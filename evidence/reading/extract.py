@@ -208,15 +208,24 @@ def _written(chunks: Iterable[bytes], fd: int, path: str) -> Iterator[bytes]:
 
 
 def _extract_one(
-    fs: FileSystem, entry: Entry, tree: _Tree, base: bytes, sets: HashSets | None = None, skip_known: bool = False
+    fs: FileSystem,
+    entry: Entry,
+    tree: _Tree,
+    base: bytes,
+    sets: HashSets | None = None,
+    skip_known: bool = False,
+    unreadable: list[tuple[str, EvidenceError]] | None = None,
 ) -> dict[str, object]:
+    """Write one entry's content under ``tree`` and return its manifest record. An allocated file whose content
+    cannot be read is added to ``unreadable`` with the reason (the extraction then ends partial)."""
     record: dict[str, object] = {
         "partition": entry.partition,
         "path": entry.path,
         "inode": entry.inode,
         "allocated": entry.allocated,
         "type": entry.type,
-        "size": entry.size,
+        # a size past JSON's exact integers (a damaged inode) is kept exactly, as a decimal string
+        "size": entry.size if entry.size <= canonical.MAX_SAFE_INTEGER else str(entry.size),
     }
     if entry.type == "symlink":
         record["target"] = entry.link_target
@@ -234,13 +243,24 @@ def _extract_one(
         digests = digest_chunks(chunks if tee is None else tee.feed(chunks))
         record["bytes_written"] = os.fstat(fd).st_size
         record.update(digests)
+    except ExtractionError:
+        raise  # the output side failed (disk full, ...): the extraction stops
     except EvidenceError as exc:
-        if entry.allocated:
-            raise
-        record["error"] = str(exc)  # deleted content TSK cannot recover: listed, not fatal
+        # content that cannot be read (past the end of a cut image, a damaged size, deleted blocks TSK cannot
+        # recover): the file is listed with the reason and nothing is written for it, never a part of its bytes
+        # that could pass for the whole; the extraction goes on and ends partial (exit 4) when it was allocated
+        os.close(fd)
+        fd = -1
+        tree.remove_file(relative)
+        del record["written"]
+        record["error"] = str(exc)
+        record["unreadable"] = True
+        if entry.allocated and unreadable is not None:
+            unreadable.append((entry.path, exc))
         return record
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
     if sets is not None and tee is not None:
         matches = sets.match({**digests, **tee.result()})
         record["hashsets"] = [match.to_json() for match in matches]
@@ -273,6 +293,7 @@ def extract(
     if "" in wanted:  # "/" names the root: everything
         wanted = []
     records: list[dict[str, object]] = []
+    unreadable: list[tuple[str, EvidenceError]] = []
     partitioned = any(fs.partition is not None for fs in filesystems)
     manifest: dict[str, object] = {
         "tool": TOOL_NAME,
@@ -288,7 +309,7 @@ def extract(
                 base = f"p{fs.partition}/".encode() if partitioned else b""
                 for entry in fs.walk():
                     if _selected(entry, wanted) and (entry.has_content or entry.type == "symlink"):
-                        records.append(_extract_one(fs, entry, tree, base, hashsets, skip_known))
+                        records.append(_extract_one(fs, entry, tree, base, hashsets, skip_known, unreadable))
                         written += int(records[-1].get("bytes_written", 0))  # type: ignore[call-overload]
                         progress.advanced(written)
             if wanted and not records:
@@ -305,13 +326,16 @@ def extract(
         problems += [
             Notice("extract.substitute", path=r["path"], written=r["written"]) for r in records if r.get("substitute")
         ]
-        # a directory left out, or a file that could not keep its own name (issue 18): recorded, exit 4
+        problems += [Notice("extract.unreadable", path=path, reason=reason) for path, reason in unreadable]
+        # a directory left out, a file that could not keep its own name (issue 18), an allocated file that could
+        # not be read (issue 14): recorded, exit 4
         manifest["status"] = "partial" if problems else "complete"
         if problems:
             manifest["problems"] = [str(problem) for problem in problems]  # data: in English
         path = tree.write_manifest(canonical.encode(manifest))
         if problems:
-            raise LocalisedPartialError("extract.partial", path=path, problems=problems)
+            code = "extract.partial_one" if len(problems) == 1 else "extract.partial_many"
+            raise LocalisedPartialError(code, count=len(problems), manifest=path, first=problems[0])
         return path
     finally:
         progress.finished()

@@ -9,19 +9,21 @@ from __future__ import annotations
 import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, UsageError, VolumeError
 from evidence.common.messages import LocalisedFileSystemError, LocalisedImageError, LocalisedPartialError, Notice
 from evidence.hashing.files import DigestTee, digest_in_order
-from evidence.hashing.hashsets import HashSets, Match
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
 from evidence.reading.localtimes import UNKNOWN_ZONE, has_local_times, posix_tz, tsk_local_zone
 from evidence.reading.tsk import TskImage
 from evidence.reading.volumes import Volume, find_volume, list_volumes, whole_media
 from evidence.sources.base import ImageSource
-from evidence.sources.luks_header import is_luks
+from evidence.sources.containers import is_luks
+
+if TYPE_CHECKING:  # the hash-set code is loaded only when a set is given (cli: --hashset)
+    from evidence.hashing.hashsets import HashSets, Match
 
 
 class Partitions(NamedTuple):

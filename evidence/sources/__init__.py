@@ -19,9 +19,8 @@ from evidence.common.errors import ImageError
 from evidence.common.files import open_readonly
 from evidence.common.messages import Notice
 from evidence.sources.base import ImageMetadata, ImageSource
-from evidence.sources.containers import SNIFF_BYTES, sniff
+from evidence.sources.containers import SNIFF_BYTES, is_luks, sniff
 from evidence.sources.detect import open_virtual_disk
-from evidence.sources.luks_header import is_luks
 from evidence.sources.raw import RawSource
 from evidence.sources.segments import check_given_segments, find_split_segments
 from evidence.sources.vdisk import ContainerError

@@ -27,6 +27,15 @@ from typing import Literal
 from evidence.common.messages import LocalisedImageError
 from evidence.ewf.format import EWF_SIGNATURES, FILE_HEADER_SIZE
 
+LUKS_MAGIC = b"LUKS\xba\xbe"
+"""The first bytes of a LUKS1 or LUKS2 header (LUKS On-Disk Format Specification, both versions)."""
+
+
+def is_luks(head: bytes) -> bool:
+    """True when ``head`` (the first bytes of a device) starts with a LUKS signature (version 1 or 2)."""
+    return head[:6] == LUKS_MAGIC and head[6:8] in (b"\x00\x01", b"\x00\x02")
+
+
 #: bytes ``sniff`` needs from the start of the file
 SNIFF_BYTES = 72
 

@@ -24,8 +24,9 @@ from typing import Any
 
 from evidence.common.messages import LocalisedImageError
 from evidence.sources.base import ImageSource
+from evidence.sources.containers import LUKS_MAGIC, is_luks
 
-MAGIC = b"LUKS\xba\xbe"
+MAGIC = LUKS_MAGIC
 MAGIC_SECONDARY = b"SKUL\xba\xbe"
 #: where cryptsetup may put the LUKS2 secondary header (the primary's size: 16 KiB to 4 MiB)
 SECONDARY_OFFSETS = tuple(0x4000 << shift for shift in range(9))
@@ -115,11 +116,6 @@ def _damaged(path: object, reason: str) -> LocalisedImageError:
 
 def _text(raw: bytes) -> str:
     return raw.split(b"\0", 1)[0].decode("ascii", "replace")
-
-
-def is_luks(head: bytes) -> bool:
-    """True when ``head`` (the first bytes of a device) starts with a LUKS signature."""
-    return head[:6] == MAGIC and head[6:8] in (b"\x00\x01", b"\x00\x02")
 
 
 def read_header(source: ImageSource) -> LuksHeader:

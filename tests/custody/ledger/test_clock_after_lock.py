@@ -10,12 +10,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from custody.ledger.drafts import Appended, EventDraft
 from custody.ledger.ledger import Ledger
 from custody.ledger.transfer import accept_offer, make_offer
 from custody.ledger.verify import verify_ledger
 from custody.model.keys import KeyPair
 from custody.model.records import Artefact, Event
+from custody.rules.events import EventRefusedError
 from tests.custody.conftest import CASE, ORIGIN
 from tests.custody.support.factories import domestic_order, mla_request, utc
 
@@ -91,3 +94,31 @@ def test_an_accepted_offer_waiting_for_the_lock_is_recorded_after_it(tmp_path: P
         assert event.recorded_at >= released
         assert event.signed_at == today  # signed when offered, recorded when appended
         assert verify_ledger(str(path), trust=keys["ledger"].info.vkey).ok
+
+
+def test_an_event_without_a_stated_time_happens_when_the_ledger_records_it(
+    tmp_path: Path, keys: dict[str, KeyPair]
+) -> None:
+    # Two examiners record "now" about the same item: the one kept waiting used to carry the time it was drafted,
+    # earlier than the event that committed first, and was refused as late (order.artefact).
+    path = tmp_path / "ledger.db"
+    today = datetime.now(UTC)
+    authority = domestic_order(issued=today - timedelta(days=1), valid_from=today - timedelta(days=1),
+                               valid_until=today + timedelta(days=30))  # fmt: skip
+    item = Artefact(digests={"sha256": "cd" * 32})
+    with Ledger.create(path, case=CASE, origin=ORIGIN, ledger_key=keys["ledger"], now=today) as ledger:
+        ledger.add_authority(authority, keys["amina"])
+        ledger.record(keys["amina"], _draft("acquired", item, datetime.now(UTC), authority.id))
+        # both drafted now; another writer then commits an event about the same item before either is recorded
+        waiting = EventDraft(action="analysed", artefacts=(item,), occurred_at=None, occurred_tz="Africa/Casablanca",
+                             authorities=(authority.id,), categories=("content",))  # fmt: skip
+        stated = _draft("analysed", item, datetime.now(UTC), authority.id)
+        time.sleep(0.01)
+        other = ledger.record(keys["amina"], _draft("verified", item, datetime.now(UTC), authority.id)).entry.body
+        recorded = ledger.record(keys["amina"], waiting).entry.body
+        assert isinstance(other, Event) and isinstance(recorded, Event)
+        assert recorded.occurred_at == recorded.recorded_at > other.occurred_at
+        assert recorded.occurred_tz == "Africa/Casablanca"
+        with pytest.raises(EventRefusedError, match="takes place before"):
+            ledger.record(keys["amina"], stated)  # a time stated before the other commit is still refused as late
+    assert verify_ledger(str(path), trust=keys["ledger"].info.vkey).ok

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from evidence.common.errors import ImageError, IntegrityError, UsageError
-from evidence.hashing.pipeline import Pipeline, UnreadableRange
+from evidence.hashing.pipeline import BACKGROUND_NICENESS, Pipeline, UnreadableRange
 from evidence.hashing.streams import digest_file, digest_media, digest_stream
 from evidence.sources import open_image
 from tests.evidence.support.acquisition import MiB, make_source, reference_digests
@@ -77,3 +79,24 @@ def test_pipeline_settings_are_checked() -> None:
         Pipeline([lambda o, d, u: None], buffer_size=1024)
     with pytest.raises(UsageError):
         Pipeline([lambda o, d, u: None], depth=1)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priorities are a Linux feature")
+def test_the_consumers_off_the_critical_path_run_at_a_lower_priority() -> None:
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    seen: dict[int, set[int]] = {0: set(), 1: set(), 2: set()}
+
+    def recorder(index: int) -> Callable[[int, memoryview, Sequence[UnreadableRange]], None]:
+        def consume(offset: int, view: memoryview, unreadable: Sequence[UnreadableRange]) -> None:
+            seen[index].add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+        return consume
+
+    data = bytes(3 * MiB)
+    stream = io.BytesIO(data)
+    Pipeline([recorder(0), recorder(1), recorder(2)], critical=1).run(
+        lambda offset, view: (stream.readinto(view), []), len(data)
+    )
+    assert seen[1] == {base}
+    assert seen[0] == seen[2] == {min(19, base + BACKGROUND_NICENESS)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == base  # the calling thread keeps its priority

@@ -70,22 +70,30 @@ def test_listing_names_the_file_and_hashes_the_others(damaged: Path) -> None:
     }
 
 
-def test_extraction_refuses_it_in_either_language(damaged: Path, tmp_path: Path) -> None:
-    # an allocated file whose content cannot be read stops an extraction (status failed, exit 1), as a file cut
-    # short by the end of the image does; the refusal was a KeyError: the catalogue error was rebuilt from its text
-    for lang, words, prefix in (
-        ("en", "and the whole media (1048576 bytes)", "scelle: error: "),
-        ("fr", "dépasse celle de son système de fichiers", "scelle: erreur : "),
+def test_extraction_leaves_it_out_in_either_language(damaged: Path, tmp_path: Path) -> None:
+    # an allocated file whose content cannot be read is left out of an extraction, with the reason in the manifest,
+    # and the extraction ends partial (exit 4), as for a file cut short by the end of the image; the refusal was
+    # once a KeyError: the catalogue error was rebuilt from its text
+    for lang, words in (
+        ("en", "and the whole media (1048576 bytes)"),
+        ("fr", "dépasse celle de son système de fichiers"),
     ):
         out = tmp_path / lang
         with _deadline(30):
-            result = CliRunner().invoke(cli, ["image", "extract", str(damaged), "gros.bin", "--out", str(out)],
+            result = CliRunner().invoke(cli, ["image", "extract", str(damaged), "--out", str(out)],
                                         env={"SCELLE_LANG": lang})  # fmt: skip
-        assert result.exit_code == 1, result.output
-        error = result.stderr.splitlines()[-1]  # after the progress lines of the extraction
-        assert error.startswith(prefix) and words in error
-        assert "scelle-manifest.json" in error
-        assert json.loads((out / "scelle-manifest.json").read_text())["status"] == "failed"
+        assert result.exit_code == 4, result.output
+        last = result.stderr.splitlines()[-1]  # after the progress lines: the partial extraction, in the language
+        assert last.startswith("scelle: erreur : extraction partielle" if lang == "fr" else "scelle: error: partial")
+        assert "scelle-manifest.json" in result.stderr and "gros.bin" in result.stderr
+        manifest = json.loads((out / "scelle-manifest.json").read_text())
+        assert manifest["status"] == "partial"
+        files = {record["path"]: record for record in manifest["files"]}
+        assert files["gros.bin"]["unreadable"] is True and "written" not in files["gros.bin"]
+        assert words in files["gros.bin"]["error"] or lang == "fr"
+        assert not (out / "gros.bin").exists()
+        others = [record for path, record in files.items() if path != "gros.bin" and record["type"] == "file"]
+        assert others and all("sha256" in record and (out / record["written"]).is_file() for record in others)
         assert sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) < 1 << 20
 
 

@@ -67,3 +67,29 @@ def test_image_cut_before_its_metadata_is_refused_like_fls(tmp_path: Path) -> No
     assert result.stderr.strip().splitlines() == [
         f"scelle: error: {image}: no file system recognised: Cannot determine file system type"
     ]
+
+
+@pytest.mark.external
+def test_extraction_of_a_cut_image_writes_what_can_be_read_and_ends_partial(tmp_path: Path) -> None:
+    image = _cut(tmp_path, 4_400_000)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["image", "extract", str(image), "--out", str(out), "-q"])
+    assert result.exit_code == 4, result.stderr
+    assert "partial extraction: 3 problems" in result.stderr and "Traceback" not in result.stderr
+    manifest = json.loads((out / "scelle-manifest.json").read_text())
+    assert manifest["status"] == "partial" and len(manifest["problems"]) == 3
+    unreadable = []
+    for record in manifest["files"]:
+        if record["type"] != "file" or not record["allocated"]:
+            continue
+        icat = subprocess.run([tool("icat"), str(image), record["inode"]], capture_output=True, check=False)
+        if icat.returncode != 0:  # what icat cannot read is left out: no file, the reason recorded
+            assert record["unreadable"] is True and "written" not in record and "Offset missing" in record["error"]
+            unreadable.append(record["path"])
+        else:
+            assert (out / record["written"]).read_bytes() == icat.stdout, record["path"]
+    assert unreadable == ["$AttrDef", "$Secure:$SDS", "System Volume Information/tracking.log"]
+    french = CliRunner().invoke(cli, ["image", "extract", str(image), "--out", str(tmp_path / "fr"), "-q"],
+                                env={"SCELLE_LANG": "fr"})  # fmt: skip
+    assert french.exit_code == 4
+    assert "extraction partielle : 3 problèmes" in french.stderr and "non extrait" in french.stderr
