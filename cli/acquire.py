@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.acquire_log import logged_on_failure, read_back, write_log
-from cli.custody.common import custody_for_acquisition
+from cli.custody.common import custody_for_acquisition, recorded_line
 from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
-from cli.verify import _recorded
 from cli.zone import user_zone
 from custody.i18n.messages import message
 from evidence.common.errors import UsageError
@@ -183,10 +182,13 @@ def acquire(
         _render(record, str(record_path), lang)
         click.echo("  " + message("log.written", lang, path=log))
     if appended is not None:
-        click.echo(_recorded("acquired", appended.entry.entry_id, ledger, lang), err=as_json)
+        click.echo(recorded_line("acquired", appended.entry.entry_id, ledger, lang), err=as_json)
     if check is not None:
         _render_check(check, as_json, lang)
-        check.raise_for_failure()
+        if not check.ok:  # the final error line in the language of the rest
+            from evidence.common.report import VerificationError
+
+            raise VerificationError(check, check.failure_message(lang))
 
 
 def _render_check(report: VerificationReport, as_json: bool, lang: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.custody.common import recorded_line
 from cli.custody.verified import custody_for_verification
 from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, image_arguments, json_option, quiet_option
@@ -79,16 +80,7 @@ def verify(
         appended = None if custody is None else custody.append(report, tool=f"{TOOL_NAME} {__version__} verify")
     _render(report, as_json, lang)
     if appended is not None:
-        click.echo(_recorded("verified", appended.entry.entry_id, ledger, lang), err=as_json)
-
-
-def _recorded(action: str, entry_id: str, ledger: str | None, lang: str) -> str:
-    """``custody: recorded ACTION ID in LEDGER``, in ``lang``."""
-    from custody.i18n import ACTIONS, vocabulary
-    from custody.i18n.messages import message
-
-    said = action if lang == "en" else vocabulary(ACTIONS, action, lang)  # English names the event by its code
-    return message("custody.recorded", lang, action=said, id=entry_id, ledger=ledger)
+        click.echo(recorded_line("verified", appended.entry.entry_id, ledger, lang), err=as_json)
 
 
 def _render(report: VerificationReport, as_json: bool, lang: str) -> None:

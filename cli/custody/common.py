@@ -155,6 +155,15 @@ def now_in(zone: str | None) -> tuple[None, str]:
     return None, user_zone(zone)
 
 
+def recorded_line(action: str, entry_id: str, ledger: str | None, lang: str) -> str:
+    """``custody: recorded ACTION ID in LEDGER`` (an examiner's command that also recorded its event), in ``lang``."""
+    from custody.i18n import ACTIONS, vocabulary
+    from custody.i18n.messages import message
+
+    said = action if lang == "en" else vocabulary(ACTIONS, action, lang)  # English names the event by its code
+    return message("custody.recorded", lang, action=said, id=entry_id, ledger=ledger)
+
+
 def emit(obj: dict[str, Any]) -> None:
     """Print one JSON object on one line."""
     click.echo(json.dumps(obj, ensure_ascii=False, sort_keys=True))
