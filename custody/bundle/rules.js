@@ -1,43 +1,36 @@
 "use strict";
-/* The rules in the browser, loaded before verifier.js: custody.rules.chain and custody.rules.events (a bundle's
-   entries walked in ledger order), custody.rules.authority (is an authority valid for its instrument, and does it
-   cover an action as it stood then) and custody.rules.changes (may a change to an authority be recorded).
-
-   The instruments' facts come from the page's data block (custody.bundle.selfcheck.facts), never restated here.
-   Times are integer microseconds since 1970 (UTC). A finding is { code, params, parts } with the codes and
-   parameters of custody.rules.breach, so the page states it from the same catalogue as Python. */
+/* The custody rules in the browser (custody.rules: chain, events, authority, changes), before verifier.js.
+   Instruments' facts come from the page's data block; times are integer microseconds since 1970 (UTC);
+   a finding is { code, params, parts } with the codes and parameters of custody.rules.breach. */
 const ScelleRules = (() => {
   const DAY = 864e8;
-  const HANDLER = ["name", "role", "organisation", "country", "key_fingerprint"];
-  const ORDER_CODES = ["order.key", "order.recorded", "order.ledger", "order.artefact", "chain.prev", "chain.missing",
-    "chain.source", "selection.extra", "digests.bad"];
   const breach = (code, params = {}, parts = []) => ({ code, params, parts });
   const days = (us) => (us / DAY).toFixed(1);
-  const sameHandler = (a, b) => a === b || (!!a && !!b && HANDLER.every((k) => a[k] === b[k]));
+  // Handlers are read with exactly a handler's members (verifier.js), so comparing a's members is enough.
+  const sameHandler = (a, b) => a === b || (!!a && !!b && Object.keys(a).every((k) => a[k] === b[k]));
 
   /** The breaches whose condition holds, from a list of [condition, code, params] rules. */
   const breaches = (...rules) => rules.filter(([bad]) => bad).map(([, code, params]) => breach(code, params));
 
   /** A time as custody.rules states it: "YYYY-MM-DDTHH:MM:SS[.ffffff]Z". */
   function utc(t) {
-    const fraction = t % 1e6;
-    const text = new Date(Math.floor(t / 1000)).toISOString().slice(0, 19);
-    return text + (fraction ? "." + String(fraction).padStart(6, "0") : "") + "Z";
+    const fraction = t % 1e6 ? "." + String(t % 1e6).padStart(6, "0") : "";
+    return new Date(Math.floor(t / 1000)).toISOString().slice(0, 19) + fraction + "Z";
   }
 
-  /** Whether an authority states the detail at ``path`` (a dotted path; empty text, list or false do not count). */
+  /** Whether an authority states the detail at a dotted ``path`` (empty text, list or false do not count). */
   function present(authority, path) {
     let value = authority.body;
-    for (const part of path.split(".")) value = value === null || value === undefined ? undefined : value[part];
+    for (const part of path.split(".")) value = value === null || value === undefined ? value : value[part];
     return ![undefined, null, false, ""].includes(value) && !(Array.isArray(value) && !value.length);
   }
 
   /** The rules of authorities and their changes, given the instruments' facts. */
-  function Rules(facts) {
-    const { instruments, eu } = facts;
+  function Rules({ instruments, eu }) {
     const emergency = eu.emergencyHours * 3600e6;
     const categories = (a) => (a.body.scope && a.body.scope.categories) || [];
-    const sensitive = (a) => a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
+    const sensitive = (a) =>
+      a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
     const validators = (a) => (sensitive(a) ? eu.judicial : eu.judicialOrProsecutor);
     const who = (a) => [...validators(a)].sort().join(",");
     const needsValidation = (a) =>
@@ -59,19 +52,19 @@ const ScelleRules = (() => {
       return found.concat(breaches([sensitive(a) && minor, "eu.offence"]));
     }
 
-    /** What is wrong with an authority's validity window, or with how far an extension moves ``base``'s end. */
+    /** What is wrong with an authority's window, or with how far an extension moves its ``base``'s end. */
     function windowFindings(a, rules, base) {
-      const { name, min_days: min, max_days: max, extension_days: extension } = rules;
-      const grown = base ? a.until - base.until : 0;
-      const span = a.until - a.from;
+      const { name: instrument, min_days: min, max_days: max, extension_days: extension } = rules;
+      const [grown, span] = [base ? a.until - base.until : 0, a.until - a.from];
       if (base) {
-        const params = { instrument: name, days: days(grown), limit: extension };
+        const params = { instrument, days: days(grown), limit: extension };
         return breaches([extension !== null && grown > extension * DAY, "instrument.extension_long", params]);
       }
       // the window includes its last microsecond (a date given for its end stops at 23:59:59.999999)
+      const [short, long] = [min !== null && span + 1 < min * DAY, max !== null && span > max * DAY];
       return breaches(
-        [min !== null && span + 1 < min * DAY, "instrument.window_short", { instrument: name, days: days(span), limit: min }],
-        [max !== null && span > max * DAY, "instrument.window_long", { instrument: name, days: days(span), limit: max }],
+        [short, "instrument.window_short", { instrument, days: days(span), limit: min }],
+        [long, "instrument.window_long", { instrument, days: days(span), limit: max }],
       );
     }
 
@@ -80,13 +73,15 @@ const ScelleRules = (() => {
       const base = earlier.get(a.body.extends);
       if (!base) return [breach("instrument.extends_unknown", { authority: a.body.extends })];
       let depth = 1;
-      for (let at = base; at.body.extends && earlier.has(at.body.extends); at = earlier.get(at.body.extends)) depth += 1;
-      const [instrument, allowed] = [a.body.instrument, rules.extensions_allowed];
+      for (let at = base; earlier.has(at.body.extends); at = earlier.get(at.body.extends)) depth += 1;
+      const [instrument, allowed, name] = [a.body.instrument, rules.extensions_allowed, rules.name];
+      const tooMany = allowed !== null && depth > allowed;
+      const other = base.body.instrument !== instrument && base.body.instrument;
       const found = breaches(
-        [!rules.extendable, "instrument.not_extendable", { instrument: rules.name }],
-        [base.body.instrument !== instrument, "instrument.extends_other", { base: base.body.instrument, instrument }],
+        [!rules.extendable, "instrument.not_extendable", { instrument: name }],
+        [other, "instrument.extends_other", { instrument, base: other }],
         [a.issued > base.until, "instrument.extension_late", { authority: base.id }],
-        [allowed !== null && depth > allowed, "instrument.extensions_max", { instrument: rules.name, count: allowed }],
+        [tooMany, "instrument.extensions_max", { instrument: name, count: allowed }],
       );
       return found.concat(windowFindings(a, rules, base));
     }
@@ -95,26 +90,27 @@ const ScelleRules = (() => {
     function checkAuthority(a, earlier) {
       const rules = instruments[a.body.instrument];
       const { name: instrument, applies_from: start } = rules;
-      const missing = rules.required.filter((path) => !present(a, path));
-      const outside = rules.categories === null ? [] : categories(a).filter((c) => !rules.categories.includes(c));
+      const outside = categories(a).filter((c) => rules.categories !== null && !rules.categories.includes(c));
       const state = a.body.requesting_state || a.body.issuing_state;
+      const late = start !== null && a.issued < start;
+      const same = rules.cross_border && a.body.requested_state !== null && a.body.requested_state === state;
       const found = breaches(
-        ...missing.map((field) => [true, "instrument.required", { instrument, field }]),
+        ...rules.required.map((field) => [!present(a, field), "instrument.required", { instrument, field }]),
         [outside.length, "instrument.categories", { instrument, categories: outside.join(",") }],
-        [rules.cross_border && a.body.requested_state !== null && a.body.requested_state === state,
-          "instrument.same_state", { instrument, state }],
+        [same, "instrument.same_state", { instrument, state }],
         [a.from < a.issued, "instrument.before_issue"],
-        [start !== null && a.issued < start, "instrument.not_yet", { instrument, date: utc(start).slice(0, 10) }],
-      ).concat(a.body.extends !== null ? extensionFindings(a, rules, earlier) : windowFindings(a, rules, null));
+        [late, "instrument.not_yet", { instrument, date: utc(start).slice(0, 10) }],
+      );
+      if (a.body.extends !== null) found.push(...extensionFindings(a, rules, earlier));
+      else found.push(...windowFindings(a, rules, null));
       return eu.validated.includes(a.body.instrument) ? found.concat(euFindings(a)) : found;
     }
 
-    /** How an authority stood at ``at`` given the changes recorded to it, and the revocation then in effect. */
+    /** How an authority stood at ``at`` given the changes recorded to it, and the revocation in effect. */
     function inForce(a, changes, at) {
       const state = Object.assign({}, a);
       let revoked = null;
-      for (const c of changes) {
-        if (c.body.authority !== a.id || c.at > at) continue;
+      for (const c of changes.filter((c) => c.body.authority === a.id && c.at <= at)) {
         if (c.body.change === "extend" && c.until !== null && c.until > state.until) state.until = c.until;
         else if (c.body.change === "validate" && !state.validation)
           state.validation = { date: c.at, type: c.body.decided_by_type };
@@ -143,7 +139,7 @@ const ScelleRules = (() => {
       );
     }
 
-    /** [] when one of the authorities, sound and as it stood at use.at, permits the use; else why each fails. */
+    /** [] when one of the authorities, sound and as it stood then, permits the use; else why each fails. */
     function findCover(use, authorities, validity, changes) {
       if (!authorities.length) return [breach("cover.none", { action: use.action })];
       const reasons = [];
@@ -160,16 +156,16 @@ const ScelleRules = (() => {
     /** What is wrong with extending an authority (its current end from the ``earlier`` changes). */
     function changeExtension(change, a, earlier) {
       const rules = instruments[a.body.instrument];
-      if (!rules.extendable) return [breach("instrument.not_extendable", { instrument: rules.name })];
+      const [instrument, limit, allowed] = [rules.name, rules.extension_days, rules.extensions_allowed];
+      if (!rules.extendable) return [breach("instrument.not_extendable", { instrument })];
       const current = inForce(a, earlier, change.at).state.until;
       const end = change.until !== null ? change.until : current;
       const count = 1 + earlier.filter((e) => e.body.change === "extend").length;
-      const [instrument, limit, allowed] = [rules.name, rules.extension_days, rules.extensions_allowed];
+      const long = end > current && limit !== null && end - current > limit * DAY;
       return breaches(
         [change.at > current, "change.lapsed", { at: utc(change.at), end: utc(current) }],
         [end <= current, "change.not_later", { end: utc(end), current: utc(current) }],
-        [end > current && limit !== null && end - current > limit * DAY,
-          "instrument.extension_long", { instrument, days: days(end - current), limit }],
+        [long, "instrument.extension_long", { instrument, days: days(end - current), limit }],
         [allowed !== null && count > allowed, "instrument.extensions_max", { instrument, count: allowed }],
       );
     }
@@ -187,11 +183,12 @@ const ScelleRules = (() => {
     function checkChange(change, a, earlier, skew) {
       if (!a) return [breach("change.unknown", { authority: change.body.authority })];
       earlier = earlier.filter((e) => e.body.authority === a.id);
-      const revocations = earlier.filter((e) => e.body.change === "revoke");
+      const revoked = earlier.find((e) => e.body.change === "revoke");
+      const [at, recorded] = [utc(change.at), utc(change.recorded)];
       const found = breaches(
-        [change.at < a.issued, "change.before_issue", { at: utc(change.at), issued: utc(a.issued) }],
-        [change.at > change.recorded + skew, "change.future", { at: utc(change.at), recorded: utc(change.recorded) }],
-        [revocations.length, "change.revoked", revocations.length && { at: utc(revocations[0].at) }],
+        [change.at < a.issued, "change.before_issue", { at, issued: utc(a.issued) }],
+        [change.at > change.recorded + skew, "change.future", { at, recorded }],
+        [revoked, "change.revoked", revoked && { at: utc(revoked.at) }],
       );
       if (change.body.change === "extend") return found.concat(changeExtension(change, a, earlier));
       return change.body.change === "validate" ? found.concat(changeValidation(change, a, earlier)) : found;
@@ -200,46 +197,53 @@ const ScelleRules = (() => {
     return { checkAuthority, checkChange, findCover };
   }
 
-  /** The chain rules, walking a bundle's parsed entries in ledger order (custody.rules.chain, custody.rules.events):
-      keys registered before use, handlers as registered, times in order, each item's events chained and handed
-      over, authorities covering each action, and the selection exactly the items the events name. */
+  /** The chain rules over a bundle's entries in ledger order (custody.rules.chain, custody.rules.events). */
   function chain(parsed, selection, keys, header, facts, add) {
     const rules = Rules(facts);
     const skew = facts.limits.clockSkewMinutes * 60e6;
     const selected = new Set(selection);
-    const [keyIndex, handlers, authorities, validity, changed, last, known] = Array.from({ length: 7 }, () => new Map());
+    const maps = Array.from(Array(7), () => new Map());
+    const [keyIndex, handlers, authorities, validity, changed, last, known] = maps;
     const [seen, codes] = [new Set(), new Set()];
-    const problem = (code, params, parts = []) => {
+    let [previous, needing] = [null, 0];
+
+    /** A failed rule, its code remembered. */
+    function problem(code, params, parts = []) {
       codes.add(code);
       add(code, false, params, parts);
-    };
-    let previous = null;
-    let needing = 0;
+    }
+
+    /** The handlers of an event as their keys registered them (custody.rules.events). */
+    function identities({ body, id }) {
+      for (const h of [body.handler, body.counter_party].filter((h) => h !== null)) {
+        const registered = handlers.get(h.key_fingerprint);
+        const text = registered && facts.members.handler.slice(0, 4).map((k) => registered[k]).join(", ");
+        const [name, key] = [h.name, h.key_fingerprint];
+        if (registered === undefined) problem("identity.unregistered", { id, name, key });
+        else if (!sameHandler(registered, h)) problem("identity.bad", { id, name, registered: text });
+      }
+    }
 
     /** The rules of one event against the entries before it (custody.rules.events.event_findings). */
     function event(entry) {
       const { body, id } = entry;
-      if (header !== null && body.case !== header.case) problem("case.bad", { id, expected: header.case, got: body.case });
-      for (const h of [body.handler, body.counter_party].filter((h) => h !== null)) {
-        const registered = handlers.get(h.key_fingerprint);
-        const params = { id, name: h.name, key: h.key_fingerprint };
-        if (registered === undefined) problem("identity.unregistered", params);
-        else if (!sameHandler(registered, h))
-          problem("identity.bad", { id, name: h.name, registered: HANDLER.slice(0, 4).map((k) => registered[k]).join(", ") });
-      }
-      const [occurred, recorded] = [body.occurred_at, body.recorded_at];
+      const [occurred, recorded, action] = [body.occurred_at, body.recorded_at, body.action];
+      if (header !== null && body.case !== header.case)
+        problem("case.bad", { id, expected: header.case, got: body.case });
+      identities(entry);
       if (entry.occurred > entry.recorded + skew)
         problem("order.recorded", { id, occurred, recorded, skew: facts.limits.clockSkewMinutes });
       if (previous !== null && entry.recorded < previous.recorded)
         problem("order.ledger", { id, recorded, previous: previous.id, before: previous.body.recorded_at });
-      for (const key of body.late_reason === undefined ? entry.keys : []) {
-        const head = last.get(key);
-        const params = { id, action: body.action, occurred, previous: head && head.id, artefact: key };
+      for (const artefact of body.late_reason === undefined ? entry.keys : []) {
+        const head = last.get(artefact);
+        const params = { id, action, occurred, previous: head && head.id, artefact };
         if (head !== undefined && entry.occurred < head.occurred)
           problem("order.artefact", { ...params, before: head.body.occurred_at });
       }
       handovers(entry, last, problem);
-      for (const source of body.derived_from || []) if (!last.has(source)) problem("chain.source", { id, source });
+      for (const source of body.derived_from || [])
+        if (!last.has(source)) problem("chain.source", { id, source });
       body.artefacts.forEach((a, i) => {
         const have = known.get(entry.keys[i]) || {};
         if (Object.entries(a.digests).some(([alg, v]) => alg in have && have[alg] !== v))
@@ -247,7 +251,7 @@ const ScelleRules = (() => {
       });
       for (const ref of body.authorities.filter((ref) => !authorities.has(ref)))
         problem("authority.missing", { id, authority: ref });
-      if (facts.needsAuthority.includes(body.action)) cover(entry);
+      if (facts.needsAuthority.includes(action)) cover(entry);
       previous = entry;
       if (!entry.keys.some((k) => selected.has(k))) problem("selection.extra", { id });
       entry.keys.forEach((key, i) => {
@@ -258,19 +262,20 @@ const ScelleRules = (() => {
         last.set(key, entry);
       });
       if (entry.keys.every((k) => selected.has(k)))
-        for (const missing of body.prev.filter((ref) => !seen.has(ref))) problem("chain.missing", { id, missing });
+        for (const missing of body.prev) if (!seen.has(missing)) problem("chain.missing", { id, missing });
       seen.add(id);
     }
 
-    /** Whether the authorities an event cites cover its action, its data and, for a handover abroad, the State. */
+    /** Whether an event's authorities cover its action, its data and, for a handover abroad, the State. */
     function cover(entry) {
       const body = entry.body;
       needing += 1;
-      const counter = body.counter_party || body.recipient || null; // an offer abroad needs the handover's cover
+      const counter = body.counter_party || body.recipient || null; // an offer abroad: the transfer's cover
       const abroadTo = counter !== null && counter.country !== body.handler.country ? counter.country : null;
       const use = { action: body.action, at: entry.occurred, categories: body.categories, abroadTo };
       const cited = body.authorities.filter((ref) => authorities.has(ref)).map((ref) => authorities.get(ref));
-      const reasons = rules.findCover(use, cited, (a) => validity.get(a.id) || [], (ref) => changed.get(ref) || []);
+      const [sound, changes] = [(a) => validity.get(a.id) || [], (ref) => changed.get(ref) || []];
+      const reasons = rules.findCover(use, cited, sound, changes);
       if (reasons.length) problem("authority.cover", { id: entry.id, action: body.action }, reasons);
     }
 
@@ -291,32 +296,36 @@ const ScelleRules = (() => {
       } else if (kind === "authority-change") {
         const earlier = changed.get(body.authority) || [];
         const found = rules.checkChange(entry, authorities.get(body.authority), earlier, skew);
-        if (found.length) problem("authority.change", { id, change: body.change, authority: body.authority }, found);
+        const params = { id, change: body.change, authority: body.authority };
+        if (found.length) problem("authority.change", params, found);
         else changed.set(body.authority, earlier.concat([entry]));
       } else if (kind === "event") event(entry);
     }
-    for (const key of [...selected].sort()) if (!last.has(key)) problem("selection.missing", { artefact: key });
+    for (const artefact of [...selected].sort())
+      if (!last.has(artefact)) problem("selection.missing", { artefact });
     const events = parsed.filter((e) => e.kind === "event").length;
-    if (events && ![...codes].some((c) => c.startsWith("authority."))) add("authority.ok", true, { count: needing });
-    if (events && !ORDER_CODES.some((c) => codes.has(c))) add("order.ok", true, { count: events });
+    const covered = ![...codes].some((c) => c.startsWith("authority."));
+    if (events && covered) add("authority.ok", true, { count: needing });
+    if (events && !facts.orderCodes.some((c) => codes.has(c))) add("order.ok", true, { count: events });
   }
 
-  /** While an item's latest event is an offer, only the transfer that completes it (or a new offer) may follow; a
-      transfer recorded after it was signed was signed after the latest event on each item (custody.rules.events). */
+  /** While an offer is pending only its transfer may follow; a late-recorded transfer was signed after. */
   function handovers(entry, last, problem) {
     const body = entry.body;
     for (const key of entry.keys) {
       const head = last.get(key);
       if (head === undefined) continue;
-      const params = { id: body.id, signed: body.signed_at, previous: head.id, before: head.body.recorded_at };
+      const [id, previous] = [body.id, head.id];
+      const params = { id, signed: body.signed_at, previous, before: head.body.recorded_at };
       if (entry.signed !== undefined && entry.signed < head.recorded) problem("order.signed", params);
       if (head.body.action !== "offered" || body.action === "offered") continue;
-      const completes = body.prev.includes(head.id) && body.action === "transferred"
-        && sameHandler(body.handler, head.body.handler) && sameHandler(body.counter_party, head.body.recipient);
-      const recipient = head.body.recipient ? head.body.recipient.name : "?";
-      if (!completes) problem("offer.pending", { id: body.id, artefact: key, offer: head.id, recipient });
+      const to = head.body.recipient;
+      const handlers = sameHandler(body.handler, head.body.handler) && sameHandler(body.counter_party, to);
+      const completes = body.prev.includes(head.id) && body.action === "transferred" && handlers;
+      const recipient = to ? to.name : "?";
+      if (!completes) problem("offer.pending", { id, artefact: key, offer: previous, recipient });
     }
   }
 
-  return { Rules, chain, HANDLER, sameHandler };
+  return { chain, sameHandler };
 })();

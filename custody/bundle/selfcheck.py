@@ -13,6 +13,7 @@ they are stated, and travel in the page's data block with the words of the repor
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -23,10 +24,16 @@ from importlib import resources
 from typing import Any
 
 from custody import i18n
-from custody.bundle.format import MAX_LINK_DEPTH
+from custody.bundle.format import MAX_LINK_DEPTH, BundleEntry
 from custody.bundle.outcome import REASONS_SHOWN
+from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
+from custody.model.changes import CHANGE_KINDS
+from custody.model.entries import LEAF_MEMBERS
+from custody.model.handover import HandoverLink
+from custody.model.identity import Handler
+from custody.model.records import ENTRY_KINDS, Signature
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
 from custody.rules.authority import VALIDATED_INSTRUMENTS
@@ -98,9 +105,20 @@ def csp_meta(script: str | None) -> str:
 def facts() -> dict[str, Any]:
     """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
     each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
-    issues or validates EU orders."""
+    issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the entry and change
+    kinds and the members of the objects it reads strictly (a handler's in the order of its fields)."""
     return {
+        "kinds": list(ENTRY_KINDS),
+        "changes": list(CHANGE_KINDS),
+        "members": {
+            "entry": _members(BundleEntry),
+            "leaf": sorted(LEAF_MEMBERS),
+            "signature": _members(Signature),
+            "handler": _members(Handler),
+            "handover": _members(HandoverLink),
+        },
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
+        "orderCodes": sorted(ORDER_CODES),
         "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
         "eu": {
             "validated": list(VALIDATED_INSTRUMENTS),
@@ -120,6 +138,11 @@ def facts() -> dict[str, Any]:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _members(record: Any) -> list[str]:
+    """The JSON members of a record: its fields, which its ``to_json`` writes under the same names."""
+    return [field.name for field in dataclasses.fields(record)]
 
 
 def _instrument(rules: Instrument) -> dict[str, Any]:

@@ -1,11 +1,10 @@
 "use strict";
-/* Incremental SHA-256 (FIPS 180-4) for the report page: WebCrypto's digest() takes the whole input at once, so an
-   image of several gigabytes is hashed here slice by slice, in bounded memory. Tested against hashlib on the
-   padding edge sizes (tests/custody/bundle/test_selfcheck_artefact.py). */
+/* Incremental SHA-256 (FIPS 180-4): WebCrypto's digest() takes its input at once, so the page hashes
+   a multi-gigabyte image here, slice by slice, in bounded memory (tested in test_selfcheck_artefact.py). */
 class Sha256 {
-  /** FIPS 180-4 §4.2.2 and §5.3.3: the first 32 bits of the fractional parts of the cube roots of the first 64
-      primes (the round constants) and of the square roots of the first 8 (the initial hash value). */
-  static PRIMES = [...Array(312).keys()].filter((n) => n > 1 && [...Array(n).keys()].slice(2).every((d) => n % d));
+  /** FIPS 180-4 §4.2.2, §5.3.3: constants from the cube roots of 64 primes, start from square roots of 8. */
+  static PRIMES = [...Array(312).keys()].filter((n) =>
+    n > 1 && [...Array(n).keys()].every((d) => d < 2 || n % d));
   static K = Uint32Array.from(Sha256.PRIMES, (p) => ((Math.cbrt(p) % 1) * 2 ** 32) >>> 0);
   h = Uint32Array.from(Sha256.PRIMES.slice(0, 8), (p) => ((Math.sqrt(p) % 1) * 2 ** 32) >>> 0);
   block = new Uint8Array(64);
@@ -30,7 +29,7 @@ class Sha256 {
     return this;
   }
 
-  /** The 32-byte digest (the object must not be updated afterwards). */
+  /** The 32-byte digest (no update afterwards). */
   digest() {
     const tail = new Uint8Array((this.filled < 56 ? 64 : 128) - this.filled);
     const view = new DataView(tail.buffer);
@@ -52,9 +51,11 @@ class Sha256 {
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15];
       const y = w[i - 2];
-      w[i] = w[i - 16] + (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) + w[i - 7] + (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10));
+      const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
+      w[i] = w[i - 16] + s0 + w[i - 7] + (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10));
     }
-    let a = h[0] | 0, b = h[1] | 0, c = h[2] | 0, d = h[3] | 0, e = h[4] | 0, f = h[5] | 0, g = h[6] | 0, k = h[7] | 0;
+    let a = h[0] | 0, b = h[1] | 0, c = h[2] | 0, d = h[3] | 0;
+    let e = h[4] | 0, f = h[5] | 0, g = h[6] | 0, k = h[7] | 0;
     for (let i = 0; i < 64; i++) {
       const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
       const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
@@ -70,7 +71,7 @@ class Sha256 {
 /** The 32-bit word ``x`` rotated right by ``n`` bits. */
 const rotr = (x, n) => (x >>> n) | (x << (32 - n));
 
-/** Hash a File or Blob in slices of ``slice`` bytes, reporting progress; resolves to the lower-case hex digest. */
+/** Hash a File or Blob in slices of ``slice`` bytes, reporting progress; resolves to the hex digest. */
 async function sha256Blob(blob, onProgress = () => {}, slice = 8 * 1024 * 1024) {
   const hash = new Sha256();
   for (let at = 0; at < blob.size; at += slice) {

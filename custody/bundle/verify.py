@@ -47,7 +47,7 @@ from custody.tlog.merkle import leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
-_ORDER_CODES = frozenset(
+ORDER_CODES = frozenset(
     {
         "order.key",
         "order.recorded",
@@ -272,7 +272,7 @@ class _Verifier:
         codes = {problem.code for problem in checker.problems}
         if events and not any(code.startswith("authority.") for code in codes):
             self.add("authority.ok", True, count=sum(event.needs_authority for event in events))
-        if events and not codes & _ORDER_CODES:
+        if events and not codes & ORDER_CODES:
             self.add("order.ok", True, count=len(events))
 
     def files(self, paths: Sequence[str | Path]) -> None:

@@ -32,16 +32,6 @@ BROWSER_FINDINGS: Mapping[str, Pair] = {
         "Non contrôlé par le navigateur : le ou les {count} horodatages RFC 3161 de l'état signé du registre "
         "(scelle custody verify --tsa-cert les contrôle)",
     ),
-    "browser.instruments": (
-        "Not checked by the browser: whether each legal authority is complete and valid for its instrument "
-        "(required details, duration, extensions, EU validation and emergency rules); the browser checked the "
-        "validity windows, the permitted actions, the data categories and the receiving State; scelle custody verify "
-        "checks the rest",
-        "Non contrôlé par le navigateur : la régularité de chaque autorisation au regard de son instrument (mentions "
-        "obligatoires, durée, prolongations, règles de validation et d'urgence de l'UE) ; le navigateur a contrôlé "
-        "les périodes de validité, les actes permis, les catégories de données et l'État destinataire ; scelle "
-        "custody verify contrôle le reste",
-    ),
     "browser.handover_absent": (
         "the offered event is not in the linked history",
         "l'événement de remise ne figure pas dans l'historique lié",

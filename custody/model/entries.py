@@ -248,7 +248,8 @@ def sign_entry(kind: str, body: Body, keys: Sequence[KeyPair]) -> SignedEntry:
     return SignedEntry(kind=kind, body=body, signatures=signatures)
 
 
-_LEAF_MEMBERS = frozenset({"body", "kind", "signatures"})
+LEAF_MEMBERS = frozenset({"body", "kind", "signatures"})
+"""The members of a leaf's JSON object, exactly."""
 
 
 def _no_float(text: str) -> Any:
@@ -290,7 +291,7 @@ def _parse_any(text: str, data: bytes) -> tuple[SignedEntry, bytes]:
         if isinstance(exc, RecordError):
             raise
         raise RecordError(f"leaf is not valid JSON: {exc}") from exc
-    if type(obj) is not dict or obj.keys() != _LEAF_MEMBERS:
+    if type(obj) is not dict or obj.keys() != LEAF_MEMBERS:
         raise RecordError("leaf must be an object with exactly body, kind and signatures")
     kind, raw_signatures = obj["kind"], obj["signatures"]
     if kind not in ENTRY_KINDS or type(raw_signatures) is not list:

@@ -60,18 +60,51 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "libewf",
     ),
     "ewf.corrupt_chunk": (
-        "{path}: corrupt chunk {chunk} (media offset {offset}, sectors {first}-{last}, file offset {start}): {reason}",
-        "{path} : bloc {chunk} corrompu (offset {offset} du support, secteurs {first} à {last}, offset {start} du "
-        "fichier) : {reason}",
+        "{path}: corrupt chunk {chunk} (media offset {offset}, sectors {first}-{last}, file offset {file_offset}): "
+        "{reason}",
+        "{path} : bloc {chunk} corrompu (offset {offset} du support, secteurs {first} à {last}, offset "
+        "{file_offset} dans le fichier) : {reason}",
     ),
-    "ewf.chunk.no_data": ("no stored data", "aucune donnée stockée"),
+    "ewf.chunk.checksum": ("Adler-32 checksum mismatch", "la somme de contrôle Adler-32 ne correspond pas"),
     "ewf.chunk.inflate": (
         "compressed data does not decompress ({detail})",
         "les données compressées ne se décompressent pas ({detail})",
     ),
-    "ewf.chunk.short": ("stored data shorter than the chunk", "données stockées plus courtes que le bloc"),
-    "ewf.chunk.adler32": ("Adler-32 checksum mismatch", "somme de contrôle Adler-32 discordante"),
-    "ewf.chunk.size": ("holds {got} bytes instead of {expected}", "contient {got} octets au lieu de {expected}"),
+    "ewf.chunk.size": ("holds {size} bytes instead of {expected}", "contient {size} octets au lieu de {expected}"),
+    "ewf.chunk.missing": ("no stored data", "aucune donnée conservée"),
+    "ewf.chunk.short": ("stored data shorter than the chunk", "données conservées plus courtes que le bloc"),
+    "ewf.chunk.past_end": (
+        "its stored data runs past the end of the segment file",
+        "ses données conservées dépassent la fin du fichier segment",
+    ),
+    "ewf.chunk.table": (
+        "its chunk table is damaged (the Adler-32 of its entries does not match)",
+        "sa table des blocs est endommagée (la somme Adler-32 de ses entrées ne correspond pas)",
+    ),
+    "ewf2.not_ex01": (
+        "{path}: not an Ex01 segment file (first bytes {found}) in a set that starts with one",
+        "{path} : n'est pas un fichier segment Ex01 (premiers octets {found}) dans un jeu qui commence par un tel "
+        "fichier",
+    ),
+    "ewf2.damaged_section": (
+        "{path}: damaged Ex01 segment file: the section descriptor at offset {offset} is corrupt ({what})",
+        "{path} : fichier segment Ex01 endommagé : le descripteur de section à l'offset {offset} est corrompu ({what})",
+    ),
+    "ewf2.section.checksum": ("checksum mismatch", "la somme de contrôle ne correspond pas"),
+    "ewf2.section.bounds": ("offsets out of bounds", "offsets hors limites"),
+    "ewf2.damaged_table": (
+        "{path}: damaged Ex01 segment file: the chunk table at offset {offset} is corrupt ({what})",
+        "{path} : fichier segment Ex01 endommagé : la table des blocs à l'offset {offset} est corrompue ({what})",
+    ),
+    "ewf2.table.checksum": ("header checksum mismatch", "la somme de contrôle de l'en-tête ne correspond pas"),
+    "ewf2.table.sequence": (
+        "it starts at chunk {found}, chunk {expected} was expected",
+        "elle commence au bloc {found}, le bloc {expected} était attendu",
+    ),
+    "ewf2.incomplete": (
+        "{path}: Ex01 set incomplete: its chunk tables list {found} chunks, the media needs {needed}",
+        "{path} : jeu Ex01 incomplet : ses tables des blocs recensent {found} blocs, le support en exige {needed}",
+    ),
     "luks.damaged": (
         "{path}: damaged LUKS header: {reason}",
         "{path} : en-tête LUKS endommagé : {reason}",
@@ -280,7 +313,16 @@ class LocalisedError(EvidenceError):
 class LocalisedImageError(LocalisedError, ImageError):
     """An ``ImageError`` from the catalogue (exit 1; 3 for the codes that say the image itself is cut or damaged)."""
 
-    DAMAGED = frozenset({"ewf.truncated_header", "ewf.damaged_signature"})
+    DAMAGED = frozenset(
+        {
+            "ewf.truncated_header",
+            "ewf.damaged_signature",
+            "ewf.corrupt_chunk",
+            "ewf2.damaged_section",
+            "ewf2.damaged_table",
+            "ewf2.incomplete",
+        }
+    )
     """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""
 
     def __init__(self, code: str, **params: object) -> None:

@@ -76,3 +76,32 @@ class CompressionLevel(IntEnum):
 #: §7 volume byte 36.
 MEDIA_FLAG_IMAGE = 0x01
 MEDIA_FLAG_PHYSICAL = 0x02
+
+
+# EWF2 (Ex01), from libyal's "Expert Witness Compression Format 2" notes and what libewf's ewfacquire -f encase7-v2
+# writes (fixtures/ewf2/SOURCES.md)
+
+#: EWF2 file header: signature, major version (2), minor version, compression method, segment number, set GUID
+FILE_HEADER_V2 = struct.Struct("<8sBBHI16s")  # 32 bytes
+EVF2_SIGNATURE = EWF_SIGNATURES[2]
+#: EWF2 section descriptor, which *follows* its section's data: type, data flags, offset of the previous section's
+#: descriptor (0 for the first section), data size, descriptor size (64), padding size, MD5 of the data, padding,
+#: Adler-32 of the 60 bytes before it. A segment file is read from its end: its last descriptor is ``next``/``done``.
+DESCRIPTOR_V2 = struct.Struct("<IIQQII16s12sI")  # 64 bytes
+DESCRIPTOR_V2_CHECKED = DESCRIPTOR_V2.size - 4
+SECTION_V2_SECTOR_TABLE = 0x04
+SECTION_V2_NEXT = 0x0D
+SECTION_V2_DONE = 0x0F
+#: EWF2 sector table header: first chunk, entry count, unknown, Adler-32 of the 16 bytes before it, padding;
+#: then 16-byte entries, then the Adler-32 of the entries (and padding)
+TABLE_HEADER_V2 = struct.Struct("<QI4xI12x")  # 32 bytes
+TABLE_HEADER_V2_CHECKED = 16
+#: EWF2 sector table entry: chunk data offset in the segment file, stored size, flags
+TABLE_ENTRY_V2 = struct.Struct("<QII")  # 16 bytes
+CHUNK_V2_COMPRESSED = 0x1
+CHUNK_V2_CHECKSUM = 0x2
+#: with COMPRESSED: the chunk is the entry's 8 offset bytes repeated (no stored data)
+CHUNK_V2_PATTERN_FILL = 0x4
+#: EWF2 file header compression method: deflate (zlib) or bzip2
+COMPRESSION_V2_DEFLATE = 1
+COMPRESSION_V2_BZIP2 = 2

@@ -9,10 +9,10 @@ Two checks rest on it (EWF v1: E01, S01; layout from the libyal "Expert Witness 
 * **corrupt chunks**: libewf replaces a chunk whose checksum fails with zeros and reports nothing to a plain read.
   So whenever libewf hands back an all-zero chunk, ``ChunkVerifier.check`` re-reads the stored chunk and checks it
   (Adler-32 for a stored chunk, zlib's own check for a compressed one). Genuine zero chunks pass; a zero-filled
-  corrupt chunk raises ``ImageError`` naming the segment file and the offsets.
+  corrupt chunk raises the ``ewf.chunk_check`` error naming the segment file and the offsets.
 
-Pure reading of the segment files (opened read-only), no libewf. EWF2 (Ex01) files are recognised but not parsed:
-for them only libewf's own checks apply.
+Pure reading of the segment files (opened read-only), no libewf. EWF2 (Ex01) files have their own layout
+(``ewf.layout2``) and share the checks' rules (``ewf.chunk_check``, ``check_sequence``).
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ import bisect
 import os
 import struct
 import sys
-import threading
 import zlib
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
-from evidence.common.messages import LocalisedImageError, Notice
+from evidence.common.messages import Notice
+from evidence.ewf.chunk_check import StoredChunks, reason
 from evidence.ewf.format import (
     COMPRESSED_FLAG,
     DESCRIPTOR,
@@ -59,7 +61,8 @@ class _Segment:
     tables: tuple[tuple[str, int], ...]  # (``table`` or ``table2``, offset of its table header), in file order
 
 
-def _read(fd: int, path: Path, offset: int, length: int) -> bytes:
+def read_exact(fd: int, path: Path, offset: int, length: int) -> bytes:
+    """``length`` bytes at ``offset`` of a segment file; a short read is a truncated segment (exit 3)."""
     try:
         data = os.pread(fd, length, offset)
     except OSError as exc:
@@ -70,14 +73,14 @@ def _read(fd: int, path: Path, offset: int, length: int) -> bytes:
 
 
 def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
-    signature, _start, number, _end = FILE_HEADER.unpack(_read(fd, path, 0, FILE_HEADER.size))
+    signature, _start, number, _end = FILE_HEADER.unpack(read_exact(fd, path, 0, FILE_HEADER.size))
     if signature not in EWF1_SIGNATURES:
         raise ImageError(f"{path}: not an EWF segment file (bad signature)")
     offset, boundaries, tables, kind = FILE_HEADER.size, [], [], ""
     while True:
         if offset + DESCRIPTOR.size > size:
             raise DamagedImageError(f"{path}: truncated EWF segment: section at offset {offset} runs past the end")
-        raw = _read(fd, path, offset, DESCRIPTOR.size)
+        raw = read_exact(fd, path, offset, DESCRIPTOR.size)
         kind_raw, next_offset, _size, _padding, checksum = DESCRIPTOR.unpack(raw)
         if zlib.adler32(raw[:DESCRIPTOR_CHECKED]) != checksum:
             raise DamagedImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
@@ -100,11 +103,11 @@ def read_table(fd: int, path: Path, offset: int) -> tuple[int, int, array[int], 
     ``damage`` is None when the entries' Adler-32 (§9, after the entries) matches, else what is wrong. A damaged
     header is an error: libewf refuses to open such a set too (its count and base cannot be trusted).
     """
-    raw = _read(fd, path, offset, TABLE_HEADER.size)
+    raw = read_exact(fd, path, offset, TABLE_HEADER.size)
     count, _pad, base, _pad2, checksum = TABLE_HEADER.unpack(raw)
     if zlib.adler32(raw[: TABLE_HEADER.size - 4]) != checksum:
         raise DamagedImageError(f"{path}: corrupt EWF table header at offset {offset} (checksum mismatch)")
-    stored = _read(fd, path, offset + TABLE_HEADER.size, 4 * count + 4)
+    stored = read_exact(fd, path, offset + TABLE_HEADER.size, 4 * count + 4)
     entries = array("I", stored[: 4 * count])  # 4 bytes a chunk: a 1 TB image's tables stay near 128 MB
     if sys.byteorder != "little":
         entries.byteswap()
@@ -113,7 +116,19 @@ def read_table(fd: int, path: Path, offset: int) -> tuple[int, int, array[int], 
     return count, base, entries, damage
 
 
-def _check_sequence(segments: list[_Segment]) -> None:
+class SegmentEnd(Protocol):
+    """What the completeness check needs of a segment file: its path, number and last section (``next``/``done``)."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def last_section(self) -> str: ...
+
+
+def check_sequence(segments: Sequence[SegmentEnd]) -> None:
+    """Refuse a set whose segment numbers are not 1, 2, ... or whose last file does not end it (EWF v1 and EWF2)."""
     for position, segment in enumerate(segments, start=1):
         if segment.number != position:
             raise ImageError(
@@ -133,35 +148,23 @@ def _check_sequence(segments: list[_Segment]) -> None:
         )
 
 
-class ChunkVerifier:
+class ChunkVerifier(StoredChunks):
     """Checks stored chunks of an EWF v1 set against their checksums, on demand. Thread-safe."""
 
     def __init__(self, paths: list[Path], chunk_size: int, media_size: int) -> None:
-        self._paths = paths
-        self._chunk_size = chunk_size
-        self._media_size = media_size
-        self._lock = threading.Lock()
-        self._fds: list[int] = []
+        super().__init__(paths, chunk_size, media_size)
         self._segments: list[_Segment] = []
-        #: what the reader did that a user must be told (a damaged table read through its backup copy)
-        self.notices: list[Notice] = []
         try:
             for path in paths:
                 fd, size = open_readonly(path)
                 self._fds.append(fd)
                 self._segments.append(_walk_sections(fd, path, size))
-            _check_sequence(self._segments)
+            check_sequence(self._segments)
             self._tables = self._load_tables()
         except ImageError:
             self.close()
             raise
         self._table_starts = [table.first_chunk for table in self._tables]
-        self._verified = bytearray((self.chunk_count + 7) // 8)
-
-    @property
-    def chunk_count(self) -> int:
-        """Number of chunks the media needs."""
-        return -(-self._media_size // self._chunk_size)
 
     def _load_tables(self) -> list[_Table]:
         tables: list[_Table] = []
@@ -226,58 +229,26 @@ class ChunkVerifier:
         segment, start, end, compressed = self._locate(chunk)
         return self._fds[segment], self._segments[segment].path, start, end, compressed
 
-    def _stored_chunk_ok(self, chunk: int) -> tuple[bool, Notice | None, Path, int]:
+    def _stored_chunk_ok(self, chunk: int) -> tuple[Notice | None, Path, int]:
         segment, start, end, compressed = self._locate(chunk)
         path = self._segments[segment].path
-        expected = min(self._chunk_size, self._media_size - chunk * self._chunk_size)
+        expected = self.expected_size(chunk)
         if end <= start:
-            return False, Notice("ewf.chunk.no_data"), path, start
-        stored = _read(self._fds[segment], path, start, end - start)
+            return reason("missing"), path, start
+        stored = read_exact(self._fds[segment], path, start, end - start)
         if compressed:
             try:
                 data = zlib.decompress(stored)
             except zlib.error as exc:
-                return False, Notice("ewf.chunk.inflate", detail=exc), path, start
+                return reason("inflate", detail=exc), path, start
         else:
             if len(stored) < expected:
-                return False, Notice("ewf.chunk.short"), path, start
+                return reason("short"), path, start
             data = stored[:expected]
             if len(stored) >= expected + 4:
                 (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
                 if zlib.adler32(data) != checksum:
-                    return False, Notice("ewf.chunk.adler32"), path, start
+                    return reason("checksum"), path, start
         if len(data) != expected:
-            return False, Notice("ewf.chunk.size", got=len(data), expected=expected), path, start
-        return True, None, path, start
-
-    def check(self, chunk: int) -> None:
-        """Raise ``ImageError`` if the stored ``chunk`` fails its checksum (libewf would have returned zeros)."""
-        if chunk < 0 or chunk >= self.chunk_count:
-            return
-        byte, bit = divmod(chunk, 8)
-        with self._lock:
-            if self._verified[byte] & (1 << bit):
-                return
-            ok, reason, path, start = self._stored_chunk_ok(chunk)
-            if ok:
-                self._verified[byte] |= 1 << bit
-                return
-        media_offset = chunk * self._chunk_size
-        end = min(media_offset + self._chunk_size, self._media_size)
-        raise LocalisedImageError(
-            "ewf.corrupt_chunk",
-            path=path,
-            chunk=chunk,
-            offset=media_offset,
-            first=media_offset // 512,
-            last=(end - 1) // 512,
-            start=start,
-            reason=reason,
-        )
-
-    def close(self) -> None:
-        """Close the segment files. Idempotent."""
-        with self._lock:
-            fds, self._fds = self._fds, []
-        for fd in fds:
-            os.close(fd)
+            return reason("size", size=len(data), expected=expected), path, start
+        return None, path, start

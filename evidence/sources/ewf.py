@@ -6,7 +6,8 @@ libewf finds nothing wrong in two situations scelle must not accept, so this mod
   media size, then fails on the first read past the segments it has. ``EwfSource`` reads the last media byte at
   open, so an incomplete set is refused at once rather than part-way through a hash;
 * a chunk whose checksum does not match: libewf returns zeros for it and carries on (``ewfverify`` reports it, a
-  plain read does not). See ``evidence.ewf.layout`` for the check scelle adds.
+  plain read does not), in E01 and Ex01 alike. See ``evidence.ewf.chunk_check`` for the check scelle adds, on the
+  layouts of ``evidence.ewf.layout`` (E01, S01) and ``evidence.ewf.layout2`` (Ex01).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import pyewf
 
 from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
-from evidence.ewf.format import E01_SIGNATURE, EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
+from evidence.ewf.chunk_check import StoredChunks
+from evidence.ewf.format import E01_SIGNATURE, EVF2_SIGNATURE, EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
 from evidence.ewf.header_times import UTC_DATES, header_dates
 from evidence.ewf.layout import ChunkVerifier
+from evidence.ewf.layout2 import Ewf2Chunks, diagnose
 from evidence.ewf.readahead import ReadAhead
 from evidence.ewf.reader import FastChunkReader
 from evidence.sources.base import ImageMetadata, ImageSource
@@ -103,18 +106,10 @@ def _dates(first: Path, acquired: str | None, system: str | None) -> dict[str, s
     return {"acquisition_date": utc, "system_date": _libewf_date(system), "dates_basis": UTC_DATES}
 
 
-def _is_ewf1(path: Path) -> bool:
+def _signature(path: Path) -> bytes:
     fd, _size = open_readonly(path)
     try:
-        return os.pread(fd, 8, 0) in EWF1_SIGNATURES
-    finally:
-        os.close(fd)
-
-
-def _is_evf(path: Path) -> bool:
-    fd, _size = open_readonly(path)
-    try:
-        return os.pread(fd, 8, 0) == E01_SIGNATURE
+        return os.pread(fd, 8, 0)
     finally:
         os.close(fd)
 
@@ -165,8 +160,12 @@ class EwfSource(ImageSource):
         self.segments = tuple(paths)
         self.format = "ewf"
         self._lock = threading.Lock()
-        self._verifier: ChunkVerifier | None = None
+        self._verifier: StoredChunks | None = None
         self._cache: OrderedDict[int, bytes] = OrderedDict()
+        if _signature(paths[0]) == EVF2_SIGNATURE:
+            # a cut or corrupt Ex01 file: say what and where (exit 3), before libewf, which can take a minute to
+            # give up on a damaged section chain
+            diagnose(paths)
         self._handle: Any = pyewf.handle()
         try:
             self._handle.open([str(path) for path in paths], "r")
@@ -194,13 +193,17 @@ class EwfSource(ImageSource):
         if self.size <= 0:
             raise DamagedImageError(f"{self.segments[0]}: EWF image with an empty media (0 bytes)")
         self.metadata = metadata
-        if _is_ewf1(self.segments[0]):
-            self._verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)
-            self.notices = tuple(self._verifier.notices)
+        signature = _signature(self.segments[0])
+        if signature in EWF1_SIGNATURES:
+            verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)
+            self._verifier = verifier
+            self.notices = tuple(verifier.notices)
             # E01/S01 with deflate or stored chunks: scelle reads the chunks itself (evidence.ewf.reader)
-            if self._want_fast and _is_evf(self.segments[0]) and handle.get_compression_method() in (0, 1):
-                self._fast = FastChunkReader(self._verifier, handle.get_chunk_size(), self.size)
-                self._ahead = ReadAhead(self._fast.chunk, self._verifier.chunk_count)
+            if self._want_fast and signature == E01_SIGNATURE and handle.get_compression_method() in (0, 1):
+                self._fast = FastChunkReader(verifier, handle.get_chunk_size(), self.size)
+                self._ahead = ReadAhead(self._fast.chunk, verifier.chunk_count)
+        elif signature == EVF2_SIGNATURE:  # Ex01: libewf reads the chunks, scelle checks those it returns as zeros
+            self._verifier = Ewf2Chunks(list(self.segments), handle.get_chunk_size(), self.size)
         self._probe_end()
 
     def _read_metadata(self, format_code: int) -> ImageMetadata:
@@ -320,15 +323,15 @@ class EwfSource(ImageSource):
             self._check_zero_chunks(verifier, offset, data)
         return data
 
-    def _check_zero_chunks(self, verifier: ChunkVerifier, offset: int, data: bytes) -> None:
-        """libewf returns a corrupt chunk as zeros: have every all-zero chunk checked against its stored form."""
+    def _check_zero_chunks(self, verifier: StoredChunks, offset: int, data: bytes) -> None:
+        """libewf returns a corrupt chunk as zeros: have every all-zero chunk checked against its stored form (and
+        every Ex01 chunk's table, ``Ewf2Chunks.check_read``)."""
         chunk_size = self.metadata.chunk_size or 1
         chunk = offset // chunk_size
         position = 0
         while position < len(data):
             end = min(len(data), (chunk + 1) * chunk_size - offset)
-            if data.count(0, position, end) == end - position:
-                verifier.check(chunk)
+            verifier.check_read(chunk, data.count(0, position, end) == end - position)
             position = end
             chunk += 1
 

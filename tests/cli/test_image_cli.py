@@ -124,7 +124,7 @@ def test_originals_are_not_modified_by_any_command(tmp_path: Path) -> None:
     assert fixture_digests() == before
 
 
-# -- bad input: one line naming the file and the problem, exit code 1, no traceback ------------------------------
+# -- bad input: one line naming the file and the problem, exit 1 (3 for damaged evidence), no traceback ---------
 
 
 def bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
@@ -175,7 +175,8 @@ def test_bad_input_is_one_line_and_exit_1(bad: dict[str, tuple[list[str], str]],
     arguments, expected = bad[case]
     result = run("image", "ls", *arguments)
     stderr = result.stderr.decode()
-    assert result.returncode == (3 if case == "truncated E01" else 1), stderr  # a cut image is damaged evidence
+    damaged = case in ("truncated E01", "corrupt chunk")  # a cut image or a corrupt chunk is damaged evidence
+    assert result.returncode == (3 if damaged else 1), stderr
     assert stderr.count("\n") == 1 and stderr.startswith("scelle: error: "), stderr
     assert expected in stderr
     assert "Traceback" not in stderr

@@ -1,9 +1,9 @@
 """The image targets of the fuzz harness: ``e01`` (EWF containers) and ``fs`` (raw disks: volumes, file systems).
 
-``e01``: a fixture E01 (one segment of it) mutated where EWF keeps its structure (section descriptors, header and
-volume sections, chunk tables, chunks, hash sections) or cut short, then given to ``scelle image hash --json`` and
-``scelle verify --json``, the two commands that read a whole media. The oracle is the original's media digest: a
-hash that exits 0 must give exactly the original's size and digests (anything else is a silent misread), and a
+``e01``: a fixture E01 or Ex01 (one segment of it) mutated where EWF keeps its structure (section descriptors,
+header and volume sections, chunk tables, chunks, hash sections) or cut short, then given to ``scelle image hash
+--json`` and ``scelle verify --json``, the two commands that read a whole media. The oracle is the original's media
+digest: a hash that exits 0 must give exactly the original's size and digests (anything else is a silent misread), and a
 verify that exits 0 must be about a media that ``image hash`` read as the original.
 
 ``fs``: a raw fixture disk mutated in its partition tables, file-system metadata or (rarely) anywhere, or cut short,
@@ -36,6 +36,8 @@ E01_FIXTURES = (
     "fixtures/images/e01-rs/mimage.E01",
     "fixtures/generated/mbr_extended.E01",
     "fixtures/generated/fat32.E01",
+    "fixtures/ewf2/mixed.Ex01",
+    "fixtures/ewf2/stored.Ex01",
 )
 
 
@@ -88,12 +90,33 @@ def _segments(first: Path) -> tuple[Path, ...]:
     return tuple(found)
 
 
+#: EWF2 section types -> the region names of EWF v1 sections that play the same part
+_EWF2_KINDS = {0x01: "header2", 0x02: "header2", 0x03: "sectors", 0x04: "table", 0x08: "hash", 0x09: "hash"}
+
+
+def _regions_v2(data: bytes) -> tuple[tuple[int, int, str], ...]:
+    """An Ex01 segment's regions: its descriptors *follow* their data and are walked from the end of the file."""
+    regions, offset = [], len(data) - 64
+    while offset >= 32:
+        kind, _flags, previous = struct.unpack_from("<IIQ", data, offset)
+        start = 32 if previous == 0 else previous + 64
+        regions.append((offset, 64, "descriptor"))
+        if offset > start:
+            regions.append((start, offset - start, _EWF2_KINDS.get(kind, "other")))
+        if previous == 0 or previous >= offset:
+            break
+        offset = previous
+    return ((0, 32, "file-header"), *reversed(regions))
+
+
 def _regions(segment: Path) -> tuple[tuple[int, int, str], ...]:
     """Each section's descriptor, and its payload labelled by section type (chunks are in ``sectors``).
 
     The section chain is walked leniently (tests/evidence/support/ewf_layout.py checks every rule and refuses
     some real files: e01-rs's ``next`` sections have a size); the fixtures are whole, so the walk ends."""
     data = segment.read_bytes()
+    if data.startswith(b"EVF2"):
+        return _regions_v2(data)
     regions, offset = [(0, 13, "file-header")], 13
     while offset + 76 <= len(data):
         kind = data[offset : offset + 16].rstrip(b"\0").decode("ascii", "replace")

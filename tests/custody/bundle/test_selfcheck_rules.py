@@ -96,6 +96,14 @@ def authority_cases(s: Scenario) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "au-fr-29", "no MLA to follow", {"mla_to_follow": False}
     yield "au-fr-29", "extends the domestic order", {"extends": "au-ma-order"}
     yield "au-fr-31", "no facts", {"facts": None}
+    # An hour either side of a window's edge (the transfer 2026-04-02 09:00, the analysis 2026-04-10 08:00 rest on
+    # this request alone): a window check off by a day, in either direction, disagrees with Python on one of these.
+    hour = timedelta(hours=1)
+    transfer, analysis = utc(2026, 4, 2, 9), utc(2026, 4, 10, 8)
+    yield "au-fr-31", "in force from an hour before the transfer", {"valid_from": transfer - hour}
+    yield "au-fr-31", "in force from an hour after the transfer", {"valid_from": transfer + hour}
+    yield "au-fr-31", "ends an hour after the analysis", {"valid_until": analysis + hour}
+    yield "au-fr-31", "ends an hour before the analysis", {"valid_until": analysis - hour}
     yield "au-fr-31", "requested of France", {"requested_state": "FR"}
     yield "au-fr-31", "requested by Morocco", {"issuing_state": "MA", "requested_state": "FR"}
     yield "au-fr-31", "a minor offence", {"offence": Offence(description="contravention", max_penalty_months=1)}
@@ -213,6 +221,11 @@ def test_browser_applies_the_authority_rules_as_python_does(scenario: Scenario, 
     assert verdicts["MLA request revoked at the end of the year"] == "pass"
     assert verdicts["Art. 29 extended by 60 days"] == "pass"
     assert verdicts["au-fr-29: kept 60 days to the end of a day"] == "pass"
+    by_name = dict(zip([name for name, _ in cases], python, strict=True))
+    for edge in ("in force from an hour before the transfer", "ends an hour after the analysis"):
+        assert by_name[f"au-fr-31: {edge}"] == ["pass", []]
+    for edge in ("in force from an hour after the transfer", "ends an hour before the analysis"):
+        assert by_name[f"au-fr-31: {edge}"] == ["fail", ["authority.cover", "cover.authority", "cover.window"]]
     assert list(verdicts.values()).count("fail") > len(cases) // 2
     codes = {code for _, found in python for code in found}
     assert {"instrument.required", "cover.revoked", "change.revoked", "authority.change", "cover.window"} <= codes

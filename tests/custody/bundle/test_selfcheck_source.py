@@ -6,15 +6,22 @@ import re
 from importlib import resources
 
 from custody import i18n
+from custody.bundle.format import BundleEntry
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
+from custody.bundle.verify import ORDER_CODES
+from custody.i18n.browser import BROWSER_FINDINGS
 from custody.i18n.findings import PARAMETER_WORDS
+from custody.model.changes import CHANGE_KINDS
+from custody.model.handover import HandoverLink
+from custody.model.identity import Handler
+from custody.model.records import ENTRY_KINDS, Signature
 
-MAX_TOTAL_LINES = 1090
-"""The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer): raise it
-only with a reason, never to fit code squeezed into long lines (see ``MAX_LINE``). 1070 until issue 17: the page
-states the times of its own findings in the report's zone (``inZone`` in selfcheck.js, 17 lines)."""
+MAX_TOTAL_LINES = 1064
+"""The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer, 1,065 within
+130 columns before the limit below): raise it only with a reason, never to fit code squeezed into long lines. 1,043
+until issue 17: the page states the times of its own findings in the report's zone (``inZone`` in selfcheck.js)."""
 
-MAX_LINE = 130
+MAX_LINE = 110
 """No line longer than this: the line budget must not be met by cramming."""
 
 
@@ -42,14 +49,15 @@ def test_the_javascript_stays_within_its_line_budget_without_long_lines() -> Non
     assert long == []
 
 
-def test_every_function_has_a_comment() -> None:
-    """A named function (``function f``, ``async function f``, or a method) follows a comment line."""
+def test_every_function_has_a_one_line_comment() -> None:
+    """A named function (``function f``, ``async function f``, or a method) follows a comment of one line."""
     for name, text in _sources().items():
         lines = text.splitlines()
         for n, line in enumerate(lines):
             if re.match(r"\s*(async )?function \w+\(", line) or re.match(r"  (update|digest|compress)\(", line):
                 before = lines[n - 1].strip()
-                assert before.endswith("*/") or before.startswith("//"), f"{name}:{n + 1}: {line.strip()}"
+                one_line = (before.startswith("/**") and before.endswith("*/")) or before.startswith("//")
+                assert one_line, f"{name}:{n + 1}: {line.strip()}"
 
 
 def test_limits_and_translated_parameters_come_from_python() -> None:
@@ -66,3 +74,27 @@ def test_limits_and_translated_parameters_come_from_python() -> None:
         assert set(params) == set(PARAMETER_WORDS)
         assert params["who"]["join"] == joiner and params["action"]["join"] is None
         assert params["action"]["words"]["seized"] == i18n.pick(i18n.ACTIONS["seized"], lang)
+
+
+def test_every_finding_the_page_states_is_in_the_catalogue_and_every_browser_sentence_is_used() -> None:
+    script = page_script()
+    stated = set(re.findall(r'(?:\b(?:add|problem|breach|why)\(|\? |: )"([a-z]+\.[a-z_]+)"', script))
+    assert {"checkpoint.witnessed", "checkpoint.quorum", "cover.none", "browser.signers"} <= stated
+    assert stated - {*i18n.FINDINGS, *BROWSER_FINDINGS} == set()
+    assert [code for code in BROWSER_FINDINGS if f'"{code}"' not in script] == []  # no dead sentence
+
+
+def test_the_members_the_page_reads_strictly_are_those_the_records_write() -> None:
+    fingerprint = "sha256:" + "0" * 64
+    written = {
+        "entry": BundleEntry(index=0, leaf=b'{"body":{},"kind":"ledger","signatures":[]}', proof=()).to_json(),
+        "leaf": {"body": {}, "kind": "ledger", "signatures": []},
+        "signature": Signature(key=fingerprint, sig=bytes(64)).to_json(),
+        "handler": Handler(name="A", role="B", organisation="C", country="FR", key_fingerprint=fingerprint).to_json(),
+        "handover": HandoverLink(origin="o", size=1, root=bytes(32), offer="ev-1").to_json(),
+    }
+    members = facts()["members"]
+    assert {name: sorted(value) for name, value in members.items()} == {k: sorted(v) for k, v in written.items()}
+    assert members["handler"][:4] == ["name", "role", "organisation", "country"]  # the order identity.bad states
+    assert facts()["kinds"] == list(ENTRY_KINDS) and facts()["changes"] == list(CHANGE_KINDS)
+    assert facts()["orderCodes"] == sorted(ORDER_CODES)
