@@ -72,8 +72,8 @@ def _split_size(output_format: str, split: str | None, segment_size: str | None)
 @click.option(
     "--resume",
     is_flag=True,
-    help="Continue an interrupted raw acquisition to OUTPUT from the part its record vouches for (re-hashed and "
-    "compared first); same SOURCE and OUTPUT.",
+    help="Continue an interrupted acquisition to OUTPUT (raw or E01) from the part its record vouches for "
+    "(re-read and compared first); same SOURCE, OUTPUT and options.",
 )
 @click.option("--window", default=None, metavar="SIZE", help="Piecewise digest window (default 64MiB).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries per read error.")

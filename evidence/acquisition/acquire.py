@@ -16,12 +16,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from evidence.acquisition.blockread import TolerantReader, merge_ranges
-from evidence.acquisition.checkpoint import Checkpoints, RecordReserve, ResumePoint, ShiftedProgress, hashed_windows
+from evidence.acquisition.checkpoint import (
+    Checkpoints,
+    RecordReserve,
+    ResumePoint,
+    ShiftedProgress,
+    hashed_windows,
+    running_details,
+)
 from evidence.acquisition.media import FileMedia, IdentifiedMedia, SourceIdentity, block_device_identity
 from evidence.acquisition.raw_sink import RawSink, planned_paths
 from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_path_for, rfc3339, utc_now, write_record
 from evidence.acquisition.rerun import refuse_rerun
-from evidence.acquisition.resume import cut_back, resume_point
+from evidence.acquisition.resumed import resume_run
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.sink import DescribedSink, ImageSink, OutputFile
@@ -189,6 +196,7 @@ class _Run:
             "unreadable": tuple(self.writer.unreadable),
             "read_errors": self.reader.read_errors + (0 if self.start is None else self.start.read_errors),
             "windows": hashed_windows(self.hashers, self.writer.written),
+            "format_details": running_details(self.sink),
         }
 
 
@@ -245,7 +253,7 @@ def acquire(
         sink.abort()  # a sink may already hold open files (E01 creates its first segment at once)
         raise
     reserve = RecordReserve(record_path)
-    run.writer.on_written = Checkpoints(record_path, record, run.hashers, run.writer.written).written
+    run.writer.on_written = Checkpoints(record_path, record, run.hashers, run.writer.written, sink).written
     progress.started(f"acquiring {media.identity.path}", media.size)
     try:
         result, outputs = run.execute(progress)
@@ -269,11 +277,14 @@ def acquire(
         ended_at=rfc3339(clock()),
         media_digests=result.hexdigests(),
         outputs=tuple(outputs),
-        format_details=dict(sink.details) if isinstance(sink, DescribedSink) else {},
-        **{**run.tally(), "windows": result.windows},
+        **{**run.tally(), "windows": result.windows, "format_details": _final_details(sink)},
     )
     write_record(record_path, final)
     return final
+
+
+def _final_details(sink: ImageSink) -> dict[str, str | int]:
+    return dict(sink.details) if isinstance(sink, DescribedSink) else {}
 
 
 def output_on_source(directory: Path, source: SourceIdentity, *, sys_root: Path = Path("/sys")) -> bool:
@@ -321,7 +332,7 @@ def acquire_image(
     ``split_size`` is the raw split size or the E01 segment size; ``compress`` (``none``/``fast``/``best``) applies
     to E01 only and defaults to ``fast`` there, as do ``media_type`` (``fixed``, ``removable``, ``optical``,
     ``memory``; default fixed) and ``physical`` (the media flag; default: true for a block device). ``resume``
-    continues an interrupted raw acquisition to ``output`` from its verified part.
+    continues an interrupted acquisition to ``output`` (raw or E01, with the same settings) from its verified part.
     """
     factory = SINK_FACTORIES.get(output_format)
     if factory is None:
@@ -339,10 +350,11 @@ def acquire_image(
         if output_on_source(output.parent, media.identity):
             raise AcquisitionError(f"{output}: the output would be written onto the source device; choose another disk")
         start = None
-        if resume:  # the interrupted run's settings, checked and continued (evidence.acquisition.resume)
-            start, earlier = resume_point(record_path, output, media.identity, split_size, output_format)
-            cut_back(output, split_size, start.offset, record_path)
-            sink: ImageSink = RawSink(output, split_size=split_size, resume=True)
+        sink: ImageSink
+        if resume:  # the interrupted run, checked, cut back and continued (evidence.acquisition.resume)
+            start, earlier, sink = resume_run(
+                record_path, output, media, output_format, split_size, compress, media_type, physical, retries, progress
+            )
             names, window, case = earlier.algorithms, earlier.window or window, earlier.case
         else:
             refuse_rerun(record_path, output, output_format)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from evidence.acquisition.checkpoint import RecordReserve
+from evidence.acquisition.checkpoint import CHECKPOINT_KEYS, RecordReserve
 from evidence.acquisition.raw_sink import segment_path as raw_segment
-from evidence.acquisition.record import RecordError, load_record, log_path_for
+from evidence.acquisition.record import AcquisitionRecord, RecordError, load_record, log_path_for
 from evidence.common.messages import LocalisedAcquisitionError
 
 
@@ -38,6 +38,13 @@ def _existing(paths: object) -> list[Path]:
     return found
 
 
+def resumable(record: AcquisitionRecord) -> bool:
+    """Whether the record vouches for a part of the image that ``--resume`` can continue from."""
+    if record.format == "e01":
+        return bool(record.windows) and all(key in record.format_details for key in CHECKPOINT_KEYS)
+    return record.format == "raw" and bool(record.windows)
+
+
 def refuse_rerun(record_path: Path, output: Path, output_format: str) -> None:
     """Raise, when ``record_path`` exists, the error that says what the earlier run left and what to do."""
     if not record_path.exists() and not record_path.is_symlink():
@@ -50,5 +57,5 @@ def refuse_rerun(record_path: Path, output: Path, output_format: str) -> None:
         raise LocalisedAcquisitionError("acquire.done", record=record_path, status=record.status)
     files = " ".join(shlex.quote(str(p)) for p in left_behind(record_path, output, output_format))
     reason = record.reason or "-"
-    code = "acquire.interrupted.raw" if record.format == "raw" and record.windows else "acquire.interrupted"
+    code = "acquire.interrupted.resumable" if resumable(record) else "acquire.interrupted"
     raise LocalisedAcquisitionError(code, record=record_path, status=record.status, reason=reason, files=files)

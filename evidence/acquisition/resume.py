@@ -5,8 +5,8 @@ The record of a run that did not finish holds prefix digests of the media (``pie
 size, model, serial), re-hashes the image files up to the last of those windows and compares every prefix digest
 with the record: any difference refuses the resume (exit 3), nothing is written. Then the image is cut back to that
 point, and the acquisition goes on from there with the hashers' state rebuilt, so the finished image and record are
-what one uninterrupted run would have made. E01 output cannot be resumed (its sections are written as it goes): its
-files are removed and the acquisition started again.
+what one uninterrupted run would have made. E01 output is checked and cut back by ``resume_e01``, with the record
+checks and the digest comparison here.
 """
 
 from __future__ import annotations
@@ -62,42 +62,67 @@ def _prefix_hashers(files: list[Path], record: AcquisitionRecord, end: int) -> t
     return hashers
 
 
-def resume_point(
-    record_path: Path, output: Path, source: SourceIdentity, split_size: int | None, output_format: str = "raw"
-) -> tuple[ResumePoint, AcquisitionRecord]:
-    """Check the interrupted run's record, source and image; where to continue from, and the record (raises,
-    saying what to do, when it cannot be resumed)."""
+def interrupted_record(record_path: Path, source: SourceIdentity, output_format: str) -> AcquisitionRecord:
+    """The record of the interrupted run to ``record_path``, checked: not finished, same format, same source, and
+    prefix digests to resume from (raises, saying what to do, otherwise)."""
     try:
         record = load_record(record_path)
     except RecordError as exc:
         raise LocalisedAcquisitionError("resume.no_record", record=record_path) from exc
     if record.status == "complete":
         raise LocalisedAcquisitionError("acquire.done", record=record_path, status=record.status)
-    if record.format != "raw" or output_format != "raw":
-        raise LocalisedAcquisitionError("resume.e01", record=record_path)
+    if record.format != output_format:
+        raise LocalisedAcquisitionError("resume.format", record=record_path, recorded=record.format)
     if not _same_source(record.source, source):
         raise LocalisedAcquisitionError("resume.source", record=record_path, recorded=record.source.path)
     if not record.windows or record.window is None:
         raise LocalisedAcquisitionError("resume.nothing", record=record_path)
+    return record
+
+
+def check_windows(
+    hashers: tuple[StreamHasher, ...], record: AcquisitionRecord, end: int, code: str, **where: object
+) -> None:
+    """Raise ``ResumeMismatchError(code)`` unless ``hashers`` (fed the first ``end`` bytes) took every prefix digest
+    the record holds up to ``end``."""
+    for expected in record.windows:
+        if expected.end > end:
+            break
+        at = next((i for i, (e, _) in enumerate(hashers[0].snapshots) if e == expected.end), None)
+        for hasher in hashers:
+            got = None if at is None else hasher.snapshots[at][1]
+            if got != expected.digests.get(hasher.name):
+                raise ResumeMismatchError(code, **where, end=expected.end, algorithm=hasher.name)
+
+
+def kept_unreadable(record: AcquisitionRecord, end: int) -> tuple[UnreadableRange, ...]:
+    """The record's unreadable ranges before ``end``: those bytes are not read again."""
+    return tuple(
+        UnreadableRange(offset=r.offset, length=min(r.length, end - r.offset))
+        for r in record.unreadable
+        if r.offset < end
+    )
+
+
+def resume_point(
+    record_path: Path, output: Path, source: SourceIdentity, split_size: int | None
+) -> tuple[ResumePoint, AcquisitionRecord]:
+    """Check the interrupted raw run's record, source and image; where to continue from, and the record (raises,
+    saying what to do, when it cannot be resumed)."""
+    record = interrupted_record(record_path, source, "raw")
     end = record.windows[-1].end
     files = image_files(output, split_size)
     sizes = [path.stat().st_size for path in files]
     if split_size is not None and (any(size != split_size for size in sizes[:-1]) or sizes[-1:] > [split_size]):
         raise LocalisedAcquisitionError("resume.split", image=files[0], split=split_size)
     hashers = _prefix_hashers(files, record, end)
-    for expected in record.windows:
-        at = next((i for i, (e, _) in enumerate(hashers[0].snapshots) if e == expected.end), None)
-        for hasher in hashers:
-            got = None if at is None else hasher.snapshots[at][1]
-            if got != expected.digests.get(hasher.name):
-                raise ResumeMismatchError("resume.mismatch", image=files[0], end=expected.end, algorithm=hasher.name)
-    unreadable = tuple(
-        UnreadableRange(offset=r.offset, length=min(r.length, end - r.offset))
-        for r in record.unreadable
-        if r.offset < end
-    )
+    check_windows(hashers, record, end, "resume.mismatch", image=files[0])
     point = ResumePoint(
-        offset=end, hashers=hashers, unreadable=unreadable, read_errors=record.read_errors, started_at=record.started_at
+        offset=end,
+        hashers=hashers,
+        unreadable=kept_unreadable(record, end),
+        read_errors=record.read_errors,
+        started_at=record.started_at,
     )
     return point, record
 

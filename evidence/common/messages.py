@@ -180,7 +180,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{record} : une acquisition antérieure vers cette sortie n'a pas abouti (son procès-verbal indique "
         "{status}, {reason}) ; rien n'a été écrasé. Pour recommencer, supprimez {files}",
     ),
-    "acquire.interrupted.raw": (
+    "acquire.interrupted.resumable": (
         "{record}: an earlier acquisition to this output did not finish (its record says {status}, {reason}); "
         "nothing was overwritten. To continue it from the part its record vouches for, run the same command with "
         "--resume; to start again, remove {files}",
@@ -193,10 +193,35 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{record} : aucun procès-verbal d'acquisition lisible à partir duquel reprendre ; lancez l'acquisition "
         "sans --resume",
     ),
-    "resume.e01": (
-        "{record}: only a raw acquisition can be resumed; remove the E01 files and its record, and start again",
-        "{record} : seule une acquisition au format brut peut être reprise ; supprimez les fichiers E01 et leur "
-        "procès-verbal, puis recommencez",
+    "resume.format": (
+        "{record}: the earlier run wrote a {recorded} image: resume with the --format of the first run",
+        "{record} : l'acquisition antérieure a produit une image au format {recorded} : reprenez avec le --format "
+        "de la première acquisition",
+    ),
+    "resume.setting": (
+        "{record}: the earlier run was made with {option} {recorded}, not {given}; nothing was written: resume with "
+        "the options of the first run",
+        "{record} : l'acquisition antérieure a été faite avec {option} {recorded}, et non {given} ; rien n'a été "
+        "écrit : reprenez avec les options de la première acquisition",
+    ),
+    "resume.damaged": (
+        "{image}: the E01 already written does not hold what its record vouches for (file offset {offset}); "
+        "nothing was written: the image was changed or damaged since; remove its files and start again",
+        "{image} : le fichier E01 déjà écrit ne contient pas ce que garantit son procès-verbal (position {offset} "
+        "dans le fichier) ; rien n'a été écrit : l'image a été modifiée ou endommagée depuis ; supprimez ses "
+        "fichiers et recommencez",
+    ),
+    "resume.cut": (
+        "{image}: cannot cut the image back to its verified part ({error}); its record names that part: run the same "
+        "command again",
+        "{image} : impossible de ramener l'image à sa partie vérifiée ({error}) ; son procès-verbal désigne cette "
+        "partie : relancez la même commande",
+    ),
+    "resume.source_changed": (
+        "{source}: the source no longer reads as the record says ({algorithm} of the first {end} bytes); nothing "
+        "was written: it was changed since, or it is another medium",
+        "{source} : la lecture de la source ne correspond plus au procès-verbal ({algorithm} des {end} premiers "
+        "octets) ; rien n'a été écrit : elle a été modifiée depuis, ou il s'agit d'un autre support",
     ),
     "resume.source": (
         "{record}: the source is not the one the record names ({recorded}: path, size, model or serial differ); "

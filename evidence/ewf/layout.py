@@ -116,6 +116,27 @@ def read_table(fd: int, path: Path, offset: int) -> tuple[int, int, array[int], 
     return count, base, entries, damage
 
 
+def decode_chunk(stored: bytes, compressed: bool, expected: int) -> tuple[bytes | None, Notice | None]:
+    """The ``expected`` media bytes of a stored chunk, checked (zlib's own Adler-32 for a compressed chunk, the
+    trailing Adler-32 of a stored one, when present), or None and why it fails (``chunk_check.reason``)."""
+    if compressed:
+        try:
+            data = zlib.decompress(stored)
+        except zlib.error as exc:
+            return None, reason("inflate", detail=exc)
+    else:
+        if len(stored) < expected:
+            return None, reason("short")
+        data = stored[:expected]
+        if len(stored) >= expected + 4:
+            (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
+            if zlib.adler32(data) != checksum:
+                return None, reason("checksum")
+    if len(data) != expected:
+        return None, reason("size", size=len(data), expected=expected)
+    return data, None
+
+
 class SegmentEnd(Protocol):
     """What the completeness check needs of a segment file: its path, number and last section (``next``/``done``)."""
 
@@ -235,20 +256,5 @@ class ChunkVerifier(StoredChunks):
         expected = self.expected_size(chunk)
         if end <= start:
             return reason("missing"), path, start
-        stored = read_exact(self._fds[segment], path, start, end - start)
-        if compressed:
-            try:
-                data = zlib.decompress(stored)
-            except zlib.error as exc:
-                return reason("inflate", detail=exc), path, start
-        else:
-            if len(stored) < expected:
-                return reason("short"), path, start
-            data = stored[:expected]
-            if len(stored) >= expected + 4:
-                (checksum,) = struct.unpack("<I", stored[expected : expected + 4])
-                if zlib.adler32(data) != checksum:
-                    return reason("checksum"), path, start
-        if len(data) != expected:
-            return reason("size", size=len(data), expected=expected), path, start
-        return None, path, start
+        _data, why = decode_chunk(read_exact(self._fds[segment], path, start, end - start), compressed, expected)
+        return why, path, start

@@ -20,19 +20,21 @@ import hashlib
 import os
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from evidence.common.errors import AcquisitionError, IntegrityError, UsageError
 from evidence.common.sink import OutputFile
 from evidence.ewf.chunks import ChunkCodec, EncodedRun, make_codec
-from evidence.ewf.format import MediaType
+from evidence.ewf.format import CompressionLevel, MediaType
+from evidence.ewf.prefix import Continuation
 from evidence.ewf.sections import EwfMetadata, VolumeInfo
 from evidence.ewf.writer import (
     DEFAULT_GROUP_BYTES,
     DEFAULT_SEGMENT_SIZE,
     EwfSegmentWriter,
+    WriterCheckpoint,
     segment_path,
     segment_paths_base,
 )
@@ -98,6 +100,8 @@ class E01Sink:
         workers: int | None = None,
         max_pending: int = DEFAULT_MAX_PENDING,
         group_bytes: int = DEFAULT_GROUP_BYTES,
+        resume: Continuation | None = None,
+        unreadable: Sequence[tuple[int, int]] = (),
     ) -> None:
         _check_geometry(sector_size, chunk_sectors, media_size)
         self._sector_size = sector_size
@@ -107,15 +111,21 @@ class E01Sink:
         self._codec: ChunkCodec = make_codec(compression, sector_size * chunk_sectors)
         self._segment_size = segment_size
         base, upper = segment_paths_base(output)
-        if segment_path(base, 2, upper=upper).exists():
+        if resume is None and segment_path(base, 2, upper=upper).exists():
             raise AcquisitionError(f"{segment_path(base, 2, upper=upper)}: already exists; refusing to mix E01 sets")
+        self._unreadable: list[tuple[int, int]] = list(unreadable)
         self._writer = EwfSegmentWriter(
             output,
             volume=self._volume(media_size or 0),
             metadata=metadata,
             segment_size=segment_size,
             group_bytes=group_bytes,
+            kept=resume.kept if resume else (),
+            chunks=resume.chunks if resume else 0,
         )
+        self._writer.note_error_ranges(len(self._unreadable))
+        for stored, compressed in resume.pending if resume else ():
+            self._writer.add_chunk(stored, compressed)
         threads = max(1, workers or os.cpu_count() or 1)
         self._helpers = [_Helper(self._codec, f"e01-deflate-{i}") for i in range(1, threads)]
         self._runs: queue.SimpleQueue[list[EncodedRun] | None] = queue.SimpleQueue()
@@ -124,19 +134,27 @@ class E01Sink:
         self._out = threading.Thread(target=self._write_runs, name="e01-write", daemon=True)
         self._out.start()
         self._staging = bytearray()
-        self._written = 0
-        self._unreadable: list[tuple[int, int]] = []
+        self._written = resume.media_bytes if resume else 0
         self._failed = False
         self._finished = False
         self._own_hashes: list[Any] | None = None
         if media_size is None or media_size % sector_size:
             self._own_hashes = [hashlib.md5(usedforsecurity=False), hashlib.sha1(usedforsecurity=False)]
+            if resume is not None:  # the MD5 and SHA-1 of the media before the resume point, from its caller
+                if len(resume.hashes) != 2:
+                    raise UsageError("continuing this E01 needs the MD5 and SHA-1 of the media already written")
+                self._own_hashes = list(resume.hashes)
         self._stored: dict[str, str] = {}
 
     @property
     def first_segment(self) -> Path:
         """The ``.E01`` file of the set."""
         return self._writer.first_segment
+
+    @property
+    def checkpoint(self) -> WriterCheckpoint | None:
+        """The end of the last chunk group on disk (``acquire --resume`` continues from there)."""
+        return self._writer.checkpoint
 
     @property
     def stored_digests(self) -> dict[str, str]:
@@ -241,12 +259,10 @@ class E01Sink:
         return [(first, end - first) for first, end in merged]
 
     def _volume(self, media_bytes: int) -> VolumeInfo:
-        sectors = -(-media_bytes // self._sector_size)
-        return VolumeInfo(
-            chunk_count=-(-sectors // self._chunk_sectors),
-            sectors_per_chunk=self._chunk_sectors,
-            bytes_per_sector=self._sector_size,
-            sector_count=sectors,
+        return volume_info(
+            media_bytes,
+            sector_size=self._sector_size,
+            chunk_sectors=self._chunk_sectors,
             media_type=self._media_type,
             physical=self._physical,
             compression=self._codec.level,
@@ -314,6 +330,28 @@ class E01Sink:
         if self._out.is_alive():
             self._runs.put(None)
             self._out.join()
+
+
+def volume_info(
+    media_bytes: int,
+    *,
+    sector_size: int,
+    chunk_sectors: int,
+    media_type: MediaType,
+    physical: bool,
+    compression: CompressionLevel,
+) -> VolumeInfo:
+    """The ``volume`` section's values for ``media_bytes`` of media written with these settings."""
+    sectors = -(-media_bytes // sector_size)
+    return VolumeInfo(
+        chunk_count=-(-sectors // chunk_sectors),
+        sectors_per_chunk=chunk_sectors,
+        bytes_per_sector=sector_size,
+        sector_count=sectors,
+        media_type=media_type,
+        physical=physical,
+        compression=compression,
+    )
 
 
 def _check_geometry(sector_size: int, chunk_sectors: int, media_size: int | None) -> None:

@@ -108,6 +108,16 @@ class _Segment:
             hasher.update(data)
 
 
+@dataclass(frozen=True, slots=True)
+class WriterCheckpoint:
+    """Where the part of the set already on disk ends: after the ``table2`` of a chunk group (no section follows it
+    yet), at ``offset`` of segment ``segment``, holding the first ``chunks`` chunks of the media."""
+
+    segment: int
+    offset: int
+    chunks: int
+
+
 @dataclass(slots=True)
 class _Group:
     """The chunks of the chunk group being filled, kept until the group's size is known."""
@@ -123,6 +133,10 @@ class EwfSegmentWriter:
     The first segment is created at once (an existing file is never overwritten). ``volume`` is written at the
     start of every segment; give the final geometry when the media size is known, otherwise a placeholder that
     ``finish`` corrects.
+
+    To continue a set cut back at a ``WriterCheckpoint`` (``acquire --resume``), ``kept`` gives, for each segment
+    file kept, the offset of its ``volume``/``data`` payload, and ``chunks`` the chunks they hold: the last one is
+    reopened and written on from its end, the others are hashed again for the record.
     """
 
     def __init__(
@@ -133,6 +147,8 @@ class EwfSegmentWriter:
         metadata: sec.EwfMetadata,
         segment_size: int = DEFAULT_SEGMENT_SIZE,
         group_bytes: int = DEFAULT_GROUP_BYTES,
+        kept: Sequence[int] = (),
+        chunks: int = 0,
     ) -> None:
         chunk_size = volume.sectors_per_chunk * volume.bytes_per_sector
         if segment_size < max(MIN_SEGMENT_SIZE, 4 * chunk_size):
@@ -150,7 +166,12 @@ class EwfSegmentWriter:
         self._group = _Group()
         self._error_count = 0
         self._chunks = 0
-        self._open_segment()
+        #: the end of the last chunk group on disk (the acquisition record keeps it, for ``acquire --resume``)
+        self.checkpoint: WriterCheckpoint | None = None
+        if kept:
+            self._reopen(kept, chunks)
+        else:
+            self._open_segment()
 
     @property
     def first_segment(self) -> Path:
@@ -177,7 +198,7 @@ class EwfSegmentWriter:
         ):
             self._flush_group(segment)
         if not self._fits(segment, len(stored)):
-            if not self._group.chunks and segment.offset == self._segment_start(segment.number):
+            if not self._group.chunks and segment.offset == segment.volume_payload_at + ewf_format.VOLUME_PAYLOAD_SIZE:
                 raise UsageError(f"E01 segment size {self._segment_size} cannot hold one chunk")
             self._flush_group(segment)
             segment.write(sec.descriptor("next", segment.offset, 0))
@@ -261,9 +282,23 @@ class EwfSegmentWriter:
                 segment.close()
             segment.handle.close()
 
-    def _segment_start(self, number: int) -> int:
-        leading = sum(ewf_format.DESCRIPTOR_SIZE + len(p) for _, p in self._leading) if number == 1 else 0
-        return ewf_format.FILE_HEADER_SIZE + leading + ewf_format.VOLUME_SECTION_SIZE
+    def _reopen(self, kept: Sequence[int], chunks: int) -> None:
+        for number, volume_payload_at in enumerate(kept, start=1):
+            path = segment_path(self._base, number, upper=self._upper)
+            try:
+                hashers = _hash_file(path)
+                handle = path.open("r+b", buffering=0)
+                handle.seek(0, 2)
+            except OSError as exc:
+                raise AcquisitionError(f"{path}: cannot reopen: {exc.strerror or exc}") from exc
+            segment = _Segment(number=number, path=path, handle=handle)
+            segment.offset, segment.hashers, segment.volume_payload_at = handle.tell(), hashers, volume_payload_at
+            self._segment = segment
+            if number < len(kept):
+                self._close_segment(segment)
+        self._chunks = chunks
+        if self._segment is not None:
+            self.checkpoint = WriterCheckpoint(self._segment.number, self._segment.offset, chunks)
 
     def _tail_reserve(self, number: int) -> int:
         # The segment may turn out to be the last: keep room for [data], error2, digest, hash and done (§2).
@@ -310,6 +345,8 @@ class EwfSegmentWriter:
         segment.write(sec.section("table", segment.offset, table))
         segment.write(sec.section("table2", segment.offset, table))
         self._group = _Group()
+        segment.flush()  # the checkpoint names bytes that are in the file, not in this buffer
+        self.checkpoint = WriterCheckpoint(segment.number, segment.offset, self._chunks)
 
     def _close_segment(self, segment: _Segment) -> None:
         try:

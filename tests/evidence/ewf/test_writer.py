@@ -84,7 +84,8 @@ def test_a_run_that_just_overflows_the_segment_is_split_like_single_chunks(tmp_p
     data = mixed_media(96 * CHUNK, 11)
     volume = VolumeInfo(chunk_count=96, sectors_per_chunk=64, bytes_per_sector=512, sector_count=96 * 64)
     probe = EwfSegmentWriter(tmp_path / "probe.E01", volume=volume, metadata=metadata())
-    exact = probe._segment_start(1) + 40 * (CHUNK + 4 + 8) + ewf_writer._GROUP_OVERHEAD + probe._tail_reserve(1)
+    assert probe._segment is not None  # just opened: its offset is where the first chunk group starts
+    exact = probe._segment.offset + 40 * (CHUNK + 4 + 8) + ewf_writer._GROUP_OVERHEAD + probe._tail_reserve(1)
     probe.abort()
     for delta in range(-80, 9, 4):
         workdir = Path(tempfile.mkdtemp(dir=tmp_path))
