@@ -13,6 +13,24 @@ LISTING_MESSAGES: Mapping[str, tuple[str, str]] = {
     "cli.error": ("scelle: error: {text}", "scelle: erreur : {text}"),
     "cli.warning": ("scelle: warning: {text}", "scelle: avertissement : {text}"),
     "cli.interrupted": ("scelle: interrupted", "scelle: interrompu"),
+    "fs.zone_not_installed": (
+        "time zone {zone}: the C library has no zone file for it in {where} (install tzdata): TSK cannot read FAT "
+        "or exFAT times in it",
+        "fuseau horaire {zone} : la bibliothèque C n'a pas de fichier de fuseau pour lui dans {where} (installez "
+        "tzdata) : TSK ne peut pas y lire les dates FAT ou exFAT",
+    ),
+    "fs.local_times": (
+        "note: {context}: {fs} times are local times of the device, not UTC; read in the zone {zone} (--fs-tz)",
+        "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; lues dans le fuseau "
+        "{zone} (--fs-tz)",
+    ),
+    "fs.local_times_unknown": (
+        "note: {context}: {fs} times are local times of the device, not UTC; their zone is unknown, so they are "
+        "shown as recorded, marked Z (as `fls -z UTC` prints them): give --fs-tz ZONE to convert them to UTC",
+        "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; leur fuseau est "
+        "inconnu : elles sont donc montrées telles qu'enregistrées, marquées Z (comme les affiche `fls -z UTC`) ; "
+        "indiquez --fs-tz FUSEAU pour les convertir en UTC",
+    ),
     "fs.none": (
         "{context}: no file system recognised: {detail}",
         "{context} : aucun système de fichiers reconnu : {detail}",
