@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.acquire_log import logged_on_failure, read_back, write_log
-from cli.custody.common import custody_for_acquisition
+from cli.custody.common import custody_for_acquisition, recorded_line
 from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from cli.zone import user_zone
 from custody.i18n.messages import message
 from evidence.common.errors import UsageError
 from evidence.ewf.format import MediaType
@@ -130,6 +131,9 @@ def acquire(
     With --ledger, --key and --authority, the `acquired` custody event carrying the record's digests is appended
     in the same run; a wrong key, ledger or authority is refused before the source is read.
     """
+    from cli.language import message_language
+
+    lang = message_language()  # --lang given, else SCELLE_LANG, else the locale: as the error lines
     # The library is imported here, not at module level, so `scelle --help` and the other commands start faster.
     from evidence.acquisition.acquire import acquire_image
     from evidence.acquisition.record import CaseMetadata, record_path_for
@@ -143,8 +147,13 @@ def acquire(
         notes=notes,
     )
     record_path = record_path_for(output)
+    shown_zone = user_zone(zone)  # the log, the status lines and the messages: one zone, with its offset
     with custody_for_acquisition(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
-        with terminate_as_interrupt(), progress_for(quiet, lang) as progress, logged_on_failure(record_path, lang):
+        with (
+            terminate_as_interrupt(),
+            progress_for(quiet, lang, shown_zone) as progress,
+            logged_on_failure(record_path, lang, shown_zone),
+        ):
             record = acquire_image(
                 source,
                 output,
@@ -165,40 +174,48 @@ def acquire(
                 if verify_image or verify_source
                 else None
             )
-        log = write_log(record, record_path, lang, check, with_source=verify_source)
+        log = write_log(record, record_path, lang, check, with_source=verify_source, zone=shown_zone)
         appended = None if custody is None else custody.append(record_path, tool=f"{record.tool} {record.version}")
     if as_json:
         click.echo(record.encode(record_path.parent).decode("utf-8"))
     else:
-        _render(record, str(record_path))
+        _render(record, str(record_path), lang)
         click.echo("  " + message("log.written", lang, path=log))
     if appended is not None:
-        click.echo(f"custody: recorded acquired {appended.entry.entry_id} in {ledger}", err=as_json)
+        click.echo(recorded_line("acquired", appended.entry.entry_id, ledger, lang), err=as_json)
     if check is not None:
-        _render_check(check, as_json)
-        check.raise_for_failure()
+        _render_check(check, as_json, lang)
+        if not check.ok:  # the final error line in the language of the rest
+            from evidence.common.report import VerificationError
+
+            raise VerificationError(check, check.failure_message(lang))
 
 
-def _render_check(report: VerificationReport, as_json: bool) -> None:
+def _render_check(report: VerificationReport, as_json: bool, lang: str) -> None:
+    from cli.acquire_log import subject_text
     from evidence.hashing.digest import labelled
 
-    status = "verified" if report.ok else "MISMATCH"
-    click.echo(f"verify: {report.image}: {status}", err=as_json)
+    status = message("verify.status.ok" if report.ok else "verify.status.mismatch", lang)
+    click.echo(message("verify.after", lang, image=report.image, status=status), err=as_json)
     for item in report.checks:
-        mark = "ok" if item.ok else f"MISMATCH (computed {item.computed})"
-        click.echo(f"  {item.subject}: {labelled(item.algorithm, item.expected)} {mark}", err=as_json)
+        subject, digest = subject_text(item.subject, lang), labelled(item.algorithm, item.expected)
+        code = "verify.check.ok" if item.ok else "verify.check.mismatch"
+        line = message(code, lang, subject=subject, digest=digest, computed=item.computed)
+        click.echo("  " + line, err=as_json)
 
 
-def _render(record: AcquisitionRecord, record_path: str) -> None:
+def _render(record: AcquisitionRecord, record_path: str, lang: str) -> None:
     from evidence.common.units import format_size
     from evidence.hashing.digest import labelled
 
-    click.echo(f"acquired {record.source.path}: {format_size(record.media_size)} ({record.media_size} bytes)")
+    size = format_size(record.media_size)
+    click.echo(message("acquire.acquired", lang, source=record.source.path, size=size, count=record.media_size))
     for name, value in record.media_digests.items():
         click.echo(f"  {labelled(name, value)}")
     for output in record.outputs:
-        click.echo(f"  wrote {output.path} ({output.size} bytes)")
+        click.echo("  " + message("acquire.wrote", lang, path=output.path, count=output.size))
     if record.unreadable:
-        total = sum(r.length for r in record.unreadable)
-        click.echo(f"  unreadable: {len(record.unreadable)} range(s), {total} bytes written as zeros (see the record)")
-    click.echo(f"  record: {record_path}")
+        total, ranges = sum(r.length for r in record.unreadable), len(record.unreadable)
+        code = "acquire.unreadable.one" if ranges == 1 else "acquire.unreadable"
+        click.echo("  " + message(code, lang, ranges=ranges, count=total))
+    click.echo("  " + message("acquire.record", lang, path=record_path))

@@ -2,7 +2,8 @@
 
 Guymager writes ``.info`` and dc3dd ``log=``: examiners print such a file and attach it to their report. The JSON
 record stays the reference (the log quotes its SHA-256); this file says the same things in sentences a court reads,
-plus the outcome of ``--verify``. Times are the record's UTC instants, labelled as UTC.
+plus the outcome of ``--verify``. Times are the record's UTC instants shown in the examiner's zone (``--tz``, else
+the host's), each with its offset, and the zone is named once at the top; the JSON record stays in UTC.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from custody.i18n.messages import message
 from evidence.acquisition.record import log_path_for
 from evidence.acquisition.verify import VerificationReport
+from evidence.common.zones import shown_stored
 from evidence.hashing.digest import labelled
 
 if TYPE_CHECKING:
@@ -32,9 +34,17 @@ def _line(lang: str, key: str, value: object) -> str:
     return f"{message(key, lang)}{_colon(lang)} {value}"
 
 
-def _subject(subject: str, lang: str) -> str:
-    key = f"log.subject.{subject}"
-    return message(key, lang) if subject in ("media", "stored", "expected") else subject
+def subject_text(subject: str, lang: str) -> str:
+    """What a digest check is about (the media, the digest stored in the image, the one expected), in ``lang``."""
+    from evidence.acquisition.verify import subject_notice
+
+    said = subject_notice(subject)
+    return said if isinstance(said, str) else said.text(lang)
+
+
+def _when(stored: str | None, zone: str) -> str:
+    """A time of the record (a UTC instant in RFC 3339) in ``zone`` with its offset; ``-`` when not set."""
+    return shown_stored(stored, zone) if stored else "-"
 
 
 def _case_lines(record: AcquisitionRecord, lang: str) -> list[str]:
@@ -89,9 +99,9 @@ def _verification_lines(report: VerificationReport | None, with_source: bool, la
     lines = [_line(lang, "log.verification", f"{what}{_colon(lang)} {verdict}")]
     for check in report.checks:
         mark = message("log.verification.ok" if check.ok else "log.verification.mismatch", lang)
-        subject = _subject(check.subject, lang)
+        subject = subject_text(check.subject, lang)
         lines.append(f"  {subject}{_colon(lang)} {labelled(check.algorithm, check.expected)} {mark}")
-    lines += [f"  {problem}" for problem in report.problems]
+    lines += [f"  {problem.text(lang)}" for problem in report.problems]
     return lines
 
 
@@ -102,8 +112,10 @@ def render_log(
     report: VerificationReport | None = None,
     *,
     with_source: bool = False,
+    zone: str = "UTC",
 ) -> str:
-    """The text of the log for ``record`` (stored at ``record_path``) and the optional verification ``report``."""
+    """The text of the log for ``record`` (stored at ``record_path``) and the optional verification ``report``;
+    its times in ``zone`` with their offset."""
     title = message("log.title", lang)
     record_digest = "sha256:" + hashlib.sha256(record_path.read_bytes()).hexdigest()
     status = message(f"log.status.{record.status}", lang)
@@ -122,8 +134,9 @@ def render_log(
             f"{host.get('hostname', '?')} ({host.get('system', '?')} {host.get('release', '')}, "
             f"{host.get('machine', '?')})",
         ),
-        _line(lang, "log.started", record.started_at),
-        _line(lang, "log.ended", record.ended_at or "-"),
+        _line(lang, "log.time_zone", zone),
+        _line(lang, "log.started", _when(record.started_at, zone)),
+        _line(lang, "log.ended", _when(record.ended_at, zone)),
         *_case_lines(record, lang),
         "",
         *_source_lines(record, lang),
@@ -144,15 +157,17 @@ def write_log(
     report: VerificationReport | None = None,
     *,
     with_source: bool = False,
+    zone: str = "UTC",
 ) -> Path:
-    """Write (or rewrite, after --verify) the log beside the record; return its path."""
+    """Write (or rewrite, after --verify) the log beside the record, its times in ``zone``; return its path."""
     path = log_path_for(record_path)
-    path.write_text(render_log(record, record_path, lang, report, with_source=with_source), encoding="utf-8")
+    text = render_log(record, record_path, lang, report, with_source=with_source, zone=zone)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
 @contextmanager
-def logged_on_failure(record_path: Path, lang: str) -> Iterator[None]:
+def logged_on_failure(record_path: Path, lang: str, zone: str = "UTC") -> Iterator[None]:
     """When the acquisition stops (interrupted, failed), write the log of the record it left, then re-raise."""
     from evidence.acquisition.record import load_record
 
@@ -162,7 +177,7 @@ def logged_on_failure(record_path: Path, lang: str) -> Iterator[None]:
     except BaseException:
         if not existed and record_path.is_file():
             with suppress(Exception):  # the log must never hide the reason the acquisition stopped
-                write_log(load_record(record_path), record_path, lang)
+                write_log(load_record(record_path), record_path, lang, zone=zone)
         raise
 
 

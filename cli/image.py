@@ -20,6 +20,7 @@ from cli.lang import lang_choice
 from cli.options import image_arguments, quiet_option, unlock_option
 from cli.options import json_option as _json
 from cli.zone import display_zone_option, user_zone
+from evidence.common.messages import Notice
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.reading.listing import Listed, Listing, list_entries, open_filesystems, read_entry
 from evidence.reading.localtimes import has_local_times
@@ -41,8 +42,19 @@ def _partition(func: F) -> F:
     )(func)
 
 
-def _warn(message: str) -> None:
-    click.echo(f"scelle: warning: {' '.join(message.split())}", err=True)
+def _warn(notice: Notice) -> None:
+    """``scelle: warning: ...`` on stderr, in the language of the messages (``--lang``, else the locale)."""
+    from cli.language import message_language
+
+    language = message_language()
+    line = Notice("cli.warning", text=" ".join(notice.text(language).split()))
+    click.echo(line.text(language), err=True)
+
+
+def _not_hashed(listed: Listed) -> Notice:
+    """Why a listed file has no digests, in the language it is shown in."""
+    reason = listed.failure if listed.failure is not None else listed.error
+    return Notice("fs.content_not_hashed", path=listed.entry.path, inode=listed.entry.inode, reason=reason)
 
 
 def _images(func: F) -> F:
@@ -51,12 +63,11 @@ def _images(func: F) -> F:
 
 
 def _open(images: tuple[str, ...] | list[str]) -> ImageSource:
-    from cli.language import message_language
     from cli.unlock import unlock_secret
 
     source = open_image(list(images), unlock=unlock_secret(str(images[0])) if images else None)
     for notice in source.notices:  # e.g. a damaged chunk table read through its backup copy
-        _warn(notice.text(message_language()))
+        _warn(notice)
     return source
 
 
@@ -107,7 +118,8 @@ def image() -> None:
 @_images
 @_json
 @display_zone_option
-def info(images: tuple[str, ...], as_json: bool, display_tz: str | None) -> None:
+@lang_choice
+def info(images: tuple[str, ...], as_json: bool, display_tz: str | None, lang: str) -> None:
     """Format, media size, segments, stored hashes and case metadata, volumes and file systems.
 
     Dates are stored as UTC instants: the JSON gives them as RFC 3339 (``Z``), the text in --tz with its offset.
@@ -205,9 +217,9 @@ def ls(
         _listing_progress(with_hash and not quiet, lang, images) as progress,
     ):
 
-        def warn(message: str) -> None:
+        def warn(notice: Notice) -> None:
             out.flush()
-            _warn(message)
+            _warn(notice)
 
         listing = list_entries(
             source,
@@ -228,7 +240,7 @@ def ls(
                 hashed += listed.entry.size
                 progress.advanced(hashed)
             if listed.error:
-                warn(f"{listed.entry.path} ({listed.entry.inode}): content not hashed: {listed.error}")
+                warn(_not_hashed(listed))
             if as_json:
                 out.emit(listed_json(listed, with_hash, sets is not None, local_zones.get(listed.entry.partition)))
             elif bodyfile:
@@ -258,9 +270,9 @@ def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool, 
 
     with _open(images) as source, _stdout_lines() as out:
 
-        def warn(message: str) -> None:
+        def warn(notice: Notice) -> None:
             out.flush()
-            _warn(message)
+            _warn(notice)
 
         extra = tuple(name for name in ALGORITHMS if name not in ("sha256", "blake3"))
         listing = list_entries(
@@ -277,7 +289,7 @@ def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool, 
         def listed() -> Iterator[Listed]:
             for item in listing:
                 if item.error:
-                    warn(f"{item.entry.path} ({item.entry.inode}): content not hashed: {item.error}")
+                    warn(_not_hashed(item))
                 yield item
 
         command = " ".join(["scelle", "image", "ls", "--dfxml", *(["-p", str(partition)] if partition else [])])
@@ -353,7 +365,7 @@ def extract(
     with _open(images) as source:
         filesystems = open_filesystems(source, partition)
         for volume, reason in filesystems.skipped:
-            _warn(f"{volume.label}: skipped: {reason}")
+            _warn(Notice("fs.skipped", label=volume.label, reason=reason))
         with progress_for(quiet, lang) as progress:
             manifest = extract_files(
                 filesystems.filesystems,

@@ -38,7 +38,9 @@ def given_lang() -> str | None:
     return str(value) if value else None
 
 
-def _remember(context: click.Context, parameter: click.Parameter, value: str) -> str:
+def remember_lang(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    """A ``--lang`` option's callback: keep the language given on the command line, so that the errors and warnings
+    printed outside the command (``cli.main``) are in it too."""
     if parameter.name and context.get_parameter_source(parameter.name) == click.core.ParameterSource.COMMANDLINE:
         context.meta[_GIVEN] = value
     return value
@@ -50,7 +52,7 @@ def lang_choice(func: F) -> F:
         "--lang",
         type=click.Choice(["en", "fr"]),
         default=locale_lang,
-        callback=_remember,
+        callback=remember_lang,
         show_default="the locale's: LC_ALL, LC_MESSAGES, LANG",
         help="Language of the messages, progress and acquisition log.",
     )(func)

@@ -69,6 +69,14 @@ def _give_up_stdout_if_broken() -> None:
         _silence_stdout()
 
 
+def _said(code: str, **params: object) -> str:
+    """A line of the evidence catalogue in ``message_language()`` (the error and warning prefixes)."""
+    from cli.language import message_language
+    from evidence.common.messages import message
+
+    return message(code, message_language(), **params)
+
+
 def localised(exc: Exception) -> str:
     """The text of an image error from the evidence catalogue in ``message_language()``; other errors as raised
     (custody commands state theirs in their own ``--lang``)."""
@@ -111,7 +119,7 @@ class ScelleGroup(click.Group):
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
             return result
         except EvidenceError as exc:
-            click.echo(f"scelle: error: {_one_line(localised(exc))}", err=True)
+            click.echo(_said("cli.error", text=_one_line(localised(exc))), err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if exc.errno == errno.EPIPE:
@@ -122,7 +130,7 @@ class ScelleGroup(click.Group):
             _give_up_stdout_if_broken()
             ctx.exit(1)
         except KeyboardInterrupt as exc:
-            click.echo("scelle: interrupted", err=True)
+            click.echo(_said("cli.interrupted"), err=True)
             # cli.signals raises KeyboardInterrupt("SIGTERM"): exit as a shell reports a process killed by it
             ctx.exit(EXIT_TERMINATED if exc.args == ("SIGTERM",) else 130)
 

@@ -59,7 +59,11 @@ def examiner_ledger_options(event: str, activity: str) -> Callable[[F], F]:
         click.option("--location", help=f"Where {activity} happens (custody event)."),
         click.option("--seal", help="Seal or exhibit number (custody event)."),
         click.option(
-            "--tz", "zone", metavar="ZONE", help="Examiner's time zone for the custody event (default: the host's)."
+            "--tz",
+            "zone",
+            metavar="ZONE",
+            help="Examiner's time zone: kept with the custody event, and the zone the times shown are in, each with "
+            "its offset (default: the host's).",
         ),
     )
 

@@ -2,8 +2,9 @@
 
 On a terminal: a rich bar with the percentage, bytes done and total, throughput, elapsed and remaining time, all in
 binary units (MiB, MiB/s). When stderr is not a terminal (``2>log``, a service, a pipe): plain status lines stamped
-with the local time and its offset, every ``SCELLE_PROGRESS_INTERVAL`` seconds (default 5), as ewfacquire's
-"Status: at 50%" lines, so a log shows how the acquisition went. ``--quiet`` silences both.
+with the time in the command's zone (``--tz``, else the host's) and its offset, every ``SCELLE_PROGRESS_INTERVAL``
+seconds (default 5), as ewfacquire's "Status: at 50%" lines, so a log shows how the acquisition went. ``--quiet``
+silences both.
 
 The library names its operations in English (``acquiring X``, ``verifying X``); the words are looked up here in the
 message catalogue, so the display follows ``--lang``.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from custody.i18n.messages import message
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
+from evidence.common.zones import host_zone, zone_of
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -115,9 +117,12 @@ def progress_interval() -> float:
 class StatusLines:
     """Timestamped lines on a stream that is not a terminal: one at the start, every interval, one at the end."""
 
-    def __init__(self, stream: TextIO, lang: str, interval: float, clock: type[datetime] = datetime) -> None:
+    def __init__(
+        self, stream: TextIO, lang: str, interval: float, clock: type[datetime] = datetime, zone: str | None = None
+    ) -> None:
         self._stream = stream
         self._lang = lang
+        self._zone = zone_of(host_zone() if zone is None else zone)
         self._interval = interval
         self._clock = clock
         self._lock = threading.Lock()
@@ -129,7 +134,7 @@ class StatusLines:
         self._active = False
 
     def _emit(self, text: str) -> None:
-        stamp = self._clock.now().astimezone().isoformat(timespec="seconds")
+        stamp = self._clock.now(self._zone).isoformat(timespec="seconds")  # the command's zone, with its offset
         self._stream.write(f"{stamp} scelle: {text}\n")
         self._stream.flush()
 
@@ -241,13 +246,14 @@ class _Silent:
         return None
 
 
-def progress_for(quiet: bool, lang: str = "en") -> RichProgress | StatusLines | _Silent:
-    """A context manager yielding the observer to pass to the library: a bar, status lines, or nothing."""
+def progress_for(quiet: bool, lang: str = "en", zone: str | None = None) -> RichProgress | StatusLines | _Silent:
+    """A context manager yielding the observer to pass to the library: a bar, status lines (stamped in ``zone``,
+    else the host's, with the offset), or nothing."""
     if quiet:
         return _Silent()
     if sys.stderr.isatty():
         return RichProgress(lang=lang)
-    return StatusLines(sys.stderr, lang, progress_interval())
+    return StatusLines(sys.stderr, lang, progress_interval(), zone=zone)
 
 
 @contextmanager

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.custody.common import recorded_line
 from cli.custody.verified import custody_for_verification
 from cli.lang import lang_choice
 from cli.options import examiner_ledger_options, image_arguments, json_option, quiet_option
 from cli.progress import progress_for
 from cli.signals import terminate_as_interrupt
+from cli.zone import user_zone
 
 if TYPE_CHECKING:
     from evidence.acquisition.verify import VerificationReport
@@ -56,6 +58,9 @@ def verify(
 
     Exit 0 when everything matches, 3 on any mismatch (the first mismatching window is named; nothing recorded).
     """
+    from cli.language import message_language
+
+    lang = message_language()  # --lang given, else SCELLE_LANG, else the locale: as the error lines
     # imported here: other commands start faster
     from evidence.acquisition.verify import VerificationReport, verify_image
     from evidence.common.report import VerificationError
@@ -65,40 +70,52 @@ def verify(
     expect = parse_expected(expected)
     with custody_for_verification(ledger, key_file, authorities, ledger_key, zone, location, seal) as custody:
         try:
-            with terminate_as_interrupt(), progress_for(quiet, lang) as progress:
+            with terminate_as_interrupt(), progress_for(quiet, lang, user_zone(zone)) as progress:
                 report = verify_image(images, source=source, progress=progress, expect=expect)
         except VerificationError as exc:
             if isinstance(exc.report, VerificationReport):
-                _render(exc.report, as_json)
+                _render(exc.report, as_json, lang)
+                raise VerificationError(exc.report, exc.report.failure_message(lang)) from exc
             raise
         appended = None if custody is None else custody.append(report, tool=f"{TOOL_NAME} {__version__} verify")
-    _render(report, as_json)
+    _render(report, as_json, lang)
     if appended is not None:
-        click.echo(f"custody: recorded verified {appended.entry.entry_id} in {ledger}", err=as_json)
+        click.echo(recorded_line("verified", appended.entry.entry_id, ledger, lang), err=as_json)
 
 
-def _render(report: VerificationReport, as_json: bool) -> None:
-    from cli.language import message_language
+def _render(report: VerificationReport, as_json: bool, lang: str) -> None:
+    from cli.acquire_log import subject_text
+    from custody.i18n.messages import message
+    from evidence.common.messages import Notice
     from evidence.hashing.digest import labelled
 
     for notice in report.notices:  # on stderr too, so that a --json reader or a log sees it
-        click.echo(f"scelle: warning: {notice.text(message_language())}", err=True)
+        click.echo(Notice("cli.warning", text=notice).text(lang), err=True)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return
-    status = "verified" if report.ok else "MISMATCH"
-    click.echo(f"{report.image}: {status} ({report.format}, {report.media_size} bytes)")
+    status = "verify.verified" if report.ok else "verify.mismatch"
+    click.echo(message(status, lang, image=report.image, format=report.format, size=report.media_size))
     for check in report.checks:
-        mark = "ok" if check.ok else "MISMATCH"
-        line = f"  {check.subject}: {labelled(check.algorithm, check.expected)} {mark}"
-        if not check.ok:
-            line += f" (computed {labelled(check.algorithm, check.computed) if check.computed else 'nothing'})"
-        click.echo(line)
+        subject, digest = subject_text(check.subject, lang), labelled(check.algorithm, check.expected)
+        if check.ok:
+            click.echo("  " + message("verify.check.ok", lang, subject=subject, digest=digest))
+            continue
+        computed = labelled(check.algorithm, check.computed) if check.computed else message("verify.nothing", lang)
+        click.echo("  " + message("verify.check.mismatch", lang, subject=subject, digest=digest, computed=computed))
     for mismatch in report.first_mismatch:
         click.echo(
-            f"  first mismatch in {mismatch.subject}: window {mismatch.index}, bytes [{mismatch.start}, {mismatch.end})"
+            "  "
+            + message(
+                "verify.first_mismatch",
+                lang,
+                subject=subject_text(mismatch.subject, lang),
+                index=mismatch.index,
+                start=mismatch.start,
+                end=mismatch.end,
+            )
         )
     for problem in report.problems:
-        click.echo(f"  problem: {problem}")
+        click.echo("  " + message("verify.problem", lang, problem=problem.text(lang)))
     for notice in report.notices:
-        click.echo(f"  note: {notice.text(message_language())}")
+        click.echo("  " + message("verify.note", lang, note=notice.text(lang)))

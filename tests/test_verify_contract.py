@@ -52,7 +52,7 @@ def test_a_failed_report_raises_verification_error_carrying_it_with_exit_code_3(
     assert f"expected sha256:{'aa' * 32}, got sha256:{'bb' * 32}" in messages[0]  # both values, as sigstore
     assert messages[1] == "case.ledger: entry 2: changed row (and 1 more)"
     assert messages[2] == (
-        "b.json: bundle NOT VERIFIED: 1 check(s) failed (file.bad); "
+        "b.json: bundle NOT VERIFIED: 1 check failed (file.bad); "
         f"File x.E01 matches no item of the bundle (its SHA-256 is {'00' * 32})"
     )
 

@@ -293,7 +293,10 @@ def authority_add(ledger: str, key_file: str, ledger_key: str | None, as_json: b
     with _named_options(opts, lang):
         record_ = _authority(opts, lang)
     pair = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang, options=OPTION_OF):
+    with (
+        ledger_for_append(ledger, ledger_key, loaded=pair) as opened,
+        refusals_in(lang, options=OPTION_OF, zone=opts["zone"]),
+    ):
         appended = opened.add_authority(record_, pair)
     render_appended(appended, as_json, f"recorded authority {record_.reference} as")
     warn_window(record_.reference, record_.valid_from, record_.valid_until, lang, record_.tz or "UTC")

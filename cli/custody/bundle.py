@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from cli.lang import locale_lang, remember_lang
 from cli.options import quiet_option
 from cli.zone import display_zone_option, user_zone
 from evidence.common.version import __version__
@@ -69,7 +70,14 @@ def _outputs(
     help="Only this artefact (a file, or sha256:/blake3: digest); repeat for more. Default: all.",
 )
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the HTML report.")
-@click.option("--lang", type=LANG, default="en", show_default=True, help="Language of the report and summary.")
+@click.option(
+    "--lang",
+    type=LANG,
+    default=locale_lang,
+    callback=remember_lang,
+    show_default="the locale's",
+    help="Language of the report and summary.",
+)
 @click.option("--case-uco", "case_uco", type=click.Path(dir_okay=False), help="Also write a CASE/UCO JSON-LD file.")
 @display_zone_option
 @quiet_option
@@ -148,6 +156,7 @@ def verify_bundle(
     except VerificationError as exc:
         if isinstance(exc.report, BundleReport):
             _render_bundle(exc.report, report_path, lang, case_uco, as_json, source, zone)
+            raise VerificationError(exc.report, exc.report.failure_message(lang, zone)) from exc
         raise
     _render_bundle(result, report_path, lang, case_uco, as_json, source, zone)
 
@@ -174,7 +183,9 @@ def _render_bundle(
     if unchecked:  # present, never called verified (the verdict does not rest on them)
         from custody.i18n import message
 
-        click.echo(message("tsa.unchecked", lang, count=unchecked), err=as_json)
+        click.echo(
+            message("tsa.unchecked.one" if unchecked == 1 else "tsa.unchecked", lang, count=unchecked), err=as_json
+        )
 
 
 def bundle_verify_options(func: F) -> F:
@@ -195,8 +206,9 @@ def bundle_verify_options(func: F) -> F:
             click.option(
                 "--lang",
                 type=LANG,
-                default="en",
-                show_default=True,
+                default=locale_lang,
+                callback=remember_lang,
+                show_default="the locale's",
                 help="Language of the report, the summary and the messages.",
             ),
             click.option(

@@ -63,7 +63,7 @@ def _append(change: str, o: dict[str, Any], until: str | None = None) -> None:
     end = parse_time(until, o["zone"], end_of_day=True)
     document = None if o["document"] is None else "sha256:" + artefact_from_file(o["document"]).digests["sha256"]
     pair = load_key(o["key_file"])
-    with ledger_for_append(o["ledger"], o["ledger_key"], loaded=pair) as opened, refusals_in(o["lang"]):
+    with ledger_for_append(o["ledger"], o["ledger_key"], loaded=pair) as opened, refusals_in(o["lang"], zone=o["zone"]):
         authority = opened.resolve_authority(o["authority_ref"])
         record = AuthorityChange(
             id=new_id("ac"),

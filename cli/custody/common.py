@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from cli.lang import locale_lang
+from cli.lang import locale_lang, remember_lang
 from cli.zone import user_zone
 from evidence.common.errors import UsageError
 
@@ -102,19 +102,19 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
 
 
 @contextmanager
-def refusals_in(lang: str, options: Mapping[str, str] | None = None) -> Iterator[None]:
-    """State an event (or an authority record or change) the ledger refuses in ``lang``, pointing at
-    ``--late-reason`` when that would justify it, and at the option that gives a missing field (``options``: field
-    to option name)."""
+def refusals_in(lang: str, options: Mapping[str, str] | None = None, zone: str | None = None) -> Iterator[None]:
+    """State an event (or an authority record or change) the ledger refuses in ``lang``, its times in the user's
+    zone (``--tz``, else the host's) with their offset, pointing at ``--late-reason`` when that would justify it,
+    and at the option that gives a missing field (``options``: field to option name)."""
     from custody.rules.breach import RecordRefusedError
     from custody.rules.events import EventRefusedError
 
     try:
         yield
     except EventRefusedError as exc:
-        raise exc.localised(lang, how="--late-reason TEXT") from exc
+        raise exc.localised(lang, how="--late-reason TEXT", zone=user_zone(zone)) from exc
     except RecordRefusedError as exc:
-        raise exc.localised(lang, options=options) from exc
+        raise exc.localised(lang, options=options, zone=user_zone(zone)) from exc
 
 
 def lang_option(func: F) -> F:
@@ -123,6 +123,7 @@ def lang_option(func: F) -> F:
         "--lang",
         type=click.Choice(["en", "fr"]),
         default=locale_lang,
+        callback=remember_lang,
         show_default="the locale's",
         help="Language of the reasons when the event is refused.",
     )(func)
@@ -152,6 +153,15 @@ def now_in(zone: str | None) -> tuple[None, str]:
     """An event recorded without ``--at``: no instant (the ledger takes the moment it records it, after its lock)
     and the user's zone (``--tz``, else the host's)."""
     return None, user_zone(zone)
+
+
+def recorded_line(action: str, entry_id: str, ledger: str | None, lang: str) -> str:
+    """``custody: recorded ACTION ID in LEDGER`` (an examiner's command that also recorded its event), in ``lang``."""
+    from custody.i18n import ACTIONS, vocabulary
+    from custody.i18n.messages import message
+
+    said = action if lang == "en" else vocabulary(ACTIONS, action, lang)  # English names the event by its code
+    return message("custody.recorded", lang, action=said, id=entry_id, ledger=ledger)
 
 
 def emit(obj: dict[str, Any]) -> None:

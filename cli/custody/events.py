@@ -151,7 +151,7 @@ def record(
     if action == "transferred":
         raise click.UsageError("a transfer needs both handlers: use `scelle custody transfer` or `offer`/`accept`")
     pair = load_key(key_file)
-    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang):
+    with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang, zone=opts["zone"]):
         appended = opened.record(pair, _draft(opened, action, opts, lang))
     render_appended(appended, as_json, f"recorded {action}")
 
@@ -167,6 +167,6 @@ def transfer(
     """Record a transfer signed by both handlers, whose keys are both here (else use offer/accept)."""
     releasing = load_key(from_key)
     receiving = load_key(to_key)
-    with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened, refusals_in(lang):
+    with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened, refusals_in(lang, zone=opts["zone"]):
         appended = opened.record(releasing, _draft(opened, "transferred", opts), counter_key=receiving)
     render_appended(appended, as_json, "recorded transfer")

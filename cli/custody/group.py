@@ -293,6 +293,7 @@ def verify(
         verify_bundle(target, given, artefacts, report_path, lang, case_uco, as_json, tsa, keys, quorum, zone)
         return
     notes = None if since is None else read_since(since, lang)
+    zone = user_zone(display_tz)
     trusted = read_trust(given[0]) if given else None
     tsa = read_tsa(tsa_certs, lang)
     try:
@@ -308,13 +309,16 @@ def verify(
         )
     except VerificationError as exc:
         if isinstance(exc.report, LedgerReport):
-            _render_ledger(exc.report, as_json, lang)
+            _render_ledger(exc.report, as_json, lang, zone)
+            raise VerificationError(exc.report, exc.report.failure_message(lang, zone)) from exc
         raise
-    _render_ledger(report, as_json, lang)
+    _render_ledger(report, as_json, lang, zone)
 
 
-def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
+def _render_ledger(report: LedgerReport, as_json: bool, lang: str, zone: str) -> None:
+    """The findings (times in ``zone``), the time-stamps and the verdict; or the JSON (times as stored, UTC)."""
     from custody.i18n import message
+    from custody.i18n.words import counted
 
     if as_json:
         emit(
@@ -335,10 +339,10 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
         )
     else:
         stamp_findings = {check.text("en") for check in report.timestamps if check.status == "failed"}
-        for finding in report.texts(lang):
+        for finding in report.texts(lang, zone):
             if finding not in stamp_findings:  # said below, in the report's language
                 click.echo(finding)
-        for line in render_timestamps(report.timestamps, lang):
+        for line in render_timestamps(report.timestamps, lang, zone):
             click.echo(line)
         if report.ok:
             click.echo(
@@ -346,9 +350,9 @@ def _render_ledger(report: LedgerReport, as_json: bool, lang: str) -> None:
                     "ledger.verified",
                     lang,
                     subject=report.path,
-                    entries=report.entries,
-                    events=report.events,
-                    checkpoints=report.checkpoints,
+                    entries=counted(report.entries, "entry", lang),
+                    events=counted(report.events, "event", lang),
+                    checkpoints=counted(report.checkpoints, "checkpoint", lang),
                 )
             )
     if not report.key_trusted:

@@ -136,7 +136,7 @@ def receive(
     trusted = [read_trust(t) for t in trust]
     receiving = load_key(key_file)
     when = parse_time(at, zone) or now_in(zone)
-    with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened, refusals_in(lang):
+    with ledger_for_append(ledger, ledger_key, loaded=receiving) as opened, refusals_in(lang, zone=zone):
         draft = EventDraft(
             action="received",
             artefacts=(),

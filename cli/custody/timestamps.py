@@ -12,6 +12,7 @@ import click
 
 from cli.custody.common import emit, lang_option
 from cli.options import json_option
+from cli.zone import display_zone_option, user_zone
 
 if TYPE_CHECKING:
     from custody.ledger.rfc3161 import TimestampCheck, TsaTrust
@@ -46,6 +47,7 @@ def stated_in(lang: str) -> Iterator[None]:
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the TSA.")
 @lang_option
+@display_zone_option
 @json_option
 def timestamp(
     ledger: str,
@@ -54,6 +56,7 @@ def timestamp(
     request_out: str | None,
     timeout: float,
     lang: str,
+    display_tz: str | None,
     as_json: bool,
 ) -> None:
     """Time-stamp the ledger's latest checkpoint (RFC 3161) and keep the reply in the ledger.
@@ -67,7 +70,9 @@ def timestamp(
     from custody.model.times import format_utc
     from evidence.common.errors import UsageError
     from evidence.common.files import write_atomic
+    from evidence.common.zones import shown_stored
 
+    zone = user_zone(display_tz)
     with stated_in(lang):
         if sum(value is not None for value in (tsa_url, reply_file, request_out)) != 1:
             raise TimestampError("tsa.one_source", exit_code=2)
@@ -87,7 +92,8 @@ def timestamp(
     if as_json:
         emit({"ledger": ledger, "size": stored.size, "time": time, "tsa": stored.info.tsa, "verified": False})
     else:
-        click.echo(_said("tsa.stored", lang, subject=ledger, size=stored.size, time=time, tsa=stored.info.tsa))
+        shown = shown_stored(time, zone)  # the TSA's time for a person: in --tz, with its offset
+        click.echo(_said("tsa.stored", lang, subject=ledger, size=stored.size, time=shown, tsa=stored.info.tsa))
 
 
 def _said(code: str, lang: str, **params: object) -> str:
@@ -129,15 +135,15 @@ def read_tsa(paths: tuple[str, ...], lang: str) -> TsaTrust | None:
         return read_tsa_certs(paths)
 
 
-def render_timestamps(checks: tuple[TimestampCheck, ...], lang: str) -> list[str]:
-    """The lines `custody verify` prints about time-stamps: one per verified or failed one, one count of those
-    not checked (never called verified)."""
+def render_timestamps(checks: tuple[TimestampCheck, ...], lang: str, zone: str) -> list[str]:
+    """The lines `custody verify` prints about time-stamps: one per verified or failed one (the TSA's time in
+    ``zone`` with its offset), one count of those not checked (never called verified)."""
     from custody.i18n import message
 
-    lines = [check.text(lang) for check in checks if check.status != "not checked"]
+    lines = [check.text(lang, zone) for check in checks if check.status != "not checked"]
     unchecked = sum(check.status == "not checked" for check in checks)
     if unchecked:
-        lines.append(message("tsa.unchecked", lang, count=unchecked))
+        lines.append(message("tsa.unchecked.one" if unchecked == 1 else "tsa.unchecked", lang, count=unchecked))
     return lines
 
 

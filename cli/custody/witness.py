@@ -15,10 +15,16 @@ import click
 
 from cli.custody.bundle import LANG
 from cli.custody.common import load_key
+from cli.lang import locale_lang, remember_lang
 from evidence.common.errors import UsageError
 
 lang_option = click.option(
-    "--lang", type=LANG, default="en", show_default=True, help="Language of the messages (en, fr)."
+    "--lang",
+    type=LANG,
+    default=locale_lang,
+    callback=remember_lang,
+    show_default="the locale's",
+    help="Language of the messages (en, fr).",
 )
 
 

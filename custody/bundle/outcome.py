@@ -34,9 +34,9 @@ class Finding:
     params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     parts: tuple[Breach, ...] = ()
 
-    def text(self, lang: str = "en") -> str:
-        """The finding as a sentence in ``lang``."""
-        return Breach(self.code, self.params, self.parts).text(lang)
+    def text(self, lang: str = "en", zone: str | None = None) -> str:
+        """The finding as a sentence in ``lang``, its times in ``zone`` when given (else as stored, in UTC)."""
+        return Breach(self.code, self.params, self.parts).text(lang, zone)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,13 +96,17 @@ class BundleReport(Report):
         """The findings that failed."""
         return tuple(f for f in self.findings if not f.ok)
 
-    def failure_message(self) -> str:
-        """``NAME: bundle NOT VERIFIED: N check(s) failed (codes); reason; ...`` (the first reasons in full)."""
+    def failure_message(self, lang: str = "en", zone: str | None = None) -> str:
+        """``NAME: bundle NOT VERIFIED: N check(s) failed (codes); reason; ...`` (the first reasons in full), in
+        ``lang``, times in ``zone`` when given."""
+        from custody.i18n import message
+
         failed = self.failures()
-        codes = ", ".join(sorted({f.code for f in failed})) or "nothing was verified"
-        reasons = "".join(f"; {f.text('en')}" for f in failed[:REASONS_SHOWN])
+        codes = ", ".join(sorted({f.code for f in failed})) or message("bundle.nothing_verified", lang)
+        reasons = "".join(f"; {f.text(lang, zone)}" for f in failed[:REASONS_SHOWN])
         reasons += "; ..." if len(failed) > REASONS_SHOWN else ""
-        return f"{self.name}: bundle NOT VERIFIED: {len(failed)} check(s) failed ({codes}){reasons}"
+        code = "bundle.failed.one" if len(failed) == 1 else "bundle.failed"
+        return message(code, lang, subject=self.name, count=len(failed), codes=codes, reasons=reasons)
 
 
 def describe(report: BundleReport) -> dict[str, Any]:

@@ -143,13 +143,13 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
     return f'<table class="meta"><tbody>{body}</tbody></table>'
 
 
-def _verdict(report: BundleReport, lang: str) -> str:
+def _verdict(report: BundleReport, lang: str, zone: str) -> str:
     ok = report.ok
     items = []
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
         css = "ok" if f.ok else "bad"
-        items.append(f'<li><span class="mark {css}">{_e(mark)}</span><span>{_e(f.text(lang))}</span></li>')
+        items.append(f'<li><span class="mark {css}">{_e(mark)}</span><span>{_e(f.text(lang, zone))}</span></li>')
     return (
         f'<div class="verdict {"ok" if ok else "bad"}">{_e(label("verdict", lang))}{colon(lang)}'
         f"{_e(i18n.pick(i18n.VERDICT[ok], lang))}</div>"
@@ -376,14 +376,14 @@ def render_html(
     parts = [
         _meta(report, lang, checked_at, tool, zone),
         selfcheck.section(keys, lang) if selfchecking else "",
-        python_label + _verdict(report, lang),
+        python_label + _verdict(report, lang, zone),
         *data,
         _how(report, lang),
     ]
     script = selfcheck.page_script() if selfchecking else None
     c = report.contents
     tail = (
-        selfcheck.script_tags(bundle, [k for k, _ in keys], lang, c.witnesses, c.quorum)
+        selfcheck.script_tags(bundle, [k for k, _ in keys], lang, c.witnesses, c.quorum, zone)
         if bundle and selfchecking
         else ""
     )

@@ -9,12 +9,33 @@
   const STATES = { true: ["ok", "ok"], false: ["fail", "bad"], null: ["unchecked", "na"] }; // state, mark
   const everyFinding = (result) => result.findings.concat(...(result.linked || []).map(everyFinding));
 
-  /** A parameter's value as custody.i18n.finding states it: words translated, days' decimal comma. */
+  // As evidence.common.zones.shown: "YYYY-MM-DD HH:MM[:SS] UTC±HH:MM"; other text, an unknown zone: as is.
+  /** A stored UTC instant ("...Z") in the report's zone (data.zone). */
+  function inZone(text, seconds) {
+    const moment = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(text) ? new Date(text) : null;
+    const zone = data.zone || "UTC";
+    let offset = /^[+-]\d\d:\d\d$/.test(zone) ? zone : "+00:00";
+    if (!moment) return text;
+    if (offset !== zone && zone !== "UTC" && zone !== "Z") {
+      try {
+        const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+        const name = format.formatToParts(moment).find((p) => p.type === "timeZoneName").value; // GMT+01:00
+        offset = name.slice(3) || "+00:00";
+      } catch (e) {
+        return text; // a zone this browser does not know
+      }
+    }
+    const minutes = (offset[0] === "-" ? -1 : 1) * (+offset.slice(1, 3) * 60 + +offset.slice(4, 6));
+    const local = new Date(moment.getTime() + minutes * 60000).toISOString();
+    return local.slice(0, 10) + " " + local.slice(11, seconds ? 19 : 16) + " UTC" + offset;
+  }
+
+  /** A parameter as custody.i18n.finding states it: words translated, decimal comma, times in the zone. */
   function value(name, v) {
     const { words: table, join } = words.params[name] || {};
     const word = (x) => (table && Object.hasOwn(table, x) ? table[x] : x);
     if (table) return join === null ? String(word(v)) : String(v).split(",").map(word).join(join);
-    return name === "days" ? String(v).replace(".", words.decimal) : String(v);
+    return name === "days" ? String(v).replace(".", words.decimal) : inZone(String(v), true);
   }
 
   /** A template with its {parameters} filled in. */
@@ -105,9 +126,9 @@
   const ledgerEvents = ({ linked, contents }) =>
     [].concat(...(linked || []).map(ledgerEvents), contents.events.map((e) => [contents.header.origin, e]));
 
-  /** An event's timeline cells, lists of texts: when (in UTC), what, who, where and which authorities. */
+  /** An event's timeline cells, lists of texts: when (report's zone), what, who, where, which authorities. */
   function cells(event) {
-    const when = event.occurred_at.slice(0, 10) + " " + event.occurred_at.slice(11, 16) + " UTC+00:00";
+    const when = inZone(event.occurred_at, false);
     const what = [words.params.action.words[event.action] || event.action, event.id];
     if (event.seal) what.push(words.seal + " " + event.seal);
     const who = [event.handler, event.counter_party].filter((h) => h).map((h) => h.name);

@@ -197,12 +197,18 @@ def word(key: str, lang: str) -> str:
 
 
 def page_data(
-    bundle: bytes, trusted: Sequence[TrustedKey], lang: str, witnesses: Sequence[str] = (), quorum: int = 0
+    bundle: bytes,
+    trusted: Sequence[TrustedKey],
+    lang: str,
+    witnesses: Sequence[str] = (),
+    quorum: int = 0,
+    zone: str = "UTC",
 ) -> dict[str, Any]:
     """The data block: the bundle's exact bytes (base64), the trusted keys (one per ledger of a linked history), the
-    witness verifier keys and quorum the report was made with (``verify --witness``), the rules' facts and the
-    words."""
+    witness verifier keys and quorum the report was made with (``verify --witness``), the rules' facts, the words,
+    and the zone the report shows its times in (the page states the browser's findings in it too)."""
     return {
+        "zone": zone,
         "bundle": base64.b64encode(bundle).decode("ascii"),
         "trust": [{"name": t.name, "public_key": base64.b64encode(t.public_key).decode("ascii")} for t in trusted],
         "witnesses": list(witnesses),
@@ -248,7 +254,13 @@ def section(trusted: Sequence[tuple[TrustedKey, str]], lang: str) -> str:
 
 
 def script_tags(
-    bundle: bytes, trusted: Sequence[TrustedKey], lang: str, witnesses: Sequence[str] = (), quorum: int = 0
+    bundle: bytes,
+    trusted: Sequence[TrustedKey],
+    lang: str,
+    witnesses: Sequence[str] = (),
+    quorum: int = 0,
+    zone: str = "UTC",
 ) -> str:
     """The data block and the inline script, to put at the end of the body."""
-    return data_block(page_data(bundle, trusted, lang, witnesses, quorum)) + f"<script>{page_script()}</script>"
+    data = page_data(bundle, trusted, lang, witnesses, quorum, zone)
+    return data_block(data) + f"<script>{page_script()}</script>"

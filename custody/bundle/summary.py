@@ -22,12 +22,12 @@ from custody.bundle.report import (
 from custody.i18n import label
 
 
-def verdict_lines(report: BundleReport, lang: str) -> list[str]:
-    """The verdict, then one line per finding marked ``[OK]`` or ``[FAILED]``/``[ÉCHEC]``."""
+def verdict_lines(report: BundleReport, lang: str, zone: str) -> list[str]:
+    """The verdict, then one line per finding marked ``[OK]`` or ``[FAILED]``/``[ÉCHEC]``, its times in ``zone``."""
     lines = [f"{label('verdict', lang)}{colon(lang)}{i18n.pick(i18n.VERDICT[report.ok], lang)}"]
     for f in report.findings:
         mark = label("ok", lang) if f.ok else label("fail", lang)
-        lines.append(f"  [{mark}] {f.text(lang)}")
+        lines.append(f"  [{mark}] {f.text(lang, zone)}")
     return lines
 
 
@@ -40,7 +40,7 @@ def text_summary(report: BundleReport, lang: str = "en", zone: str = "UTC") -> s
     lines = []
     if c.header is not None:
         lines.append(f"{label('summary_title', lang)} — {label('case', lang)} {c.header.case} ({c.header.origin})")
-    lines += verdict_lines(report, lang)
+    lines += verdict_lines(report, lang, zone)
     lines.append(f"{label('artefacts', lang)}{sep}".rstrip())
     for artefact, seals in artefacts_of(c):
         seal = f" [{label('seals', lang)}{sep}{', '.join(seals)}]" if seals else ""

@@ -14,7 +14,7 @@ from custody.i18n.words import Pair
 BROWSER_FINDINGS: Mapping[str, Pair] = {
     "format.bad": (
         "The bundle embedded in this page is not readable: {detail}",
-        "Le paquet inclus dans cette page est illisible : {detail}",
+        "Le dossier inclus dans cette page est illisible : {detail}",
     ),
     "browser.kind": (
         "Entry {index}: not verified by the browser: unsupported entry kind {kind}",
@@ -67,7 +67,7 @@ BROWSER_FINDINGS: Mapping[str, Pair] = {
     "browser.unsigned": ("not signed", "aucune signature"),
     "browser.signer_unknown": (
         "signed by {key}, whose key entry is not in the bundle",
-        "signée par {key}, dont l'entrée de clé ne figure pas dans le paquet",
+        "signée par {key}, dont l'entrée de clé ne figure pas dans le dossier",
     ),
     "browser.signature_bad": (
         "the signature by {key} does not verify",
@@ -81,8 +81,8 @@ BROWSER_WORDS: Mapping[str, Pair] = {
         "This page contains the bundle itself (its exact bytes) and a verifier written in JavaScript. When the page "
         "opens, your browser checks the bundle again, offline, against the ledger key whose fingerprint is printed "
         "below. This verdict is your own: it does not rely on the sender's software or on the verdict printed above.",
-        "Cette page contient le paquet lui-même (ses octets exacts) et un vérificateur écrit en JavaScript. À "
-        "l'ouverture de la page, votre navigateur vérifie de nouveau le paquet, hors ligne, avec la clé du registre "
+        "Cette page contient le dossier lui-même (ses octets exacts) et un vérificateur écrit en JavaScript. À "
+        "l'ouverture de la page, votre navigateur vérifie de nouveau le dossier, hors ligne, avec la clé du registre "
         "dont l'empreinte figure ci-dessous. Ce verdict est le vôtre : il ne dépend ni du logiciel de l'expéditeur "
         "ni du verdict imprimé plus haut.",
     ),
@@ -98,9 +98,9 @@ BROWSER_WORDS: Mapping[str, Pair] = {
         "Whoever could alter the bundle could also alter this page and its verifier. The browser's verdict shows "
         "that the bundle is consistent and signed by the key above; for use in court, also check the bundle with a "
         "verifier you obtained yourself (scelle custody verify, or this verifier whose SHA-256 is {script}).",
-        "Quiconque pourrait modifier le paquet pourrait aussi modifier cette page et son vérificateur. Le verdict "
-        "du navigateur montre que le paquet est cohérent et signé par la clé ci-dessus ; pour un usage devant une "
-        "juridiction, vérifiez aussi le paquet avec un vérificateur obtenu par vous-même (scelle custody verify, ou "
+        "Quiconque pourrait modifier le dossier pourrait aussi modifier cette page et son vérificateur. Le verdict "
+        "du navigateur montre que le dossier est cohérent et signé par la clé ci-dessus ; pour un usage devant une "
+        "juridiction, vérifiez aussi le dossier avec un vérificateur obtenu par vous-même (scelle custody verify, ou "
         "ce vérificateur, dont le SHA-256 est {script}).",
     ),
     "running": (
@@ -111,7 +111,7 @@ BROWSER_WORDS: Mapping[str, Pair] = {
         "No browser verdict: JavaScript is disabled or not supported, so this page could not check the bundle "
         "itself. Only the verdict printed by scelle above is available, and it is not your own.",
         "Aucun verdict du navigateur : JavaScript est désactivé ou non pris en charge, cette page n'a donc pas pu "
-        "vérifier elle-même le paquet. Seul le verdict imprimé par scelle plus haut est disponible, et ce n'est pas "
+        "vérifier elle-même le dossier. Seul le verdict imprimé par scelle plus haut est disponible, et ce n'est pas "
         "le vôtre.",
     ),
     "passed": ("Browser verdict: VERIFIED", "Verdict du navigateur : VÉRIFIÉ"),
@@ -142,14 +142,14 @@ BROWSER_WORDS: Mapping[str, Pair] = {
     "unverified_browser": (
         "Warning: your browser did NOT verify the bundle. This table was written from it before the check: do not "
         "rely on it. Rows marked FAILED concern an entry that failed.",
-        "Attention : votre navigateur n'a PAS vérifié le paquet. Ce tableau a été établi à partir de celui-ci avant "
+        "Attention : votre navigateur n'a PAS vérifié le dossier. Ce tableau a été établi à partir de celui-ci avant "
         "le contrôle : ne vous y fiez pas. Les lignes marquées ÉCHEC concernent une entrée en échec.",
     ),
     "tables_note": (
         "The tables below were written by scelle from the bundle; your browser checks the embedded bundle, not the "
         "text of the tables. If in doubt, compare them with the bundle itself.",
-        "Les tableaux ci-dessous ont été établis par scelle à partir du paquet ; votre navigateur contrôle le paquet "
-        "inclus, non le texte des tableaux. En cas de doute, comparez-les au paquet lui-même.",
+        "Les tableaux ci-dessous ont été établis par scelle à partir du dossier ; votre navigateur contrôle le dossier "
+        "inclus, non le texte des tableaux. En cas de doute, comparez-les au dossier lui-même.",
     ),
     "artefact_heading": ("Check an evidence file yourself", "Contrôler vous-même un fichier de preuve"),
     "artefact_label": (
@@ -163,27 +163,27 @@ BROWSER_WORDS: Mapping[str, Pair] = {
     ),
     "artefact_nomatch": (
         "The file {file} matches NO item of the bundle: its SHA-256 is {sha256}",
-        "Le fichier {file} ne correspond à AUCUN élément du paquet : son SHA-256 est {sha256}",
+        "Le fichier {file} ne correspond à AUCUN élément du dossier : son SHA-256 est {sha256}",
     ),
     "artefact_unverified": (
         "But the bundle did not verify: the recorded digest itself is not proven.",
-        "Mais le paquet n'a pas été vérifié : l'empreinte enregistrée n'est donc pas établie.",
+        "Mais le dossier n'a pas été vérifié : l'empreinte enregistrée n'est donc pas établie.",
     ),
     "timeline_checked": (
         "Checked by your browser: every row of this table states what the verified bundle holds (time, action, "
         "handlers, place).",
-        "Contrôlé par votre navigateur : chaque ligne de ce tableau correspond au paquet vérifié (date, acte, "
+        "Contrôlé par votre navigateur : chaque ligne de ce tableau correspond au dossier vérifié (date, acte, "
         "intervenants, lieu).",
     ),
     "timeline_replaced": (
         "Warning: this table did not match the verified bundle (the page was altered after it was made). Your browser "
         "has replaced it with the events of the verified bundle.",
-        "Attention : ce tableau ne correspondait pas au paquet vérifié (la page a été modifiée après sa production). "
-        "Votre navigateur l'a remplacé par les événements du paquet vérifié.",
+        "Attention : ce tableau ne correspondait pas au dossier vérifié (la page a été modifiée après sa production). "
+        "Votre navigateur l'a remplacé par les événements du dossier vérifié.",
     ),
     "unverified": (
         "Warning: the bundle did NOT verify. This table is built from unverified data: do not rely on it.",
-        "Attention : le paquet n'a PAS été vérifié. Ce tableau est construit à partir de données non vérifiées : "
+        "Attention : le dossier n'a PAS été vérifié. Ce tableau est construit à partir de données non vérifiées : "
         "ne vous y fiez pas.",
     ),
 }

@@ -7,7 +7,17 @@ from collections.abc import Mapping
 from custody.i18n.authorities import AUTHORITY_FINDINGS, CHANGES, FIELDS
 from custody.i18n.timestamps import TIMESTAMP_FINDINGS
 from custody.i18n.witnessing import WITNESS_FINDINGS
-from custody.i18n.words import ACTIONS, AUTHORITY_TYPES, CATEGORIES, INSTRUMENTS, Pair, pick, vocabulary
+from custody.i18n.words import (
+    ACTIONS,
+    AUTHORITY_TYPES,
+    CATEGORIES,
+    ENTRY_KINDS,
+    INSTRUMENTS,
+    Pair,
+    pick,
+    vocabulary,
+)
+from evidence.common.zones import shown_stored
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
     "en": (
@@ -21,9 +31,9 @@ RECHECK: Mapping[str, tuple[str, ...]] = {
         "Hash each evidence file with SHA-256 and BLAKE3 and compare with the digests listed above.",
     ),
     "fr": (
-        "Obtenir la clé publique du registre par un autre canal que ce paquet (autorité centrale, courrier signé) et "
+        "Obtenir la clé publique du registre par un autre canal que ce dossier (autorité centrale, courrier signé) et "
         "comparer son empreinte avec {fingerprint}.",
-        "Lancer : scelle custody verify PAQUET.json --trust CLE_REGISTRE --artefact FICHIER (fonctionne hors ligne).",
+        "Lancer : scelle custody verify DOSSIER.json --trust CLE_REGISTRE --artefact FICHIER (fonctionne hors ligne).",
         "Ou sans scelle : réencoder chaque entries[i].leaf selon la RFC 8785 (JSON Canonicalization Scheme), en "
         "calculer SHA-256(0x00 || feuille) et suivre entries[i].proof jusqu'à la racine du point de contrôle "
         "(RFC 9162, § 2.1.3.2).",
@@ -43,7 +53,7 @@ LIMITS: Mapping[str, tuple[str, ...]] = {
         "Times are those the handlers recorded; the ledger checks their order, not the clocks.",
     ),
     "fr": (
-        "Le paquet prouve que ces entrées figurent, telles que signées, dans le registre ; il ne peut pas prouver "
+        "Le dossier prouve que ces entrées figurent, telles que signées, dans le registre ; il ne peut pas prouver "
         "que le registre ne contient aucun autre événement, postérieur, sur les mêmes éléments.",
         "Il prouve qui a signé chaque enregistrement et avec quelle clé ; le rattachement d'une clé à une personne "
         "repose sur la manière dont la clé a été enregistrée et remise.",
@@ -82,9 +92,9 @@ FINDINGS: Mapping[str, Pair] = {
     ),
     "header.origin": (
         "The signed state is for ledger {got}, the bundle's ledger is {expected}",
-        "L'état signé concerne le registre {got}, celui du paquet est {expected}",
+        "L'état signé concerne le registre {got}, celui du dossier est {expected}",
     ),
-    "events.none": ("The bundle holds no custody event", "Le paquet ne contient aucun événement de possession"),
+    "events.none": ("The bundle holds no custody event", "Le dossier ne contient aucun événement de possession"),
     "signatures.ok": (
         "All signatures verify: events {events} (hand-overs signed by both parties: {transfers}), "
         "authorities {authorities}, handler keys {keys}",
@@ -163,7 +173,7 @@ FINDINGS: Mapping[str, Pair] = {
     ),
     "chain.missing": (
         "Event {id} follows event {missing}, which is missing from the bundle",
-        "L'événement {id} fait suite à l'événement {missing}, absent du paquet",
+        "L'événement {id} fait suite à l'événement {missing}, absent du dossier",
     ),
     "chain.source": (
         "Event {id} (derived data) names {source} as its source, but no earlier event concerns that item",
@@ -188,7 +198,7 @@ FINDINGS: Mapping[str, Pair] = {
     ),
     "file.bad": (
         "File {path} matches no item of the bundle (its SHA-256 is {sha256})",
-        "Le fichier {path} ne correspond à aucun élément du paquet (son SHA-256 est {sha256})",
+        "Le fichier {path} ne correspond à aucun élément du dossier (son SHA-256 est {sha256})",
     ),
     **AUTHORITY_FINDINGS,
     "trust.missing": (
@@ -203,7 +213,7 @@ FINDINGS: Mapping[str, Pair] = {
     ),
     "handover.missing": (
         "Event {id} was received from ledger {origin} (state of {size} entries), whose history the bundle lacks",
-        "L'événement {id} a été reçu du registre {origin} (état de {size} entrées), dont le paquet ne contient "
+        "L'événement {id} a été reçu du registre {origin} (état de {size} entrées), dont le dossier ne contient "
         "pas l'historique",
     ),
     "handover.bad": (
@@ -221,7 +231,7 @@ FINDINGS: Mapping[str, Pair] = {
     ),
     "link.unused": (
         "The linked history of ledger {origin} is named by no received event of the bundle",
-        "L'historique lié du registre {origin} n'est rattaché à aucun événement de réception du paquet",
+        "L'historique lié du registre {origin} n'est rattaché à aucun événement de réception du dossier",
     ),
     **WITNESS_FINDINGS,
 }
@@ -237,12 +247,13 @@ REFUSAL: Mapping[str, Pair] = {
 written up after a later one."""
 
 
-def finding(code: str, params: Mapping[str, str], lang: str) -> str:
-    """One verification finding as a sentence in ``lang``."""
+def finding(code: str, params: Mapping[str, str], lang: str, zone: str | None = None) -> str:
+    """One verification finding as a sentence in ``lang``; with ``zone``, its times (stored UTC instants) are shown
+    in that zone with their offset, as every other time of the output that states it."""
+    values = {name: shown_stored(value, zone) for name, value in params.items()}
     pair = FINDINGS.get(code)
     if pair is None:
-        return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(params.items()))}"
-    values = dict(params)
+        return f"{code}: {', '.join(f'{k}={v}' for k, v in sorted(values.items()))}"
     for name, (table, joiner) in PARAMETER_WORDS.items():
         if name not in values:
             continue
@@ -266,6 +277,7 @@ PARAMETER_WORDS: Mapping[str, tuple[Mapping[str, Pair], Pair | None]] = {
     "categories": (CATEGORIES, (", ", ", ")),
     "type": (AUTHORITY_TYPES, _OR),
     "who": (AUTHORITY_TYPES, _OR),
+    "kind": (ENTRY_KINDS, None),
 }
 """Parameters whose values are words of a vocabulary, translated into the language of the finding: one word, or a
 comma-separated list joined with the pair's separator (the report page's script translates them from this table)."""

@@ -9,6 +9,7 @@ from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.recording import RECORDING_MESSAGES
 from custody.i18n.stores import STORE_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
+from custody.i18n.verifying import VERIFY_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick
 
@@ -39,7 +40,7 @@ MESSAGES: Mapping[str, Pair] = {
     ),
     "trust.unsafe_bundle": (
         "{subject}: --unsafe-trust-embedded-key applies to a ledger; a bundle is checked only against --trust",
-        "{subject} : --unsafe-trust-embedded-key ne s'applique qu'à un registre ; un paquet se "
+        "{subject} : --unsafe-trust-embedded-key ne s'applique qu'à un registre ; un dossier se "
         "vérifie uniquement avec --trust",
     ),
     "trust.embedded": (
@@ -51,17 +52,33 @@ MESSAGES: Mapping[str, Pair] = {
     ),
     "bundle.changed": (
         "{subject}: the bundle file changed while it was being verified: verify a copy that nobody writes to",
-        "{subject} : le fichier du paquet a été modifié pendant sa vérification : vérifiez une copie que personne "
+        "{subject} : le fichier du dossier a été modifié pendant sa vérification : vérifiez une copie que personne "
         "ne modifie",
     ),
     "ledger.bundle_options": (
         "{subject}: --artefact, --report and --case-uco apply to a bundle, not to a ledger",
-        "{subject} : --artefact, --report et --case-uco s'appliquent à un paquet, pas à un registre",
+        "{subject} : --artefact, --report et --case-uco s'appliquent à un dossier, pas à un registre",
     ),
     "ledger.verified": (
-        "{subject}: verified {entries} entries ({events} events), {checkpoints} checkpoints",
-        "{subject} : {entries} entrées vérifiées ({events} événements), {checkpoints} points de contrôle",
+        "{subject}: verified {entries} ({events}), {checkpoints}",
+        "{subject} : registre vérifié : {entries} ({events}), {checkpoints}",
     ),
+    "ledger.failed": ("{subject}: {finding}", "{subject} : {finding}"),
+    "ledger.failed.one_more": ("{subject}: {finding} (and 1 more)", "{subject} : {finding} (et 1 autre constat)"),
+    "ledger.failed.more": (
+        "{subject}: {finding} (and {count} more)",
+        "{subject} : {finding} (et {count} autres constats)",
+    ),
+    "ledger.no_finding": ("no finding", "aucun constat"),
+    "bundle.failed.one": (
+        "{subject}: bundle NOT VERIFIED: 1 check failed ({codes}){reasons}",
+        "{subject} : dossier NON VÉRIFIÉ : 1 contrôle a échoué ({codes}){reasons}",
+    ),
+    "bundle.failed": (
+        "{subject}: bundle NOT VERIFIED: {count} checks failed ({codes}){reasons}",
+        "{subject} : dossier NON VÉRIFIÉ : {count} contrôles ont échoué ({codes}){reasons}",
+    ),
+    "bundle.nothing_verified": ("nothing was verified", "rien n'a été vérifié"),
     **WITNESS_MESSAGES,
     "key.permissions": (
         "warning: {path}: key file is readable by group or others (mode {mode}); restrict it with "
@@ -79,6 +96,7 @@ MESSAGES: Mapping[str, Pair] = {
     **RECORDING_MESSAGES,
     **BATCH_WORDS,
     **STORE_MESSAGES,
+    **VERIFY_MESSAGES,
 }
 
 

@@ -94,9 +94,13 @@ TIMESTAMP_MESSAGES: Mapping[str, Pair] = {
         "checkpoint {size}: time-stamped {time} by {tsa} (RFC 3161, verified against --tsa-cert)",
         "point de contrôle {size} : horodaté le {time} par {tsa} (RFC 3161, vérifié avec --tsa-cert)",
     ),
+    "tsa.unchecked.one": (
+        "1 RFC 3161 time-stamp stored, NOT checked: give --tsa-cert to check it",
+        "1 horodatage RFC 3161 enregistré, NON contrôlé : indiquez --tsa-cert pour le contrôler",
+    ),
     "tsa.unchecked": (
-        "{count} RFC 3161 time-stamp(s) stored, NOT checked: give --tsa-cert to check them",
-        "{count} horodatage(s) RFC 3161 enregistré(s), NON contrôlé(s) : indiquez --tsa-cert pour les contrôler",
+        "{count} RFC 3161 time-stamps stored, NOT checked: give --tsa-cert to check them",
+        "{count} horodatages RFC 3161 enregistrés, NON contrôlés : indiquez --tsa-cert pour les contrôler",
     ),
 }
 
@@ -114,7 +118,7 @@ TIMESTAMP_FINDINGS: Mapping[str, Pair] = {
     "timestamp.none": (
         "Trusted time-stamping certificates were given, but the bundle carries no RFC 3161 time-stamp of its "
         "ledger state",
-        "Des certificats d'horodatage de confiance ont été fournis, mais le paquet ne contient aucun horodatage "
+        "Des certificats d'horodatage de confiance ont été fournis, mais le dossier ne contient aucun horodatage "
         "RFC 3161 de l'état du registre",
     ),
 }

@@ -109,7 +109,7 @@ WITNESS_MESSAGES: Mapping[str, Pair] = {
     ),
     "since.bundle": (
         "{subject}: --since applies to a ledger, not to a bundle",
-        "{subject} : --since s'applique à un registre, pas à un paquet",
+        "{subject} : --since s'applique à un registre, pas à un dossier",
     ),
     "since.none": (
         "{subject}: holds no signed checkpoint",

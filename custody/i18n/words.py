@@ -36,7 +36,7 @@ ACTIONS: Mapping[str, Pair] = {
     "unsealed": ("unsealed", "scellé ouvert"),
     "acquired": ("forensic copy made", "copie forensique réalisée"),
     "verified": ("verified", "vérifié"),
-    "stored": ("stored", "entreposé"),
+    "stored": ("stored", "conservé"),
     "transferred": ("handed over", "remis"),
     "offered": ("offered for handover abroad", "proposé à la remise à l'étranger"),
     "received": ("received from abroad", "reçu de l'étranger"),
@@ -47,6 +47,15 @@ ACTIONS: Mapping[str, Pair] = {
     "returned": ("returned", "restitué"),
     "destroyed": ("destroyed", "détruit"),
 }
+
+ENTRY_KINDS: Mapping[str, Pair] = {
+    "ledger": ("ledger", "registre"),
+    "key": ("key", "clé"),
+    "authority": ("authority", "autorisation"),
+    "event": ("event", "événement"),
+    "authority-change": ("authority-change", "modification d'autorisation"),
+}
+"""The kinds of ledger entries, as a finding names the entry it is about."""
 
 INSTRUMENTS: Mapping[str, Pair] = {
     "domestic-order": ("Domestic warrant or order", "Mandat ou ordonnance de droit interne"),
@@ -160,6 +169,21 @@ COUNTRIES: Mapping[str, Pair] = {
     "GB": ("United Kingdom", "Royaume-Uni"),
     "US": ("United States", "États-Unis"),
 }
+
+
+COUNTED: Mapping[str, tuple[Pair, Pair]] = {
+    "entry": (("entry", "entries"), ("entrée", "entrées")),
+    "event": (("event", "events"), ("événement", "événements")),
+    "checkpoint": (("checkpoint", "checkpoints"), ("point de contrôle", "points de contrôle")),
+}
+"""Nouns counted in messages: (English singular and plural, French singular and plural)."""
+
+
+def counted(count: int, noun: str, lang: str) -> str:
+    """``1 event``, ``3 events``; in French the singular also for 0 (« 0 événement »), as French writes it."""
+    english, french = COUNTED[noun]
+    one = count <= 1 if lang == "fr" else count == 1
+    return f"{count} {(french if lang == 'fr' else english)[0 if one else 1]}"
 
 
 def vocabulary(table: Mapping[str, Pair], value: str, lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from custody.i18n.messages import message
 from custody.ledger.rfc3161 import TimestampCheck
 from custody.rules.breach import Breach
 from evidence.common.report import Report
@@ -44,14 +45,17 @@ class LedgerReport(Report):
         """True when there is no finding."""
         return not self.findings
 
-    def texts(self, lang: str = "en") -> tuple[str, ...]:
-        """The findings as sentences in ``lang``."""
+    def texts(self, lang: str = "en", zone: str | None = None) -> tuple[str, ...]:
+        """The findings as sentences in ``lang``, their times in ``zone`` when given (else as stored, in UTC)."""
         known = len(self.breaches)  # the rules' findings come first; later ones (time-stamps) are plain text
         if known > len(self.findings):
             return self.findings
-        return tuple(b.text(lang) for b in self.breaches) + self.findings[known:]
+        return tuple(b.text(lang, zone) for b in self.breaches) + self.findings[known:]
 
-    def failure_message(self) -> str:
-        """``LEDGER: FIRST FINDING (and N more)``."""
-        more = f" (and {len(self.findings) - 1} more)" if len(self.findings) > 1 else ""
-        return f"{self.path}: {self.findings[0] if self.findings else 'no finding'}{more}"
+    def failure_message(self, lang: str = "en", zone: str | None = None) -> str:
+        """``LEDGER: FIRST FINDING (and N more)`` in ``lang``, its times in ``zone`` when given."""
+        texts = self.texts(lang, zone)
+        first = texts[0] if texts else message("ledger.no_finding", lang)
+        more = len(texts) - 1
+        code = "ledger.failed" if more < 1 else "ledger.failed.one_more" if more == 1 else "ledger.failed.more"
+        return message(code, lang, subject=self.path, finding=first, count=more)

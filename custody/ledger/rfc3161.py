@@ -38,6 +38,7 @@ from custody import i18n
 from custody.errors import CustodyError
 from custody.model.times import format_utc
 from custody.tlog.notes import NoteError, parse_note
+from evidence.common.zones import shown_stored
 
 SHA256_OID = x509.ObjectIdentifier("2.16.840.1.101.3.4.2.1")
 MAX_REPLY_SIZE = 1 << 20
@@ -82,16 +83,18 @@ class TimestampCheck:
     code: str | None = None
     params: Mapping[str, object] | None = None
 
-    def text(self, lang: str = "en") -> str:
-        """The line a report shows for this check, in ``lang``."""
+    def text(self, lang: str = "en", zone: str | None = None) -> str:
+        """The line a report shows for this check, in ``lang``; the TSA's time in ``zone`` with its offset (as
+        stored, in UTC, when None)."""
         if self.status == "verified" and self.time is not None:
-            return i18n.message("tsa.verified", lang, size=self.size, time=format_utc(self.time), tsa=self.tsa)
+            time = shown_stored(format_utc(self.time), zone)
+            return i18n.message("tsa.verified", lang, size=self.size, time=time, tsa=self.tsa)
         if self.status == "failed":
             problem = i18n.message(self.code or "tsa.unreadable", lang, **(self.params or {}))
             if self.code == "tsa.none_stored":
                 return problem
             return i18n.message("tsa.failed", lang, index=self.index, size=self.size, problem=problem)
-        return i18n.message("tsa.unchecked", lang, count=1)
+        return i18n.message("tsa.unchecked.one", lang, count=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -25,13 +25,14 @@ class Breach:
     params: Mapping[str, str]
     parts: tuple[Breach, ...] = ()
 
-    def text(self, lang: str = "en") -> str:
-        """The sentence saying what is wrong, in ``lang`` (the ``parts`` in its ``{detail}``)."""
+    def text(self, lang: str = "en", zone: str | None = None) -> str:
+        """The sentence saying what is wrong, in ``lang`` (the ``parts`` in its ``{detail}``); with ``zone``, its
+        times are shown in that zone with their offset (else as stored, in UTC)."""
         params = self.params
         if self.parts:
             sep = " | " if any(part.parts for part in self.parts) else "; "
-            params = {**params, "detail": sep.join(part.text(lang) for part in self.parts)}
-        return i18n.finding(self.code, params, lang)
+            params = {**params, "detail": sep.join(part.text(lang, zone) for part in self.parts)}
+        return i18n.finding(self.code, params, lang, zone)
 
     def to_json(self) -> dict[str, Any]:
         """``{"code", "params", "parts"}`` for JSON output."""
@@ -50,18 +51,20 @@ class RecordRefusedError(AuthorityError):
     """The ledger refused an authority record or a change to one: ``refusal`` says which and why (its parts);
     ``localised`` states it in another language."""
 
-    def __init__(self, refusal: Breach, *, lang: str = "en") -> None:
+    def __init__(self, refusal: Breach, *, lang: str = "en", zone: str | None = None) -> None:
         self.refusal = refusal
-        super().__init__(refusal.text(lang))
+        super().__init__(refusal.text(lang, zone))
 
     @property
     def breaches(self) -> tuple[Breach, ...]:
         """The rules the record breaks."""
         return self.refusal.parts
 
-    def localised(self, lang: str, *, options: Mapping[str, str] | None = None) -> RecordRefusedError:
-        """The same refusal stated in ``lang``; with ``options`` (a field's path -> the option that gives it, on a
-        command line), each missing field is named with its option."""
+    def localised(
+        self, lang: str, *, options: Mapping[str, str] | None = None, zone: str | None = None
+    ) -> RecordRefusedError:
+        """The same refusal stated in ``lang``, its times in ``zone`` when given; with ``options`` (a field's path ->
+        the option that gives it, on a command line), each missing field is named with its option."""
         refusal = self.refusal
         if options:
             parts = tuple(
@@ -71,4 +74,4 @@ class RecordRefusedError(AuthorityError):
                 for part in refusal.parts
             )
             refusal = Breach(refusal.code, refusal.params, parts)
-        return type(self)(refusal, lang=lang)
+        return type(self)(refusal, lang=lang, zone=zone)

@@ -208,23 +208,33 @@ class EventRefusedError(CustodyError):
     """The ledger refused to record an event: ``breaches`` are the rules it breaks, stated in English; ``explain``
     states them in another language."""
 
-    def __init__(self, event: Event, breaches: Sequence[Breach], *, lang: str = "en", how: str = "late_reason") -> None:
+    def __init__(
+        self,
+        event: Event,
+        breaches: Sequence[Breach],
+        *,
+        lang: str = "en",
+        how: str = "late_reason",
+        zone: str | None = None,
+    ) -> None:
         self.event = event
         self.breaches = tuple(breaches)
         self.how = how
-        super().__init__(self.explain(lang))
+        super().__init__(self.explain(lang, zone))
 
-    def explain(self, lang: str) -> str:
-        """One line: the action, every rule it breaks, and how to justify an event written up late if that is why."""
-        reasons = [b.text(lang) for b in self.breaches]
+    def explain(self, lang: str, zone: str | None = None) -> str:
+        """One line: the action, every rule it breaks (times in ``zone`` when given, else as stored), and how to
+        justify an event written up late if that is why."""
+        reasons = [b.text(lang, zone) for b in self.breaches]
         if any(b.code == "order.artefact" for b in self.breaches):
             reasons.append(i18n.pick(i18n.REFUSAL["late"], lang).format(how=self.how))
         action = i18n.vocabulary(i18n.ACTIONS, self.event.action, lang)
         return i18n.pick(i18n.REFUSAL["refused"], lang).format(action=action, reasons="; ".join(reasons))
 
-    def localised(self, lang: str, *, how: str | None = None) -> EventRefusedError:
-        """The same refusal stated in ``lang`` (``how``: the option that records a late reason)."""
-        return type(self)(self.event, self.breaches, lang=lang, how=how or self.how)
+    def localised(self, lang: str, *, how: str | None = None, zone: str | None = None) -> EventRefusedError:
+        """The same refusal stated in ``lang`` (``how``: the option that records a late reason), its times in
+        ``zone`` with their offset."""
+        return type(self)(self.event, self.breaches, lang=lang, how=how or self.how, zone=zone)
 
 
 class AuthorityRefusedError(EventRefusedError, AuthorityError):

@@ -21,7 +21,7 @@ from evidence.acquisition.media import FileMedia
 from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, find_record, load_record
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
 from evidence.common.errors import ImageError, IntegrityError
-from evidence.common.messages import Notice
+from evidence.common.messages import Notice, message
 from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.report import Report, VerificationError
@@ -84,7 +84,8 @@ class VerificationReport(Report):
     media_size: int
     checks: tuple[DigestCheck, ...] = ()
     first_mismatch: tuple[WindowMismatch, ...] = ()
-    problems: tuple[str, ...] = field(default=())
+    #: what kept the verification from being made or complete (``str`` gives the English, ``text`` any language)
+    problems: tuple[Notice, ...] = field(default=())
     #: how the image was read when it matters to the result (a damaged EWF table read through its backup copy)
     notices: tuple[Notice, ...] = field(default=())
 
@@ -103,17 +104,26 @@ class VerificationReport(Report):
         """True when there was something to compare and everything matched."""
         return bool(self.checks) and all(c.ok for c in self.checks) and not self.problems and not self.first_mismatch
 
-    def failure_message(self) -> str:
-        """``IMAGE: verification failed: `` then the first two mismatches (both digests), windows and problems."""
+    def failure_message(self, lang: str = "en") -> str:
+        """``IMAGE: verification failed: `` then the first two mismatches (both digests), windows and problems, in
+        ``lang``."""
         failed = [c for c in self.checks if not c.ok]
         parts = [
-            f"{c.subject}: expected {labelled(c.algorithm, c.expected)}, got "
-            f"{labelled(c.algorithm, c.computed) if c.computed else 'nothing'}"
+            Notice(
+                "verify.expected_got",
+                subject=subject_notice(c.subject),
+                expected=labelled(c.algorithm, c.expected),
+                got=labelled(c.algorithm, c.computed) if c.computed else Notice("verify.nothing"),
+            )
             for c in failed[:2]
         ]
-        parts += [f"first mismatch in {m.subject} bytes [{m.start}, {m.end})" for m in self.first_mismatch[:1]]
+        parts += [
+            Notice("verify.first_mismatch_at", subject=subject_notice(m.subject), start=m.start, end=m.end)
+            for m in self.first_mismatch[:1]
+        ]
         parts += list(self.problems[:2])
-        return f"{self.image}: verification failed: " + "; ".join(parts or ["nothing to compare"])
+        said = parts or [Notice("verify.nothing_to_compare")]
+        return message("verify.failed", lang, image=self.image, parts=said)
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object."""
@@ -125,7 +135,7 @@ class VerificationReport(Report):
             "status": "match" if self.ok else "mismatch",
             "checks": [c.to_json() for c in self.checks],
             "first_mismatch": [m.to_json() for m in self.first_mismatch],
-            "problems": list(self.problems),
+            "problems": [str(problem) for problem in self.problems],
             "notes": [notice.text("en") for notice in self.notices],
         }
 
@@ -198,22 +208,28 @@ def _verify_raw(
     return replace(base, checks=tuple(checks), first_mismatch=tuple(mismatches))
 
 
-def _segment_problems(images: Sequence[Path], outputs: Sequence[Any]) -> list[str]:
-    problems: list[str] = []
+def subject_notice(subject: str) -> Notice | str:
+    """What a digest check is about (the media, the digest stored in the image, the one expected), to state in a
+    language; another subject (a segment file's name) as it is."""
+    return Notice(f"verify.subject.{subject}") if subject in ("media", "stored", "expected") else subject
+
+
+def _segment_problems(images: Sequence[Path], outputs: Sequence[Any]) -> list[Notice]:
+    problems: list[Notice] = []
     recorded = {os.path.abspath(o.path) for o in outputs}
     for image in images:
         if os.path.abspath(image) not in recorded:
-            problems.append(f"{image}: not one of the files listed in the acquisition record")
+            problems.append(Notice("verify.not_listed", image=image))
     for output in outputs:
         try:
             size = output.path.stat().st_size
         except OSError as exc:
-            problems.append(f"{output.path}: {exc.strerror or exc}")
+            problems.append(Notice("verify.unreadable_segment", path=output.path, reason=exc.strerror or exc))
             continue
         if size != output.size:
-            problems.append(f"{output.path}: {size} bytes, the record says {output.size}")
+            problems.append(Notice("verify.size", path=output.path, size=size, expected=output.size))
     if not outputs:
-        problems.append("the acquisition record lists no output file")
+        problems.append(Notice("verify.no_output"))
     return problems
 
 
@@ -261,10 +277,10 @@ def _digest_container(
     return (results[0], results[0]) if len(results) == 1 else (results[0], results[1])
 
 
-def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> str | None:
+def _size_problem(image: ImageSource, record: AcquisitionRecord | None) -> Notice | None:
     if record is None or 0 <= image.size - record.media_size < image.metadata.sector_size:
         return None
-    return f"{image.segments[0]}: the image holds {image.size} bytes, the record says {record.media_size}"
+    return Notice("verify.image_size", path=image.segments[0], size=image.size, expected=record.media_size)
 
 
 def _verify_container(
@@ -289,9 +305,7 @@ def _verify_container(
             raise VerificationError(
                 replace(
                     base,
-                    problems=(
-                        "no stored hash in the image and no acquisition record next to it: nothing to verify against",
-                    ),
+                    problems=(Notice("verify.nothing_to_verify"),),
                 )
             )
         problem = _size_problem(image, record)
@@ -300,7 +314,7 @@ def _verify_container(
         try:
             whole, source = _digest_container(image, stored, record, progress, expect)
         except ImageError as exc:
-            return replace(base, problems=(str(exc),))
+            return replace(base, problems=(Notice("verify.read_failed", reason=exc),))
     checks = compare_digests("stored", stored, whole.hexdigests() if whole else {})
     mismatches: list[WindowMismatch] = []
     checks += compare_digests(EXPECTED, expect, source.hexdigests() if source else {})
@@ -319,7 +333,7 @@ def _verify_source(
     try:
         problems = list(report.problems)
         if media.size != record.media_size:
-            problems.append(f"{source}: {media.size} bytes, the record says {record.media_size}")
+            problems.append(Notice("verify.size", path=source, size=media.size, expected=record.media_size))
             return replace(report, problems=tuple(problems))
         progress.started(f"re-reading source {source}", media.size)
         try:

@@ -15,10 +15,13 @@ from evidence.common.errors import (
     AcquisitionError,
     DamagedImageError,
     EvidenceError,
+    FileSystemError,
     ImageError,
     PartialError,
     UsageError,
 )
+from evidence.common.listing_messages import LISTING_MESSAGES
+from evidence.common.verify_messages import VERIFY_MESSAGES
 
 LANGUAGES = ("en", "fr")
 
@@ -153,24 +156,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "time zone offset out of range: {label!r} (at most ±23:59)",
         "décalage horaire hors limites : {label!r} (au plus ±23:59)",
     ),
-    "fs.zone_not_installed": (
-        "time zone {zone}: the C library has no zone file for it in {where} (install tzdata): TSK cannot read FAT "
-        "or exFAT times in it",
-        "fuseau horaire {zone} : la bibliothèque C n'a pas de fichier de fuseau pour lui dans {where} (installez "
-        "tzdata) : TSK ne peut pas y lire les dates FAT ou exFAT",
-    ),
-    "fs.local_times": (
-        "note: {context}: {fs} times are local times of the device, not UTC; read in the zone {zone} (--fs-tz)",
-        "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; lues dans le fuseau "
-        "{zone} (--fs-tz)",
-    ),
-    "fs.local_times_unknown": (
-        "note: {context}: {fs} times are local times of the device, not UTC; their zone is unknown, so they are "
-        "shown as recorded, marked Z (as `fls -z UTC` prints them): give --fs-tz ZONE to convert them to UTC",
-        "remarque : {context} : les dates {fs} sont des heures locales de l'appareil, et non UTC ; leur fuseau est "
-        "inconnu : elles sont donc montrées telles qu'enregistrées, marquées Z (comme les affiche `fls -z UTC`) ; "
-        "indiquez --fs-tz FUSEAU pour les convertir en UTC",
-    ),
     "acquire.interrupted": (
         "{record}: an earlier acquisition to this output did not finish (its record says {status}, {reason}); "
         "nothing was overwritten. To start again, remove {files}",
@@ -262,6 +247,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "d'acquisition lisible ; rien n'a été écrasé : déplacez-le ou choisissez un autre nom de sortie",
     ),
     **BATCH_MESSAGES,
+    **LISTING_MESSAGES,
+    **VERIFY_MESSAGES,
     "content.negative_size": (
         "its size, {size} bytes, is negative (a damaged size); its content is not read",
         "sa taille, {size} octets, est négative (taille endommagée) ; son contenu n'est pas lu",
@@ -290,21 +277,21 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
 
 
 def message(code: str, lang: str = "en", **params: object) -> str:
-    """One catalogue message in ``lang`` (``en`` or ``fr``) with its parameters filled in.
-
-    A parameter that is itself a catalogue error or notice (the reason a file could not be read) is put in the same
-    language.
-    """
+    """One catalogue message in ``lang`` (``en`` or ``fr``) with its parameters filled in; a parameter that is
+    itself a ``Notice`` or an error is stated in the same language, so that a message built on another never mixes
+    two languages."""
     if lang not in LANGUAGES:
         lang = "en"
-    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: _in(v, lang) for k, v in params.items()})
+    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: _said(v, lang) for k, v in params.items()})
 
 
-def _in(value: object, lang: str) -> str:
-    if isinstance(value, LocalisedError):
-        return value.localised(lang)
+def _said(value: object, lang: str) -> str:
     if isinstance(value, Notice):
         return value.text(lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(_said(item, lang) for item in value)
+    if isinstance(value, BaseException):
+        return " ".join(error_text(value, lang).split())
     return str(value)
 
 
@@ -314,19 +301,19 @@ class LocalisedError(EvidenceError):
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
-        #: text added after the message in every language (``noted``)
-        self.note = ""
+        #: notices added after the message, each in the message's language (``noted``)
+        self.notes: tuple[Notice, ...] = ()
         super().__init__(message(code, "en", **params))
 
     def localised(self, lang: str) -> str:
         """The message in ``lang``."""
-        return message(self.code, lang, **self.params) + self.note
+        return message(self.code, lang, **self.params) + "".join(note.text(lang) for note in self.notes)
 
-    def noted(self, note: str) -> LocalisedError:
-        """The same error with ``note`` after its text (a file name, where to find what was done before)."""
+    def noted(self, note: Notice) -> LocalisedError:
+        """The same error with ``note`` after its text (where to find what was done before), in its language."""
         twin = type(self)(self.code, **self.params)
-        twin.note = self.note + note
-        twin.args = (f"{self}{note}",)
+        twin.notes = (*self.notes, note)
+        twin.args = (f"{self}{note.text('en')}",)
         return twin
 
 
@@ -349,6 +336,10 @@ class LocalisedImageError(LocalisedError, ImageError):
         super().__init__(code, **params)
         if code in self.DAMAGED:
             self.exit_code = DamagedImageError.exit_code
+
+
+class LocalisedFileSystemError(LocalisedError, FileSystemError):
+    """A ``FileSystemError`` from the catalogue: no file system, an unreadable directory or inode."""
 
 
 class LocalisedPartialError(LocalisedError, PartialError):

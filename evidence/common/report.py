@@ -50,8 +50,10 @@ class Report(ABC):
 
 
 class VerificationError(IntegrityError):
-    """A verification found a mismatch; ``report`` holds every check. Exit code 3, like every integrity failure."""
+    """A verification found a mismatch; ``report`` holds every check. Exit code 3, like every integrity failure.
+    ``text`` states it for a person (in their language, times in their zone); by default, the English
+    ``failure_message``."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, text: str | None = None) -> None:
         self.report = report
-        super().__init__(report.failure_message())
+        super().__init__(report.failure_message() if text is None else text)

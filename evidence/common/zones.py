@@ -129,3 +129,15 @@ def shown(moment: datetime, zone: str, *, seconds: bool = True) -> str:
 def utc_text(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ``: an aware instant in UTC, whole seconds (as stored data is written)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_STORED_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
+
+
+def shown_stored(text: str, zone: str | None) -> str:
+    """``text`` shown in ``zone`` (as ``shown``) when it is a stored UTC instant (``YYYY-MM-DDTHH:MM:SS[.f]Z``);
+    anything else, or any text when ``zone`` is None (data, not a display), unchanged. A finding or message states
+    its times in this stored form; whoever shows it to a person passes the zone of the whole output."""
+    if zone is None or not _STORED_FORM.fullmatch(text):
+        return text
+    return shown(datetime.fromisoformat(text), zone)

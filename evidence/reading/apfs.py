@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageError
+from evidence.common.messages import Notice
 from evidence.hashing.files import digest_chunks
 from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry, entry_from_values, escape_name, timestamp
@@ -118,7 +119,7 @@ class ApfsFileSystem(FileSystem):
         self._context = f"{source.segments[0]}:{where} APFS volume {handle.name!r}"
         block = 4096
         self.info = TskFsInfo("APFS", block, max(1, volume.length // block), 2, 2, handle.next_file_entry_identifier)
-        self.errors: list[str] = []
+        self.errors: list[Notice] = []
         self.index = index
 
     @property
@@ -160,7 +161,7 @@ class ApfsFileSystem(FileSystem):
         try:
             children = list(directory.sub_file_entries)
         except OSError as exc:
-            self.errors.append(f"directory {directory.identifier}: {exc}")
+            self.errors.append(Notice("fs.walk_directory", addr=directory.identifier, reason=exc))
             return iter(())
         return iter(children)
 

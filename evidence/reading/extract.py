@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError
 from evidence.common.files import write_atomic
-from evidence.common.messages import LocalisedImageError, LocalisedPartialError, Notice
+from evidence.common.messages import LocalisedError, LocalisedPartialError, Notice
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.version import TOOL_NAME, __version__
 from evidence.hashing.files import DigestTee, digest_chunks
@@ -317,17 +317,21 @@ def extract(
         except EvidenceError as exc:
             manifest.update(status="failed", error=str(exc))
             path = tree.write_manifest(canonical.encode(manifest))
-            note = f" (what was written before is listed in {path})"
+            note = Notice("extract.written_before", path=path)
             # a catalogue error keeps its languages; the others are raised again as their own type with the note
-            raise (exc.noted(note) if isinstance(exc, LocalisedImageError) else type(exc)(f"{exc}{note}")) from exc
-        problems: list[str | Notice] = [f"{fs.context}: {problem}" for fs in filesystems for problem in fs.errors]
-        problems += [f"{r['path']}: written as {r['written']}" for r in records if r.get("substitute")]
+            raise (exc.noted(note) if isinstance(exc, LocalisedError) else type(exc)(f"{exc}{note}")) from exc
+        problems = [
+            Notice("fs.problem", context=fs.context, problem=problem) for fs in filesystems for problem in fs.errors
+        ]
+        problems += [
+            Notice("extract.substitute", path=r["path"], written=r["written"]) for r in records if r.get("substitute")
+        ]
         problems += [Notice("extract.unreadable", path=path, reason=reason) for path, reason in unreadable]
         # a directory left out, a file that could not keep its own name (issue 18), an allocated file that could
         # not be read (issue 14): recorded, exit 4
         manifest["status"] = "partial" if problems else "complete"
         if problems:
-            manifest["problems"] = [str(problem) for problem in problems]
+            manifest["problems"] = [str(problem) for problem in problems]  # data: in English
         path = tree.write_manifest(canonical.encode(manifest))
         if problems:
             code = "extract.partial_one" if len(problems) == 1 else "extract.partial_many"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageError
-from evidence.common.messages import LocalisedImageError
+from evidence.common.messages import LocalisedImageError, Notice
 from evidence.hashing.files import digest_chunks
 from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry
@@ -51,7 +51,7 @@ class FileSystem:
         self.info = self._tsk.info
         self._walker = Walker(self._tsk, self.partition, self._context)
         #: directories the last walk could not read (address: reason)
-        self.errors: list[str] = []
+        self.errors: list[Notice] = []
 
     @property
     def needed_bytes(self) -> int:

@@ -11,8 +11,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from evidence.common.errors import EvidenceError, FileSystemError, PartialError, UsageError, VolumeError
-from evidence.common.messages import LocalisedImageError
+from evidence.common.errors import EvidenceError, FileSystemError, UsageError, VolumeError
+from evidence.common.messages import LocalisedFileSystemError, LocalisedImageError, LocalisedPartialError, Notice
 from evidence.hashing.files import DigestTee, digest_in_order
 from evidence.reading.entries import Entry
 from evidence.reading.filesystems import FileSystem
@@ -30,7 +30,7 @@ class Partitions(NamedTuple):
     """The file systems found in an image, and the partitions where none could be opened (with the reason)."""
 
     filesystems: list[FileSystem]
-    skipped: list[tuple[Volume, str]]
+    skipped: list[tuple[Volume, EvidenceError]]
 
 
 def _candidates(volumes: list[Volume]) -> list[Volume]:
@@ -51,15 +51,19 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
             raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
         return Partitions(filesystems_at(source, find_volume(volumes, partition, source), image), [])
     found: list[FileSystem] = []
-    skipped: list[tuple[Volume, str]] = []
+    skipped: list[tuple[Volume, EvidenceError]] = []
     for volume in _candidates(volumes):
         try:
             found.extend(filesystems_at(source, volume, image))
         except FileSystemError as exc:
-            skipped.append((volume, str(exc)))
+            skipped.append((volume, exc))
     if not found:
-        reasons = "; ".join(reason for _volume, reason in skipped) or f"{source.segments[0]}: nothing to open"
-        raise FileSystemError(reasons)
+        if len(skipped) == 1:
+            raise skipped[0][1]
+        reasons: list[object] = [reason for _volume, reason in skipped]
+        raise LocalisedFileSystemError(
+            "fs.problems", problems=reasons or [Notice("fs.none_open", path=source.segments[0])]
+        )
     if source.unlock_secret is not None and not any(fs.source.format.startswith("luks") for fs in found):
         raise LocalisedImageError("luks.not_encrypted", path=source.segments[0])
     return Partitions(found, skipped)
@@ -85,7 +89,7 @@ def _luks_partition(source: ImageSource, volume: Volume, head: bytes) -> list[Fi
     """The file systems inside the LUKS volume a partition holds (``head``: its first bytes), unlocked with the
     image's ``--unlock`` secret."""
     if source.unlock_secret is None:
-        raise FileSystemError(str(LocalisedImageError("luks.locked", path=volume.label, version=head[7])))
+        raise LocalisedFileSystemError("luks.locked", path=volume.label, version=head[7])
     from evidence.sources.luks import LuksSource, SliceSource
 
     plaintext = LuksSource(SliceSource(source, volume.offset, volume.length), source.unlock_secret)
@@ -122,13 +126,15 @@ class Listed(NamedTuple):
 
     entry: Entry
     digests: dict[str, str] | None = None
-    #: why the digests are missing for a deleted file whose content TSK cannot read
+    #: why the digests are missing for a deleted file whose content TSK cannot read (in English, as data)
     error: str | None = None
     #: the hash sets the file is in (``hashsets``)
     matches: tuple[Match, ...] = ()
+    #: the error behind ``error``, to state it in another language
+    failure: EvidenceError | None = None
 
 
-def _ignore(_message: str) -> None:
+def _ignore(_notice: Notice) -> None:
     return None
 
 
@@ -160,7 +166,7 @@ class Listing:
         include_deleted: bool = True,
         hashes: bool = False,
         timeline: bool = False,
-        warn: Callable[[str], None] = _ignore,
+        warn: Callable[[Notice], None] = _ignore,
         fs_tz: str | None = None,
         extra_digests: tuple[str, ...] = (),
         hashsets: HashSets | None = None,
@@ -175,21 +181,19 @@ class Listing:
         self._options = (include_deleted, hashes, timeline)
         self._extra = extra_digests
         self._warn = warn
-        #: what the listing had to leave out so far (one line each)
-        self.problems: list[str] = []
+        #: what the listing had to leave out so far (one notice each)
+        self.problems: list[Notice] = []
 
-    def _problem(self, message: str) -> None:
-        self.problems.append(message)
-        self._warn(message)
+    def _problem(self, notice: Notice) -> None:
+        self.problems.append(notice)
+        self._warn(notice)
 
     def check_complete(self) -> None:
         """Raise ``PartialError`` when the listing left entries or content out (call it after iterating)."""
         if self.problems:
             count = len(self.problems)
-            raise PartialError(
-                f"partial listing: {count} problem{'s' if count > 1 else ''} (each named above), first: "
-                f"{self.problems[0]}"
-            )
+            code = "listing.partial.one" if count == 1 else "listing.partial"
+            raise LocalisedPartialError(code, count=count, first=self.problems[0])
 
     @property
     def filesystems(self) -> list[FileSystem]:
@@ -204,19 +208,16 @@ class Listing:
 
     def __iter__(self) -> Iterator[Listed]:
         for volume, reason in self._opened.skipped:
-            self._warn(f"{volume.label}: skipped: {reason}")
+            self._warn(Notice("fs.skipped", label=volume.label, reason=reason))
         for fs in self._opened.filesystems:
             present, needed = fs.present_bytes, fs.needed_bytes
             if present < needed:
                 # a warning, not a gap by itself: what it hides shows as an unreadable directory or content
-                self._warn(
-                    f"{fs.context}: file system truncated: {present} of {needed} bytes present in the image; "
-                    "what lies past the end is reported as unreadable"
-                )
+                self._warn(Notice("fs.truncated", context=fs.context, present=present, needed=needed))
             with tsk_local_zone(self._fs_tz):
                 yield from self._entries(fs)
             for problem in fs.errors:
-                self._problem(f"{fs.context}: {problem}")
+                self._problem(Notice("fs.problem", context=fs.context, problem=problem))
 
     def _tee(self, chunks: Iterator[bytes] | None, tees: deque[DigestTee]) -> Iterator[bytes] | None:
         """``chunks`` fed through a new ``DigestTee``, queued in walk order (one per entry: results come in order)."""
@@ -249,10 +250,10 @@ class Listing:
             elif not isinstance(error, EvidenceError):
                 raise error
             elif entry.allocated:  # a deleted file TSK cannot recover is expected; an allocated one is a gap
-                self.problems.append(f"{entry.path} ({entry.inode}): content unreadable: {error}")
-                yield Listed(entry, None, str(error))
+                self.problems.append(Notice("fs.content_unreadable", path=entry.path, inode=entry.inode, reason=error))
+                yield Listed(entry, None, str(error), (), error)
             else:
-                yield Listed(entry, None, str(error))
+                yield Listed(entry, None, str(error), (), error)
 
 
 def list_entries(
@@ -262,7 +263,7 @@ def list_entries(
     include_deleted: bool = True,
     hashes: bool = False,
     timeline: bool = False,
-    warn: Callable[[str], None] = _ignore,
+    warn: Callable[[Notice], None] = _ignore,
     fs_tz: str | None = None,
     extra_digests: tuple[str, ...] = (),
     hashsets: HashSets | None = None,

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import pytsk3
 
 from evidence.common.errors import FileSystemError, ImageError, VolumeError
+from evidence.common.messages import LocalisedFileSystemError
 from evidence.sources.base import ImageSource
 
 NTFS_ATTR_FNAME = 48
@@ -155,8 +156,9 @@ class TskImage(pytsk3.Img_Info):  # type: ignore[misc]
         return pending
 
     @contextmanager
-    def guard(self, error: type[ImageError], context: str) -> Iterator[None]:
-        """Hold the image lock; turn pytsk3 failures into ``error`` (or the source's own ``ImageError``)."""
+    def guard(self, error: type[ImageError], context: str, code: str | None = None, **params: object) -> Iterator[None]:
+        """Hold the image lock; turn pytsk3 failures into ``error`` (or the source's own ``ImageError``); with
+        ``code``, into that message of the catalogue with ``params`` and TSK's words as ``detail``."""
         with self.lock:
             self._pending = None
             try:
@@ -165,6 +167,8 @@ class TskImage(pytsk3.Img_Info):  # type: ignore[misc]
                 pending = self.take_pending()
                 if pending is not None:
                     raise pending from exc
+                if code is not None:
+                    raise LocalisedFileSystemError(code, context=context, detail=_tsk_reason(exc), **params) from exc
                 raise error(f"{context}: {_tsk_reason(exc)}") from exc
 
 
@@ -250,7 +254,7 @@ class TskFileSystem:
     def __init__(self, image: TskImage, offset: int, context: str) -> None:
         self._image = image
         self._context = context
-        with image.guard(FileSystemError, f"{context}: no file system recognised"):
+        with image.guard(FileSystemError, context, "fs.none"):
             self._fs = pytsk3.FS_Info(image, offset=offset)
             info = self._fs.info
             ftype = int(info.ftype)
@@ -297,7 +301,7 @@ class TskFileSystem:
         content can then be read without loading the inode again.
         """
         result: list[TskName] = []
-        with self._image.guard(FileSystemError, f"{self._context}: cannot read directory {addr}"):
+        with self._image.guard(FileSystemError, self._context, "fs.directory_unreadable", addr=addr):
             directory = self._fs.open_dir(inode=addr)
             for tsk_file in directory:
                 info = tsk_file.info
@@ -330,7 +334,7 @@ class TskFileSystem:
 
     def stat(self, addr: int) -> tuple[TskMeta, tuple[TskAttribute, ...]]:
         """Metadata and attributes of inode ``addr``; ``EntryNotFoundError`` style failures raise FileSystemError."""
-        with self._image.guard(FileSystemError, f"{self._context}: no inode {addr}"):
+        with self._image.guard(FileSystemError, self._context, "fs.no_inode", addr=addr):
             tsk_file = self._fs.open_meta(inode=addr)
             if tsk_file.info.meta is None:
                 raise FileSystemError(f"{self._context}: inode {addr} has no metadata")
@@ -338,7 +342,7 @@ class TskFileSystem:
 
     def reader(self, addr: int) -> TskFileReader:
         """An object reading the attributes of inode ``addr``."""
-        with self._image.guard(FileSystemError, f"{self._context}: no inode {addr}"):
+        with self._image.guard(FileSystemError, self._context, "fs.no_inode", addr=addr):
             return TskFileReader(self._image, self._fs.open_meta(inode=addr), self._context, addr)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError
+from evidence.common.messages import Notice
 from evidence.reading.entries import (
     META_TYPE_LETTERS,
     NAME_TYPE_LETTERS,
@@ -76,7 +77,7 @@ class WalkOptions:
         #: image reads plus directory listings the walk may make (None: ``walk_budget`` of the file system)
         self.budget = budget
         #: what the walk had to leave out: directories it could not read, a budget spent (one line each)
-        self.errors: list[str] = []
+        self.errors: list[Notice] = []
 
 
 #: image reads a walk may make per inode of the file system, and at least (see ``walk_budget``)
@@ -139,10 +140,13 @@ class Walker:
                     listed += 1
                     if self._tsk.image_reads + listed > limit:
                         options.errors.append(
-                            f"walk stopped at {escape_name(prefix + name.name)!r}: its budget of {budget} image "
-                            f"reads and directory listings ({READS_PER_INODE} per inode, at least {MIN_WALK_READS}) "
-                            "is spent, the file system is "
-                            "damaged or built to make a walk endless; the entries below it and after it are not listed"
+                            Notice(
+                                "fs.walk_budget",
+                                name=repr(escape_name(prefix + name.name)),
+                                budget=budget,
+                                per_inode=READS_PER_INODE,
+                                least=MIN_WALK_READS,
+                            )
                         )
                         return
                     children = self._list(name.meta_addr, options)
@@ -191,7 +195,7 @@ class Walker:
         try:
             return [orphan_directory(self._tsk)]
         except FileSystemError as exc:
-            options.errors.append(f"$OrphanFiles: {exc}")
+            options.errors.append(Notice("fs.orphans", reason=exc))
             return []
 
     def _list(self, addr: int, options: WalkOptions) -> list[TskName]:
@@ -202,9 +206,9 @@ class Walker:
                 try:
                     return find_orphans(self._tsk)  # TSK's orphan search needs the root: search as it does
                 except FileSystemError as orphans_exc:
-                    options.errors.append(f"$OrphanFiles: {orphans_exc}")
+                    options.errors.append(Notice("fs.orphans", reason=orphans_exc))
                     return []
-            options.errors.append(f"directory {addr}: {exc}")
+            options.errors.append(Notice("fs.walk_directory", addr=addr, reason=exc))
             return []
 
     @staticmethod

@@ -303,6 +303,7 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, lang: str) -> None:
     for args, (english, french) in cases.items():
         done = CliRunner().invoke(cli, [*args, "--lang", lang, "--quiet"])
         assert done.exit_code == 1, done.output
-        assert done.stderr.count("\n") == 1 and done.stderr.startswith("scelle: error: ")
+        prefix = "scelle: erreur : " if lang == "fr" else "scelle: error: "
+        assert done.stderr.count("\n") == 1 and done.stderr.startswith(prefix)
         assert (french if lang == "fr" else english) in done.stderr
     assert (tmp_path / "old.jsonl").read_text(encoding="utf-8") == "kept\n"

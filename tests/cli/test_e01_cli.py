@@ -71,8 +71,8 @@ def test_acquire_e01_then_verify(tmp_path: Path) -> None:
 
     verified = CliRunner().invoke(cli, ["verify", str(target)])
     assert verified.exit_code == 0, verified.output
-    assert f"stored: md5:{md5_hex(data)} ok" in verified.stdout
-    assert f"stored: sha1:{sha1_hex(data)} ok" in verified.stdout
+    assert f"stored in the image: md5:{md5_hex(data)} ok" in verified.stdout
+    assert f"stored in the image: sha1:{sha1_hex(data)} ok" in verified.stdout
     assert "ev.E02: sha256:" in verified.stdout
 
 

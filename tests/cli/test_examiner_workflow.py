@@ -45,7 +45,9 @@ def test_acquire_verify_reads_the_image_back_and_logs_it_in_english(source: Path
     record_bytes = (tmp_path / "cle2.acquisition.json").read_bytes()
     record = load_record(tmp_path / "cle2.acquisition.json")
     assert "Status: complete" in log
-    assert f"Started (UTC): {record.started_at}" in log
+    # the tests run under TZ=UTC: the record's instant, shown in that zone with its offset
+    started = record.started_at.replace("T", " ").replace("Z", " UTC+00:00")
+    assert "Times shown in: UTC" in log and f"Started: {started}" in log
     assert "Case number: 2026/117" in log and "Examiner: A. Diallo" in log
     assert f"sha256:{hashlib.sha256(source.read_bytes()).hexdigest()}" in log
     assert f"Media size: {3 * MiB + 512} bytes" in log

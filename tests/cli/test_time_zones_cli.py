@@ -75,7 +75,7 @@ def test_a_zone_that_names_nothing_is_a_one_line_error_in_both_languages() -> No
     )
     french = scelle("image", "ls", "--fs-tz", "+25:00", FAT32_E01, tz="UTC", lang="fr_FR.UTF-8")
     assert french.returncode == 1
-    assert french.stderr == "scelle: error: décalage horaire hors limites : '+25:00' (au plus ±23:59)\n"
+    assert french.stderr == "scelle: erreur : décalage horaire hors limites : '+25:00' (au plus ±23:59)\n"
 
 
 def test_fat_times_are_the_same_under_every_tz_and_labelled_local() -> None:

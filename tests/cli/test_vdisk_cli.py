@@ -60,4 +60,4 @@ def test_image_messages_follow_the_locale_and_lang_beats_it(tmp_path: Path) -> N
     forced = CliRunner(env={"SCELLE_LANG": "en"}).invoke(cli, ["image", "hash", "--lang", "fr", str(cut)])
     assert french.exit_code == english.exit_code == forced.exit_code == 3  # a cut E01: damaged evidence
     assert french.output != english.output and french.output == forced.output
-    assert english.output.startswith("scelle: error: ") and french.output.startswith("scelle: error: ")
+    assert english.output.startswith("scelle: error: ") and french.output.startswith("scelle: erreur : ")

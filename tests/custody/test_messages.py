@@ -29,8 +29,18 @@ def test_every_message_code_used_is_in_the_catalogue() -> None:
 
 
 def test_french_uses_french_typography() -> None:
-    assert i18n.message("ledger.verified", "fr", subject="a.ledger", entries=9, events=4, checkpoints=9) == (
-        "a.ledger : 9 entrées vérifiées (4 événements), 9 points de contrôle"
+    from custody.i18n.words import counted
+
+    counts = {name: counted(n, noun, "fr") for name, n, noun in (("entries", 9, "entry"), ("events", 1, "event"),
+                                                                  ("checkpoints", 9, "checkpoint"))}  # fmt: skip
+    assert i18n.message("ledger.verified", "fr", subject="a.ledger", **counts) == (
+        "a.ledger : registre vérifié : 9 entrées (1 événement), 9 points de contrôle"  # never « 1 événements »
     )
+    assert [counted(n, "event", lang) for n, lang in ((0, "fr"), (2, "fr"), (0, "en"), (1, "en"))] == [
+        "0 événement",
+        "2 événements",
+        "0 events",
+        "1 event",
+    ]
     for _, french in i18n.MESSAGES.values():
         assert not re.search(r"\w[:;]\s", french), french  # a space before « : » and « ; » in French

@@ -74,7 +74,10 @@ def test_revoked_order_refuses_the_next_event_in_french(ledger: Path, keys: dict
         "fr",
     )
     clean_error(refused, 1, "événement refusé (copie forensique réalisée)")
-    assert "révoquée à compter du 2026-03-31T23:00:00Z par Tribunal de première instance de Rabat" in refused.output
+    assert (
+        "révoquée à compter du 2026-03-31 23:00:00 UTC+00:00 par Tribunal de première instance de Rabat"
+        in refused.output
+    )
     shown = ok("show", str(ledger)).output
     assert "revoke au-" in shown
 
@@ -105,6 +108,6 @@ def test_ledger_verify_states_the_authority_finding_in_french(ledger: Path, keys
     french = run("verify", str(ledger), "--trust", vkey, "--lang", "fr")
     assert french.exit_code == 3, french.output
     assert "n'est couvert par aucune autorisation légale valide" in french.output
-    assert "révoquée à compter du 2026-03-31T23:00:00Z" in french.output
+    assert "révoquée à compter du 2026-03-31 23:00:00 UTC+00:00" in french.output
     english = run("verify", str(ledger), "--trust", vkey)
-    assert "revoked from 2026-03-31T23:00:00Z" in english.output
+    assert "revoked from 2026-03-31 23:00:00 UTC+00:00" in english.output

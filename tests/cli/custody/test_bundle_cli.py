@@ -38,7 +38,7 @@ def clean_failure(result: Result, code: int, message: str) -> None:
     assert result.exit_code == code, result.output
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("scelle: error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("scelle: error:", "scelle: erreur :"))]
     assert len(errors) == 1 and message in errors[0], result.stderr
 
 
@@ -234,7 +234,10 @@ def test_verify_ledger_against_another_key_is_refused(ledger: LedgerScenario, tm
 def test_verify_ledger_against_its_own_key_only_when_asked(ledger: LedgerScenario) -> None:
     result = run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--lang", "fr")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"{ledger.ledger} : ") and "entrées vérifiées" in result.stdout
+    assert (
+        result.stdout.startswith(f"{ledger.ledger} : ")
+        and "registre vérifié : 13 entrées (6 événements)" in result.stdout
+    )
     assert result.stderr.startswith("remarque : vérifié avec la clé que le registre désigne lui-même")
     as_json = json.loads(run("custody", "verify", str(ledger.ledger), "--unsafe-trust-embedded-key", "--json").stdout)
     assert as_json["ok"] and not as_json["key_trusted"]

@@ -111,18 +111,24 @@ def one_line_error(result: Result, code: int) -> str:
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     errors = result.stderr.splitlines()
-    assert len(errors) == 1 and errors[0].startswith("scelle: error: "), result.stderr
+    assert len(errors) == 1 and errors[0].startswith(("scelle: error: ", "scelle: erreur : ")), result.stderr
     return errors[0]
 
 
 def test_back_dated_seizure_is_refused_at_record_with_the_reason(ledger: Path, keys: dict[str, Path]) -> None:
     line = one_line_error(record(ledger, keys, "seized", "2026-03-03T09:30:00Z"), 1)
-    assert "event refused (seized): Event ev-" in line and "(seized, 2026-03-03T09:30:00Z) takes place before" in line
-    assert "(2026-03-04T10:00:00Z), the previous event on sha256:" in line
+    # the times in the host's zone (TZ=UTC here), with their offset
+    assert "event refused (seized): Event ev-" in line
+    assert "(seized, 2026-03-03 09:30:00 UTC+00:00) takes place before" in line
+    assert "(2026-03-04 10:00:00 UTC+00:00), the previous event on sha256:" in line
     assert line.endswith("if it is written up late on purpose, record why with --late-reason TEXT")
-    french = one_line_error(record(ledger, keys, "seized", "2026-03-03T09:30:00Z", "--lang", "fr"), 1)
+    french = one_line_error(
+        record(ledger, keys, "seized", "2026-03-03T10:30", "--lang", "fr", "--tz", "Europe/Paris"), 1
+    )
     assert "événement refusé (saisi) : L'événement ev-" in french
-    assert "(saisi, 2026-03-03T09:30:00Z) a lieu avant" in french
+    # in the zone the examiner gave (--tz), both times, never one in UTC beside one in Paris time
+    assert "(saisi, 2026-03-03 10:30:00 UTC+01:00) a lieu avant" in french
+    assert "(2026-03-04 11:00:00 UTC+01:00)" in french and "Z)" not in french
     assert french.endswith("s'il est consigné tardivement à dessein, en indiquer le motif avec --late-reason TEXT")
     exported_and_verified(ledger, keys)  # nothing was recorded: the case is not stuck
 

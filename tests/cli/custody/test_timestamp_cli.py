@@ -71,7 +71,7 @@ def test_without_tsa_cert_tokens_are_present_but_not_checked(
         ok("timestamp", str(ledger[0]), "--tsa", url)
     plain = verify(ledger)
     assert plain.exit_code == 0
-    assert "1 RFC 3161 time-stamp(s) stored, NOT checked: give --tsa-cert" in plain.output
+    assert "1 RFC 3161 time-stamp stored, NOT checked: give --tsa-cert" in plain.output
     assert "time-stamped" not in plain.output
 
 
@@ -163,5 +163,5 @@ def test_the_exported_bundle_carries_the_token_and_verify_checks_it(tsas: dict[s
     assert "existait le 20" in checked.output and "CN=Trusted TSA" in checked.output
     assert "existait le 20" in html.read_text(encoding="utf-8")
     plain = ok("verify", str(bundle), *trust)
-    assert "1 RFC 3161 time-stamp(s) stored, NOT checked" in plain.output and "existed at" not in plain.output
+    assert "1 RFC 3161 time-stamp stored, NOT checked" in plain.output and "existed at" not in plain.output
     refused(run("verify", str(bundle), *trust, "--tsa-cert", str(tsas["rogue"].ca)), 3, "timestamp.bad")

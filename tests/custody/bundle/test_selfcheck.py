@@ -124,7 +124,7 @@ def test_failed_browser_check_warns_on_every_table_and_marks_the_failed_rows(
     dom = html.unescape(dump_dom(path, tmp_path / "p"))
     sections = re.findall(r'<section class="data">(.*?)</section>', dom, re.DOTALL)
     assert len(sections) == 4
-    assert all("votre navigateur n'a PAS vérifié le paquet" in part for part in sections)
+    assert all("votre navigateur n'a PAS vérifié le dossier" in part for part in sections)
     assert '<tr class="failed">' in dom
 
 

@@ -101,4 +101,4 @@ def test_the_page_checks_the_chosen_file(scenario: Scenario, tmp_path: Path) -> 
     other = content[:-1] + bytes([content[-1] ^ 1])
     dom, _ = chosen(scenario, other, tmp_path / "other")
     assert f'data-state="nomatch" data-sha256="{hashlib.sha256(other).hexdigest()}"' in dom
-    assert "ne correspond à AUCUN élément du paquet" in dom
+    assert "ne correspond à AUCUN élément du dossier" in dom

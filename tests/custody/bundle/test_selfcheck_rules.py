@@ -229,3 +229,25 @@ def test_browser_applies_the_authority_rules_as_python_does(scenario: Scenario, 
     assert list(verdicts.values()).count("fail") > len(cases) // 2
     codes = {code for _, found in python for code in found}
     assert {"instrument.required", "cover.revoked", "change.revoked", "authority.change", "cover.window"} <= codes
+
+
+@pytest.mark.external
+def test_the_page_states_its_own_findings_times_in_the_reports_zone(scenario: Scenario, tmp_path: Path) -> None:
+    """Issue 17 (one zone per report): the browser's findings read the same clock as the report's other lines."""
+    assert offline() or pytest.skip("cannot run Chromium without a network here (unshare -n)")
+    from custody.bundle.report import render_html
+
+    key = scenario.ledger_key.info.public_key
+    data = dict(bundles(scenario))["MLA request revoked at once"]  # revoked from 2026-03-21T00:00:00Z
+    report = outcome(lambda: verify_bundle(data, key))
+    assert not report.ok
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report, "fr", bundle=data, key_source="test", zone="Europe/Paris"), encoding="utf-8")
+    dom = dump_dom(page, tmp_path / "profile")
+    checks = re.search(r'id="browser-checks"[^>]*>(.*?)</ul>', dom, re.DOTALL)
+    assert checks is not None and "révoquée" in checks.group(1), dom[-3000:]
+    said = re.sub(r"<[^>]+>", " ", checks.group(1))
+    # 00:00Z on 21 March is 01:00 in Paris (UTC+01:00), as the printed verdict above it says
+    assert "révoquée à compter du 2026-03-21 01:00:00 UTC+01:00" in said
+    assert dom.count("révoquée à compter du 2026-03-21 01:00:00 UTC+01:00") >= 2  # the browser's and scelle's
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", said), said

@@ -179,7 +179,7 @@ def test_a_file_changed_between_walks_is_refused(bundle: bytes, scenario: Scenar
         )
     path.write_bytes(bundle)
     message = _changed_between_walks(path, changes[0], trust, "fr")
-    assert message.startswith(f"{path} : le fichier du paquet a été modifié pendant sa vérification")
+    assert message.startswith(f"{path} : le fichier du dossier a été modifié pendant sa vérification")
 
 
 def test_unreadable_and_oversized_files(tmp_path: Path, scenario: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -134,7 +134,7 @@ def test_event_after_revocation_fails_ledger_and_bundle_verification(ordered: Le
     report = outcome(lambda: verify_ledger(str(path), trust=keys["ledger"].info.vkey))
     assert len(report.findings) == 1 and "revoked from 2026-04-01" in report.findings[0]
     (french,) = report.texts("fr")
-    assert french.startswith("entrée 5 (event ev-") and "révoquée à compter du 2026-04-01T00:00:00Z" in french
+    assert french.startswith("entrée 5 (événement ev-") and "révoquée à compter du 2026-04-01T00:00:00Z" in french
     bundle = bundle_report(_bundle(ordered), keys["ledger"])
     assert failed_codes(bundle) == {"authority.cover"}
     (cover,) = [f for f in bundle.findings if not f.ok]

@@ -97,7 +97,7 @@ def test_a_flipped_byte_in_a_segment_fails_verification(tmp_path: Path) -> None:
     with pytest.raises(VerificationError) as failure:
         verify_image([output])
     # The reader checks each stored chunk's Adler-32 and names the segment and the chunk.
-    assert any("t.E02" in problem and "corrupt chunk" in problem for problem in failure.value.report.problems)
+    assert any("t.E02" in str(p) and "corrupt chunk" in str(p) for p in failure.value.report.problems)
     assert isinstance(failure.value, IntegrityError)
 
 

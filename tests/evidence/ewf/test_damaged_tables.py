@@ -120,8 +120,8 @@ def test_verify_says_so_on_stderr_and_in_its_report(tmp_path: Path) -> None:
     mutant = _mutant(FAT32, tmp_path / "fat32.E01", entry=3)
     result = CliRunner(env={"SCELLE_LANG": "fr"}).invoke(cli, ["verify", str(mutant)])
     assert result.exit_code == 0, result.output
-    assert "scelle: warning: " in result.stderr and "copie de secours (table2)" in result.stderr
-    assert "note: " in result.stdout
+    assert "scelle: avertissement : " in result.stderr and "copie de secours (table2)" in result.stderr
+    assert "remarque : " in result.stdout  # in French too, since SCELLE_LANG=fr
     result = CliRunner().invoke(cli, ["image", "hash", str(mutant)])
     assert result.exit_code == 0 and "backup copy (table2)" in result.stderr
 

@@ -181,7 +181,7 @@ def test_verify_names_the_corrupt_chunk(case: str, tmp_path: Path) -> None:
         verify_image(paths[:1])
     assert caught.value.exit_code == 3
     (problem,) = caught.value.report.problems
-    assert problem.startswith(f"{paths[segment]}: {_expected(case)}")  # the segment file that holds the chunk
+    assert str(problem).startswith(f"{paths[segment]}: {_expected(case)}")  # the segment file that holds the chunk
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

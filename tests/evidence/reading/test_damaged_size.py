@@ -83,6 +83,8 @@ def test_extraction_leaves_it_out_in_either_language(damaged: Path, tmp_path: Pa
             result = CliRunner().invoke(cli, ["image", "extract", str(damaged), "--out", str(out)],
                                         env={"SCELLE_LANG": lang})  # fmt: skip
         assert result.exit_code == 4, result.output
+        last = result.stderr.splitlines()[-1]  # after the progress lines: the partial extraction, in the language
+        assert last.startswith("scelle: erreur : extraction partielle" if lang == "fr" else "scelle: error: partial")
         assert "scelle-manifest.json" in result.stderr and "gros.bin" in result.stderr
         manifest = json.loads((out / "scelle-manifest.json").read_text())
         assert manifest["status"] == "partial"

@@ -45,7 +45,7 @@ def _fls_line(entry: Entry) -> str:
 def _lines(image: Path) -> tuple[list[str], list[str], PartialError | None]:
     warnings: list[str] = []
     with open_image(image) as source:
-        listing = list_entries(source, warn=warnings.append)
+        listing = list_entries(source, warn=lambda notice: warnings.append(str(notice)))
         lines = [_fls_line(item.entry) for item in listing]
         try:
             listing.check_complete()
