@@ -141,8 +141,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _members(record: Any) -> list[str]:
-    """The JSON members of a record: its fields, which its ``to_json`` writes under the same names."""
-    return [field.name for field in dataclasses.fields(record)]
+    """The JSON members of a record: the fields it is built from, which its ``to_json`` writes under the same names
+    (a field set after construction, such as ``BundleEntry.form``, a reading aid, is not one of them)."""
+    return [field.name for field in dataclasses.fields(record) if field.init]
 
 
 def _instrument(rules: Instrument) -> dict[str, Any]:
