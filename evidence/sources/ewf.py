@@ -28,7 +28,6 @@ from evidence.ewf.format import E01_SIGNATURE, EVF2_SIGNATURE, EWF1_SIGNATURES, 
 from evidence.ewf.header_times import UTC_DATES, header_dates
 from evidence.ewf.layout import ChunkVerifier
 from evidence.ewf.layout2 import Ewf2Chunks, diagnose
-from evidence.ewf.readahead import ReadAhead
 from evidence.ewf.reader import FastChunkReader
 from evidence.sources.base import ImageMetadata, ImageSource
 
@@ -155,7 +154,6 @@ class EwfSource(ImageSource):
         """
         _check_readable(paths)
         self._fast: FastChunkReader | None = None
-        self._ahead: ReadAhead | None = None
         self._want_fast = os.environ.get("SCELLE_NO_FAST_PATHS") != "1" if fast is None else fast
         self.segments = tuple(paths)
         self.format = "ewf"
@@ -201,7 +199,6 @@ class EwfSource(ImageSource):
             # E01/S01 with deflate or stored chunks: scelle reads the chunks itself (evidence.ewf.reader)
             if self._want_fast and signature == E01_SIGNATURE and handle.get_compression_method() in (0, 1):
                 self._fast = FastChunkReader(verifier, handle.get_chunk_size(), self.size)
-                self._ahead = ReadAhead(self._fast.chunk, verifier.chunk_count)
         elif signature == EVF2_SIGNATURE:  # Ex01: libewf reads the chunks, scelle checks those it returns as zeros
             self._verifier = Ewf2Chunks(list(self.segments), handle.get_chunk_size(), self.size)
         self._probe_end()
@@ -285,20 +282,16 @@ class EwfSource(ImageSource):
         return length
 
     def _chunk(self, index: int, chunk_size: int) -> bytes:
-        ahead = self._ahead
-        if ahead is not None:  # scelle's reader, with read-ahead (evidence.ewf.readahead)
-            data = ahead.get(index)
-            if data is not None:
-                return data
-            start = index * chunk_size  # the stored chunk failed a check: libewf's reading decides
-            return self._read_checked(start, min(chunk_size, self.size - start))
         with self._lock:
             cached = self._cache.get(index)
             if cached is not None:
                 self._cache.move_to_end(index)
                 return cached
         start = index * chunk_size
-        data = self._read_checked(start, min(chunk_size, self.size - start))
+        fast = self._fast
+        data = fast.chunk(index) if fast is not None else None
+        if data is None:  # no fast reader, or the stored chunk failed a check: libewf's reading decides
+            data = self._read_checked(start, min(chunk_size, self.size - start))
         with self._lock:
             self._cache[index] = data
             if len(self._cache) > _CACHED_CHUNKS:
@@ -341,10 +334,7 @@ class EwfSource(ImageSource):
             handle, self._handle = self._handle, None
             verifier, self._verifier = self._verifier, None
             fast, self._fast = self._fast, None
-            ahead, self._ahead = self._ahead, None
             self._cache.clear()
-        if ahead is not None:
-            ahead.close()
         if fast is not None:
             fast.close()
         if handle is not None:
