@@ -38,9 +38,12 @@
     return name === "days" ? String(v).replace(".", words.decimal) : inZone(String(v), true);
   }
 
-  /** A template with its {parameters} filled in. */
+  /** Each [[count|one|many]] as its count takes it (custody.i18n.words.singular), then the {params}. */
   const fill = (template, params) =>
-    template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? value(k, params[k]) : m));
+    template
+      .replace(/\[\[(\w+)\|([^|\]]*)\|([^|\]]*)\]\]/g, (m, k, one, many) =>
+        Number(params[k]) === 1 || (words.zeroSingular && Number(params[k]) === 0) ? one : many)
+      .replace(/\{(\w+)\}/g, (m, k) => (k in params ? value(k, params[k]) : m));
 
   /** A finding in the report's language, with the findings in its detail or parts stated the same way. */
   function sentence(f) {

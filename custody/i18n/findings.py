@@ -16,6 +16,7 @@ from custody.i18n.words import (
     Pair,
     pick,
     vocabulary,
+    with_forms,
 )
 from evidence.common.zones import shown_stored
 
@@ -73,8 +74,10 @@ FINDINGS: Mapping[str, Pair] = {
         "L'état signé du registre est refusé : {detail}",
     ),
     "proofs.ok": (
-        "All {count} entries are in the signed ledger state (Merkle inclusion proofs, {size} entries)",
-        "Les {count} entrées figurent dans l'état signé du registre (preuves d'inclusion de Merkle, {size} entrées)",
+        "[[count|The entry is|All {count} entries are]] in the signed ledger state (Merkle inclusion proofs, "
+        "[[size|1 entry|{size} entries]])",
+        "[[count|L'entrée figure|Les {count} entrées figurent]] dans l'état signé du registre (preuves d'inclusion "
+        "de Merkle, [[size|{size} entrée|{size} entrées]])",
     ),
     "proof.bad": (
         "Entry {index}: the inclusion proof fails: {detail}",
@@ -96,10 +99,13 @@ FINDINGS: Mapping[str, Pair] = {
     ),
     "events.none": ("The bundle holds no custody event", "Le dossier ne contient aucun événement de possession"),
     "signatures.ok": (
-        "All signatures verify: events {events} (hand-overs signed by both parties: {transfers}), "
-        "authorities {authorities}, handler keys {keys}",
-        "Toutes les signatures sont valides : événements {events} (remises signées par les deux "
-        "parties : {transfers}), autorisations {authorities}, clés d'intervenants {keys}",
+        "All signatures verify: [[events|1 event|{events} events]] ([[transfers|1 hand-over|{transfers} "
+        "hand-overs]] signed by both parties), [[authorities|1 authority|{authorities} authorities]], "
+        "[[keys|1 handler key|{keys} handler keys]]",
+        "Toutes les signatures sont valides : [[events|{events} événement|{events} événements]] (dont "
+        "[[transfers|{transfers} remise signée|{transfers} remises signées]] par les deux parties), "
+        "[[authorities|{authorities} autorisation|{authorities} autorisations]], "
+        "[[keys|{keys} clé d'intervenant|{keys} clés d'intervenants]]",
     ),
     "signature.bad": ("Entry {index} ({id}): {detail}", "Entrée {index} ({id}) : signature refusée : {detail}"),
     "identity.bad": (
@@ -127,9 +133,10 @@ FINDINGS: Mapping[str, Pair] = {
         "L'événement {id} ({action}) n'est couvert par aucune autorisation légale valide : {detail}",
     ),
     "order.ok": (
-        "The {count} events are in a consistent time order, each linked to the previous one on the same item",
-        "Les {count} événements sont dans un ordre chronologique cohérent, chacun relié au "
-        "précédent sur le même élément",
+        "[[count|The event is in a consistent time order|The {count} events are in a consistent time order, "
+        "each linked to the previous one on the same item]]",
+        "[[count|L'événement est dans un ordre chronologique cohérent|Les {count} événements sont dans un ordre "
+        "chronologique cohérent, chacun relié au précédent sur le même élément]]",
     ),
     "order.key": (
         "{id} is signed by {signer} before that key was registered",
@@ -221,9 +228,10 @@ FINDINGS: Mapping[str, Pair] = {
         "L'événement {id} reçu du registre {origin} ne correspond pas à la remise : {detail}",
     ),
     "link.ok": (
-        "The linked history of ledger {origin} ({events} events) verifies with that ledger's trusted key",
-        "L'historique lié du registre {origin} ({events} événements) est vérifié avec la clé de confiance de ce "
-        "registre",
+        "The linked history of ledger {origin} ([[events|1 event|{events} events]]) verifies with that ledger's "
+        "trusted key",
+        "L'historique lié du registre {origin} ([[events|{events} événement|{events} événements]]) est vérifié "
+        "avec la clé de confiance de ce registre",
     ),
     "link.bad": (
         "The linked history of ledger {origin} does not verify: {detail}",
@@ -263,7 +271,7 @@ def finding(code: str, params: Mapping[str, str], lang: str, zone: str | None = 
             values[name] = pick(joiner, lang).join(vocabulary(table, value, lang) for value in values[name].split(","))
     if "days" in values and lang == "fr":
         values["days"] = values["days"].replace(".", ",")
-    return pick(pair, lang).format_map(values)
+    return with_forms(pick(pair, lang), params, lang).format_map(values)
 
 
 _OR: Pair = (" or ", " ou ")

@@ -3,6 +3,7 @@ roles, countries) and labels. Each entry is ``(English, French)``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from custody.errors import CustodyError
@@ -179,11 +180,29 @@ COUNTED: Mapping[str, tuple[Pair, Pair]] = {
 """Nouns counted in messages: (English singular and plural, French singular and plural)."""
 
 
+def singular(count: int, lang: str) -> bool:
+    """Whether ``count`` takes the singular: 1 in English; 0 and 1 in French (« 0 événement »), as French writes it."""
+    return count <= 1 if lang == "fr" else count == 1
+
+
 def counted(count: int, noun: str, lang: str) -> str:
-    """``1 event``, ``3 events``; in French the singular also for 0 (« 0 événement »), as French writes it."""
+    """``1 event``, ``3 events``; in French the singular also for 0."""
     english, french = COUNTED[noun]
-    one = count <= 1 if lang == "fr" else count == 1
-    return f"{count} {(french if lang == 'fr' else english)[0 if one else 1]}"
+    return f"{count} {(french if lang == 'fr' else english)[0 if singular(count, lang) else 1]}"
+
+
+PLURAL_FORMS = re.compile(r"\[\[(\w+)\|([^|\]]*)\|([^|\]]*)\]\]")
+"""``[[count|singular form|plural form]]`` in a sentence of the catalogue: the form its count takes (``singular``).
+The report page applies the same pattern and rule to the same sentences."""
+
+
+def with_forms(template: str, counts: Mapping[str, object], lang: str) -> str:
+    """``template`` with each ``[[name|singular|plural]]`` replaced by the form the count ``name`` takes."""
+
+    def form(match: re.Match[str]) -> str:
+        return match[2] if singular(int(str(counts[match[1]])), lang) else match[3]
+
+    return PLURAL_FORMS.sub(form, template)
 
 
 def vocabulary(table: Mapping[str, Pair], value: str, lang: str) -> str:

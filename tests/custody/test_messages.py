@@ -44,3 +44,26 @@ def test_french_uses_french_typography() -> None:
     ]
     for _, french in i18n.MESSAGES.values():
         assert not re.search(r"\w[:;]\s", french), french  # a space before « : » and « ; » in French
+
+
+def test_findings_state_their_counts_in_the_singular_or_plural() -> None:
+    from custody.i18n.findings import FINDINGS, finding
+    from custody.i18n.words import PLURAL_FORMS
+
+    signatures = {"events": "1", "transfers": "0", "authorities": "2", "keys": "1"}
+    assert finding("signatures.ok", signatures, "fr") == (
+        "Toutes les signatures sont valides : 1 événement (dont 0 remise signée par les deux parties), "
+        "2 autorisations, 1 clé d'intervenant"  # never « événements 1 », « Les 1 événements »
+    )
+    assert finding("signatures.ok", signatures, "en") == (
+        "All signatures verify: 1 event (0 hand-overs signed by both parties), 2 authorities, 1 handler key"
+    )
+    assert finding("order.ok", {"count": "1"}, "fr") == "L'événement est dans un ordre chronologique cohérent"
+    assert finding("order.ok", {"count": "3"}, "fr").startswith("Les 3 événements sont dans un ordre")
+    assert finding("proofs.ok", {"count": "4", "size": "1"}, "en").startswith("All 4 entries are in the signed")
+    for english, french in FINDINGS.values():  # every form names a count the finding has, in both languages
+        for template in (english, french):
+            for name, one, many in PLURAL_FORMS.findall(template):
+                assert "{" + name + "}" in english + french or name in ("count", "size"), template
+                assert "[[" not in one + many and "]]" not in one + many, template
+            assert "[[" not in PLURAL_FORMS.sub("", template), template
