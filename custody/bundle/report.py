@@ -21,6 +21,7 @@ from custody.bundle import selfcheck
 from custody.bundle.clock import date, when
 from custody.bundle.outcome import BundleReport, Contents
 from custody.i18n import label
+from custody.i18n.words import counted
 from custody.model.records import Artefact, Authority, Event
 from custody.model.trust import TrustedKey
 
@@ -131,7 +132,7 @@ def _meta(report: BundleReport, lang: str, checked_at: datetime | None, tool: st
         rows.append(
             (
                 label("checkpoint", lang),
-                f"{c.checkpoint.size} {label('entries_count', lang)}; {label('root', lang)} "
+                label("checkpoint_state", lang).format(entries=counted(c.checkpoint.size, "entry", lang)) + " "
                 f'<span class="digest">{_e(root)}</span>',
             )
         )

@@ -218,14 +218,13 @@ def country(code: str, lang: str) -> str:
 
 LABELS: Mapping[str, Pair] = {
     "title": ("Chain of custody: verification report", "Chaîne de possession : rapport de vérification"),
-    "summary_title": ("Chain of custody bundle", "Paquet de chaîne de possession"),
+    "summary_title": ("Chain of custody bundle", "Dossier de chaîne de possession"),
     "case": ("Case", "Affaire"),
     "verdict": ("Verdict", "Verdict"),
     "ledger": ("Ledger", "Registre"),
     "ledger_key": ("Ledger key (trusted)", "Clé du registre (de confiance)"),
     "checkpoint": ("Signed ledger state", "État signé du registre"),
-    "entries_count": ("entries", "entrées"),
-    "root": ("Merkle root", "Racine de Merkle"),
+    "checkpoint_state": ("{entries}; Merkle root", "{entries} ; racine de Merkle"),
     "verified_at": ("Checked on", "Vérifié le"),
     "tool": ("Tool", "Outil"),
     "findings": ("Checks", "Contrôles"),
