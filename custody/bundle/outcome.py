@@ -99,12 +99,14 @@ class BundleReport(Report):
     def failure_message(self, lang: str = "en", zone: str | None = None) -> str:
         """``NAME: bundle NOT VERIFIED: N check(s) failed (codes); reason; ...`` (the first reasons in full), in
         ``lang``, times in ``zone`` when given."""
-        from custody.i18n import message
+        from custody.i18n import message, pick
+        from custody.i18n.words import SEMICOLON
 
         failed = self.failures()
         codes = ", ".join(sorted({f.code for f in failed})) or message("bundle.nothing_verified", lang)
-        reasons = "".join(f"; {f.text(lang, zone)}" for f in failed[:REASONS_SHOWN])
-        reasons += "; ..." if len(failed) > REASONS_SHOWN else ""
+        sep = pick(SEMICOLON, lang)
+        reasons = "".join(f"{sep}{f.text(lang, zone)}" for f in failed[:REASONS_SHOWN])
+        reasons += f"{sep}..." if len(failed) > REASONS_SHOWN else ""
         code = "bundle.failed.one" if len(failed) == 1 else "bundle.failed"
         return message(code, lang, subject=self.name, count=len(failed), codes=codes, reasons=reasons)
 

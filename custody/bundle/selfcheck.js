@@ -50,7 +50,8 @@
     const params = Object.assign({}, f.params);
     if (Array.isArray(params.detail)) params.detail = params.detail.map(sentence).join(" ; ");
     const nested = f.parts && f.parts.some((p) => p.parts && p.parts.length);
-    if (f.parts && f.parts.length) params.detail = f.parts.map(sentence).join(nested ? " | " : "; ");
+    const sep = nested ? " | " : words.semicolon;
+    if (f.parts && f.parts.length) params.detail = f.parts.map(sentence).join(sep);
     const template = words.findings[f.code];
     return template === undefined ? f.code + ": " + JSON.stringify(params) : fill(template, params);
   }

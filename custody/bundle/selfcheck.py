@@ -29,7 +29,7 @@ from custody.bundle.outcome import REASONS_SHOWN
 from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
-from custody.i18n.words import singular
+from custody.i18n.words import SEMICOLON, singular
 from custody.model.changes import CHANGE_KINDS
 from custody.model.entries import LEAF_MEMBERS
 from custody.model.handover import HandoverLink
@@ -183,6 +183,7 @@ def words(lang: str) -> dict[str, Any]:
         "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
         "decimal": "," if lang == "fr" else ".",
         "zeroSingular": singular(0, lang),
+        "semicolon": i18n.pick(SEMICOLON, lang),
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
         "unverified": word("unverified_browser", lang),
         "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},

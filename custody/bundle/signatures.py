@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry
+from custody.rules.breach import Breach, breach
 
 _KEY = attrgetter("key")
 
@@ -27,15 +28,16 @@ class SignatureChecks:
         self.keys = keys
         self.loaded: dict[bytes, Ed25519PublicKey] = {}
 
-    def problem(self, entry: SignedEntry, payload: bytes) -> str | None:
-        """Why the signatures of ``entry`` over ``payload`` do not hold, or ``None`` when they do."""
+    def problem(self, entry: SignedEntry, payload: bytes) -> Breach | None:
+        """Why the signatures of ``entry`` over ``payload`` do not hold (a ``detail.*`` finding, the sentence the
+        report page states too), or ``None`` when they do."""
         body, signatures = entry.body, entry.signatures
         signers = tuple(map(_KEY, signatures))
         expected = entry.expected_signers()
         if expected is not None and signers != expected:
-            return f"signed by {', '.join(signers) or 'nobody'}; expected {', '.join(expected)}"
+            return breach("detail.signers", signers=", ".join(signers) or "-", expected=", ".join(expected))
         if not signers:
-            return "not signed"
+            return breach("detail.unsigned")
         own = body.public_key if isinstance(body, LedgerHeader | KeyEntry) else None  # signed by the key it holds
         keys, loaded_keys = self.keys, self.loaded
         for signature in signatures:
@@ -44,14 +46,14 @@ class SignatureChecks:
             elif signature.key in keys:
                 public = keys[signature.key].public_key
             else:
-                return f"signed by {signature.key}, whose key entry is not in the bundle"
+                return breach("detail.signer_unknown", key=signature.key)
             loaded = loaded_keys.get(public) or self._public_key(public)
             try:
                 if loaded is None:
                     raise InvalidSignature
                 loaded.verify(signature.sig, payload)
             except InvalidSignature:
-                return f"the signature by {signature.key} does not verify"
+                return breach("detail.signature_bad", key=signature.key)
         return None
 
     def _public_key(self, raw: bytes) -> Ed25519PublicKey | None:

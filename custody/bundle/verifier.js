@@ -346,7 +346,7 @@ const ScelleVerifier = (() => {
       if (point === null) continue;
       const root = await rootFromProof(item.index, point.size, await sha256([0], item.bytes), item.proof);
       if (root !== null && equal(root, point.root)) proved += 1;
-      else add("proof.bad", false, { index: item.index }, [why("browser.proof_root")]);
+      else add("proof.bad", false, { index: item.index }, [why("detail.proof_root")]);
     }
     if (point !== null && proved === bundle.entries.length)
       add("proofs.ok", true, { count: proved, size: point.size });
@@ -389,14 +389,14 @@ const ScelleVerifier = (() => {
   async function signatureProblem(entry, keys) {
     const signers = entry.signatures.map((s) => s.key).join(", ");
     const expected = entry.expected === null ? signers : entry.expected.join(", ");
-    if (signers !== expected) return why("browser.signers", { signers: signers || "-", expected });
-    if (!signers) return why("browser.unsigned");
+    if (signers !== expected) return why("detail.signers", { signers: signers || "-", expected });
+    if (!signers) return why("detail.unsigned");
     for (const s of entry.signatures) {
       const own = entry.kind === "ledger" || entry.kind === "key";
-      if (!own && !keys.has(s.key)) return why("browser.signer_unknown", { key: s.key });
+      if (!own && !keys.has(s.key)) return why("detail.signer_unknown", { key: s.key });
       const publicKey = own ? entry.publicKey : keys.get(s.key).publicKey;
       const good = await ed25519(publicKey, s.sig, entry.payload);
-      if (!good) return why("browser.signature_bad", { key: s.key });
+      if (!good) return why("detail.signature_bad", { key: s.key });
     }
     return null;
   }

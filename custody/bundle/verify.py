@@ -38,10 +38,11 @@ from custody.model.entries import KeyEntry, LedgerHeader, SignedEntry, parse_lea
 from custody.model.records import Authority, Event
 from custody.model.trust import Trust, TrustedKey
 from custody.model.witnesses import WitnessPolicy, witness_policy
+from custody.rules.breach import breach
 from custody.rules.chain import ChainChecker
 from custody.tlog.cosignature import WitnessKey, check_cosignatures
 from custody.tlog.inclusions import Inclusions
-from custody.tlog.merkle import leaf_hash, verify_inclusion
+from custody.tlog.merkle import InclusionProofError, leaf_hash, verify_inclusion
 from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
@@ -165,7 +166,10 @@ class _Verifier:
                 else:  # the same verdicts, the shared upper levels of the paths hashed once
                     batch.verify(leaf_hash(item.leaf), item.index, item.proof)
                 proved += 1
-            except ProofError as exc:
+            except InclusionProofError:  # the sentence the report page states too
+                params = MappingProxyType({"index": str(item.index)})
+                self.findings.append(Finding("proof.bad", False, params, (breach("detail.proof_root"),)))
+            except ProofError as exc:  # a malformed proof: the reason as the Merkle code states it
                 self.add("proof.bad", False, index=item.index, detail=exc)
         if point is not None and proved == self.bundle.count:
             self.add("proofs.ok", True, count=proved, size=point.size)
@@ -214,7 +218,8 @@ class _Verifier:
         for item, entry, payload in self._read_again():
             problem = signatures.problem(entry, payload)
             if problem:
-                failed.append(_finding("signature.bad", False, index=item.index, id=entry.entry_id, detail=problem))
+                params = MappingProxyType({"index": str(item.index), "id": entry.entry_id})
+                failed.append(Finding("signature.bad", False, params, (problem,)))
             else:
                 counts[entry.kind] += 1
             checker.visit(item.index, entry)

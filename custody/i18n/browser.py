@@ -56,23 +56,6 @@ BROWSER_FINDINGS: Mapping[str, Pair] = {
         "it is not signed by the trusted key {name}",
         "il n'est pas signé par la clé de confiance {name}",
     ),
-    "browser.proof_root": (
-        "the proof does not lead to the signed root",
-        "la preuve ne mène pas à la racine signée",
-    ),
-    "browser.signers": (
-        "signed by {signers}; expected {expected}",
-        "signée par {signers} ; attendu : {expected}",
-    ),
-    "browser.unsigned": ("not signed", "aucune signature"),
-    "browser.signer_unknown": (
-        "signed by {key}, whose key entry is not in the bundle",
-        "signée par {key}, dont l'entrée de clé ne figure pas dans le dossier",
-    ),
-    "browser.signature_bad": (
-        "the signature by {key} does not verify",
-        "la signature de {key} n'est pas valide",
-    ),
 }
 
 BROWSER_WORDS: Mapping[str, Pair] = {

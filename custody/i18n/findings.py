@@ -107,6 +107,23 @@ FINDINGS: Mapping[str, Pair] = {
         "[[authorities|{authorities} autorisation|{authorities} autorisations]], "
         "[[keys|{keys} clé d'intervenant|{keys} clés d'intervenants]]",
     ),
+    "detail.proof_root": (
+        "the proof does not lead to the signed root",
+        "la preuve ne mène pas à la racine signée",
+    ),
+    "detail.signers": (
+        "signed by {signers}; expected {expected}",
+        "signée par {signers} ; attendu : {expected}",
+    ),
+    "detail.unsigned": ("not signed", "aucune signature"),
+    "detail.signer_unknown": (
+        "signed by {key}, whose key entry is not in the bundle",
+        "signée par {key}, dont l'entrée de clé ne figure pas dans le dossier",
+    ),
+    "detail.signature_bad": (
+        "the signature by {key} does not verify",
+        "la signature de {key} n'est pas valide",
+    ),
     "signature.bad": ("Entry {index} ({id}): {detail}", "Entrée {index} ({id}) : signature refusée : {detail}"),
     "identity.bad": (
         "Event {id}: handler {name} is not the identity registered with that key ({registered})",

@@ -180,6 +180,10 @@ COUNTED: Mapping[str, tuple[Pair, Pair]] = {
 """Nouns counted in messages: (English singular and plural, French singular and plural)."""
 
 
+SEMICOLON: Pair = ("; ", " ; ")
+"""Between the parts of one sentence: French puts a space before « ; »."""
+
+
 def singular(count: int, lang: str) -> bool:
     """Whether ``count`` takes the singular: 1 in English; 0 and 1 in French (« 0 événement »), as French writes it."""
     return count <= 1 if lang == "fr" else count == 1

@@ -15,6 +15,7 @@ from typing import Any
 
 from custody import i18n
 from custody.errors import AuthorityError
+from custody.i18n.words import SEMICOLON
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class Breach:
         times are shown in that zone with their offset (else as stored, in UTC)."""
         params = self.params
         if self.parts:
-            sep = " | " if any(part.parts for part in self.parts) else "; "
+            sep = " | " if any(part.parts for part in self.parts) else i18n.pick(SEMICOLON, lang)
             params = {**params, "detail": sep.join(part.text(lang, zone) for part in self.parts)}
         return i18n.finding(self.code, params, lang, zone)
 

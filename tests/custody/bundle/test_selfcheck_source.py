@@ -16,11 +16,12 @@ from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
 from custody.model.records import ENTRY_KINDS, Signature
 
-MAX_TOTAL_LINES = 1067
+MAX_TOTAL_LINES = 1068
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer, 1,065 within
 130 columns before the limit below): raise it only with a reason, never to fit code squeezed into long lines. 1,043
 until issue 17: the page states the times of its own findings in the report's zone (``inZone`` in selfcheck.js);
-1,064 until its counts took their singular or plural form (``[[count|one|many]]``, as ``custody.i18n.words``)."""
+1,064 until its counts took their singular or plural form (``[[count|one|many]]``, as ``custody.i18n.words``)
+and its French lists a space before « ; »."""
 
 MAX_LINE = 110
 """No line longer than this: the line budget must not be met by cramming."""
@@ -80,7 +81,7 @@ def test_limits_and_translated_parameters_come_from_python() -> None:
 def test_every_finding_the_page_states_is_in_the_catalogue_and_every_browser_sentence_is_used() -> None:
     script = page_script()
     stated = set(re.findall(r'(?:\b(?:add|problem|breach|why)\(|\? |: )"([a-z]+\.[a-z_]+)"', script))
-    assert {"checkpoint.witnessed", "checkpoint.quorum", "cover.none", "browser.signers"} <= stated
+    assert {"checkpoint.witnessed", "checkpoint.quorum", "cover.none", "detail.signers"} <= stated
     assert stated - {*i18n.FINDINGS, *BROWSER_FINDINGS} == set()
     assert [code for code in BROWSER_FINDINGS if f'"{code}"' not in script] == []  # no dead sentence
 
