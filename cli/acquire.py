@@ -205,10 +205,10 @@ def _render_check(report: VerificationReport, as_json: bool, lang: str) -> None:
 
 
 def _render(record: AcquisitionRecord, record_path: str, lang: str) -> None:
-    from evidence.common.units import format_size
+    from cli.progress import size_text
     from evidence.hashing.digest import labelled
 
-    size = format_size(record.media_size)
+    size = size_text(record.media_size, lang)  # 768,0 Mio in French, as the progress bar says it
     click.echo(message("acquire.acquired", lang, source=record.source.path, size=size, count=record.media_size))
     for name, value in record.media_digests.items():
         click.echo(f"  {labelled(name, value)}")
