@@ -94,3 +94,24 @@ def test_apfs_in_an_e01_and_extracted(tmp_path: Path) -> None:
     assert link["target"] == "a_directory/another_file" and "written" not in link
     info = _scelle("image", "info", str(APFS))
     assert "APFS" in info
+
+
+@pytest.mark.external
+def test_a_container_made_by_apfsprogs_reads_as_tsk_reads_it(tmp_path: Path) -> None:
+    # Debian's mkapfs (apfsprogs) makes a container with one empty volume; nothing here can write files into it.
+    # TSK's pool tools are the oracle: the same block size and count, the same (empty) listing.
+    image = tmp_path / "mkapfs.img"
+    with image.open("wb") as handle:
+        handle.truncate(600 << 20)  # sparse; mkapfs refuses small containers
+    subprocess.run([tool("mkapfs"), "-L", "scelle-test", str(image)], capture_output=True, check=True)
+    pool = _run(tool("pstat"), str(image))
+    assert "Name (Role): scelle-test" in pool
+    info = json.loads(_scelle("image", "info", "--json", str(image)))
+    (volume,) = info["volumes"]
+    assert volume["filesystem"]["type"] == "APFS"
+    assert f"Block Size:            {volume['filesystem']['block_size']} B" in pool
+    assert f"Number of Blocks:      {volume['filesystem']['block_count']}" in pool
+    block = re.search(r"APSB Block Number: (\d+)", pool)
+    assert block is not None
+    fls = _run(tool("fls"), "-P", "apfs", "-B", block.group(1), "-r", "-p", str(image))
+    assert _scelle("image", "ls", str(image)) == fls
