@@ -298,5 +298,5 @@ def authority_add(ledger: str, key_file: str, ledger_key: str | None, as_json: b
         refusals_in(lang, options=OPTION_OF, zone=opts["zone"]),
     ):
         appended = opened.add_authority(record_, pair)
-    render_appended(appended, as_json, f"recorded authority {record_.reference} as")
+    render_appended(appended, as_json, lang, "appended.authority", reference=record_.reference)
     warn_window(record_.reference, record_.valid_from, record_.valid_until, lang, record_.tz or "UTC")

@@ -106,9 +106,13 @@ def export(
     write_whole(out, result.data)
     _outputs(report_path, case_uco, lang, result.report, bundle=result.data, key_source=ledger, sender=True, zone=zone)
     click.echo(text_summary(result.report, lang, zone), nl=False)
+    from custody.i18n import message
+    from custody.i18n.words import counted
+
     for key in result.export.also_named:
-        click.echo(f"note: {out} also names artefact {key}: an event about it concerns a selected artefact too")
-    click.echo(f"wrote {out} ({len(result.data)} bytes, {len(result.export.bundle.entries)} entries)")
+        click.echo(message("bundle.also_names", lang, out=out, key=key))
+    entries = counted(len(result.export.bundle.entries), "entry", lang)
+    click.echo(message("bundle.written", lang, out=out, size=len(result.data), entries=entries))
 
 
 def verify_bundle(

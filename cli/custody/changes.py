@@ -79,7 +79,10 @@ def _append(change: str, o: dict[str, Any], until: str | None = None) -> None:
             recorded_at=now,
         )
         appended = opened.change_authority(record, pair)
-    render_appended(appended, o["as_json"], f"recorded {change} of authority {authority.reference} as")
+    from custody.i18n import CHANGES, vocabulary
+
+    said = change if o["lang"] == "en" else vocabulary(CHANGES, change, o["lang"])
+    render_appended(appended, o["as_json"], o["lang"], "appended.change", change=said, reference=authority.reference)
 
 
 @click.command("extend")

@@ -169,7 +169,7 @@ def emit(obj: dict[str, Any]) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, sort_keys=True))
 
 
-def render_appended(appended: Appended, as_json: bool, what: str) -> None:
+def render_appended(appended: Appended, as_json: bool, lang: str, what: str, **params: object) -> None:
     """What an append prints: the new entry's id (and where it is), as text or one JSON object."""
     entry = appended.entry
     if as_json:
@@ -183,7 +183,10 @@ def render_appended(appended: Appended, as_json: bool, what: str) -> None:
             }
         )
     else:
-        click.echo(f"{what} {entry.entry_id} (entry {appended.index}, ledger size {appended.size})")
+        from custody.i18n.messages import message
+
+        said = message(what, lang, **params)  # what was recorded (appended.*), then the entry's id and place
+        click.echo(message("appended", lang, what=said, id=entry.entry_id, index=appended.index, size=appended.size))
 
 
 @contextmanager

@@ -153,7 +153,7 @@ def record(
     pair = load_key(key_file)
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang, zone=opts["zone"]):
         appended = opened.record(pair, _draft(opened, action, opts, lang))
-    render_appended(appended, as_json, f"recorded {action}")
+    render_appended(appended, as_json, lang, "appended.event", action=_action_word(action, lang))
 
 
 @click.command()
@@ -169,4 +169,11 @@ def transfer(
     receiving = load_key(to_key)
     with ledger_for_append(ledger, ledger_key, loaded=releasing) as opened, refusals_in(lang, zone=opts["zone"]):
         appended = opened.record(releasing, _draft(opened, "transferred", opts), counter_key=receiving)
-    render_appended(appended, as_json, "recorded transfer")
+    render_appended(appended, as_json, lang, "appended.transfer")
+
+
+def _action_word(action: str, lang: str) -> str:
+    """The event's action as ``recorded_line`` names it: its code in English, its word in French."""
+    from custody.i18n import ACTIONS, vocabulary
+
+    return action if lang == "en" else vocabulary(ACTIONS, action, lang)

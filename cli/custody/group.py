@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.custody.bundle import bundle_verify_options, export, verify_bundle
-from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, load_key, passphrase
+from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, lang_option, load_key, passphrase
 from cli.custody.timestamps import read_tsa, render_timestamps, timestamps_json, tsa_cert_option
 from cli.options import json_option
 from cli.zone import display_zone_option, user_zone
@@ -98,7 +98,8 @@ def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_j
 @click.option("--origin", required=True, help="Log name in checkpoints, e.g. scelle.example/MA-2026-0042.")
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), help="Ledger private key.")
 @json_option
-def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> None:
+@lang_option
+def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool, lang: str) -> None:
     """Create a ledger for one case; the ledger key signs every checkpoint.
 
     LEDGER is a file, or a ledger in a lab's PostgreSQL database: postgresql://HOST/DATABASE?ledger=NAME (the
@@ -113,7 +114,9 @@ def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool) -> N
         if as_json:
             emit({"id": new.header.origin, "case": case, "origin": origin, "vkey": new.vkey})
         else:
-            click.echo(f"created {ledger} for case {case}; ledger key {new.vkey}")
+            from custody.i18n import message
+
+            click.echo(message("ledger.created", lang, ledger=ledger, case=case, vkey=new.vkey))
 
 
 @custody.command("show")

@@ -85,7 +85,7 @@ def accept(ledger: str, offer_file: str, key_file: str, lang: str, ledger_key: s
             appended = accept_handover(opened, OfferFile.from_bytes(data, offer_file), receiving)
         else:  # an offer file of the first format (the transfer only)
             appended = accept_offer(opened, TransferOffer.load(offer_file), receiving)
-    render_appended(appended, as_json, "accepted transfer")
+    render_appended(appended, as_json, lang, "appended.accepted")
 
 
 @click.command()
@@ -148,7 +148,7 @@ def receive(
         )
         result = receive_handover(opened, made, receiving, trusted, draft)
     write_new(out, result.receipt.to_bytes(), "receipt")
-    render_appended(result.appended, as_json, f"offer verified; receipt written to {out}; recorded received")
+    render_appended(result.appended, as_json, lang, "appended.received", out=out)
 
 
 @click.command()
@@ -173,4 +173,4 @@ def complete(
     trusted = None if trust is None else read_trust(trust)
     with ledger_for_append(ledger, ledger_key) as opened, refusals_in(lang):
         appended = complete_handover(opened, receipt, trusted=trusted)
-    render_appended(appended, as_json, "completed transfer")
+    render_appended(appended, as_json, lang, "appended.completed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from custody.i18n.appended import APPENDED_MESSAGES
 from custody.i18n.batch import BATCH_WORDS
 from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.recording import RECORDING_MESSAGES
@@ -93,6 +94,7 @@ MESSAGES: Mapping[str, Pair] = {
         "SCELLE_STRICT_KEY_PERMISSIONS=1 : restreignez-le avec chmod 600",
     ),
     **EXAMINER_MESSAGES,
+    **APPENDED_MESSAGES,
     **RECORDING_MESSAGES,
     **BATCH_WORDS,
     **STORE_MESSAGES,

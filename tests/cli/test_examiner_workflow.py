@@ -276,7 +276,8 @@ def test_authority_add_warns_when_the_window_does_not_contain_today(
         "--valid-until", until, "--offence", "fraude", "--scope", "content", "--tz", "Z", "--lang", lang,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "recorded authority OLD-1" in result.stdout
+    recorded = "autorisation OLD-1 enregistrée sous" if lang == "fr" else "recorded authority OLD-1 as"
+    assert recorded in result.stdout  # the confirmation in the language asked for, like the warning
     if words is None:
         assert "warning" not in result.stderr
     else:

@@ -58,7 +58,7 @@ def test_export_writes_bundle_report_and_case_uco(ledger: LedgerScenario, tmp_pa
         str(jsonld),
     )
     assert result.exit_code == 0, result.output
-    assert "VÉRIFIÉ" in result.output and f"wrote {out}" in result.output
+    assert "VÉRIFIÉ" in result.output and f"{out} écrit (" in result.output  # asked for in French
     assert verify_bundle(out.read_bytes(), ledger.ledger_key.info.public_key).ok
     page = html.read_text(encoding="utf-8")
     assert '<html lang="fr">' in page
