@@ -28,7 +28,8 @@ from evidence.common.messages import Notice
 from evidence.hashing.files import digest_chunks
 from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry, entry_from_values, escape_name, timestamp
-from evidence.reading.filesystems import CHUNK_SIZE, FileSystem, refuse_content
+from evidence.reading.entryio import EntryIO
+from evidence.reading.filesystems import CHUNK_SIZE, OPEN_BUFFER_SIZE, FileSystem, refuse_content
 from evidence.reading.tsk import TskFsInfo
 from evidence.reading.volumes import Volume
 from evidence.sources.base import ImageSource
@@ -200,10 +201,30 @@ class ApfsFileSystem(FileSystem):
 
     def find(self, path: str) -> Entry:
         wanted = path.strip("/")
-        for entry in self.walk():
+        found = self._look_up(wanted)
+        if found is not None:
+            return found
+        for entry in self.walk():  # a name the direct look-up cannot spell (escaped bytes), or no such entry
             if entry.path == wanted:
                 return entry
         raise EntryNotFoundError(f"{self.context}: no entry {path}")
+
+    def _look_up(self, wanted: str) -> Entry | None:
+        """The entry at ``wanted`` found name by name from the root, when each name matches exactly (as the walk
+        compares: a case- or normalisation-insensitive volume's look-up may answer for another spelling)."""
+        if not wanted:
+            return None
+        handle, raw = self._handle.get_root_directory(), b""
+        for name in wanted.split("/"):
+            try:
+                child = handle.get_sub_file_entry_by_name(name)
+            except OSError:
+                return None
+            if child is None or child.name != name:
+                return None
+            handle, raw = child, raw + (b"/" if raw else b"") + name.encode("utf-8", "surrogateescape")
+        entry = self._entry(handle, raw)
+        return entry if entry.path == wanted else None
 
     def entry_for_inode(self, inode: str) -> Entry:
         if not inode.strip().isdigit():
@@ -245,10 +266,25 @@ class ApfsFileSystem(FileSystem):
 
     def open(self, target: Entry | str) -> io.BufferedReader:
         entry = self._target(target)
-        return io.BufferedReader(io.BytesIO(b"".join(self.iter_content(entry))))
+        return io.BufferedReader(EntryIO(_ApfsReader(self._file(entry), f"{self.context}: {entry.path}"), entry),
+                                 OPEN_BUFFER_SIZE)  # fmt: skip
 
     def digest(self, target: Entry | str) -> DigestResult:
         return digest_chunks(self.iter_content(target))
+
+
+class _ApfsReader:
+    """An APFS file's content read where ``EntryIO`` asks, as ``_chunks`` reads it (never the whole file at once)."""
+
+    def __init__(self, handle: Any, context: str) -> None:
+        self._handle = handle
+        self._context = context
+
+    def read(self, offset: int, length: int, attr_type: int | None, attr_id: int | None) -> bytes:
+        try:
+            return bytes(self._handle.read_buffer_at_offset(length, offset))
+        except OSError as exc:
+            raise FileSystemError(f"{self._context}: read error at {offset}: {exc}") from exc
 
 
 def _time(handle: Any, name: str) -> Any:

@@ -10,19 +10,26 @@ maps no more data (where ``icat``'s output ends too); a block that cannot be rea
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Protocol
 
 from evidence.reading.entries import Entry
-from evidence.reading.tsk import TskFileReader
 
 #: what ``readall`` asks TSK for at once (io's default would ask 8 KiB at a time)
 _READALL_PIECE = 1 << 20
 
 
+class ContentReader(Protocol):
+    """What ``EntryIO`` reads through: TSK's file reader, or the APFS one (``evidence.reading.apfs``)."""
+
+    def read(self, offset: int, length: int, attr_type: int | None, attr_id: int | None) -> bytes:
+        """Up to ``length`` bytes of content at ``offset`` (b"" where no more is mapped); raises on a read error."""
+        ...
+
+
 class EntryIO(io.RawIOBase):
     """The content of one entry (its default data, or the NTFS stream it names) as a raw read-only file."""
 
-    def __init__(self, reader: TskFileReader, entry: Entry) -> None:
+    def __init__(self, reader: ContentReader, entry: Entry) -> None:
         super().__init__()
         self._reader = reader
         self._entry = entry

@@ -115,3 +115,33 @@ def test_a_container_made_by_apfsprogs_reads_as_tsk_reads_it(tmp_path: Path) -> 
     assert block is not None
     fls = _run(tool("fls"), "-P", "apfs", "-B", block.group(1), "-r", "-p", str(image))
     assert _scelle("image", "ls", str(image)) == fls
+
+
+def test_find_by_path_and_open_stream_the_entry_the_walk_gives() -> None:
+    """``find`` looks a path up name by name (not by walking the volume) and gives the entry the walk gives;
+    ``open`` reads the content where it is asked for, as ``iter_content`` gives it, with seeks."""
+    from evidence.common.errors import EntryNotFoundError
+    from evidence.reading.listing import open_filesystems
+    from evidence.sources import open_image
+
+    with open_image(APFS) as source:
+        (fs,) = open_filesystems(source).filesystems
+        walked = list(fs.walk())
+        assert len(walked) == 10
+        for entry in walked:
+            assert fs._look_up(entry.path) == entry  # the direct look-up answers for every name here
+            assert fs.find("/" + entry.path) == entry
+            if entry.type != "file":
+                continue
+            content = b"".join(fs.iter_content(entry))
+            with fs.open(entry.path) as handle:
+                assert handle.read() == content
+                if len(content) > 3:
+                    handle.seek(3)
+                    assert handle.read(5) == content[3:8]
+                    handle.seek(-2, 2)
+                    assert handle.read() == content[-2:]
+        assert fs._look_up("a_directory/ANOTHER_FILE") is None  # another spelling is not this name
+        with pytest.raises(EntryNotFoundError):
+            fs.find("a_directory/no such file")
+    assert sha256_file(APFS) == SHA256
