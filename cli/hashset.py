@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cli.usage import usage_error
 from evidence.hashing.hashsets import HashSet, build_index
 
 
@@ -23,7 +24,7 @@ def hashset() -> None:
 def index(source: Path, target: Path, as_json: bool) -> None:
     """Index SOURCE into a compact file that opens in milliseconds (give it to --hashset)."""
     if target.exists():
-        raise click.UsageError(f"{target}: already exists")
+        raise usage_error("usage.exists", path=target)
     started = time.monotonic()
     opened = HashSet(build_index(source, target))
     facts = {

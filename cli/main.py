@@ -30,6 +30,9 @@ EXIT_BROKEN_PIPE = 141
 #: exit status after SIGTERM (128 + 15), once the command has recorded that it stopped
 EXIT_TERMINATED = 143
 
+#: key in click's ``meta`` of the command line's arguments, to find a ``--lang`` when stating a usage error
+_ARGV = "scelle.argv"
+
 #: command name -> "module:attribute" of its click command, in the order ``--help`` lists them
 COMMANDS = {
     "image": "cli.image:image",
@@ -112,12 +115,30 @@ class ScelleGroup(click.Group):
         gc.freeze()
         return command
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """The top-level context; a usage error in its own options is stated as one line (``cli.usage``)."""
+        from cli.usage import one_line
+
+        given = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise one_line(exc, given) from exc
+        ctx.meta[_ARGV] = given
+        return ctx
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn the errors a user can cause into a message and an exit code."""
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
             return result
+        except click.UsageError as exc:  # parsing a command's options and arguments: one line, exit 2
+            from cli.usage import one_line
+
+            raise one_line(exc, ctx.meta.get(_ARGV, []), ctx) from exc
         except EvidenceError as exc:
             click.echo(_said("cli.error", text=_one_line(localised(exc))), err=True)
             ctx.exit(exc.exit_code)

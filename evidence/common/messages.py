@@ -20,7 +20,10 @@ from evidence.common.errors import (
     PartialError,
     UsageError,
 )
+from evidence.common.info_messages import INFO_MESSAGES
 from evidence.common.listing_messages import LISTING_MESSAGES
+from evidence.common.os_messages import OS_MESSAGES
+from evidence.common.usage_messages import USAGE_MESSAGES
 from evidence.common.verify_messages import VERIFY_MESSAGES
 
 LANGUAGES = ("en", "fr")
@@ -248,6 +251,9 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     **BATCH_MESSAGES,
     **LISTING_MESSAGES,
+    **INFO_MESSAGES,
+    **OS_MESSAGES,
+    **USAGE_MESSAGES,
     **VERIFY_MESSAGES,
     "content.negative_size": (
         "its size, {size} bytes, is negative (a damaged size); its content is not read",

@@ -1,0 +1,53 @@
+"""Reasons that come from below scelle (the operating system, TSK, libewf, click), in English and French.
+
+Part of the evidence catalogue (``evidence.common.messages``). An ``OSError`` of a common kind (``ENOENT``,
+``EACCES``, ``EISDIR``, ``ENOSPC``, ``EROFS``, ``EIO``...) is stated from here in the user's language; any other keeps
+the system's own words, which a French sentence then quotes as such (« ... ») rather than passing them off as its
+own. A library's text (TSK's reason a file system is not recognised) is quoted the same way in French.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Mapping
+
+#: errno -> the catalogue code of its reason
+OS_REASONS: Mapping[int, str] = {
+    errno.ENOENT: "os.enoent",
+    errno.EACCES: "os.eacces",
+    errno.EPERM: "os.eperm",
+    errno.EISDIR: "os.eisdir",
+    errno.ENOTDIR: "os.enotdir",
+    errno.ENOSPC: "os.enospc",
+    errno.EROFS: "os.erofs",
+    errno.EIO: "os.eio",
+    errno.EEXIST: "os.eexist",
+    errno.EDQUOT: "os.edquot",
+    errno.ELOOP: "os.eloop",
+}
+
+#: the English of each is the C library's own (``strerror``), so that English output reads as it always did
+OS_MESSAGES: Mapping[str, tuple[str, str]] = {
+    "os.enoent": ("No such file or directory", "fichier ou répertoire introuvable"),
+    "os.eacces": ("Permission denied", "accès refusé"),
+    "os.eperm": ("Operation not permitted", "opération non autorisée"),
+    "os.eisdir": ("Is a directory", "c'est un répertoire"),
+    "os.enotdir": ("Not a directory", "un élément du chemin n'est pas un répertoire"),
+    "os.enospc": ("No space left on device", "plus d'espace disponible sur le périphérique"),
+    "os.erofs": ("Read-only file system", "système de fichiers en lecture seule"),
+    "os.eio": ("Input/output error", "erreur d'entrée-sortie"),
+    "os.eexist": ("File exists", "existe déjà"),
+    "os.edquot": ("Disk quota exceeded", "quota de disque dépassé"),
+    "os.eloop": ("Too many levels of symbolic links", "lien symbolique refusé"),
+    "os.other": ("{text}", "message du système : « {text} »"),
+    "quote.tsk": ("{text}", "message de TSK : « {text} »"),
+    "quote.click": ("{text}", "message de click : « {text} »"),
+    "file.missing": ("{path}: no such file", "{path} : fichier introuvable"),
+    "file.directory": ("{path}: is a directory, not an image", "{path} : c'est un répertoire, pas une image"),
+    "file.not_regular": (
+        "{path}: not a regular file or a device",
+        "{path} : ni un fichier ordinaire ni un périphérique",
+    ),
+    "file.os": ("{path}: {reason}", "{path} : {reason}"),
+    "cli.error.os": ("scelle: error: {path}: {reason}", "scelle: erreur : {path} : {reason}"),
+}
