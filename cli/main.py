@@ -48,10 +48,15 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def os_error_message(exc: OSError) -> str:
-    """``scelle: error: [FILE: ]REASON`` for an OS error the library did not convert (disk full...)."""
-    reason = _one_line(exc.strerror or str(exc))
-    return f"scelle: error: {exc.filename}: {reason}" if exc.filename else f"scelle: error: {reason}"
+def os_error_message(exc: OSError, lang: str = "en") -> str:
+    """``scelle: error: [FILE: ]REASON`` for an OS error the library did not convert (disk full...), in ``lang``:
+    the reason of a common ``errno`` from the catalogue, another as the system gives it (quoted in French)."""
+    from evidence.common.messages import message as image_message
+    from evidence.common.reasons import os_reason
+
+    reason = os_reason(exc)
+    text = image_message("file.os", lang, path=exc.filename, reason=reason) if exc.filename else reason.text(lang)
+    return image_message("cli.error", lang, text=_one_line(text))
 
 
 def _silence_stdout() -> None:
@@ -147,7 +152,9 @@ class ScelleGroup(click.Group):
                 _silence_stdout()
                 ctx.exit(EXIT_BROKEN_PIPE)
             # The library converts the errors it expects; this is the net for the rest (disk full...).
-            click.echo(os_error_message(exc), err=True)
+            from cli.language import message_language
+
+            click.echo(os_error_message(exc, message_language()), err=True)
             _give_up_stdout_if_broken()
             ctx.exit(1)
         except KeyboardInterrupt as exc:

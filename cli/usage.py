@@ -33,6 +33,7 @@ _NEEDS_VALUE = re.compile(r"^Option '(?P<option>[^']+)' requires an argument\.?$
 _NO_VALUE = re.compile(r"^Option '(?P<option>[^']+)' does not take a value\.?$")
 _CHOICE = re.compile(r"^(?P<value>.*) is not one of (?P<choices>.*?)\.?$", re.DOTALL)
 _NUMBER = re.compile(r"^(?P<value>.*) is not a valid (?P<kind>integer|float)\.?$", re.DOTALL)
+_PATH = re.compile(r"^(?:File|Directory|Path) '(?P<path>.*)' (?P<what>does not exist|is a directory|is a file)\.?$")
 _RANGE = re.compile(r"^(?P<value>.*) is not in the range (?P<range>.*?)\.?$", re.DOTALL)
 
 
@@ -76,6 +77,9 @@ def _bad_value(exc: BadParameter) -> Notice:
     if (match := _NUMBER.match(text)) is not None:
         kind = Notice(f"usage.number.{match['kind']}")
         return Notice("usage.number", name=name, value=match["value"], kind=kind)
+    if (match := _PATH.match(text)) is not None:
+        code = {"does not exist": "usage.path_missing", "is a directory": "usage.path_directory"}.get(match["what"])
+        return Notice(code or "usage.path_file", name=name, path=match["path"])
     if (match := _RANGE.match(text)) is not None:
         return Notice("usage.range", name=name, value=match["value"], range=match["range"])
     return Notice("usage.bad_value", name=name, reason=library_text("click", text))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cli.lang import locale_lang, remember_lang
+from cli.said import SaidError
 from cli.zone import user_zone
 from evidence.common.errors import UsageError
 
@@ -35,11 +36,27 @@ def passphrase(label: str, *, env: str = PASSPHRASE_ENV, confirm: bool = False) 
         value = os.environ.get(PASSPHRASE_ENV)
     if value is None:
         if not _has_terminal():  # getpass would warn (GetPassWarning) and read the passphrase echoed from stdin
-            raise UsageError(f"{label}: no terminal to ask its passphrase: set {env}")
-        value = click.prompt(f"Passphrase for {label}", hide_input=True, confirmation_prompt=confirm, err=True)
+            raise SaidError("key.no_terminal", label=label, env=env)
+        value = click.prompt(_prompt(label, confirm), hide_input=True, confirmation_prompt=_confirm(confirm), err=True)
     if not value:
-        raise UsageError(f"empty passphrase for {label}")
+        raise SaidError("key.empty", label=label)
     return value.encode("utf-8")
+
+
+def _prompt(label: str, new: bool) -> str:
+    """``Passphrase for KEYFILE`` in the language of the messages (``--lang``, else the locale)."""
+    from cli.language import message_language
+    from custody.i18n.messages import message
+
+    return message("key.prompt.new" if new else "key.prompt", message_language(), label=label)
+
+
+def _confirm(confirm: bool) -> str | bool:
+    """click's "Repeat for confirmation" in the language of the messages."""
+    from cli.language import message_language
+    from custody.i18n.messages import message
+
+    return message("key.prompt.repeat", message_language()) if confirm else False
 
 
 def _has_terminal() -> bool:
@@ -58,7 +75,7 @@ def load_key(path: str, *, env: str = PASSPHRASE_ENV) -> KeyPair:
     from custody.model.keys import load_private_key
 
     if not Path(path).is_file():
-        raise UsageError(f"{path}: no such key file")
+        raise SaidError("key.missing", path=path)
     _check_key_permissions(Path(path))
     return load_private_key(path, passphrase(path, env=env))
 
@@ -89,7 +106,7 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
         key_file = ledger_key or reader.key_file
         fingerprint = reader.header.fingerprint
     if key_file is None:
-        raise UsageError(f"{path}: give --ledger-key (the ledger does not say where its key is)")
+        raise SaidError("ledger.key_unknown", path=path)
     if loaded is not None and loaded.info.fingerprint == fingerprint:
         key = loaded
     else:

@@ -8,6 +8,7 @@ from custody.i18n.appended import APPENDED_MESSAGES
 from custody.i18n.batch import BATCH_WORDS
 from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.recording import RECORDING_MESSAGES
+from custody.i18n.showing import SHOW_MESSAGES
 from custody.i18n.stores import STORE_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.verifying import VERIFY_MESSAGES
@@ -99,6 +100,7 @@ MESSAGES: Mapping[str, Pair] = {
     **BATCH_WORDS,
     **STORE_MESSAGES,
     **VERIFY_MESSAGES,
+    **SHOW_MESSAGES,
 }
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SignatureError
+from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SaidError, SignatureError
 from custody.ledger.backend import LedgerStore
 from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
 from custody.ledger.state import LedgerState
@@ -187,7 +187,7 @@ class Ledger:
         with self.store.snapshot():
             found = self.store.find(entry_id)
             if found is None:
-                raise CustodyError(f"{self.store.path}: no entry {entry_id!r}")
+                raise SaidError("ledger.no_entry", path=self.store.path, id=repr(entry_id))
             latest = self.store.latest_checkpoint()
             hashes = self.store.leaf_hashes()
         if latest is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError, LedgerTamperedError
-from custody.ledger.backend import LedgerFileError, LedgerStore, MetaValue
+from custody.ledger.backend import LedgerFileError, LedgerStore, MetaValue, SaidLedgerFileError
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -98,7 +98,7 @@ class Store(LedgerStore):
         """Open an existing ledger; ``readonly`` opens the file so that nothing can be written to it."""
         target = Path(path)
         if not target.is_file():
-            raise LedgerFileError(f"{target}: no such ledger file")
+            raise SaidLedgerFileError("ledger.missing", path=target)
         try:
             if readonly:
                 conn = sqlite3.connect(

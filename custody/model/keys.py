@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from custody.errors import KeyFileError, RecordError, SignatureError
+from custody.errors import KeyFileError, RecordError, SaidKeyFileError, SignatureError
 from custody.model.fields import check_line
 from custody.model.identity import Handler, check_country
 from evidence.common.canonical import encode
@@ -172,9 +172,9 @@ def _read_document(path: Path, formats: tuple[str, ...]) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise KeyFileError(f"{path}: no such key file") from exc
+        raise SaidKeyFileError("key.missing", path=path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise KeyFileError(f"{path}: cannot read key file: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -216,7 +216,7 @@ def load_private_key(path: str | Path, passphrase: bytes) -> KeyPair:
     try:
         key = serialization.load_ssh_private_key(str(document["private_key"]).encode("ascii"), passphrase or None)
     except (ValueError, TypeError, KeyError, UnsupportedAlgorithm) as exc:
-        raise KeyFileError(f"{path}: wrong passphrase, or the private key is damaged") from exc
+        raise SaidKeyFileError("key.wrong_passphrase", path=path) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(f"{path}: not an Ed25519 key")
     if key.public_key().public_bytes_raw() != info.public_key:
@@ -230,3 +230,12 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> None:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
     except (InvalidSignature, ValueError) as exc:
         raise SignatureError(f"invalid Ed25519 signature by key {fingerprint(public_key)}") from exc
+
+
+def _unreadable(path: str | Path, exc: OSError | UnicodeDecodeError) -> KeyFileError:
+    """A key file that cannot be read: the system's reason (by its errno) or « not UTF-8 », in the user's language."""
+    from evidence.common.reasons import os_reason
+
+    if isinstance(exc, OSError):
+        return SaidKeyFileError("key.unreadable", path=path, reason=os_reason(exc))
+    return SaidKeyFileError("key.not_text", path=path)

@@ -22,8 +22,9 @@ from typing import Any
 
 from evidence.acquisition.media import SourceIdentity
 from evidence.common import canonical
-from evidence.common.errors import AcquisitionError, EvidenceError
+from evidence.common.errors import AcquisitionError, EvidenceError, IntegrityError
 from evidence.common.files import write_atomic
+from evidence.common.messages import LocalisedError
 from evidence.common.sink import OutputFile
 from evidence.hashing.pipeline import UnreadableRange
 from evidence.hashing.result import ALGORITHMS, WindowDigest
@@ -36,6 +37,23 @@ STATUSES = ("in-progress", "complete", "incomplete", "failed")
 
 class RecordError(EvidenceError):
     """An acquisition record is missing, unreadable or malformed."""
+
+
+class LocalisedRecordError(LocalisedError, RecordError):
+    """A ``RecordError`` from the catalogue (no record next to a raw image...)."""
+
+
+class IncompleteRecordError(LocalisedError, IntegrityError):
+    """The record says its acquisition did not complete: its image cannot be verified (exit 3)."""
+
+    @classmethod
+    def of(cls, record: Path | None, status: str, reason: str | None) -> IncompleteRecordError:
+        """The error for a record of ``status`` (its word in the user's language) and ``reason``."""
+        from evidence.common.messages import MESSAGES, Notice
+
+        code = f"verify.status.{status}"
+        said = Notice(code) if code in MESSAGES else status
+        return cls("verify.incomplete", record=record, status=said, reason=f" ({reason})" if reason else "")
 
 
 def utc_now() -> datetime:

@@ -49,5 +49,4 @@ OS_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{path} : ni un fichier ordinaire ni un périphérique",
     ),
     "file.os": ("{path}: {reason}", "{path} : {reason}"),
-    "cli.error.os": ("scelle: error: {path}: {reason}", "scelle: erreur : {path} : {reason}"),
 }

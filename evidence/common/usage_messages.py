@@ -31,6 +31,18 @@ USAGE_MESSAGES: Mapping[str, tuple[str, str]] = {
         "invalid value for {name}: {value} is not in the range {range}",
         "valeur invalide pour {name} : {value} est hors de l'intervalle {range}",
     ),
+    "usage.path_missing": (
+        "invalid value for {name}: {path} does not exist",
+        "valeur invalide pour {name} : {path} n'existe pas",
+    ),
+    "usage.path_directory": (
+        "invalid value for {name}: {path} is a directory",
+        "valeur invalide pour {name} : {path} est un répertoire",
+    ),
+    "usage.path_file": (
+        "invalid value for {name}: {path} is a file",
+        "valeur invalide pour {name} : {path} est un fichier",
+    ),
     "usage.bad_value": ("invalid value for {name}: {reason}", "valeur invalide pour {name} : {reason}"),
     "usage.needs_value": ("option {option} needs a value", "l'option {option} attend une valeur"),
     "usage.takes_no_value": ("option {option} does not take a value", "l'option {option} n'accepte pas de valeur"),

@@ -1,0 +1,97 @@
+"""What the custody commands print for a person about keys and ledger entries (`key show`, `show`, an offer
+written), and their own refusals and prompts, in English and French.
+
+Identifiers (entry ids, fingerprints, verifier keys, digests) and what was recorded as free text (names, places)
+are shown as they are; the kinds of entries, actions, instruments, changes and roles in the vocabularies of
+``custody.i18n.words``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from custody.i18n.words import Pair
+
+SHOW_MESSAGES: Mapping[str, Pair] = {
+    "key.identity": ("{name} ({role}, {organisation}, {country})", "{name} ({role}, {organisation}, pays : {country})"),
+    "key.fingerprint": ("fingerprint: {value}", "empreinte : {value}"),
+    "key.vkey": ("vkey: {value}", "clé de vérification : {value}"),
+    "key.exists": (
+        "{path}: already exists; a key file is never overwritten",
+        "{path} : existe déjà ; un fichier de clé n'est jamais écrasé",
+    ),
+    "key.missing": ("{path}: no such key file", "{path} : fichier de clé introuvable"),
+    "key.wrong_passphrase": (
+        "{path}: wrong passphrase, or the private key is damaged",
+        "{path} : phrase secrète erronée, ou clé privée endommagée",
+    ),
+    "key.unreadable": (
+        "{path}: cannot read key file: {reason}",
+        "{path} : lecture du fichier de clé impossible : {reason}",
+    ),
+    "key.not_text": (
+        "{path}: cannot read key file: not UTF-8 text",
+        "{path} : lecture du fichier de clé impossible : ce n'est pas du texte UTF-8",
+    ),
+    "ledger.missing": ("{path}: no such ledger file", "{path} : fichier de registre introuvable"),
+    "ledger.no_entry": ("{path}: no entry {id}", "{path} : aucune entrée {id}"),
+    "key.public_needs_out": ("--public needs --out PUBFILE", "--public exige --out FICHIER_PUBLIC"),
+    "key.prompt": ("Passphrase for {label}", "Phrase secrète de {label}"),
+    "key.prompt.repeat": ("Repeat for confirmation", "Confirmez en la saisissant de nouveau"),
+    "key.prompt.new": ("Passphrase for new key {label}", "Phrase secrète de la nouvelle clé {label}"),
+    "key.no_terminal": (
+        "{label}: no terminal to ask its passphrase: set {env}",
+        "{label} : aucun terminal pour demander sa phrase secrète : définissez {env}",
+    ),
+    "key.empty": ("empty passphrase for {label}", "phrase secrète vide pour {label}"),
+    "ledger.key_unknown": (
+        "{path}: give --ledger-key (the ledger does not say where its key is)",
+        "{path} : indiquez --ledger-key (le registre ne dit pas où se trouve sa clé)",
+    ),
+    "show.ledger": (
+        "ledger {origin} for case {case}, created {at}",
+        "registre {origin} de l'affaire {case}, créé le {at}",
+    ),
+    "show.key": ("key of {who}", "clé de l'intervenant {who}"),
+    "show.authority": (
+        "{instrument} {reference} by {authority} ({state}), valid {start} to {end}",
+        "{instrument} {reference}, émanant de {authority} ({state}), valable du {start} au {end}",
+    ),
+    "show.change": (
+        "{change} {authority}{until} from {at} by {by}",
+        "{change} de {authority}{until} à compter du {at}, décidée par {by}",
+    ),
+    "show.until": (" until {at}", " jusqu'au {at}"),
+    "show.event": (
+        "{at} [{tz}] {action} {what}{details} by {who}",
+        "{at} [{tz}] {action} : {what}{details}, par {who}",
+    ),
+    "show.from": (" from {ids}", " issu de {ids}"),
+    "show.seal": (" seal {seal}", " scellé n° {seal}"),
+    "show.at": (" at {location}", " à {location}"),
+    "show.under": (" under {ids}", " en vertu de : {ids}"),
+    "offer.written": (
+        "offer written to {out} (transfer {transfer}); the receiver runs `scelle custody accept` on this ledger, "
+        "or `scelle custody receive` on their own",
+        "offre écrite dans {out} (remise {transfer}) ; le destinataire exécute `scelle custody accept` sur ce "
+        "registre, ou `scelle custody receive` sur le sien",
+    ),
+    "handover.exists": (
+        "{path}: already exists; a handover file is never overwritten",
+        "{path} : existe déjà ; un fichier de remise n'est jamais écrasé",
+    ),
+    "output.exists": (
+        "{path}: already exists; an output is never overwritten",
+        "{path} : existe déjà ; une sortie n'est jamais écrasée",
+    ),
+    "file.unreadable": ("{path}: {reason}", "{path} : {reason}"),
+    "file.not_utf8": ("{path}: not UTF-8 text", "{path} : ce n'est pas du texte UTF-8"),
+    "witness.key_unknown": (
+        "{path}: give --key (the state does not say where the witness key is)",
+        "{path} : indiquez --key (l'état ne dit pas où se trouve la clé du témoin)",
+    ),
+    "hashset.indexed": (
+        "{target}: {name} ({kind}): {counts}; source sha256 {sha256}",
+        "{target} : {name} ({kind}) : {counts} ; empreinte sha256 de la source : {sha256}",
+    ),
+}
