@@ -311,7 +311,8 @@ def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool, 
 @_partition
 @click.option("--path", "entry_path", default=None, help="Entry path as `image ls` prints it.")
 @click.option("--inode", default=None, help="Inode as `image ls` prints it: 14, or 64-128-2 for an NTFS stream.")
-def cat(images: tuple[str, ...], partition: int | None, entry_path: str | None, inode: str | None) -> None:
+@lang_choice
+def cat(images: tuple[str, ...], partition: int | None, entry_path: str | None, inode: str | None, lang: str) -> None:
     """Write the raw content of one entry to stdout (as `icat` does)."""
     if (entry_path is None) == (inode is None):
         raise usage_error("usage.one_of", options="--path, --inode")

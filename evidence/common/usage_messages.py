@@ -43,12 +43,32 @@ USAGE_MESSAGES: Mapping[str, tuple[str, str]] = {
         "invalid value for {name}: {path} is a file",
         "valeur invalide pour {name} : {path} est un fichier",
     ),
+    "unlock.keyfile": (
+        "--unlock {spec}: cannot read the key file: {reason}",
+        "--unlock {spec} : lecture du fichier de clé impossible : {reason}",
+    ),
+    "unlock.spec": (
+        "--unlock {spec}: expected passphrase or keyfile:FILE",
+        "--unlock {spec} : valeur attendue : passphrase ou keyfile:FICHIER",
+    ),
+    "size.bad": (
+        "bad {what} {text}: expected a number of bytes with an optional unit (4096, 650MB, 2GiB)",
+        "{what} invalide : {text} : un nombre d'octets est attendu, avec une unité facultative (4096, 650MB, 2GiB)",
+    ),
+    "size.unit": (
+        "bad {what} {text}: unknown unit {unit} (use B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)",
+        "{what} invalide : {text} : unité inconnue : {unit} (B, kB, MB, GB, TB, KiB, MiB, GiB ou TiB)",
+    ),
+    "size.minimum": (
+        "bad {what} {text}: must be at least {minimum} bytes",
+        "{what} invalide : {text} : au moins {minimum} octets",
+    ),
     "usage.bad_value": ("invalid value for {name}: {reason}", "valeur invalide pour {name} : {reason}"),
     "usage.needs_value": ("option {option} needs a value", "l'option {option} attend une valeur"),
     "usage.takes_no_value": ("option {option} does not take a value", "l'option {option} n'accepte pas de valeur"),
     "usage.extra_argument": ("unexpected extra argument: {args}", "argument en trop : {args}"),
     "usage.extra_arguments": ("unexpected extra arguments: {args}", "arguments en trop : {args}"),
-    "usage.exclusive": ("{options} exclude each other", "{options} s'excluent mutuellement"),
+    "usage.exclusive": ("{options} are exclusive", "{options} s'excluent mutuellement"),
     "usage.not_with": ("{option} is not available with {other}", "{option} n'est pas disponible avec {other}"),
     "usage.hash_bodyfile": (
         "--hash is not available with --bodyfile (its hash field is MD5)",
