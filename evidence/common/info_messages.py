@@ -16,7 +16,7 @@ INFO_MESSAGES: Mapping[str, tuple[str, str]] = {
     "info.size": ("{count} bytes", "{count} octets"),
     "info.size_units": ("{count} bytes ({size})", "{count} octets ({size})"),
     "info.sectors": ("{count} sectors of {size} bytes", "{count} secteurs de {size} octets"),
-    "info.segments": ("segments:", "fichiers segments :"),
+    "info.segments": ("segments:", "fichiers de l'image :"),
     "info.case_number": ("case number:", "numéro de dossier :"),
     "info.evidence_number": ("evidence number:", "numéro de scellé :"),
     "info.examiner": ("examiner:", "examinateur :"),
@@ -48,7 +48,7 @@ INFO_MESSAGES: Mapping[str, tuple[str, str]] = {
     "info.whole_media": ("whole media (no partition table)", "support entier (aucune table de partitions)"),
     # container details (``ImageMetadata.extra``), by the key the library gives them
     "info.extra.ewf_format": ("ewf_format:", "format EWF :"),
-    "info.extra.segment_count": ("segment_count:", "nombre de segments :"),
+    "info.extra.segment_count": ("segment_count:", "nombre de fichiers :"),
     "info.extra.vmdk_type": ("vmdk_type:", "type VMDK :"),
     "info.extra.extent_count": ("extent_count:", "nombre d'étendues :"),
     "info.extra.vhd_type": ("vhd_type:", "type VHD :"),

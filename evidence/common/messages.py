@@ -334,6 +334,9 @@ class LocalisedImageError(LocalisedError, ImageError):
             "ewf2.damaged_section",
             "ewf2.damaged_table",
             "ewf2.incomplete",
+            "ewf.truncated_read",
+            "ewf.truncated_section",
+            "ewf.corrupt_descriptor",
         }
     )
     """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""

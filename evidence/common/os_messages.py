@@ -48,5 +48,25 @@ OS_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{path}: not a regular file or a device",
         "{path} : ni un fichier ordinaire ni un périphérique",
     ),
+    "ewf.read_error": (
+        "{path}: read error at offset {offset}: {reason}",
+        "{path} : erreur de lecture à l'offset {offset} : {reason}",
+    ),
+    "ewf.truncated_read": (
+        "{path}: truncated EWF segment: needs {length} bytes at offset {offset}",
+        "{path} : segment EWF tronqué : {length} octets attendus à l'offset {offset}",
+    ),
+    "ewf.bad_signature": (
+        "{path}: not an EWF segment file (bad signature)",
+        "{path} : ce n'est pas un fichier segment EWF (signature invalide)",
+    ),
+    "ewf.truncated_section": (
+        "{path}: truncated EWF segment: section at offset {offset} runs past the end",
+        "{path} : segment EWF tronqué : la section à l'offset {offset} dépasse la fin du fichier",
+    ),
+    "ewf.corrupt_descriptor": (
+        "{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)",
+        "{path} : descripteur de section EWF corrompu à l'offset {offset} (la somme de contrôle ne correspond pas)",
+    ),
     "file.os": ("{path}: {reason}", "{path} : {reason}"),
 }
