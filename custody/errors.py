@@ -60,3 +60,11 @@ class SaidError(CustodyError):
 
 class SaidKeyFileError(SaidError, KeyFileError):
     """A ``KeyFileError`` from the catalogue."""
+
+
+class SaidRecordError(SaidError, RecordError):
+    """A ``RecordError`` from the catalogue."""
+
+
+class SaidAuthorityError(SaidError, AuthorityError):
+    """An ``AuthorityError`` from the catalogue."""

@@ -33,6 +33,18 @@ SHOW_MESSAGES: Mapping[str, Pair] = {
         "{path}: cannot read key file: not UTF-8 text",
         "{path} : lecture du fichier de clé impossible : ce n'est pas du texte UTF-8",
     ),
+    "country.unknown": (
+        "unknown country code {value}: expected an ISO 3166-1 alpha-2 code such as MA, FR, SN",
+        "code de pays inconnu : {value} : un code ISO 3166-1 alpha-2 est attendu, par exemple MA, FR, SN",
+    ),
+    "authority.none": (
+        "{path}: no authority with id or reference {ref}",
+        "{path} : aucune autorisation d'identifiant ou de référence {ref}",
+    ),
+    "authority.several": (
+        "{path}: {count} authorities with id or reference {ref}",
+        "{path} : {count} autorisations ont l'identifiant ou la référence {ref}",
+    ),
     "ledger.missing": ("{path}: no such ledger file", "{path} : fichier de registre introuvable"),
     "ledger.no_entry": ("{path}: no entry {id}", "{path} : aucune entrée {id}"),
     "key.public_needs_out": ("--public needs --out PUBFILE", "--public exige --out FICHIER_PUBLIC"),

@@ -17,7 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SaidError, SignatureError
+from custody.errors import (
+    CustodyError,
+    LedgerTamperedError,
+    RecordError,
+    SaidAuthorityError,
+    SaidError,
+    SignatureError,
+)
 from custody.ledger.backend import LedgerStore
 from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
 from custody.ledger.state import LedgerState
@@ -155,8 +162,8 @@ class Ledger:
             return direct
         matches = [a for a in self.authorities_by_id().values() if a.reference == ref]
         if len(matches) != 1:
-            problem = "no authority" if not matches else f"{len(matches)} authorities"
-            raise AuthorityError(f"{self.store.path}: {problem} with id or reference {ref!r}")
+            code = "authority.none" if not matches else "authority.several"
+            raise SaidAuthorityError(code, path=self.store.path, count=len(matches), ref=repr(ref))
         return matches[0]
 
     def event(self, event_id: str) -> Event:

@@ -24,7 +24,8 @@ from evidence.acquisition.media import SourceIdentity
 from evidence.common import canonical
 from evidence.common.errors import AcquisitionError, EvidenceError, IntegrityError
 from evidence.common.files import write_atomic
-from evidence.common.messages import LocalisedError
+from evidence.common.messages import LocalisedAcquisitionError, LocalisedError
+from evidence.common.reasons import os_reason
 from evidence.common.sink import OutputFile
 from evidence.hashing.pipeline import UnreadableRange
 from evidence.hashing.result import ALGORITHMS, WindowDigest
@@ -187,7 +188,7 @@ def write_record(path: Path, record: AcquisitionRecord, *, exclusive: bool = Fal
     except FileExistsError as exc:
         raise AcquisitionError(f"{path}: a record already exists; refusing to overwrite it") from exc
     except OSError as exc:
-        raise AcquisitionError(f"{path}: cannot write the acquisition record: {exc.strerror or exc}") from exc
+        raise LocalisedAcquisitionError("record.unwritable", path=path, reason=os_reason(exc)) from exc
 
 
 def load_record(path: Path) -> AcquisitionRecord:

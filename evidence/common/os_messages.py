@@ -68,5 +68,29 @@ OS_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)",
         "{path} : descripteur de section EWF corrompu à l'offset {offset} (la somme de contrôle ne correspond pas)",
     ),
+    "extract.exists": (
+        "{path}: already exists; extract into a new or empty directory",
+        "{path} : existe déjà ; procédez à l'extraction dans un répertoire nouveau ou vide",
+    ),
+    "volume.no_table": (
+        "{path}: no partition table, so no partition {partition}",
+        "{path} : aucune table de partitions, donc aucune partition {partition}",
+    ),
+    "entry.none": (
+        "{context}: no entry {path} (nothing named {part} in {where})",
+        "{context} : aucune entrée {path} (rien ne porte le nom {part} dans {where})",
+    ),
+    "record.unwritable": (
+        "{path}: cannot write the acquisition record: {reason}",
+        "{path} : écriture du procès-verbal d'acquisition impossible : {reason}",
+    ),
+    "output.exists": (
+        "{path}: output already exists; refusing to overwrite it",
+        "{path} : la sortie existe déjà ; elle n'est pas écrasée",
+    ),
+    "source.unopenable": (
+        "{path}: cannot open source: {reason}",
+        "{path} : ouverture de la source impossible : {reason}",
+    ),
     "file.os": ("{path}: {reason}", "{path} : {reason}"),
 }

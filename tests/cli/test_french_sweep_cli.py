@@ -58,22 +58,38 @@ def _sentences(text: str) -> str:
     return re.sub(r"\b[0-9a-f]{16,}\b|\b[\w.-]+\.(raw|E0\d|Ex01|vmdk|vhd|qcow2|img|ledger|key|pub|idx|txt)\b", "", text)
 
 
-def scelle(args: list[str], how: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a subprocess; ``how``: ``--lang fr`` (appended), ``fr_FR`` (the locale) or ``en``."""
-    environ = {**os.environ, "TZ": "UTC", "SCELLE_PASSPHRASE": "sweep", "LANG": "C.UTF-8", **(env or {})}
-    for name in ("LC_ALL", "LC_MESSAGES", "SCELLE_LANG"):
-        environ.pop(name, None)
-    if how == "fr_FR":
-        environ["LANG"] = "fr_FR.UTF-8"
+def scelle(
+    args: list[str], how: str, cwd: Path, env: dict[str, str] | None = None, *, subprocess_run: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line; ``how``: ``--lang fr`` (added where ``{lang}`` stands, else at the end), ``fr_FR``
+    (the locale) or ``en``. In this process (click's runner, the real commands and error handling: a run costs
+    milliseconds, not an interpreter's start), or in a subprocess as a shell runs it."""
+    environ = {"TZ": "UTC", "SCELLE_PASSPHRASE": "sweep", "LANG": "fr_FR.UTF-8" if how == "fr_FR" else "C.UTF-8"}
+    environ |= env or {}
     wanted = ["--lang", "fr"] if how == "--lang fr" else []
     argv = [
         part
         for arg in (args if "{lang}" in args else [*args, "{lang}"])
         for part in (wanted if arg == "{lang}" else [arg])
     ]
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *argv], cwd=cwd, env=environ, capture_output=True, text=True, check=False
-    )
+    if subprocess_run:
+        full = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "SCELLE_LANG")} | environ
+        command = [sys.executable, "-m", "cli", *argv]
+        return subprocess.run(command, cwd=cwd, env=full, capture_output=True, text=True, check=False)
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    unset: dict[str, str | None] = {"LC_ALL": None, "LC_MESSAGES": None, "SCELLE_LANG": None}
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, argv, env={**unset, **environ}, prog_name="scelle")
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a traceback a user would see
+    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +127,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(work / name, work / "store" / name)
     shutil.copy(IMAGES / "e01-rs/bad_chunk.E01", work / "store/bad_chunk.E01")
     shutil.copy(GENERATED / "ext4.raw", work / "store/alone.raw")
+    assert run("image", "extract", "disk.raw", "--out", "ex", "--quiet").returncode == 0
     return work
 
 
@@ -195,6 +212,47 @@ RUNS: dict[str, tuple[list[str], int, bool]] = {
     "usage: missing option": (["custody", "key", "new", "--name", "x"], 2, False),
     "usage: needs a value": (["image", "info", "disk.raw", "{lang}", "--tz"], 2, False),
     "usage: exclusive": (["image", "cat", "disk.raw"], 2, False),
+    "extract into a used folder": (["image", "extract", "disk.raw", "--out", "ex"], 1, False),
+    "acquire missing source": (["acquire", "nowhere.raw", "{tmp}/out.raw"], 1, False),
+    "acquire over an image": (["acquire", str(GENERATED / "ext4.raw"), "disk.raw"], 1, False),
+    "record unknown authority": (
+        [
+            "custody",
+            "record",
+            "case.ledger",
+            "--key",
+            "amina.key",
+            "--action",
+            "sealed",
+            "--artefact",
+            "disk.raw",
+            "--authority",
+            "TPI-404",
+        ],
+        1,
+        False,
+    ),
+    "key new bad country": (
+        [
+            "custody",
+            "key",
+            "new",
+            "--name",
+            "x",
+            "--role",
+            "examiner",
+            "--org",
+            "o",
+            "--country",
+            "ZZ",
+            "--out",
+            "{tmp}/x.key",
+        ],
+        1,
+        False,
+    ),
+    "ls no partition": (["image", "ls", "disk.raw", "-p", "3"], 1, True),
+    "cat no entry": (["image", "cat", "disk.raw", "--path", "/nowhere"], 1, True),
 }
 #: runs made with another passphrase than the keys'
 WRONG_PASSPHRASE = {"record wrong passphrase"}
@@ -243,7 +301,7 @@ def test_english_output_has_no_french(world: Path, name: str, tmp_path: Path) ->
 
 @pytest.mark.parametrize("how", ["--lang fr", "fr_FR", "en"])
 def test_batch_verify_speaks_the_language_asked_for(world: Path, how: str) -> None:
-    done = scelle(["batch", "verify", "store", "--workers", "1", "--quiet"], how, world)
+    done = scelle(["batch", "verify", "store", "--workers", "1", "--quiet"], how, world, subprocess_run=True)
     assert done.returncode == 3, done.stderr
     lines = _shown(done, False)
     check: Callable[[list[str], str], None] = _check_english
