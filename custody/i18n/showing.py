@@ -45,6 +45,26 @@ SHOW_MESSAGES: Mapping[str, Pair] = {
         "{path}: {count} authorities with id or reference {ref}",
         "{path} : {count} autorisations ont l'identifiant ou la référence {ref}",
     ),
+    "offer.unreadable": (
+        "{path}: cannot read the offer: {reason}",
+        "{path} : lecture de l'offre impossible : {reason}",
+    ),
+    "receipt.unreadable": (
+        "{path}: cannot read the receipt: {reason}",
+        "{path} : lecture de l'accusé de réception impossible : {reason}",
+    ),
+    "offer.unwritable": (
+        "{path}: cannot write the offer: {reason}",
+        "{path} : écriture de l'offre impossible : {reason}",
+    ),
+    "receipt.unwritable": (
+        "{path}: cannot write the receipt: {reason}",
+        "{path} : écriture de l'accusé de réception impossible : {reason}",
+    ),
+    "artefact.missing": (
+        "{path}: no such file (give a file, an acquisition record or sha256:<hex>)",
+        "{path} : fichier introuvable (indiquez un fichier, un procès-verbal d'acquisition ou sha256:<hex>)",
+    ),
     "ledger.missing": ("{path}: no such ledger file", "{path} : fichier de registre introuvable"),
     "ledger.no_entry": ("{path}: no entry {id}", "{path} : aucune entrée {id}"),
     "key.public_needs_out": ("--public needs --out PUBFILE", "--public exige --out FICHIER_PUBLIC"),

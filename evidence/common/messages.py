@@ -23,6 +23,7 @@ from evidence.common.errors import (
 from evidence.common.info_messages import INFO_MESSAGES
 from evidence.common.listing_messages import LISTING_MESSAGES
 from evidence.common.os_messages import OS_MESSAGES
+from evidence.common.plural import with_forms
 from evidence.common.usage_messages import USAGE_MESSAGES
 from evidence.common.verify_messages import VERIFY_MESSAGES
 
@@ -288,7 +289,10 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     two languages."""
     if lang not in LANGUAGES:
         lang = "en"
-    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: _said(v, lang) for k, v in params.items()})
+    template = MESSAGES[code][LANGUAGES.index(lang)]
+    if "[[" in template:  # a count's form: [[count|singular|plural]]
+        template = with_forms(template, params, lang)
+    return template.format_map({k: _said(v, lang) for k, v in params.items()})
 
 
 def _said(value: object, lang: str) -> str:

@@ -60,8 +60,8 @@ USAGE_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{what} invalide : {text} : unité inconnue : {unit} (B, kB, MB, GB, TB, KiB, MiB, GiB ou TiB)",
     ),
     "size.minimum": (
-        "bad {what} {text}: must be at least {minimum} bytes",
-        "{what} invalide : {text} : au moins {minimum} octets",
+        "bad {what} {text}: must be at least {minimum} [[minimum|byte|bytes]]",
+        "{what} invalide : {text} : au moins {minimum} [[minimum|octet|octets]]",
     ),
     "usage.bad_value": ("invalid value for {name}: {reason}", "valeur invalide pour {name} : {reason}"),
     "usage.needs_value": ("option {option} needs a value", "l'option {option} attend une valeur"),
