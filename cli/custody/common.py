@@ -37,26 +37,28 @@ def passphrase(label: str, *, env: str = PASSPHRASE_ENV, confirm: bool = False) 
     if value is None:
         if not _has_terminal():  # getpass would warn (GetPassWarning) and read the passphrase echoed from stdin
             raise SaidError("key.no_terminal", label=label, env=env)
-        value = click.prompt(_prompt(label, confirm), hide_input=True, confirmation_prompt=_confirm(confirm), err=True)
+        value = _typed(label, confirm)
     if not value:
         raise SaidError("key.empty", label=label)
     return value.encode("utf-8")
 
 
-def _prompt(label: str, new: bool) -> str:
-    """``Passphrase for KEYFILE`` in the language of the messages (``--lang``, else the locale)."""
+def _typed(label: str, confirm: bool) -> str:
+    """The passphrase typed at a hidden prompt naming ``label``, twice for a new key, in the language of the
+    messages (``--lang``, else the locale): the prompts, and the refusal when the two differ, from the catalogue
+    rather than click's English."""
     from cli.language import message_language
     from custody.i18n.messages import message
 
-    return message("key.prompt.new" if new else "key.prompt", message_language(), label=label)
-
-
-def _confirm(confirm: bool) -> str | bool:
-    """click's "Repeat for confirmation" in the language of the messages."""
-    from cli.language import message_language
-    from custody.i18n.messages import message
-
-    return message("key.prompt.repeat", message_language()) if confirm else False
+    lang = message_language()
+    suffix = " : " if lang == "fr" else ": "
+    text = message("key.prompt.new" if confirm else "key.prompt", lang, label=label)
+    value = str(click.prompt(text, hide_input=True, err=True, prompt_suffix=suffix))
+    if confirm:
+        again = click.prompt(message("key.prompt.repeat", lang), hide_input=True, err=True, prompt_suffix=suffix)
+        if again != value:
+            raise SaidError("key.prompt.mismatch", label=label)
+    return value
 
 
 def _has_terminal() -> bool:

@@ -70,6 +70,10 @@ SHOW_MESSAGES: Mapping[str, Pair] = {
     "key.public_needs_out": ("--public needs --out PUBFILE", "--public exige --out FICHIER_PUBLIC"),
     "key.prompt": ("Passphrase for {label}", "Phrase secrète de {label}"),
     "key.prompt.repeat": ("Repeat for confirmation", "Confirmez en la saisissant de nouveau"),
+    "key.prompt.mismatch": (
+        "{label}: the two passphrases typed differ; nothing was written",
+        "{label} : les deux phrases secrètes saisies diffèrent ; rien n'a été écrit",
+    ),
     "key.prompt.new": ("Passphrase for new key {label}", "Phrase secrète de la nouvelle clé {label}"),
     "key.no_terminal": (
         "{label}: no terminal to ask its passphrase: set {env}",

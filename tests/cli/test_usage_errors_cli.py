@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -127,3 +128,24 @@ def test_another_os_reason_is_quoted_as_the_systems_words_in_french() -> None:
     assert library_text("tsk", "Cannot  determine\nfile system type").text("fr") == (
         "message de TSK : « Cannot determine file system type »"
     )
+
+
+def _new_key(out: str, typed: str, **env: str) -> tuple[int, str, str]:
+    args = ["custody", "key", "new", "--name", "Awa Ndiaye", "--role", "examiner", "--org", "DIC", "--country", "SN"]
+    environ = {**UNSET, "SCELLE_PASSPHRASE": None, "LANG": "C.UTF-8", **env}
+    result = CliRunner().invoke(cli, [*args, "--out", out], env=environ, input=typed)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_passphrase_prompts_and_their_refusal_are_in_the_language_asked_for(tmp_path: Path) -> None:
+    out = str(tmp_path / "awa.key")
+    code, _, stderr = _new_key(out, "phrase un\nphrase deux\n", LANG="fr_FR.UTF-8")
+    assert code == 1 and not Path(out).exists()
+    assert f"Phrase secrète de la nouvelle clé {out} : " in stderr
+    assert "Confirmez en la saisissant de nouveau : " in stderr
+    assert stderr.endswith(
+        f"scelle: erreur : {out} : les deux phrases secrètes saisies diffèrent ; rien n'a été écrit\n"
+    )
+    code, _, stderr = _new_key(out, "phrase\nphrase\n")
+    assert code == 0 and Path(out).exists()
+    assert stderr.startswith(f"Passphrase for new key {out}: ") and "Repeat for confirmation: " in stderr
