@@ -25,7 +25,7 @@ INFO_MESSAGES: Mapping[str, tuple[str, str]] = {
     "info.acquisition_date": ("acquisition date:", "date d'acquisition :"),
     "info.system_date": ("system date:", "date système :"),
     "info.acquired_with": ("acquired with:", "logiciel d'acquisition :"),
-    "info.acquisition_os": ("acquisition OS:", "système d'acquisition :"),
+    "info.acquisition_os": ("acquisition OS:", "système d'exploitation :"),
     "info.model": ("model:", "modèle :"),
     "info.serial_number": ("serial number:", "numéro de série :"),
     "info.media_type": ("media type:", "type de support :"),

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.tools import runs_tools, tool
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 GENERATED = FIXTURES / "generated"
@@ -52,7 +54,7 @@ def _sentences(text: str) -> str:
     text = TSK_ROWS.sub("", text)
     text = re.sub(r"(?<!\w)'[^']*'|`[^`]*`", "", text)  # a value or a command quoted (not a French elision: l'image)
     text = re.sub(r"\((voir|see) scelle [^)]*\)", "", text)  # the help to read: a command line
-    text = re.sub(r"--?[\w-]+", "", text)  # option names
+    text = re.sub(r"--unlock passphrase|--?[\w-]+", "", text)  # option names (and a literal value to type)
     # paths, digests (sha256:...), times (09:30:00), keys and identifiers; not a word before its colon (error:)
     text = re.sub(r"\S*(?:[/=_+]|:\S)\S*", "", text)
     return re.sub(r"\b[0-9a-f]{16,}\b|\b[\w.-]+\.(raw|E0\d|Ex01|vmdk|vhd|qcow2|img|ledger|key|pub|idx|txt)\b", "", text)
@@ -129,6 +131,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(GENERATED / "ext4.raw", work / "store/alone.raw")
     assert run("image", "extract", "disk.raw", "--out", "ex", "--quiet").returncode == 0
     return work
+
+
+@pytest.fixture(scope="module")
+@runs_tools
+def luks(world: Path) -> Path:
+    """A LUKS1 volume holding the ext4 fixture, made by qemu-img, in the working folder; its key file beside it."""
+    (world / "luks.secret").write_bytes(b"sweep-secret")
+    secret = f"secret,id=s0,file={world / 'luks.secret'}"
+    made = subprocess.run(
+        [tool("qemu-img"), "convert", "-f", "raw", "-O", "luks", "--object", secret, "-o",
+         "key-secret=s0,iter-time=10", str(GENERATED / "ext4.raw"), str(world / "disk.luks")],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return world / "disk.luks"
 
 
 def _vdisks() -> dict[str, list[str]]:
@@ -254,12 +271,18 @@ RUNS: dict[str, tuple[list[str], int, bool]] = {
     "ls no partition": (["image", "ls", "disk.raw", "-p", "3"], 1, True),
     "cat no entry": (["image", "cat", "disk.raw", "--path", "/nowhere"], 1, True),
 }
+#: `image info` on a LUKS volume: locked (a warning), unlocked (a notice), with a wrong key file
+LUKS_RUNS: dict[str, tuple[list[str], int, bool]] = {
+    "info LUKS locked": (["image", "info", "disk.luks"], 0, False),
+    "info LUKS unlocked": (["image", "info", "disk.luks", "--unlock", "keyfile:luks.secret"], 0, False),
+    "info LUKS wrong secret": (["image", "info", "disk.luks", "--unlock", "keyfile:set.txt"], 1, False),
+}
 #: runs made with another passphrase than the keys'
 WRONG_PASSPHRASE = {"record wrong passphrase"}
 
 
 def _run(world: Path, name: str, how: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], bool]:
-    args, code, data = RUNS[name]
+    args, code, data = {**RUNS, **LUKS_RUNS}[name]
     args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
     env = {"SCELLE_PASSPHRASE": "wrong"} if name in WRONG_PASSPHRASE else None
     done = scelle(args, how, world, env)
@@ -282,6 +305,16 @@ def test_every_command_speaks_french_when_asked(world: Path, name: str, how: str
     assert shown or data, (name, "nothing printed")
     for line in shown:
         assert not ENGLISH.search(_sentences(line)), (name, how, line)
+
+
+@pytest.mark.parametrize("how", ["--lang fr", "fr_FR", "en"])
+@pytest.mark.parametrize("name", list(LUKS_RUNS))
+def test_a_luks_volume_is_described_in_the_language_asked_for(
+    world: Path, luks: Path, name: str, how: str, tmp_path: Path
+) -> None:
+    done, data = _run(world, name, how, tmp_path)
+    (_check_english if how == "en" else _check_french)(_shown(done, data), name)
+    assert "LUKS" in done.stdout + done.stderr
 
 
 def _check_english(lines: list[str], name: str) -> None:
