@@ -28,7 +28,7 @@ BATCH_WORDS: Mapping[str, Pair] = {
         "[[error|illisible|illisibles]]",
     ),
     "batch.summary.retried": (
-        "{count} [[count|image|images]] given to another worker after [[count|its|theirs]] was lost",
+        "{count} [[count|image|images]] given to another worker after [[count|its own|theirs]] was lost",
         "{count} [[count|image confiée|images confiées]] à un autre nœud de calcul après la perte du "
         "[[count|sien|leur]]",
     ),
