@@ -101,7 +101,7 @@ class RawSink:
         self.split_size = split_size
         self._algorithms = parse_algorithms(segment_algorithms, base=()) if split_size is not None else ()
         if not self.output.parent.is_dir():
-            raise AcquisitionError(f"{self.output.parent}: output directory does not exist")
+            raise LocalisedAcquisitionError("output.no_directory", path=self.output.parent)
         if expected_size is not None and not resume:
             for path in planned_paths(self.output, split_size, expected_size):
                 if os.path.lexists(path):

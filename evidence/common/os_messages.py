@@ -88,6 +88,10 @@ OS_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{path}: output already exists; refusing to overwrite it",
         "{path} : la sortie existe déjà ; elle n'est pas écrasée",
     ),
+    "output.no_directory": (
+        "{path}: output directory does not exist",
+        "{path} : le répertoire de sortie n'existe pas",
+    ),
     "source.unopenable": (
         "{path}: cannot open source: {reason}",
         "{path} : ouverture de la source impossible : {reason}",

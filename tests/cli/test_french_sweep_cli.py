@@ -230,6 +230,12 @@ RUNS: dict[str, tuple[list[str], int, bool]] = {
     "usage: needs a value": (["image", "info", "disk.raw", "{lang}", "--tz"], 2, False),
     "usage: exclusive": (["image", "cat", "disk.raw"], 2, False),
     "extract into a used folder": (["image", "extract", "disk.raw", "--out", "ex"], 1, False),
+    "acquire E01 and verify": (
+        ["acquire", str(GENERATED / "ext4.raw"), "{tmp}/a.E01", "--format", "e01", "--verify", "--quiet"],
+        0,
+        False,
+    ),
+    "acquire into a missing folder": (["acquire", "disk.raw", "{tmp}/nowhere/a.raw"], 1, False),
     "acquire missing source": (["acquire", "nowhere.raw", "{tmp}/out.raw"], 1, False),
     "acquire over an image": (["acquire", str(GENERATED / "ext4.raw"), "disk.raw"], 1, False),
     "record unknown authority": (
