@@ -65,6 +65,57 @@ SHOW_MESSAGES: Mapping[str, Pair] = {
         "{path}: no such file (give a file, an acquisition record or sha256:<hex>)",
         "{path} : fichier introuvable (indiquez un fichier, un procès-verbal d'acquisition ou sha256:<hex>)",
     ),
+    "key.uncreatable": ("{path}: cannot create: {reason}", "{path} : création impossible : {reason}"),
+    "key.empty_refused": (
+        "an empty passphrase is not allowed: the key would be stored unprotected",
+        "une phrase secrète vide n'est pas admise : la clé serait conservée sans protection",
+    ),
+    "key.not_json": (
+        "{path}: not a scelle key file (not JSON)",
+        "{path} : ce n'est pas un fichier de clé scelle (pas du JSON)",
+    ),
+    "key.not_scelle": (
+        "{path}: not a scelle key file (expected format {formats})",
+        "{path} : ce n'est pas un fichier de clé scelle (format attendu : {formats})",
+    ),
+    "key.identity_edited": (
+        "{path}: the identity in the key file is not the one the key signed (edited?)",
+        "{path} : l'identité inscrite dans le fichier de clé n'est pas celle que la clé a signée (modifiée ?)",
+    ),
+    "key.identity_unsigned": (
+        "{path}: the key file has no identity signature",
+        "{path} : le fichier de clé ne porte pas de signature de l'identité",
+    ),
+    "key.mismatch": (
+        "{path}: the private key does not match the public key in the file",
+        "{path} : la clé privée ne correspond pas à la clé publique du fichier",
+    ),
+    "ledger.exists": (
+        "{path}: already exists; a ledger is never overwritten",
+        "{path} : existe déjà ; un registre n'est jamais écrasé",
+    ),
+    "ledger.uncreatable": (
+        "{path}: cannot create ledger: {reason}",
+        "{path} : création du registre impossible : {reason}",
+    ),
+    "ledger.not_sqlite": (
+        "{path}: not a readable SQLite file: {reason}",
+        "{path} : ce n'est pas un fichier SQLite lisible : {reason}",
+    ),
+    "ledger.not_scelle": ("{path}: not a scelle ledger", "{path} : ce n'est pas un registre scelle"),
+    "ledger.locked": (
+        "{path}: cannot lock the ledger for writing: {reason}",
+        "{path} : impossible de verrouiller le registre en écriture : {reason}",
+    ),
+    "ledger.wrong_key": (
+        "{path}: the key given is not this ledger's key ({fingerprint})",
+        "{path} : la clé indiquée n'est pas celle de ce registre ({fingerprint})",
+    ),
+    "ledger.no_event": ("{path}: no event {id}", "{path} : aucun événement {id}"),
+    "bundle.unreadable": (
+        "{path}: cannot read the bundle: {reason}",
+        "{path} : lecture du dossier impossible : {reason}",
+    ),
     "ledger.missing": ("{path}: no such ledger file", "{path} : fichier de registre introuvable"),
     "ledger.no_entry": ("{path}: no entry {id}", "{path} : aucune entrée {id}"),
     "key.public_needs_out": ("--public needs --out PUBFILE", "--public exige --out FICHIER_PUBLIC"),

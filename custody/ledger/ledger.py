@@ -52,7 +52,7 @@ class Ledger:
         self._key = ledger_key
         if ledger_key is not None and ledger_key.info.public_key != header.public_key:
             store.close()
-            raise CustodyError(f"{store.path}: the key given is not this ledger's key ({header.fingerprint})")
+            raise SaidError("ledger.wrong_key", path=store.path, fingerprint=header.fingerprint)
 
     @classmethod
     def create(
@@ -170,7 +170,7 @@ class Ledger:
         """An event by id."""
         found = self.find_event(event_id)
         if found is None:
-            raise CustodyError(f"{self.store.path}: no event {event_id!r}")
+            raise SaidError("ledger.no_event", path=self.store.path, id=repr(event_id))
         return found
 
     def find_event(self, event_id: str) -> Event | None:

@@ -41,6 +41,7 @@ OS_MESSAGES: Mapping[str, tuple[str, str]] = {
     "os.eloop": ("Too many levels of symbolic links", "lien symbolique refusé"),
     "os.other": ("{text}", "message du système : « {text} »"),
     "quote.tsk": ("{text}", "message de TSK : « {text} »"),
+    "quote.sqlite": ("{text}", "message de SQLite : « {text} »"),
     "quote.click": ("{text}", "message de click : « {text} »"),
     "file.missing": ("{path}: no such file", "{path} : fichier introuvable"),
     "file.directory": ("{path}: is a directory, not an image", "{path} : c'est un répertoire, pas une image"),
