@@ -114,15 +114,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    "--country", "MA", "--out", f"{name}.key")  # fmt: skip
         assert made.returncode == 0, made.stderr
     assert run("custody", "key", "show", "ledger.key", "--public", "--out", "ledger.pub").returncode == 0
-    assert run("custody", "init", "case.ledger", "--case", "MA-1", "--origin", "sweep/MA-1", "--key", "ledger.key")
-    added = run("custody", "authority", "add", "case.ledger", "--key", "amina.key", "--instrument", "domestic-order",
-                "--issuing-state", "MA", "--issuing-authority", "TPI Rabat", "--reference", "TPI-1", "--issued",
-                "2026-01-01", "--valid-until", "2099-12-31", "--offence", "fraude", "--scope", "content",
-                "--identifier", "x")  # fmt: skip
+    created = run("custody", "init", "case.ledger", "--case", "MA-1", "--origin", "sweep/MA-1", "--key", "ledger.key")
+    assert created.returncode == 0, created.stderr
+    authority = ["custody", "authority", "add", "case.ledger", "--key", "amina.key", "--instrument", "domestic-order",
+                 "--issuing-state", "MA", "--issuing-authority", "TPI Rabat", "--reference", "TPI-1", "--issued",
+                 "2026-01-01", "--valid-until", "2099-12-31", "--offence", "fraude", "--scope", "content",
+                 "--identifier", "x"]  # fmt: skip
+    added = run(*authority)
     assert added.returncode == 0, added.stderr
     recorded = run("custody", "record", "case.ledger", "--key", "amina.key", "--action", "seized", "--artefact",
                    "disk.raw", "--authority", "TPI-1", "--seal", "SC-17", "--location", "Rabat")  # fmt: skip
     assert recorded.returncode == 0, recorded.stderr
+    second = ["TPI-2" if arg == "TPI-1" else arg for arg in authority]  # another order, revoked: `show` states it
+    assert run(*second).returncode == 0
+    revoked = run("custody", "authority", "revoke", "case.ledger", "TPI-2", "--key", "amina.key", "--by", "TPI Rabat")
+    assert revoked.returncode == 0, revoked.stderr
     (work / "set.txt").write_text("d41d8cd98f00b204e9800998ecf8427e\n", encoding="ascii")
     (work / "store").mkdir()
     for name in ("disk.raw", "disk.raw.acquisition.json"):
@@ -303,12 +309,28 @@ def _shown(done: subprocess.CompletedProcess[str], data: bool) -> list[str]:
     return [line.split(" scelle: ", 1)[-1] if re.match(r"^\d{4}-\d\d-\d\dT", line) else line for line in lines]
 
 
+#: words a French run must print (it says something, and in French), for some of the runs
+SAID_IN_FRENCH = {
+    "info E01 partitioned": "empreinte md5 conservée :",
+    "info raw": "volumes : aucune table de partitions",
+    "verify changed byte": "DISCORDANCE",
+    "verify cut E01": "segment EWF tronqué",
+    "key show": "empreinte : sha256:",
+    "show": "révocation de au-",
+    "record wrong passphrase": "phrase secrète erronée",
+    "usage: no such option": "option inconnue : --bogus",
+    "usage: bad integer": "n'est pas un nombre entier",
+    "acquire missing source": "fichier ou répertoire introuvable",
+}
+
+
 @pytest.mark.parametrize("how", ["--lang fr", "fr_FR"])
 @pytest.mark.parametrize("name", list(RUNS))
 def test_every_command_speaks_french_when_asked(world: Path, name: str, how: str, tmp_path: Path) -> None:
     done, data = _run(world, name, how, tmp_path)
     shown = _shown(done, data)
     assert shown or data, (name, "nothing printed")
+    assert SAID_IN_FRENCH.get(name, "") in "\n".join(shown), (name, shown)
     for line in shown:
         assert not ENGLISH.search(_sentences(line)), (name, how, line)
 
