@@ -144,6 +144,9 @@ class ScelleGroup(click.Group):
             from cli.usage import one_line
 
             raise one_line(exc, ctx.meta.get(_ARGV, []), ctx) from exc
+        except click.exceptions.Abort:  # a prompt left without an answer (end of input, Ctrl-C at the prompt)
+            click.echo(_said("cli.aborted"), err=True)
+            ctx.exit(1)
         except EvidenceError as exc:
             click.echo(_said("cli.error", text=_one_line(localised(exc))), err=True)
             ctx.exit(exc.exit_code)

@@ -11,6 +11,10 @@ from collections.abc import Mapping
 
 USAGE_MESSAGES: Mapping[str, tuple[str, str]] = {
     "usage.line": ("scelle: error: {text} (see {command} --help)", "scelle: erreur : {text} (voir {command} --help)"),
+    "cli.aborted": (
+        "scelle: aborted: a prompt was left without an answer",
+        "scelle: abandon : une demande de saisie est restée sans réponse",
+    ),
     "usage.no_such_option": ("no such option: {option}", "option inconnue : {option}"),
     "usage.no_such_command": ("no such command: {command}", "commande inconnue : {command}"),
     "usage.did_you_mean": ("{text}; did you mean {names}?", "{text} ; vouliez-vous dire {names} ?"),

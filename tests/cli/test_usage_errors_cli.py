@@ -149,3 +149,11 @@ def test_the_passphrase_prompts_and_their_refusal_are_in_the_language_asked_for(
     code, _, stderr = _new_key(out, "phrase\nphrase\n")
     assert code == 0 and Path(out).exists()
     assert stderr.startswith(f"Passphrase for new key {out}: ") and "Repeat for confirmation: " in stderr
+
+
+def test_a_prompt_left_without_an_answer_is_one_line_in_the_language_asked_for(tmp_path: Path) -> None:
+    out = str(tmp_path / "awa.key")
+    code, _, stderr = _new_key(out, "", LANG="fr_FR.UTF-8")
+    assert code == 1 and stderr.startswith(f"Phrase secrète de la nouvelle clé {out} : ")
+    assert stderr.endswith("\nscelle: abandon : une demande de saisie est restée sans réponse\n")  # not "Aborted!"
+    assert _new_key(out, "")[2].endswith("\nscelle: aborted: a prompt was left without an answer\n")  # not "Aborted!"
