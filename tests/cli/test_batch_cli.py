@@ -278,7 +278,7 @@ def test_hash_in_french_gives_what_image_hash_gives_and_reports_an_unreadable_im
         assert results[str(image)]["hash"] == json.loads(alone.stdout)
     cut = results[str(tmp_path / "store" / "cut.E01")]
     assert cut["status"] == "error" and "segment EWF tronqué" in cut["error"]
-    assert "4 images : 3 avec leurs empreintes, 1 illisibles" in done.stderr
+    assert "4 images : 3 avec leurs empreintes, 1 illisible" in done.stderr  # « 1 illisible », in its singular
     assert "ordonnanceur Dask tcp://127.0.0.1:" in done.stderr
 
 
