@@ -17,7 +17,7 @@ import click
 
 from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.lang import lang_choice
-from cli.options import image_arguments, quiet_option, unlock_option
+from cli.options import image_arguments, quiet_option, unlock_option, usage_error
 from cli.options import json_option as _json
 from cli.zone import display_zone_option, user_zone
 from evidence.common.messages import Notice
@@ -34,13 +34,6 @@ if TYPE_CHECKING:
 F = Callable[..., Any]
 #: lines written to stdout at once by ``image ls`` (one per line on a terminal)
 _LINES_PER_WRITE = 512
-
-
-def usage_error(code: str, **params: object) -> click.UsageError:
-    """``cli.usage.usage_error``, imported only when a usage error is raised: a listing's start-up stays light."""
-    from cli.usage import usage_error as said
-
-    return said(code, **params)
 
 
 def _partition(func: F) -> F:

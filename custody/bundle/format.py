@@ -182,7 +182,7 @@ class BundleSource(Protocol):
 
 def unreadable(path: str | Path, exc: OSError) -> CustodyError:
     """The error for a bundle file that cannot be read (opened, or read to its end)."""
-    from custody.errors import SaidError
+    from custody.i18n.said import SaidError
     from evidence.common.reasons import os_reason
 
     return SaidError("bundle.unreadable", path=path, reason=os_reason(exc))

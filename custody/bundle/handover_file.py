@@ -45,7 +45,8 @@ from custody.bundle.format import (
     is_canonical_text,
 )
 from custody.bundle.format import from_json as bundle_from_json
-from custody.errors import RecordError, SaidError
+from custody.errors import RecordError
+from custody.i18n.said import SaidError
 from custody.model.entries import SignedEntry, encode_json, parse_leaf
 from custody.model.fields import Fields
 from custody.tlog.notes import NoteError

@@ -16,7 +16,8 @@ from custody.bundle.format import Bundle, unreadable
 from custody.bundle.linked import header_key
 from custody.bundle.outcome import BundleReport
 from custody.bundle.verify import verify_bundle
-from custody.errors import CustodyError, SaidError
+from custody.errors import CustodyError
+from custody.i18n.said import SaidError
 from custody.model.entries import parse_leaf
 from custody.model.records import Event
 from evidence.common.files import write_atomic

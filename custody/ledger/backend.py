@@ -16,7 +16,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from custody.errors import CustodyError, SaidError
+from custody.errors import CustodyError
+from custody.i18n.said import SaidError
 from custody.ledger.stored import MAX_FRONTIER_BYTES, stored_blob, stored_bytes, stored_size, stored_text
 
 ENTRY_KINDS = ("ledger", "key", "authority", "event", "authority-change")

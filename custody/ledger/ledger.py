@@ -17,14 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from custody.errors import (
-    CustodyError,
-    LedgerTamperedError,
-    RecordError,
-    SaidAuthorityError,
-    SaidError,
-    SignatureError,
-)
+from custody.errors import CustodyError, LedgerTamperedError, RecordError, SignatureError
+from custody.i18n.said import SaidAuthorityError, SaidError
 from custody.ledger.backend import LedgerStore
 from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
 from custody.ledger.state import LedgerState

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from custody.errors import CustodyError, RecordError, SaidError, SignatureError
+from custody.errors import CustodyError, RecordError, SignatureError
+from custody.i18n.said import SaidError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
 from custody.model.entries import KeyEntry, SignedEntry, encode_json, parse_leaf, sign_entry

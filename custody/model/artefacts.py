@@ -12,7 +12,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from custody.errors import RecordError, SaidRecordError
+from custody.errors import RecordError
+from custody.i18n.said import SaidRecordError
 from custody.model.records import Artefact
 from custody.model.vocabulary import DIGEST_LENGTHS, parse_digest_ref
 from evidence.acquisition.record import RECORD_SUFFIX, find_record, load_record

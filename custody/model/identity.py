@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from custody.errors import RecordError, SaidRecordError
+from custody.errors import RecordError
+from custody.i18n.said import SaidRecordError
 from custody.model.countries import COUNTRIES
 from custody.model.fields import check_line
 

@@ -28,7 +28,8 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from custody.errors import KeyFileError, RecordError, SaidKeyFileError, SignatureError
+from custody.errors import KeyFileError, RecordError, SignatureError
+from custody.i18n.said import SaidKeyFileError
 from custody.model.fields import check_line
 from custody.model.identity import Handler, check_country
 from evidence.common.canonical import encode

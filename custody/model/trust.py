@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from custody import i18n
-from custody.errors import CustodyError, KeyFileError, SaidKeyFileError
+from custody.errors import CustodyError, KeyFileError
+from custody.i18n.said import SaidKeyFileError
 from custody.model.keys import PublicKeyInfo, fingerprint, load_public_key
 from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key, verifier_key
 

@@ -268,18 +268,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "entier ({media} octets) : taille endommagée ou fichier creux ; son contenu n'est lu ni pour les "
         "empreintes ni pour l'extraction (scelle image cat le restitue néanmoins, comme icat)",
     ),
-    "extract.unreadable": (
-        "{path}: not extracted: {reason}",
-        "{path} : non extrait : {reason}",
-    ),
-    "extract.partial_one": (
-        "partial extraction: 1 problem (recorded in the manifest {manifest}): {first}",
-        "extraction partielle : 1 problème (consigné dans le manifeste {manifest}) : {first}",
-    ),
-    "extract.partial_many": (
-        "partial extraction: {count} problems (recorded in the manifest {manifest}), the first: {first}",
-        "extraction partielle : {count} problèmes (consignés dans le manifeste {manifest}), le premier : {first}",
-    ),
 }
 
 
