@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from cli.lang import lang_choice
+from cli.usage import usage_error
+from custody.i18n.messages import message
 from evidence.hashing.hashsets import HashSet, build_index
 
 
@@ -20,10 +23,11 @@ def hashset() -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Index file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the index's facts as JSON.")
-def index(source: Path, target: Path, as_json: bool) -> None:
+@lang_choice
+def index(source: Path, target: Path, as_json: bool, lang: str) -> None:
     """Index SOURCE into a compact file that opens in milliseconds (give it to --hashset)."""
     if target.exists():
-        raise click.UsageError(f"{target}: already exists")
+        raise usage_error("usage.exists", path=target)
     started = time.monotonic()
     opened = HashSet(build_index(source, target))
     facts = {
@@ -39,4 +43,9 @@ def index(source: Path, target: Path, as_json: bool) -> None:
         click.echo(json.dumps(facts, ensure_ascii=False, indent=2))
         return
     counts = ", ".join(f"{count} {algorithm}" for algorithm, count in opened.counts.items())
-    click.echo(f"{target}: {opened.name} ({opened.kind}): {counts}; source sha256 {opened.source['sha256']}")
+    sha256 = opened.source["sha256"]
+    click.echo(
+        message(
+            "hashset.indexed", lang, target=target, name=opened.name, kind=opened.kind, counts=counts, sha256=sha256
+        )
+    )

@@ -17,7 +17,7 @@ import click
 
 from cli.image_render import info_json, info_text, listed_json, listed_text
 from cli.lang import lang_choice
-from cli.options import image_arguments, quiet_option, unlock_option
+from cli.options import image_arguments, quiet_option, unlock_option, usage_error
 from cli.options import json_option as _json
 from cli.zone import display_zone_option, user_zone
 from evidence.common.messages import Notice
@@ -132,7 +132,7 @@ def info(images: tuple[str, ...], as_json: bool, display_tz: str | None, lang: s
     if as_json:
         click.echo(json.dumps(info_json(report), ensure_ascii=False, indent=2))
     else:
-        click.echo(info_text(report, zone))
+        click.echo(info_text(report, zone, lang))
 
 
 def _hashset_option(func: F) -> F:
@@ -201,16 +201,16 @@ def ls(
     as recorded; such a file system is named on stderr and its JSON lines carry ``fs_tz``.
     """
     if as_json + bodyfile + dfxml > 1:
-        raise click.UsageError("--json, --bodyfile and --dfxml are exclusive")
+        raise usage_error("usage.exclusive", options="--json, --bodyfile, --dfxml")
     if bodyfile and hashsets:
-        raise click.UsageError("--hashset is not available with --bodyfile")
+        raise usage_error("usage.not_with", option="--hashset", other="--bodyfile")
     if dfxml:
         _ls_dfxml(images, partition, no_deleted, fs_tz)
         return
     sets = _hash_sets(hashsets)
     with_hash = with_hash or sets is not None
     if bodyfile and with_hash:
-        raise click.UsageError("--hash is not available with --bodyfile (its hash field is MD5)")
+        raise usage_error("usage.hash_bodyfile")
     with (
         _open(images) as source,
         _stdout_lines() as out,
@@ -310,10 +310,11 @@ def _ls_dfxml(images: tuple[str, ...], partition: int | None, no_deleted: bool, 
 @_partition
 @click.option("--path", "entry_path", default=None, help="Entry path as `image ls` prints it.")
 @click.option("--inode", default=None, help="Inode as `image ls` prints it: 14, or 64-128-2 for an NTFS stream.")
-def cat(images: tuple[str, ...], partition: int | None, entry_path: str | None, inode: str | None) -> None:
+@lang_choice
+def cat(images: tuple[str, ...], partition: int | None, entry_path: str | None, inode: str | None, lang: str) -> None:
     """Write the raw content of one entry to stdout (as `icat` does)."""
     if (entry_path is None) == (inode is None):
-        raise click.UsageError("give exactly one of --path and --inode")
+        raise usage_error("usage.one_of", options="--path, --inode")
     out = sys.stdout.buffer
     with _open(images) as source:
         for chunk in read_entry(source, partition, path=entry_path, inode=inode):
@@ -359,7 +360,7 @@ def extract(
     from evidence.reading.extract import extract as extract_files  # only this command needs the extraction code
 
     if skip_known and not hashsets:
-        raise click.UsageError("--skip-known needs --hashset")
+        raise usage_error("usage.needs", option="--skip-known", other="--hashset")
 
     images, paths = _split_images(args)
     with _open(images) as source:

@@ -9,6 +9,8 @@ from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
 
+from evidence.common.messages import MESSAGES, error_text
+from evidence.common.messages import message as image_message
 from evidence.common.zones import shown
 from evidence.hashing.files import ALGORITHMS
 from evidence.reading.entries import Timestamp
@@ -19,13 +21,14 @@ if TYPE_CHECKING:  # defined by evidence.reading.describe, which only `image inf
     from evidence.reading.describe import ImageReport, VolumeReport
 
 
-def _size(count: int) -> str:
-    value, unit = float(count), "B"
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            break
-        value /= 1024
-    return f"{count} bytes" if unit == "B" else f"{count} bytes ({value:.1f} {unit})"
+def _size(count: int, lang: str) -> str:
+    """``2293760 bytes (2.2 MiB)`` / ``2293760 octets (2,2 Mio)``: the exact count, and the rounded size as the
+    progress bar states it."""
+    from cli.progress import size_text
+
+    if count < 1024:
+        return image_message("info.size", lang, count=count)
+    return image_message("info.size_units", lang, count=count, size=size_text(count, lang))
 
 
 def _volume_json(report: VolumeReport) -> dict[str, object]:
@@ -60,66 +63,106 @@ def info_json(report: ImageReport) -> dict[str, object]:
     }
 
 
-def _date(value: str | None, basis: str | None, zone: str) -> str | None:
+def _date(value: str | None, basis: str | None, zone: str, lang: str) -> str | None:
     """A container date for people: a UTC instant in ``zone`` with its offset; a wall-clock time without a zone
     said to be one."""
     if value is None or basis is None:
         return value
     if basis == "UTC":
         return shown(datetime.fromisoformat(value), zone)
-    return f"{value.replace('T', ' ')} (local time of the acquiring host; its zone is not recorded)"
+    return image_message("info.local_date", lang, value=value.replace("T", " "))
 
 
-def _metadata_lines(report: ImageReport, zone: str) -> list[str]:
+def _value(value: str, lang: str) -> str:
+    """A value that is one of our own words (``removable``, ``none``, ``fast (best)``...) in ``lang``; another
+    value (a name, a number, a container's own string) as it is."""
+    words = value.replace("(", "").replace(")", "").split()
+    if not words or any(f"info.value.{word}" not in MESSAGES for word in words):
+        return value
+    said = [image_message(f"info.value.{word}", lang) for word in words]
+    return said[0] + "".join(f" ({word})" for word in said[1:])
+
+
+def _label(code: str, lang: str, **params: object) -> str:
+    return image_message(code, lang, **params)
+
+
+def _metadata_rows(report: ImageReport, zone: str, lang: str) -> list[tuple[str, str]]:
     meta = report.metadata
-    lines = []
-    labels = (
-        ("case number", meta.case_number),
-        ("evidence number", meta.evidence_number),
+    fields = (
+        ("case_number", meta.case_number),
+        ("evidence_number", meta.evidence_number),
         ("examiner", meta.examiner),
         ("description", meta.description),
         ("notes", meta.notes),
-        ("acquisition date", _date(meta.acquisition_date, meta.dates_basis, zone)),
-        ("system date", _date(meta.system_date, meta.dates_basis, zone)),
-        ("acquired with", meta.acquisition_software),
-        ("acquisition OS", meta.acquisition_os),
+        ("acquisition_date", _date(meta.acquisition_date, meta.dates_basis, zone, lang)),
+        ("system_date", _date(meta.system_date, meta.dates_basis, zone, lang)),
+        ("acquired_with", meta.acquisition_software),
+        ("acquisition_os", meta.acquisition_os),
         ("model", meta.model),
-        ("serial number", meta.serial_number),
-        ("media type", meta.media_type),
-        ("compression", meta.compression),
-        ("chunk size", str(meta.chunk_size) if meta.chunk_size else None),
+        ("serial_number", meta.serial_number),
+        ("media_type", _value(meta.media_type, lang) if meta.media_type else None),
+        ("compression", _value(meta.compression, lang) if meta.compression else None),
+        ("chunk_size", str(meta.chunk_size) if meta.chunk_size else None),
     )
-    lines += [f"{label + ':':18}{value}" for label, value in labels if value]
-    lines += [f"{'stored ' + name + ':':18}{value}" for name, value in sorted(meta.stored_hashes.items())]
-    lines += [f"{key + ':':18}{value}" for key, value in sorted(meta.extra.items())]
-    return lines
+    rows = [(_label(f"info.{name}", lang), value) for name, value in fields if value]
+    rows += [(_label("info.stored", lang, name=name), value) for name, value in sorted(meta.stored_hashes.items())]
+    for key, value in sorted(meta.extra.items()):
+        code = f"info.extra.{key}"
+        label = _label(code, lang) if code in MESSAGES else f"{key}{' :' if lang == 'fr' else ':'}"
+        rows.append((label, _value(value, lang)))
+    return rows
 
 
-def _volume_line(report: VolumeReport) -> str:
+def _volume_line(report: VolumeReport, lang: str) -> str:
     volume = report.volume
     index = "-" if volume.index is None else f"{volume.index:03d}"
     end = volume.start_sector + volume.sector_count - 1
     fs = report.filesystem
-    found = fs.type if fs is not None else (f"({report.problem})" if report.problem else "")
+    problem = report.problem
+    if report.reason is not None:
+        problem = error_text(report.reason, lang)
+    found = fs.type if fs is not None else (f"({problem})" if problem else "")
+    description = volume.description
+    if volume.index is None and volume.table is None:
+        description = image_message("info.whole_media", lang)
     columns = f"{index:>5}  {volume.slot:8} {volume.start_sector:>12} {end:>12} {volume.sector_count:>12}"
-    return f"{columns}  {volume.description:28} {found}".rstrip()
+    return f"{columns}  {description:28} {found}".rstrip()
 
 
-def info_text(report: ImageReport, zone: str) -> str:
-    """The ``image info`` text, its dates shown in ``zone``."""
+def _volumes_header(lang: str) -> str:
+    def column(name: str) -> str:
+        return image_message(f"info.column.{name}", lang)
+
+    numbers = f"{column('start'):>12} {column('end'):>12} {column('length'):>12}"
+    return f"{column('index'):>5}  {column('slot'):8} {numbers}  {column('description'):28} {column('filesystem')}"
+
+
+def info_text(report: ImageReport, zone: str, lang: str = "en") -> str:
+    """The ``image info`` text in ``lang``, its dates shown in ``zone``; the values aligned after the longest
+    label of the language (at least 18 columns, as before)."""
     sector = report.metadata.sector_size
-    lines = [
-        f"{'format:':18}{report.format}",
-        f"{'media size:':18}{_size(report.size)}, {report.size // sector} sectors of {sector} bytes",
-        f"{'segments:':18}{len(report.segments)}",
-        *(f"  {segment}" for segment in report.segments),
-        *_metadata_lines(report, zone),
+    media = (
+        _size(report.size, lang) + ", " + image_message("info.sectors", lang, count=report.size // sector, size=sector)
+    )
+    rows = [
+        (_label("info.format", lang), report.format),
+        (_label("info.media_size", lang), media),
+        (_label("info.segments", lang), str(len(report.segments))),
     ]
+    metadata = _metadata_rows(report, zone, lang)
+    width = max(18, *(len(label) + 1 for label, _ in rows + metadata))
+    lines = [f"{label:{width}}{value}" for label, value in rows]
+    lines += [f"  {segment}" for segment in report.segments]
+    lines += [f"{label:{width}}{value}" for label, value in metadata]
     table = report.volumes[0].volume.table
     sizes = {v.volume.sector_size for v in report.volumes}
-    lines.append(f"volumes: {table or 'no partition table'}" + (f", {sizes.pop()}-byte sectors" if table else ""))
-    lines.append(f"{'index':>5}  {'slot':8} {'start':>12} {'end':>12} {'length':>12}  {'description':28} file system")
-    lines += [_volume_line(v) for v in report.volumes]
+    if table:
+        lines.append(image_message("info.volumes", lang, table=table, size=sizes.pop()))
+    else:
+        lines.append(image_message("info.volumes.none", lang))
+    lines.append(_volumes_header(lang))
+    lines += [_volume_line(v, lang) for v in report.volumes]
     return "\n".join(lines)
 
 

@@ -30,6 +30,9 @@ EXIT_BROKEN_PIPE = 141
 #: exit status after SIGTERM (128 + 15), once the command has recorded that it stopped
 EXIT_TERMINATED = 143
 
+#: key in click's ``meta`` of the command line's arguments, to find a ``--lang`` when stating a usage error
+_ARGV = "scelle.argv"
+
 #: command name -> "module:attribute" of its click command, in the order ``--help`` lists them
 COMMANDS = {
     "image": "cli.image:image",
@@ -45,10 +48,15 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def os_error_message(exc: OSError) -> str:
-    """``scelle: error: [FILE: ]REASON`` for an OS error the library did not convert (disk full...)."""
-    reason = _one_line(exc.strerror or str(exc))
-    return f"scelle: error: {exc.filename}: {reason}" if exc.filename else f"scelle: error: {reason}"
+def os_error_message(exc: OSError, lang: str = "en") -> str:
+    """``scelle: error: [FILE: ]REASON`` for an OS error the library did not convert (disk full...), in ``lang``:
+    the reason of a common ``errno`` from the catalogue, another as the system gives it (quoted in French)."""
+    from evidence.common.messages import message as image_message
+    from evidence.common.reasons import os_reason
+
+    reason = os_reason(exc)
+    text = image_message("file.os", lang, path=exc.filename, reason=reason) if exc.filename else reason.text(lang)
+    return image_message("cli.error", lang, text=_one_line(text))
 
 
 def _silence_stdout() -> None:
@@ -112,12 +120,33 @@ class ScelleGroup(click.Group):
         gc.freeze()
         return command
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """The top-level context; a usage error in its own options is stated as one line (``cli.usage``)."""
+        from cli.usage import one_line
+
+        given = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise one_line(exc, given) from exc
+        ctx.meta[_ARGV] = given
+        return ctx
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn the errors a user can cause into a message and an exit code."""
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
             return result
+        except click.UsageError as exc:  # parsing a command's options and arguments: one line, exit 2
+            from cli.usage import one_line
+
+            raise one_line(exc, ctx.meta.get(_ARGV, []), ctx) from exc
+        except click.exceptions.Abort:  # a prompt left without an answer (end of input, Ctrl-C at the prompt)
+            click.echo(_said("cli.aborted"), err=True)
+            ctx.exit(1)
         except EvidenceError as exc:
             click.echo(_said("cli.error", text=_one_line(localised(exc))), err=True)
             ctx.exit(exc.exit_code)
@@ -126,7 +155,9 @@ class ScelleGroup(click.Group):
                 _silence_stdout()
                 ctx.exit(EXIT_BROKEN_PIPE)
             # The library converts the errors it expects; this is the net for the rest (disk full...).
-            click.echo(os_error_message(exc), err=True)
+            from cli.language import message_language
+
+            click.echo(os_error_message(exc, message_language()), err=True)
             _give_up_stdout_if_broken()
             ctx.exit(1)
         except KeyboardInterrupt as exc:

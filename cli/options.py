@@ -10,6 +10,13 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def usage_error(code: str, **params: object) -> click.UsageError:
+    """``cli.usage.usage_error``, imported only when a usage error is raised: a command's start-up stays light."""
+    from cli.usage import usage_error as said
+
+    return said(code, **params)
+
+
 def image_arguments(func: F) -> F:
     """IMAGE...: one image given by its first segment, or all its segment files.
 

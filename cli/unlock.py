@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from cli.options import UNLOCK_META
-from evidence.common.errors import UsageError
-from evidence.common.messages import LocalisedImageError
+from evidence.common.messages import LocalisedImageError, LocalisedUsageError
+from evidence.common.reasons import os_reason
 
 ENVIRONMENT = "SCELLE_UNLOCK_PASSPHRASE"
 
@@ -41,5 +41,5 @@ def unlock_secret(image: str) -> bytes | None:
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise UsageError(f"--unlock {spec}: cannot read the key file: {exc.strerror or exc}") from exc
-    raise UsageError(f"--unlock {spec}: expected passphrase or keyfile:FILE")
+            raise LocalisedUsageError("unlock.keyfile", spec=spec, reason=os_reason(exc)) from exc
+    raise LocalisedUsageError("unlock.spec", spec=spec)

@@ -22,6 +22,7 @@ from cli.custody.common import (
     split_values,
 )
 from cli.options import json_option
+from cli.usage import usage_error
 from custody.errors import RecordError
 from custody.model.vocabulary import AUTHORITY_TYPES, CHANNELS, DATA_CATEGORIES, INSTRUMENT_NAMES
 
@@ -213,7 +214,7 @@ def _authority(o: dict[str, Any], lang: str) -> Authority:
     issued = at["issued"]
     until = at["valid_until"]
     if issued is None or until is None:  # click requires both; the library call can still pass None
-        raise click.UsageError("--issued and --valid-until are required")
+        raise usage_error("usage.required", options="--issued, --valid-until")
     issued_tz = (parse_time(o["issued"], o["zone"]) or (issued, "Z"))[1]  # the zone the dates were given in
     validation = None
     if o["validated_by"] is not None:

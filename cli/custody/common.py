@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cli.lang import locale_lang, remember_lang
+from cli.said import SaidError
 from cli.zone import user_zone
 from evidence.common.errors import UsageError
 
@@ -35,11 +36,29 @@ def passphrase(label: str, *, env: str = PASSPHRASE_ENV, confirm: bool = False) 
         value = os.environ.get(PASSPHRASE_ENV)
     if value is None:
         if not _has_terminal():  # getpass would warn (GetPassWarning) and read the passphrase echoed from stdin
-            raise UsageError(f"{label}: no terminal to ask its passphrase: set {env}")
-        value = click.prompt(f"Passphrase for {label}", hide_input=True, confirmation_prompt=confirm, err=True)
+            raise SaidError("key.no_terminal", label=label, env=env)
+        value = _typed(label, confirm)
     if not value:
-        raise UsageError(f"empty passphrase for {label}")
+        raise SaidError("key.empty", label=label)
     return value.encode("utf-8")
+
+
+def _typed(label: str, confirm: bool) -> str:
+    """The passphrase typed at a hidden prompt naming ``label``, twice for a new key, in the language of the
+    messages (``--lang``, else the locale): the prompts, and the refusal when the two differ, from the catalogue
+    rather than click's English."""
+    from cli.language import message_language
+    from custody.i18n.messages import message
+
+    lang = message_language()
+    suffix = " : " if lang == "fr" else ": "
+    text = message("key.prompt.new" if confirm else "key.prompt", lang, label=label)
+    value = str(click.prompt(text, hide_input=True, err=True, prompt_suffix=suffix))
+    if confirm:
+        again = click.prompt(message("key.prompt.repeat", lang), hide_input=True, err=True, prompt_suffix=suffix)
+        if again != value:
+            raise SaidError("key.prompt.mismatch", label=label)
+    return value
 
 
 def _has_terminal() -> bool:
@@ -58,7 +77,7 @@ def load_key(path: str, *, env: str = PASSPHRASE_ENV) -> KeyPair:
     from custody.model.keys import load_private_key
 
     if not Path(path).is_file():
-        raise UsageError(f"{path}: no such key file")
+        raise SaidError("key.missing", path=path)
     _check_key_permissions(Path(path))
     return load_private_key(path, passphrase(path, env=env))
 
@@ -89,7 +108,7 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
         key_file = ledger_key or reader.key_file
         fingerprint = reader.header.fingerprint
     if key_file is None:
-        raise UsageError(f"{path}: give --ledger-key (the ledger does not say where its key is)")
+        raise SaidError("ledger.key_unknown", path=path)
     if loaded is not None and loaded.info.fingerprint == fingerprint:
         key = loaded
     else:

@@ -21,6 +21,7 @@ from cli.custody.common import (
     split_values,
 )
 from cli.options import json_option
+from cli.usage import usage_error
 from custody.errors import CustodyError
 from custody.model.vocabulary import ACTIONS
 
@@ -149,7 +150,7 @@ def record(
     """Record a custody event signed by the handler's key; refused, with the reasons, when it breaks a rule that
     verification and export apply (no valid authority, out of time order without --late-reason...)."""
     if action == "transferred":
-        raise click.UsageError("a transfer needs both handlers: use `scelle custody transfer` or `offer`/`accept`")
+        raise usage_error("usage.transfer")
     pair = load_key(key_file)
     with ledger_for_append(ledger, ledger_key, loaded=pair) as opened, refusals_in(lang, zone=opts["zone"]):
         appended = opened.record(pair, _draft(opened, action, opts, lang))

@@ -15,7 +15,9 @@ import click
 from cli.custody.bundle import bundle_verify_options, export, verify_bundle
 from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, lang_option, load_key, passphrase
 from cli.custody.timestamps import read_tsa, render_timestamps, timestamps_json, tsa_cert_option
+from cli.lang import lang_choice
 from cli.options import json_option
+from cli.said import SaidError
 from cli.zone import display_zone_option, user_zone
 
 if TYPE_CHECKING:
@@ -39,17 +41,17 @@ def key() -> None:
 @click.option("--country", required=True, help="ISO 3166-1 alpha-2 code of the organisation's country.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Private key file to create.")
 @json_option
-def key_new(name: str, role: str, organisation: str, country: str, out: str, as_json: bool) -> None:
+@lang_choice
+def key_new(name: str, role: str, organisation: str, country: str, out: str, as_json: bool, lang: str) -> None:
     """Create a key pair; the private key is encrypted with a passphrase. Prints the fingerprint."""
     from custody.model.identity import check_country
     from custody.model.keys import generate_key, save_private_key
-    from evidence.common.errors import UsageError
 
     check_country(country)
     if os.path.lexists(out):
-        raise UsageError(f"{out}: already exists; a key file is never overwritten")
+        raise SaidError("key.exists", path=out)
     pair = generate_key(name=name, role=role, organisation=organisation, country=country)
-    save_private_key(pair, out, passphrase(f"new key {out}", confirm=True))
+    save_private_key(pair, out, passphrase(out, confirm=True))
     if as_json:
         emit({"id": pair.info.fingerprint, "fingerprint": pair.info.fingerprint, "vkey": pair.info.vkey, "file": out})
     else:
@@ -62,15 +64,15 @@ def key_new(name: str, role: str, organisation: str, country: str, out: str, as_
 @click.option("--out", type=click.Path(dir_okay=False), help="Public key file to write (with --public).")
 @click.option("--vkey", "show_vkey", is_flag=True, help="Print the signed-note verifier key only.")
 @json_option
-def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_json: bool) -> None:
+@lang_choice
+def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_json: bool, lang: str) -> None:
     """Show a key's identity, fingerprint and verifier key (no passphrase needed)."""
     from custody.model.keys import load_public_key, save_public_key
-    from evidence.common.errors import UsageError
 
     info = load_public_key(key_file)
     if export:
         if out is None:
-            raise UsageError("--public needs --out PUBFILE")
+            raise SaidError("key.public_needs_out")
         save_public_key(info, out)
     if show_vkey:
         click.echo(info.vkey)
@@ -87,9 +89,13 @@ def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_j
             }
         )
     else:
-        click.echo(f"{info.name} ({info.role}, {info.organisation}, {info.country})")
-        click.echo(f"fingerprint: {info.fingerprint}")
-        click.echo(f"vkey: {info.vkey}")
+        from custody.i18n import ROLES, message, vocabulary
+
+        role = vocabulary(ROLES, info.role, lang) if lang != "en" else info.role
+        identity = dict(name=info.name, role=role, organisation=info.organisation, country=info.country)
+        click.echo(message("key.identity", lang, **identity))
+        click.echo(message("key.fingerprint", lang, value=info.fingerprint))
+        click.echo(message("key.vkey", lang, value=info.vkey))
 
 
 @custody.command("init")
@@ -123,7 +129,8 @@ def init(ledger: str, case: str, origin: str, key_file: str, as_json: bool, lang
 @click.argument("ledger", type=click.Path(dir_okay=False))
 @json_option
 @display_zone_option
-def show(ledger: str, as_json: bool, display_tz: str | None) -> None:
+@lang_choice
+def show(ledger: str, as_json: bool, display_tz: str | None, lang: str) -> None:
     """List every entry of a ledger (it is not verified: use `scelle custody verify`).
 
     The JSON holds the entries as stored (UTC); the text shows every time in --tz with its offset, and the zone
@@ -149,8 +156,12 @@ def show(ledger: str, as_json: bool, display_tz: str | None) -> None:
             }
         )
         return
+    from custody.i18n.words import ENTRY_KINDS, vocabulary
+
+    kinds = {entry.kind: vocabulary(ENTRY_KINDS, entry.kind, lang) for entry in entries}
+    width = max(9, *(len(kind) for kind in kinds.values()))
     for index, entry in enumerate(entries):
-        click.echo(f"{index:>6} {entry.kind:<9} {entry.entry_id}  {entry_line(entry, zone)}")
+        click.echo(f"{index:>6} {kinds[entry.kind]:<{width}} {entry.entry_id}  {entry_line(entry, zone, lang)}")
 
 
 @custody.command("prove")
@@ -162,14 +173,15 @@ def show(ledger: str, as_json: bool, display_tz: str | None) -> None:
     type=click.IntRange(min=1),
     help="A consistency proof from the first N entries to the latest checkpoint (for a witness).",
 )
-def prove(ledger: str, entry_id: str | None, old_size: int | None) -> None:
+@lang_choice
+def prove(ledger: str, entry_id: str | None, old_size: int | None, lang: str) -> None:
     """Print an inclusion proof of one entry, or a consistency proof, against the latest signed checkpoint (JSON)."""
     from custody.i18n import message
     from custody.ledger.ledger import Ledger
     from evidence.common.errors import UsageError
 
     if (entry_id is None) == (old_size is None):
-        raise UsageError(message("prove.choose"))
+        raise UsageError(message("prove.choose", lang))
     if old_size is not None:
         from custody.ledger.witness import consistency_proof
 
@@ -194,7 +206,8 @@ def prove(ledger: str, entry_id: str | None, old_size: int | None) -> None:
 
 @custody.command("checkpoint")
 @click.argument("ledger", type=click.Path(dir_okay=False))
-def checkpoint(ledger: str) -> None:
+@lang_choice
+def checkpoint(ledger: str, lang: str) -> None:
     """Print the latest signed checkpoint (a C2SP signed note)."""
     from custody.ledger.ledger import Ledger
 

@@ -25,13 +25,13 @@ from cli.custody.common import (
 )
 from cli.custody.events import _draft, event_options
 from cli.options import json_option
-from evidence.common.errors import UsageError
+from cli.said import SaidError
 
 
 def _fresh(path: str) -> None:
     """Refuse an output path that exists before anything is recorded (a handover file is never overwritten)."""
     if os.path.lexists(path):
-        raise UsageError(f"{path}: already exists; a handover file is never overwritten")
+        raise SaidError("handover.exists", path=path)
 
 
 @click.command()
@@ -59,10 +59,9 @@ def offer(
     if as_json:
         emit({"id": transfer, "offer": out})
     else:
-        click.echo(
-            f"offer written to {out} (transfer {transfer}); the receiver runs `scelle custody accept` on this "
-            "ledger, or `scelle custody receive` on their own"
-        )
+        from custody.i18n import message
+
+        click.echo(message("offer.written", lang, out=out, transfer=transfer))
 
 
 @click.command()

@@ -12,7 +12,9 @@ import click
 
 from cli.custody.common import emit, lang_option
 from cli.options import json_option
+from cli.said import SaidError
 from cli.zone import display_zone_option, user_zone
+from evidence.common.reasons import os_reason
 
 if TYPE_CHECKING:
     from custody.ledger.rfc3161 import TimestampCheck, TsaTrust
@@ -68,7 +70,6 @@ def timestamp(
     from custody.ledger.rfc3161 import TimestampError
     from custody.ledger.timestamps import timestamp_ledger, timestamp_request
     from custody.model.times import format_utc
-    from evidence.common.errors import UsageError
     from evidence.common.files import write_atomic
     from evidence.common.zones import shown_stored
 
@@ -81,9 +82,9 @@ def timestamp(
             try:
                 write_atomic(Path(request_out), request, mode=0o644, exclusive=True)
             except FileExistsError as exc:
-                raise UsageError(f"{request_out}: already exists; an output is never overwritten") from exc
+                raise SaidError("output.exists", path=request_out) from exc
             except OSError as exc:
-                raise UsageError(f"{request_out}: {exc.strerror or exc}") from exc
+                raise SaidError("file.unreadable", path=request_out, reason=os_reason(exc)) from exc
             click.echo(_said("tsa.request_written", lang, subject=ledger, out=request_out, size=size))
             return
         reply = None if reply_file is None else _read_reply_file(reply_file)
@@ -104,13 +105,12 @@ def _said(code: str, lang: str, **params: object) -> str:
 
 def _read_reply_file(path: str) -> bytes:
     from custody.ledger.rfc3161 import MAX_REPLY_SIZE
-    from evidence.common.errors import UsageError
 
     try:
         with open(path, "rb") as stream:
             return stream.read(MAX_REPLY_SIZE + 1)
     except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+        raise SaidError("file.unreadable", path=path, reason=os_reason(exc)) from exc
 
 
 def tsa_cert_option(func: F) -> F:

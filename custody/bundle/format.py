@@ -182,7 +182,10 @@ class BundleSource(Protocol):
 
 def unreadable(path: str | Path, exc: OSError) -> CustodyError:
     """The error for a bundle file that cannot be read (opened, or read to its end)."""
-    return CustodyError(f"{path}: cannot read the bundle: {exc.strerror or exc}")
+    from custody.i18n.said import SaidError
+    from evidence.common.reasons import os_reason
+
+    return SaidError("bundle.unreadable", path=path, reason=os_reason(exc))
 
 
 def check_size(size: int) -> None:

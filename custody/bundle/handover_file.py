@@ -45,12 +45,14 @@ from custody.bundle.format import (
     is_canonical_text,
 )
 from custody.bundle.format import from_json as bundle_from_json
-from custody.errors import CustodyError, RecordError
+from custody.errors import RecordError
+from custody.i18n.said import SaidError
 from custody.model.entries import SignedEntry, encode_json, parse_leaf
 from custody.model.fields import Fields
 from custody.tlog.notes import NoteError
 from evidence.common import canonical
 from evidence.common.files import write_atomic
+from evidence.common.reasons import os_reason
 
 OFFER_FORMAT = "scelle-custody-offer"
 RECEIPT_FORMAT = "scelle-custody-receipt"
@@ -108,7 +110,7 @@ def read_file(path: str | os.PathLike[str], what: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CustodyError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from exc
+        raise SaidError(f"{what}.unreadable", path=path, reason=os_reason(exc)) from exc
 
 
 def write_new(path: str | os.PathLike[str], data: bytes, what: str) -> None:
@@ -116,7 +118,7 @@ def write_new(path: str | os.PathLike[str], data: bytes, what: str) -> None:
     try:
         write_atomic(Path(path), data, mode=0o644, exclusive=True)
     except OSError as exc:
-        raise CustodyError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from exc
+        raise SaidError(f"{what}.unwritable", path=path, reason=os_reason(exc)) from exc
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

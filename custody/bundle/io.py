@@ -17,6 +17,7 @@ from custody.bundle.linked import header_key
 from custody.bundle.outcome import BundleReport
 from custody.bundle.verify import verify_bundle
 from custody.errors import CustodyError
+from custody.i18n.said import SaidError
 from custody.model.entries import parse_leaf
 from custody.model.records import Event
 from evidence.common.files import write_atomic
@@ -49,7 +50,7 @@ def read_ledger(path: str | Path) -> tuple[list[bytes], str, bytes]:
     from custody.ledger.stores import is_database
 
     if not is_database(path) and not Path(path).is_file():
-        raise CustodyError(f"{path}: no such ledger file")
+        raise SaidError("ledger.missing", path=path)
     with Ledger.open(path, readonly=True) as ledger, ledger.store.snapshot():
         leaves = [leaf for _seq, _kind, _id, leaf, _hash in ledger.store.entries()]
         return leaves, ledger.latest_checkpoint(), ledger.header.public_key

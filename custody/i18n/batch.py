@@ -13,24 +13,29 @@ BATCH_WORDS: Mapping[str, Pair] = {
     "batch.status.error": ("NOT READ", "NON LUE"),
     "batch.worker": ("worker {host} pid {pid}", "nœud {host} pid {pid}"),
     "batch.cluster": (
-        "batch: {count} images, Dask scheduler {address} with {workers} worker(s)",
-        "lot : {count} images, ordonnanceur Dask {address} avec {workers} nœud(s) de calcul",
+        "batch: {count} [[count|image|images]], Dask scheduler {address} with {workers} [[workers|worker|workers]]",
+        "lot : {count} [[count|image|images]], ordonnanceur Dask {address} avec {workers} [[workers|nœud|nœuds]] de "
+        "calcul",
     ),
     "batch.summary.verify": (
-        "{total} images: {ok} verified, {mismatch} mismatched, {error} could not be verified",
-        "{total} images : {ok} vérifiées, {mismatch} non conformes, {error} impossibles à vérifier",
+        "{total} [[total|image|images]]: {ok} verified, {mismatch} mismatched, {error} could not be verified",
+        "{total} [[total|image|images]] : {ok} [[ok|vérifiée|vérifiées]], {mismatch} [[mismatch|non conforme|non "
+        "conformes]], {error} [[error|impossible|impossibles]] à vérifier",
     ),
     "batch.summary.hash": (
-        "{total} images: {ok} hashed, {error} could not be read",
-        "{total} images : {ok} avec leurs empreintes, {error} illisibles",
+        "{total} [[total|image|images]]: {ok} hashed, {error} could not be read",
+        "{total} [[total|image|images]] : {ok} [[ok|avec ses empreintes|avec leurs empreintes]], {error} "
+        "[[error|illisible|illisibles]]",
     ),
     "batch.summary.retried": (
-        "{count} image(s) given to another worker after theirs was lost",
-        "{count} image(s) confiée(s) à un autre nœud de calcul après la perte du leur",
+        "{count} [[count|image|images]] given to another worker after [[count|its own|theirs]] was lost",
+        "{count} [[count|image confiée|images confiées]] à un autre nœud de calcul après la perte du "
+        "[[count|sien|leur]]",
     ),
     "batch.custody.recorded": (
-        "custody: {count} verified event(s) recorded in {ledger}",
-        "chaîne de conservation : {count} événement(s) « vérifié » enregistré(s) dans {ledger}",
+        "custody: {count} verified [[count|event|events]] recorded in {ledger}",
+        "chaîne de conservation : {count} [[count|événement « vérifié » enregistré|événements « vérifié » "
+        "enregistrés]] dans {ledger}",
     ),
     "batch.custody.failed": (
         "custody: nothing recorded for {image}: {reason}",

@@ -8,11 +8,12 @@ from custody.i18n.appended import APPENDED_MESSAGES
 from custody.i18n.batch import BATCH_WORDS
 from custody.i18n.examiner import EXAMINER_MESSAGES
 from custody.i18n.recording import RECORDING_MESSAGES
+from custody.i18n.showing import SHOW_MESSAGES
 from custody.i18n.stores import STORE_MESSAGES
 from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.verifying import VERIFY_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
-from custody.i18n.words import Pair, pick
+from custody.i18n.words import Pair, pick, with_forms
 
 MESSAGES: Mapping[str, Pair] = {
     **TIMESTAMP_MESSAGES,
@@ -99,9 +100,13 @@ MESSAGES: Mapping[str, Pair] = {
     **BATCH_WORDS,
     **STORE_MESSAGES,
     **VERIFY_MESSAGES,
+    **SHOW_MESSAGES,
 }
 
 
 def message(code: str, lang: str = "en", **params: object) -> str:
     """One message of the commands and the library (``MESSAGES``) in ``lang``, with its parameters filled in."""
-    return pick(MESSAGES[code], lang).format_map({k: str(v) for k, v in params.items()})
+    template = pick(MESSAGES[code], lang)
+    if "[[" in template:  # a count's form: [[count|singular|plural]]
+        template = with_forms(template, params, lang)
+    return template.format_map({k: str(v) for k, v in params.items()})

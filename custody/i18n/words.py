@@ -3,10 +3,14 @@ roles, countries) and labels. Each entry is ``(English, French)``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from custody.errors import CustodyError
+
+# the one rule of counts' forms, re-exported for the custody catalogue and the report page
+from evidence.common.plural import PLURAL_FORMS as PLURAL_FORMS
+from evidence.common.plural import singular as singular
+from evidence.common.plural import with_forms as with_forms
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 Pair = tuple[str, str]
@@ -184,29 +188,10 @@ SEMICOLON: Pair = ("; ", " ; ")
 """Between the parts of one sentence: French puts a space before « ; »."""
 
 
-def singular(count: int, lang: str) -> bool:
-    """Whether ``count`` takes the singular: 1 in English; 0 and 1 in French (« 0 événement »), as French writes it."""
-    return count <= 1 if lang == "fr" else count == 1
-
-
 def counted(count: int, noun: str, lang: str) -> str:
     """``1 event``, ``3 events``; in French the singular also for 0."""
     english, french = COUNTED[noun]
     return f"{count} {(french if lang == 'fr' else english)[0 if singular(count, lang) else 1]}"
-
-
-PLURAL_FORMS = re.compile(r"\[\[(\w+)\|([^|\]]*)\|([^|\]]*)\]\]")
-"""``[[count|singular form|plural form]]`` in a sentence of the catalogue: the form its count takes (``singular``).
-The report page applies the same pattern and rule to the same sentences."""
-
-
-def with_forms(template: str, counts: Mapping[str, object], lang: str) -> str:
-    """``template`` with each ``[[name|singular|plural]]`` replaced by the form the count ``name`` takes."""
-
-    def form(match: re.Match[str]) -> str:
-        return match[2] if singular(int(str(counts[match[1]])), lang) else match[3]
-
-    return PLURAL_FORMS.sub(form, template)
 
 
 def vocabulary(table: Mapping[str, Pair], value: str, lang: str) -> str:

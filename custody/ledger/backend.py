@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError
+from custody.i18n.said import SaidError
 from custody.ledger.stored import MAX_FRONTIER_BYTES, stored_blob, stored_bytes, stored_size, stored_text
 
 ENTRY_KINDS = ("ledger", "key", "authority", "event", "authority-change")
@@ -27,6 +28,10 @@ MetaValue = bytes | str | int
 
 class LedgerFileError(CustodyError):
     """The ledger is missing, not a scelle ledger, or cannot be read or written."""
+
+
+class SaidLedgerFileError(SaidError, LedgerFileError):
+    """A ``LedgerFileError`` from the catalogue."""
 
 
 class LedgerStore(ABC):

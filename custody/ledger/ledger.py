@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from custody.errors import AuthorityError, CustodyError, LedgerTamperedError, RecordError, SignatureError
+from custody.errors import CustodyError, LedgerTamperedError, RecordError, SignatureError
+from custody.i18n.said import SaidAuthorityError, SaidError
 from custody.ledger.backend import LedgerStore
 from custody.ledger.drafts import Appended, EventDraft, InclusionProof, new_id, now_or_clock
 from custody.ledger.state import LedgerState
@@ -45,7 +46,7 @@ class Ledger:
         self._key = ledger_key
         if ledger_key is not None and ledger_key.info.public_key != header.public_key:
             store.close()
-            raise CustodyError(f"{store.path}: the key given is not this ledger's key ({header.fingerprint})")
+            raise SaidError("ledger.wrong_key", path=store.path, fingerprint=header.fingerprint)
 
     @classmethod
     def create(
@@ -155,15 +156,15 @@ class Ledger:
             return direct
         matches = [a for a in self.authorities_by_id().values() if a.reference == ref]
         if len(matches) != 1:
-            problem = "no authority" if not matches else f"{len(matches)} authorities"
-            raise AuthorityError(f"{self.store.path}: {problem} with id or reference {ref!r}")
+            code = "authority.none" if not matches else "authority.several"
+            raise SaidAuthorityError(code, path=self.store.path, count=len(matches), ref=repr(ref))
         return matches[0]
 
     def event(self, event_id: str) -> Event:
         """An event by id."""
         found = self.find_event(event_id)
         if found is None:
-            raise CustodyError(f"{self.store.path}: no event {event_id!r}")
+            raise SaidError("ledger.no_event", path=self.store.path, id=repr(event_id))
         return found
 
     def find_event(self, event_id: str) -> Event | None:
@@ -187,7 +188,7 @@ class Ledger:
         with self.store.snapshot():
             found = self.store.find(entry_id)
             if found is None:
-                raise CustodyError(f"{self.store.path}: no entry {entry_id!r}")
+                raise SaidError("ledger.no_entry", path=self.store.path, id=repr(entry_id))
             latest = self.store.latest_checkpoint()
             hashes = self.store.leaf_hashes()
         if latest is None:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError, LedgerTamperedError
-from custody.ledger.backend import LedgerFileError, LedgerStore, MetaValue
+from custody.ledger.backend import LedgerFileError, LedgerStore, MetaValue, SaidLedgerFileError
+from evidence.common.reasons import library_text
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -83,14 +84,16 @@ class Store(LedgerStore):
         """Create a new, empty ledger file (refusing to overwrite anything)."""
         target = Path(path)
         if target.exists():
-            raise LedgerFileError(f"{target}: already exists; a ledger is never overwritten")
+            raise SaidLedgerFileError("ledger.exists", path=target)
         try:
             conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.executescript("BEGIN;" + SCHEMA + "COMMIT;")
         except DB_ERRORS as exc:
-            raise LedgerFileError(f"{target}: cannot create ledger: {exc}") from exc
+            raise SaidLedgerFileError(
+                "ledger.uncreatable", path=target, reason=library_text("sqlite", str(exc))
+            ) from exc
         return cls._ready(conn, target)
 
     @classmethod
@@ -98,7 +101,7 @@ class Store(LedgerStore):
         """Open an existing ledger; ``readonly`` opens the file so that nothing can be written to it."""
         target = Path(path)
         if not target.is_file():
-            raise LedgerFileError(f"{target}: no such ledger file")
+            raise SaidLedgerFileError("ledger.missing", path=target)
         try:
             if readonly:
                 conn = sqlite3.connect(
@@ -108,10 +111,12 @@ class Store(LedgerStore):
                 conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         except DB_ERRORS as exc:
-            raise LedgerFileError(f"{target}: not a readable SQLite file: {exc}") from exc
+            raise SaidLedgerFileError(
+                "ledger.not_sqlite", path=target, reason=library_text("sqlite", str(exc))
+            ) from exc
         if app_id != APPLICATION_ID:
             conn.close()
-            raise LedgerFileError(f"{target}: not a scelle ledger")
+            raise SaidLedgerFileError("ledger.not_scelle", path=target)
         return cls._ready(conn, target)
 
     @classmethod
@@ -135,7 +140,7 @@ class Store(LedgerStore):
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except DB_ERRORS as exc:
-            raise LedgerFileError(f"{self.path}: cannot lock the ledger for writing: {exc}") from exc
+            raise SaidLedgerFileError("ledger.locked", path=self.path, reason=library_text("sqlite", str(exc))) from exc
         try:
             yield
         except BaseException:

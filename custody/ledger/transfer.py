@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from custody.errors import CustodyError, RecordError, SignatureError
+from custody.i18n.said import SaidError
 from custody.ledger.drafts import Appended, EventDraft, now_or_clock
 from custody.ledger.ledger import Ledger
 from custody.model.entries import KeyEntry, SignedEntry, encode_json, parse_leaf, sign_entry
@@ -26,6 +27,7 @@ from custody.model.records import Event
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError
 from evidence.common.files import write_atomic
+from evidence.common.reasons import os_reason
 
 OFFER_KIND = "scelle-transfer-offer"
 OFFER_VERSION = 1
@@ -84,7 +86,7 @@ class TransferOffer:
             data = Path(path).read_bytes()
             return cls.from_json(canonical.decode(data))
         except OSError as exc:
-            raise CustodyError(f"{path}: cannot read the offer: {exc.strerror or exc}") from exc
+            raise SaidError("offer.unreadable", path=path, reason=os_reason(exc)) from exc
         except EvidenceError as exc:
             raise RecordError(f"{path}: not a valid transfer offer: {exc}") from exc
 

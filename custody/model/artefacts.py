@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from custody.errors import RecordError
+from custody.i18n.said import SaidRecordError
 from custody.model.records import Artefact
 from custody.model.vocabulary import DIGEST_LENGTHS, parse_digest_ref
 from evidence.acquisition.record import RECORD_SUFFIX, find_record, load_record
@@ -74,5 +75,5 @@ def artefact_from_ref(ref: str, *, progress: ProgressObserver = NULL_PROGRESS) -
     if record is not None:
         return artefact_from_record(record)
     if not os.path.isfile(ref):
-        raise RecordError(f"{ref}: no such file (give a file, an acquisition record or sha256:<hex>)")
+        raise SaidRecordError("artefact.missing", path=ref)
     return artefact_from_file(ref, progress=progress)

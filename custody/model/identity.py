@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from custody.errors import RecordError
+from custody.i18n.said import SaidRecordError
 from custody.model.countries import COUNTRIES
 from custody.model.fields import check_line
 
@@ -23,7 +24,7 @@ _FIELDS = ("name", "role", "organisation", "country", "key_fingerprint")
 def check_country(code: str) -> str:
     """Return ``code`` if it is an assigned ISO 3166-1 alpha-2 code (upper case); raise RecordError otherwise."""
     if not isinstance(code, str) or code.upper() not in COUNTRIES:
-        raise RecordError(f"unknown country code {code!r}: expected an ISO 3166-1 alpha-2 code such as MA, FR, SN")
+        raise SaidRecordError("country.unknown", value=repr(code))
     if code != code.upper():
         raise RecordError(f"country code {code!r} must be upper case ({code.upper()})")
     return code

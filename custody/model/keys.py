@@ -29,10 +29,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from custody.errors import KeyFileError, RecordError, SignatureError
+from custody.i18n.said import SaidKeyFileError
 from custody.model.fields import check_line
 from custody.model.identity import Handler, check_country
 from evidence.common.canonical import encode
 from evidence.common.files import write_atomic
+from evidence.common.reasons import os_reason
 
 PRIVATE_FORMAT = "scelle-key"
 PUBLIC_FORMAT = "scelle-public-key"
@@ -139,15 +141,15 @@ def _write_new(path: Path, text: str, mode: int) -> None:
     try:
         write_atomic(path, text.encode("utf-8"), mode=mode, exclusive=True)
     except FileExistsError as exc:
-        raise KeyFileError(f"{path}: already exists; a key file is never overwritten") from exc
+        raise SaidKeyFileError("key.exists", path=path) from exc
     except OSError as exc:
-        raise KeyFileError(f"{path}: cannot create: {exc.strerror}") from exc
+        raise SaidKeyFileError("key.uncreatable", path=path, reason=os_reason(exc)) from exc
 
 
 def save_private_key(key: KeyPair, path: str | Path, passphrase: bytes, *, rounds: int = DEFAULT_KDF_ROUNDS) -> None:
     """Write the key encrypted under ``passphrase`` to a new file (mode 0600). An empty passphrase is refused."""
     if not passphrase:
-        raise KeyFileError("an empty passphrase is not allowed: the key would be stored unprotected")
+        raise SaidKeyFileError("key.empty_refused")
     encryption = serialization.PrivateFormat.OpenSSH.encryption_builder().kdf_rounds(rounds).build(passphrase)
     pem = key.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption)
     document = {
@@ -172,15 +174,15 @@ def _read_document(path: Path, formats: tuple[str, ...]) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise KeyFileError(f"{path}: no such key file") from exc
+        raise SaidKeyFileError("key.missing", path=path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise KeyFileError(f"{path}: cannot read key file: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     try:
         document = json.loads(text)
     except ValueError as exc:
-        raise KeyFileError(f"{path}: not a scelle key file (not JSON)") from exc
+        raise SaidKeyFileError("key.not_json", path=path) from exc
     if not isinstance(document, dict) or document.get("format") not in formats:
-        raise KeyFileError(f"{path}: not a scelle key file (expected format {' or '.join(formats)})")
+        raise SaidKeyFileError("key.not_scelle", path=path, formats=" | ".join(formats))
     if document.get("version") != VERSION:
         raise KeyFileError(f"{path}: unsupported key file version {document.get('version')!r}")
     return document
@@ -196,7 +198,7 @@ def _info_of(path: Path, document: dict[str, Any]) -> PublicKeyInfo:
         try:
             verify_signature(info.public_key, base64.b64decode(signature, validate=True), _binding(info))
         except (SignatureError, binascii.Error) as exc:
-            raise KeyFileError(f"{path}: the identity in the key file is not the one the key signed (edited?)") from exc
+            raise SaidKeyFileError("key.identity_edited", path=path) from exc
     return info
 
 
@@ -211,16 +213,16 @@ def load_private_key(path: str | Path, passphrase: bytes) -> KeyPair:
     path = Path(path)
     document = _read_document(path, (PRIVATE_FORMAT,))
     if "identity_signature" not in document:
-        raise KeyFileError(f"{path}: the key file has no identity signature")
+        raise SaidKeyFileError("key.identity_unsigned", path=path)
     info = _info_of(path, document)
     try:
         key = serialization.load_ssh_private_key(str(document["private_key"]).encode("ascii"), passphrase or None)
     except (ValueError, TypeError, KeyError, UnsupportedAlgorithm) as exc:
-        raise KeyFileError(f"{path}: wrong passphrase, or the private key is damaged") from exc
+        raise SaidKeyFileError("key.wrong_passphrase", path=path) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(f"{path}: not an Ed25519 key")
     if key.public_key().public_bytes_raw() != info.public_key:
-        raise KeyFileError(f"{path}: the private key does not match the public key in the file")
+        raise SaidKeyFileError("key.mismatch", path=path)
     return KeyPair(info, key)
 
 
@@ -230,3 +232,10 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> None:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
     except (InvalidSignature, ValueError) as exc:
         raise SignatureError(f"invalid Ed25519 signature by key {fingerprint(public_key)}") from exc
+
+
+def _unreadable(path: str | Path, exc: OSError | UnicodeDecodeError) -> KeyFileError:
+    """A key file that cannot be read: the system's reason (by its errno) or « not UTF-8 », in the user's language."""
+    if isinstance(exc, OSError):
+        return SaidKeyFileError("key.unreadable", path=path, reason=os_reason(exc))
+    return SaidKeyFileError("key.not_text", path=path)

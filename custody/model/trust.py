@@ -13,6 +13,7 @@ from pathlib import Path
 
 from custody import i18n
 from custody.errors import CustodyError, KeyFileError
+from custody.i18n.said import SaidKeyFileError
 from custody.model.keys import PublicKeyInfo, fingerprint, load_public_key
 from custody.tlog.notes import KEY_SIZE, NoteError, parse_verifier_key, verifier_key
 
@@ -75,7 +76,7 @@ def read_trust(source: str | Path) -> TrustedKey:
     if not path.is_file():
         if isinstance(source, str) and "+" in source and not path.exists():
             return trusted_key(source)
-        raise KeyFileError(f"{source}: no such key file")
+        raise SaidKeyFileError("key.missing", path=source)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

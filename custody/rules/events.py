@@ -19,6 +19,7 @@ from typing import Protocol
 
 from custody import i18n
 from custody.errors import AuthorityError, CustodyError
+from custody.i18n.words import SEMICOLON
 from custody.model.changes import AuthorityChange
 from custody.model.identity import Handler
 from custody.model.legal import Authority
@@ -229,7 +230,9 @@ class EventRefusedError(CustodyError):
         if any(b.code == "order.artefact" for b in self.breaches):
             reasons.append(i18n.pick(i18n.REFUSAL["late"], lang).format(how=self.how))
         action = i18n.vocabulary(i18n.ACTIONS, self.event.action, lang)
-        return i18n.pick(i18n.REFUSAL["refused"], lang).format(action=action, reasons="; ".join(reasons))
+        return i18n.pick(i18n.REFUSAL["refused"], lang).format(
+            action=action, reasons=i18n.pick(SEMICOLON, lang).join(reasons)
+        )
 
     def localised(self, lang: str, *, how: str | None = None, zone: str | None = None) -> EventRefusedError:
         """The same refusal stated in ``lang`` (``how``: the option that records a late reason), its times in

@@ -30,6 +30,7 @@ from evidence.acquisition.record import AcquisitionRecord, CaseMetadata, record_
 from evidence.acquisition.rerun import refuse_rerun
 from evidence.acquisition.resumed import resume_run
 from evidence.common.errors import AcquisitionError, UsageError
+from evidence.common.messages import LocalisedAcquisitionError
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.sink import DescribedSink, ImageSink, OutputFile
 from evidence.common.version import TOOL_NAME, __version__
@@ -346,7 +347,7 @@ def acquire_image(
     media: IdentifiedMedia = open_virtual_media(source) or FileMedia(source)
     try:
         if not output.parent.is_dir():
-            raise AcquisitionError(f"{output.parent}: output directory does not exist")
+            raise LocalisedAcquisitionError("output.no_directory", path=output.parent)
         if output_on_source(output.parent, media.identity):
             raise AcquisitionError(f"{output}: the output would be written onto the source device; choose another disk")
         start = None

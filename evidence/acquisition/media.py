@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Protocol
 
 from evidence.common.errors import AcquisitionError
+from evidence.common.messages import LocalisedAcquisitionError
 from evidence.common.positional import PositionalReader
+from evidence.common.reasons import os_reason
 
 DEFAULT_SECTOR_SIZE = 512
 SYS_ROOT = Path("/sys")
@@ -153,7 +155,7 @@ class FileMedia:
         try:
             self._fd = _open_read_only(self.path)
         except OSError as exc:
-            raise AcquisitionError(f"{self.path}: cannot open source: {exc.strerror or exc}") from exc
+            raise LocalisedAcquisitionError("source.unopenable", path=self.path, reason=os_reason(exc)) from exc
         try:
             self.identity = self._identify(sys_root)
             os.set_blocking(self._fd, True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from evidence.common.errors import AcquisitionError, UsageError
 from evidence.common.files import create_exclusive, fsync_directory
+from evidence.common.messages import LocalisedAcquisitionError
 from evidence.common.sink import OutputFile
 from evidence.hashing.digest import MultiDigest, parse_algorithms
 
@@ -50,7 +51,7 @@ def _create_output(path: Path) -> int:
     try:
         return create_exclusive(path)
     except FileExistsError as exc:
-        raise AcquisitionError(f"{path}: output already exists; refusing to overwrite it") from exc
+        raise LocalisedAcquisitionError("output.exists", path=path) from exc
     except OSError as exc:
         raise AcquisitionError(f"{path}: cannot create output: {exc.strerror or exc}") from exc
 
@@ -100,11 +101,11 @@ class RawSink:
         self.split_size = split_size
         self._algorithms = parse_algorithms(segment_algorithms, base=()) if split_size is not None else ()
         if not self.output.parent.is_dir():
-            raise AcquisitionError(f"{self.output.parent}: output directory does not exist")
+            raise LocalisedAcquisitionError("output.no_directory", path=self.output.parent)
         if expected_size is not None and not resume:
             for path in planned_paths(self.output, split_size, expected_size):
                 if os.path.lexists(path):
-                    raise AcquisitionError(f"{path}: output already exists; refusing to overwrite it")
+                    raise LocalisedAcquisitionError("output.exists", path=path)
         self._done: list[OutputFile] = []
         self._current: _Segment | None = None
         self._count = 0

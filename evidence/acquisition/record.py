@@ -22,8 +22,10 @@ from typing import Any
 
 from evidence.acquisition.media import SourceIdentity
 from evidence.common import canonical
-from evidence.common.errors import AcquisitionError, EvidenceError
+from evidence.common.errors import AcquisitionError, EvidenceError, IntegrityError
 from evidence.common.files import write_atomic
+from evidence.common.messages import LocalisedAcquisitionError, LocalisedError
+from evidence.common.reasons import os_reason
 from evidence.common.sink import OutputFile
 from evidence.hashing.pipeline import UnreadableRange
 from evidence.hashing.result import ALGORITHMS, WindowDigest
@@ -36,6 +38,23 @@ STATUSES = ("in-progress", "complete", "incomplete", "failed")
 
 class RecordError(EvidenceError):
     """An acquisition record is missing, unreadable or malformed."""
+
+
+class LocalisedRecordError(LocalisedError, RecordError):
+    """A ``RecordError`` from the catalogue (no record next to a raw image...)."""
+
+
+class IncompleteRecordError(LocalisedError, IntegrityError):
+    """The record says its acquisition did not complete: its image cannot be verified (exit 3)."""
+
+    @classmethod
+    def of(cls, record: Path | None, status: str, reason: str | None) -> IncompleteRecordError:
+        """The error for a record of ``status`` (its word in the user's language) and ``reason``."""
+        from evidence.common.messages import MESSAGES, Notice
+
+        code = f"verify.status.{status}"
+        said = Notice(code) if code in MESSAGES else status
+        return cls("verify.incomplete", record=record, status=said, reason=f" ({reason})" if reason else "")
 
 
 def utc_now() -> datetime:
@@ -169,7 +188,7 @@ def write_record(path: Path, record: AcquisitionRecord, *, exclusive: bool = Fal
     except FileExistsError as exc:
         raise AcquisitionError(f"{path}: a record already exists; refusing to overwrite it") from exc
     except OSError as exc:
-        raise AcquisitionError(f"{path}: cannot write the acquisition record: {exc.strerror or exc}") from exc
+        raise LocalisedAcquisitionError("record.unwritable", path=path, reason=os_reason(exc)) from exc
 
 
 def load_record(path: Path) -> AcquisitionRecord:

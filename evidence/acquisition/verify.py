@@ -18,12 +18,20 @@ from typing import Any
 
 from evidence.acquisition.blockread import digest_source
 from evidence.acquisition.media import FileMedia
-from evidence.acquisition.record import RECORD_SUFFIX, AcquisitionRecord, RecordError, find_record, load_record
+from evidence.acquisition.record import (
+    RECORD_SUFFIX,
+    AcquisitionRecord,
+    IncompleteRecordError,
+    LocalisedRecordError,
+    find_record,
+    load_record,
+)
 from evidence.acquisition.segment_reader import SegmentDigester, SegmentReader
-from evidence.common.errors import ImageError, IntegrityError
+from evidence.common.errors import ImageError
 from evidence.common.messages import Notice, message
 from evidence.common.positional import PositionalReader
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
+from evidence.common.reasons import os_reason
 from evidence.common.report import Report, VerificationError
 from evidence.hashing.digest import labelled
 from evidence.hashing.result import ALGORITHMS, DigestResult, WindowDigest
@@ -224,7 +232,7 @@ def _segment_problems(images: Sequence[Path], outputs: Sequence[Any]) -> list[No
         try:
             size = output.path.stat().st_size
         except OSError as exc:
-            problems.append(Notice("verify.unreadable_segment", path=output.path, reason=exc.strerror or exc))
+            problems.append(Notice("verify.unreadable_segment", path=output.path, reason=os_reason(exc)))
             continue
         if size != output.size:
             problems.append(Notice("verify.size", path=output.path, size=size, expected=output.size))
@@ -370,20 +378,16 @@ def verify_image(
     record_path = find_record(paths[0])
     record = load_record(record_path) if record_path else None
     if record is not None and record.status != "complete":
-        raise IntegrityError(
-            f"{record_path}: the acquisition is {record.status}"
-            + (f" ({record.reason})" if record.reason else "")
-            + "; its image cannot be verified"
-        )
+        raise IncompleteRecordError.of(record_path, record.status, record.reason)
     if record is not None and record_path is not None and record.format == "raw":
         report = _verify_raw(paths, record_path, record, progress, expect)
     elif _is_raw(paths[0]) and record is None and not expect:
-        raise RecordError(f"{paths[0]}: no acquisition record next to it (looked for {paths[0].name}{RECORD_SUFFIX})")
+        raise LocalisedRecordError("verify.no_record", image=paths[0], record=f"{paths[0].name}{RECORD_SUFFIX}")
     else:
         report = _verify_container(paths, record_path, record, progress, expect)
     if source is not None:
         if record is None:
-            raise RecordError(f"{paths[0]}: --source needs the acquisition record, none found next to the image")
+            raise LocalisedRecordError("verify.source_needs_record", image=paths[0])
         report = _verify_source(report, Path(source), record, progress)
     report.raise_for_failure()
     return report

@@ -21,7 +21,8 @@ from typing import Any
 
 from evidence.acquisition.verify import VerificationReport, verify_image
 from evidence.common.errors import EvidenceError
-from evidence.common.messages import error_text
+from evidence.common.messages import error_text, message
+from evidence.common.reasons import os_reason
 from evidence.common.report import VerificationError
 from evidence.hashing.streams import digest_media
 from evidence.sources import open_image
@@ -32,7 +33,7 @@ EXIT_CODES = {"match": 0, "hashed": 0, "mismatch": 3}
 
 def verify_task(image: str, lang: str = "en") -> dict[str, Any]:
     """Verify ``image`` against its acquisition record or stored hashes, as ``scelle verify IMAGE --json``."""
-    return _run(image, lang, _verify)
+    return _run(image, lang, lambda path: _verify(path, lang))
 
 
 def hash_task(image: str, lang: str = "en") -> dict[str, Any]:
@@ -40,13 +41,17 @@ def hash_task(image: str, lang: str = "en") -> dict[str, Any]:
     return _run(image, lang, _hash)
 
 
-def _verify(image: str) -> dict[str, Any]:
+def _verify(image: str, lang: str) -> dict[str, Any]:
     try:
         report = verify_image([image])
     except VerificationError as exc:
         if not isinstance(exc.report, VerificationReport):
             raise
-        return {"status": "mismatch", "report": exc.report.to_json(), "error": " ".join(str(exc).split())}
+        return {
+            "status": "mismatch",
+            "report": exc.report.to_json(),
+            "error": " ".join(exc.report.failure_message(lang).split()),
+        }
     return {"status": "match", "report": report.to_json()}
 
 
@@ -65,7 +70,8 @@ def _run(image: str, lang: str, body: Callable[[str], dict[str, Any]]) -> dict[s
     except (EvidenceError, OSError) as exc:  # what `scelle verify` states in one line: the batch goes on
         text = error_text(exc, lang)
         if isinstance(exc, OSError) and not isinstance(exc, EvidenceError):  # as the CLI states an OS error
-            text = f"{exc.filename}: {exc.strerror or exc}" if exc.filename else (exc.strerror or str(exc))
+            reason = os_reason(exc)
+            text = message("file.os", lang, path=exc.filename, reason=reason) if exc.filename else reason.text(lang)
         code = exc.exit_code if isinstance(exc, EvidenceError) else 1
         outcome = {"status": "error", "exit_code": code, "error": " ".join(text.split())}
     return {

@@ -25,8 +25,17 @@ _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-def _describe_os_error(path: Path, exc: OSError) -> str:
-    return f"{path}: {exc.strerror or exc}"
+def _describe_os_error(path: Path, exc: OSError) -> ImageError:
+    from evidence.common.messages import LocalisedImageError
+    from evidence.common.reasons import os_reason
+
+    return LocalisedImageError("file.os", path=path, reason=os_reason(exc))
+
+
+def _refused(code: str, path: Path) -> ImageError:
+    from evidence.common.messages import LocalisedImageError
+
+    return LocalisedImageError(code, path=path)
 
 
 def open_readonly(path: Path) -> tuple[int, int]:
@@ -37,22 +46,22 @@ def open_readonly(path: Path) -> tuple[int, int]:
     try:
         info = os.stat(path)
     except FileNotFoundError as exc:
-        raise ImageError(f"{path}: no such file") from exc
+        raise _refused("file.missing", path) from exc
     except OSError as exc:
-        raise ImageError(_describe_os_error(path, exc)) from exc
+        raise _describe_os_error(path, exc) from exc
     if stat.S_ISDIR(info.st_mode):
-        raise ImageError(f"{path}: is a directory, not an image")
+        raise _refused("file.directory", path)
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISBLK(info.st_mode) or stat.S_ISCHR(info.st_mode)):
-        raise ImageError(f"{path}: not a regular file or a device")
+        raise _refused("file.not_regular", path)
     try:
         fd = os.open(path, os.O_RDONLY | _O_BINARY)
     except OSError as exc:
-        raise ImageError(_describe_os_error(path, exc)) from exc
+        raise _describe_os_error(path, exc) from exc
     try:
         size = info.st_size if stat.S_ISREG(info.st_mode) else os.lseek(fd, 0, os.SEEK_END)
     except OSError as exc:
         os.close(fd)
-        raise ImageError(_describe_os_error(path, exc)) from exc
+        raise _describe_os_error(path, exc) from exc
     return fd, size
 
 

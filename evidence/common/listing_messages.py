@@ -84,4 +84,16 @@ LISTING_MESSAGES: Mapping[str, tuple[str, str]] = {
         "partial listing: {count} problems (each named above), first: {first}",
         "liste partielle : {count} problèmes (chacun signalé ci-dessus), le premier : {first}",
     ),
+    "extract.unreadable": (
+        "{path}: not extracted: {reason}",
+        "{path} : non extrait : {reason}",
+    ),
+    "extract.partial_one": (
+        "partial extraction: 1 problem (recorded in the manifest {manifest}): {first}",
+        "extraction partielle : 1 problème (consigné dans le manifeste {manifest}) : {first}",
+    ),
+    "extract.partial_many": (
+        "partial extraction: {count} problems (recorded in the manifest {manifest}), the first: {first}",
+        "extraction partielle : {count} problèmes (consignés dans le manifeste {manifest}), le premier : {first}",
+    ),
 }

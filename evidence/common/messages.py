@@ -20,7 +20,11 @@ from evidence.common.errors import (
     PartialError,
     UsageError,
 )
+from evidence.common.info_messages import INFO_MESSAGES
 from evidence.common.listing_messages import LISTING_MESSAGES
+from evidence.common.os_messages import OS_MESSAGES
+from evidence.common.plural import with_forms
+from evidence.common.usage_messages import USAGE_MESSAGES
 from evidence.common.verify_messages import VERIFY_MESSAGES
 
 LANGUAGES = ("en", "fr")
@@ -248,6 +252,9 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     **BATCH_MESSAGES,
     **LISTING_MESSAGES,
+    **INFO_MESSAGES,
+    **OS_MESSAGES,
+    **USAGE_MESSAGES,
     **VERIFY_MESSAGES,
     "content.negative_size": (
         "its size, {size} bytes, is negative (a damaged size); its content is not read",
@@ -261,18 +268,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "entier ({media} octets) : taille endommagée ou fichier creux ; son contenu n'est lu ni pour les "
         "empreintes ni pour l'extraction (scelle image cat le restitue néanmoins, comme icat)",
     ),
-    "extract.unreadable": (
-        "{path}: not extracted: {reason}",
-        "{path} : non extrait : {reason}",
-    ),
-    "extract.partial_one": (
-        "partial extraction: 1 problem (recorded in the manifest {manifest}): {first}",
-        "extraction partielle : 1 problème (consigné dans le manifeste {manifest}) : {first}",
-    ),
-    "extract.partial_many": (
-        "partial extraction: {count} problems (recorded in the manifest {manifest}), the first: {first}",
-        "extraction partielle : {count} problèmes (consignés dans le manifeste {manifest}), le premier : {first}",
-    ),
 }
 
 
@@ -282,7 +277,10 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     two languages."""
     if lang not in LANGUAGES:
         lang = "en"
-    return MESSAGES[code][LANGUAGES.index(lang)].format_map({k: _said(v, lang) for k, v in params.items()})
+    template = MESSAGES[code][LANGUAGES.index(lang)]
+    if "[[" in template:  # a count's form: [[count|singular|plural]]
+        template = with_forms(template, params, lang)
+    return template.format_map({k: _said(v, lang) for k, v in params.items()})
 
 
 def _said(value: object, lang: str) -> str:
@@ -328,6 +326,9 @@ class LocalisedImageError(LocalisedError, ImageError):
             "ewf2.damaged_section",
             "ewf2.damaged_table",
             "ewf2.incomplete",
+            "ewf.truncated_read",
+            "ewf.truncated_section",
+            "ewf.corrupt_descriptor",
         }
     )
     """Codes that say the image itself is cut or damaged: exit code 3 (``DamagedImageError``), not 1."""

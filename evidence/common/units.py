@@ -31,19 +31,23 @@ _UNITS = {
 _SIZE = re.compile(r"\s*(\d+)\s*([A-Za-z]*)\s*")
 
 
+def _bad(code: str, **params: object) -> UsageError:
+    from evidence.common.messages import LocalisedUsageError
+
+    return LocalisedUsageError(code, **params)
+
+
 def parse_size(text: str, *, what: str = "size", minimum: int = 1) -> int:
     """Return the number of bytes ``text`` denotes; ``what`` names the option in the error message."""
     match = _SIZE.fullmatch(text)
     if match is None:
-        raise UsageError(f"bad {what} {text!r}: expected a number of bytes with an optional unit (4096, 650MB, 2GiB)")
+        raise _bad("size.bad", what=what, text=repr(text))
     unit = match.group(2).lower()
     if unit not in _UNITS:
-        raise UsageError(
-            f"bad {what} {text!r}: unknown unit {match.group(2)!r} (use B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)"
-        )
+        raise _bad("size.unit", what=what, text=repr(text), unit=repr(match.group(2)))
     value = int(match.group(1)) * _UNITS[unit]
     if value < minimum:
-        raise UsageError(f"bad {what} {text!r}: must be at least {minimum} bytes")
+        raise _bad("size.minimum", what=what, text=repr(text), minimum=minimum)
     return value
 
 

@@ -42,6 +42,21 @@ VERIFY_MESSAGES: Mapping[str, tuple[str, str]] = {
         "le procès-verbal d'acquisition ne liste aucun fichier de sortie",
     ),
     "verify.read_failed": ("{reason}", "lecture impossible : {reason}"),
+    "verify.no_record": (
+        "{image}: no acquisition record next to it (looked for {record})",
+        "{image} : aucun procès-verbal d'acquisition à côté (fichier cherché : {record})",
+    ),
+    "verify.source_needs_record": (
+        "{image}: --source needs the acquisition record, none found next to the image",
+        "{image} : --source exige le procès-verbal d'acquisition, aucun n'a été trouvé à côté de l'image",
+    ),
+    "verify.incomplete": (
+        "{record}: the acquisition is {status}{reason}; its image cannot be verified",
+        "{record} : l'acquisition est {status}{reason} ; son image ne peut pas être vérifiée",
+    ),
+    "verify.status.incomplete": ("incomplete", "incomplète"),
+    "verify.status.failed": ("failed", "échouée"),
+    "verify.status.in-progress": ("in-progress", "en cours"),
     "verify.subject.media": ("media", "support"),
     "verify.subject.stored": ("stored in the image", "stockée dans l'image"),
     "verify.subject.expected": ("expected", "attendue"),

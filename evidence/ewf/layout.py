@@ -30,7 +30,8 @@ from typing import Protocol
 
 from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
-from evidence.common.messages import Notice
+from evidence.common.messages import LocalisedImageError, Notice
+from evidence.common.reasons import os_reason
 from evidence.ewf.chunk_check import StoredChunks, reason
 from evidence.ewf.format import (
     COMPRESSED_FLAG,
@@ -66,24 +67,24 @@ def read_exact(fd: int, path: Path, offset: int, length: int) -> bytes:
     try:
         data = os.pread(fd, length, offset)
     except OSError as exc:
-        raise ImageError(f"{path}: read error at offset {offset}: {exc.strerror or exc}") from exc
+        raise LocalisedImageError("ewf.read_error", path=path, offset=offset, reason=os_reason(exc)) from exc
     if len(data) != length:
-        raise DamagedImageError(f"{path}: truncated EWF segment: needs {length} bytes at offset {offset}")
+        raise LocalisedImageError("ewf.truncated_read", path=path, length=length, offset=offset)
     return data
 
 
 def _walk_sections(fd: int, path: Path, size: int) -> _Segment:
     signature, _start, number, _end = FILE_HEADER.unpack(read_exact(fd, path, 0, FILE_HEADER.size))
     if signature not in EWF1_SIGNATURES:
-        raise ImageError(f"{path}: not an EWF segment file (bad signature)")
+        raise LocalisedImageError("ewf.bad_signature", path=path)
     offset, boundaries, tables, kind = FILE_HEADER.size, [], [], ""
     while True:
         if offset + DESCRIPTOR.size > size:
-            raise DamagedImageError(f"{path}: truncated EWF segment: section at offset {offset} runs past the end")
+            raise LocalisedImageError("ewf.truncated_section", path=path, offset=offset)
         raw = read_exact(fd, path, offset, DESCRIPTOR.size)
         kind_raw, next_offset, _size, _padding, checksum = DESCRIPTOR.unpack(raw)
         if zlib.adler32(raw[:DESCRIPTOR_CHECKED]) != checksum:
-            raise DamagedImageError(f"{path}: corrupt EWF section descriptor at offset {offset} (checksum mismatch)")
+            raise LocalisedImageError("ewf.corrupt_descriptor", path=path, offset=offset)
         kind = kind_raw.split(b"\0", 1)[0].decode("ascii", "replace")
         boundaries.append(offset)
         if kind in ("table", "table2"):

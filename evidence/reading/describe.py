@@ -22,6 +22,8 @@ class VolumeReport:
     volume: Volume
     filesystem: TskFsInfo | None
     problem: str | None
+    #: the error behind ``problem``, to state it in another language (``problem`` is its English text, for JSON)
+    reason: ImageError | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,5 +48,5 @@ def describe_image(source: ImageSource) -> ImageReport:
         try:
             reports.append(VolumeReport(volume, filesystems_at(source, volume, image)[0].info, None))
         except ImageError as exc:  # VolumeError, FileSystemError: shown per volume, the others still listed
-            reports.append(VolumeReport(volume, None, str(exc)))
+            reports.append(VolumeReport(volume, None, str(exc), exc))
     return ImageReport(source.format, source.size, [str(p) for p in source.segments], source.metadata, reports)

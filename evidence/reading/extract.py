@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from evidence.common import canonical
 from evidence.common.errors import EvidenceError, ExtractionError
 from evidence.common.files import write_atomic
+from evidence.common.localised import said
 from evidence.common.messages import LocalisedError, LocalisedPartialError, Notice
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.version import TOOL_NAME, __version__
@@ -82,7 +83,7 @@ class _Tree:
             raise ExtractionError(f"{root}: cannot use as output directory: {exc.strerror or exc}") from exc
         if os.path.lexists(root / MANIFEST_NAME):
             os.close(self._root_fd)
-            raise ExtractionError(f"{root / MANIFEST_NAME}: already exists; extract into a new or empty directory")
+            raise said(ExtractionError, "extract.exists", path=root / MANIFEST_NAME)
         self._current: tuple[str, int] | None = None
         self._used: dict[str, set[str]] = {"": {MANIFEST_NAME.casefold()}}
         self._dirs: dict[bytes, str] = {b"": ""}

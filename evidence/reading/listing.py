@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from evidence.common.errors import EvidenceError, FileSystemError, UsageError, VolumeError
+from evidence.common.localised import said
 from evidence.common.messages import LocalisedFileSystemError, LocalisedImageError, LocalisedPartialError, Notice
 from evidence.hashing.files import DigestTee, digest_in_order
 from evidence.reading.entries import Entry
@@ -48,7 +49,7 @@ def open_filesystems(source: ImageSource, partition: int | None = None) -> Parti
     volumes = list_volumes(source, image)
     if partition is not None:
         if volumes[0].index is None:
-            raise VolumeError(f"{source.segments[0]}: no partition table, so no partition {partition}")
+            raise said(VolumeError, "volume.no_table", path=source.segments[0], partition=partition)
         return Partitions(filesystems_at(source, find_volume(volumes, partition, source), image), [])
     found: list[FileSystem] = []
     skipped: list[tuple[Volume, EvidenceError]] = []

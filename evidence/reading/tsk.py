@@ -21,6 +21,7 @@ import pytsk3
 
 from evidence.common.errors import FileSystemError, ImageError, VolumeError
 from evidence.common.messages import LocalisedFileSystemError
+from evidence.common.reasons import library_text
 from evidence.sources.base import ImageSource
 
 NTFS_ATTR_FNAME = 48
@@ -168,7 +169,8 @@ class TskImage(pytsk3.Img_Info):  # type: ignore[misc]
                 if pending is not None:
                     raise pending from exc
                 if code is not None:
-                    raise LocalisedFileSystemError(code, context=context, detail=_tsk_reason(exc), **params) from exc
+                    detail = library_text("tsk", _tsk_reason(exc))  # TSK's words, quoted as such in French
+                    raise LocalisedFileSystemError(code, context=context, detail=detail, **params) from exc
                 raise error(f"{context}: {_tsk_reason(exc)}") from exc
 
 

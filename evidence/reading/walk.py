@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError
+from evidence.common.localised import said
 from evidence.common.messages import Notice
 from evidence.reading.entries import (
     META_TYPE_LETTERS,
@@ -176,7 +177,14 @@ class Walker:
                         matches.append((name, entry))
             if not matches:
                 where = escape_name(prefix) or "/"
-                raise EntryNotFoundError(f"{self._context}: no entry {path!r} (nothing named {part!r} in {where})")
+                raise said(
+                    EntryNotFoundError,
+                    "entry.none",
+                    context=self._context,
+                    path=repr(path),
+                    part=repr(part),
+                    where=where,
+                )
             chosen = _prefer_allocated([entry for _name, entry in matches])
             if last:
                 return chosen

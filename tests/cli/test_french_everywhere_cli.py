@@ -37,6 +37,7 @@ PASSED_THROUGH = re.compile(
 def _french_words_only(text: str) -> str:
     """``text`` without what is not a sentence: paths, digests, options, placeholders, and TSK's own words."""
     text = PASSED_THROUGH.sub("", text)
+    text = re.sub(r"\[\[\w+\|", "[[", text)  # a plural form's count name is a placeholder: [[count|one|many]]
     return re.sub(r"\{[^}]*\}|--?[\w-]+|`[^`]*`|\S*[/=_]\S*|\b[0-9a-f]{16,}\b", "", text)
 
 

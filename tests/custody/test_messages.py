@@ -21,11 +21,26 @@ def test_every_message_code_used_is_in_the_catalogue() -> None:
         code
         for package in ("custody", "cli")
         for path in (ROOT / package).rglob("*.py")
-        for code in re.findall(r'message\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8"))
+        for code in re.findall(r'(?<!\w)message\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8"))
     }
     used |= {"trust.required", "trust.required.library"}  # TrustRequiredError's code argument
     assert {"trust.twice", "trust.both", "ledger.verified", "trust.embedded"} <= used
     assert used <= set(i18n.MESSAGES), used - set(i18n.MESSAGES)
+
+
+def test_every_image_message_code_used_is_in_the_image_catalogue() -> None:
+    # the command line states the image messages with ``image_message`` (evidence.common.messages.message)
+    from evidence.common.messages import MESSAGES as IMAGE_MESSAGES
+
+    used = {
+        code
+        for path in (ROOT / "cli").rglob("*.py")
+        for code in re.findall(
+            r'(?:image_message|usage_error|Notice|_label)\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8")
+        )
+    }
+    assert {"info.format", "usage.no_such_option", "usage.line"} <= used
+    assert used <= set(IMAGE_MESSAGES), used - set(IMAGE_MESSAGES)
 
 
 def test_french_uses_french_typography() -> None:
