@@ -47,6 +47,11 @@ def test_same_media_as_libewf(first: Path) -> None:
         assert source._fast is not None  # the fast reader really is the one under test
         assert _read_all(source, 1 << 20) == expected  # parallel runs of chunks
         assert _read_all(source, 3000) == expected  # small reads, through the chunk cache
+        metadata, offset = [], 0  # small reads of file-system metadata, kept in the cache's other set
+        while offset < source.size:
+            metadata.append(source.read_metadata_at(offset, 5000))
+            offset += len(metadata[-1])
+        assert b"".join(metadata) == expected
         rng = random.Random(first.name)
         for _ in range(50):
             offset = rng.randrange(source.size)
