@@ -16,13 +16,19 @@ import os
 import threading
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence.ewf.layout import ChunkVerifier
 
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
 #: chunks inflated by one task of a large read (8 x 32 KiB = 256 KiB)
 RUN_CHUNKS = 8
+#: compressed chunks stored in at most this many bytes are remembered with their media bytes (see ``_decode``)
+SMALL_STORED = 512
+#: how many such chunks are remembered
+SMALL_KEPT = 32
 
 
 def _isal() -> Any:
@@ -45,15 +51,29 @@ class FastChunkReader:
         self._errors: tuple[type[Exception], ...] = (zlib.error, *((isal.error,) if isal is not None else ()))
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._small: dict[tuple[bytes, int], bytes] = {}
 
     def _decode(self, stored: memoryview, compressed: bool, expected: int) -> bytes | memoryview | None:
-        """The media bytes of one stored chunk, or None when it fails a check (zlib's, its size, its Adler-32)."""
+        """The media bytes of one stored chunk, or None when it fails a check (zlib's, its size, its Adler-32).
+
+        Inflating is a function of the stored bytes alone, so a compressed chunk of at most ``SMALL_STORED`` bytes
+        seen before (the zero chunk, stored the same way all over a disk) gets the bytes it gave then, checked then.
+        """
         if compressed:
+            key = (stored.tobytes(), expected) if len(stored) <= SMALL_STORED else None
+            if key is not None and (known := self._small.get(key)) is not None:
+                return known
             try:
                 data = self._inflate(stored)
             except self._errors:
                 return None
-            return data if len(data) == expected else None
+            if len(data) != expected:
+                return None
+            if key is not None:
+                if len(self._small) >= SMALL_KEPT:
+                    self._small.clear()
+                self._small[key] = data
+            return data
         if len(stored) < expected + 4:
             return None
         data_view = stored[:expected]
@@ -121,6 +141,8 @@ class FastChunkReader:
             return self._run(first, last, buffer, offset)
         with self._pool_lock:
             if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor  # 5 ms to import: only for large reads
+
                 self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="scelle-inflate")
             pool = self._pool
         runs = [(start, min(start + RUN_CHUNKS - 1, last)) for start in range(first, last + 1, RUN_CHUNKS)]

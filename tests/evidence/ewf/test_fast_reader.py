@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from evidence.common.errors import ImageError
+from evidence.ewf import reader as reader_module
 from evidence.sources import open_image
 from evidence.sources.ewf import EwfSource, find_segments
 from tests.evidence.support.images import IMAGES, ROOT
@@ -122,3 +123,24 @@ def test_mutants_fail_clearly_or_read_the_original_media(tmp_path: Path, name: s
         assert small.hexdigest() == media, f"case {case}: small reads differ"
         outcomes["same"] += 1
     assert outcomes["error"] and outcomes["same"], outcomes
+
+
+def test_small_stored_chunks_are_inflated_once() -> None:
+    """The zero chunks of a compressed E01 (ewfacquire's) are stored alike: inflated once, and the bytes are libewf's
+    for every one of them."""
+    segments = find_segments(ROOT / "fixtures/generated/fat32.E01")
+    with EwfSource(segments, fast=False) as oracle:
+        expected = _read_all(oracle, 1 << 20)
+    with EwfSource(segments, fast=True) as source:
+        reader = source._fast
+        assert reader is not None
+        inflate, inflated = reader._inflate, []
+        reader._inflate = lambda stored: inflated.append(len(stored)) or inflate(stored)
+        size = source.metadata.chunk_size or 0
+        count = -(-source.size // size)
+        chunks = [reader.chunk(index) for index in range(count)]
+        assert b"".join(chunk or b"" for chunk in chunks) == expected
+        zeros = sum(1 for chunk in chunks if chunk is not None and chunk.count(0) == len(chunk))
+        assert zeros > 2
+        assert len(inflated) <= count - zeros + 1, (len(inflated), count, zeros)
+        assert len(reader._small) <= reader_module.SMALL_KEPT
