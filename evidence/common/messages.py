@@ -21,6 +21,7 @@ from evidence.common.errors import (
     UsageError,
 )
 from evidence.common.listing_messages import LISTING_MESSAGES
+from evidence.common.progress_messages import PROGRESS_MESSAGES
 from evidence.common.verify_messages import VERIFY_MESSAGES
 
 LANGUAGES = ("en", "fr")
@@ -248,6 +249,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     **BATCH_MESSAGES,
     **LISTING_MESSAGES,
+    **PROGRESS_MESSAGES,
     **VERIFY_MESSAGES,
     "content.negative_size": (
         "its size, {size} bytes, is negative (a damaged size); its content is not read",
