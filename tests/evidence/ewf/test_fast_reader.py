@@ -135,7 +135,7 @@ def test_small_stored_chunks_are_inflated_once() -> None:
         reader = source._fast
         assert reader is not None
         inflate, inflated = reader._inflate, []
-        reader._inflate = lambda stored: inflated.append(len(stored)) or inflate(stored)
+        reader._inflate = lambda stored, size: inflated.append(len(stored)) or inflate(stored, size)
         size = source.metadata.chunk_size or 0
         count = -(-source.size // size)
         chunks = [reader.chunk(index) for index in range(count)]
@@ -144,3 +144,21 @@ def test_small_stored_chunks_are_inflated_once() -> None:
         assert zeros > 2
         assert len(inflated) <= count - zeros + 1, (len(inflated), count, zeros)
         assert len(reader._small) <= reader_module.SMALL_KEPT
+
+
+def test_the_inflater_checks_the_adler32_and_the_size() -> None:
+    """libdeflate (the ``deflate`` package, a dependency) inflates: a damaged Adler-32 or a stream longer than the
+    chunk is an error, a shorter one comes back short (the reader then refuses it), trailing padding is ignored."""
+    import zlib
+
+    import deflate
+
+    inflate, errors = reader_module._inflater()
+    assert inflate is deflate.zlib_decompress
+    media = random.Random(16).randbytes(20000) + bytes(12768)
+    stored = zlib.compress(media, 1)
+    assert bytes(inflate(stored + bytes(40), len(media))) == media
+    assert len(inflate(stored, len(media) + 1)) == len(media)
+    for damaged, size in ((stored[:-1] + bytes([stored[-1] ^ 1]), len(media)), (stored, len(media) - 1)):
+        with pytest.raises(errors):
+            inflate(damaged, size)
