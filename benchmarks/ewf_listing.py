@@ -9,7 +9,7 @@ Builds the ext4 image of ``benchmarks/hash_files.py`` (2,000 files of varied siz
 times each listing as a subprocess, the two taking turns after a warm-up round, and prints the medians and their
 ratio. Goal: E01 / raw <= 1.2.
 
-The E01 listing does more work than the raw one by nature: every chunk TSK touches is inflated (ISA-L) and checked.
+The E01 listing does more work than the raw one by nature: every chunk TSK touches is inflated (libdeflate) and checked.
 So the script also prints that work alone (every chunk of the E01 inflated once, in this process), the least the
 E01 listing can add to the raw one.
 """

@@ -6,7 +6,8 @@ the stored MD5/SHA-1 and the record's SHA-256/BLAKE3), then, interleaved over ``
 
 * ``ewfverify -q IMAGE`` (libewf, MD5 only);
 * ``scelle verify IMAGE``;
-* the floor's parts, in this process: ISA-L inflate of every stored chunk (one thread), and each digest alone over
+* the floor's parts, in this process: inflate of every stored chunk (one thread) with the inflater scelle's own
+  chunk reader uses (``evidence.ewf.reader.inflater``: libdeflate, else ISA-L), and each digest alone over
   the media in memory. floor = max((inflate + md5 + sha1 + sha256 + blake3) / cores, slowest single part).
 
 ``scelle verify`` also checks the SHA-256 and BLAKE3 its record lists for the segment files themselves (the
@@ -51,6 +52,10 @@ def _timed(run: Callable[[], object]) -> float:
 def _inflate_all(image: Path) -> Callable[[], object]:
     import isal.isal_zlib as isal_zlib
 
+    from evidence.ewf.reader import inflater
+
+    inflate, _errors = inflater()
+
     with open_image(image) as source:
         chunk_size, size = source.metadata.chunk_size or 32768, source.size
         segments = list(source.segments)
@@ -62,7 +67,7 @@ def _inflate_all(image: Path) -> Callable[[], object]:
     def run() -> None:
         for data, compressed in stored:
             if compressed:
-                isal_zlib.decompress(data)
+                inflate(data, chunk_size)
             else:
                 isal_zlib.adler32(data)
 

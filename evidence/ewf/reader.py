@@ -43,7 +43,7 @@ def _module(name: str) -> Any:
         return None
 
 
-def _inflater() -> tuple[Callable[[bytes | memoryview, int], bytes | bytearray], tuple[type[Exception], ...]]:
+def inflater() -> tuple[Callable[[bytes | memoryview, int], bytes | bytearray], tuple[type[Exception], ...]]:
     """``inflate(stored, size)``: the media bytes of a zlib stream that should give ``size`` bytes, and the errors it
     raises on a damaged stream (a bad Adler-32 among them). A stream that gives more than ``size`` bytes fails; one
     that gives fewer is returned short (the caller checks the size)."""
@@ -65,7 +65,7 @@ class FastChunkReader:
         self._chunk_size = chunk_size
         self._media_size = media_size
         isal = _module("isal.isal_zlib")
-        self._inflate, self._errors = _inflater()
+        self._inflate, self._errors = inflater()
         self._adler32: Callable[[bytes | memoryview], int] = isal.adler32 if isal is not None else zlib.adler32
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()

@@ -153,7 +153,7 @@ def test_the_inflater_checks_the_adler32_and_the_size() -> None:
 
     import deflate
 
-    inflate, errors = reader_module._inflater()
+    inflate, errors = reader_module.inflater()
     assert inflate is deflate.zlib_decompress
     media = random.Random(16).randbytes(20000) + bytes(12768)
     stored = zlib.compress(media, 1)
