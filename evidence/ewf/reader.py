@@ -48,7 +48,7 @@ def inflater() -> tuple[Callable[[bytes | memoryview, int], bytes | bytearray], 
     raises on a damaged stream (a bad Adler-32 among them). A stream that gives more than ``size`` bytes fails; one
     that gives fewer is returned short (the caller checks the size)."""
     libdeflate = _module("deflate")
-    if libdeflate is not None:
+    if libdeflate is not None and hasattr(libdeflate, "zlib_decompress"):  # not a script named deflate.py
         return libdeflate.zlib_decompress, (libdeflate.DeflateError, ValueError)
     isal = _module("isal.isal_zlib")
     if isal is not None:
