@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -133,28 +134,36 @@ def floor(image: Path) -> int:
     return hashed
 
 
-def _run_once(argv: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run, output discarded; a failure stops the benchmark."""
+def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, the child and its threads) of one run, output discarded; a failure
+    stops the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
-    return elapsed
+    return elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def _timed(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
-    """`runs` wall times of each contender (after one warm-up round), taken in turns.
+def _timed(
+    commands: dict[str, list[str]], runs: int, env: dict[str, str], cpu: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
+    """`runs` wall times of each contender (after one warm-up round), taken in turns; their CPU times go to ``cpu``.
 
     One run of each contender per round, so that a change of load on a shared machine falls on all of them rather
-    than on whichever happened to run then.
+    than on whichever happened to run then. The CPU time is the steadier number when the machine is shared: other
+    processes lengthen the wall time of a run more than the work it does.
     """
     times: dict[str, list[float]] = {name: [] for name in commands}
     for attempt in range(runs + 1):
         for name, argv in commands.items():
-            elapsed = _run_once(argv, env)
+            elapsed, used = _run_once(argv, env)
             if attempt:
                 times[name].append(elapsed)
+                if cpu is not None:
+                    cpu.setdefault(name, []).append(used)
     return times
 
 
@@ -225,21 +234,26 @@ def report(image: Path, runs: int, baseline: Path | None = None) -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache:
         env = cached_bytecode_environment(Path(cache))
-        runs_of = _timed(commands, runs, env)
+        cpu: dict[str, list[float]] = {}
+        runs_of = _timed(commands, runs, env, cpu)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     times = {name: statistics.median(values) for name, values in runs_of.items()}
     for name, seconds in times.items():
-        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, min {min(runs_of[name]):.3f}, process start included)")
+        print(
+            f"{name:>17}: {seconds:.3f} s (median of {runs}, min {min(runs_of[name]):.3f}, process start included), "
+            f"CPU {statistics.median(cpu[name]):.3f} s"
+        )
     in_process = []
     for _ in range(runs):
         start = time.perf_counter()
         floor(image)
         in_process.append(time.perf_counter() - start)
     print(f"    floor, in-process walk only: {statistics.median(in_process):.3f} s")
-    if "scelle" in times:
-        print(f"scelle / floor: {times['scelle'] / times['floor']:.2f} (goal <= 1.3)")
-    if "baseline scelle" in times:
-        print(f"baseline scelle / floor: {times['baseline scelle'] / times['floor']:.2f}")
+    floor_cpu = statistics.median(cpu["floor"])
+    for name in ("scelle", "baseline scelle"):
+        if name in times:
+            in_cpu = statistics.median(cpu[name]) / floor_cpu
+            print(f"{name} / floor: {times[name] / times['floor']:.2f} (goal <= 1.3); in CPU time {in_cpu:.2f}")
     if "scelle" in times and "recursive_hasher" in times:
         print(f"recursive_hasher / scelle: {times['recursive_hasher'] / times['scelle']:.2f} (goal >= 3)")
     if "recursive_hasher" in times:
