@@ -2,7 +2,7 @@
 """Time hashing every file of an ext4 image: scelle vs dfImageTools' recursive_hasher vs a bare pytsk3 loop.
 
 Usage (from the repository root):
-    python benchmarks/hash_files.py [--files 2000] [--runs 3] [--image IMG] [--keep]
+    python benchmarks/hash_files.py [--files 2000] [--runs 3] [--image IMG] [--keep] [--baseline OTHER_CHECKOUT]
 
 The script builds (in a temporary directory) an ext4 image of --files files of varied sizes in nested directories,
 then deletes 5% of them (debugfs), unless --image names an existing image. Each contender runs as a subprocess with
@@ -13,7 +13,10 @@ median is reported:
   ones and the deleted names whose inode TSK still loads) and feeds SHA-256 and BLAKE3, nothing else (no metadata,
   no output);
 - scelle: `python -m cli image ls --hash --json IMAGE` (also lists deleted entries and computes both digests);
-- recursive_hasher: dfImageTools' console script (pip install dfimagetools), which hashes with SHA-256 only.
+- recursive_hasher: dfImageTools' console script (pip install dfimagetools), which hashes with SHA-256 only;
+- with ``--baseline OTHER_CHECKOUT`` (a worktree of ``main``, say): that checkout's scelle, in the same rounds, so a
+  change is measured against its baseline under the same load. Both scelles then run as
+  ``sh -c 'cd CHECKOUT && exec python -m cli ...'``, and their listings must be identical.
 
 Goals (issue acceptance): scelle <= 1.3 x floor, recursive_hasher >= 3 x scelle.
 
@@ -33,6 +36,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -130,28 +134,36 @@ def floor(image: Path) -> int:
     return hashed
 
 
-def _run_once(argv: list[str], env: dict[str, str]) -> float:
-    """Wall time of one run, output discarded; a failure stops the benchmark."""
+def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, the child and its threads) of one run, output discarded; a failure
+    stops the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed: {proc.stderr.decode(errors='replace').strip()}")
-    return elapsed
+    return elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def _timed(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
-    """`runs` wall times of each contender (after one warm-up round), taken in turns.
+def _timed(
+    commands: dict[str, list[str]], runs: int, env: dict[str, str], cpu: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
+    """`runs` wall times of each contender (after one warm-up round), taken in turns; their CPU times go to ``cpu``.
 
     One run of each contender per round, so that a change of load on a shared machine falls on all of them rather
-    than on whichever happened to run then.
+    than on whichever happened to run then. The CPU time is the steadier number when the machine is shared: other
+    processes lengthen the wall time of a run more than the work it does.
     """
     times: dict[str, list[float]] = {name: [] for name in commands}
     for attempt in range(runs + 1):
         for name, argv in commands.items():
-            elapsed = _run_once(argv, env)
+            elapsed, used = _run_once(argv, env)
             if attempt:
                 times[name].append(elapsed)
+                if cpu is not None:
+                    cpu.setdefault(name, []).append(used)
     return times
 
 
@@ -186,11 +198,19 @@ def check_scelle(argv: list[str], hasher: list[str] | None, expected: int) -> No
         raise RuntimeError("scelle and recursive_hasher disagree on some file: the timings would compare nothing")
 
 
-def contenders(image: Path) -> dict[str, list[str]]:
+def _in(checkout: Path, argv: list[str]) -> list[str]:
+    """``argv`` (``python -m cli ...``) run from ``checkout``, so that its ``cli`` package is the one imported."""
+    return ["sh", "-c", 'cd "$0" && exec "$@"', str(checkout), *argv]
+
+
+def contenders(image: Path, baseline: Path | None = None) -> dict[str, list[str]]:
     """Command lines to time; scelle and recursive_hasher are left out, with a note, when not installed."""
     found = {"floor": [sys.executable, str(Path(__file__).resolve()), "--floor", str(image)]}
     scelle = [sys.executable, "-m", "cli", "image", "ls", "--hash", "--json", str(image)]
-    probe = subprocess.run([*scelle[:5], "--help"], cwd=REPO, capture_output=True, check=False)
+    if baseline is not None:
+        found["baseline scelle"] = _in(baseline.resolve(), scelle)
+        scelle = _in(REPO, scelle)
+    probe = subprocess.run([*scelle[: scelle.index("ls") + 1], "--help"], cwd=REPO, capture_output=True, check=False)
     if probe.returncode == 0 and b"--hash" in probe.stdout:
         found["scelle"] = scelle
     else:
@@ -203,28 +223,37 @@ def contenders(image: Path) -> dict[str, list[str]]:
     return found
 
 
-def report(image: Path, runs: int) -> None:
-    commands = contenders(image)
+def report(image: Path, runs: int, baseline: Path | None = None) -> None:
+    commands = contenders(image, baseline)
     expected = floor(image)
     print(f"regular files hashed by the floor (deleted ones included): {expected}")
     if "scelle" in commands:
         check_scelle(commands["scelle"], commands.get("recursive_hasher"), expected)
+    if "baseline scelle" in commands and _output(commands["baseline scelle"]) != _output(commands["scelle"]):
+        raise RuntimeError("scelle and the baseline's scelle list differently: the timings would not compare")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="scelle-bench-pycache-") as cache:
         env = cached_bytecode_environment(Path(cache))
-        runs_of = _timed(commands, runs, env)
+        cpu: dict[str, list[float]] = {}
+        runs_of = _timed(commands, runs, env, cpu)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     times = {name: statistics.median(values) for name, values in runs_of.items()}
     for name, seconds in times.items():
-        print(f"{name:>17}: {seconds:.3f} s (median of {runs}, min {min(runs_of[name]):.3f}, process start included)")
+        print(
+            f"{name:>17}: {seconds:.3f} s (median of {runs}, min {min(runs_of[name]):.3f}, process start included), "
+            f"CPU {statistics.median(cpu[name]):.3f} s"
+        )
     in_process = []
     for _ in range(runs):
         start = time.perf_counter()
         floor(image)
         in_process.append(time.perf_counter() - start)
     print(f"    floor, in-process walk only: {statistics.median(in_process):.3f} s")
-    if "scelle" in times:
-        print(f"scelle / floor: {times['scelle'] / times['floor']:.2f} (goal <= 1.3)")
+    floor_cpu = statistics.median(cpu["floor"])
+    for name in ("scelle", "baseline scelle"):
+        if name in times:
+            in_cpu = statistics.median(cpu[name]) / floor_cpu
+            print(f"{name} / floor: {times[name] / times['floor']:.2f} (goal <= 1.3); in CPU time {in_cpu:.2f}")
     if "scelle" in times and "recursive_hasher" in times:
         print(f"recursive_hasher / scelle: {times['recursive_hasher'] / times['scelle']:.2f} (goal >= 3)")
     if "recursive_hasher" in times:
@@ -237,17 +266,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--image", type=Path, help="use this image instead of building one")
     parser.add_argument("--keep", action="store_true", help="keep the built image and print its path")
+    parser.add_argument("--baseline", type=Path, help="another checkout of scelle, timed in the same rounds")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
         floor(args.floor)
         return 0
     if args.image:
-        report(args.image, args.runs)
+        report(args.image, args.runs, args.baseline)
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="scelle-bench-"))
     try:
-        report(build_image(workdir, args.files), args.runs)
+        report(build_image(workdir, args.files), args.runs, args.baseline)
     finally:
         if args.keep:
             print(f"image kept in {workdir}")

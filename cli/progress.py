@@ -22,7 +22,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
-from custody.i18n.messages import message
+from evidence.common.messages import message
 from evidence.common.progress import NULL_PROGRESS, ProgressObserver
 from evidence.common.zones import host_zone, zone_of
 

@@ -1,7 +1,7 @@
-"""The examiner's messages in English and French: progress display, acquisition log, verification, passphrases.
+"""The examiner's messages in English and French: acquisition log, verification, passphrases.
 
-Progress words (units, elapsed, remaining) are here too, so a French examiner reads ``Mio/s`` and ``restant`` on
-the bar and in the status lines, as in the rest of the output. Each entry is ``(English, French)``.
+The progress display's words are in ``evidence.common.progress_messages`` (a listing shows them without loading the
+custody catalogue). Each entry is ``(English, French)``.
 """
 
 from __future__ import annotations
@@ -11,37 +11,6 @@ from collections.abc import Mapping
 from custody.i18n.words import Pair
 
 EXAMINER_MESSAGES: Mapping[str, Pair] = {
-    # -- progress: the operations the library reports (see cli.progress) and the status line ------------------
-    "progress.acquiring": ("acquiring {subject}", "acquisition de {subject}"),
-    "progress.verifying": ("verifying {subject}", "vérification de {subject}"),
-    "progress.rereading": ("re-reading source {subject}", "relecture de la source {subject}"),
-    "progress.hashing": ("hashing {subject}", "calcul des empreintes de {subject}"),
-    "progress.reverifying": ("re-reading the image {subject}", "relecture de l'image {subject}"),
-    "progress.extracting": ("extracting into {subject}", "extraction dans {subject}"),
-    "progress.listing": (
-        "listing and hashing the files of {subject}",
-        "inventaire et calcul des empreintes des fichiers de {subject}",
-    ),
-    "progress.line": (
-        "{label}: {percent} ({done} of {total}), {rate}, elapsed {elapsed}, remaining {remaining}",
-        "{label} : {percent} ({done} sur {total}), {rate}, écoulé {elapsed}, restant {remaining}",
-    ),
-    "progress.line.unsized": (
-        "{label}: {done}, {rate}, elapsed {elapsed}",
-        "{label} : {done}, {rate}, écoulé {elapsed}",
-    ),
-    "progress.done": (
-        "{label}: done, {done} in {elapsed} ({rate})",
-        "{label} : terminé, {done} en {elapsed} ({rate})",
-    ),
-    "progress.stopped": (
-        "{label}: stopped at {done} after {elapsed}",
-        "{label} : arrêté à {done} après {elapsed}",
-    ),
-    "progress.elapsed": ("elapsed {time}", "écoulé {time}"),
-    "progress.remaining": ("remaining {time}", "restant {time}"),
-    "progress.units": ("B KiB MiB GiB TiB", "o Kio Mio Gio Tio"),
-    "progress.unknown": ("unknown", "inconnu"),
     # -- authority add: a window that does not contain today -------------------------------------------------
     "authority.window.passed": (
         "warning: {reference} expired on {until}: no action recorded after that date can rely on it",

@@ -24,6 +24,7 @@ from evidence.common.info_messages import INFO_MESSAGES
 from evidence.common.listing_messages import LISTING_MESSAGES
 from evidence.common.os_messages import OS_MESSAGES
 from evidence.common.plural import with_forms
+from evidence.common.progress_messages import PROGRESS_MESSAGES
 from evidence.common.usage_messages import USAGE_MESSAGES
 from evidence.common.verify_messages import VERIFY_MESSAGES
 
@@ -255,6 +256,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     **INFO_MESSAGES,
     **OS_MESSAGES,
     **USAGE_MESSAGES,
+    **PROGRESS_MESSAGES,
     **VERIFY_MESSAGES,
     "content.negative_size": (
         "its size, {size} bytes, is negative (a damaged size); its content is not read",

@@ -15,7 +15,6 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from evidence.common.errors import UsageError
 from evidence.common.messages import message
@@ -40,7 +39,7 @@ class ZoneError(UsageError):
 
 def zone_of(label: str) -> tzinfo:
     """The tzinfo for a zone label: ``Z``/``UTC``, a ``±HH:MM`` offset or an IANA name; ``ZoneError`` otherwise."""
-    if label in ("Z", "UTC"):
+    if label in ("Z", "UTC", "Etc/UTC"):  # Etc/UTC: what /etc/localtime names on many hosts; no zone file to load
         return UTC
     match = _OFFSET_FORM.fullmatch(label)
     if match:
@@ -51,6 +50,8 @@ def zone_of(label: str) -> tzinfo:
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
     if not _IANA_FORM.fullmatch(label):
         raise ZoneError("zone.unknown", label)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # not at start-up: a UTC host, UTC times need none
+
     try:
         return ZoneInfo(label)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:

@@ -1,6 +1,6 @@
 """Turn media chunks into their stored E01 form: a zlib stream when that is shorter, else raw data + Adler-32.
 
-The deflate implementation was chosen by measurement (``benchmarks/deflate.py``): ISA-L (``isal``) level 1
+The deflate implementation was chosen by measurement (``benchmarks/compressors.py``): ISA-L (``isal``) level 1
 compresses our mixed test data about 6x faster than zlib level 1 and to a slightly smaller size, and releases the
 GIL, so chunks compress in parallel threads. ``fast`` therefore uses ISA-L level 1, falling back to zlib level 1
 when ``isal`` cannot be imported (the choice is recorded in ``ChunkCodec.implementation``). ``best`` uses zlib

@@ -19,11 +19,12 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from queue import SimpleQueue
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import blake3
 
-from evidence.hashing.result import DigestResult
+if TYPE_CHECKING:  # digest_chunks returns one; a listing (digest_in_order) starts faster without its dataclasses
+    from evidence.hashing.result import DigestResult
 
 #: algorithms computed for every file, in the order they are printed
 ALGORITHMS = ("sha256", "blake3")

@@ -17,17 +17,20 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from evidence.common.errors import EntryNotFoundError, FileSystemError, UsageError
 from evidence.common.messages import LocalisedImageError, Notice
 from evidence.hashing.files import digest_chunks
-from evidence.hashing.result import DigestResult
 from evidence.reading.entries import Entry
 from evidence.reading.entryio import EntryIO
 from evidence.reading.tsk import NTFS_ATTR_DATA, TskFileReader, TskFileSystem, TskImage
 from evidence.reading.volumes import Volume, check_inside, whole_media
 from evidence.reading.walk import Walker, WalkOptions
 from evidence.sources.base import ImageSource
+
+if TYPE_CHECKING:  # what digest returns: not loaded to start a listing
+    from evidence.hashing.result import DigestResult
 
 CHUNK_SIZE = 1 << 20
 #: the buffer of ``FileSystem.open``: parsers seek and read small records; larger reads go straight to TSK

@@ -133,13 +133,16 @@ class TskImage(pytsk3.Img_Info):  # type: ignore[misc]
         self._pending: ImageError | None = None
         #: reads TSK asked for so far (past its own cache): what a walk's budget counts
         self.reads = 0
+        #: True while TSK reads a file's content (``TskFileReader.read``); its other reads are metadata
+        self.content = False
         super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
 
     def read(self, offset: int, size: int) -> bytes:
         """Called by TSK: read from the source, keeping any ``ImageError`` for ``guard`` to re-raise."""
         self.reads += 1
+        source = self.source
         try:
-            return self.source.read_at(offset, size)
+            return source.read_at(offset, size) if self.content else source.read_metadata_at(offset, size)
         except ImageError as exc:
             self._pending = exc
             raise
@@ -296,6 +299,19 @@ class TskFileSystem:
                 return None
         return loaded
 
+    def search_orphans(self) -> None:
+        """Have TSK search for orphan files now; a failure is left for the listing of ``$OrphanFiles`` to report.
+
+        TSK's search walks every directory from the root and keeps its result for that listing. Made before the
+        walk, its reads come together, all of them metadata (``TskImage.content``), instead of after every file's
+        content: an EWF source then keeps those chunks and inflates each once (``evidence.ewf.chunk_cache``).
+        """
+        with self._image.lock:
+            try:
+                self._fs.open_dir(inode=self.info.last_inum)
+            except (OSError, RuntimeError, ValueError, TypeError):
+                self._image.take_pending()
+
     def list_dir(self, addr: int, readers: bool = False) -> list[TskName]:
         """The entries of directory ``addr`` in TSK's order, without ``.`` and ``..``.
 
@@ -365,6 +381,7 @@ class TskFileReader:
         # The body of ``image.guard``, inlined: this runs once per file and chunk of a hashed listing.
         with image.lock:
             image.take_pending()
+            image.content = True
             try:
                 if attr_type is None:
                     data = self._file.read_random(offset, length)
@@ -376,4 +393,6 @@ class TskFileReader:
                     raise pending from exc
                 message = f"{self._context}: inode {self._addr}: read error at offset {offset}: {_tsk_reason(exc)}"
                 raise FileSystemError(message) from exc
+            finally:
+                image.content = False
         return data if type(data) is bytes else bytes(data)

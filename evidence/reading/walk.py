@@ -123,6 +123,7 @@ class Walker:
         """Every entry of the tree with the reader the listing kept for it (see ``WalkOptions.readers``)."""
         include_deleted, simple = options.include_deleted, not self._tsk.is_ntfs
         info = self._tsk.info
+        self._tsk.search_orphans()  # the root's listing ends with $OrphanFiles: TSK searches for them first
         budget = options.budget if options.budget is not None else walk_budget(info.first_inum, info.last_inum)
         limit = self._tsk.image_reads + budget
         listed = 0  # directories listed: TSK's cache serves a directory seen again without a read, so count them too

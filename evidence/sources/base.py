@@ -73,6 +73,11 @@ class ImageSource(abc.ABC):
         truncated segment) instead of returning something shorter or zero-filled.
         """
 
+    def read_metadata_at(self, offset: int, length: int) -> bytes:
+        """``read_at`` for file-system metadata (directories, inode tables), which TSK reads again and again, far
+        apart: a source that inflates what it reads (EWF) keeps these bytes longer. Same bytes as ``read_at``."""
+        return self.read_at(offset, length)
+
     def readinto_at(self, offset: int, buffer: memoryview) -> int:
         """Fill ``buffer`` from ``offset``; return the number of bytes read (short only at the end of the media)."""
         data = self.read_at(offset, len(buffer))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,19 +22,17 @@ import pyewf
 
 from evidence.common.errors import DamagedImageError, ImageError
 from evidence.common.files import open_readonly
+from evidence.ewf.chunk_cache import ChunkCache
 from evidence.ewf.chunk_check import StoredChunks
 from evidence.ewf.format import E01_SIGNATURE, EVF2_SIGNATURE, EWF1_SIGNATURES, LOGICAL_MEDIA_TYPE, MediaType
 from evidence.ewf.header_times import UTC_DATES, header_dates
 from evidence.ewf.layout import ChunkVerifier
-from evidence.ewf.layout2 import Ewf2Chunks, diagnose
 from evidence.ewf.reader import FastChunkReader
 from evidence.sources.base import ImageMetadata, ImageSource
 
 _DEFAULT_CHUNK = 32768
 #: reads of at least this many chunks go to libewf in one call, bypassing the cache
 _DIRECT_READ_CHUNKS = 8
-#: chunks kept for small reads (64 x 32 KiB = 2 MiB with the default chunk size)
-_CACHED_CHUNKS = 64
 
 #: libewf format codes (libewf/definitions.h) -> the names ``ewfinfo`` prints
 FORMAT_NAMES = {
@@ -159,8 +156,10 @@ class EwfSource(ImageSource):
         self.format = "ewf"
         self._lock = threading.Lock()
         self._verifier: StoredChunks | None = None
-        self._cache: OrderedDict[int, bytes] = OrderedDict()
+        self._cache = ChunkCache(_DEFAULT_CHUNK)
         if _signature(paths[0]) == EVF2_SIGNATURE:
+            from evidence.ewf.layout2 import diagnose  # Ex01 only: not loaded to read an E01
+
             # a cut or corrupt Ex01 file: say what and where (exit 3), before libewf, which can take a minute to
             # give up on a damaged section chain
             diagnose(paths)
@@ -191,6 +190,7 @@ class EwfSource(ImageSource):
         if self.size <= 0:
             raise DamagedImageError(f"{self.segments[0]}: EWF image with an empty media (0 bytes)")
         self.metadata = metadata
+        self._cache = ChunkCache(metadata.chunk_size or _DEFAULT_CHUNK)
         signature = _signature(self.segments[0])
         if signature in EWF1_SIGNATURES:
             verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)
@@ -200,6 +200,8 @@ class EwfSource(ImageSource):
             if self._want_fast and signature == E01_SIGNATURE and handle.get_compression_method() in (0, 1):
                 self._fast = FastChunkReader(verifier, handle.get_chunk_size(), self.size)
         elif signature == EVF2_SIGNATURE:  # Ex01: libewf reads the chunks, scelle checks those it returns as zeros
+            from evidence.ewf.layout2 import Ewf2Chunks
+
             self._verifier = Ewf2Chunks(list(self.segments), handle.get_chunk_size(), self.size)
         self._probe_end()
 
@@ -241,9 +243,17 @@ class EwfSource(ImageSource):
     def read_at(self, offset: int, length: int) -> bytes:
         """Return up to ``length`` media bytes from ``offset``; fewer only at the end of the media.
 
-        Small reads (TSK reads sectors and blocks all over the media) are served from whole chunks kept in a small
-        LRU cache, so libewf does not fetch the same chunk again for each; large reads go to libewf in one call.
+        Small reads (TSK reads sectors and blocks all over the media) are served from whole chunks kept in a cache
+        (``evidence.ewf.chunk_cache``), so a chunk is not fetched and inflated again for each; large reads are
+        inflated in parallel (or go to libewf in one call).
         """
+        return self._read(offset, length, False)
+
+    def read_metadata_at(self, offset: int, length: int) -> bytes:
+        """``read_at`` for file-system metadata: its chunks are kept in the cache's larger metadata set."""
+        return self._read(offset, length, True)
+
+    def _read(self, offset: int, length: int, metadata: bool) -> bytes:
         if offset < 0 or length < 0:
             raise ImageError(f"{self.segments[0]}: invalid read at offset {offset}, length {length}")
         length = max(0, min(length, self.size - offset))
@@ -260,7 +270,7 @@ class EwfSource(ImageSource):
         position, end = offset, offset + length
         while position < end:
             index, inside = divmod(position, chunk_size)
-            chunk = self._chunk(index, chunk_size)
+            chunk = self._chunk(index, chunk_size, metadata)
             piece = chunk[inside : inside + end - position]
             parts.append(piece)
             position += len(piece)
@@ -281,21 +291,16 @@ class EwfSource(ImageSource):
             view[low - offset : high - offset] = data[low - start : high - start]
         return length
 
-    def _chunk(self, index: int, chunk_size: int) -> bytes:
-        with self._lock:
-            cached = self._cache.get(index)
-            if cached is not None:
-                self._cache.move_to_end(index)
-                return cached
+    def _chunk(self, index: int, chunk_size: int, metadata: bool) -> bytes:
+        cached = self._cache.get(index, metadata)
+        if cached is not None:
+            return cached
         start = index * chunk_size
         fast = self._fast
         data = fast.chunk(index) if fast is not None else None
         if data is None:  # no fast reader, or the stored chunk failed a check: libewf's reading decides
             data = self._read_checked(start, min(chunk_size, self.size - start))
-        with self._lock:
-            self._cache[index] = data
-            if len(self._cache) > _CACHED_CHUNKS:
-                self._cache.popitem(last=False)
+        self._cache.put(index, data, metadata)
         return data
 
     def _read_checked(self, offset: int, length: int) -> bytes:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from custody import i18n
+from evidence.common.messages import MESSAGES as LIBRARY_MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,15 +18,20 @@ def test_every_message_has_both_languages_with_the_same_parameters() -> None:
 
 
 def test_every_message_code_used_is_in_the_catalogue() -> None:
-    used = {
-        code
-        for package in ("custody", "cli")
-        for path in (ROOT / package).rglob("*.py")
-        for code in re.findall(r'(?<!\w)message\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8"))
-    }
+    """Each code is in the catalogue of the ``message`` its module calls: the library's (``evidence.common``) for the
+    modules that import that one (``cli.progress``), else the custody and command messages."""
+    used, library_used = set(), set()
+    for package in ("custody", "cli"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            codes = set(re.findall(r'(?<!\w)message\(\s*"([a-z_.]+)"', text))
+            library = re.search(r"^from evidence\.common\.messages import .*\bmessage\b", text, re.MULTILINE)
+            (library_used if library else used).update(codes)
     used |= {"trust.required", "trust.required.library"}  # TrustRequiredError's code argument
     assert {"trust.twice", "trust.both", "ledger.verified", "trust.embedded"} <= used
     assert used <= set(i18n.MESSAGES), used - set(i18n.MESSAGES)
+    assert {"progress.line", "progress.units"} <= library_used
+    assert library_used <= set(LIBRARY_MESSAGES), library_used - set(LIBRARY_MESSAGES)
 
 
 def test_every_image_message_code_used_is_in_the_image_catalogue() -> None:

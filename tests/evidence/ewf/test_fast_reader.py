@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from evidence.common.errors import ImageError
+from evidence.ewf import reader as reader_module
 from evidence.sources import open_image
 from evidence.sources.ewf import EwfSource, find_segments
 from tests.evidence.support.images import IMAGES, ROOT
@@ -47,6 +48,11 @@ def test_same_media_as_libewf(first: Path) -> None:
         assert source._fast is not None  # the fast reader really is the one under test
         assert _read_all(source, 1 << 20) == expected  # parallel runs of chunks
         assert _read_all(source, 3000) == expected  # small reads, through the chunk cache
+        metadata, offset = [], 0  # small reads of file-system metadata, kept in the cache's other set
+        while offset < source.size:
+            metadata.append(source.read_metadata_at(offset, 5000))
+            offset += len(metadata[-1])
+        assert b"".join(metadata) == expected
         rng = random.Random(first.name)
         for _ in range(50):
             offset = rng.randrange(source.size)
@@ -117,3 +123,42 @@ def test_mutants_fail_clearly_or_read_the_original_media(tmp_path: Path, name: s
         assert small.hexdigest() == media, f"case {case}: small reads differ"
         outcomes["same"] += 1
     assert outcomes["error"] and outcomes["same"], outcomes
+
+
+def test_small_stored_chunks_are_inflated_once() -> None:
+    """The zero chunks of a compressed E01 (ewfacquire's) are stored alike: inflated once, and the bytes are libewf's
+    for every one of them."""
+    segments = find_segments(ROOT / "fixtures/generated/fat32.E01")
+    with EwfSource(segments, fast=False) as oracle:
+        expected = _read_all(oracle, 1 << 20)
+    with EwfSource(segments, fast=True) as source:
+        reader = source._fast
+        assert reader is not None
+        inflate, inflated = reader._inflate, []
+        reader._inflate = lambda stored, size: inflated.append(len(stored)) or inflate(stored, size)
+        size = source.metadata.chunk_size or 0
+        count = -(-source.size // size)
+        chunks = [reader.chunk(index) for index in range(count)]
+        assert b"".join(chunk or b"" for chunk in chunks) == expected
+        zeros = sum(1 for chunk in chunks if chunk is not None and chunk.count(0) == len(chunk))
+        assert zeros > 2
+        assert len(inflated) <= count - zeros + 1, (len(inflated), count, zeros)
+        assert len(reader._small) <= reader_module.SMALL_KEPT
+
+
+def test_the_inflater_checks_the_adler32_and_the_size() -> None:
+    """libdeflate (the ``deflate`` package, a dependency) inflates: a damaged Adler-32 or a stream longer than the
+    chunk is an error, a shorter one comes back short (the reader then refuses it), trailing padding is ignored."""
+    import zlib
+
+    import deflate
+
+    inflate, errors = reader_module.inflater()
+    assert inflate is deflate.zlib_decompress
+    media = random.Random(16).randbytes(20000) + bytes(12768)
+    stored = zlib.compress(media, 1)
+    assert bytes(inflate(stored + bytes(40), len(media))) == media
+    assert len(inflate(stored, len(media) + 1)) == len(media)
+    for damaged, size in ((stored[:-1] + bytes([stored[-1] ^ 1]), len(media)), (stored, len(media) - 1)):
+        with pytest.raises(errors):
+            inflate(damaged, size)

@@ -4,7 +4,7 @@ Compresses mixed content (benchmarks/mixed_content.py) in 32 KiB chunks, as the 
 throughput and the stored size (a chunk is kept compressed only when that is smaller, EWF.md §8). All three produce
 standard zlib streams that libewf reads. zlib-ng is optional (``pip install zlib-ng``).
 
-    python benchmarks/deflate.py [--size MIB]
+    python benchmarks/compressors.py [--size MIB]
 """
 
 from __future__ import annotations
