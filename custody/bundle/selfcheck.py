@@ -26,15 +26,13 @@ from typing import Any
 from custody import i18n
 from custody.bundle.format import MAX_LINK_DEPTH, BundleEntry
 from custody.bundle.outcome import REASONS_SHOWN
+from custody.bundle.schema import record_forms
 from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
 from custody.i18n.words import SEMICOLON, singular
 from custody.model.changes import CHANGE_KINDS
 from custody.model.entries import LEAF_MEMBERS
-from custody.model.handover import HandoverLink
-from custody.model.identity import Handler
-from custody.model.records import ENTRY_KINDS, Signature
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
 from custody.rules.authority import VALIDATED_INSTRUMENTS
@@ -106,18 +104,13 @@ def csp_meta(script: str | None) -> str:
 def facts() -> dict[str, Any]:
     """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
     each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
-    issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the entry and change
-    kinds and the members of the objects it reads strictly (a handler's in the order of its fields)."""
+    issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the change kinds, the
+    members of a bundle entry and of a leaf, and the form of every record an entry holds (``custody.bundle.schema``,
+    a handler's members in the order of its fields)."""
     return {
-        "kinds": list(ENTRY_KINDS),
         "changes": list(CHANGE_KINDS),
-        "members": {
-            "entry": _members(BundleEntry),
-            "leaf": sorted(LEAF_MEMBERS),
-            "signature": _members(Signature),
-            "handler": _members(Handler),
-            "handover": _members(HandoverLink),
-        },
+        "members": {"entry": _members(BundleEntry), "leaf": sorted(LEAF_MEMBERS)},
+        "forms": record_forms(),
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
         "orderCodes": sorted(ORDER_CODES),
         "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
@@ -180,12 +173,10 @@ def words(lang: str) -> dict[str, Any]:
             for name, (table, joiner) in PARAMETER_WORDS.items()
         },
         "seal": i18n.label("seal", lang),
-        "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
         "decimal": "," if lang == "fr" else ".",
         "zeroSingular": singular(0, lang),
         "semicolon": i18n.pick(SEMICOLON, lang),
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
-        "unverified": word("unverified_browser", lang),
         "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},
         "marks": {
             "ok": word("mark_ok", lang),
@@ -255,6 +246,21 @@ def section(trusted: Sequence[tuple[TrustedKey, str]], lang: str) -> str:
         f"<p class=small>{_e(word('not_proven', lang).format(script=sha))}</p>"
         f"<p class=small>{_e(word('tables_note', lang))}</p></section>"
     )
+
+
+def notes(part: str, lang: str) -> str:
+    """A data section of the report with the notes the page shows once it has checked the bundle, hidden until then
+    (the script reveals those of its outcome, ``data-shown``): that the browser did not verify the bundle, and on
+    the timeline, that its rows were checked against the verified events, or replaced by them."""
+    shown = {"fail": ("warning", "unverified_browser")}
+    if 'id="timeline-heading"' in part:
+        shown |= {"checked": ("checked", "timeline_checked"), "replaced": ("warning", "timeline_replaced")}
+    role = {"fail": ' role="alert"'}
+    html = "".join(
+        f'<p class="{css}"{role.get(when, "")} data-shown="{when}" hidden>{_e(word(key, lang))}</p>'
+        for when, (css, key) in shown.items()
+    )
+    return part.replace("</h2>", "</h2>" + html, 1)
 
 
 def script_tags(
