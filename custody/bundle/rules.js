@@ -30,7 +30,7 @@ const ScelleRules = (() => {
     const emergency = eu.emergencyHours * 3600e6;
     const categories = (a) => (a.body.scope && a.body.scope.categories) || [];
     const sensitive = (a) =>
-      a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
+      a.body.instrument === eu.judgesOnly.order && categories(a).some((c) => eu.judgesOnly.data.includes(c));
     const validators = (a) => (sensitive(a) ? eu.judicial : eu.judicialOrProsecutor);
     const who = (a) => [...validators(a)].sort().join(",");
     const needsValidation = (a) =>

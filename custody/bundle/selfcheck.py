@@ -32,10 +32,10 @@ from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
 from custody.i18n.words import SEMICOLON, singular
 from custody.model.changes import CHANGE_KINDS
-from custody.model.entries import LEAF_MEMBERS
+from custody.model.entries import LEAF_MEMBERS, LEDGER_FORMAT
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
-from custody.rules.authority import VALIDATED_INSTRUMENTS
+from custody.rules.authority import JUDGES_ONLY_DATA, JUDGES_ONLY_ORDER, VALIDATED_INSTRUMENTS
 from custody.rules.events import CLOCK_SKEW
 from custody.rules.instruments import (
     EMERGENCY,
@@ -109,6 +109,7 @@ def facts() -> dict[str, Any]:
     a handler's members in the order of its fields)."""
     return {
         "changes": list(CHANGE_KINDS),
+        "ledgerFormat": LEDGER_FORMAT,
         "members": {"entry": _members(BundleEntry), "leaf": sorted(LEAF_MEMBERS)},
         "forms": record_forms(),
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
@@ -116,6 +117,7 @@ def facts() -> dict[str, Any]:
         "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
         "eu": {
             "validated": list(VALIDATED_INSTRUMENTS),
+            "judgesOnly": {"order": JUDGES_ONLY_ORDER, "data": sorted(JUDGES_ONLY_DATA)},
             "judicial": sorted(JUDICIAL),
             "judicialOrProsecutor": sorted(JUDICIAL_OR_PROSECUTOR),
             "emergencyHours": EMERGENCY // timedelta(hours=1),

@@ -166,12 +166,9 @@ const ScelleVerifier = (() => {
   /** Whether ``signature`` is the Ed25519 signature of ``message`` by ``publicKey`` (not if malformed). */
   async function ed25519(publicKey, signature, message) {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
-    try {
-      const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
-      return await crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
-    } catch (e) {
-      return false;
-    }
+    const key = crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+    const verified = key.then((k) => crypto.subtle.verify({ name: "Ed25519" }, k, signature, message));
+    return verified.catch(() => false);
   }
 
   /** RFC 9162 §2.1.3.2: the root an inclusion proof gives for a leaf's hash, or null when it cannot hold. */
@@ -211,6 +208,7 @@ const ScelleVerifier = (() => {
     if (kind === "ledger" || kind === "key") {
       entry.publicKey = b64decode(body.public_key, 32);
       need(entry.publicKey, `${kind}: bad key`);
+      need(kind === "key" || body.format === facts.ledgerFormat, "ledger: unknown format");
       entry.expected = [await fingerprint(entry.publicKey)];
       need(kind === "ledger" || entry.expected[0] === body.handler.key_fingerprint, "key: wrong fingerprint");
       entry.id = kind === "ledger" ? "ledger" : body.handler.key_fingerprint;
@@ -340,17 +338,10 @@ const ScelleVerifier = (() => {
     const parsed = [];
     let proved = 0;
     for (const item of bundle.entries) {
-      let entry;
-      try {
-        entry = await parseLeaf(item, facts);
-      } catch (e) {
-        add("leaf.bad", false, { index: item.index, detail: e.message });
-        continue;
-      }
-      if (entry.unsupported) {
-        add("browser.kind", false, { index: item.index, kind: String(entry.kind) });
-        continue;
-      }
+      const entry = await parseLeaf(item, facts).catch((e) => ({ error: e.message }));
+      if (entry.error !== undefined) add("leaf.bad", false, { index: item.index, detail: entry.error });
+      else if (entry.unsupported) add("browser.kind", false, { index: item.index, kind: String(entry.kind) });
+      if (entry.error !== undefined || entry.unsupported) continue;
       parsed.push(entry);
       if (point === null) continue;
       const root = await rootFromProof(item.index, point.size, await sha256([0], item.bytes), item.proof);
