@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from custody.model.entries import BODY_TYPES
+from custody.bundle.format import BUNDLE_FORMAT, BUNDLE_VERSION, Bundle, BundleEntry
+from custody.model.entries import BODY_TYPES, LEAF_MEMBERS
 from custody.model.records import Signature
 
 SCALARS: dict[Any, str] = {str: "text", int: "int", bool: "flag", datetime: "time", bytes: "b64"}
@@ -35,6 +36,33 @@ def record_forms() -> dict[str, Any]:
     return {"bodies": {kind: cls.__name__ for kind, cls in BODY_TYPES.items()}, "records": records}
 
 
+def bundle_members() -> dict[str, Any]:
+    """The members of a bundle file (``custody.bundle.format``): its format and version, those it always has (the
+    fields of ``Bundle`` without a default, and ``format`` and ``version``), those it may have (``linked``,
+    ``timestamps``), and the members of each of its entries and of their leaves. Bundle entries and leaves are read
+    by the page's own code (sorted selection, proof hashes, canonical leaf bytes), not by the generic checker."""
+    fields = _fields(Bundle)
+    return {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "required": sorted([f.name for f in fields if not _defaulted(f)] + ["format", "version"]),
+        "optional": sorted(f.name for f in fields if _defaulted(f)),
+        "entry": [f.name for f in _fields(BundleEntry)],
+        "leaf": sorted(LEAF_MEMBERS),
+    }
+
+
+def _fields(cls: Any) -> list[dataclasses.Field[Any]]:
+    """The fields a record is built from, which its ``to_json`` writes under the same names (not one set after
+    construction, such as ``BundleEntry.form``, a reading aid)."""
+    return [field for field in dataclasses.fields(cls) if field.init]
+
+
+def _defaulted(field: dataclasses.Field[Any]) -> bool:
+    """Whether a record's reader takes the member as absent (the field has a default)."""
+    return field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+
+
 def _add(cls: Any, records: dict[str, dict[str, str]]) -> str:
     """Add the form of the record ``cls`` (and of the records its fields hold) to ``records``; its name."""
     name: str = cls.__name__
@@ -42,12 +70,9 @@ def _add(cls: Any, records: dict[str, dict[str, str]]) -> str:
         return name
     records[name] = form = {}
     hints = get_type_hints(cls)
-    for field in dataclasses.fields(cls):
-        if not field.init:
-            continue  # set after construction, never written (BundleEntry.form)
+    for field in _fields(cls):
         kind = _type(hints[field.name], records)
-        defaulted = field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
-        form[field.name] = kind + "?" if defaulted and not kind.endswith("?") else kind
+        form[field.name] = kind + "?" if _defaulted(field) and not kind.endswith("?") else kind
     return name
 
 

@@ -13,7 +13,6 @@ they are stated, and travel in the page's data block with the words of the repor
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -24,15 +23,15 @@ from importlib import resources
 from typing import Any
 
 from custody import i18n
-from custody.bundle.format import MAX_LINK_DEPTH, BundleEntry
+from custody.bundle.format import MAX_LINK_DEPTH
 from custody.bundle.outcome import REASONS_SHOWN
-from custody.bundle.schema import record_forms
+from custody.bundle.schema import bundle_members, record_forms
 from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
 from custody.i18n.words import SEMICOLON, singular
 from custody.model.changes import CHANGE_KINDS
-from custody.model.entries import LEAF_MEMBERS, LEDGER_FORMAT
+from custody.model.entries import LEDGER_FORMAT
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
 from custody.rules.authority import JUDGES_ONLY_DATA, JUDGES_ONLY_ORDER, VALIDATED_INSTRUMENTS
@@ -105,12 +104,12 @@ def facts() -> dict[str, Any]:
     """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
     each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
     issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the change kinds, the
-    members of a bundle entry and of a leaf, and the form of every record an entry holds (``custody.bundle.schema``,
-    a handler's members in the order of its fields)."""
+    ledger format, the members of a bundle, of its entries and leaves, and the form of every record an entry holds
+    (``custody.bundle.schema``)."""
     return {
         "changes": list(CHANGE_KINDS),
         "ledgerFormat": LEDGER_FORMAT,
-        "members": {"entry": _members(BundleEntry), "leaf": sorted(LEAF_MEMBERS)},
+        "bundle": bundle_members(),
         "forms": record_forms(),
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
         "orderCodes": sorted(ORDER_CODES),
@@ -136,12 +135,6 @@ def facts() -> dict[str, Any]:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _members(record: Any) -> list[str]:
-    """The JSON members of a record: the fields it is built from, which its ``to_json`` writes under the same names
-    (a field set after construction, such as ``BundleEntry.form``, a reading aid, is not one of them)."""
-    return [field.name for field in dataclasses.fields(record) if field.init]
-
-
 def _instrument(rules: Instrument) -> dict[str, Any]:
     start = rules.applies_from
     return {
@@ -156,9 +149,7 @@ def _instrument(rules: Instrument) -> dict[str, Any]:
         "extendable": rules.extendable,
         "extension_days": rules.extension_days,
         "extensions_allowed": rules.extensions_allowed,
-        "applies_from": None
-        if start is None
-        else (start - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
+        "applies_from": None if start is None else (start - _EPOCH) // timedelta(microseconds=1),
     }
 
 

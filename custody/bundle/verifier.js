@@ -104,10 +104,10 @@ const ScelleVerifier = (() => {
 
   /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from. */
   function readObject(obj, depth, facts) {
-    need(isObject(obj) && obj.format === "scelle-custody-bundle", "not a scelle custody bundle");
-    need(obj.version === 1, `unknown bundle version ${obj.version}`);
-    const required = ["checkpoint", "entries", "format", "selection", "version"];
-    members(obj, "bundle", required, ["timestamps", "linked"]);
+    const form = facts.bundle;
+    need(isObject(obj) && obj.format === form.format, "not a scelle custody bundle");
+    need(obj.version === form.version, `unknown bundle version ${obj.version}`);
+    members(obj, "bundle", form.required, form.optional);
     const { checkpoint, selection, entries, timestamps, linked } = obj;
     const list = (value) => Array.isArray(value) && value.length > 0;
     need(isText(checkpoint), "bundle.checkpoint: expected text");
@@ -118,7 +118,7 @@ const ScelleVerifier = (() => {
     need(linked === undefined || (list(linked) && depth < facts.limits.maxLinkDepth), "bundle.linked: deep");
     need(list(entries), "bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
-      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, facts.members.entry);
+      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, facts.bundle.entry);
       need(Number.isSafeInteger(index) && isObject(leaf) && Array.isArray(proof), `entries[${i}]: malformed`);
       const hashes = proof.map((h) => b64decode(h, 32));
       need(hashes.every((h) => h), `bundle.entries[${i}].proof: bad hash`);
@@ -188,7 +188,7 @@ const ScelleVerifier = (() => {
 
   /** An entry (custody.model.entries): its body, signatures, signed bytes, expected signers and times. */
   async function parseLeaf(item, facts) {
-    const { body, kind, signatures } = members(item.leaf, "leaf", facts.members.leaf);
+    const { body, kind, signatures } = members(item.leaf, "leaf", facts.bundle.leaf);
     const { bodies, records } = facts.forms;
     if (!Object.hasOwn(bodies, kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
     check(body, bodies[kind], kind, records);

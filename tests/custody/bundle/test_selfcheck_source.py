@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from importlib import resources
 
 from custody import i18n
-from custody.bundle.format import BundleEntry
+from custody.bundle.format import Bundle, BundleEntry
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
 from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS
@@ -87,13 +89,16 @@ def test_every_finding_the_page_states_is_in_the_catalogue_and_every_browser_sen
 
 
 def test_the_members_the_page_reads_strictly_are_those_the_records_write() -> None:
-    """A bundle entry and a leaf by their member lists; any record an entry holds by its form (more in _forms)."""
-    written = {
-        "entry": BundleEntry(index=0, leaf=b'{"body":{},"kind":"ledger","signatures":[]}', proof=()).to_json(),
-        "leaf": {"body": {}, "kind": "ledger", "signatures": []},
-    }
-    members = facts()["members"]
-    assert {name: sorted(value) for name, value in members.items()} == {k: sorted(v) for k, v in written.items()}
+    """A bundle, its entries and leaves by their members; any record an entry holds by its form (more in _forms)."""
+    entry = BundleEntry(index=0, leaf=b'{"body":{},"kind":"ledger","signatures":[]}', proof=())
+    one = Bundle(checkpoint="c", selection=("s",), entries=(entry,))
+    full = replace(one, timestamps=(b"t",), linked=(one,))
+    bundle = facts()["bundle"]
+    assert (bundle["format"], bundle["version"]) == (one.to_json()["format"], one.to_json()["version"])
+    assert sorted(bundle["required"]) == sorted(one.to_json())
+    assert sorted(bundle["required"] + bundle["optional"]) == sorted(full.to_json())
+    assert sorted(bundle["entry"]) == sorted(entry.to_json())
+    assert bundle["leaf"] == sorted(json.loads(entry.leaf))
     fingerprint = "sha256:" + "0" * 64
     records = facts()["forms"]["records"]
     for record in (
