@@ -20,8 +20,7 @@ const ScelleRules = (() => {
 
   /** Whether an authority states the detail at a dotted ``path`` (empty text, list or false do not count). */
   function present(authority, path) {
-    let value = authority.body;
-    for (const part of path.split(".")) value = value === null || value === undefined ? value : value[part];
+    const value = path.split(".").reduce((v, part) => v?.[part], authority.body);
     return ![undefined, null, false, ""].includes(value) && !(Array.isArray(value) && !value.length);
   }
 

@@ -194,14 +194,10 @@ const ScelleVerifier = (() => {
     check(body, bodies[kind], kind, records);
     const sigs = check(signatures, "Signature[]", "signatures", records).map((s) => b64decode(s.sig, 64));
     need(sigs.every((sig) => sig), "malformed signature");
-    const text = new TextDecoder().decode(item.bytes);
-    let signed = text.slice(8, text.lastIndexOf(',"kind":"'));
-    if (kind === "event" && body.signed_at) {
-      // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model).
-      const { signed_at, ...rest } = body;
-      signed = canonical({ ...rest, recorded_at: signed_at });
-    }
-    const payload = utf8.encode(`scelle-${kind}-v1\n` + signed);
+    // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model).
+    const { signed_at, ...rest } = body;
+    const signed = kind === "event" && signed_at ? { ...rest, recorded_at: signed_at } : body;
+    const payload = utf8.encode(`scelle-${kind}-v1\n` + canonical(signed));
     const keyed = sigs.map((sig, i) => ({ key: signatures[i].key, sig }));
     const entry = { index: item.index, kind, body, signatures: keyed, payload, id: body.id, expected: null };
     const at = (value, field) => time(value, `${kind}.${field}`);
@@ -296,8 +292,7 @@ const ScelleVerifier = (() => {
     if (!events.length) add("events.none", false);
     await signatureFindings(parsed, keys, add);
     ScelleRules.chain(parsed, bundle.selection, keys, ledger, facts, add);
-    const linked = [];
-    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
+    const linked = await Promise.all(bundle.linked.map((b) => verifyOne(b, trusted, facts, false)));
     links(events, linked, facts.limits.reasonsShown, add);
     const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
     const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";

@@ -18,7 +18,7 @@ from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
 from custody.model.records import ENTRY_KINDS, Signature
 
-MAX_TOTAL_LINES = 1059
+MAX_TOTAL_LINES = 1053
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer, 1,065 within
 130 columns before the limit below): raise it only with a reason, never to fit code squeezed into long lines. 1,043
 until issue 17: the page states the times of its own findings in the report's zone (``inZone`` in selfcheck.js);
