@@ -373,7 +373,7 @@ def render_html(
     if not report.ok:  # nothing built from an unverified bundle is shown without a warning
         warning = f'<p class="warning" role="alert">{_e(selfcheck.word("unverified", lang))}</p>'
         data = [part.replace("</h2>", "</h2>" + warning, 1) for part in data]
-    data = [f'<section class="data">{part}</section>' for part in data]
+    data = [f'<section class="data">{selfcheck.notes(part, lang) if selfchecking else part}</section>' for part in data]
     parts = [
         _meta(report, lang, checked_at, tool, zone),
         selfcheck.section(keys, lang) if selfchecking else "",

@@ -20,8 +20,7 @@ const ScelleRules = (() => {
 
   /** Whether an authority states the detail at a dotted ``path`` (empty text, list or false do not count). */
   function present(authority, path) {
-    let value = authority.body;
-    for (const part of path.split(".")) value = value === null || value === undefined ? value : value[part];
+    const value = path.split(".").reduce((v, part) => v?.[part], authority.body);
     return ![undefined, null, false, ""].includes(value) && !(Array.isArray(value) && !value.length);
   }
 
@@ -30,7 +29,7 @@ const ScelleRules = (() => {
     const emergency = eu.emergencyHours * 3600e6;
     const categories = (a) => (a.body.scope && a.body.scope.categories) || [];
     const sensitive = (a) =>
-      a.body.instrument === "eu-epoc" && categories(a).some((c) => c === "traffic" || c === "content");
+      a.body.instrument === eu.judgesOnly.order && categories(a).some((c) => eu.judgesOnly.data.includes(c));
     const validators = (a) => (sensitive(a) ? eu.judicial : eu.judicialOrProsecutor);
     const who = (a) => [...validators(a)].sort().join(",");
     const needsValidation = (a) =>
@@ -101,7 +100,7 @@ const ScelleRules = (() => {
         [a.from < a.issued, "instrument.before_issue"],
         [late, "instrument.not_yet", { instrument, date: utc(start).slice(0, 10) }],
       );
-      if (a.body.extends !== null) found.push(...extensionFindings(a, rules, earlier));
+      if (a.body.extends) found.push(...extensionFindings(a, rules, earlier));
       else found.push(...windowFindings(a, rules, null));
       return eu.validated.includes(a.body.instrument) ? found.concat(euFindings(a)) : found;
     }
@@ -215,9 +214,10 @@ const ScelleRules = (() => {
 
     /** The handlers of an event as their keys registered them (custody.rules.events). */
     function identities({ body, id }) {
-      for (const h of [body.handler, body.counter_party].filter((h) => h !== null)) {
+      const stated = Object.keys(facts.forms.records.Handler).slice(0, 4); // name to country
+      for (const h of [body.handler, body.counter_party].filter((h) => h)) {
         const registered = handlers.get(h.key_fingerprint);
-        const text = registered && facts.members.handler.slice(0, 4).map((k) => registered[k]).join(", ");
+        const text = registered && stated.map((k) => registered[k]).join(", ");
         const [name, key] = [h.name, h.key_fingerprint];
         if (registered === undefined) problem("identity.unregistered", { id, name, key });
         else if (!sameHandler(registered, h)) problem("identity.bad", { id, name, registered: text });
@@ -235,7 +235,7 @@ const ScelleRules = (() => {
         problem("order.recorded", { id, occurred, recorded, skew: facts.limits.clockSkewMinutes });
       if (previous !== null && entry.recorded < previous.recorded)
         problem("order.ledger", { id, recorded, previous: previous.id, before: previous.body.recorded_at });
-      for (const artefact of body.late_reason === undefined ? entry.keys : []) {
+      for (const artefact of body.late_reason ? [] : entry.keys) {
         const head = last.get(artefact);
         const params = { id, action, occurred, previous: head && head.id, artefact };
         if (head !== undefined && entry.occurred < head.occurred)

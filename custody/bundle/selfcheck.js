@@ -1,21 +1,23 @@
 "use strict";
 /* The report page's own check: runs ScelleVerifier on the bundle bytes embedded in the page, against the
-   ledger keys the page prints, and writes its verdict with the words of the page's data block. */
+   ledger keys the page prints; writes its verdict with the words of the page's data block. */
 (() => {
   const data = JSON.parse(document.getElementById("scelle-data").textContent);
   const words = data.words;
   const $ = (id) => document.getElementById(id);
   const element = (tag, properties) => Object.assign(document.createElement(tag), properties);
+  const reveal = (when) => // the notes the report holds hidden for this outcome (custody.bundle.selfcheck)
+    document.querySelectorAll(`[data-shown=${when}]`).forEach((note) => (note.hidden = false));
   const STATES = { true: ["ok", "ok"], false: ["fail", "bad"], null: ["unchecked", "na"] }; // state, mark
   const everyFinding = (result) => result.findings.concat(...(result.linked || []).map(everyFinding));
 
   // As evidence.common.zones.shown: "YYYY-MM-DD HH:MM[:SS] UTC±HH:MM"; other text, an unknown zone: as is.
   /** A stored UTC instant ("...Z") in the report's zone (data.zone). */
   function inZone(text, seconds) {
-    const moment = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(text) ? new Date(text) : null;
     const zone = data.zone || "UTC";
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(text)) return text;
+    const moment = new Date(text);
     let offset = /^[+-]\d\d:\d\d$/.test(zone) ? zone : "+00:00";
-    if (!moment) return text;
     if (offset !== zone && zone !== "UTC" && zone !== "Z") {
       try {
         const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
@@ -60,18 +62,14 @@
   function lines(list, result) {
     for (const f of result.findings) {
       const [state, mark] = STATES[f.ok];
-      const li = document.createElement("li");
+      const li = list.appendChild(element("li", {}));
       Object.assign(li.dataset, { code: f.code, state });
       li.append(element("span", { className: "mark " + mark, textContent: words.marks[state] }));
       li.append(element("span", { textContent: sentence(f) }));
-      list.append(li);
       const history = ["link.ok", "link.bad"].includes(f.code);
       const linked = history && result.linked.find((r) => r.origin === f.params.origin);
-      if (!linked) continue;
-      const sub = element("ul", { className: "checks linked" });
-      lines(sub, linked);
-      list.append(element("li", { className: "sub" }));
-      list.lastChild.append(sub);
+      const sub = linked && list.appendChild(element("li", { className: "sub" }));
+      if (linked) lines(sub.appendChild(element("ul", { className: "checks linked" })), linked);
     }
   }
 
@@ -85,18 +83,14 @@
     lines($("browser-checks"), result);
     document.body.classList.add(result.ok ? "browser-pass" : "browser-fail");
     if (result.ok) return;
+    reveal("fail");
     const failed = everyFinding(result).filter((f) => f.ok === false && f.params.id);
     const ids = new Set(failed.map((f) => String(f.params.id)));
-    for (const part of document.querySelectorAll("section.data")) {
-      const note = element("p", { className: "warning", textContent: words.unverified });
-      note.setAttribute("role", "alert");
-      part.querySelector("h2").after(note);
-      for (const row of part.querySelectorAll("tbody tr")) {
-        const terms = new Set(row.innerText.split(/[^\w:.-]+/));
-        if (![...ids].some((id) => terms.has(id))) continue;
-        row.classList.add("failed");
-        row.cells[0].prepend(element("strong", { textContent: words.marks.fail + " " }));
-      }
+    for (const row of document.querySelectorAll("section.data tbody tr")) {
+      const terms = new Set(row.innerText.split(/[^\w:.-]+/));
+      if (![...ids].some((id) => terms.has(id))) continue;
+      row.classList.add("failed");
+      row.cells[0].prepend(element("strong", { textContent: words.marks.fail + " " }));
     }
   }
 
@@ -132,25 +126,22 @@
 
   /** An event's timeline cells, lists of texts: when (report's zone), what, who, where, which authorities. */
   function cells(event) {
-    const when = inZone(event.occurred_at, false);
     const what = [words.params.action.words[event.action] || event.action, event.id];
     if (event.seal) what.push(words.seal + " " + event.seal);
     const who = [event.handler, event.counter_party].filter((h) => h).map((h) => h.name);
-    return [[when], what, who, [event.location || "—"], event.authorities];
+    return [[inZone(event.occurred_at, false)], what, who, [event.location || "—"], event.authorities];
   }
 
   /** The instant a row states ("YYYY-MM-DD HH:MM UTC±HH:MM") as "YYYY-MM-DDTHH:MM" in UTC, or null. */
   function statedUtc(text) {
     const m = /(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC([+-])(\d{2}):(\d{2})/.exec(text);
-    if (!m) return null;
-    const offset = (m[6] === "-" ? -1 : 1) * (+m[7] * 60 + +m[8]) * 60000;
-    return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) - offset).toISOString().slice(0, 16);
+    const offset = m && (m[6] === "-" ? -1 : 1) * (+m[7] * 60 + +m[8]) * 60000;
+    return m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) - offset).toISOString().slice(0, 16);
   }
 
   /** The timeline scelle wrote, checked row by row against the verified events; replaced if it differs. */
   function timeline(result) {
-    const heading = $("timeline-heading");
-    const table = heading && heading.parentElement.querySelector("table");
+    const table = $("timeline-heading") && $("timeline-heading").parentElement.querySelector("table");
     if (!table) return;
     const events = ledgerEvents(result);
     const rows = [...table.tBodies[0].rows].map((row) => row.textContent.replace(/\s+/g, " "));
@@ -159,8 +150,7 @@
       statedUtc(rows[i]) === e.occurred_at.slice(0, 16) && texts(e).every((t) => rows[i].includes(t));
     const same = rows.length === events.length && events.every(states);
     table.dataset.state = same ? "checked" : "replaced";
-    const textContent = words.timeline[table.dataset.state];
-    heading.after(element("p", { className: same ? "checked" : "warning", textContent }));
+    reveal(table.dataset.state);
     if (same) return;
     table.tBodies[0].textContent = "";
     for (const [origin, e] of events) {

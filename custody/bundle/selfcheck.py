@@ -13,7 +13,6 @@ they are stated, and travel in the page's data block with the words of the repor
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -24,20 +23,18 @@ from importlib import resources
 from typing import Any
 
 from custody import i18n
-from custody.bundle.format import MAX_LINK_DEPTH, BundleEntry
+from custody.bundle.format import MAX_LINK_DEPTH
 from custody.bundle.outcome import REASONS_SHOWN
+from custody.bundle.schema import bundle_members, record_forms
 from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS, BROWSER_WORDS
 from custody.i18n.findings import PARAMETER_WORDS
 from custody.i18n.words import SEMICOLON, singular
 from custody.model.changes import CHANGE_KINDS
-from custody.model.entries import LEAF_MEMBERS
-from custody.model.handover import HandoverLink
-from custody.model.identity import Handler
-from custody.model.records import ENTRY_KINDS, Signature
+from custody.model.entries import LEDGER_FORMAT
 from custody.model.trust import TrustedKey
 from custody.model.vocabulary import ACTIONS_NEEDING_AUTHORITY
-from custody.rules.authority import VALIDATED_INSTRUMENTS
+from custody.rules.authority import JUDGES_ONLY_DATA, JUDGES_ONLY_ORDER, VALIDATED_INSTRUMENTS
 from custody.rules.events import CLOCK_SKEW
 from custody.rules.instruments import (
     EMERGENCY,
@@ -106,23 +103,20 @@ def csp_meta(script: str | None) -> str:
 def facts() -> dict[str, Any]:
     """What the verifier needs from the rules, stated once in ``custody.rules``: the actions needing an authority,
     each instrument's rules (``custody.rules.instruments.Instrument``; times in microseconds since 1970) and who
-    issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the entry and change
-    kinds and the members of the objects it reads strictly (a handler's in the order of its fields)."""
+    issues or validates EU orders, the findings that deny ``order.ok``; and from the records, the change kinds, the
+    ledger format, the members of a bundle, of its entries and leaves, and the form of every record an entry holds
+    (``custody.bundle.schema``)."""
     return {
-        "kinds": list(ENTRY_KINDS),
         "changes": list(CHANGE_KINDS),
-        "members": {
-            "entry": _members(BundleEntry),
-            "leaf": sorted(LEAF_MEMBERS),
-            "signature": _members(Signature),
-            "handler": _members(Handler),
-            "handover": _members(HandoverLink),
-        },
+        "ledgerFormat": LEDGER_FORMAT,
+        "bundle": bundle_members(),
+        "forms": record_forms(),
         "needsAuthority": sorted(ACTIONS_NEEDING_AUTHORITY),
         "orderCodes": sorted(ORDER_CODES),
         "instruments": {name: _instrument(rules) for name, rules in INSTRUMENTS.items()},
         "eu": {
             "validated": list(VALIDATED_INSTRUMENTS),
+            "judgesOnly": {"order": JUDGES_ONLY_ORDER, "data": sorted(JUDGES_ONLY_DATA)},
             "judicial": sorted(JUDICIAL),
             "judicialOrProsecutor": sorted(JUDICIAL_OR_PROSECUTOR),
             "emergencyHours": EMERGENCY // timedelta(hours=1),
@@ -141,12 +135,6 @@ def facts() -> dict[str, Any]:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _members(record: Any) -> list[str]:
-    """The JSON members of a record: the fields it is built from, which its ``to_json`` writes under the same names
-    (a field set after construction, such as ``BundleEntry.form``, a reading aid, is not one of them)."""
-    return [field.name for field in dataclasses.fields(record) if field.init]
-
-
 def _instrument(rules: Instrument) -> dict[str, Any]:
     start = rules.applies_from
     return {
@@ -161,9 +149,7 @@ def _instrument(rules: Instrument) -> dict[str, Any]:
         "extendable": rules.extendable,
         "extension_days": rules.extension_days,
         "extensions_allowed": rules.extensions_allowed,
-        "applies_from": None
-        if start is None
-        else (start - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
+        "applies_from": None if start is None else (start - _EPOCH) // timedelta(microseconds=1),
     }
 
 
@@ -180,12 +166,10 @@ def words(lang: str) -> dict[str, Any]:
             for name, (table, joiner) in PARAMETER_WORDS.items()
         },
         "seal": i18n.label("seal", lang),
-        "timeline": {k: word(f"timeline_{k}", lang) for k in ("checked", "replaced")},
         "decimal": "," if lang == "fr" else ".",
         "zeroSingular": singular(0, lang),
         "semicolon": i18n.pick(SEMICOLON, lang),
         "verdict": {k: word(k, lang) for k in ("passed", "passed_partly", "failed", "error")},
-        "unverified": word("unverified_browser", lang),
         "artefact": {k: word(f"artefact_{k}", lang) for k in ("match", "nomatch", "unverified")},
         "marks": {
             "ok": word("mark_ok", lang),
@@ -255,6 +239,21 @@ def section(trusted: Sequence[tuple[TrustedKey, str]], lang: str) -> str:
         f"<p class=small>{_e(word('not_proven', lang).format(script=sha))}</p>"
         f"<p class=small>{_e(word('tables_note', lang))}</p></section>"
     )
+
+
+def notes(part: str, lang: str) -> str:
+    """A data section of the report with the notes the page shows once it has checked the bundle, hidden until then
+    (the script reveals those of its outcome, ``data-shown``): that the browser did not verify the bundle, and on
+    the timeline, that its rows were checked against the verified events, or replaced by them."""
+    shown = {"fail": ("warning", "unverified_browser")}
+    if 'id="timeline-heading"' in part:
+        shown |= {"checked": ("checked", "timeline_checked"), "replaced": ("warning", "timeline_replaced")}
+    role = {"fail": ' role="alert"'}
+    html = "".join(
+        f'<p class="{css}"{role.get(when, "")} data-shown="{when}" hidden>{_e(word(key, lang))}</p>'
+        for when, (css, key) in shown.items()
+    )
+    return part.replace("</h2>", "</h2>" + html, 1)
 
 
 def script_tags(

@@ -62,6 +62,31 @@ const ScelleVerifier = (() => {
     return obj;
   }
 
+  /** Whether ``value`` has a scalar form of Python's schema (custody.bundle.schema); a bad time throws. */
+  const SCALARS = {
+    text: isText,
+    int: (value) => Number.isSafeInteger(value) && value >= 0,
+    flag: (value) => typeof value === "boolean",
+    time: (value, where) => Number.isInteger(time(value, where)),
+    b64: (value) => b64decode(value) !== null,
+    map: (value) => isObject(value) && Object.values(value).every((v) => typeof v === "string"),
+  };
+
+  /** ``value`` when it has the ``form`` of custody.bundle.schema (a record's name, a scalar, T[] or T?). */
+  function check(value, form, where, records) {
+    if (form.endsWith("?") && (value === undefined || value === null)) return value;
+    const type = form.replace(/\?$/, "");
+    if (type.endsWith("[]")) {
+      need(Array.isArray(value), `${where}: expected a list`);
+      value.forEach((item, i) => check(item, type.slice(0, -2), `${where}[${i}]`, records));
+    } else if (Object.hasOwn(records, type)) {
+      const names = Object.keys(records[type]);
+      members(value, where, names.filter((k) => !records[type][k].endsWith("?")), names);
+      for (const k of names) check(value[k], records[type][k], `${where}.${k}`, records);
+    } else need(SCALARS[type](value, where), `${where}: expected ${type}`);
+    return value;
+  }
+
   /** The bundle file (custody.bundle.format): UTF-8 JSON in canonical form. */
   function readBundle(bytes, facts) {
     let text, obj;
@@ -79,10 +104,10 @@ const ScelleVerifier = (() => {
 
   /** One bundle object and, under ``linked``, the bundles of the ledgers its artefacts came from. */
   function readObject(obj, depth, facts) {
-    need(isObject(obj) && obj.format === "scelle-custody-bundle", "not a scelle custody bundle");
-    need(obj.version === 1, `unknown bundle version ${obj.version}`);
-    const required = ["checkpoint", "entries", "format", "selection", "version"];
-    members(obj, "bundle", required, ["timestamps", "linked"]);
+    const form = facts.bundle;
+    need(isObject(obj) && obj.format === form.format, "not a scelle custody bundle");
+    need(obj.version === form.version, `unknown bundle version ${obj.version}`);
+    members(obj, "bundle", form.required, form.optional);
     const { checkpoint, selection, entries, timestamps, linked } = obj;
     const list = (value) => Array.isArray(value) && value.length > 0;
     need(isText(checkpoint), "bundle.checkpoint: expected text");
@@ -93,7 +118,7 @@ const ScelleVerifier = (() => {
     need(linked === undefined || (list(linked) && depth < facts.limits.maxLinkDepth), "bundle.linked: deep");
     need(list(entries), "bundle.entries: expected a non-empty list");
     const read = entries.map((item, i) => {
-      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, facts.members.entry);
+      const { index, leaf, proof } = members(item, `bundle.entries[${i}]`, facts.bundle.entry);
       need(Number.isSafeInteger(index) && isObject(leaf) && Array.isArray(proof), `entries[${i}]: malformed`);
       const hashes = proof.map((h) => b64decode(h, 32));
       need(hashes.every((h) => h), `bundle.entries[${i}].proof: bad hash`);
@@ -141,12 +166,9 @@ const ScelleVerifier = (() => {
   /** Whether ``signature`` is the Ed25519 signature of ``message`` by ``publicKey`` (not if malformed). */
   async function ed25519(publicKey, signature, message) {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
-    try {
-      const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
-      return await crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
-    } catch (e) {
-      return false;
-    }
+    const key = crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+    const verified = key.then((k) => crypto.subtle.verify({ name: "Ed25519" }, k, signature, message));
+    return verified.catch(() => false);
   }
 
   /** RFC 9162 §2.1.3.2: the root an inclusion proof gives for a leaf's hash, or null when it cannot hold. */
@@ -166,28 +188,23 @@ const ScelleVerifier = (() => {
 
   /** An entry (custody.model.entries): its body, signatures, signed bytes, expected signers and times. */
   async function parseLeaf(item, facts) {
-    const { body, kind, signatures } = members(item.leaf, "leaf", facts.members.leaf);
-    if (!facts.kinds.includes(kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
-    need(isObject(body), `${kind}: not an object`);
-    const sigs = signatures.map((s) => {
-      const sig = b64decode(members(s, "signature", facts.members.signature).sig, 64);
-      need(typeof s.key === "string" && sig, "malformed signature");
-      return { key: s.key, sig };
-    });
-    const text = new TextDecoder().decode(item.bytes);
-    let signed = text.slice(8, text.lastIndexOf(',"kind":"'));
-    if (kind === "event" && body.signed_at !== undefined) {
-      // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model).
-      const { signed_at, ...rest } = body;
-      signed = canonical({ ...rest, recorded_at: signed_at });
-    }
-    const payload = utf8.encode(`scelle-${kind}-v1\n` + signed);
-    const entry = { index: item.index, kind, body, signatures: sigs, payload, id: body.id, expected: null };
+    const { body, kind, signatures } = members(item.leaf, "leaf", facts.bundle.leaf);
+    const { bodies, records } = facts.forms;
+    if (!Object.hasOwn(bodies, kind) || !Array.isArray(signatures)) return { kind, unsupported: true };
+    check(body, bodies[kind], kind, records);
+    const sigs = check(signatures, "Signature[]", "signatures", records).map((s) => b64decode(s.sig, 64));
+    need(sigs.every((sig) => sig), "malformed signature");
+    // A transfer recorded after both handlers signed it: they signed it as it was then (custody.model).
+    const { signed_at, ...rest } = body;
+    const signed = kind === "event" && signed_at ? { ...rest, recorded_at: signed_at } : body;
+    const payload = utf8.encode(`scelle-${kind}-v1\n` + canonical(signed));
+    const keyed = sigs.map((sig, i) => ({ key: signatures[i].key, sig }));
+    const entry = { index: item.index, kind, body, signatures: keyed, payload, id: body.id, expected: null };
     const at = (value, field) => time(value, `${kind}.${field}`);
     if (kind === "ledger" || kind === "key") {
       entry.publicKey = b64decode(body.public_key, 32);
-      if (kind === "ledger") need(entry.publicKey && typeof body.origin === "string", "bad ledger header");
-      else need(handler(body.handler, "key.handler", facts.members) && entry.publicKey, "key: bad key");
+      need(entry.publicKey, `${kind}: bad key`);
+      need(kind === "key" || body.format === facts.ledgerFormat, "ledger: unknown format");
       entry.expected = [await fingerprint(entry.publicKey)];
       need(kind === "ledger" || entry.expected[0] === body.handler.key_fingerprint, "key: wrong fingerprint");
       entry.id = kind === "ledger" ? "ledger" : body.handler.key_fingerprint;
@@ -199,44 +216,30 @@ const ScelleVerifier = (() => {
       entry.validation = v ? { date: at(v.date, "validation.date"), type: v.authority_type } : null;
     } else if (kind === "authority-change") {
       need(facts.changes.includes(body.change), "change: unknown change");
-      need((body.change === "extend") === (body.valid_until !== null), "change: an end, not an extension");
+      need((body.change === "extend") === !!body.valid_until, "change: an end, not an extension");
       [entry.at, entry.recorded] = [at(body.at, "at"), at(body.recorded_at, "recorded_at")];
-      entry.until = body.valid_until === null ? null : at(body.valid_until, "valid_until");
-    } else readEvent(entry, body, at, facts.members);
+      entry.until = body.valid_until ? at(body.valid_until, "valid_until") : null;
+    } else readEvent(entry, body, at);
     return entry;
   }
 
-  /** ``h`` when it is a handler: the members of custody.model.identity.Handler, text each. */
-  function handler(h, where, formats) {
-    members(h, where, formats.handler);
-    need(Object.values(h).every((v) => typeof v === "string"), `${where}: expected text`);
-    return h;
-  }
-
-  /** An event's handlers, times, lists, artefacts and the members only some actions have (custody.model). */
-  function readEvent(entry, body, at, formats) {
-    const { action, counter_party: other, recipient, handover, derived_from: sources } = body;
-    handler(body.handler, "event.handler", formats);
-    if (other !== null) handler(other, "event.counter_party", formats);
-    if (recipient !== undefined) handler(recipient, "event.recipient", formats);
+  /** An event's times, artefacts, signers and the members only some actions have (custody.model). */
+  function readEvent(entry, body, at) {
+    const { action, recipient, handover, derived_from: sources } = body;
     entry.occurred = at(body.occurred_at, "occurred_at");
     entry.recorded = at(body.recorded_at, "recorded_at");
-    for (const list of ["artefacts", "authorities", "prev", "categories"])
-      need(Array.isArray(body[list]), `event.${list}: expected a list`);
-    const sha256s = body.artefacts.map((a) => isObject(a) && isObject(a.digests) && a.digests.sha256);
-    need(sha256s.every((d) => typeof d === "string"), "artefact: no sha256");
+    // Lists Python reads as empty when absent or null (custody.model.fields).
+    for (const list of ["authorities", "prev", "categories"]) body[list] = body[list] || [];
+    need(body.artefacts.every((a) => Object.hasOwn(a.digests, "sha256")), "artefact: no sha256");
     entry.keys = body.artefacts.map((a) => "sha256:" + a.digests.sha256);
-    entry.expected = [body.handler, other].filter((h) => h).map((h) => h.key_fingerprint);
-    need((action === "offered") === (recipient !== undefined), "event.recipient: only for an offer");
-    need((action === "received") === (handover !== undefined), "event.handover: only for a receipt");
-    if (handover !== undefined) {
-      const { offer, origin, root, size } = members(handover, "event.handover", formats.handover);
-      need(isText(offer) && isText(origin) && b64decode(root, 32), "handover: malformed");
-      need(Number.isSafeInteger(size) && size > 0, "handover: bad size");
-    }
+    entry.expected = [body.handler, body.counter_party].filter((h) => h).map((h) => h.key_fingerprint);
+    need((action === "transferred") === !!body.counter_party, "event.counter_party: only for a transfer");
+    need((action === "offered") === !!recipient, "event.recipient: only for an offer");
+    need((action === "received") === !!handover, "event.handover: only for a receipt");
+    need(!handover || (b64decode(handover.root, 32) && handover.size > 0), "handover: malformed");
     const derived = Array.isArray(sources) && sources.length && sources.every(isKey);
-    need(sources === undefined || (action === "derived" && derived), "event.derived_from: malformed");
-    if (body.signed_at === undefined) return;
+    need(!sources || (action === "derived" && derived), "event.derived_from: malformed");
+    if (!body.signed_at) return;
     entry.signed = at(body.signed_at, "signed_at");
     need(action === "transferred" && entry.signed < entry.recorded, "event.signed_at: not a transfer's");
   }
@@ -289,8 +292,7 @@ const ScelleVerifier = (() => {
     if (!events.length) add("events.none", false);
     await signatureFindings(parsed, keys, add);
     ScelleRules.chain(parsed, bundle.selection, keys, ledger, facts, add);
-    const linked = [];
-    for (const b of bundle.linked) linked.push(await verifyOne(b, trusted, facts, false));
+    const linked = await Promise.all(bundle.linked.map((b) => verifyOne(b, trusted, facts, false)));
     links(events, linked, facts.limits.reasonsShown, add);
     const ok = findings.some((f) => f.ok) && events.length > 0 && findings.every((f) => f.ok !== false);
     const origin = read ? read.origin : "(a ledger whose checkpoint is unreadable)";
@@ -331,17 +333,10 @@ const ScelleVerifier = (() => {
     const parsed = [];
     let proved = 0;
     for (const item of bundle.entries) {
-      let entry;
-      try {
-        entry = await parseLeaf(item, facts);
-      } catch (e) {
-        add("leaf.bad", false, { index: item.index, detail: e.message });
-        continue;
-      }
-      if (entry.unsupported) {
-        add("browser.kind", false, { index: item.index, kind: String(entry.kind) });
-        continue;
-      }
+      const entry = await parseLeaf(item, facts).catch((e) => ({ error: e.message }));
+      if (entry.error !== undefined) add("leaf.bad", false, { index: item.index, detail: entry.error });
+      else if (entry.unsupported) add("browser.kind", false, { index: item.index, kind: String(entry.kind) });
+      if (entry.error !== undefined || entry.unsupported) continue;
       parsed.push(entry);
       if (point === null) continue;
       const root = await rootFromProof(item.index, point.size, await sha256([0], item.bytes), item.proof);
@@ -380,7 +375,7 @@ const ScelleVerifier = (() => {
     }
     if (good.length < parsed.length) return;
     const count = (...kinds) => good.filter((e) => kinds.includes(e.kind)).length;
-    const transfers = good.filter((e) => e.kind === "event" && e.body.counter_party !== null).length;
+    const transfers = good.filter((e) => e.kind === "event" && e.body.counter_party).length;
     const [events, authorities] = [count("event"), count("authority", "authority-change")];
     add("signatures.ok", true, { events, authorities, keys: count("key"), transfers });
   }
@@ -422,7 +417,7 @@ const ScelleVerifier = (() => {
   /** Each received event tied to the linked bundle it came from, then each linked bundle's own verdict. */
   function links(events, linked, reasonsShown, add) {
     const used = new Set();
-    for (const received of events.filter((e) => e.body.handover !== undefined)) {
+    for (const received of events.filter((e) => e.body.handover)) {
       const { id, body } = received;
       const { origin, size, root, offer } = body.handover;
       const names = ({ checkpoint: c }) => c && c.origin === origin && c.size === size && c.root === root;
@@ -458,5 +453,5 @@ const ScelleVerifier = (() => {
     return received.occurred < offered.occurred ? why("browser.handover_early") : null;
   }
 
-  return { verify, b64decode };
+  return { verify, b64decode, parseLeaf };
 })();

@@ -83,11 +83,16 @@ def _extension_findings(authority: Authority, rules: Instrument, earlier: Mappin
     return found + _window_findings(authority, rules, base)
 
 
+JUDGES_ONLY_ORDER = "eu-epoc"
+JUDGES_ONLY_DATA = frozenset({"traffic", "content"})
+"""A production order for these data categories is issued or validated by a judge only (Art. 4(2))."""
+
+
 def validators(authority: Authority) -> frozenset[str]:
     """Who may issue or validate this EU order (Art. 4(1)-(3)): judges for EPOC traffic or content data, otherwise
     judges or prosecutors."""
-    sensitive = bool({"traffic", "content"} & set(authority.scope.categories))
-    return JUDICIAL if authority.instrument == "eu-epoc" and sensitive else JUDICIAL_OR_PROSECUTOR
+    sensitive = bool(JUDGES_ONLY_DATA & set(authority.scope.categories))
+    return JUDICIAL if authority.instrument == JUDGES_ONLY_ORDER and sensitive else JUDICIAL_OR_PROSECUTOR
 
 
 def needs_validation(authority: Authority) -> bool:
@@ -120,7 +125,7 @@ def _eu_findings(authority: Authority) -> list[Breach]:
     if needs_validation(authority) and validation is not None:
         found += validation_findings(authority, validation.authority_type or _who(authority), validation.date)
     offence = authority.offence
-    if authority.instrument == "eu-epoc" and validators(authority) is JUDICIAL and offence is not None:
+    if authority.instrument == JUDGES_ONLY_ORDER and validators(authority) is JUDICIAL and offence is not None:
         if not offence.eu_listed and (offence.max_penalty_months or 0) < MIN_PENALTY_MONTHS_EPOC:
             found.append(breach("eu.offence"))
     return found

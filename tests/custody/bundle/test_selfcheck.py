@@ -73,6 +73,8 @@ def test_browser_verifies_the_valid_bundle(scenario: Scenario, bundle: bytes, la
     states = re.findall(r'data-code="([\w.]+)" data-state="(\w+)"', dom)
     assert ("signatures.ok", "ok") in states and ("proofs.ok", "ok") in states and ("checkpoint.ok", "ok") in states
     assert all(state != "fail" for _, state in states)
+    notes = re.findall(r'<p [^>]*data-shown="fail"[^>]*>', dom)
+    assert len(notes) == 4 and all("hidden" in tag for tag in notes)  # no warning on a verified bundle
     word = "Verdict du navigateur : VÉRIFIÉ" if lang == "fr" else "Browser verdict: VERIFIED"
     text = html.unescape(re.sub(r"<script\b.*?</script>", "", dom, flags=re.DOTALL))  # what a reader sees
     assert word in text
@@ -129,6 +131,8 @@ def test_failed_browser_check_warns_on_every_table_and_marks_the_failed_rows(
     sections = re.findall(r'<section class="data">(.*?)</section>', dom, re.DOTALL)
     assert len(sections) == 4
     assert all("votre navigateur n'a PAS vérifié le dossier" in part for part in sections)
+    shown = [re.findall(r'<p [^>]*data-shown="fail"[^>]*>', part) for part in sections]
+    assert all(len(tags) == 1 and "hidden" not in tags[0] for tags in shown)  # revealed by the page's script
     assert '<tr class="failed">' in dom
 
 

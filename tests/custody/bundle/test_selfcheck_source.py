@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from importlib import resources
 
 from custody import i18n
-from custody.bundle.format import BundleEntry
+from custody.bundle.format import Bundle, BundleEntry
 from custody.bundle.selfcheck import VERIFIER_FILES, facts, page_script, verifier_source, words
 from custody.bundle.verify import ORDER_CODES
 from custody.i18n.browser import BROWSER_FINDINGS
@@ -16,12 +18,13 @@ from custody.model.handover import HandoverLink
 from custody.model.identity import Handler
 from custody.model.records import ENTRY_KINDS, Signature
 
-MAX_TOTAL_LINES = 1068
+MAX_TOTAL_LINES = 1053
 """The page's JavaScript, every file counted (1,214 lines in six files before issue 13 asked for fewer, 1,065 within
 130 columns before the limit below): raise it only with a reason, never to fit code squeezed into long lines. 1,043
 until issue 17: the page states the times of its own findings in the report's zone (``inZone`` in selfcheck.js);
 1,064 until its counts took their singular or plural form (``[[count|one|many]]``, as ``custody.i18n.words``)
-and its French lists a space before « ; »."""
+and its French lists a space before « ; »; 1,068 until entries were checked against the forms Python derives from
+its records (``custody.bundle.schema``: stricter, and not shorter) and the page's notes were written by Python."""
 
 MAX_LINE = 110
 """No line longer than this: the line budget must not be met by cramming."""
@@ -87,16 +90,23 @@ def test_every_finding_the_page_states_is_in_the_catalogue_and_every_browser_sen
 
 
 def test_the_members_the_page_reads_strictly_are_those_the_records_write() -> None:
+    """A bundle, its entries and leaves by their members; any record an entry holds by its form (more in _forms)."""
+    entry = BundleEntry(index=0, leaf=b'{"body":{},"kind":"ledger","signatures":[]}', proof=())
+    one = Bundle(checkpoint="c", selection=("s",), entries=(entry,))
+    full = replace(one, timestamps=(b"t",), linked=(one,))
+    bundle = facts()["bundle"]
+    assert (bundle["format"], bundle["version"]) == (one.to_json()["format"], one.to_json()["version"])
+    assert sorted(bundle["required"]) == sorted(one.to_json())
+    assert sorted(bundle["required"] + bundle["optional"]) == sorted(full.to_json())
+    assert sorted(bundle["entry"]) == sorted(entry.to_json())
+    assert bundle["leaf"] == sorted(json.loads(entry.leaf))
     fingerprint = "sha256:" + "0" * 64
-    written = {
-        "entry": BundleEntry(index=0, leaf=b'{"body":{},"kind":"ledger","signatures":[]}', proof=()).to_json(),
-        "leaf": {"body": {}, "kind": "ledger", "signatures": []},
-        "signature": Signature(key=fingerprint, sig=bytes(64)).to_json(),
-        "handler": Handler(name="A", role="B", organisation="C", country="FR", key_fingerprint=fingerprint).to_json(),
-        "handover": HandoverLink(origin="o", size=1, root=bytes(32), offer="ev-1").to_json(),
-    }
-    members = facts()["members"]
-    assert {name: sorted(value) for name, value in members.items()} == {k: sorted(v) for k, v in written.items()}
-    assert members["handler"][:4] == ["name", "role", "organisation", "country"]  # the order identity.bad states
-    assert facts()["kinds"] == list(ENTRY_KINDS) and facts()["changes"] == list(CHANGE_KINDS)
+    records = facts()["forms"]["records"]
+    for record in (
+        Signature(key=fingerprint, sig=bytes(64)),
+        Handler(name="A", role="B", organisation="C", country="FR", key_fingerprint=fingerprint),
+        HandoverLink(origin="o", size=1, root=bytes(32), offer="ev-1"),
+    ):
+        assert sorted(records[type(record).__name__]) == sorted(record.to_json())
+    assert list(facts()["forms"]["bodies"]) == list(ENTRY_KINDS) and facts()["changes"] == list(CHANGE_KINDS)
     assert facts()["orderCodes"] == sorted(ORDER_CODES)
