@@ -313,9 +313,9 @@ const ScelleVerifier = (() => {
       const ours = note.signatures.filter((s) => s.name === name && equal(s.keyId, id));
       for (const s of ours) {
         const good = await ed25519(trust.publicKey, s.signature, utf8.encode(note.text));
-        need(good, `invalid signature by trusted key ${name}`, why("browser.checkpoint_signature", { name }));
+        need(good, `invalid signature by trusted key ${name}`, why("detail.checkpoint_signature", { name }));
       }
-      need(ours.length, "note not signed by the trusted key", why("browser.checkpoint_unsigned", { name }));
+      need(ours.length, "note not signed by the trusted key", why("detail.checkpoint_unsigned", { name }));
       add("checkpoint.ok", true, { key: trust.fingerprint, origin: read.origin, size: read.size });
       // Other signature lines (witnesses' cosignatures) are ignored, as scelle verify does without --witness.
       const others = note.signatures.filter((s) => s.name !== name).length;

@@ -43,7 +43,7 @@ from custody.rules.chain import ChainChecker
 from custody.tlog.cosignature import WitnessKey, check_cosignatures
 from custody.tlog.inclusions import Inclusions
 from custody.tlog.merkle import InclusionProofError, leaf_hash, verify_inclusion
-from custody.tlog.notes import Checkpoint, NoteError, open_note, parse_checkpoint, parse_note
+from custody.tlog.notes import Checkpoint, NoteError, key_id, open_note, parse_checkpoint, parse_note
 
 _ALGORITHM_NAMES = {"sha256": "SHA-256", "blake3": "BLAKE3"}
 ORDER_CODES = frozenset(
@@ -110,9 +110,14 @@ class _Verifier:
         name = self.trusted.name or (self._header_name() or "")
         try:
             open_note(note, {name: self.trusted.public_key})
-        except (SignatureError, NoteError) as exc:
-            self.add("checkpoint.bad", False, detail=exc)
+        except SignatureError as exc:  # stated as the page states it: no signature by that key, or a bad one
+            ours = key_id(name, self.trusted.public_key) in {s.key_id for s in parse_note(note)[1] if s.name == name}
+            why = breach("detail.checkpoint_signature" if ours else "detail.checkpoint_unsigned", name=name)
+            self.findings.append(Finding("checkpoint.bad", False, MappingProxyType({"detail": str(exc)}), (why,)))
             return None  # an untrusted root proves nothing: no proof is reported as passing against it
+        except NoteError as exc:
+            self.add("checkpoint.bad", False, detail=exc)
+            return None
         # Other signature lines (witnesses' cosignatures, a rotated key) are ignored unless they are trusted witnesses.
         self.add("checkpoint.ok", True, key=self.trusted.fingerprint, origin=point.origin, size=point.size)
         if self.witnesses:

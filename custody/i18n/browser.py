@@ -48,14 +48,6 @@ BROWSER_FINDINGS: Mapping[str, Pair] = {
         "it was received before it was offered",
         "la réception est antérieure à la remise",
     ),
-    "browser.checkpoint_signature": (
-        "the signature by the trusted key {name} does not verify",
-        "la signature de la clé de confiance {name} n'est pas valide",
-    ),
-    "browser.checkpoint_unsigned": (
-        "it is not signed by the trusted key {name}",
-        "il n'est pas signé par la clé de confiance {name}",
-    ),
 }
 
 BROWSER_WORDS: Mapping[str, Pair] = {

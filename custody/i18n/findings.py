@@ -116,6 +116,14 @@ FINDINGS: Mapping[str, Pair] = {
         "signée par {signers} ; attendu : {expected}",
     ),
     "detail.unsigned": ("not signed", "aucune signature"),
+    "detail.checkpoint_signature": (
+        "the signature by the trusted key {name} does not verify",
+        "la signature de la clé de confiance {name} n'est pas valide",
+    ),
+    "detail.checkpoint_unsigned": (
+        "it is not signed by the trusted key {name}",
+        "il n'est pas signé par la clé de confiance {name}",
+    ),
     "detail.signer_unknown": (
         "signed by {key}, whose key entry is not in the bundle",
         "signée par {key}, dont l'entrée de clé ne figure pas dans le dossier",

@@ -59,5 +59,5 @@ VERIFY_MESSAGES: Mapping[str, tuple[str, str]] = {
     "verify.status.in-progress": ("in-progress", "en cours"),
     "verify.subject.media": ("media", "support"),
     "verify.subject.stored": ("stored in the image", "stockée dans l'image"),
-    "verify.subject.expected": ("expected", "attendue"),
+    "verify.subject.expected": ("digest given (--expect)", "empreinte indiquée (--expect)"),
 }

@@ -99,11 +99,14 @@ def test_verify_expect_checks_a_digest_from_a_seizure_form(source: Path, tmp_pat
     # a raw image with no record at all: the expectation alone is the reference
     ok = run("verify", source, "--expect", f"SHA256:{sha256.upper()}", "--expect", f"md5:{md5}", "-q")
     assert ok.exit_code == 0, ok.output
-    assert f"expected: sha256:{sha256} ok" in ok.stdout and f"expected: md5:{md5} ok" in ok.stdout
+    given = "digest given (--expect)"
+    assert f"{given}: sha256:{sha256} ok" in ok.stdout and f"{given}: md5:{md5} ok" in ok.stdout
     wrong = "0" * 64
     bad = run("verify", source, "--expect", f"sha256:{wrong}", "-q")
     assert bad.exit_code == 3
-    assert f"expected sha256:{wrong}, got sha256:{sha256}" in bad.stderr
+    assert f"{given}: expected sha256:{wrong}, got sha256:{sha256}" in bad.stderr  # not "expected: expected"
+    french = run("verify", source, "--expect", f"sha256:{wrong}", "-q", "--lang", "fr")
+    assert f"empreinte indiquée (--expect) : attendue sha256:{wrong}, obtenue sha256:{sha256}" in french.stderr
 
 
 def test_verify_expect_with_an_e01_and_its_record(source: Path, tmp_path: Path) -> None:
@@ -121,7 +124,7 @@ def test_verify_expect_with_an_e01_and_its_record(source: Path, tmp_path: Path) 
         "-q",
     )
     assert result.exit_code == 0, result.output
-    assert "expected: sha1:" in result.stdout and "expected: blake3:" in result.stdout
+    assert "digest given (--expect): sha1:" in result.stdout and "digest given (--expect): blake3:" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.tools import runs_tools, tool
+from tests.support.luks import qemu_luks
+from tests.support.tools import runs_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -145,13 +146,7 @@ def luks(world: Path) -> Path:
     """A LUKS1 volume holding the ext4 fixture, made by qemu-img, in the working folder; its key file beside it."""
     (world / "luks.secret").write_bytes(b"sweep-secret")
     secret = f"secret,id=s0,file={world / 'luks.secret'}"
-    made = subprocess.run(
-        [tool("qemu-img"), "convert", "-f", "raw", "-O", "luks", "--object", secret, "-o",
-         "key-secret=s0,iter-time=10", str(GENERATED / "ext4.raw"), str(world / "disk.luks")],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    assert made.returncode == 0, made.stderr
-    return world / "disk.luks"
+    return qemu_luks(GENERATED / "ext4.raw", world / "disk.luks", secret)
 
 
 def _vdisks() -> dict[str, list[str]]:

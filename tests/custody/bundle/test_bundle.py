@@ -123,6 +123,24 @@ def test_wrong_trusted_key_is_not_verified(scenario: Scenario) -> None:
     assert caught.value.report is report and caught.value.exit_code == 3
 
 
+def test_why_the_signed_state_is_refused_is_stated_in_the_language_asked_for(scenario: Scenario) -> None:
+    # as the report page states it (detail.checkpoint_*): no signature by the trusted key, or a bad one
+    other = generate_key(name="Registre DGSN Casablanca", role="ledger", organisation="DGSN", country="MA")
+    report = refused(lambda: verify_bundle(bundle_for(scenario), other.info.public_key))
+    (bad,) = [f for f in report.findings if f.code == "checkpoint.bad"]
+    assert [p.code for p in bad.parts] == ["detail.checkpoint_unsigned"]
+    assert "il n'est pas signé par la clé de confiance" in bad.text("fr") and "not signed" not in bad.text("fr")
+    assert "it is not signed by the trusted key" in bad.text("en")
+    note = scenario.checkpoint()
+    origin, size, rest = note.split("\n", 2)
+    forged = "\n".join([origin, str(int(size) + 1), rest])  # the text changed under the ledger key's signature
+    bundle = replace(export_bundle(scenario.leaves, note).bundle, checkpoint=forged)
+    report = refused(lambda: verify_bundle(bundle.to_bytes(), scenario.ledger_key.info.public_key))
+    (bad,) = [f for f in report.findings if f.code == "checkpoint.bad"]
+    assert [p.code for p in bad.parts] == ["detail.checkpoint_signature"]
+    assert "n'est pas valide" in bad.text("fr") and "signature by" not in bad.text("fr")
+
+
 def test_modified_artefact_file_is_rejected(scenario: Scenario, tmp_path: Path) -> None:
     changed = tmp_path / scenario.laptop.name
     data = bytearray(scenario.laptop.read_bytes())

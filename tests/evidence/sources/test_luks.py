@@ -30,6 +30,7 @@ from cli.main import cli
 from evidence.common.messages import LocalisedImageError
 from evidence.sources import open_image
 from evidence.sources.luks import af_merge
+from tests.support.luks import qemu_luks
 from tests.support.tools import tool
 
 PLAIN = Path(__file__).resolve().parents[3] / "fixtures" / "generated" / "ext4.raw"
@@ -48,16 +49,7 @@ def _run(*argv: str) -> bytes:
 def luks1(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("luks1")
     out = work / "v1.luks"
-    secret = f"secret,id=s0,data={ASCII.decode()}"
-    argv = [tool("qemu-img"), "convert", "-f", "raw", "-O", "luks", "--object", secret, "-o",
-            "key-secret=s0,iter-time=10", str(PLAIN), str(out)]  # fmt: skip
-    for _attempt in range(5):  # qemu times its PBKDF2 for iter-time; on a busy machine it may fail to measure
-        result = subprocess.run(argv, capture_output=True, check=False)
-        if result.returncode == 0 or b"accurate CPU usage" not in result.stderr:
-            break
-        out.unlink(missing_ok=True)
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return out
+    return qemu_luks(PLAIN, out, f"secret,id=s0,data={ASCII.decode()}")
 
 
 def _xts_encrypt(key: bytes, tweak: bytes, data: bytes) -> bytes:
