@@ -8,9 +8,13 @@ from evidence.common.errors import EvidenceError
 class CustodyError(EvidenceError):
     """Root of the custody errors."""
 
+    kind = "error.kind.custody"
+
 
 class ProofError(CustodyError):
     """A Merkle inclusion or consistency proof does not verify (or is malformed)."""
+
+    kind = "error.kind.proof"
 
     exit_code = 3
 
@@ -18,11 +22,15 @@ class ProofError(CustodyError):
 class SignatureError(CustodyError):
     """A signature does not verify, or is made by a key that is not trusted."""
 
+    kind = "error.kind.signature"
+
     exit_code = 3
 
 
 class LedgerTamperedError(CustodyError):
     """A stored ledger value does not match what the signed data says."""
+
+    kind = "error.kind.tampered"
 
     exit_code = 3
 
@@ -30,10 +38,16 @@ class LedgerTamperedError(CustodyError):
 class AuthorityError(CustodyError):
     """An action is not covered by a valid legal authority (missing, expired, out of scope)."""
 
+    kind = "error.kind.authority"
+
 
 class KeyFileError(CustodyError):
     """A key file is missing, malformed, or cannot be decrypted (wrong passphrase)."""
 
+    kind = "error.kind.key"
+
 
 class RecordError(CustodyError):
     """A record is malformed (missing field, bad value, unknown instrument or action)."""
+
+    kind = "error.kind.record"

@@ -10,6 +10,8 @@ from custody.errors import CustodyError
 class ArtefactFileError(CustodyError):
     """An artefact file given to check against a bundle cannot be read."""
 
+    kind = "error.kind.artefact"
+
 
 def hash_file(path: str | Path) -> dict[str, str]:
     """SHA-256 and BLAKE3 of an artefact as custody events name it.

@@ -60,9 +60,13 @@ MAX_LINK_DEPTH = 8
 class BundleFormatError(CustodyError):
     """A file is not a readable scelle bundle: not JSON, truncated, another format, an unknown version."""
 
+    kind = "error.kind.bundle"
+
 
 class BundleSelectionError(CustodyError):
     """An artefact asked for is not in the ledger, or a selector is neither a digest nor a file."""
+
+    kind = "error.kind.selection"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

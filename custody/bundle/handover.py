@@ -48,6 +48,8 @@ checkpoint, kept as evidence of what the receiving ledger showed."""
 class HandoverError(CustodyError):
     """An offer or a receipt that does not hold: not for this ledger, this key, or not what was offered."""
 
+    kind = "error.kind.handover"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Received:

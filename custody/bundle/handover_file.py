@@ -62,6 +62,8 @@ HANDOVER_VERSION = 1
 class HandoverFormatError(BundleFormatError):
     """A file is not a readable offer or receipt: not JSON, truncated, changed, another format or version."""
 
+    kind = "error.kind.handover"
+
 
 def _to_bytes(value: dict[str, Any]) -> bytes:
     return encode_json(value) + b"\n"

@@ -18,6 +18,7 @@ from custody.i18n.words import (
     vocabulary,
     with_forms,
 )
+from evidence.common.stated import Stated
 from evidence.common.zones import shown_stored
 
 RECHECK: Mapping[str, tuple[str, ...]] = {
@@ -296,7 +297,7 @@ def finding(code: str, params: Mapping[str, str], lang: str, zone: str | None = 
             values[name] = pick(joiner, lang).join(vocabulary(table, value, lang) for value in values[name].split(","))
     if "days" in values and lang == "fr":
         values["days"] = values["days"].replace(".", ",")
-    return with_forms(pick(pair, lang), params, lang).format_map(values)
+    return Stated(with_forms(pick(pair, lang), params, lang).format_map(values))
 
 
 _OR: Pair = (" or ", " ou ")

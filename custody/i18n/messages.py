@@ -14,6 +14,7 @@ from custody.i18n.timestamps import TIMESTAMP_MESSAGES
 from custody.i18n.verifying import VERIFY_MESSAGES
 from custody.i18n.witnessing import WITNESS_MESSAGES
 from custody.i18n.words import Pair, pick, with_forms
+from evidence.common.stated import Stated
 
 MESSAGES: Mapping[str, Pair] = {
     **TIMESTAMP_MESSAGES,
@@ -109,4 +110,4 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     template = pick(MESSAGES[code], lang)
     if "[[" in template:  # a count's form: [[count|singular|plural]]
         template = with_forms(template, params, lang)
-    return template.format_map({k: str(v) for k, v in params.items()})
+    return Stated(template.format_map({k: str(v) for k, v in params.items()}))

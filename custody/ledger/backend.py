@@ -29,6 +29,8 @@ MetaValue = bytes | str | int
 class LedgerFileError(CustodyError):
     """The ledger is missing, not a scelle ledger, or cannot be read or written."""
 
+    kind = "error.kind.ledger"
+
 
 class SaidLedgerFileError(SaidError, LedgerFileError):
     """A ``LedgerFileError`` from the catalogue."""

@@ -49,6 +49,8 @@ class TimestampError(CustodyError):
     """A time-stamp request, reply or certificate is unusable; ``code`` and ``params`` name the message in the
     catalogue (``custody.i18n``), so the command line can state it in the user's language (``localised``)."""
 
+    kind = "error.kind.timestamp"
+
     def __init__(self, code: str, lang: str = "en", *, exit_code: int = 1, **params: object) -> None:
         self.code, self.params, self.exit_code = code, params, exit_code
         super().__init__(i18n.message(code, lang, **params))

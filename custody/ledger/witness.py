@@ -50,11 +50,15 @@ MAX_STATE_BYTES = 16 * 1024 * 1024
 class WitnessRefusedError(CustodyError):
     """The witness refuses to cosign: rollback, fork, missing or failing proof, untrusted signer (exit 3)."""
 
+    kind = "error.kind.witness"
+
     exit_code = 3
 
 
 class WitnessStateError(CustodyError):
     """The witness state file is missing, malformed, or cannot be written."""
+
+    kind = "error.kind.witness"
 
 
 def _b64(raw: bytes) -> str:

@@ -26,6 +26,8 @@ class TrustRequiredError(CustodyError):
     the command was not usable as given.
     """
 
+    kind = "error.kind.trust"
+
     exit_code = 2
 
     def __init__(self, subject: str, *, lang: str = "en", code: str = "trust.required.library") -> None:

@@ -27,6 +27,7 @@ from custody.model.records import Event
 from custody.model.times import format_utc
 from custody.rules.authority import Use, find_cover
 from custody.rules.breach import Breach, breach
+from evidence.common.stated import Stated
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far an event may claim to have happened after it was recorded (clocks of two machines differ a little)."""
@@ -230,9 +231,10 @@ class EventRefusedError(CustodyError):
         if any(b.code == "order.artefact" for b in self.breaches):
             reasons.append(i18n.pick(i18n.REFUSAL["late"], lang).format(how=self.how))
         action = i18n.vocabulary(i18n.ACTIONS, self.event.action, lang)
-        return i18n.pick(i18n.REFUSAL["refused"], lang).format(
+        text = i18n.pick(i18n.REFUSAL["refused"], lang).format(
             action=action, reasons=i18n.pick(SEMICOLON, lang).join(reasons)
         )
+        return Stated(text)
 
     def localised(self, lang: str, *, how: str | None = None, zone: str | None = None) -> EventRefusedError:
         """The same refusal stated in ``lang`` (``how``: the option that records a late reason), its times in

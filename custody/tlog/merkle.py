@@ -37,6 +37,8 @@ class MalformedProofError(ProofError):
 class TreeRangeError(CustodyError):
     """A tree was asked for something it does not have: an index or size beyond the tree, or a non-32-byte hash."""
 
+    kind = "error.kind.proof"
+
 
 def empty_root() -> bytes:
     """Root of the empty tree: ``SHA-256("")`` (RFC 9162 §2.1.1)."""

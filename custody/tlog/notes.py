@@ -42,6 +42,8 @@ _TREE_SIZE = re.compile(r"0|[1-9][0-9]*")
 class NoteError(CustodyError):
     """A signed note, a key string or a checkpoint is malformed."""
 
+    kind = "error.kind.note"
+
 
 def _is_valid_name(name: str) -> bool:
     return (

@@ -39,6 +39,8 @@ STATUSES = ("in-progress", "complete", "incomplete", "failed")
 class RecordError(EvidenceError):
     """An acquisition record is missing, unreadable or malformed."""
 
+    kind = "error.kind.acquisition_record"
+
 
 class LocalisedRecordError(LocalisedError, RecordError):
     """A ``RecordError`` from the catalogue (no record next to a raw image...)."""

@@ -21,6 +21,8 @@ MAX_SAFE_INTEGER = 2**53 - 1
 class CanonicalError(UsageError):
     """A value cannot be encoded canonically (float, huge integer, lone surrogate, non-string key)."""
 
+    kind = "error.kind.canonical"
+
 
 def _utf16_key(name: str) -> list[int]:
     # RFC 8785 §3.2.3: members are sorted by the UTF-16 code units of their names, not by code points.

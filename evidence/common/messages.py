@@ -21,10 +21,12 @@ from evidence.common.errors import (
     UsageError,
 )
 from evidence.common.info_messages import INFO_MESSAGES
+from evidence.common.kind_messages import KIND_MESSAGES
 from evidence.common.listing_messages import LISTING_MESSAGES
 from evidence.common.os_messages import OS_MESSAGES
 from evidence.common.plural import with_forms
 from evidence.common.progress_messages import PROGRESS_MESSAGES
+from evidence.common.stated import Stated
 from evidence.common.usage_messages import USAGE_MESSAGES
 from evidence.common.verify_messages import VERIFY_MESSAGES
 
@@ -254,6 +256,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     **BATCH_MESSAGES,
     **LISTING_MESSAGES,
     **INFO_MESSAGES,
+    **KIND_MESSAGES,
     **OS_MESSAGES,
     **USAGE_MESSAGES,
     **PROGRESS_MESSAGES,
@@ -282,7 +285,7 @@ def message(code: str, lang: str = "en", **params: object) -> str:
     template = MESSAGES[code][LANGUAGES.index(lang)]
     if "[[" in template:  # a count's form: [[count|singular|plural]]
         template = with_forms(template, params, lang)
-    return template.format_map({k: _said(v, lang) for k, v in params.items()})
+    return Stated(template.format_map({k: _said(v, lang) for k, v in params.items()}))
 
 
 def _said(value: object, lang: str) -> str:
@@ -367,12 +370,17 @@ class LocalisedAcquisitionError(AcquisitionError):
 
 
 def error_text(exc: BaseException, lang: str) -> str:
-    """The text of a library error in ``lang``: from this catalogue, from a reader's own pair (``message_in``: the
-    virtual-disk readers, acquisition), else as raised (the library's other errors are stated in English)."""
+    """A library error in ``lang``: from this catalogue, a reader's own pair (``message_in``), else as raised in
+    English, after what it is about (``EvidenceError.kind``) in ``lang`` when that is not English."""
     if isinstance(exc, LocalisedError):
         return exc.localised(lang)
     message_in = getattr(exc, "message_in", None)
-    return str(message_in(lang)) if callable(message_in) else str(exc)
+    if callable(message_in):
+        return str(message_in(lang))
+    if lang == "en" or not isinstance(exc, EvidenceError) or (exc.args and isinstance(exc.args[0], Stated)):
+        return str(exc)  # English, or raised with a text the catalogue stated (in the command's language)
+    # a detail the library states only in English: what it is about in ``lang``, the detail quoted as it is
+    return message("error.untranslated", lang, kind=Notice(exc.kind), detail=str(exc))
 
 
 class Notice:

@@ -34,6 +34,8 @@ KNOWN = "known"
 class HashSetError(EvidenceError):
     """A hash set that cannot be read (its kind, or a line or record of it)."""
 
+    kind = "error.kind.hashset"
+
 
 class Digest(NamedTuple):
     """One digest of a set."""
