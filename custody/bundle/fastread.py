@@ -47,7 +47,7 @@ _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INDEX = re.compile(rb'\{"index":(0|[1-9][0-9]{0,17}),"leaf":')
 """An entry's start and its index (a longer number, beyond any ledger, is left to the plain reading)."""
 _MARK = b',"proof":['
-_PROOF = re.compile(rb',"proof":\[((?:"[A-Za-z0-9+/=]*"(?:,"[A-Za-z0-9+/=]*")*)?)\]\}')
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _TRIES = 8
 """How many ``,"proof":[`` marks the walk tries as the end of a leaf other than an event's (strings of an authority
 may hold that text); past them, the plain reading reads the file."""
@@ -79,6 +79,24 @@ def _value_end(data: bytes, start: int) -> int | None:
     return None
 
 
+def _proof_end(data: bytes, end: int) -> int:
+    """Where the ``]}`` closing an entry's proof is, when ``end`` starts ``,"proof":[`` and a list of JSON strings of
+    base64 characters, ``"h1","h2",...`` or nothing, then ``]}`` follow; else -1. The list holds no ``]``, so it ends
+    at the first ``]}``; its characters other than base64 must then be its quotes and commas, ``""`` then ``,""``
+    for each comma, and each comma between two quotes (no base64 character outside the strings)."""
+    start = end + len(_MARK)
+    close = data.find(b"]}", start)
+    if close < 0 or not data.startswith(_MARK, end):
+        return -1
+    body = data[start:close]
+    if not body:
+        return close
+    commas = body.count(b",")
+    if body[:1] != b'"' or body[-1:] != b'"' or body.count(b'","') != commas:
+        return -1
+    return close if body.translate(None, _BASE64) == b'""' + b',""' * commas else -1
+
+
 def split_offer(data: bytes) -> SplitOffer | None:
     """The skeleton and event entries of a compact offer file, or ``None`` when the walk meets anything unexpected
     (a proof hash that is not 32 bytes in canonical base64 included: the plain reading says what is wrong)."""
@@ -97,7 +115,7 @@ def split_offer(data: bytes) -> SplitOffer | None:
     parts: list[bytes] = [data[:pos]]
     entries: dict[int, BundleEntry] = {}
     done, position = pos, 0
-    index_form, proof_form, leaf_form, find = _INDEX.match, _PROOF.match, EVENT_LEAF.fullmatch, data.find
+    index_form, leaf_form, find = _INDEX.match, EVENT_LEAF.fullmatch, data.find
     while True:
         head = index_form(data, pos)
         if head is None:
@@ -113,20 +131,20 @@ def split_offer(data: bytes) -> SplitOffer | None:
             end = _value_end(data, start)
             if end is None:
                 return None
-        proof = proof_form(data, end)
-        if proof is None:
+        close = _proof_end(data, end)
+        if close < 0:
             return None
         if form is not None and leaf is not None:  # '{}' for the entry; base64 strings hold no character to escape
-            hashes = proof.group(1).decode("ascii")
+            hashes = data[end + len(_MARK) + 1 : close - 1].decode("ascii")
             try:
-                read = proof_hashes(hashes[1:-1].split('","') if hashes else [], position)
+                read = proof_hashes(hashes.split('","') if close - end > len(_MARK) else [], position)
             except BundleFormatError:
                 return None
             parts.append(data[done:pos])
             parts.append(b"{}")
             entries[position] = BundleEntry.with_form(int(head.group(1)), leaf, read, form)
-            done = proof.end()
-        pos, position = proof.end(), position + 1
+            done = close + 2
+        pos, position = close + 2, position + 1
         if data.startswith(b"]", pos):
             break
         if not data.startswith(b",", pos):
