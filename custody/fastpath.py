@@ -5,7 +5,7 @@ only those that pay for themselves are kept:
 
 * ``custody.ledger.verify._CheckpointKey.fast_check``: a checkpoint as scelle writes it is compared as text, not
   parsed as a signed note (about a fifth of the verification time);
-* ``custody.model.records.memoised``: a handler or artefact is parsed once per distinct JSON value (about 13 %);
+* ``custody.model.fields.memoised``: a handler or artefact is parsed once per distinct JSON value (about 13 %);
 * ``custody.ledger.verify``'s deferred pass: signatures verified in batches, not between two leaves (about 6 %);
 * ``custody.model.leafform.EVENT_LEAF``: an event leaf read by one regular expression (about 6 %);
 * ``custody.bundle.fastread``: an offer file's event leaves cut out of its text, not decoded and encoded twice

@@ -62,12 +62,12 @@ class SplitOffer:
     entries: dict[int, BundleEntry]
 
 
-def _value_end(data: bytes, start: int) -> int | None:
-    """Where the JSON value at ``start``, followed by ``,"proof":[``, ends (see the module), or ``None``."""
+def _value_end(data: bytes, start: int) -> int:
+    """Where the JSON value at ``start``, followed by ``,"proof":[``, ends (see the module), or -1."""
     mark = data.find(_MARK, start)
     for _ in range(_TRIES):
         if mark < 0:
-            return None
+            return -1
         try:
             text = data[start:mark].decode("utf-8")
             _, end = _DECODER.raw_decode(text)
@@ -76,7 +76,7 @@ def _value_end(data: bytes, start: int) -> int | None:
         if end == len(text):
             return mark
         mark = data.find(_MARK, mark + 1)
-    return None
+    return -1
 
 
 def _proof_end(data: bytes, end: int) -> int:
@@ -129,7 +129,7 @@ def split_offer(data: bytes) -> SplitOffer | None:
             return None
         if form is None:  # another kind of leaf: left in the skeleton, read the plain way
             end = _value_end(data, start)
-            if end is None:
+            if end < 0:
                 return None
         close = _proof_end(data, end)
         if close < 0:

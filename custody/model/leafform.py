@@ -17,15 +17,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from custody.model.records import (
-    MEMO_SIZE,
-    Artefact,
-    Event,
-    Signature,
-    counter_party_handler,
-    event_handler,
-    memoised,
-)
+from custody.model.fields import MEMO_SIZE, memoised
+from custody.model.records import Artefact, Event, Signature, counter_party_handler, event_handler
 from custody.model.times import parse_utc
 
 
@@ -92,7 +85,7 @@ _texts: dict[tuple[Callable[[Any], Any], str], Any] = {}
 
 def _parsed(text: str, parse: Callable[[Any], Any]) -> Any:
     """``parse`` of the JSON ``text`` of a handler or of an artefact list: what the generic path gets from the same
-    value (``records.memoised`` parses each distinct handler and artefact once). ``parse`` is a pure function of
+    value (``fields.memoised`` parses each distinct handler and artefact once). ``parse`` is a pure function of
     the value, and equal texts are equal values, so each distinct text is parsed once (only successes are kept: a
     refused text is refused every time); this module is itself a fast path (``custody.fastpath``)."""
     key = (parse, text)
@@ -205,5 +198,5 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
         )
     )
     # '{"key":"K","sig":"S"},{"key":...': no string holds a quote, so these separators are only between strings.
-    pairs = (part.split('","sig":"') for part in signatures[8:-2].split('"},{"key":"'))
-    return body, tuple(Signature.from_json({"key": key, "sig": sig}) for key, sig in pairs)
+    pairs = [part.split('","sig":"') for part in signatures[8:-2].split('"},{"key":"')]
+    return body, tuple(Signature.known(key, sig) or Signature.from_json({"key": key, "sig": sig}) for key, sig in pairs)

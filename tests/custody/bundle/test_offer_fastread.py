@@ -195,4 +195,5 @@ def test_a_proof_mark_inside_a_leaf_is_passed_over_a_few_times(offer: bytes) -> 
     nested = text.replace('"facts":', '"extra":{"proof":[1],"y":1},"facts":', 1).encode("utf-8")
     split = split_offer(nested)
     assert split is not None and b'"extra":{"proof":[1],"y":1}' in split.skeleton
-    assert split_offer(text.replace('"facts":', '"x":[' + '{"a":1,"proof":[]},' * 9 + '{}],"facts":', 1).encode()) is None
+    many = text.replace('"facts":', '"x":[' + '{"a":1,"proof":[]},' * 9 + '{}],"facts":', 1)
+    assert split_offer(many.encode("utf-8")) is None
