@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -91,6 +91,7 @@ class Artefact(Record):
     name: str | None = None
     size: int | None = None
     acquisition_record: str | None = None
+    _key: str = field(init=False, repr=False, compare=False)  # ``key``, made once (the rules ask it many times)
 
     def __post_init__(self) -> None:
         if not isinstance(self.digests, Mapping) or "sha256" not in self.digests:
@@ -98,6 +99,7 @@ class Artefact(Record):
         for algorithm, value in self.digests.items():
             check_digest(algorithm, value, "artefact.digests")
         object.__setattr__(self, "digests", MappingProxyType(dict(sorted(self.digests.items()))))
+        object.__setattr__(self, "_key", "sha256:" + self.digests["sha256"])
         if self.name is not None:
             check_text(self.name, "artefact.name")
         size = self.size
@@ -109,7 +111,7 @@ class Artefact(Record):
     @property
     def key(self) -> str:
         """``sha256:<hex>``: how events about the same artefact find each other."""
-        return "sha256:" + self.digests["sha256"]
+        return self._key
 
     def to_json(self) -> dict[str, Any]:
         return {
