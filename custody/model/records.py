@@ -358,7 +358,8 @@ class Signature(Record):
         if len(raw) != 64 or binascii.b2a_base64(raw, newline=False).decode("ascii") != sig:
             return None
         signature = _NEW(cls)  # what __init__ does; __post_init__'s checks are the two just made
-        _SET_KEY(signature, key), _SET_SIG(signature, raw)
+        _SET_KEY(signature, key)
+        _SET_SIG(signature, raw)
         return signature
 
     @classmethod
