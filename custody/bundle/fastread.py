@@ -47,7 +47,8 @@ _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _INDEX = re.compile(rb'\{"index":(0|[1-9][0-9]{0,17}),"leaf":')
 """An entry's start and its index (a longer number, beyond any ledger, is left to the plain reading)."""
 _MARK = b',"proof":['
-_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_ITEM = 47
+"""A proof hash in the list: a quote, 44 base64 characters, a quote and a comma (none after the last)."""
 _TRIES = 8
 """How many ``,"proof":[`` marks the walk tries as the end of a leaf other than an event's (strings of an authority
 may hold that text); past them, the plain reading reads the file."""
@@ -80,10 +81,10 @@ def _value_end(data: bytes, start: int) -> int:
 
 
 def _proof_end(data: bytes, end: int) -> int:
-    """Where the ``]}`` closing an entry's proof is, when ``end`` starts ``,"proof":[`` and a list of JSON strings of
-    base64 characters, ``"h1","h2",...`` or nothing, then ``]}`` follow; else -1. The list holds no ``]``, so it ends
-    at the first ``]}``; its characters other than base64 must then be its quotes and commas, ``""`` then ``,""``
-    for each comma, and each comma between two quotes (no base64 character outside the strings)."""
+    """Where the ``]}`` closing an entry's proof is, when ``end`` starts ``,"proof":[``, then ``]}`` or a list of
+    JSON strings of 44 characters, ``"h1","h2",...``; else -1 (a hash of another length is refused by the plain
+    reading: 32 bytes in canonical base64 are 44 characters). The strings' characters are checked by ``proof_hashes``
+    (canonical base64 only); the quotes and commas stand where that form puts them."""
     start = end + len(_MARK)
     close = data.find(b"]}", start)
     if close < 0 or not data.startswith(_MARK, end):
@@ -91,10 +92,10 @@ def _proof_end(data: bytes, end: int) -> int:
     body = data[start:close]
     if not body:
         return close
-    commas = body.count(b",")
-    if body[:1] != b'"' or body[-1:] != b'"' or body.count(b'","') != commas:
+    count = (len(body) + 1) // _ITEM
+    if len(body) != count * _ITEM - 1 or body[::_ITEM] != b'"' * count or body[_ITEM - 2 :: _ITEM] != b'"' * count:
         return -1
-    return close if body.translate(None, _BASE64) == b'""' + b',""' * commas else -1
+    return close if body[_ITEM - 1 :: _ITEM] == b"," * (count - 1) else -1
 
 
 def split_offer(data: bytes) -> SplitOffer | None:

@@ -109,6 +109,8 @@ _AIMED: list[Change] = [
     lambda t: t.replace('"proof":["', '"proof":["A"', 6),  # a string not closed where the form expects
     lambda t: t.replace('"proof":["', '"proof":["A"B,"', 6),  # a base64 character between a string and a comma
     lambda t: t.replace('"proof":["', '"proof":["]","', 6),  # a bracket in a string of a proof
+    lambda t: t.replace('"proof":["', '"proof":["A', 6),  # a hash one character too long
+    lambda t: t.replace('"proof":["', '"proof":["A","B', 6),  # a string of one character, then one of 45
     lambda t: t.replace('],"format":"scelle-custody-bundle"', '] ,"format":"scelle-custody-bundle"', 1),
     lambda t: t.replace(',"format":"scelle-custody-offer"', ', "format":"scelle-custody-offer"', 1),
     lambda t: t.replace('"version":1}', '"version":1,"extra":1}', 1),
