@@ -98,6 +98,21 @@ def _proof_end(data: bytes, end: int) -> int:
     return close if body[_ITEM - 1 :: _ITEM] == b"," * (count - 1) else -1
 
 
+def _hashes(text: str, last: tuple[str, tuple[bytes, ...]], position: int) -> tuple[bytes, ...]:
+    """``proof_hashes`` of a proof's strings, ``text`` being ``h1","h2",...","hn`` (laid out as ``_proof_end``
+    checked): the strings it ends with alike the proof read before it (``last``: its text and hashes) are that one's
+    hashes. Neighbouring leaves' paths meet, so their proofs end alike; each string reads to one value."""
+    if not text:
+        return ()
+    before, read = last
+    if len(before) == len(text):
+        for shared in range(1, len(read)):
+            at = shared * _ITEM
+            if text[at:] == before[at:]:
+                return proof_hashes(text[: at - 3].split('","'), position) + read[shared:]
+    return proof_hashes(text.split('","'), position)
+
+
 def split_offer(data: bytes) -> SplitOffer | None:
     """The skeleton and event entries of a compact offer file, or ``None`` when the walk meets anything unexpected
     (a proof hash that is not 32 bytes in canonical base64 included: the plain reading says what is wrong)."""
@@ -116,6 +131,7 @@ def split_offer(data: bytes) -> SplitOffer | None:
     parts: list[bytes] = [data[:pos]]
     entries: dict[int, BundleEntry] = {}
     done, position = pos, 0
+    last: tuple[str, tuple[bytes, ...]] = ("", ())
     index_form, leaf_form, find = _INDEX.match, EVENT_LEAF.fullmatch, data.find
     while True:
         head = index_form(data, pos)
@@ -138,9 +154,10 @@ def split_offer(data: bytes) -> SplitOffer | None:
         if form is not None and leaf is not None:  # '{}' for the entry; base64 strings hold no character to escape
             hashes = data[end + len(_MARK) + 1 : close - 1].decode("ascii")
             try:
-                read = proof_hashes(hashes.split('","') if close - end > len(_MARK) else [], position)
+                read = _hashes(hashes, last, position)
             except BundleFormatError:
                 return None
+            last = (hashes, read)
             parts.append(data[done:pos])
             parts.append(b"{}")
             entries[position] = BundleEntry.with_form(int(head.group(1)), leaf, read, form)
