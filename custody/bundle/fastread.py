@@ -82,12 +82,12 @@ def _value_end(data: bytes, start: int) -> int:
 
 def _proof_end(data: bytes, end: int) -> int:
     """Where the ``]}`` closing an entry's proof is, when ``end`` starts ``,"proof":[``, then ``]}`` or a list of
-    JSON strings of 44 characters, ``"h1","h2",...``; else -1 (a hash of another length is refused by the plain
-    reading: 32 bytes in canonical base64 are 44 characters). The strings' characters are checked by ``proof_hashes``
-    (canonical base64 only); the quotes and commas stand where that form puts them."""
+    JSON strings of 44 characters, ``"h1","h2",...``; else -1 (a hash of another length, or holding a ``]``, is
+    refused by the plain reading: 32 bytes in canonical base64 are 44 base64 characters). The strings' characters
+    are checked by ``proof_hashes``; the quotes and commas stand where that form puts them."""
     start = end + len(_MARK)
-    close = data.find(b"]}", start)
-    if close < 0 or not data.startswith(_MARK, end):
+    close = data.find(b"]", start)  # the list holds no ']' (else, whatever follows, the plain reading refuses it)
+    if close < 0 or not data.startswith(b"}", close + 1) or not data.startswith(_MARK, end):
         return -1
     body = data[start:close]
     if not body:
