@@ -50,8 +50,9 @@ _MARK = b',"proof":['
 _ITEM = 47
 """A proof hash in the list: a quote, 44 base64 characters, a quote and a comma (none after the last)."""
 _TRIES = 8
-"""How many ``,"proof":[`` marks the walk tries as the end of a leaf other than an event's (strings of an authority
-may hold that text); past them, the plain reading reads the file."""
+"""How many ``,"proof":[`` marks the walk tries as the end of a leaf other than an event's (an object inside such a
+leaf may have a member ``proof``; no JSON string holds the mark, its quote would be escaped); past them, the plain
+reading reads the file."""
 
 
 @dataclass(frozen=True, slots=True)
