@@ -14,9 +14,12 @@ fresh ledger of its own, with the receipt made.
 The floor is the bare verification of exactly the Ed25519 signatures the receiver must check (every signature of
 every entry in the offer's bundle, its checkpoint's and the transfer's, keys already loaded, messages already
 built), one after the other on one thread, measured in the same run, each receive run followed by a floor run.
-scelle verifies on one thread too: the ``cryptography`` library holds the GIL while it verifies, so a thread pool
-gains nothing (the script measures the bare verification on two threads and prints its speed-up), and spreading the
-work over processes would divide the floor as much as the receive. Both are timed in wall-clock seconds and in CPU
+scelle verifies on one thread too. The ``cryptography`` library lets go of the GIL while it verifies a signature, so
+bare verification on two threads runs about twice as fast on an idle two-core machine (the script prints that
+speed-up; on a busy machine it is lower); but it takes the GIL back after each signature, so a thread verifying beside
+a thread that runs the Python checks waits for the GIL after every signature (up to the interpreter's switch
+interval, 5 ms: 3,000 verifications that take 0.3 s alone took 15 s beside a busy Python thread). Spreading the work
+over processes would divide the floor as much as the receive. Both are timed in wall-clock seconds and in CPU
 seconds of the thread that runs them (``time.thread_time``): on a machine shared with other work the CPU ratio is
 the steadier one; the best of ``--runs`` is kept for each.
 
@@ -191,7 +194,8 @@ def main() -> None:
     print(f"  floor:                                           {bare_wall:.3f} s wall, {bare_cpu:.3f} s CPU")
     ratios = f"{wall / bare_wall:.2f} wall, {cpu / bare_cpu:.2f} CPU"
     print(f"  ratio receive / floor: {ratios} (goal <= 1.3; best of {args.runs} runs each)")
-    print(f"  floor on 2 threads: {one / two:.2f}x faster than on 1 (the library holds the GIL: scelle uses one)")
+    print(f"  floor on 2 threads: {one / two:.2f}x faster than on 1 (bare verification lets go of the GIL; beside the")
+    print("  Python checks a verifying thread would wait for the GIL after every signature: scelle uses one thread)")
 
 
 if __name__ == "__main__":

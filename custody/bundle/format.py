@@ -83,9 +83,13 @@ class BundleEntry:
 
     @classmethod
     def with_form(cls, index: int, leaf: bytes, proof: tuple[bytes, ...], form: re.Match[str]) -> BundleEntry:
-        """An entry whose leaf's text ``form`` matched whole (``custody.bundle.fastread``)."""
-        entry = cls(index=index, leaf=leaf, proof=proof)
-        object.__setattr__(entry, "form", form)
+        """An entry whose leaf's text ``form`` matched whole (``custody.bundle.fastread``), built through its slots
+        (what the constructor does: the class has no checks of its own)."""
+        entry = _NEW(cls)
+        _SET_INDEX(entry, index)
+        _SET_LEAF(entry, leaf)
+        _SET_PROOF(entry, proof)
+        _SET_FORM(entry, form)
         return entry
 
     def to_json(self) -> dict[str, Any]:
@@ -95,6 +99,12 @@ class BundleEntry:
             "leaf": canonical.decode(self.leaf),
             "proof": [base64.b64encode(h).decode("ascii") for h in self.proof],
         }
+
+
+_NEW = object.__new__
+_SET_INDEX, _SET_LEAF, _SET_PROOF, _SET_FORM = (
+    getattr(BundleEntry, name).__set__ for name in ("index", "leaf", "proof", "form")
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -196,10 +196,7 @@ def _split(data: bytes) -> SplitOffer | None:
     """The fast reading's split of an offer file (``custody.bundle.fastread``), when the fast paths are on."""
     if not fastpath.ENABLED or len(data) > MAX_BUNDLE_BYTES:
         return None
-    try:
-        return split_offer(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None
+    return split_offer(data)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

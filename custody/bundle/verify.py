@@ -182,7 +182,9 @@ class _Verifier:
     def gather(self, item: BundleEntry, entry: SignedEntry) -> None:
         """What the report and the later steps need of one entry; nothing else of it is kept."""
         body = entry.body
-        if isinstance(body, LedgerHeader):
+        if type(body) is Event:  # most entries (the kinds are distinct classes: the order of the tests is free)
+            self.contents.events.append(body)
+        elif isinstance(body, LedgerHeader):
             self.headers.append((item.index, body))
         elif isinstance(body, KeyEntry):
             self.contents.keys[body.handler.key_fingerprint] = body
@@ -220,24 +222,31 @@ class _Verifier:
         counts = {"event": 0, "authority": 0, "key": 0, "ledger": 0, "authority-change": 0}
         failed: list[Finding] = []
         signatures = SignatureChecks(self.contents.keys)
-        for item, entry, payload in self._read_again():
+
+        def signed(item: BundleEntry, entry: SignedEntry, payload: bytes) -> None:
             problem = signatures.problem(entry, payload)
             if problem:
                 params = MappingProxyType({"index": str(item.index), "id": entry.entry_id})
                 failed.append(Finding("signature.bad", False, params, (problem,)))
             else:
                 counts[entry.kind] += 1
-            checker.visit(item.index, entry)
+
+        if self.parsed is not None:  # the signatures in one run, then the chain (each keeps its work in the caches)
+            for item, entry, payload in self.parsed:
+                signed(item, entry, payload)
+            for item, entry, _ in self.parsed:
+                checker.visit(item.index, entry)
+        else:
+            for item, entry, payload in self._read_again():
+                signed(item, entry, payload)
+                checker.visit(item.index, entry)
         self.findings.extend(failed)
         self.signatures(counts, bool(failed))
         self.order(checker)
 
     def _read_again(self) -> Iterator[tuple[BundleEntry, SignedEntry, bytes]]:
-        """The leaves that could be read, with their entries and payloads: as the first walk read them, or read again
-        (an unreadable leaf was reported by the first walk: ``leaf.bad``)."""
-        if self.parsed is not None:
-            yield from self.parsed
-            return
+        """The leaves that could be read, read again, with their entries and payloads (an unreadable leaf was
+        reported by the first walk: ``leaf.bad``)."""
         for item in self.bundle.iter_entries():
             try:
                 entry, payload = parse_leaf(item.leaf, item.form)

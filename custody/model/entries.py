@@ -249,6 +249,10 @@ def sign_entry(kind: str, body: Body, keys: Sequence[KeyPair]) -> SignedEntry:
     return SignedEntry(kind=kind, body=body, signatures=signatures)
 
 
+_NEW = object.__new__
+_SET_KIND, _SET_BODY, _SET_SIGNATURES = (getattr(SignedEntry, name).__set__ for name in ("kind", "body", "signatures"))
+_EVENT_PAYLOAD = signing_payload("event", b"")
+
 LEAF_MEMBERS = frozenset({"body", "kind", "signatures"})
 """The members of a leaf's JSON object, exactly."""
 
@@ -283,8 +287,11 @@ def parse_leaf(data: bytes, form: re.Match[str] | None = None) -> tuple[SignedEn
         if match is None:
             return _parse_any(text, data)
     body, signatures = read_event(match)
-    body_bytes = data[8 : data.rfind(b',"kind":"')]
-    return SignedEntry(kind="event", body=body, signatures=signatures), signing_payload("event", body_bytes)
+    entry = _NEW(SignedEntry)  # SignedEntry(kind="event", ...) through its slots: the body is an Event, as checked
+    _SET_KIND(entry, "event")
+    _SET_BODY(entry, body)
+    _SET_SIGNATURES(entry, signatures)
+    return entry, _EVENT_PAYLOAD + data[8 : data.rfind(b',"kind":"')]  # signing_payload("event", body bytes)
 
 
 def _parse_any(text: str, data: bytes) -> tuple[SignedEntry, bytes]:

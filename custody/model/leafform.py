@@ -17,15 +17,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from custody.model.records import (
-    MEMO_SIZE,
-    Artefact,
-    Event,
-    Signature,
-    counter_party_handler,
-    event_handler,
-    memoised,
-)
+from custody.model.fields import MEMO_SIZE, is_ident, memoised
+from custody.model.records import Artefact, Event, Signature, counter_party_handler, event_handler
 from custody.model.times import parse_utc
 
 
@@ -92,7 +85,7 @@ _texts: dict[tuple[Callable[[Any], Any], str], Any] = {}
 
 def _parsed(text: str, parse: Callable[[Any], Any]) -> Any:
     """``parse`` of the JSON ``text`` of a handler or of an artefact list: what the generic path gets from the same
-    value (``records.memoised`` parses each distinct handler and artefact once). ``parse`` is a pure function of
+    value (``fields.memoised`` parses each distinct handler and artefact once). ``parse`` is a pure function of
     the value, and equal texts are equal values, so each distinct text is parsed once (only successes are kept: a
     refused text is refused every time); this module is itself a fast path (``custody.fastpath``)."""
     key = (parse, text)
@@ -137,19 +130,95 @@ def _new_event(values: tuple[Any, ...]) -> Event:
     """``Event(**dict(zip(_FIELDS, values)))``: what the ``__init__`` that ``dataclass`` writes does, each field set
     through its slot in field order and then ``__post_init__`` (every check), without binding 22 keyword arguments
     (about a quarter of the cost of reading an event leaf). The tests compare it with ``Event.from_json``."""
+    event = _set_event(values)
+    event.__post_init__()
+    return event
+
+
+def _set_event(values: tuple[Any, ...]) -> Event:
     event = _NEW(Event)
     for setter, value in zip(_SETTERS, values, strict=True):
         setter(event, value)
-    event.__post_init__()
     return event
 
 
 _NEW = object.__new__
 
 
+_Template = tuple[Any, ...]
+_templates: dict[tuple[str | None, ...], _Template] = {}
+"""The events' shared members, read and checked (``read_event``), by their text."""
+
+
+def _from_template(groups: tuple[Any, ...], template: _Template) -> Event | None:
+    """The event of ``groups`` whose members other than id, times and ``prev`` are those of an event already built
+    (``template``: their values read, categories in order), when its own members pass ``Event._check``'s tests of
+    them (an identifier each in ``id`` and ``prev``, none twice); else ``None`` (then the event is built and checked
+    whole, and refused with its reason).
+
+    The same event as ``_new_event`` builds, with the same checks: every test of ``Event._check`` but those of the id
+    and ``prev`` reads only the members the template was built from, with the same values, and passed then; and
+    ``__post_init__`` sets the categories in their order, as the template holds them."""
+    event_id, prev = groups[8], _strings(groups[14])
+    if not (is_ident(event_id) and all(map(is_ident, prev)) and len(set(prev)) == len(prev)):
+        return None
+    occurred = parse_utc(groups[12], field="event.occurred_at")
+    recorded = parse_utc(groups[16], field="event.recorded_at")
+    artefacts, handler, counter, categories, authorities, notes, derived_from = template
+    return _set_event(
+        (
+            event_id,
+            groups[3],
+            groups[0],
+            artefacts,
+            handler,
+            occurred,
+            groups[13],
+            recorded,
+            counter,
+            groups[10],
+            groups[15],
+            groups[17],
+            groups[18],
+            categories,
+            authorities,
+            prev,
+            notes,
+            groups[9],
+            None,
+            None,
+            None,
+            derived_from,
+        )
+    )
+
+
+def _template_key(groups: tuple[Any, ...]) -> tuple[str | None, ...]:
+    """The members an event shares with others (all but id, times, ``prev`` and signatures), as text."""
+    return groups[:8] + groups[9:12] + (groups[13], groups[15], groups[17], groups[18])
+
+
 def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
     """The body and signatures of a leaf that ``EVENT_LEAF`` matched, or the error the general reading raises: the
-    same values reach the same readers and constructors, in the same order."""
+    same values reach the same readers and constructors, in the same order (an event whose shared members were
+    read before is built from them, ``_from_template``)."""
+    groups = match.groups()
+    key = _template_key(groups)
+    template = _templates.get(key)
+    body = None if template is None else _from_template(groups, template)
+    if body is None:
+        body = _read_body(groups)
+        if len(_templates) >= MEMO_SIZE:
+            _templates.clear()
+        shared = (body.artefacts, body.handler, body.counter_party, body.categories, body.authorities, body.notes)
+        _templates[key] = (*shared, body.derived_from)
+    # '{"key":"K","sig":"S"},{"key":...': no string holds a quote, so these separators are only between strings.
+    pairs = [part.split('","sig":"') for part in groups[19][8:-2].split('"},{"key":"')]
+    return body, tuple(Signature.known(key, sig) or Signature.from_json({"key": key, "sig": sig}) for key, sig in pairs)
+
+
+def _read_body(groups: tuple[Any, ...]) -> Event:
+    """The event of a match's groups, read and checked whole."""
     (
         action,
         artefacts,
@@ -170,15 +239,15 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
         recorded_at,
         seal,
         tool,
-        signatures,
-    ) = match.groups()
+        _signatures,
+    ) = groups
     # The values in the order Event.from_json reads them (so the same error comes first), then the event built.
     read_artefacts = _parsed(artefacts, _artefacts)
     read_handler = _parsed(handler, _handler)
     read_counter = None if counter is None else _parsed(counter, _counter_party)
     occurred = parse_utc(occurred_at, field="event.occurred_at")
     recorded = parse_utc(recorded_at, field="event.recorded_at")
-    body = _new_event(
+    return _new_event(
         (
             event_id,
             case,
@@ -204,6 +273,3 @@ def read_event(match: re.Match[str]) -> tuple[Event, tuple[Signature, ...]]:
             _strings(derived_from),
         )
     )
-    # '{"key":"K","sig":"S"},{"key":...': no string holds a quote, so these separators are only between strings.
-    pairs = (part.split('","sig":"') for part in signatures[8:-2].split('"},{"key":"'))
-    return body, tuple(Signature.from_json({"key": key, "sig": sig}) for key, sig in pairs)

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import marshal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -25,12 +24,14 @@ from typing import Any
 from custody import fastpath
 from custody.errors import RecordError
 from custody.model.fields import (
+    MEMO_SIZE,
     Fields,
     Record,
     check_ident,
     check_text,
     is_ident,
     is_plain_text,
+    memoised,
     require_mapping,
 )
 from custody.model.handover import HandoverLink, check_handover_members, check_signed_at
@@ -90,6 +91,7 @@ class Artefact(Record):
     name: str | None = None
     size: int | None = None
     acquisition_record: str | None = None
+    _key: str = field(init=False, repr=False, compare=False)  # ``key``, made once (the rules ask it many times)
 
     def __post_init__(self) -> None:
         if not isinstance(self.digests, Mapping) or "sha256" not in self.digests:
@@ -97,6 +99,7 @@ class Artefact(Record):
         for algorithm, value in self.digests.items():
             check_digest(algorithm, value, "artefact.digests")
         object.__setattr__(self, "digests", MappingProxyType(dict(sorted(self.digests.items()))))
+        object.__setattr__(self, "_key", "sha256:" + self.digests["sha256"])
         if self.name is not None:
             check_text(self.name, "artefact.name")
         size = self.size
@@ -108,7 +111,7 @@ class Artefact(Record):
     @property
     def key(self) -> str:
         """``sha256:<hex>``: how events about the same artefact find each other."""
-        return "sha256:" + self.digests["sha256"]
+        return self._key
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -141,33 +144,6 @@ def _handler(obj: object, where: str) -> Handler:
         raise RecordError(f"{where}: {exc}") from exc
     except (TypeError, ValueError, KeyError) as exc:
         raise RecordError(f"{where}: not a valid handler: {exc}") from exc
-
-
-MEMO_SIZE = 4096
-"""Most parsed values a memo keeps (then it starts again)."""
-_memo: dict[tuple[str, bytes], Any] = {}
-
-
-def memoised(kind: str, obj: object, parse: Callable[[object], Any]) -> Any:
-    """Parse a handler or artefact once per distinct JSON value: a ledger names the same few handlers and
-    artefacts in thousands of events, and parsing is a pure function of the value. The key is the ``marshal``
-    serialisation of the parsed JSON object, which reads back to an equal object of the same types (``1``/``true``
-    differ), so equal keys mean equal values; it is three times quicker than ``repr``, and refuses anything that is
-    not a plain JSON type (then the value is parsed without memo). Only successful parses are kept, so a refused
-    value is refused every time."""
-    if not fastpath.ENABLED or type(obj) is not dict:
-        return parse(obj)
-    try:
-        key = (kind, marshal.dumps(obj))
-    except ValueError:
-        return parse(obj)
-    found = _memo.get(key)
-    if found is None:
-        found = parse(obj)
-        if len(_memo) >= MEMO_SIZE:
-            _memo.clear()
-        _memo[key] = found
-    return found
 
 
 def event_handler(obj: object) -> Handler:
@@ -370,22 +346,29 @@ class Signature(Record):
         return {"key": self.key, "sig": base64.b64encode(self.sig).decode("ascii")}
 
     @classmethod
+    def known(cls, key: str, sig: str) -> Signature | None:
+        """``from_json({"key": key, "sig": sig})`` when it is quick to tell (a fast path, ``custody.fastpath``): a key
+        that a signature already had, and 64 bytes in canonical base64; else ``None`` (``from_json`` reads it)."""
+        if not (fastpath.ENABLED and key in _KNOWN_SIGNERS and len(sig) == 88):
+            return None
+        try:  # base64.b64decode(sig, validate=True) and base64.b64encode(raw), less their wrappers
+            raw = binascii.a2b_base64(sig, strict_mode=True)
+        except (binascii.Error, ValueError):
+            return None
+        if len(raw) != 64 or binascii.b2a_base64(raw, newline=False).decode("ascii") != sig:
+            return None
+        signature = _NEW(cls)  # what __init__ does; __post_init__'s checks are the two just made
+        _SET_KEY(signature, key)
+        _SET_SIG(signature, raw)
+        return signature
+
+    @classmethod
     def from_json(cls, obj: object) -> Signature:
-        if (
-            fastpath.ENABLED
-            and type(obj) is dict
-            and len(obj) == 2
-            and type(key := obj.get("key")) is str
-            and (key in _KNOWN_SIGNERS)
-        ):
+        if type(obj) is dict and len(obj) == 2 and type(key := obj.get("key")) is str:
             sig = obj.get("sig")
-            if type(sig) is str and len(sig) == 88:
-                try:  # base64.b64decode(sig, validate=True) and base64.b64encode(raw), less their wrappers
-                    raw = binascii.a2b_base64(sig, strict_mode=True)
-                except (binascii.Error, ValueError):
-                    raw = b""
-                if len(raw) == 64 and binascii.b2a_base64(raw, newline=False).decode("ascii") == sig:
-                    return cls(key=key, sig=raw)
+            known = cls.known(key, sig) if type(sig) is str else None
+            if known is not None:
+                return known
         f = Fields(obj, "signature")
         key, sig = f.text("key"), f.text("sig")
         f.finish()
@@ -396,3 +379,7 @@ class Signature(Record):
         if base64.b64encode(raw).decode("ascii") != sig:
             raise RecordError("signature.sig: not in canonical base64")
         return cls(key=key, sig=raw)
+
+
+_NEW = object.__new__
+_SET_KEY, _SET_SIG = (getattr(Signature, name).__set__ for name in ("key", "sig"))

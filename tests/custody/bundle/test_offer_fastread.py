@@ -78,7 +78,7 @@ def _mutations(data: bytes) -> Iterator[bytes]:
 
 
 def test_the_fast_walk_cuts_the_event_leaves_of_a_real_offer(offer: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    split = split_offer(offer.decode("utf-8"))
+    split = split_offer(offer)
     assert split is not None and len(split.entries) == 6  # the events but the offered one (its recipient)
     assert all(entry.proof for entry in split.entries.values()) and b"},{},{}," in split.skeleton
     for entry in split.entries.values():  # the match carried is the leaf's own
@@ -107,10 +107,16 @@ _AIMED: list[Change] = [
     lambda t: t.replace('"proof":["', '"proof":["",', 6),  # an empty hash in the proofs of cut entries
     lambda t: t.replace('"proof":["', '"proof":["AAAA","', 6),  # a hash too short
     lambda t: t.replace('"proof":["', '"proof":["A"', 6),  # a string not closed where the form expects
+    lambda t: t.replace('"proof":["', '"proof":["A"B,"', 6),  # a base64 character between a string and a comma
+    lambda t: t.replace('"proof":["', '"proof":["]","', 6),  # a bracket in a string of a proof
+    lambda t: t.replace('"proof":["', '"proof":["A', 6),  # a hash one character too long
+    lambda t: t.replace('"proof":["', '"proof":["A","B', 6),  # a string of one character, then one of 45
     lambda t: t.replace('],"format":"scelle-custody-bundle"', '] ,"format":"scelle-custody-bundle"', 1),
     lambda t: t.replace(',"format":"scelle-custody-offer"', ', "format":"scelle-custody-offer"', 1),
     lambda t: t.replace('"version":1}', '"version":1,"extra":1}', 1),
     lambda t: t.replace('"kind":"event"', '"kind":"event","x":1', 1),
+    lambda t: t.replace('"facts":', '"extra":{"proof":[1],"y":1},"facts":', 1),  # a proof mark inside a leaf
+    lambda t: t.replace('"facts":', '"x":[' + '{"a":1,"proof":[]},' * 9 + '{}],"facts":', 1),  # more marks than tried
     lambda t: t.replace('{"bundle":', '{"bundle" :', 1),
     lambda t: t + "\n\n",
     lambda t: t.rstrip("\n"),
@@ -182,3 +188,14 @@ def test_a_leaf_replaced_in_an_entry_does_not_keep_the_old_leafs_match(
     swapped = replace(first, leaf=second.leaf)
     assert swapped.form is None and replace(first, proof=()).form is None
     assert parse_leaf(swapped.leaf, swapped.form) == parse_leaf(second.leaf)
+
+
+def test_a_proof_mark_inside_a_leaf_is_passed_over_a_few_times(offer: bytes) -> None:
+    """The walk finds the end of a leaf other than an event's by trying each ``,"proof":[`` that follows it, a few
+    at most (``_TRIES``); past them the file is left to the plain reading."""
+    text = offer.decode("utf-8")
+    nested = text.replace('"facts":', '"extra":{"proof":[1],"y":1},"facts":', 1).encode("utf-8")
+    split = split_offer(nested)
+    assert split is not None and b'"extra":{"proof":[1],"y":1}' in split.skeleton
+    many = text.replace('"facts":', '"x":[' + '{"a":1,"proof":[]},' * 9 + '{}],"facts":', 1)
+    assert split_offer(many.encode("utf-8")) is None

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from custody import fastpath
 from custody.model.entries import _parse_any, encode_json, parse_leaf, sign_entry
 from custody.model.keys import KeyPair
 from custody.model.leafform import EVENT_LEAF
@@ -251,3 +252,36 @@ def test_every_pair_of_broken_members_fails_with_the_same_first_error(keys: dict
         _BREAKS[first](leaf)
         _BREAKS[second](leaf)
         assert assert_same_reading(canonical.encode(leaf).decode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": "ev-other"},
+        {"id": "ev 1"},
+        {"id": "x" * 129},
+        {"prev": ["ev-1", "ev-2"]},
+        {"prev": ["ev-1", "ev-1"]},
+        {"prev": ["ev-1", "a b"]},
+        {"prev": []},
+        {"occurred_at": "2026-03-03T09:30:00.5Z"},
+        {"occurred_at": "2026-02-30T09:30:00Z"},
+        {"recorded_at": "2026-03-04T10:00:00.000000Z"},
+        {"id": "ev 1", "occurred_at": "2026-02-30T09:30:00Z", "prev": ["a", "a"]},
+    ],
+)
+def test_an_event_read_from_its_shared_members_reads_as_the_general_reading(
+    keys: dict[str, KeyPair], change: dict[str, Any]
+) -> None:
+    """An event whose members but id, times and ``prev`` were read before is built from them (``_from_template``):
+    the same event, or the same first error, as reading it whole."""
+    from custody.model import leafform
+
+    first = _leaf(keys, action="transferred", notes=("n",), prev=("ev-0",), categories=("traffic", "content"))
+    assert assert_same_reading(first)
+    match = EVENT_LEAF.fullmatch(first)
+    assert match is not None and (leafform._template_key(match.groups()) in leafform._templates) is fastpath.ENABLED
+    leaf = json.loads(first)
+    leaf["body"].update(change)
+    text = canonical.encode(leaf).decode("utf-8")
+    assert assert_same_reading(text)
