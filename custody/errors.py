@@ -51,3 +51,9 @@ class RecordError(CustodyError):
     """A record is malformed (missing field, bad value, unknown instrument or action)."""
 
     kind = "error.kind.record"
+
+
+class BundleSelectionError(CustodyError):
+    """An artefact asked for is not in the ledger, or a selector is neither a digest nor a file."""
+
+    kind = "error.kind.selection"

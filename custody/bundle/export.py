@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from custody.bundle.format import HEX_DIGITS, Bundle, BundleEntry, BundleSelectionError
-from custody.errors import LedgerTamperedError, RecordError
+from custody.bundle.format import HEX_DIGITS, Bundle, BundleEntry
+from custody.errors import BundleSelectionError, LedgerTamperedError, RecordError
 from custody.model.changes import AuthorityChange
 from custody.model.entries import SignedEntry, parse_leaf
 from custody.model.records import Authority, Event

@@ -63,12 +63,6 @@ class BundleFormatError(CustodyError):
     kind = "error.kind.bundle"
 
 
-class BundleSelectionError(CustodyError):
-    """An artefact asked for is not in the ledger, or a selector is neither a digest nor a file."""
-
-    kind = "error.kind.selection"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BundleEntry:
     """One ledger entry in a bundle: its index in the ledger, its exact leaf bytes and its inclusion proof."""
@@ -83,8 +77,7 @@ class BundleEntry:
 
     @classmethod
     def with_form(cls, index: int, leaf: bytes, proof: tuple[bytes, ...], form: re.Match[str]) -> BundleEntry:
-        """An entry whose leaf's text ``form`` matched whole (``custody.bundle.fastread``), built through its slots
-        (what the constructor does: the class has no checks of its own)."""
+        """An entry whose leaf's text ``form`` matched whole (``custody.bundle.fastread``), set slot by slot."""
         entry = _NEW(cls)
         _SET_INDEX(entry, index)
         _SET_LEAF(entry, leaf)
@@ -103,7 +96,7 @@ class BundleEntry:
 
 _NEW = object.__new__
 _SET_INDEX, _SET_LEAF, _SET_PROOF, _SET_FORM = (
-    getattr(BundleEntry, name).__set__ for name in ("index", "leaf", "proof", "form")
+    getattr(BundleEntry, n).__set__ for n in ("index", "leaf", "proof", "form")
 )
 
 

@@ -101,8 +101,7 @@ class _Verifier:
     def checkpoint(self) -> Checkpoint | None:
         note = self.bundle.checkpoint
         try:
-            text, _ = parse_note(note)
-            point = parse_checkpoint(text)
+            point = parse_checkpoint(parse_note(note)[0])
         except NoteError as exc:
             self.add("checkpoint.bad", False, detail=exc)
             return None

@@ -14,12 +14,11 @@ from custody.bundle.export import export_bundle
 from custody.bundle.format import (
     Bundle,
     BundleFormatError,
-    BundleSelectionError,
     strip_whitespace,
 )
 from custody.bundle.outcome import BundleReport
 from custody.bundle.verify import verify_bundle
-from custody.errors import KeyFileError, LedgerTamperedError
+from custody.errors import BundleSelectionError, KeyFileError, LedgerTamperedError
 from custody.model.entries import sign_entry
 from custody.model.keys import generate_key, save_public_key
 from custody.model.records import Event
