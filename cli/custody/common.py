@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cli.lang import locale_lang, remember_lang
-from cli.said import SaidError
 from cli.zone import user_zone
+from custody.i18n.said import SaidUsageError
 from evidence.common.errors import UsageError
 
 if TYPE_CHECKING:
@@ -36,10 +36,10 @@ def passphrase(label: str, *, env: str = PASSPHRASE_ENV, confirm: bool = False) 
         value = os.environ.get(PASSPHRASE_ENV)
     if value is None:
         if not _has_terminal():  # getpass would warn (GetPassWarning) and read the passphrase echoed from stdin
-            raise SaidError("key.no_terminal", label=label, env=env)
+            raise SaidUsageError("key.no_terminal", label=label, env=env)
         value = _typed(label, confirm)
     if not value:
-        raise SaidError("key.empty", label=label)
+        raise SaidUsageError("key.empty", label=label)
     return value.encode("utf-8")
 
 
@@ -57,7 +57,7 @@ def _typed(label: str, confirm: bool) -> str:
     if confirm:
         again = click.prompt(message("key.prompt.repeat", lang), hide_input=True, err=True, prompt_suffix=suffix)
         if again != value:
-            raise SaidError("key.prompt.mismatch", label=label)
+            raise SaidUsageError("key.prompt.mismatch", label=label)
     return value
 
 
@@ -77,7 +77,7 @@ def load_key(path: str, *, env: str = PASSPHRASE_ENV) -> KeyPair:
     from custody.model.keys import load_private_key
 
     if not Path(path).is_file():
-        raise SaidError("key.missing", path=path)
+        raise SaidUsageError("key.missing", path=path)
     _check_key_permissions(Path(path))
     return load_private_key(path, passphrase(path, env=env))
 
@@ -108,7 +108,7 @@ def ledger_for_append(path: str, ledger_key: str | None, *, loaded: KeyPair | No
         key_file = ledger_key or reader.key_file
         fingerprint = reader.header.fingerprint
     if key_file is None:
-        raise SaidError("ledger.key_unknown", path=path)
+        raise SaidUsageError("ledger.key_unknown", path=path)
     if loaded is not None and loaded.info.fingerprint == fingerprint:
         key = loaded
     else:

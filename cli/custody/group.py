@@ -17,8 +17,8 @@ from cli.custody.common import LEDGER_PASSPHRASE_ENV, emit, lang_option, load_ke
 from cli.custody.timestamps import read_tsa, render_timestamps, timestamps_json, tsa_cert_option
 from cli.lang import lang_choice
 from cli.options import json_option
-from cli.said import SaidError
 from cli.zone import display_zone_option, user_zone
+from custody.i18n.said import SaidUsageError
 
 if TYPE_CHECKING:
     from custody.ledger.report import LedgerReport
@@ -49,7 +49,7 @@ def key_new(name: str, role: str, organisation: str, country: str, out: str, as_
 
     check_country(country)
     if os.path.lexists(out):
-        raise SaidError("key.exists", path=out)
+        raise SaidUsageError("key.exists", path=out)
     pair = generate_key(name=name, role=role, organisation=organisation, country=country)
     save_private_key(pair, out, passphrase(out, confirm=True))
     if as_json:
@@ -72,7 +72,7 @@ def key_show(key_file: str, export: bool, out: str | None, show_vkey: bool, as_j
     info = load_public_key(key_file)
     if export:
         if out is None:
-            raise SaidError("key.public_needs_out")
+            raise SaidUsageError("key.public_needs_out")
         save_public_key(info, out)
     if show_vkey:
         click.echo(info.vkey)

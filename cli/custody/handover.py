@@ -25,13 +25,13 @@ from cli.custody.common import (
 )
 from cli.custody.events import _draft, event_options
 from cli.options import json_option
-from cli.said import SaidError
+from custody.i18n.said import SaidUsageError
 
 
 def _fresh(path: str) -> None:
     """Refuse an output path that exists before anything is recorded (a handover file is never overwritten)."""
     if os.path.lexists(path):
-        raise SaidError("handover.exists", path=path)
+        raise SaidUsageError("handover.exists", path=path)
 
 
 @click.command()

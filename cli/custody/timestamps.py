@@ -12,8 +12,8 @@ import click
 
 from cli.custody.common import emit, lang_option
 from cli.options import json_option
-from cli.said import SaidError
 from cli.zone import display_zone_option, user_zone
+from custody.i18n.said import SaidUsageError
 from evidence.common.reasons import os_reason
 
 if TYPE_CHECKING:
@@ -82,9 +82,9 @@ def timestamp(
             try:
                 write_atomic(Path(request_out), request, mode=0o644, exclusive=True)
             except FileExistsError as exc:
-                raise SaidError("output.exists", path=request_out) from exc
+                raise SaidUsageError("output.exists", path=request_out) from exc
             except OSError as exc:
-                raise SaidError("file.unreadable", path=request_out, reason=os_reason(exc)) from exc
+                raise SaidUsageError("file.unreadable", path=request_out, reason=os_reason(exc)) from exc
             click.echo(_said("tsa.request_written", lang, subject=ledger, out=request_out, size=size))
             return
         reply = None if reply_file is None else _read_reply_file(reply_file)
@@ -110,7 +110,7 @@ def _read_reply_file(path: str) -> bytes:
         with open(path, "rb") as stream:
             return stream.read(MAX_REPLY_SIZE + 1)
     except OSError as exc:
-        raise SaidError("file.unreadable", path=path, reason=os_reason(exc)) from exc
+        raise SaidUsageError("file.unreadable", path=path, reason=os_reason(exc)) from exc
 
 
 def tsa_cert_option(func: F) -> F:

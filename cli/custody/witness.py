@@ -16,7 +16,7 @@ import click
 from cli.custody.bundle import LANG
 from cli.custody.common import load_key
 from cli.lang import locale_lang, remember_lang
-from cli.said import SaidError
+from custody.i18n.said import SaidUsageError
 from evidence.common.reasons import os_reason
 
 lang_option = click.option(
@@ -38,7 +38,7 @@ def ledger_vkey(value: str) -> str:
         text = path.read_text(encoding="utf-8")
         return load_public_key(path).vkey if text.lstrip().startswith("{") else text.strip()
     if "+" not in value:
-        raise SaidError("key.missing", path=value)
+        raise SaidUsageError("key.missing", path=value)
     return value.strip()
 
 
@@ -114,7 +114,7 @@ def witness_cosign(state: str, checkpoint: str, proof_file: str | None, key_file
     current = load_state(state, lang=lang)
     key_path = key_file or current.key_file
     if key_path is None:
-        raise SaidError("witness.key_unknown", path=state)
+        raise SaidUsageError("witness.key_unknown", path=state)
     note = _read_text(checkpoint)
     proof = None
     if proof_file is not None:
@@ -155,11 +155,11 @@ def _read_bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise SaidError("file.unreadable", path=path, reason=os_reason(exc)) from exc
+        raise SaidUsageError("file.unreadable", path=path, reason=os_reason(exc)) from exc
 
 
 def _read_text(path: str) -> str:
     try:
         return _read_bytes(path).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SaidError("file.not_utf8", path=path) from exc
+        raise SaidUsageError("file.not_utf8", path=path) from exc

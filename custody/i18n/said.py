@@ -7,6 +7,7 @@ catalogue, so it lives beside it.
 from __future__ import annotations
 
 from custody.errors import AuthorityError, CustodyError, KeyFileError, RecordError
+from evidence.common.errors import UsageError
 
 
 class SaidError(CustodyError):
@@ -38,3 +39,7 @@ class SaidRecordError(SaidError, RecordError):
 
 class SaidAuthorityError(SaidError, AuthorityError):
     """An ``AuthorityError`` from the catalogue."""
+
+
+class SaidUsageError(SaidError, UsageError):
+    """A refusal of a custody command (a ``UsageError``, exit 1) from the catalogue."""

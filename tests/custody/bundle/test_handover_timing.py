@@ -40,17 +40,22 @@ FR_ORIGIN = "scelle.example/FR-JI-2026-77"
 PHONE = artefact(b"phone image")
 
 
-@pytest.fixture
-def offered(new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> tuple[Ledger, OfferFile]:
+def offer_in_april(ledger: Ledger, keys: dict[str, KeyPair]) -> OfferFile:
     """Morocco: seized and acquired, then offered to the French examiner on 1 April, 10:00."""
-    ledger = new_ledger()
     amina = keys["amina"]
     ledger.add_authority(domestic_order(), amina, now=utc(2026, 3, 1, 12))
     ledger.add_authority(mla_request(), amina, now=utc(2026, 3, 21))
     ledger.record(amina, draft("seized", seal="SC-17"), now=utc(2026, 3, 3, 10))
     ledger.record(amina, draft("acquired", at=(2026, 3, 3, 11)), now=utc(2026, 3, 3, 12))
     offer = draft("offered", at=(2026, 4, 1, 9), authorities=("au-fr-31",))
-    return ledger, offer_handover(ledger, amina, keys["pierre"].info, offer, now=utc(2026, 4, 1, 10))
+    return offer_handover(ledger, amina, keys["pierre"].info, offer, now=utc(2026, 4, 1, 10))
+
+
+@pytest.fixture
+def offered(new_ledger: Callable[[], Ledger], keys: dict[str, KeyPair]) -> tuple[Ledger, OfferFile]:
+    """Morocco: seized and acquired, then offered to the French examiner on 1 April, 10:00."""
+    ledger = new_ledger()
+    return ledger, offer_in_april(ledger, keys)
 
 
 def _meanwhile(ledger: Ledger, keys: dict[str, KeyPair]) -> None:

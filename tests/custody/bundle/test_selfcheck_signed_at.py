@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from custody.bundle.export import export_bundle
-from custody.bundle.handover import accept_handover, offer_handover
+from custody.bundle.handover import accept_handover
 from custody.bundle.handover_file import OfferFile
 from custody.bundle.io import read_ledger
 from custody.ledger.ledger import Ledger
@@ -18,10 +18,11 @@ from custody.model.entries import KeyEntry, retimed, sign_entry
 from custody.model.keys import KeyPair
 from custody.model.records import Event
 from custody.model.trust import TrustedKey
+from tests.custody.bundle.test_handover_timing import offer_in_april
 from tests.custody.bundle.test_selfcheck_differential import python_verdict, run_in_browser
 from tests.custody.conftest import draft
 from tests.custody.support.browser import offline
-from tests.custody.support.factories import artefact, domestic_order, mla_request, utc
+from tests.custody.support.factories import artefact, utc
 
 PHONE = artefact(b"phone image")
 
@@ -29,14 +30,8 @@ PHONE = artefact(b"phone image")
 def _offered(ledger: Ledger, keys: dict[str, KeyPair]) -> OfferFile:
     """Seized, acquired, offered to the French examiner on 1 April; another item seized meanwhile: the transfer
     completing the offer is signed on 1 April, and recorded later."""
-    amina = keys["amina"]
-    ledger.add_authority(domestic_order(), amina, now=utc(2026, 3, 1, 12))
-    ledger.add_authority(mla_request(), amina, now=utc(2026, 3, 21))
-    ledger.record(amina, draft("seized", seal="SC-17"), now=utc(2026, 3, 3, 10))
-    ledger.record(amina, draft("acquired", at=(2026, 3, 3, 11)), now=utc(2026, 3, 3, 12))
-    offer = draft("offered", at=(2026, 4, 1, 9), authorities=("au-fr-31",))
-    made = offer_handover(ledger, amina, keys["pierre"].info, offer, now=utc(2026, 4, 1, 10))
-    ledger.record(amina, draft("seized", item=PHONE, at=(2026, 4, 3, 9)), now=utc(2026, 4, 3, 10))
+    made = offer_in_april(ledger, keys)
+    ledger.record(keys["amina"], draft("seized", item=PHONE, at=(2026, 4, 3, 9)), now=utc(2026, 4, 3, 10))
     return made
 
 
