@@ -157,7 +157,8 @@ class EwfSource(ImageSource):
         self._lock = threading.Lock()
         self._verifier: StoredChunks | None = None
         self._cache = ChunkCache(_DEFAULT_CHUNK)
-        if _signature(paths[0]) == EVF2_SIGNATURE:
+        self._signature = _signature(paths[0])
+        if self._signature == EVF2_SIGNATURE:
             from evidence.ewf.layout2 import diagnose  # Ex01 only: not loaded to read an E01
 
             # a cut or corrupt Ex01 file: say what and where (exit 3), before libewf, which can take a minute to
@@ -191,7 +192,7 @@ class EwfSource(ImageSource):
             raise DamagedImageError(f"{self.segments[0]}: EWF image with an empty media (0 bytes)")
         self.metadata = metadata
         self._cache = ChunkCache(metadata.chunk_size or _DEFAULT_CHUNK)
-        signature = _signature(self.segments[0])
+        signature = self._signature
         if signature in EWF1_SIGNATURES:
             verifier = ChunkVerifier(list(self.segments), handle.get_chunk_size(), self.size)
             self._verifier = verifier
